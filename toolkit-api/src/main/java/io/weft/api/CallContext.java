@@ -1,0 +1,46 @@
+package io.weft.api;
+
+import io.weft.api.internal.Contexts;
+import java.util.Optional;
+
+/**
+ * What a handler knows about the call it is serving: the method, the deadline, the caller's
+ * metadata and address, and whether the call has been cancelled. Read it with {@link #current()}
+ * from the handler's thread, or from a thread the handler started (the context is inherited).
+ *
+ * <p>Outside a call, {@code current()} returns a root context: no deadline, no metadata, never
+ * cancelled.
+ */
+public interface CallContext {
+  /** The context of the call this thread serves, or the root context. Never null. */
+  static CallContext current() {
+    return Contexts.current();
+  }
+
+  /** The service's name as the IDL writes it; empty for the root context. */
+  String service();
+
+  /** The method's name as the IDL writes it; empty for the root context. */
+  String method();
+
+  /** When the caller stops waiting, if it said (TTHeader {@code RPCTimeout}, gRPC {@code grpc-timeout}). */
+  Optional<Deadline> deadline();
+
+  /** The metadata the caller sent. Treat as read-only. */
+  Metadata requestMetadata();
+
+  /** The caller's service name, if it sent one (TTHeader {@code FromService}); else empty. */
+  String callerService();
+
+  /** The caller's address as {@code host:port}, or empty if unknown. */
+  String peer();
+
+  /** The transport the call arrived on. */
+  Transport transport();
+
+  /** Metadata to send back with the response (TTHeader string headers; gRPC response headers). */
+  Metadata responseMetadata();
+
+  /** Whether the caller cancelled the call or its deadline passed. */
+  boolean isCancelled();
+}

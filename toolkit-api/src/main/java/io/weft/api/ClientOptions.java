@@ -1,0 +1,56 @@
+package io.weft.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The client's options, named as Kitex names them ({@code client.WithHostPorts} becomes {@link
+ * #withHostPorts}). Pass any number to a generated {@code newClient}.
+ */
+public final class ClientOptions {
+  private ClientOptions() {}
+
+  /** The callee's addresses, {@code host:port} each; calls are spread over them round-robin. */
+  public static ClientOption withHostPorts(String... hostPorts) {
+    List<String> list = List.of(hostPorts);
+    return b -> b.hostPorts(list);
+  }
+
+  /** The time limit of a call when the caller sets no deadline of its own. */
+  public static ClientOption withRPCTimeout(Duration timeout) {
+    return b -> b.rpcTimeout(timeout);
+  }
+
+  /** The time limit for opening a connection. */
+  public static ClientOption withConnectTimeout(Duration timeout) {
+    return b -> b.connectTimeout(timeout);
+  }
+
+  /** How calls are framed: TTHeader (the default), Framed or unframed Thrift, or gRPC. */
+  public static ClientOption withTransport(Transport transport) {
+    return b -> b.transport(transport);
+  }
+
+  /** Multiplexes calls over {@code connectionsPerAddress} long-lived connections per address. */
+  public static ClientOption withMuxConnection(int connectionsPerAddress) {
+    if (connectionsPerAddress < 1) {
+      throw new IllegalArgumentException("connectionsPerAddress must be positive");
+    }
+    return b -> b.muxConnections(connectionsPerAddress);
+  }
+
+  /** Pools connections, one call at a time each, keeping up to {@code maxIdlePerAddress} idle ones for {@code idleTimeout}. */
+  public static ClientOption withLongConnection(int maxIdlePerAddress, Duration idleTimeout) {
+    return b -> b.muxConnections(0).maxIdlePerAddress(maxIdlePerAddress).idleTimeout(idleTimeout);
+  }
+
+  /** The largest reply accepted, in bytes. */
+  public static ClientOption withMaxFrameSize(int bytes) {
+    return b -> b.maxFrameSize(bytes);
+  }
+
+  /** This client's own service name, which the callee sees as the caller ({@code FromService}). */
+  public static ClientOption withCallerName(String serviceName) {
+    return b -> b.callerService(serviceName);
+  }
+}

@@ -1,0 +1,108 @@
+package io.weft.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A server's configuration, built from {@link ServerOption}s. Immutable; every field has a default
+ * given here.
+ *
+ * @param host the address to listen on (default {@code 0.0.0.0}, every interface)
+ * @param port the port to listen on (default 8888, as Kitex; 0 picks a free one)
+ * @param maxFrameSize the largest request frame or message accepted, in bytes (default 16 MiB); a
+ *     larger one closes its connection (TTHeader) or resets its stream (gRPC)
+ * @param maxConnections how many connections may be open at once (default 10,000); more wait in
+ *     the listen backlog
+ * @param exitWaitTime how long {@code stop()} lets in-flight calls finish (default 5 s, as Kitex)
+ * @param detectionTimeout how long a new connection may take to send the bytes that identify its
+ *     protocol before it is closed (default 5 s)
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    int maxFrameSize,
+    int maxConnections,
+    Duration exitWaitTime,
+    Duration detectionTimeout) {
+
+  public static final int DEFAULT_PORT = 8888;
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (maxFrameSize < 1024) {
+      throw new IllegalArgumentException("maxFrameSize below 1 KiB: " + maxFrameSize);
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+    }
+    if (exitWaitTime == null || exitWaitTime.isNegative()) {
+      throw new IllegalArgumentException("exitWaitTime must be zero or positive: " + exitWaitTime);
+    }
+    if (detectionTimeout == null || detectionTimeout.isNegative() || detectionTimeout.isZero()) {
+      throw new IllegalArgumentException("detectionTimeout must be positive: " + detectionTimeout);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Applies {@code options} in order over the defaults. */
+  public static ServerConfig of(ServerOption... options) {
+    Builder b = builder();
+    for (ServerOption o : options) {
+      o.applyTo(b);
+    }
+    return b.build();
+  }
+
+  /** Collects a {@link ServerConfig}; {@link ServerOption}s write into it. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+    private int maxConnections = 10_000;
+    private Duration exitWaitTime = Duration.ofSeconds(5);
+    private Duration detectionTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder maxFrameSize(int maxFrameSize) {
+      this.maxFrameSize = maxFrameSize;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public Builder exitWaitTime(Duration exitWaitTime) {
+      this.exitWaitTime = exitWaitTime;
+      return this;
+    }
+
+    public Builder detectionTimeout(Duration detectionTimeout) {
+      this.detectionTimeout = detectionTimeout;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.weft.api;
+
+import java.time.Duration;
+
+/**
+ * The server's options, named as Kitex names them ({@code server.WithServiceAddr} becomes {@link
+ * #withServiceAddr}). Pass any number to a generated {@code newServer}.
+ */
+public final class ServerOptions {
+  private ServerOptions() {}
+
+  /** Listen on {@code host:port}; a port of 0 picks a free one (read it back with {@code port()}). */
+  public static ServerOption withServiceAddr(String host, int port) {
+    return b -> b.host(host).port(port);
+  }
+
+  /** Listen on every interface at {@code port}. */
+  public static ServerOption withPort(int port) {
+    return b -> b.port(port);
+  }
+
+  /** The largest request accepted, in bytes. */
+  public static ServerOption withMaxFrameSize(int bytes) {
+    return b -> b.maxFrameSize(bytes);
+  }
+
+  /** How many connections may be open at once. */
+  public static ServerOption withMaxConnections(int connections) {
+    return b -> b.maxConnections(connections);
+  }
+
+  /** How long {@code stop()} waits for in-flight calls. */
+  public static ServerOption withExitWaitTime(Duration wait) {
+    return b -> b.exitWaitTime(wait);
+  }
+
+  /** How long a new connection may take to identify its protocol. */
+  public static ServerOption withDetectionTimeout(Duration timeout) {
+    return b -> b.detectionTimeout(timeout);
+  }
+}

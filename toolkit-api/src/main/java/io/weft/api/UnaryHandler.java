@@ -1,0 +1,12 @@
+package io.weft.api;
+
+/**
+ * Serves a unary or oneway method: one request in, one response out (null for oneway). It runs on
+ * the request's own virtual thread, so it may block; {@link CallContext#current()} gives the call's
+ * deadline and metadata. Throw an {@link RpcException} to fail with a chosen status; any other
+ * unchecked exception fails the call with {@link StatusCode#INTERNAL} and its message.
+ */
+@FunctionalInterface
+public interface UnaryHandler<Req, Resp> {
+  Resp handle(Req request) throws Exception;
+}
