@@ -1,0 +1,162 @@
+package io.weft.client.internal;
+
+import io.weft.api.Deadline;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.wire.Buffer;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.EnvelopeReader;
+import io.weft.wire.ttheader.Framing;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/**
+ * One client socket speaking one {@link Framing}. Reads honour a per-read deadline. Confined to one
+ * thread at a time (the pool hands it out exclusively; in mux mode only the reader thread reads and
+ * writers hold the mux lock).
+ */
+final class Connection {
+  private final Socket socket;
+  private final OutputStream out;
+  private final DeadlineInputStream in;
+  private final EnvelopeReader reader;
+  private final Framing framing;
+  private final String address;
+  volatile long idleSinceNanos;
+
+  private Connection(Socket socket, Framing framing, int maxFrameSize, String address) throws IOException {
+    this.socket = socket;
+    this.framing = framing;
+    this.address = address;
+    this.out = socket.getOutputStream();
+    this.in = new DeadlineInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024), socket);
+    this.reader = new EnvelopeReader(in, maxFrameSize);
+  }
+
+  /**
+   * Dials {@code host:port}.
+   *
+   * @throws io.weft.api.RpcException {@code UNAVAILABLE} if it cannot connect in time, {@code
+   *     DEADLINE_EXCEEDED} if the call's deadline passes first
+   */
+  static Connection open(HostPort target, Framing framing, int maxFrameSize, long connectTimeoutMillis, Deadline deadline) {
+    long timeout = connectTimeoutMillis;
+    boolean deadlineBound = false;
+    if (deadline != null) {
+      long left = deadline.remainingMillis();
+      if (left <= 0) {
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before connecting to " + target).asException();
+      }
+      if (timeout == 0 || left < timeout) {
+        timeout = left;
+        deadlineBound = true;
+      }
+    }
+    Socket s = new Socket();
+    try {
+      s.setTcpNoDelay(true);
+      s.setKeepAlive(true);
+      s.connect(new InetSocketAddress(target.host(), target.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
+      return new Connection(s, framing, maxFrameSize, target.toString());
+    } catch (SocketTimeoutException e) {
+      closeQuietly(s);
+      if (deadlineBound) {
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed while connecting to " + target).asException();
+      }
+      throw Status.of(StatusCode.UNAVAILABLE, "connect to " + target + " timed out after " + timeout + " ms").withCause(e).asException();
+    } catch (UnknownHostException e) {
+      closeQuietly(s);
+      throw Status.of(StatusCode.UNAVAILABLE, "unknown host " + target.host()).withCause(e).asException();
+    } catch (IOException e) {
+      closeQuietly(s);
+      if (Thread.currentThread().isInterrupted()) {
+        throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
+      }
+      throw Status.of(StatusCode.UNAVAILABLE, "cannot connect to " + target + ": " + e.getMessage()).withCause(e).asException();
+    }
+  }
+
+  void write(Buffer frame) throws IOException {
+    out.write(frame.array(), 0, frame.size());
+  }
+
+  /** Reads the next message, waiting at most until {@code deadline} (null: forever). */
+  Envelope read(Deadline deadline) throws IOException {
+    in.deadline = deadline;
+    return reader.read(framing);
+  }
+
+  Framing framing() {
+    return framing;
+  }
+
+  String address() {
+    return address;
+  }
+
+  boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  void close() {
+    closeQuietly(socket);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+
+  /** Sets the socket's read timeout to the time left before each read; a passed deadline reads as a timeout. */
+  private static final class DeadlineInputStream extends FilterInputStream {
+    private final Socket socket;
+    private int currentTimeout = -1;
+    Deadline deadline;
+
+    DeadlineInputStream(InputStream in, Socket socket) {
+      super(in);
+      this.socket = socket;
+    }
+
+    private void arm() throws IOException {
+      int t = 0;
+      if (deadline != null) {
+        long left = deadline.remainingMillis();
+        if (left <= 0) {
+          throw new SocketTimeoutException("deadline passed");
+        }
+        t = (int) Math.min(Integer.MAX_VALUE, left);
+      }
+      if (t != currentTimeout) {
+        socket.setSoTimeout(t);
+        currentTimeout = t;
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (in.available() == 0) {
+        arm();
+      }
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (in.available() == 0) {
+        arm();
+      }
+      return in.read(b, off, len);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.weft.client.internal;
+
+import io.weft.api.ClientConfig;
+import io.weft.api.Deadline;
+import io.weft.api.RpcException;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.wire.Buffer;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.Framing;
+import io.weft.wire.ttheader.StrKey;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed number of connections to one address, each carrying many calls at once (Kitex's {@code
+ * WithMuxConnection}). Callers write under the connection's write lock and wait; one reader
+ * virtual thread per connection matches replies to callers by sequence id and never runs user
+ * code. A dead connection fails its waiting calls with {@code UNAVAILABLE} and is replaced on the
+ * next call.
+ */
+final class MuxEndpoint implements Endpoint {
+  private final HostPort target;
+  private final Framing framing;
+  private final ClientConfig config;
+  private final MuxConnection[] slots;
+  private final ReentrantLock[] slotLocks;
+  private final AtomicInteger next = new AtomicInteger();
+  private volatile boolean closed;
+
+  MuxEndpoint(HostPort target, Framing framing, ClientConfig config) {
+    this.target = target;
+    this.framing = framing;
+    this.config = config;
+    this.slots = new MuxConnection[config.muxConnections()];
+    this.slotLocks = new ReentrantLock[slots.length];
+    for (int i = 0; i < slotLocks.length; i++) {
+      slotLocks[i] = new ReentrantLock();
+    }
+  }
+
+  @Override
+  public Envelope exchange(Buffer request, int seqId, Deadline deadline, boolean oneway) {
+    return connection(deadline).exchange(request, seqId, deadline, oneway);
+  }
+
+  private MuxConnection connection(Deadline deadline) {
+    int i = Math.floorMod(next.getAndIncrement(), slots.length);
+    MuxConnection c = slots[i];
+    if (c != null && c.usable()) {
+      return c;
+    }
+    slotLocks[i].lock();
+    try {
+      c = slots[i];
+      if (c == null || !c.usable()) {
+        if (closed) {
+          throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
+        }
+        c = new MuxConnection(Connection.open(target, framing, config.maxFrameSize(), config.connectTimeout().toMillis(), deadline));
+        slots[i] = c;
+      }
+      return c;
+    } finally {
+      slotLocks[i].unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (int i = 0; i < slots.length; i++) {
+      slotLocks[i].lock();
+      try {
+        if (slots[i] != null) {
+          slots[i].fail(Status.of(StatusCode.UNAVAILABLE, "client closed").asException());
+        }
+      } finally {
+        slotLocks[i].unlock();
+      }
+    }
+  }
+
+  /** One multiplexed connection and its reader thread. */
+  private static final class MuxConnection {
+    private final Connection conn;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<Integer, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private volatile RpcException failure;
+    private volatile boolean resetRequested;
+
+    MuxConnection(Connection conn) {
+      this.conn = conn;
+      Thread.ofVirtual().name("weft-mux-reader " + conn.address()).start(this::readLoop);
+    }
+
+    boolean usable() {
+      return failure == null && !resetRequested;
+    }
+
+    Envelope exchange(Buffer request, int seqId, Deadline deadline, boolean oneway) {
+      RpcException f = failure;
+      if (f != null) {
+        throw f;
+      }
+      CompletableFuture<Envelope> reply = null;
+      if (!oneway) {
+        reply = new CompletableFuture<>();
+        pending.put(seqId, reply);
+      }
+      writeLock.lock();
+      try {
+        conn.write(request);
+      } catch (IOException e) {
+        RpcException err = Failures.of(e, conn.address(), false);
+        fail(err);
+        throw err;
+      } finally {
+        writeLock.unlock();
+      }
+      if (oneway) {
+        return null;
+      }
+      if (failure != null && !reply.isDone()) {
+        pending.remove(seqId);
+        throw failure;
+      }
+      try {
+        return deadline == null ? reply.get() : reply.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        pending.remove(seqId);
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + conn.address()).asException();
+      } catch (InterruptedException e) {
+        pending.remove(seqId);
+        Thread.currentThread().interrupt();
+        throw Status.of(StatusCode.CANCELLED, "interrupted while calling " + conn.address()).asException();
+      } catch (ExecutionException e) {
+        throw Failures.of(e.getCause(), conn.address(), true);
+      }
+    }
+
+    private void readLoop() {
+      try {
+        while (true) {
+          Envelope e = conn.read(null);
+          if (e == null) {
+            fail(Failures.closedByPeer(conn.address()));
+            return;
+          }
+          if (e.header() != null && e.header().strInfo().containsKey(StrKey.CONNECTION_READY_TO_RESET)) {
+            resetRequested = true;
+          }
+          CompletableFuture<Envelope> waiter = pending.remove(e.seqId());
+          if (waiter != null) {
+            waiter.complete(e);
+          }
+          if (resetRequested && pending.isEmpty()) {
+            fail(Status.of(StatusCode.UNAVAILABLE, "server is closing the connection to " + conn.address()).asException());
+            return;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(Failures.of(e, conn.address(), true));
+      }
+    }
+
+    void fail(RpcException err) {
+      if (failure == null) {
+        failure = err;
+      }
+      conn.close();
+      for (Integer seq : pending.keySet()) {
+        CompletableFuture<Envelope> w = pending.remove(seq);
+        if (w != null) {
+          w.completeExceptionally(err);
+        }
+      }
+    }
+  }
+}

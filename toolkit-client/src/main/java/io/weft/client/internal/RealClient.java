@@ -1,0 +1,163 @@
+package io.weft.client.internal;
+
+import io.weft.api.CallContext;
+import io.weft.api.CallOptions;
+import io.weft.api.ClientConfig;
+import io.weft.api.Deadline;
+import io.weft.api.MethodDescriptor;
+import io.weft.api.MethodKind;
+import io.weft.api.RpcException;
+import io.weft.api.Serialization;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import io.weft.wire.Buffer;
+import io.weft.wire.WireException;
+import io.weft.wire.kitexpb.KitexProtobufError;
+import io.weft.wire.thrift.ApplicationErrors;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.EnvelopeWriter;
+import io.weft.wire.ttheader.Framing;
+import io.weft.wire.ttheader.IntKey;
+import io.weft.wire.ttheader.PayloadFormat;
+import io.weft.wire.ttheader.StrKey;
+import io.weft.wire.ttheader.TTHeader;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.TException;
+
+/**
+ * The client behind {@link io.weft.client.Client}: encodes a call for its transport, picks an
+ * address round-robin, hands the frame to that address's {@link Endpoint}, and decodes the reply
+ * or the error. Thread-safe.
+ */
+public final class RealClient {
+  private final ClientConfig config;
+  private final Framing framing;
+  private final List<Endpoint> endpoints;
+  private final AtomicInteger nextEndpoint = new AtomicInteger();
+  private final AtomicInteger nextSeq = new AtomicInteger();
+  private volatile boolean closed;
+
+  public RealClient(ClientConfig config) {
+    this.config = config;
+    this.framing = switch (config.transport()) {
+      case TTHEADER -> Framing.TTHEADER;
+      case TTHEADER_FRAMED -> Framing.TTHEADER_FRAMED;
+      case FRAMED -> Framing.FRAMED;
+      case BUFFERED -> Framing.BUFFERED;
+      case GRPC -> throw new IllegalArgumentException("gRPC transport is not available in this version of the client");
+    };
+    this.endpoints = config.hostPorts().stream()
+        .map(HostPort::parse)
+        .map(hp -> config.muxConnections() > 0
+            ? (Endpoint) new MuxEndpoint(hp, framing, config)
+            : new PooledEndpoint(hp, framing, config))
+        .toList();
+  }
+
+  public ClientConfig config() {
+    return config;
+  }
+
+  public <Req, Resp> Resp unary(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    if (method.kind() != MethodKind.UNARY) {
+      throw new IllegalArgumentException(method + " is not unary");
+    }
+    Envelope reply = call(method, request, options, false);
+    if (reply.messageType() == Envelope.EXCEPTION) {
+      throw remoteError(reply);
+    }
+    if (reply.messageType() != Envelope.REPLY) {
+      throw Status.of(StatusCode.INTERNAL, "reply to " + method.methodName() + " has message type " + reply.messageType()).asException();
+    }
+    return method.responseCodec().decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
+  }
+
+  public <Req> void oneway(MethodDescriptor<Req, ?> method, Req request, CallOptions options) {
+    if (method.kind() != MethodKind.ONEWAY) {
+      throw new IllegalArgumentException(method + " is not oneway");
+    }
+    call(method, request, options, true);
+  }
+
+  private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway) {
+    if (closed) {
+      throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
+    }
+    CallContext caller = CallContext.current();
+    Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+    if (deadline != null && deadline.isExpired()) {
+      throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " was sent").asException();
+    }
+    int seqId = nextSeq.incrementAndGet();
+    Buffer frame = encode(method, request, options, oneway, seqId, deadline, caller);
+    Endpoint endpoint = endpoints.get(Math.floorMod(nextEndpoint.getAndIncrement(), endpoints.size()));
+    return endpoint.exchange(frame, seqId, deadline, oneway);
+  }
+
+  private <Req> Buffer encode(
+      MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, int seqId, Deadline deadline, CallContext caller) {
+    PayloadFormat format = method.serialization() == Serialization.PROTOBUF ? PayloadFormat.KITEX_PROTOBUF : PayloadFormat.THRIFT_BINARY;
+    if (format == PayloadFormat.KITEX_PROTOBUF && framing == Framing.BUFFERED) {
+      throw new IllegalArgumentException("Protobuf methods need TTHeader, Framed or gRPC, not unframed Thrift");
+    }
+    int messageType = oneway ? Envelope.ONEWAY : Envelope.CALL;
+    TTHeader header = null;
+    if (framing.hasHeader()) {
+      header = new TTHeader();
+      options.metadata().forEach(header.strInfo()::put);
+      header.strInfo().put(StrKey.IDL_SERVICE_NAME, method.serviceName());
+      var ints = header.intInfo();
+      ints.put(IntKey.FROM_SERVICE, config.callerService());
+      ints.put(IntKey.FROM_METHOD, caller.method());
+      ints.put(IntKey.TO_SERVICE, config.destService());
+      ints.put(IntKey.TO_METHOD, method.methodName());
+      ints.put(IntKey.MSG_TYPE, Integer.toString(messageType));
+      ints.put(IntKey.TRANSPORT_TYPE, framing == Framing.TTHEADER_FRAMED || format == PayloadFormat.KITEX_PROTOBUF ? "framed" : "unframed");
+      if (deadline != null) {
+        ints.put(IntKey.RPC_TIMEOUT, Long.toString(Math.max(1, deadline.remainingMillis())));
+      }
+    }
+    Buffer out = new Buffer(256);
+    EnvelopeWriter w = new EnvelopeWriter(out, framing, config.maxFrameSize());
+    w.begin(header, format, messageType, method.methodName(), seqId);
+    try {
+      method.requestCodec().encode(request, out);
+      w.finish();
+    } catch (IOException e) {
+      throw Status.of(StatusCode.INTERNAL, "cannot encode the request of " + method.methodName() + ": " + e.getMessage())
+          .withCause(e).asException();
+    } catch (WireException e) {
+      throw Status.of(StatusCode.RESOURCE_EXHAUSTED, "request of " + method.methodName() + ": " + e.getMessage()).asException();
+    }
+    return out;
+  }
+
+  private static RpcException remoteError(Envelope reply) {
+    try {
+      if (reply.format() == PayloadFormat.KITEX_PROTOBUF) {
+        KitexProtobufError e = KitexProtobufError.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
+        return ApplicationErrors.toStatus(new TApplicationException(e.typeId(), e.message())).asException();
+      }
+      TApplicationException e = ApplicationErrors.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
+      return ApplicationErrors.toStatus(e).asException();
+    } catch (TException | WireException e) {
+      return Status.of(StatusCode.INTERNAL, "malformed error reply to " + reply.name() + ": " + e.getMessage()).asException();
+    }
+  }
+
+  public void close() {
+    closed = true;
+    for (Endpoint e : endpoints) {
+      e.close();
+    }
+  }
+
+  /** The transport this client frames calls with. */
+  public Transport transport() {
+    return config.transport();
+  }
+}

@@ -1,0 +1,18 @@
+package io.weft.gen;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What to generate: the IDL files, where to look for their includes, and where to write.
+ *
+ * @param sources IDL files ({@code .thrift}); their includes are generated too
+ * @param includeDirs directories searched for includes after the including file's own directory
+ * @param outputDir the root of the generated source tree
+ */
+public record GenOptions(List<Path> sources, List<Path> includeDirs, Path outputDir) {
+  public GenOptions {
+    sources = List.copyOf(sources);
+    includeDirs = List.copyOf(includeDirs);
+  }
+}

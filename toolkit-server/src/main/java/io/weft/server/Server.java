@@ -1,0 +1,99 @@
+package io.weft.server;
+
+import io.weft.api.ServerConfig;
+import io.weft.api.ServerOption;
+import io.weft.api.ServiceDefinition;
+import io.weft.server.internal.RealServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Weft server: one listening port that serves every registered service over every protocol Weft
+ * speaks, choosing the protocol of each connection from its first bytes (TTHeader, Framed or
+ * unframed Thrift; gRPC over HTTP/2 as it lands). Every request runs its handler on its own
+ * virtual thread.
+ *
+ * <p>Generated code gives the usual entry point, {@code EchoServiceServer.newServer(handler)}; this
+ * class is for several services on one server, or for configuring one by hand. {@link #run()}
+ * blocks like Kitex's {@code svr.Run()}; {@link #start()} and {@link #stop()} are for tests and
+ * embedding. Thread-safe.
+ */
+public final class Server {
+  private final RealServer delegate;
+
+  private Server(RealServer delegate) {
+    this.delegate = delegate;
+  }
+
+  /** A server for one service, configured by {@code options}; not yet started. */
+  public static Server newServer(ServiceDefinition service, ServerOption... options) {
+    return builder().addService(service).options(options).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the server if needed and blocks until it stops: through {@link #stop()}, or SIGTERM /
+   * Ctrl-C, which stop it gracefully (in-flight calls get the exit wait time to finish).
+   */
+  public void run() throws InterruptedException {
+    delegate.run();
+  }
+
+  /** Starts listening and returns; the port is bound when this returns. */
+  public Server start() {
+    delegate.start();
+    return this;
+  }
+
+  /**
+   * Stops accepting connections and new calls, lets in-flight calls finish within the exit wait
+   * time, then closes every connection. Idempotent; returns once the server is down.
+   */
+  public void stop() {
+    delegate.stop();
+  }
+
+  /** The bound port (useful with port 0), or -1 before {@link #start()}. */
+  public int port() {
+    return delegate.port();
+  }
+
+  public boolean isRunning() {
+    return delegate.isRunning();
+  }
+
+  /** The configuration in force. */
+  public ServerConfig config() {
+    return delegate.config();
+  }
+
+  /** Collects services and options for a {@link Server}. */
+  public static final class Builder {
+    private final List<ServiceDefinition> services = new ArrayList<>();
+    private final List<ServerOption> options = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Registers a service; several may share a server, told apart by method name (or TTHeader's IDL service name). */
+    public Builder addService(ServiceDefinition service) {
+      services.add(Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    public Builder options(ServerOption... options) {
+      this.options.addAll(List.of(options));
+      return this;
+    }
+
+    public Server build() {
+      if (services.isEmpty()) {
+        throw new IllegalStateException("a server needs at least one service");
+      }
+      return new Server(new RealServer(ServerConfig.of(options.toArray(ServerOption[]::new)), services));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.weft.server.internal;
+
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.spi.ServerConnection;
+import io.weft.wire.ttheader.Framing;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A new connection whose protocol is not yet known. It peeks at the first bytes (never consuming
+ * them) and hands the connection to the protocol they announce: TTHeader, Framed or unframed
+ * Thrift. A connection that sends bytes no protocol starts with, or sends too few within the
+ * detection timeout, is closed with one log line.
+ */
+final class DetectingConnection implements ServerConnection {
+  private static final System.Logger LOG = System.getLogger(DetectingConnection.class.getName());
+  private static final int WANT = 8;
+
+  private final ConnectionContext ctx;
+  private final RealServer server;
+  private volatile ServerConnection delegate;
+  private volatile boolean timedOut;
+  private volatile boolean closing;
+
+  DetectingConnection(ConnectionContext ctx, RealServer server) {
+    this.ctx = ctx;
+    this.server = server;
+  }
+
+  @Override
+  public void handle(Limit limit) throws InterruptedException {
+    String peer = Peers.format(ctx.remotePeer().address());
+    Duration timeout = server.config().detectionTimeout();
+    ScheduledFuture<?> timer = server.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Framing framing;
+    byte[] head;
+    try {
+      head = new byte[WANT];
+      framing = detect(ctx.dataReader(), head);
+    } catch (DataReader.InsufficientDataAvailableException | ServerConnectionException | UncheckedIOException e) {
+      if (timedOut) {
+        LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": no protocol identified within " + timeout);
+      } else if (!closing) {
+        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " closed before identifying its protocol");
+      }
+      return;
+    } finally {
+      timer.cancel(false);
+    }
+    if (framing == null) {
+      LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": first bytes " + HexFormat.of().formatHex(head)
+          + " match no protocol served here (TTHeader, Framed or unframed Thrift)");
+      closeSocket();
+      return;
+    }
+    SocketConnection conn = new SocketConnection(ctx, server, framing);
+    delegate = conn;
+    if (closing) {
+      conn.close(false);
+    }
+    conn.handle(limit);
+  }
+
+  /** Peeks until the framing is known or ruled out; fills {@code head} with what it saw. */
+  private static Framing detect(DataReader reader, byte[] head) {
+    reader.ensureAvailable();
+    while (true) {
+      int n = Math.min(WANT, reader.available());
+      java.util.Arrays.fill(head, (byte) 0);
+      reader.getBuffer(n).read(head, 0, n);
+      if (!Framing.plausible(head[0])) {
+        return null;
+      }
+      Framing f = Framing.detect(head, n);
+      if (f != null) {
+        return f;
+      }
+      if (n >= WANT) {
+        return null;
+      }
+      reader.pullData();
+    }
+  }
+
+  private void timeOut() {
+    if (delegate == null) {
+      timedOut = true;
+      closeSocket();
+    }
+  }
+
+  private void closeSocket() {
+    try {
+      ctx.serverSocket().close();
+    } catch (RuntimeException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public Duration idleTime() {
+    ServerConnection d = delegate;
+    return d != null ? d.idleTime() : Duration.ZERO;
+  }
+
+  @Override
+  public void close(boolean interrupt) {
+    closing = true;
+    ServerConnection d = delegate;
+    if (d != null) {
+      d.close(interrupt);
+    } else {
+      closeSocket();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.weft.server.internal;
+
+import io.helidon.webserver.WebServer;
+import io.weft.api.ServerConfig;
+import io.weft.api.ServiceDefinition;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The server behind {@link io.weft.server.Server}: a Helidon webserver listener whose only
+ * connection selector is Weft's, so that Weft sees every connection first and picks its protocol.
+ */
+public final class RealServer {
+  private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
+
+  private final ServerConfig config;
+  private final Registry registry;
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong inFlight = new AtomicLong();
+  private volatile WebServer web;
+  private volatile ScheduledExecutorService timer;
+  private volatile boolean stopping;
+
+  public RealServer(ServerConfig config, List<ServiceDefinition> services) {
+    this.config = config;
+    this.registry = new Registry(services);
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  Registry registry() {
+    return registry;
+  }
+
+  /** A daemon timer for detection timeouts; never runs user code. */
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  void callStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  void callFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Calls being served right now, on every connection. */
+  public long inFlight() {
+    return inFlight.get();
+  }
+
+  public void start() {
+    lifecycle.lock();
+    try {
+      if (web != null) {
+        return;
+      }
+      if (stopping) {
+        throw new IllegalStateException("a stopped server cannot restart; build a new one");
+      }
+      ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread th = new Thread(r, "weft-server-timer");
+        th.setDaemon(true);
+        return th;
+      });
+      t.setRemoveOnCancelPolicy(true);
+      timer = t;
+      WebServer w = WebServer.builder()
+          .host(config.host())
+          .port(config.port())
+          .protocolsDiscoverServices(false)
+          .addConnectionSelector(new ProtocolSelector(this))
+          .connectionOptions(o -> o.tcpNoDelay(true))
+          .maxTcpConnections(config.maxConnections())
+          .shutdownGracePeriod(config.exitWaitTime())
+          .shutdownHook(false)
+          .build();
+      w.start();
+      if (w.port() < 0) {
+        w.stop();
+        t.shutdownNow();
+        throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " (in use, or not permitted)");
+      }
+      web = w;
+      LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port());
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  public void run() throws InterruptedException {
+    start();
+    Thread hook = new Thread(this::stop, "weft-server-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down and the hook is running
+      }
+    }
+  }
+
+  public void stop() {
+    lifecycle.lock();
+    try {
+      stopping = true;
+      WebServer w = web;
+      if (w != null) {
+        w.stop();
+        web = null;
+      }
+      ScheduledExecutorService t = timer;
+      if (t != null) {
+        t.shutdownNow();
+      }
+    } finally {
+      lifecycle.unlock();
+      stopped.countDown();
+    }
+  }
+
+  public int port() {
+    WebServer w = web;
+    return w == null ? -1 : w.port();
+  }
+
+  public boolean isRunning() {
+    WebServer w = web;
+    return w != null && w.isRunning();
+  }
+}

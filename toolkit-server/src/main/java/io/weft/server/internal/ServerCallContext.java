@@ -1,0 +1,95 @@
+package io.weft.server.internal;
+
+import io.weft.api.CallContext;
+import io.weft.api.Deadline;
+import io.weft.api.Metadata;
+import io.weft.api.Transport;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/** The {@link CallContext} of one call a server serves. Built by the transport, read by the handler's thread(s). */
+final class ServerCallContext implements CallContext {
+  private final String service;
+  private final String method;
+  private final Deadline deadline;
+  private final Metadata requestMetadata;
+  private final String callerService;
+  private final String peer;
+  private final Transport transport;
+  private final BooleanSupplier transportCancelled;
+  private final Metadata responseMetadata = new Metadata();
+  private volatile boolean cancelled;
+
+  ServerCallContext(
+      String service,
+      String method,
+      Deadline deadline,
+      Metadata requestMetadata,
+      String callerService,
+      String peer,
+      Transport transport,
+      BooleanSupplier transportCancelled) {
+    this.service = service;
+    this.method = method;
+    this.deadline = deadline;
+    this.requestMetadata = requestMetadata;
+    this.callerService = callerService;
+    this.peer = peer;
+    this.transport = transport;
+    this.transportCancelled = transportCancelled;
+  }
+
+  @Override
+  public String service() {
+    return service;
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public Optional<Deadline> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  @Override
+  public Metadata requestMetadata() {
+    return requestMetadata;
+  }
+
+  @Override
+  public String callerService() {
+    return callerService;
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public Metadata responseMetadata() {
+    return responseMetadata;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled || transportCancelled.getAsBoolean() || (deadline != null && deadline.isExpired());
+  }
+
+  void cancel() {
+    cancelled = true;
+  }
+
+  @Override
+  public String toString() {
+    return "CallContext{" + service + "/" + method + " from " + peer + "}";
+  }
+}

@@ -1,0 +1,185 @@
+package io.weft.server.internal;
+
+import io.weft.api.Deadline;
+import io.weft.api.Metadata;
+import io.weft.api.MethodDescriptor;
+import io.weft.api.MethodKind;
+import io.weft.api.RpcException;
+import io.weft.api.Serialization;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import io.weft.api.ServiceDefinition.MethodDefinition;
+import io.weft.api.internal.Contexts;
+import io.weft.wire.Buffer;
+import io.weft.wire.kitexpb.KitexProtobufError;
+import io.weft.wire.thrift.ApplicationErrors;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.EnvelopeWriter;
+import io.weft.wire.ttheader.Framing;
+import io.weft.wire.ttheader.IntKey;
+import io.weft.wire.ttheader.PayloadFormat;
+import io.weft.wire.ttheader.StrKey;
+import io.weft.wire.ttheader.TTHeader;
+import java.util.Map;
+import org.apache.thrift.TApplicationException;
+
+/**
+ * One request read from a {@link SocketConnection}, served on its own virtual thread: find the
+ * method, decode the request, run the handler inside its {@link io.weft.api.CallContext}, encode
+ * and write the reply (none for oneway). Every failure becomes an EXCEPTION reply, never a hung
+ * caller.
+ */
+final class SocketCall implements Runnable {
+  private static final System.Logger LOG = System.getLogger(SocketCall.class.getName());
+
+  private final SocketConnection conn;
+  private final RealServer server;
+  private final Envelope request;
+
+  SocketCall(SocketConnection conn, RealServer server, Envelope request) {
+    this.conn = conn;
+    this.server = server;
+    this.request = request;
+  }
+
+  @Override
+  public void run() {
+    try {
+      serve();
+    } catch (Throwable t) {
+      LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + request.name() + " from " + conn.peer(), t);
+    } finally {
+      conn.callFinished();
+    }
+  }
+
+  private void serve() {
+    boolean oneway = request.messageType() == Envelope.ONEWAY;
+    if (request.messageType() != Envelope.CALL && !oneway) {
+      replyError(new TApplicationException(TApplicationException.INVALID_MESSAGE_TYPE,
+          "message type " + request.messageType() + " is not a request"), null);
+      return;
+    }
+    TTHeader header = request.header();
+    String isn = header != null ? header.strInfo().get(StrKey.IDL_SERVICE_NAME) : null;
+    MethodDefinition<?, ?> method = server.registry().lookup(isn, request.name());
+    if (method == null) {
+      if (!oneway) {
+        replyError(new TApplicationException(TApplicationException.UNKNOWN_METHOD, "unknown method " + request.name()), null);
+      } else {
+        LOG.log(System.Logger.Level.DEBUG, "oneway call of unknown method " + request.name() + " from " + conn.peer());
+      }
+      return;
+    }
+    Serialization expected = request.format() == PayloadFormat.KITEX_PROTOBUF ? Serialization.PROTOBUF : Serialization.THRIFT;
+    if (method.descriptor().serialization() != expected) {
+      replyError(new TApplicationException(TApplicationException.INVALID_PROTOCOL,
+          request.name() + " takes " + method.descriptor().serialization() + " payloads, not " + expected), null);
+      return;
+    }
+    oneway |= method.descriptor().kind() == MethodKind.ONEWAY;
+    invoke(method, oneway);
+  }
+
+  private <Req, Resp> void invoke(MethodDefinition<Req, Resp> method, boolean oneway) {
+    MethodDescriptor<Req, Resp> descriptor = method.descriptor();
+    ServerCallContext ctx = newContext(descriptor);
+    Resp response;
+    try (Contexts.Scope ignored = Contexts.attach(ctx)) {
+      Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
+      response = method.handler().handle(req);
+    } catch (Throwable t) {
+      Status status = RpcException.statusOf(t);
+      if (!(t instanceof RpcException)) {
+        LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw " + t);
+      }
+      if (oneway) {
+        return;
+      }
+      replyError(ApplicationErrors.fromStatus(status), ctx);
+      return;
+    }
+    if (oneway) {
+      return;
+    }
+    Buffer out = new Buffer(256);
+    EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
+    try {
+      descriptor.responseCodec().encode(response, out);
+      w.finish();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot encode the reply of " + descriptor.methodName() + ": " + e.getMessage());
+      replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.INTERNAL, "cannot encode reply: " + e.getMessage())), ctx);
+      return;
+    }
+    conn.write(out);
+  }
+
+  private ServerCallContext newContext(MethodDescriptor<?, ?> descriptor) {
+    TTHeader header = request.header();
+    Metadata metadata = new Metadata();
+    Deadline deadline = null;
+    String caller = "";
+    if (header != null) {
+      for (Map.Entry<String, String> e : header.strInfo().entrySet()) {
+        metadata.add(e.getKey(), e.getValue());
+      }
+      String timeout = header.intInfo().get(IntKey.RPC_TIMEOUT);
+      if (timeout != null) {
+        try {
+          long ms = Long.parseLong(timeout.trim());
+          if (ms > 0) {
+            deadline = Deadline.after(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+          }
+        } catch (NumberFormatException e) {
+          // Kitex ignores an unparsable timeout too
+        }
+      }
+      caller = header.intInfo().getOrDefault(IntKey.FROM_SERVICE, "");
+    }
+    Transport transport = switch (request.framing()) {
+      case TTHEADER -> Transport.TTHEADER;
+      case TTHEADER_FRAMED -> Transport.TTHEADER_FRAMED;
+      case FRAMED -> Transport.FRAMED;
+      case BUFFERED -> Transport.BUFFERED;
+    };
+    return new ServerCallContext(descriptor.serviceName(), descriptor.methodName(), deadline, metadata, caller, conn.peer(),
+        transport, conn::isClosed);
+  }
+
+  /** Writes an EXCEPTION reply in the request's payload format. */
+  private void replyError(TApplicationException error, ServerCallContext ctx) {
+    Buffer out = new Buffer(128);
+    EnvelopeWriter w = beginReply(out, Envelope.EXCEPTION, ctx);
+    try {
+      if (request.format() == PayloadFormat.KITEX_PROTOBUF) {
+        new KitexProtobufError(error.getType(), error.getMessage() == null ? "" : error.getMessage()).encode(out);
+      } else {
+        ApplicationErrors.encode(error, out);
+      }
+      w.finish();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, "cannot encode an error reply: " + e);
+      return;
+    }
+    conn.write(out);
+  }
+
+  private EnvelopeWriter beginReply(Buffer out, int messageType, ServerCallContext ctx) {
+    Framing framing = request.framing();
+    TTHeader header = null;
+    if (framing.hasHeader()) {
+      header = new TTHeader().protocolId(request.header().protocolId());
+      if (ctx != null && !ctx.responseMetadata().isEmpty()) {
+        Map<String, String> str = header.strInfo();
+        ctx.responseMetadata().forEach(str::put);
+      }
+      if (conn.draining()) {
+        header.strInfo().put(StrKey.CONNECTION_READY_TO_RESET, "1");
+      }
+      header.intInfo().put(IntKey.MSG_TYPE, Integer.toString(messageType));
+    }
+    return new EnvelopeWriter(out, framing, Integer.MAX_VALUE).begin(header, request.format(), messageType, request.name(), request.seqId());
+  }
+}

@@ -1,0 +1,151 @@
+package io.weft.server.internal;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
+import io.weft.api.ServerConfig;
+import io.weft.wire.Buffer;
+import io.weft.wire.WireException;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.EnvelopeReader;
+import io.weft.wire.ttheader.Framing;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One TTHeader, Framed or unframed Thrift connection on the server. The connection's own virtual
+ * thread (Helidon's, running {@link #handle}) only reads and decodes frames; each request then
+ * runs on a virtual thread of its own ({@link SocketCall}), so a slow handler never delays the
+ * next request. Replies are written by the request threads, serialised by {@link #writeLock}.
+ *
+ * <p>Closing is graceful ({@link #close(boolean) close(false)}, on server stop or idle timeout):
+ * requests already read are served and their replies carry Kitex's {@code crrst} header, then
+ * the socket closes once none is in flight.
+ */
+final class SocketConnection implements ServerConnection {
+  private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+
+  private final ConnectionContext ctx;
+  private final RealServer server;
+  private final Framing framing;
+  private final String peer;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+  private volatile boolean closed;
+  private volatile long lastActivityNanos = System.nanoTime();
+
+  SocketConnection(ConnectionContext ctx, RealServer server, Framing framing) {
+    this.ctx = ctx;
+    this.server = server;
+    this.framing = framing;
+    this.peer = Peers.format(ctx.remotePeer().address());
+  }
+
+  @Override
+  public void handle(Limit limit) {
+    ServerConfig config = server.config();
+    InputStream in = new DataReaderInputStream(ctx.dataReader());
+    EnvelopeReader reader = new EnvelopeReader(in, config.maxFrameSize());
+    try {
+      while (true) {
+        Envelope envelope = reader.read(framing);
+        if (envelope == null) {
+          return; // the peer closed cleanly
+        }
+        lastActivityNanos = System.nanoTime();
+        inFlight.incrementAndGet();
+        server.callStarted();
+        Thread.ofVirtual().name("weft-call").start(new SocketCall(this, server, envelope));
+      }
+    } catch (WireException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": " + e.getMessage());
+    } catch (EOFException e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " closed mid-message: " + e.getMessage());
+      }
+    } catch (IOException | UncheckedIOException e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " failed: " + e.getMessage());
+      }
+    } finally {
+      closed = true;
+      closeSocket();
+    }
+  }
+
+  /** Writes one encoded reply; returns false if the connection is gone. Called from request threads. */
+  boolean write(Buffer reply) {
+    if (closed) {
+      return false;
+    }
+    writeLock.lock();
+    try {
+      ctx.dataWriter().writeNow(BufferData.create(reply.array(), 0, reply.size()));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot reply to " + peer + ": " + e.getMessage());
+      closed = true;
+      closeSocket();
+      return false;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** A request thread is done (replied or not). */
+  void callFinished() {
+    lastActivityNanos = System.nanoTime();
+    server.callFinished();
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      closed = true;
+      closeSocket();
+    }
+  }
+
+  Framing framing() {
+    return framing;
+  }
+
+  String peer() {
+    return peer;
+  }
+
+  /** Whether replies should tell the client not to reuse this connection. */
+  boolean draining() {
+    return draining;
+  }
+
+  /** Whether the peer is gone, so in-flight calls count as cancelled. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public Duration idleTime() {
+    return inFlight.get() > 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastActivityNanos);
+  }
+
+  @Override
+  public void close(boolean interrupt) {
+    draining = true;
+    if (interrupt || inFlight.get() == 0) {
+      closed = true;
+      closeSocket();
+    }
+  }
+
+  private void closeSocket() {
+    try {
+      ctx.serverSocket().close();
+    } catch (RuntimeException e) {
+      // already closed
+    }
+  }
+}
