@@ -7,6 +7,11 @@ $(error no JDK 21+ found: see the message above)
 endif
 export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
+# Maven's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run.
+JAVA_FEATURE := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' $(JAVA_HOME)/release 2>/dev/null)
+ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 24 ] 2>/dev/null && echo yes),yes)
+export MAVEN_OPTS := $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
+endif
 MVN := mvn -B -ntp -Dstyle.color=never
 
 .PHONY: build test run classpath bench golden clean
@@ -23,9 +28,10 @@ test:
 run: build
 	scripts/run-echo
 
-## classpath: the runtime classpath generated code needs, on one line
+## classpath: the runtime classpath generated code needs, on one line (after `make build`)
 classpath:
-	@$(MVN) -q -pl examples/echo dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime -Dmdep.excludeArtifactIds=echo-example 2>/dev/null; echo
+	@$(MVN) -q -pl examples/echo dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime 2>/dev/null \
+	  | sed 's/\x1b\[[0-9;]*m//g'; echo
 
 ## golden: rewrite toolkit-gen's expected outputs from the current generator
 golden:

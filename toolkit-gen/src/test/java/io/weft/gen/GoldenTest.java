@@ -1,0 +1,107 @@
+package io.weft.gen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.palantir.javapoet.JavaFile;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The generated sources for the IDLs under {@code src/test/resources/good} match the checked-in
+ * expectations under {@code expected/}, are the same on every run, and compile against Weft's
+ * runtime. {@code make golden} (property {@code golden.update=true}) rewrites the expectations.
+ */
+class GoldenTest {
+  private static final Path RESOURCES = Path.of("src/test/resources");
+  private static final boolean UPDATE = Boolean.getBoolean("golden.update");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift"})
+  void matchesExpectedAndCompiles(String idl, @TempDir Path tmp) throws IOException {
+    Map<String, String> generated = generate(idl);
+    assertThat(generate(idl)).as("same input, same output").isEqualTo(generated);
+
+    Path expectedDir = RESOURCES.resolve("expected").resolve(idl.replace(".thrift", ""));
+    if (UPDATE) {
+      if (Files.exists(expectedDir)) {
+        try (Stream<Path> old = Files.walk(expectedDir)) {
+          old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+      for (var e : generated.entrySet()) {
+        Path p = expectedDir.resolve(e.getKey());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, e.getValue());
+      }
+    }
+    assertThat(read(expectedDir)).as("generated sources for " + idl + " (run 'make golden' after intended changes)").isEqualTo(generated);
+
+    compile(generated, tmp);
+  }
+
+  static Map<String, String> generate(String idl) {
+    List<JavaFile> files = Generator.generate(new GenOptions(List.of(RESOURCES.resolve("good").resolve(idl)), List.of(), Path.of("unused")));
+    Map<String, String> out = new TreeMap<>();
+    for (JavaFile f : files) {
+      out.put(f.packageName().replace('.', '/') + "/" + f.typeSpec().name() + ".java", f.toString());
+    }
+    return out;
+  }
+
+  private static Map<String, String> read(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  /** Compiles the sources against the test classpath (Weft's runtime and libthrift); fails with the compiler's messages. */
+  static void compile(Map<String, String> sources, Path tmp) throws IOException {
+    Path src = tmp.resolve("src");
+    List<Path> paths = new ArrayList<>();
+    for (var e : sources.entrySet()) {
+      Path p = src.resolve(e.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, e.getValue());
+      paths.add(p);
+    }
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      List<String> options = List.of("-classpath", cp, "-d", tmp.resolve("classes").toString(), "--release", "21", "-Xlint:all,-serial", "-Werror");
+      Files.createDirectories(tmp.resolve("classes"));
+      StringWriter log = new StringWriter();
+      boolean ok = javac.getTask(log, fm, diagnostics, options, null, fm.getJavaFileObjectsFromPaths(paths)).call();
+      StringBuilder errors = new StringBuilder(log.toString());
+      for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+        errors.append(d).append('\n');
+      }
+      assertThat(ok).as("generated code compiles without warnings:\n" + errors).isTrue();
+    }
+  }
+}

@@ -1,0 +1,6 @@
+struct A {
+  1: string a
+}
+struct A {
+  1: string b
+}

@@ -1,0 +1,4 @@
+struct A {
+  1: string a
+  1: string b
+}

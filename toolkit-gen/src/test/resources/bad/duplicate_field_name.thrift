@@ -1,0 +1,4 @@
+struct A {
+  1: string a
+  2: string a
+}

@@ -1,0 +1,4 @@
+include "nowhere.thrift"
+struct A {
+  1: string a
+}
