@@ -38,8 +38,21 @@ public interface CallContext {
   /** The transport the call arrived on. */
   Transport transport();
 
-  /** Metadata to send back with the response (TTHeader string headers; gRPC response headers). */
+  /**
+   * Metadata to send back before the response (gRPC response headers; TTHeader string headers).
+   * Changes after the first response message is sent are not seen.
+   */
   Metadata responseMetadata();
+
+  /** Metadata to send back after the response (gRPC trailers; merged into TTHeader string headers). */
+  Metadata responseTrailers();
+
+  /**
+   * Compresses the response messages sent from now on with {@code encoding} ({@code "gzip"}, or
+   * {@code "identity"} for none), if the caller accepts it; otherwise they go uncompressed. Only
+   * gRPC compresses; other transports ignore this.
+   */
+  void setResponseCompression(String encoding);
 
   /** Whether the caller cancelled the call or its deadline passed. */
   boolean isCancelled();

@@ -10,16 +10,18 @@ import java.util.Optional;
  */
 public final class CallOptions {
   /** No deadline of its own (the client's RPC timeout applies) and no metadata. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata());
+  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null);
 
   private final Deadline deadline;
   private final Duration timeout;
   private final Metadata metadata;
+  private final String compression;
 
-  private CallOptions(Deadline deadline, Duration timeout, Metadata metadata) {
+  private CallOptions(Deadline deadline, Duration timeout, Metadata metadata, String compression) {
     this.deadline = deadline;
     this.timeout = timeout;
     this.metadata = metadata;
+    this.compression = compression;
   }
 
   /** Options with a timeout that starts when the call starts. */
@@ -41,20 +43,30 @@ public final class CallOptions {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative timeout: " + timeout);
     }
-    return new CallOptions(null, timeout, metadata);
+    return new CallOptions(null, timeout, metadata, compression);
   }
 
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(Objects.requireNonNull(deadline), null, metadata);
+    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression);
   }
 
   public CallOptions withMetadata(Metadata metadata) {
-    return new CallOptions(deadline, timeout, metadata.copy());
+    return new CallOptions(deadline, timeout, metadata.copy(), compression);
+  }
+
+  /** A copy whose gRPC request messages are compressed with {@code encoding} ({@code "gzip"}). */
+  public CallOptions withCompression(String encoding) {
+    return new CallOptions(deadline, timeout, metadata, encoding);
   }
 
   /** A copy with one more metadata pair. */
   public CallOptions withHeader(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata.copy().add(key, value));
+    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression);
+  }
+
+  /** The gRPC request compression, if set. */
+  public Optional<String> compression() {
+    return Optional.ofNullable(compression);
   }
 
   /** The deadline, if set with {@link #withDeadline}. */

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param maxFrameSize the largest reply frame accepted, in bytes (default 16 MiB)
  * @param callerService this client's own service name, sent as TTHeader {@code FromService}
  *     (default empty)
+ * @param maxMessageSize the largest gRPC response message accepted, in bytes (default 4 MiB)
  */
 public record ClientConfig(
     String destService,
@@ -33,7 +34,8 @@ public record ClientConfig(
     int maxIdlePerAddress,
     Duration idleTimeout,
     int maxFrameSize,
-    String callerService) {
+    String callerService,
+    int maxMessageSize) {
 
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
 
@@ -54,6 +56,9 @@ public record ClientConfig(
       throw new IllegalArgumentException("maxFrameSize below 1 KiB: " + maxFrameSize);
     }
     Objects.requireNonNull(callerService, "callerService");
+    if (maxMessageSize < 1) {
+      throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+    }
   }
 
   /** A builder with every default, for {@code destService}. */
@@ -88,6 +93,7 @@ public record ClientConfig(
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private String callerService = "";
+    private int maxMessageSize = 4 << 20;
 
     private Builder(String destService) {
       this.destService = destService;
@@ -138,10 +144,15 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder maxMessageSize(int maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           destService, hostPorts, rpcTimeout, connectTimeout, transport, muxConnections,
-          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService);
+          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize);
     }
   }
 }

@@ -49,6 +49,11 @@ public final class ClientOptions {
     return b -> b.maxFrameSize(bytes);
   }
 
+  /** The largest gRPC response message accepted, in bytes. */
+  public static ClientOption withMaxMessageSize(int bytes) {
+    return b -> b.maxMessageSize(bytes);
+  }
+
   /** This client's own service name, which the callee sees as the caller ({@code FromService}). */
   public static ClientOption withCallerName(String serviceName) {
     return b -> b.callerService(serviceName);

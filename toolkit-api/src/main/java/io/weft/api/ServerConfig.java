@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param exitWaitTime how long {@code stop()} lets in-flight calls finish (default 5 s, as Kitex)
  * @param detectionTimeout how long a new connection may take to send the bytes that identify its
  *     protocol before it is closed (default 5 s)
+ * @param maxMessageSize the largest gRPC message accepted, in bytes (default 4 MiB, as grpc-java);
+ *     a larger one fails its call with {@code RESOURCE_EXHAUSTED}
+ * @param maxConcurrentStreams how many gRPC calls one HTTP/2 connection may carry at once (default
+ *     65,536; sent to clients as {@code SETTINGS_MAX_CONCURRENT_STREAMS})
  */
 public record ServerConfig(
     String host,
@@ -23,10 +27,13 @@ public record ServerConfig(
     int maxFrameSize,
     int maxConnections,
     Duration exitWaitTime,
-    Duration detectionTimeout) {
+    Duration detectionTimeout,
+    int maxMessageSize,
+    int maxConcurrentStreams) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 << 20;
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -44,6 +51,12 @@ public record ServerConfig(
     }
     if (detectionTimeout == null || detectionTimeout.isNegative() || detectionTimeout.isZero()) {
       throw new IllegalArgumentException("detectionTimeout must be positive: " + detectionTimeout);
+    }
+    if (maxMessageSize < 1) {
+      throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+    }
+    if (maxConcurrentStreams < 1) {
+      throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
     }
   }
 
@@ -68,6 +81,8 @@ public record ServerConfig(
     private int maxConnections = 10_000;
     private Duration exitWaitTime = Duration.ofSeconds(5);
     private Duration detectionTimeout = Duration.ofSeconds(5);
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int maxConcurrentStreams = 65_536;
 
     private Builder() {}
 
@@ -101,8 +116,18 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder maxMessageSize(int maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+      return this;
+    }
+
+    public Builder maxConcurrentStreams(int maxConcurrentStreams) {
+      this.maxConcurrentStreams = maxConcurrentStreams;
+      return this;
+    }
+
     public ServerConfig build() {
-      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout);
+      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize, maxConcurrentStreams);
     }
   }
 }

@@ -34,6 +34,16 @@ public final class ServerOptions {
     return b -> b.exitWaitTime(wait);
   }
 
+  /** The largest gRPC message accepted, in bytes. */
+  public static ServerOption withMaxMessageSize(int bytes) {
+    return b -> b.maxMessageSize(bytes);
+  }
+
+  /** How many gRPC calls one HTTP/2 connection may carry at once. */
+  public static ServerOption withMaxConcurrentStreams(int streams) {
+    return b -> b.maxConcurrentStreams(streams);
+  }
+
   /** How long a new connection may take to identify its protocol. */
   public static ServerOption withDetectionTimeout(Duration timeout) {
     return b -> b.detectionTimeout(timeout);

@@ -57,7 +57,7 @@ public final class ServiceDefinition {
    * @param descriptor what the method is
    * @param handler how it is served; its type matches {@code descriptor.kind()}
    */
-  public record MethodDefinition<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, UnaryHandler<Req, Resp> handler) {
+  public record MethodDefinition<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, MethodHandler<Req, Resp> handler) {
     public MethodDefinition {
       Objects.requireNonNull(descriptor, "descriptor");
       Objects.requireNonNull(handler, "handler");
@@ -81,6 +81,28 @@ public final class ServiceDefinition {
         throw new IllegalArgumentException(method + " is not unary or oneway");
       }
       return add(new MethodDefinition<>(method, handler));
+    }
+
+    /** Adds a server-streaming method. */
+    public <Req, Resp> Builder serverStreaming(MethodDescriptor<Req, Resp> method, ServerStreamingHandler<Req, Resp> handler) {
+      return add(kind(method, MethodKind.SERVER_STREAMING, handler));
+    }
+
+    /** Adds a client-streaming method. */
+    public <Req, Resp> Builder clientStreaming(MethodDescriptor<Req, Resp> method, ClientStreamingHandler<Req, Resp> handler) {
+      return add(kind(method, MethodKind.CLIENT_STREAMING, handler));
+    }
+
+    /** Adds a bidirectional-streaming method. */
+    public <Req, Resp> Builder bidiStreaming(MethodDescriptor<Req, Resp> method, BidiStreamingHandler<Req, Resp> handler) {
+      return add(kind(method, MethodKind.BIDI_STREAMING, handler));
+    }
+
+    private static <Req, Resp> MethodDefinition<Req, Resp> kind(MethodDescriptor<Req, Resp> method, MethodKind kind, MethodHandler<Req, Resp> h) {
+      if (method.kind() != kind) {
+        throw new IllegalArgumentException(method + " is not " + kind);
+      }
+      return new MethodDefinition<>(method, h);
     }
 
     private Builder add(MethodDefinition<?, ?> def) {

@@ -7,6 +7,6 @@ package io.weft.api;
  * unchecked exception fails the call with {@link StatusCode#INTERNAL} and its message.
  */
 @FunctionalInterface
-public interface UnaryHandler<Req, Resp> {
+public non-sealed interface UnaryHandler<Req, Resp> extends MethodHandler<Req, Resp> {
   Resp handle(Req request) throws Exception;
 }

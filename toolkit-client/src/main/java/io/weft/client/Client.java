@@ -1,6 +1,9 @@
 package io.weft.client;
 
+import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
+import io.weft.api.ClientStreamingClient;
+import io.weft.api.ServerStreamingClient;
 import io.weft.api.ClientConfig;
 import io.weft.api.ClientOption;
 import io.weft.api.MethodDescriptor;
@@ -32,9 +35,28 @@ public final class Client implements AutoCloseable {
     return new Client(new RealClient(config));
   }
 
-  /** Calls a unary method and blocks for its response. */
+  /**
+   * Calls a unary method and blocks for its response: over the configured socket transport
+   * (TTHeader by default, Kitex Protobuf for .proto methods), or over gRPC when the client was
+   * built with {@code withTransport(Transport.GRPC)}.
+   */
   public <Req, Resp> Resp unary(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     return delegate.unary(method, request, options);
+  }
+
+  /** Starts a server-streaming call (always gRPC); the request goes out at once. */
+  public <Req, Resp> ServerStreamingClient<Resp> serverStreaming(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return delegate.serverStreaming(method, request, options);
+  }
+
+  /** Starts a client-streaming call (always gRPC). */
+  public <Req, Resp> ClientStreamingClient<Req, Resp> clientStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return delegate.clientStreaming(method, options);
+  }
+
+  /** Starts a bidirectional call (always gRPC). */
+  public <Req, Resp> BidiStreamingClient<Req, Resp> bidiStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return delegate.bidiStreaming(method, options);
   }
 
   /** Sends a oneway request; returns once it is written to the connection. */

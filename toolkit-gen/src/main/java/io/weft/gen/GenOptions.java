@@ -9,10 +9,16 @@ import java.util.List;
  * @param sources IDL files ({@code .thrift}); their includes are generated too
  * @param includeDirs directories searched for includes after the including file's own directory
  * @param outputDir the root of the generated source tree
+ * @param protoc the protoc executable, needed only for {@code .proto} sources (null otherwise)
  */
-public record GenOptions(List<Path> sources, List<Path> includeDirs, Path outputDir) {
+public record GenOptions(List<Path> sources, List<Path> includeDirs, Path outputDir, Path protoc) {
   public GenOptions {
     sources = List.copyOf(sources);
     includeDirs = List.copyOf(includeDirs);
+  }
+
+  /** Options for Thrift sources only. */
+  public GenOptions(List<Path> sources, List<Path> includeDirs, Path outputDir) {
+    this(sources, includeDirs, outputDir, null);
   }
 }

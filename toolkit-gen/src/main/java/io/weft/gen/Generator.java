@@ -4,6 +4,9 @@ import com.palantir.javapoet.JavaFile;
 import io.weft.gen.java.JavaGenerator;
 import io.weft.gen.model.GenException;
 import io.weft.gen.model.Schema;
+import io.weft.gen.proto.ProtoGenerator;
+import java.io.IOException;
+import java.util.ArrayList;
 import io.weft.gen.thrift.Linker;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,14 +22,26 @@ public final class Generator {
    */
   public static List<JavaFile> generate(GenOptions options) {
     List<Path> thrift = options.sources().stream().filter(p -> p.toString().endsWith(".thrift")).toList();
-    List<Path> other = options.sources().stream().filter(p -> !p.toString().endsWith(".thrift")).toList();
+    List<Path> proto = options.sources().stream().filter(p -> p.toString().endsWith(".proto")).toList();
+    List<Path> other = options.sources().stream().filter(p -> !thrift.contains(p) && !proto.contains(p)).toList();
     if (!other.isEmpty()) {
-      throw new GenException(other.get(0) + ": not a .thrift file (toolkit-gen reads Thrift IDL)");
+      throw new GenException(other.get(0) + ": not a .thrift or .proto file");
     }
-    if (thrift.isEmpty()) {
-      return List.of();
+    List<JavaFile> out = new ArrayList<>();
+    if (!thrift.isEmpty()) {
+      Schema schema = Linker.link(thrift, options.includeDirs());
+      out.addAll(new JavaGenerator(schema).generate());
     }
-    Schema schema = Linker.link(thrift, options.includeDirs());
-    return new JavaGenerator(schema).generate();
+    if (!proto.isEmpty()) {
+      if (options.protoc() == null) {
+        throw new GenException(proto.get(0) + ": .proto files need protoc: pass --protoc PATH (the Maven plugin finds it itself)");
+      }
+      try {
+        out.addAll(ProtoGenerator.generate(options.protoc(), proto, options.includeDirs(), options.outputDir()));
+      } catch (IOException e) {
+        throw new GenException(proto.get(0) + ": cannot run protoc " + options.protoc() + ": " + e.getMessage());
+      }
+    }
+    return out;
   }
 }

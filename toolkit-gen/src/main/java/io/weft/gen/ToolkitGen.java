@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line: {@code java -jar toolkit-gen.jar --out DIR [--include DIR]... FILE...}. Exits 0
+ * The command line: {@code java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] FILE...}
+ * ({@code .thrift} and {@code .proto}; protoc also from {@code $WEFT_PROTOC}). Exits 0
  * on success, 1 if the IDL has errors (each printed as {@code file:line:column: message}), 2 on a
  * usage error.
  */
@@ -21,6 +22,7 @@ public final class ToolkitGen {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     Path outDir = null;
+    Path protoc = System.getenv("WEFT_PROTOC") == null ? null : Path.of(System.getenv("WEFT_PROTOC"));
     List<Path> includes = new ArrayList<>();
     List<Path> sources = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -38,6 +40,12 @@ public final class ToolkitGen {
           }
           includes.add(Path.of(args[i]));
         }
+        case "--protoc" -> {
+          if (++i >= args.length) {
+            return usage(err, a + " needs the path of protoc");
+          }
+          protoc = Path.of(args[i]);
+        }
         case "--help", "-h" -> {
           usage(out, null);
           return 0;
@@ -54,7 +62,7 @@ public final class ToolkitGen {
       return usage(err, outDir == null ? "--out is required" : "no IDL files given");
     }
     try {
-      var files = Generator.generate(new GenOptions(sources, includes, outDir));
+      var files = Generator.generate(new GenOptions(sources, includes, outDir, protoc));
       int changed = OutputWriter.write(files, outDir);
       out.println("toolkit-gen: " + files.size() + " files (" + changed + " changed) in " + outDir);
       return 0;
@@ -71,7 +79,7 @@ public final class ToolkitGen {
     if (problem != null) {
       s.println("toolkit-gen: " + problem);
     }
-    s.println("usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... FILE.thrift...");
+    s.println("usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] FILE.thrift|FILE.proto...");
     return 2;
   }
 }

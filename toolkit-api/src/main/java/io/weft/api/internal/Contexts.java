@@ -84,6 +84,14 @@ public final class Contexts {
         }
 
         @Override
+        public Metadata responseTrailers() {
+          return new Metadata();
+        }
+
+        @Override
+        public void setResponseCompression(String encoding) {}
+
+        @Override
         public boolean isCancelled() {
           return false;
         }

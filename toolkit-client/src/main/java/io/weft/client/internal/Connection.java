@@ -47,6 +47,17 @@ final class Connection {
    *     DEADLINE_EXCEEDED} if the call's deadline passes first
    */
   static Connection open(HostPort target, Framing framing, int maxFrameSize, long connectTimeoutMillis, Deadline deadline) {
+    Socket s = dial(target, connectTimeoutMillis, deadline);
+    try {
+      return new Connection(s, framing, maxFrameSize, target.toString());
+    } catch (IOException e) {
+      closeQuietly(s);
+      throw Status.of(StatusCode.UNAVAILABLE, "cannot use the connection to " + target + ": " + e.getMessage()).withCause(e).asException();
+    }
+  }
+
+  /** Opens a TCP connection (no delay, keep-alive) within the connect timeout and the call's deadline. */
+  static Socket dial(HostPort target, long connectTimeoutMillis, Deadline deadline) {
     long timeout = connectTimeoutMillis;
     boolean deadlineBound = false;
     if (deadline != null) {
@@ -64,7 +75,7 @@ final class Connection {
       s.setTcpNoDelay(true);
       s.setKeepAlive(true);
       s.connect(new InetSocketAddress(target.host(), target.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
-      return new Connection(s, framing, maxFrameSize, target.toString());
+      return s;
     } catch (SocketTimeoutException e) {
       closeQuietly(s);
       if (deadlineBound) {

@@ -1,7 +1,10 @@
 package io.weft.client.internal;
 
 import io.weft.api.CallContext;
+import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
+import io.weft.api.ClientStreamingClient;
+import io.weft.api.ServerStreamingClient;
 import io.weft.api.ClientConfig;
 import io.weft.api.Deadline;
 import io.weft.api.MethodDescriptor;
@@ -37,6 +40,8 @@ public final class RealClient {
   private final ClientConfig config;
   private final Framing framing;
   private final List<Endpoint> endpoints;
+  private final List<HostPort> targets;
+  private final List<GrpcEndpoint> grpcEndpoints;
   private final AtomicInteger nextEndpoint = new AtomicInteger();
   private final AtomicInteger nextSeq = new AtomicInteger();
   private volatile boolean closed;
@@ -44,18 +49,18 @@ public final class RealClient {
   public RealClient(ClientConfig config) {
     this.config = config;
     this.framing = switch (config.transport()) {
-      case TTHEADER -> Framing.TTHEADER;
+      case TTHEADER, GRPC -> Framing.TTHEADER;
       case TTHEADER_FRAMED -> Framing.TTHEADER_FRAMED;
       case FRAMED -> Framing.FRAMED;
       case BUFFERED -> Framing.BUFFERED;
-      case GRPC -> throw new IllegalArgumentException("gRPC transport is not available in this version of the client");
     };
-    this.endpoints = config.hostPorts().stream()
-        .map(HostPort::parse)
+    this.targets = config.hostPorts().stream().map(HostPort::parse).toList();
+    this.endpoints = targets.stream()
         .map(hp -> config.muxConnections() > 0
             ? (Endpoint) new MuxEndpoint(hp, framing, config)
             : new PooledEndpoint(hp, framing, config))
         .toList();
+    this.grpcEndpoints = targets.stream().map(hp -> new GrpcEndpoint(hp, config)).toList();
   }
 
   public ClientConfig config() {
@@ -65,6 +70,10 @@ public final class RealClient {
   public <Req, Resp> Resp unary(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     if (method.kind() != MethodKind.UNARY) {
       throw new IllegalArgumentException(method + " is not unary");
+    }
+    if (config.transport() == Transport.GRPC) {
+      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true);
+      return call.single();
     }
     Envelope reply = call(method, request, options, false);
     if (reply.messageType() == Envelope.EXCEPTION) {
@@ -81,6 +90,38 @@ public final class RealClient {
       throw new IllegalArgumentException(method + " is not oneway");
     }
     call(method, request, options, true);
+  }
+
+  public <Req, Resp> ServerStreamingClient<Resp> serverStreaming(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    requireKind(method, MethodKind.SERVER_STREAMING);
+    return startGrpc(method, options, request, true);
+  }
+
+  public <Req, Resp> ClientStreamingClient<Req, Resp> clientStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    requireKind(method, MethodKind.CLIENT_STREAMING);
+    return startGrpc(method, options, null, false);
+  }
+
+  public <Req, Resp> BidiStreamingClient<Req, Resp> bidiStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    requireKind(method, MethodKind.BIDI_STREAMING);
+    return startGrpc(method, options, null, false);
+  }
+
+  private static void requireKind(MethodDescriptor<?, ?> method, MethodKind kind) {
+    if (method.kind() != kind) {
+      throw new IllegalArgumentException(method + " is not " + kind);
+    }
+  }
+
+  private <Req, Resp> GrpcCall<Req, Resp> startGrpc(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
+    if (closed) {
+      throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
+    }
+    CallContext caller = CallContext.current();
+    Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+    int i = Math.floorMod(nextEndpoint.getAndIncrement(), grpcEndpoints.size());
+    return GrpcCall.start(grpcEndpoints.get(i), targets.get(i).toString(), method, options, deadline, new io.weft.api.Metadata(),
+        config.maxMessageSize(), first, hasFirst);
   }
 
   private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway) {
@@ -152,6 +193,9 @@ public final class RealClient {
   public void close() {
     closed = true;
     for (Endpoint e : endpoints) {
+      e.close();
+    }
+    for (GrpcEndpoint e : grpcEndpoints) {
       e.close();
     }
   }

@@ -5,52 +5,60 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The {@link ClassName}s generated code refers to, and the rules that turn IDL names into Java names. */
-final class Names {
+public final class Names {
   private Names() {}
 
-  static final String WIRE_THRIFT = "io.weft.wire.thrift";
-  static final String API = "io.weft.api";
+  public static final String WIRE_THRIFT = "io.weft.wire.thrift";
+  public static final String API = "io.weft.api";
 
-  static final ClassName THRIFT_STRUCT = ClassName.get(WIRE_THRIFT, "ThriftStruct");
-  static final ClassName THRIFT_CODEC = ClassName.get(WIRE_THRIFT, "ThriftCodec");
-  static final ClassName THRIFT_STRUCTS = ClassName.get(WIRE_THRIFT, "ThriftStructs");
+  public static final ClassName THRIFT_STRUCT = ClassName.get(WIRE_THRIFT, "ThriftStruct");
+  public static final ClassName THRIFT_CODEC = ClassName.get(WIRE_THRIFT, "ThriftCodec");
+  public static final ClassName THRIFT_STRUCTS = ClassName.get(WIRE_THRIFT, "ThriftStructs");
 
-  static final ClassName TPROTOCOL = ClassName.get("org.apache.thrift.protocol", "TProtocol");
-  static final ClassName TEXCEPTION = ClassName.get("org.apache.thrift", "TException");
-  static final ClassName TPROTOCOL_EXCEPTION = ClassName.get("org.apache.thrift.protocol", "TProtocolException");
-  static final ClassName TFIELD = ClassName.get("org.apache.thrift.protocol", "TField");
-  static final ClassName TSTRUCT = ClassName.get("org.apache.thrift.protocol", "TStruct");
-  static final ClassName TTYPE = ClassName.get("org.apache.thrift.protocol", "TType");
-  static final ClassName TLIST = ClassName.get("org.apache.thrift.protocol", "TList");
-  static final ClassName TSET = ClassName.get("org.apache.thrift.protocol", "TSet");
-  static final ClassName TMAP = ClassName.get("org.apache.thrift.protocol", "TMap");
+  public static final ClassName TPROTOCOL = ClassName.get("org.apache.thrift.protocol", "TProtocol");
+  public static final ClassName TEXCEPTION = ClassName.get("org.apache.thrift", "TException");
+  public static final ClassName TPROTOCOL_EXCEPTION = ClassName.get("org.apache.thrift.protocol", "TProtocolException");
+  public static final ClassName TFIELD = ClassName.get("org.apache.thrift.protocol", "TField");
+  public static final ClassName TSTRUCT = ClassName.get("org.apache.thrift.protocol", "TStruct");
+  public static final ClassName TTYPE = ClassName.get("org.apache.thrift.protocol", "TType");
+  public static final ClassName TLIST = ClassName.get("org.apache.thrift.protocol", "TList");
+  public static final ClassName TSET = ClassName.get("org.apache.thrift.protocol", "TSet");
+  public static final ClassName TMAP = ClassName.get("org.apache.thrift.protocol", "TMap");
 
-  static final ClassName DECLARED_EXCEPTION = ClassName.get(API, "DeclaredException");
-  static final ClassName METHOD_DESCRIPTOR = ClassName.get(API, "MethodDescriptor");
-  static final ClassName METHOD_KIND = ClassName.get(API, "MethodKind");
-  static final ClassName SERVICE_DEFINITION = ClassName.get(API, "ServiceDefinition");
-  static final ClassName CALL_OPTIONS = ClassName.get(API, "CallOptions");
-  static final ClassName CLIENT_OPTION = ClassName.get(API, "ClientOption");
-  static final ClassName SERVER_OPTION = ClassName.get(API, "ServerOption");
-  static final ClassName STATUS = ClassName.get(API, "Status");
-  static final ClassName STATUS_CODE = ClassName.get(API, "StatusCode");
-  static final ClassName CLIENT = ClassName.get("io.weft.client", "Client");
-  static final ClassName SERVER = ClassName.get("io.weft.server", "Server");
+  public static final ClassName DECLARED_EXCEPTION = ClassName.get(API, "DeclaredException");
+  public static final ClassName METHOD_DESCRIPTOR = ClassName.get(API, "MethodDescriptor");
+  public static final ClassName METHOD_KIND = ClassName.get(API, "MethodKind");
+  public static final ClassName SERVICE_DEFINITION = ClassName.get(API, "ServiceDefinition");
+  public static final ClassName CALL_OPTIONS = ClassName.get(API, "CallOptions");
+  public static final ClassName CLIENT_OPTION = ClassName.get(API, "ClientOption");
+  public static final ClassName SERVER_OPTION = ClassName.get(API, "ServerOption");
+  public static final ClassName STATUS = ClassName.get(API, "Status");
+  public static final ClassName STATUS_CODE = ClassName.get(API, "StatusCode");
+  public static final ClassName CLIENT = ClassName.get("io.weft.client", "Client");
+  public static final ClassName PROTOBUF_CODEC = ClassName.get("io.weft.wire.protobuf", "ProtobufCodec");
+  public static final ClassName UNARY_HANDLER = ClassName.get(API, "UnaryHandler");
+  public static final ClassName SERVER_STREAMING_SERVER = ClassName.get(API, "ServerStreamingServer");
+  public static final ClassName CLIENT_STREAMING_SERVER = ClassName.get(API, "ClientStreamingServer");
+  public static final ClassName BIDI_STREAMING_SERVER = ClassName.get(API, "BidiStreamingServer");
+  public static final ClassName SERVER_STREAMING_CLIENT = ClassName.get(API, "ServerStreamingClient");
+  public static final ClassName CLIENT_STREAMING_CLIENT = ClassName.get(API, "ClientStreamingClient");
+  public static final ClassName BIDI_STREAMING_CLIENT = ClassName.get(API, "BidiStreamingClient");
+  public static final ClassName SERVER = ClassName.get("io.weft.server", "Server");
 
-  static final ClassName LIST = ClassName.get("java.util", "List");
-  static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
-  static final ClassName SET = ClassName.get("java.util", "Set");
-  static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
-  static final ClassName MAP = ClassName.get("java.util", "Map");
-  static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
-  static final ClassName COLLECTIONS = ClassName.get("java.util", "Collections");
-  static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
-  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
-  static final ClassName UUID = ClassName.get("java.util", "UUID");
-  static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
+  public static final ClassName LIST = ClassName.get("java.util", "List");
+  public static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+  public static final ClassName SET = ClassName.get("java.util", "Set");
+  public static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
+  public static final ClassName MAP = ClassName.get("java.util", "Map");
+  public static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
+  public static final ClassName COLLECTIONS = ClassName.get("java.util", "Collections");
+  public static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  public static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  public static final ClassName UUID = ClassName.get("java.util", "UUID");
+  public static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
 
   /** The header every generated file starts with; no timestamp, no version, so output is stable. */
-  static final String GENERATED = "Code generated by toolkit-gen. DO NOT EDIT.";
+  public static final String GENERATED = "Code generated by toolkit-gen. DO NOT EDIT.";
 
   private static final Set<String> KEYWORDS = Set.of(
       "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue", "default", "do",
@@ -60,7 +68,7 @@ final class Names {
       "true", "false", "null", "var", "yield", "record", "sealed", "permits", "_");
 
   /** A Java identifier for an IDL member name: snake_case becomes camelCase, the first letter is lowered, keywords get a trailing underscore. */
-  static String member(String idl) {
+  public static String member(String idl) {
     StringBuilder sb = new StringBuilder();
     for (String part : idl.split("_")) {
       if (part.isEmpty()) {
@@ -76,21 +84,21 @@ final class Names {
   }
 
   /** A Java type name for an IDL type name: kept as written, keywords get a trailing underscore. */
-  static String type(String idl) {
+  public static String type(String idl) {
     return escape(idl);
   }
 
-  static String escape(String s) {
+  public static String escape(String s) {
     return KEYWORDS.contains(s) ? s + "_" : s;
   }
 
   /** {@code msg} becomes {@code Msg}, for accessors. */
-  static String capitalize(String s) {
+  public static String capitalize(String s) {
     return Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   /** Lowers the first letter unless the first two are capitals ({@code URL} stays), as java.beans does. */
-  static String decapitalize(String s) {
+  public static String decapitalize(String s) {
     if (s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isUpperCase(s.charAt(1))) {
       return s;
     }
@@ -98,7 +106,7 @@ final class Names {
   }
 
   /** {@code VisitOneway} becomes {@code VISIT_ONEWAY}, for constants. */
-  static String upperSnake(String s) {
+  public static String upperSnake(String s) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -121,7 +129,7 @@ final class Names {
   }
 
   /** The Java package segment for a service's client and server classes: {@code EchoService} becomes {@code echoservice}. */
-  static String servicePackage(String service) {
+  public static String servicePackage(String service) {
     return escape(service.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", ""));
   }
 }

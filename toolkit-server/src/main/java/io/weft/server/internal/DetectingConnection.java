@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class DetectingConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(DetectingConnection.class.getName());
   private static final int WANT = 8;
+  private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ConnectionContext ctx;
   private final RealServer server;
@@ -38,11 +39,14 @@ final class DetectingConnection implements ServerConnection {
     String peer = Peers.format(ctx.remotePeer().address());
     Duration timeout = server.config().detectionTimeout();
     ScheduledFuture<?> timer = server.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    Framing framing;
-    byte[] head;
+    Framing framing = null;
+    boolean http2;
+    byte[] head = new byte[HTTP2_PREFACE.length];
     try {
-      head = new byte[WANT];
-      framing = detect(ctx.dataReader(), head);
+      http2 = isHttp2(ctx.dataReader(), head);
+      if (!http2) {
+        framing = detect(ctx.dataReader(), head);
+      }
     } catch (DataReader.InsufficientDataAvailableException | ServerConnectionException | UncheckedIOException e) {
       if (timedOut) {
         LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": no protocol identified within " + timeout);
@@ -53,9 +57,18 @@ final class DetectingConnection implements ServerConnection {
     } finally {
       timer.cancel(false);
     }
+    if (http2) {
+      ServerConnection h2 = server.http2().connection(ctx);
+      delegate = h2;
+      if (closing) {
+        h2.close(false);
+      }
+      h2.handle(limit);
+      return;
+    }
     if (framing == null) {
-      LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": first bytes " + HexFormat.of().formatHex(head)
-          + " match no protocol served here (TTHeader, Framed or unframed Thrift)");
+      LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": first bytes " + HexFormat.of().formatHex(head, 0, Math.min(WANT, head.length))
+          + " match no protocol served here (HTTP/2, TTHeader, Framed or unframed Thrift)");
       closeSocket();
       return;
     }
@@ -65,6 +78,27 @@ final class DetectingConnection implements ServerConnection {
       conn.close(false);
     }
     conn.handle(limit);
+  }
+
+  /**
+   * Whether the connection opens with the HTTP/2 client preface; peeks only as far as needed to
+   * tell (a first byte other than 'P' answers at once).
+   */
+  private static boolean isHttp2(DataReader reader, byte[] head) {
+    reader.ensureAvailable();
+    while (true) {
+      int n = Math.min(HTTP2_PREFACE.length, reader.available());
+      reader.getBuffer(n).read(head, 0, n);
+      for (int i = 0; i < n; i++) {
+        if (head[i] != HTTP2_PREFACE[i]) {
+          return false;
+        }
+      }
+      if (n == HTTP2_PREFACE.length) {
+        return true;
+      }
+      reader.pullData();
+    }
   }
 
   /** Peeks until the framing is known or ruled out; fills {@code head} with what it saw. */

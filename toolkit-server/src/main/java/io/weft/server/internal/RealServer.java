@@ -25,10 +25,25 @@ public final class RealServer {
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
   private volatile boolean stopping;
+  private final io.helidon.webserver.http2.Http2ConnectionSelector http2;
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
     this.registry = new Registry(services);
+    this.http2 = io.helidon.webserver.http2.Http2ConnectionSelector.builder()
+        .http2Config(io.helidon.webserver.http2.Http2Config.builder()
+            .maxConcurrentStreams(config.maxConcurrentStreams())
+            .maxFrameSize(16384)
+            .flowControlTimeout(java.time.Duration.ofSeconds(60))
+            .maxHeaderListSize(64 * 1024)
+            .build())
+        .addSubProtocolSelector(new GrpcSelector(this))
+        .build();
+  }
+
+  /** Makes the HTTP/2 connection of a socket that opened with the HTTP/2 preface. */
+  io.helidon.webserver.http2.Http2ConnectionSelector http2() {
+    return http2;
   }
 
   public ServerConfig config() {

@@ -18,6 +18,8 @@ final class ServerCallContext implements CallContext {
   private final Transport transport;
   private final BooleanSupplier transportCancelled;
   private final Metadata responseMetadata = new Metadata();
+  private final Metadata responseTrailers = new Metadata();
+  private volatile String responseCompression = "identity";
   private volatile boolean cancelled;
 
   ServerCallContext(
@@ -77,6 +79,20 @@ final class ServerCallContext implements CallContext {
   @Override
   public Metadata responseMetadata() {
     return responseMetadata;
+  }
+
+  @Override
+  public Metadata responseTrailers() {
+    return responseTrailers;
+  }
+
+  @Override
+  public void setResponseCompression(String encoding) {
+    this.responseCompression = encoding;
+  }
+
+  String responseCompression() {
+    return responseCompression;
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.weft.api.Serialization;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
+import io.weft.api.UnaryHandler;
 import io.weft.api.ServiceDefinition.MethodDefinition;
 import io.weft.api.internal.Contexts;
 import io.weft.wire.Buffer;
@@ -78,17 +79,23 @@ final class SocketCall implements Runnable {
           request.name() + " takes " + method.descriptor().serialization() + " payloads, not " + expected), null);
       return;
     }
+    if (method.descriptor().kind().isStreaming()) {
+      replyError(new TApplicationException(TApplicationException.UNSUPPORTED_CLIENT_TYPE,
+          request.name() + " is a streaming method: call it over gRPC"), null);
+      return;
+    }
     oneway |= method.descriptor().kind() == MethodKind.ONEWAY;
     invoke(method, oneway);
   }
 
+  @SuppressWarnings("unchecked")
   private <Req, Resp> void invoke(MethodDefinition<Req, Resp> method, boolean oneway) {
     MethodDescriptor<Req, Resp> descriptor = method.descriptor();
     ServerCallContext ctx = newContext(descriptor);
     Resp response;
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
       Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
-      response = method.handler().handle(req);
+      response = ((UnaryHandler<Req, Resp>) method.handler()).handle(req);
     } catch (Throwable t) {
       Status status = RpcException.statusOf(t);
       if (!(t instanceof RpcException)) {
@@ -171,9 +178,10 @@ final class SocketCall implements Runnable {
     TTHeader header = null;
     if (framing.hasHeader()) {
       header = new TTHeader().protocolId(request.header().protocolId());
-      if (ctx != null && !ctx.responseMetadata().isEmpty()) {
+      if (ctx != null) {
         Map<String, String> str = header.strInfo();
         ctx.responseMetadata().forEach(str::put);
+        ctx.responseTrailers().forEach(str::put);
       }
       if (conn.draining()) {
         header.strInfo().put(StrKey.CONNECTION_READY_TO_RESET, "1");

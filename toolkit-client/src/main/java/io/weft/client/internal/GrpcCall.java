@@ -1,0 +1,164 @@
+package io.weft.client.internal;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.WritableHeaders;
+import io.helidon.http.http2.Http2Headers;
+import io.weft.api.BidiStreamingClient;
+import io.weft.api.CallOptions;
+import io.weft.api.ClientStreamingClient;
+import io.weft.api.Deadline;
+import io.weft.api.Metadata;
+import io.weft.api.MethodDescriptor;
+import io.weft.api.RpcException;
+import io.weft.api.Serialization;
+import io.weft.api.ServerStreamingClient;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.wire.Buffer;
+import io.weft.wire.grpc.GrpcCompression;
+import io.weft.wire.grpc.GrpcFrames;
+import io.weft.wire.grpc.GrpcHeaders;
+import io.weft.wire.grpc.GrpcTimeout;
+import java.util.Locale;
+
+/**
+ * One gRPC call on the client, in whichever shape the method has: unary, or a stream the caller
+ * drives with {@code send}, {@code recv}, {@code closeSend}, {@code closeAndRecv}. Sending and
+ * receiving may happen on two threads at once.
+ */
+final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, ServerStreamingClient<Resp>, BidiStreamingClient<Req, Resp> {
+  static final String USER_AGENT = "weft-java/0.1";
+
+  private final MethodDescriptor<Req, Resp> method;
+  private final Deadline deadline;
+  private final boolean gzip;
+  private final H2Stream stream;
+
+  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, H2Stream stream) {
+    this.method = method;
+    this.deadline = deadline;
+    this.gzip = gzip;
+    this.stream = stream;
+  }
+
+  /**
+   * Starts a call. With {@code first} the request goes out with the headers and the request side
+   * closes at once (unary and server-streaming calls).
+   */
+  static <Req, Resp> GrpcCall<Req, Resp> start(
+      GrpcEndpoint endpoint, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
+      Metadata extraHeaders, int maxMessageSize, Req first, boolean hasFirst) {
+    boolean gzip = GrpcCompression.GZIP.equals(options.compression().orElse(null));
+    WritableHeaders<?> h = WritableHeaders.create();
+    h.add(HeaderNames.CONTENT_TYPE, method.serialization() == Serialization.THRIFT ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
+    h.add(HeaderNames.create(GrpcHeaders.TE), "trailers");
+    h.add(HeaderNames.USER_AGENT, USER_AGENT);
+    h.add(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING), GrpcCompression.ACCEPT);
+    if (gzip) {
+      h.add(HeaderNames.create(GrpcHeaders.GRPC_ENCODING), GrpcCompression.GZIP);
+    }
+    if (deadline != null) {
+      long left = deadline.remainingNanos();
+      if (left <= 0) {
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " started").asException();
+      }
+      h.add(HeaderNames.create(GrpcHeaders.GRPC_TIMEOUT), GrpcTimeout.format(left));
+    }
+    addMetadata(h, options.metadata());
+    addMetadata(h, extraHeaders);
+    Http2Headers headers = Http2Headers.create(h).method(Method.POST).path(method.path()).scheme("http").authority(authority);
+    Buffer body = null;
+    if (hasFirst) {
+      body = new Buffer(256);
+      GrpcFrames.write(body, method.requestCodec(), first, gzip, Integer.MAX_VALUE);
+    }
+    H2Connection conn = endpoint.connection(deadline);
+    H2Stream stream = conn.open(headers, body, hasFirst, maxMessageSize);
+    return new GrpcCall<>(method, deadline, gzip, stream);
+  }
+
+  private static void addMetadata(WritableHeaders<?> h, Metadata md) {
+    md.forEach((k, v) -> {
+      String name = k.toLowerCase(Locale.ROOT);
+      if (!GrpcHeaders.isReserved(name)) {
+        h.add(HeaderNames.create(name), v);
+      }
+    });
+  }
+
+  /** The unary result: exactly one message, then OK. */
+  Resp single() {
+    Resp r = recv();
+    if (r == null) {
+      throw Status.of(StatusCode.INTERNAL, method.methodName() + " completed without a response").asException();
+    }
+    if (recv() != null) {
+      stream.cancel(Status.of(StatusCode.INTERNAL, "more than one response"));
+      throw Status.of(StatusCode.INTERNAL, method.methodName() + " returned more than one response").asException();
+    }
+    return r;
+  }
+
+  @Override
+  public Resp recv() {
+    byte[] bytes = stream.take(deadline);
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return method.responseCodec().decode(bytes, 0, bytes.length);
+    } catch (RpcException e) {
+      stream.cancel(e.status());
+      throw e;
+    }
+  }
+
+  @Override
+  public void send(Req message) {
+    stream.checkWritable();
+    Buffer frame = new Buffer(256);
+    GrpcFrames.write(frame, method.requestCodec(), message, gzip, Integer.MAX_VALUE);
+    stream.writeData(frame.array(), 0, frame.size(), false, deadline);
+  }
+
+  @Override
+  public void closeSend() {
+    if (!stream.isDone()) {
+      stream.writeData(new byte[0], 0, 0, true, deadline);
+    }
+  }
+
+  @Override
+  public Resp closeAndRecv() {
+    closeSend();
+    return single();
+  }
+
+  @Override
+  public void cancel() {
+    stream.cancel(Status.of(StatusCode.CANCELLED, "cancelled by the client"));
+  }
+
+  @Override
+  public Metadata headers() {
+    return stream.awaitHeaders(deadline);
+  }
+
+  @Override
+  public Metadata trailers() {
+    return stream.trailers();
+  }
+
+  /** The call's final status, waiting for it. */
+  Status status() {
+    return stream.awaitStatus(deadline);
+  }
+
+  @Override
+  public void close() {
+    if (!stream.isDone()) {
+      cancel();
+    }
+  }
+}

@@ -1,0 +1,484 @@
+package io.weft.server.internal;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.WritableHeaders;
+import io.helidon.http.http2.Http2ErrorCode;
+import io.helidon.http.http2.Http2Exception;
+import io.helidon.http.http2.Http2Flag;
+import io.helidon.http.http2.Http2FrameData;
+import io.helidon.http.http2.Http2FrameHeader;
+import io.helidon.http.http2.Http2FrameTypes;
+import io.helidon.http.http2.Http2Headers;
+import io.helidon.http.http2.Http2RstStream;
+import io.helidon.http.http2.Http2Settings;
+import io.helidon.http.http2.Http2StreamState;
+import io.helidon.http.http2.Http2StreamWriter;
+import io.helidon.http.http2.Http2WindowUpdate;
+import io.helidon.http.http2.StreamFlowControl;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http2.spi.Http2SubProtocolSelector;
+import io.weft.api.BidiStreamingHandler;
+import io.weft.api.BidiStreamingServer;
+import io.weft.api.CallContext;
+import io.weft.api.ClientStreamingHandler;
+import io.weft.api.ClientStreamingServer;
+import io.weft.api.Deadline;
+import io.weft.api.Metadata;
+import io.weft.api.MethodDescriptor;
+import io.weft.api.RpcException;
+import io.weft.api.ServerStreamingHandler;
+import io.weft.api.ServerStreamingServer;
+import io.weft.api.ServiceDefinition.MethodDefinition;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import io.weft.api.UnaryHandler;
+import io.weft.api.internal.Contexts;
+import io.weft.wire.Buffer;
+import io.weft.wire.grpc.GrpcCompression;
+import io.weft.wire.grpc.GrpcDeframer;
+import io.weft.wire.grpc.GrpcFrames;
+import io.weft.wire.grpc.GrpcHeaders;
+import io.weft.wire.grpc.GrpcStatusMessages;
+import io.weft.wire.grpc.GrpcTimeout;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One gRPC call on the server: the HTTP/2 stream's sub-protocol handler, and the call its handler
+ * sees. Three kinds of thread touch it: Helidon's stream thread ({@link #init}, {@link #data}:
+ * deframing into the {@link InboundQueue}), Helidon's connection thread ({@link #rstStream}), and
+ * the call's own virtual thread, which runs the user's handler and writes the response. Writes are
+ * ordered by {@link #writeLock}; the call ends exactly once, in {@link #finish}.
+ *
+ * <p>Cancellation (RST_STREAM, deadline, connection loss) fails the inbound queue, so a blocked
+ * {@code recv} wakes, and interrupts a writer parked on HTTP/2 flow control, so a blocked {@code
+ * send} wakes too; both then throw the call's status.
+ */
+final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandler {
+  private static final System.Logger LOG = System.getLogger(GrpcServerCall.class.getName());
+  private static final int QUEUE_CAPACITY = 8;
+
+  private final ConnectionContext ctx;
+  private final RealServer server;
+  private final Http2Headers requestHeaders;
+  private final Http2StreamWriter writer;
+  private final int streamId;
+  private final StreamFlowControl flowControl;
+  private final Http2Settings clientSettings;
+  private final InboundQueue inbound = new InboundQueue(QUEUE_CAPACITY);
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private final AtomicReference<Status> end = new AtomicReference<>();
+  private final CancellableOutbound outbound;
+  private volatile boolean remoteClosed;
+  private volatile boolean localClosed;
+  private volatile boolean reset;
+  private volatile ScheduledFuture<?> deadlineTask;
+
+  // confined to the stream thread
+  private GrpcDeframer deframer;
+  private MethodDefinition<?, ?> method;
+  private ServerCallContext callContext;
+  private String contentType;
+  private String acceptEncoding;
+  // guarded by writeLock
+  private boolean headersSent;
+  private boolean gzipResponses;
+
+  GrpcServerCall(
+      ConnectionContext ctx,
+      RealServer server,
+      Http2Headers headers,
+      Http2StreamWriter writer,
+      int streamId,
+      StreamFlowControl flowControl,
+      Http2Settings clientSettings,
+      Http2StreamState initialState) {
+    this.ctx = ctx;
+    this.server = server;
+    this.requestHeaders = headers;
+    this.writer = writer;
+    this.streamId = streamId;
+    this.flowControl = flowControl;
+    this.clientSettings = clientSettings;
+    this.outbound = new CancellableOutbound(flowControl.outbound());
+    this.remoteClosed = initialState == Http2StreamState.HALF_CLOSED_REMOTE || initialState == Http2StreamState.CLOSED;
+  }
+
+  // ---- Helidon's side: stream thread and connection thread ----
+
+  @Override
+  public void init() {
+    var headers = requestHeaders.httpHeaders();
+    contentType = headers.first(HeaderNames.CONTENT_TYPE).orElse(GrpcHeaders.APPLICATION_GRPC);
+    int semi = contentType.indexOf(';');
+    if (semi >= 0) {
+      contentType = contentType.substring(0, semi).strip();
+    }
+    acceptEncoding = headers.first(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING)).orElse(null);
+    String path = requestHeaders.path();
+    method = server.registry().lookupPath(path);
+    if (method == null) {
+      finish(Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(path)), null);
+      return;
+    }
+    String encoding = headers.first(HeaderNames.create(GrpcHeaders.GRPC_ENCODING)).orElse(null);
+    if (!GrpcCompression.supported(encoding)) {
+      finish(Status.of(StatusCode.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported (use gzip or identity)"), null);
+      return;
+    }
+    Deadline deadline = null;
+    String timeout = headers.first(HeaderNames.create(GrpcHeaders.GRPC_TIMEOUT)).orElse(null);
+    if (timeout != null) {
+      try {
+        deadline = Deadline.after(GrpcTimeout.parseNanos(timeout), TimeUnit.NANOSECONDS);
+      } catch (IllegalArgumentException e) {
+        finish(Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout), null);
+        return;
+      }
+    }
+    deframer = new GrpcDeframer(server.config().maxMessageSize(), encoding);
+    MethodDescriptor<?, ?> d = method.descriptor();
+    callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, requestMetadata(headers),
+        headers.first(HeaderNames.USER_AGENT).orElse(""), Peers.format(ctx.remotePeer().address()), Transport.GRPC, this::isCancelled);
+    if (deadline != null) {
+      long nanos = deadline.remainingNanos();
+      if (nanos <= 0) {
+        finish(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started"), null);
+        return;
+      }
+      deadlineTask = server.timer().schedule(
+          () -> cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
+          nanos, TimeUnit.NANOSECONDS);
+    }
+    server.callStarted();
+    Thread.ofVirtual().name("weft-grpc " + path).start(this::runHandler);
+    if (remoteClosed) {
+      inbound.end();
+    }
+  }
+
+  @Override
+  public Http2StreamState streamState() {
+    if (reset || (remoteClosed && localClosed)) {
+      return Http2StreamState.CLOSED;
+    }
+    if (localClosed) {
+      return Http2StreamState.HALF_CLOSED_LOCAL;
+    }
+    return remoteClosed ? Http2StreamState.HALF_CLOSED_REMOTE : Http2StreamState.OPEN;
+  }
+
+  @Override
+  public void rstStream(Http2RstStream rstStream) {
+    reset = true;
+    cancel(Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + rstStream.errorCode() + ")"), false);
+  }
+
+  @Override
+  public void windowUpdate(Http2WindowUpdate update) {
+    // Helidon has already opened the stream's outbound window
+  }
+
+  @Override
+  public void data(Http2FrameHeader header, BufferData data) {
+    boolean endOfStream = header.flags(Http2FrameTypes.DATA).endOfStream();
+    if (end.get() == null && deframer != null && data.available() > 0) {
+      byte[] bytes = new byte[data.available()];
+      data.read(bytes);
+      try {
+        deframer.feed(bytes, 0, bytes.length, inbound::put);
+      } catch (RpcException e) {
+        LOG.log(System.Logger.Level.WARNING, "resetting gRPC stream " + streamId + " from " + peer() + ": " + e.status());
+        cancel(e.status(), true);
+        resetStream(Http2ErrorCode.CANCEL);
+      }
+    }
+    if (endOfStream) {
+      remoteClosed = true;
+      if (end.get() == null && deframer != null && deframer.hasPartialMessage()) {
+        cancel(Status.of(StatusCode.INTERNAL, "the request stream ended inside a message"), true);
+      }
+      inbound.end();
+      // Keep Helidon's stream thread here until the call ends, so that it sees the stream CLOSED and releases it.
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- the call's own thread ----
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void runHandler() {
+    MethodDefinition<Object, Object> m = (MethodDefinition) method;
+    MethodDescriptor<Object, Object> d = m.descriptor();
+    Status status = Status.OK;
+    try (Contexts.Scope ignored = Contexts.attach(callContext)) {
+      switch (m.handler()) {
+        case UnaryHandler<Object, Object> h -> {
+          Object response = h.handle(single(d));
+          send(d, response);
+        }
+        case ServerStreamingHandler<Object, Object> h -> h.handle(single(d), new Streams<>(d));
+        case ClientStreamingHandler<Object, Object> h -> {
+          Streams<Object, Object> s = new Streams<>(d);
+          h.handle(s);
+          if (!s.responded) {
+            status = Status.of(StatusCode.INTERNAL, d.methodName() + " returned without sendAndClose");
+          }
+        }
+        case BidiStreamingHandler<Object, Object> h -> h.handle(new Streams<>(d));
+      }
+    } catch (Throwable t) {
+      status = RpcException.statusOf(t);
+      if (!(t instanceof RpcException) && end.get() == null) {
+        LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw " + t);
+      }
+    } finally {
+      finish(status, callContext.responseTrailers());
+      server.callFinished();
+    }
+  }
+
+  /** The one request of a unary or server-streaming call. */
+  private Object single(MethodDescriptor<Object, Object> d) throws InterruptedException {
+    Object request = recv(d);
+    if (request == null) {
+      throw Status.of(StatusCode.INTERNAL, "the client half-closed without sending a request").asException();
+    }
+    if (inbound.take() != null) {
+      throw Status.of(StatusCode.INTERNAL, "the client sent more than one request to " + d.methodName()).asException();
+    }
+    return request;
+  }
+
+  private Object recv(MethodDescriptor<Object, Object> d) throws InterruptedException {
+    byte[] bytes = inbound.take();
+    return bytes == null ? null : d.requestCodec().decode(bytes, 0, bytes.length);
+  }
+
+  /** Sends one response message, the headers first if they are not out yet. */
+  private void send(MethodDescriptor<Object, Object> d, Object message) {
+    Buffer frame = new Buffer(256);
+    writeLock.lock();
+    try {
+      checkOpen();
+      if (!headersSent) {
+        gzipResponses = GrpcCompression.GZIP.equals(callContext.responseCompression())
+            && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
+        writeHeaders(responseHeaders(), false);
+        headersSent = true;
+      }
+      GrpcFrames.write(frame, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
+      writer.writeData(new Http2FrameData(
+          Http2FrameHeader.create(frame.size(), Http2FrameTypes.DATA, Http2Flag.DataFlags.create(0), streamId),
+          BufferData.create(frame.array(), 0, frame.size())), outbound);
+    } catch (Http2Exception | IllegalStateException | UncheckedIOException e) {
+      Status s = end.get();
+      if (s == null) {
+        s = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + peer() + ": " + e.getMessage());
+        cancel(s, false);
+      }
+      throw s.asException();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    Status s = end.get();
+    if (s != null) {
+      if (s.isOk()) {
+        throw new IllegalStateException("the call has already completed");
+      }
+      throw s.asException();
+    }
+  }
+
+  private boolean isCancelled() {
+    Status s = end.get();
+    return s != null && !s.isOk();
+  }
+
+  // ---- ending the call ----
+
+  /** The call is over from outside (reset, deadline, bad input): wake everything that waits on it. */
+  private void cancel(Status status, boolean sendTrailers) {
+    end.compareAndSet(null, status);
+    ScheduledFuture<?> task = deadlineTask;
+    if (task != null) {
+      task.cancel(false);
+    }
+    if (callContext != null) {
+      callContext.cancel();
+    }
+    inbound.fail(end.get().asException());
+    outbound.cancel();
+    if (sendTrailers) {
+      finish(status, null);
+    } else {
+      localClosed = true;
+      closed.countDown();
+    }
+  }
+
+  /** Ends the call: trailers (or a trailers-only response) with the first status the call got, exactly once. */
+  private void finish(Status status, Metadata trailers) {
+    end.compareAndSet(null, status);
+    Status first = end.get();
+    writeLock.lock();
+    try {
+      if (localClosed) {
+        return;
+      }
+      localClosed = true;
+      if (!reset) {
+        WritableHeaders<?> h = WritableHeaders.create();
+        h.add(HeaderNames.create(GrpcHeaders.GRPC_STATUS), Integer.toString(first.code().value()));
+        first.description().ifPresent(msg -> h.add(HeaderNames.create(GrpcHeaders.GRPC_MESSAGE), GrpcStatusMessages.encode(msg)));
+        if (trailers != null) {
+          addMetadata(h, trailers);
+        }
+        Http2Headers out;
+        if (headersSent) {
+          out = Http2Headers.create(h);
+        } else {
+          responseHeaders().httpHeaders().forEach(header -> {
+            if (!h.contains(header.headerName())) {
+              h.add(header);
+            }
+          });
+          out = Http2Headers.create(h).status(io.helidon.http.Status.OK_200);
+        }
+        writeHeaders(out, true);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);
+    } finally {
+      writeLock.unlock();
+      ScheduledFuture<?> task = deadlineTask;
+      if (task != null) {
+        task.cancel(false);
+      }
+      inbound.fail(Status.of(StatusCode.CANCELLED, "the call has ended").asException());
+      closed.countDown();
+    }
+  }
+
+  private void resetStream(Http2ErrorCode code) {
+    reset = true;
+    try {
+      writer.write(new Http2RstStream(code).toFrameData(clientSettings, streamId, Http2Flag.NoFlags.create()));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot reset gRPC stream " + streamId + ": " + e);
+    }
+  }
+
+  private void writeHeaders(Http2Headers headers, boolean endOfStream) {
+    int flags = Http2Flag.END_OF_HEADERS | (endOfStream ? Http2Flag.END_OF_STREAM : 0);
+    writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
+  }
+
+  private Http2Headers responseHeaders() {
+    WritableHeaders<?> h = WritableHeaders.create();
+    h.add(HeaderNames.CONTENT_TYPE, contentType == null ? GrpcHeaders.APPLICATION_GRPC : contentType);
+    h.add(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING), GrpcCompression.ACCEPT);
+    if (gzipResponses) {
+      h.add(HeaderNames.create(GrpcHeaders.GRPC_ENCODING), GrpcCompression.GZIP);
+    }
+    if (callContext != null) {
+      addMetadata(h, callContext.responseMetadata());
+    }
+    return Http2Headers.create(h).status(io.helidon.http.Status.OK_200);
+  }
+
+  private static void addMetadata(WritableHeaders<?> h, Metadata md) {
+    md.forEach((k, v) -> {
+      String name = k.toLowerCase(Locale.ROOT);
+      if (!GrpcHeaders.isReserved(name)) {
+        h.add(HeaderNames.create(name), v);
+      }
+    });
+  }
+
+  private static Metadata requestMetadata(io.helidon.http.Headers headers) {
+    Metadata md = new Metadata();
+    for (Header h : headers) {
+      String name = h.name().toLowerCase(Locale.ROOT);
+      if (!GrpcHeaders.isReserved(name)) {
+        for (String v : h.allValues()) {
+          md.add(name, v);
+        }
+      }
+    }
+    return md;
+  }
+
+  private String unknownMethodMessage(String path) {
+    String p = path == null ? "" : path;
+    int slash = p.indexOf('/', 1);
+    String service = slash > 0 ? p.substring(1, slash) : p;
+    return server.registry().hasService(service)
+        ? "method " + p.substring(slash + 1) + " of service " + service + " is not implemented"
+        : "service " + service + " is not implemented";
+  }
+
+  private String peer() {
+    return Peers.format(ctx.remotePeer().address());
+  }
+
+  /** The stream objects handlers see; one class serves all three streaming shapes. */
+  private final class Streams<Req, Resp>
+      implements ServerStreamingServer<Resp>, ClientStreamingServer<Req, Resp>, BidiStreamingServer<Req, Resp> {
+    private final MethodDescriptor<Object, Object> descriptor;
+    private volatile boolean responded;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Streams(MethodDescriptor<?, ?> descriptor) {
+      this.descriptor = (MethodDescriptor) descriptor;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Req recv() {
+      try {
+        return (Req) GrpcServerCall.this.recv(descriptor);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Status.of(StatusCode.CANCELLED, "interrupted while receiving").asException();
+      }
+    }
+
+    @Override
+    public void send(Resp message) {
+      GrpcServerCall.this.send(descriptor, message);
+    }
+
+    @Override
+    public void sendAndClose(Resp response) {
+      if (responded) {
+        throw new IllegalStateException("sendAndClose was already called");
+      }
+      responded = true;
+      GrpcServerCall.this.send(descriptor, response);
+      finish(Status.OK, callContext.responseTrailers());
+    }
+
+    @Override
+    public CallContext context() {
+      return callContext;
+    }
+  }
+}
