@@ -10,18 +10,20 @@ import java.util.Optional;
  */
 public final class CallOptions {
   /** No deadline of its own (the client's RPC timeout applies) and no metadata. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null);
 
   private final Deadline deadline;
   private final Duration timeout;
   private final Metadata metadata;
   private final String compression;
+  private final ResponseMetadata capture;
 
-  private CallOptions(Deadline deadline, Duration timeout, Metadata metadata, String compression) {
+  private CallOptions(Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture) {
     this.deadline = deadline;
     this.timeout = timeout;
     this.metadata = metadata;
     this.compression = compression;
+    this.capture = capture;
   }
 
   /** Options with a timeout that starts when the call starts. */
@@ -43,25 +45,35 @@ public final class CallOptions {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative timeout: " + timeout);
     }
-    return new CallOptions(null, timeout, metadata, compression);
+    return new CallOptions(null, timeout, metadata, compression, capture);
   }
 
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression);
+    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture);
   }
 
   public CallOptions withMetadata(Metadata metadata) {
-    return new CallOptions(deadline, timeout, metadata.copy(), compression);
+    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture);
   }
 
   /** A copy whose gRPC request messages are compressed with {@code encoding} ({@code "gzip"}). */
   public CallOptions withCompression(String encoding) {
-    return new CallOptions(deadline, timeout, metadata, encoding);
+    return new CallOptions(deadline, timeout, metadata, encoding, capture);
   }
 
   /** A copy with one more metadata pair. */
   public CallOptions withHeader(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression);
+    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture);
+  }
+
+  /** A copy that records the response headers and trailers of a unary call in {@code sink}. */
+  public CallOptions captureResponse(ResponseMetadata sink) {
+    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink));
+  }
+
+  /** Where to record the response metadata, if anywhere. */
+  public Optional<ResponseMetadata> responseCapture() {
+    return Optional.ofNullable(capture);
   }
 
   /** The gRPC request compression, if set. */

@@ -73,9 +73,19 @@ public final class RealClient {
     }
     if (config.transport() == Transport.GRPC) {
       GrpcCall<Req, Resp> call = startGrpc(method, options, request, true);
-      return call.single();
+      try {
+        return call.single();
+      } finally {
+        options.responseCapture().ifPresent(c -> {
+          c.headers().merge(call.headers());
+          c.trailers().merge(call.trailers());
+        });
+      }
     }
     Envelope reply = call(method, request, options, false);
+    if (reply.header() != null) {
+      options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach(c.headers()::add));
+    }
     if (reply.messageType() == Envelope.EXCEPTION) {
       throw remoteError(reply);
     }

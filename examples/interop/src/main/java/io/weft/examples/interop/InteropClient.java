@@ -31,6 +31,11 @@ public final class InteropClient {
         case "ttheader" -> thrift(host, port, Transport.TTHEADER, testCase);
         case "framed" -> thrift(host, port, Transport.FRAMED, testCase);
         case "buffered" -> thrift(host, port, Transport.BUFFERED, testCase);
+        case "grpc" -> GrpcCases.run(host, port, Transport.GRPC, testCase);
+        case "kitexpb" -> switch (testCase) {
+          case "empty_unary", "large_unary" -> GrpcCases.run(host, port, Transport.TTHEADER, testCase);
+          default -> "case " + testCase + " is not defined for kitexpb (empty_unary, large_unary)";
+        };
         default -> "unknown transport " + transport;
       };
     } catch (RpcException e) {

@@ -1,6 +1,7 @@
 package io.weft.examples.interop;
 
 import interop.thrift.echoservice.EchoServiceServer;
+import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.ServerOptions;
 import io.weft.server.Server;
 
@@ -8,11 +9,15 @@ import io.weft.server.Server;
 public final class InteropServer {
   private InteropServer() {}
 
+  /** The interop contract's message size: 16 MiB. */
+  static final int MAX_MESSAGE = 16 << 20;
+
   /** A server of the interop services on {@code port} (0 picks one), not started. */
   public static Server create(int port) {
     return Server.builder()
         .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
-        .options(ServerOptions.withPort(port))
+        .addService(TestServiceServer.definition(new GrpcTestHandler()))
+        .options(ServerOptions.withPort(port), ServerOptions.withMaxMessageSize(MAX_MESSAGE), ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
         .build();
   }
 
