@@ -101,8 +101,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       Http2StreamWriter writer,
       int streamId,
       StreamFlowControl flowControl,
-      Http2Settings clientSettings,
-      Http2StreamState initialState) {
+      Http2Settings clientSettings) {
     this.ctx = ctx;
     this.server = server;
     this.requestHeaders = headers;
@@ -111,7 +110,8 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     this.flowControl = flowControl;
     this.clientSettings = clientSettings;
     this.outbound = new CancellableOutbound(flowControl.outbound());
-    this.remoteClosed = initialState == Http2StreamState.HALF_CLOSED_REMOTE || initialState == Http2StreamState.CLOSED;
+    // Helidon's stream state may already read HALF_CLOSED_REMOTE while DATA frames still wait in
+    // its queue, so the end of the request is taken only from the END_STREAM that data() sees.
   }
 
   // ---- Helidon's side: stream thread and connection thread ----
@@ -162,9 +162,6 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     }
     server.callStarted();
     Thread.ofVirtual().name("weft-grpc " + path).start(this::runHandler);
-    if (remoteClosed) {
-      inbound.end();
-    }
   }
 
   @Override

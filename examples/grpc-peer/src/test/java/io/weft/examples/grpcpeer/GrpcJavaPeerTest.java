@@ -1,0 +1,90 @@
+package io.weft.examples.grpcpeer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * grpc-java and Weft call each other over every case of the gRPC interop-test descriptions:
+ * grpc-java's client against {@code interop.jar server}, and {@code interop.jar client} against a
+ * grpc-java (Netty) server.
+ */
+class GrpcJavaPeerTest {
+  static final String[] CASES = {
+      "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+      "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "status_code_and_message",
+      "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"};
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class GrpcJavaClientAgainstWeftServer {
+    private Process server;
+    private ManagedChannel channel;
+
+    @BeforeAll
+    void start() throws Exception {
+      int port = InteropJar.freePort();
+      server = InteropJar.startServer(port, InteropJar.logFile("weft-interop-server.log").toPath());
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(16 << 20).build();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest(name = "grpc-java client → Weft server: {0}")
+    @ValueSource(strings = {
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+        "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "status_code_and_message",
+        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"})
+    void passes(String testCase) throws Exception {
+      GrpcJavaCases.run(channel, testCase);
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WeftClientAgainstGrpcJavaServer {
+    private Server server;
+
+    @BeforeAll
+    void start() throws Exception {
+      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .addService(GrpcJavaTestService.service())
+          .maxInboundMessageSize(16 << 20)
+          .build()
+          .start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest(name = "Weft client → grpc-java server: {0}")
+    @ValueSource(strings = {
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+        "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "status_code_and_message",
+        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"})
+    void passes(String testCase) throws Exception {
+      InteropJar.Result r = InteropJar.client("client", "--host", "127.0.0.1", "--port", Integer.toString(server.getPort()),
+          "--transport", "grpc", "--case", testCase);
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.output()).contains("PASS grpc/" + testCase);
+    }
+  }
+}
