@@ -58,7 +58,7 @@ final class DetectingConnection implements ServerConnection {
       timer.cancel(false);
     }
     if (http2) {
-      ServerConnection h2 = server.http2().connection(ctx);
+      ServerConnection h2 = server.http2().connection(H2FrameFilter.wrap(ctx));
       delegate = h2;
       if (closing) {
         h2.close(false);

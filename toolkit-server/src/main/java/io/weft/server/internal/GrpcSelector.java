@@ -38,6 +38,6 @@ final class GrpcSelector implements Http2SubProtocolSelector {
       return NOT_SUPPORTED;
     }
     return new SubProtocolResult(true, new GrpcServerCall(ctx, server, headers, streamWriter, streamId, streamFlowControl,
-        clientSettings));
+        clientSettings, currentStreamState));
   }
 }

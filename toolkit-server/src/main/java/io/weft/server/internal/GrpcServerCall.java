@@ -82,6 +82,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
   private volatile boolean remoteClosed;
   private volatile boolean localClosed;
   private volatile boolean reset;
+  private final boolean resetBeforeStart;
   private volatile ScheduledFuture<?> deadlineTask;
 
   // confined to the stream thread
@@ -101,7 +102,8 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       Http2StreamWriter writer,
       int streamId,
       StreamFlowControl flowControl,
-      Http2Settings clientSettings) {
+      Http2Settings clientSettings,
+      Http2StreamState initialState) {
     this.ctx = ctx;
     this.server = server;
     this.requestHeaders = headers;
@@ -112,12 +114,23 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     this.outbound = new CancellableOutbound(flowControl.outbound());
     // Helidon's stream state may already read HALF_CLOSED_REMOTE while DATA frames still wait in
     // its queue, so the end of the request is taken only from the END_STREAM that data() sees.
+    // CLOSED, though, means the client reset the stream before this handler existed: Helidon
+    // delivered that RST_STREAM to nobody, and answering now would draw a PROTOCOL GOAWAY.
+    this.resetBeforeStart = initialState == Http2StreamState.CLOSED;
   }
 
   // ---- Helidon's side: stream thread and connection thread ----
 
   @Override
   public void init() {
+    if (resetBeforeStart) {
+      reset = true;
+      remoteClosed = true;
+      localClosed = true;
+      end.set(Status.of(StatusCode.CANCELLED, "reset by the client before it started"));
+      closed.countDown();
+      return;
+    }
     var headers = requestHeaders.httpHeaders();
     contentType = headers.first(HeaderNames.CONTENT_TYPE).orElse(GrpcHeaders.APPLICATION_GRPC);
     int semi = contentType.indexOf(';');

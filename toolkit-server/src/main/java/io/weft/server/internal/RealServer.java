@@ -33,9 +33,13 @@ public final class RealServer {
     this.http2 = io.helidon.webserver.http2.Http2ConnectionSelector.builder()
         .http2Config(io.helidon.webserver.http2.Http2Config.builder()
             .maxConcurrentStreams(config.maxConcurrentStreams())
-            .maxFrameSize(16384)
+            .maxFrameSize(H2FrameFilter.MAX_FRAME)
             .flowControlTimeout(java.time.Duration.ofSeconds(60))
             .maxHeaderListSize(64 * 1024)
+            // Helidon counts every client RST_STREAM on a sub-protocol stream as a "rapid reset",
+            // because only its own response writer marks a stream as answered; 50 per 10 s would
+            // end any connection whose client cancels calls normally. Keep a bound, a high one.
+            .maxRapidResets(10_000)
             .build())
         .addSubProtocolSelector(new GrpcSelector(this))
         .build();

@@ -95,7 +95,8 @@ final class GrpcJavaCases {
         ClientCall<StreamingInputCallRequest, StreamingInputCallResponse> call = ch.newCall(GrpcJavaTestService.STREAMING_INPUT_CALL, opts());
         ClientCalls.asyncClientStreamingCall(call, rec);
         call.cancel("cancelled by the test", null);
-        check(rec.awaitStatus().getCode() == Status.Code.CANCELLED, "expected CANCELLED");
+        Status s = rec.awaitStatus();
+        check(s.getCode() == Status.Code.CANCELLED, "expected CANCELLED, got " + s);
       }
       case "cancel_after_first_response" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
@@ -105,7 +106,8 @@ final class GrpcJavaCases {
             .addResponseParameters(ResponseParameters.newBuilder().setSize(31415)).setPayload(payload(27182)).build());
         check(rec.next().getPayload().getBody().size() == 31415, "wrong first response");
         req.cancel("cancelled by the test", null);
-        check(rec.awaitStatus().getCode() == Status.Code.CANCELLED, "expected CANCELLED");
+        Status s = rec.awaitStatus();
+        check(s.getCode() == Status.Code.CANCELLED, "expected CANCELLED, got " + s);
       }
       case "timeout_on_sleeping_server" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
@@ -116,7 +118,8 @@ final class GrpcJavaCases {
         } catch (IllegalStateException alreadyClosed) {
           // the deadline can end the call before the first message
         }
-        check(rec.awaitStatus().getCode() == Status.Code.DEADLINE_EXCEEDED, "expected DEADLINE_EXCEEDED");
+        Status s = rec.awaitStatus();
+        check(s.getCode() == Status.Code.DEADLINE_EXCEEDED, "expected DEADLINE_EXCEEDED, got " + s);
       }
       case "status_code_and_message" -> statusCase(ch, "test status message");
       case "special_status_message" -> {

@@ -23,6 +23,11 @@ final class InteropJar {
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
+    String helidonLevel = System.getProperty("weft.helidon.level");
+    if (helidonLevel != null) {
+      cmd.add("-Dweft.helidon.level=" + helidonLevel);
+      cmd.add("-Djava.util.logging.ConsoleHandler.level=ALL");
+    }
     cmd.add("-jar");
     cmd.add(JAR.toString());
     cmd.addAll(List.of(args));

@@ -19,7 +19,12 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-    HELIDON.setLevel(java.util.logging.Level.WARNING);
+    HELIDON.setLevel(java.util.logging.Level.parse(System.getProperty("weft.helidon.level", "WARNING")));
+    if (System.getProperty("weft.helidon.level") != null) {
+      for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+        h.setLevel(java.util.logging.Level.ALL);
+      }
+    }
     if (args.length == 0) {
       System.err.println(USAGE);
       System.exit(2);

@@ -1,0 +1,310 @@
+package io.weft.server.internal;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Sits between the socket and Helidon's HTTP/2 connection and drops the client frames that
+ * Helidon 4.5.0 wrongly treats as connection errors: a RST_STREAM or DATA frame for a stream that
+ * is already closed (reset by either side, or ended by both). RFC 9113 section 5.1 says such frames
+ * are to be ignored, since they cross the other side's RST_STREAM or END_STREAM on the wire;
+ * Helidon answers them with GOAWAY(PROTOCOL_ERROR) and so kills every call on the connection,
+ * which grpc-java clients trigger whenever a cancel or deadline races a response. The connection
+ * window a dropped DATA frame took is handed back with a WINDOW_UPDATE.
+ *
+ * <p>Threads: the read side runs on Helidon's connection thread; the write side on whichever
+ * thread Helidon writes from, serialised by {@link #writeLock} (Helidon writes whole frames per
+ * call). The stream table is guarded by {@link #streamsLock}.
+ */
+final class H2FrameFilter {
+  private static final int PREFACE_LENGTH = 24;
+  private static final int CLIENT_RST = 1;
+  private static final int SERVER_RST = 2;
+  private static final int CLIENT_END = 4;
+  private static final int SERVER_END = 8;
+  /** Closed streams remembered for late frames; older ones are forgotten. */
+  private static final int CLOSED_MEMORY = 4096;
+  /** The SETTINGS_MAX_FRAME_SIZE Weft's server advertises. */
+  static final int MAX_FRAME = 16_384;
+
+  private final ConnectionContext ctx;
+  private final InputStream in;
+  private final DataWriter out;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock streamsLock = new ReentrantLock();
+  private final Map<Integer, Integer> streams = new HashMap<>();
+  private final ArrayDeque<Integer> closedOrder = new ArrayDeque<>();
+  private final byte[] header = new byte[9];
+  private boolean prefaceDone;
+  private long dropped;
+
+  private H2FrameFilter(ConnectionContext ctx) {
+    this.ctx = ctx;
+    this.in = new DataReaderInputStream(ctx.dataReader());
+    this.out = ctx.dataWriter();
+  }
+
+  /** A connection context whose reader and writer pass through a new filter. */
+  static ConnectionContext wrap(ConnectionContext ctx) {
+    return new H2FrameFilter(ctx).context();
+  }
+
+  /** Frames dropped so far (for tests and statistics). */
+  long dropped() {
+    return dropped;
+  }
+
+  // ---- read side: Helidon's connection thread ----
+
+  /** The next chunk of bytes for Helidon: the preface, or one whole frame that is not dropped; null at the end. */
+  private byte[] next() {
+    try {
+      if (!prefaceDone) {
+        prefaceDone = true;
+        byte[] preface = new byte[PREFACE_LENGTH];
+        return readFully(preface, true) ? preface : null;
+      }
+      while (true) {
+        if (!readFully(header, true)) {
+          return null;
+        }
+        int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | (header[2] & 0xFF);
+        int type = header[3] & 0xFF;
+        int flags = header[4] & 0xFF;
+        int streamId = io.weft.wire.Buffer.getInt(header, 5) & 0x7FFFFFFF;
+        if (length > MAX_FRAME) {
+          throw new IOException("HTTP/2 frame of " + length + " bytes exceeds SETTINGS_MAX_FRAME_SIZE " + MAX_FRAME);
+        }
+        byte[] frame = new byte[9 + length];
+        System.arraycopy(header, 0, frame, 0, 9);
+        readFully(frame, 9, length);
+        if (streamId != 0 && (type == 0x0 || type == 0x3) && isClosed(streamId)) {
+          dropped++;
+          if (type == 0x0 && length > 0) {
+            giveBackConnectionWindow(length);
+          }
+          continue;
+        }
+        noteClient(type, flags, streamId);
+        return frame;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void noteClient(int type, int flags, int streamId) {
+    if (streamId == 0) {
+      return;
+    }
+    if (type == 0x3) {
+      mark(streamId, CLIENT_RST);
+    } else if ((type == 0x0 || type == 0x1) && (flags & 0x1) != 0) {
+      mark(streamId, CLIENT_END);
+    } else if (type == 0x1) {
+      mark(streamId, 0);
+    }
+  }
+
+  private boolean isClosed(int streamId) {
+    streamsLock.lock();
+    try {
+      Integer s = streams.get(streamId);
+      return s != null && closed(s);
+    } finally {
+      streamsLock.unlock();
+    }
+  }
+
+  private static boolean closed(int state) {
+    return (state & (CLIENT_RST | SERVER_RST)) != 0 || (state & (CLIENT_END | SERVER_END)) == (CLIENT_END | SERVER_END);
+  }
+
+  private void mark(int streamId, int bit) {
+    streamsLock.lock();
+    try {
+      int before = streams.getOrDefault(streamId, 0);
+      int after = before | bit;
+      streams.put(streamId, after);
+      if (!closed(before) && closed(after)) {
+        closedOrder.add(streamId);
+        if (closedOrder.size() > CLOSED_MEMORY) {
+          streams.remove(closedOrder.poll());
+        }
+      }
+    } finally {
+      streamsLock.unlock();
+    }
+  }
+
+  private void giveBackConnectionWindow(int length) {
+    BufferData update = BufferData.create(13);
+    update.writeInt24(4);
+    update.write(0x8);
+    update.write(0);
+    update.writeInt32(0);
+    update.writeInt32(length);
+    writeLock.lock();
+    try {
+      out.writeNow(update);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private boolean readFully(byte[] b, boolean endAllowed) throws IOException {
+    int n = in.read(b, 0, b.length);
+    if (n < 0) {
+      if (endAllowed) {
+        return false;
+      }
+      throw new EOFException("connection closed inside a frame");
+    }
+    readFully(b, n, b.length - n);
+    return true;
+  }
+
+  private void readFully(byte[] b, int off, int len) throws IOException {
+    int end = off + len;
+    while (off < end) {
+      int n = in.read(b, off, end - off);
+      if (n < 0) {
+        throw new EOFException("connection closed inside a frame");
+      }
+      off += n;
+    }
+  }
+
+  // ---- write side ----
+
+  private void observeServer(BufferData data) {
+    int at = 0;
+    int available = data.available();
+    while (at + 9 <= available) {
+      int length = (data.get(at) & 0xFF) << 16 | (data.get(at + 1) & 0xFF) << 8 | (data.get(at + 2) & 0xFF);
+      int type = data.get(at + 3) & 0xFF;
+      int flags = data.get(at + 4) & 0xFF;
+      int streamId = ((data.get(at + 5) & 0x7F) << 24 | (data.get(at + 6) & 0xFF) << 16 | (data.get(at + 7) & 0xFF) << 8
+          | (data.get(at + 8) & 0xFF));
+      if (streamId != 0) {
+        if (type == 0x3) {
+          mark(streamId, SERVER_RST);
+        } else if ((type == 0x0 || type == 0x1) && (flags & 0x1) != 0) {
+          mark(streamId, SERVER_END);
+        }
+      }
+      at += 9 + length;
+    }
+  }
+
+  private final class FilteringWriter implements DataWriter {
+    @Override
+    public void write(BufferData... buffers) {
+      writeNow(buffers);
+    }
+
+    @Override
+    public void write(BufferData buffer) {
+      writeNow(buffer);
+    }
+
+    @Override
+    public void writeNow(BufferData... buffers) {
+      writeNow(BufferData.create(buffers));
+    }
+
+    @Override
+    public void writeNow(BufferData buffer) {
+      writeLock.lock();
+      try {
+        observeServer(buffer);
+        out.writeNow(buffer);
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  private ConnectionContext context() {
+    DataReader reader = new DataReader(this::next);
+    DataWriter writer = new FilteringWriter();
+    return new ConnectionContext() {
+      @Override
+      public ListenerContext listenerContext() {
+        return ctx.listenerContext();
+      }
+
+      @Override
+      public ExecutorService executor() {
+        return ctx.executor();
+      }
+
+      @Override
+      public DataWriter dataWriter() {
+        return writer;
+      }
+
+      @Override
+      public DataReader dataReader() {
+        return reader;
+      }
+
+      @Override
+      public Router router() {
+        return ctx.router();
+      }
+
+      @Override
+      public Optional<ProxyProtocolData> proxyProtocolData() {
+        return ctx.proxyProtocolData();
+      }
+
+      @Override
+      public HelidonSocket serverSocket() {
+        return ctx.serverSocket();
+      }
+
+      @Override
+      public PeerInfo remotePeer() {
+        return ctx.remotePeer();
+      }
+
+      @Override
+      public PeerInfo localPeer() {
+        return ctx.localPeer();
+      }
+
+      @Override
+      public boolean isSecure() {
+        return ctx.isSecure();
+      }
+
+      @Override
+      public String socketId() {
+        return ctx.socketId();
+      }
+
+      @Override
+      public String childSocketId() {
+        return ctx.childSocketId();
+      }
+    };
+  }
+}
