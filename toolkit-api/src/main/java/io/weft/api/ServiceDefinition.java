@@ -15,11 +15,13 @@ public final class ServiceDefinition {
   private final String name;
   private final String fullName;
   private final Map<String, MethodDefinition<?, ?>> methods;
+  private final Object schema;
 
   private ServiceDefinition(Builder b) {
     this.name = b.name;
     this.fullName = b.fullName;
     this.methods = Collections.unmodifiableMap(new LinkedHashMap<>(b.methods));
+    this.schema = b.schema;
   }
 
   /** Starts a definition of the service {@code name} (as the IDL writes it) whose gRPC name is {@code fullName}. */
@@ -46,6 +48,14 @@ public final class ServiceDefinition {
     return methods.values();
   }
 
+  /**
+   * The IDL the service was generated from, for server reflection: for Protobuf services the
+   * {@code com.google.protobuf.Descriptors.FileDescriptor} of its .proto file; empty otherwise.
+   */
+  public java.util.Optional<Object> schema() {
+    return java.util.Optional.ofNullable(schema);
+  }
+
   @Override
   public String toString() {
     return "ServiceDefinition{" + fullName + " " + methods.keySet() + "}";
@@ -69,6 +79,7 @@ public final class ServiceDefinition {
     private final String name;
     private final String fullName;
     private final Map<String, MethodDefinition<?, ?>> methods = new LinkedHashMap<>();
+    private Object schema;
 
     private Builder(String name, String fullName) {
       this.name = Objects.requireNonNull(name, "name");
@@ -110,6 +121,12 @@ public final class ServiceDefinition {
       if (methods.putIfAbsent(methodName, def) != null) {
         throw new IllegalArgumentException("method " + methodName + " is defined twice in " + fullName);
       }
+      return this;
+    }
+
+    /** Attaches the IDL's descriptor (see {@link ServiceDefinition#schema()}). */
+    public Builder schema(Object schema) {
+      this.schema = Objects.requireNonNull(schema, "schema");
       return this;
     }
 

@@ -67,7 +67,8 @@ final class ProtoServiceEmitter {
       out.add(file(pkg, handler(s, iface, server, client, rpcs, comment(file.getSourceCodeInfo(), i, -1)), source));
       out.add(file(sub, descriptor(s.getName(), full, descriptor, rpcs), source));
       out.add(file(sub, client(s.getName(), client, descriptor, rpcs), source));
-      out.add(file(sub, server(s.getName(), iface, server, descriptor, rpcs), source));
+      ClassName outer = ClassName.get(pkg, ProtoNames.outerClassName(file));
+      out.add(file(sub, server(s.getName(), iface, server, descriptor, rpcs, outer), source));
     }
     return out;
   }
@@ -194,7 +195,7 @@ final class ProtoServiceEmitter {
     return t.build();
   }
 
-  private TypeSpec server(String service, ClassName iface, ClassName self, ClassName descriptor, List<Rpc> rpcs) {
+  private TypeSpec server(String service, ClassName iface, ClassName self, ClassName descriptor, List<Rpc> rpcs, ClassName outer) {
     TypeSpec.Builder t = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("Serves {@code $L}: {@code $T.newServer(handler).run()}, as Kitex's {@code NewServer(handler).Run()}.\n", service, self)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
@@ -213,6 +214,7 @@ final class ProtoServiceEmitter {
       };
       def.add("\n.$L($T.$L, handler::$L)", register, descriptor, r.constant(), r.javaName());
     }
+    def.add("\n.schema($T.getDescriptor())", outer);
     def.add("\n.build();\n");
     def.unindent();
     t.addMethod(MethodSpec.methodBuilder("definition").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(Names.SERVICE_DEFINITION)

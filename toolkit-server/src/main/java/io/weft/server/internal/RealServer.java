@@ -21,6 +21,7 @@ public final class RealServer {
   private final Registry registry;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch stoppingLatch = new CountDownLatch(1);
   private final AtomicLong inFlight = new AtomicLong();
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
@@ -29,7 +30,7 @@ public final class RealServer {
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
-    this.registry = new Registry(services);
+    this.registry = new Registry(withBuiltIns(services));
     this.http2 = io.helidon.webserver.http2.Http2ConnectionSelector.builder()
         .http2Config(io.helidon.webserver.http2.Http2Config.builder()
             .maxConcurrentStreams(config.maxConcurrentStreams())
@@ -43,6 +44,31 @@ public final class RealServer {
             .build())
         .addSubProtocolSelector(new GrpcSelector(this))
         .build();
+  }
+
+  /** The user's services plus health checking and reflection, which every server offers over gRPC. */
+  private List<ServiceDefinition> withBuiltIns(List<ServiceDefinition> services) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (ServiceDefinition s : services) {
+      names.add(s.fullName());
+    }
+    List<ServiceDefinition> all = new java.util.ArrayList<>(services);
+    all.add(HealthService.definition(java.util.Set.copyOf(names), this));
+    names.add(HealthService.FULL_NAME);
+    names.add("grpc.reflection.v1.ServerReflection");
+    names.add("grpc.reflection.v1alpha.ServerReflection");
+    all.addAll(ReflectionService.definitions(services, List.copyOf(names)));
+    return all;
+  }
+
+  /** Whether {@link #stop()} has begun. */
+  boolean isStopping() {
+    return stopping;
+  }
+
+  /** Counted down when the server starts to stop. */
+  CountDownLatch stoppingLatch() {
+    return stoppingLatch;
   }
 
   /** Makes the HTTP/2 connection of a socket that opened with the HTTP/2 preface. */
@@ -134,6 +160,7 @@ public final class RealServer {
     lifecycle.lock();
     try {
       stopping = true;
+      stoppingLatch.countDown();
       WebServer w = web;
       if (w != null) {
         w.stop();

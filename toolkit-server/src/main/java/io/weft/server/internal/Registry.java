@@ -19,10 +19,12 @@ final class Registry {
   private final Map<String, MethodDefinition<?, ?>> byPath = new HashMap<>();
 
   Registry(List<ServiceDefinition> services) {
+    java.util.Set<String> fullNames = new java.util.HashSet<>();
     for (ServiceDefinition s : services) {
-      if (byName.putIfAbsent(s.name(), s) != null) {
-        throw new IllegalArgumentException("service " + s.name() + " is registered twice");
+      if (!fullNames.add(s.fullName())) {
+        throw new IllegalArgumentException("service " + s.fullName() + " is registered twice");
       }
+      byName.putIfAbsent(s.name(), s);
       for (MethodDefinition<?, ?> m : s.methods()) {
         MethodDefinition<?, ?> clash = byMethod.putIfAbsent(m.descriptor().methodName(), m);
         if (clash != null) {

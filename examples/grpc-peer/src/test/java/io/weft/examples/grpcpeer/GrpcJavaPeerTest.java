@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,53 @@ class GrpcJavaPeerTest {
         "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"})
     void passes(String testCase) throws Exception {
       GrpcJavaCases.run(channel, testCase);
+    }
+
+    @org.junit.jupiter.api.Test
+    void healthCheckingAnswersForTheServerAndEachService() {
+      var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+      assertThat(health.check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(health.check(io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("grpc.testing.TestService").build()).getStatus())
+          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> health.check(
+              io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("no.Such").build()))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND));
+    }
+
+    @org.junit.jupiter.api.Test
+    void reflectionListsAndDescribesTheServices() throws Exception {
+      var responses = new java.util.concurrent.LinkedBlockingQueue<io.grpc.reflection.v1.ServerReflectionResponse>();
+      var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {
+              responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+          });
+      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+      var list = responses.poll(10, TimeUnit.SECONDS);
+      assertThat(list.getListServicesResponse().getServiceList()).extracting(io.grpc.reflection.v1.ServiceResponse::getName)
+          .contains("grpc.testing.TestService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setFileContainingSymbol("grpc.testing.TestService").build());
+      var files = responses.poll(10, TimeUnit.SECONDS).getFileDescriptorResponse().getFileDescriptorProtoList();
+      List<com.google.protobuf.DescriptorProtos.FileDescriptorProto> protos = new java.util.ArrayList<>();
+      for (var b : files) {
+        protos.add(com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(b));
+      }
+      assertThat(protos).extracting(com.google.protobuf.DescriptorProtos.FileDescriptorProto::getName)
+          .contains("grpc/testing/test.proto", "grpc/testing/messages.proto", "grpc/testing/empty.proto");
+      assertThat(protos.stream().flatMap(p -> p.getServiceList().stream()).map(x -> x.getName())).contains("TestService");
+      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setFileContainingSymbol("no.Such").build());
+      assertThat(responses.poll(10, TimeUnit.SECONDS).getErrorResponse().getErrorCode()).isEqualTo(5);
+      requests.onCompleted();
     }
 
     /**

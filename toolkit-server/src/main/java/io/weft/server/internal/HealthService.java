@@ -1,0 +1,90 @@
+package io.weft.server.internal;
+
+import io.weft.api.MethodDescriptor;
+import io.weft.api.MethodKind;
+import io.weft.api.ServerStreamingServer;
+import io.weft.api.ServiceDefinition;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standard gRPC health service, {@code grpc.health.v1.Health}: every server has it, so load
+ * balancers and {@code grpc_health_probe} work against any Weft server. The server (service "")
+ * and each registered service are SERVING until the server starts to stop, then NOT_SERVING.
+ */
+final class HealthService {
+  private HealthService() {}
+
+  static final String FULL_NAME = "grpc.health.v1.Health";
+  static final int SERVING = 1;
+  static final int NOT_SERVING = 2;
+
+  record Request(String service) {}
+
+  record Response(int status) {}
+
+  private static final io.weft.api.Codec<Request> REQUEST = ProtoCodecs.of(
+      (r, out) -> {
+        if (!r.service().isEmpty()) {
+          out.writeString(1, r.service());
+        }
+      },
+      in -> new Request(ProtoCodecs.readStringField(in, 1)));
+
+  private static final io.weft.api.Codec<Response> RESPONSE = ProtoCodecs.of(
+      (r, out) -> {
+        if (r.status() != 0) {
+          out.writeEnum(1, r.status());
+        }
+      },
+      in -> {
+        int status = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+          if (tag == (1 << 3)) {
+            status = in.readEnum();
+          } else {
+            in.skipField(tag);
+          }
+        }
+        return new Response(status);
+      });
+
+  static final MethodDescriptor<Request, Response> CHECK = method("Check", MethodKind.UNARY);
+  static final MethodDescriptor<Request, Response> WATCH = method("Watch", MethodKind.SERVER_STREAMING);
+
+  private static MethodDescriptor<Request, Response> method(String name, MethodKind kind) {
+    return MethodDescriptor.<Request, Response>builder().serviceName("Health").fullServiceName(FULL_NAME)
+        .methodName(name).kind(kind).requestCodec(REQUEST).responseCodec(RESPONSE).build();
+  }
+
+  static ServiceDefinition definition(Set<String> services, RealServer server) {
+    return ServiceDefinition.builder("Health", FULL_NAME)
+        .unary(CHECK, req -> new Response(status(req.service(), services, server)))
+        .serverStreaming(WATCH, (req, stream) -> watch(req, stream, services, server))
+        .build();
+  }
+
+  private static int status(String service, Set<String> services, RealServer server) {
+    if (!service.isEmpty() && !services.contains(service)) {
+      throw Status.of(StatusCode.NOT_FOUND, "unknown service " + service).asException();
+    }
+    return server.isStopping() ? NOT_SERVING : SERVING;
+  }
+
+  private static void watch(Request req, ServerStreamingServer<Response> stream, Set<String> services, RealServer server)
+      throws InterruptedException {
+    int status = !req.service().isEmpty() && !services.contains(req.service()) ? 3 /* SERVICE_UNKNOWN */ : SERVING;
+    stream.send(new Response(server.isStopping() && status == SERVING ? NOT_SERVING : status));
+    CountDownLatch stopping = server.stoppingLatch();
+    while (!stream.context().isCancelled()) {
+      if (stopping.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (status == SERVING) {
+          stream.send(new Response(NOT_SERVING));
+        }
+        return;
+      }
+    }
+  }
+}
