@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param callerService this client's own service name, sent as TTHeader {@code FromService}
  *     (default empty)
  * @param maxMessageSize the largest gRPC response message accepted, in bytes (default 4 MiB)
+ * @param tls TLS for every connection, or null for plain TCP (the default)
  */
 public record ClientConfig(
     String destService,
@@ -35,7 +36,8 @@ public record ClientConfig(
     Duration idleTimeout,
     int maxFrameSize,
     String callerService,
-    int maxMessageSize) {
+    int maxMessageSize,
+    TlsConfig tls) {
 
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
 
@@ -94,6 +96,7 @@ public record ClientConfig(
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private String callerService = "";
     private int maxMessageSize = 4 << 20;
+    private TlsConfig tls;
 
     private Builder(String destService) {
       this.destService = destService;
@@ -149,10 +152,15 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           destService, hostPorts, rpcTimeout, connectTimeout, transport, muxConnections,
-          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize);
+          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize, tls);
     }
   }
 }

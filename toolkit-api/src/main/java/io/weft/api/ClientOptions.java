@@ -49,6 +49,11 @@ public final class ClientOptions {
     return b -> b.maxFrameSize(bytes);
   }
 
+  /** Connects over TLS (gRPC negotiates HTTP/2 by ALPN {@code h2}). */
+  public static ClientOption withTls(TlsConfig tls) {
+    return b -> b.tls(tls);
+  }
+
   /** The largest gRPC response message accepted, in bytes. */
   public static ClientOption withMaxMessageSize(int bytes) {
     return b -> b.maxMessageSize(bytes);

@@ -20,6 +20,7 @@ import java.util.Objects;
  *     a larger one fails its call with {@code RESOURCE_EXHAUSTED}
  * @param maxConcurrentStreams how many gRPC calls one HTTP/2 connection may carry at once (default
  *     65,536; sent to clients as {@code SETTINGS_MAX_CONCURRENT_STREAMS})
+ * @param tls TLS for every connection (gRPC then negotiates {@code h2} by ALPN), or null for plain TCP
  */
 public record ServerConfig(
     String host,
@@ -29,7 +30,8 @@ public record ServerConfig(
     Duration exitWaitTime,
     Duration detectionTimeout,
     int maxMessageSize,
-    int maxConcurrentStreams) {
+    int maxConcurrentStreams,
+    TlsConfig tls) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
@@ -54,6 +56,9 @@ public record ServerConfig(
     }
     if (maxMessageSize < 1) {
       throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+    }
+    if (tls != null && !tls.hasKey()) {
+      throw new IllegalArgumentException("a TLS server needs a key: TlsConfig.builder().keyPem(...) or .keyStore(...)");
     }
     if (maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
@@ -83,6 +88,7 @@ public record ServerConfig(
     private Duration detectionTimeout = Duration.ofSeconds(5);
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int maxConcurrentStreams = 65_536;
+    private TlsConfig tls;
 
     private Builder() {}
 
@@ -126,8 +132,14 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public ServerConfig build() {
-      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize, maxConcurrentStreams);
+      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
+          maxConcurrentStreams, tls);
     }
   }
 }

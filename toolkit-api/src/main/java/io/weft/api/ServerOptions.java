@@ -44,6 +44,11 @@ public final class ServerOptions {
     return b -> b.maxConcurrentStreams(streams);
   }
 
+  /** Serves every connection over TLS; gRPC clients negotiate HTTP/2 by ALPN {@code h2}. */
+  public static ServerOption withTls(TlsConfig tls) {
+    return b -> b.tls(tls);
+  }
+
   /** How long a new connection may take to identify its protocol. */
   public static ServerOption withDetectionTimeout(Duration timeout) {
     return b -> b.detectionTimeout(timeout);

@@ -46,8 +46,8 @@ final class Connection {
    * @throws io.weft.api.RpcException {@code UNAVAILABLE} if it cannot connect in time, {@code
    *     DEADLINE_EXCEEDED} if the call's deadline passes first
    */
-  static Connection open(HostPort target, Framing framing, int maxFrameSize, long connectTimeoutMillis, Deadline deadline) {
-    Socket s = dial(target, connectTimeoutMillis, deadline);
+  static Connection open(HostPort target, Framing framing, int maxFrameSize, Dialer dialer, Deadline deadline) {
+    Socket s = dialer.dial(target, deadline, null);
     try {
       return new Connection(s, framing, maxFrameSize, target.toString());
     } catch (IOException e) {
@@ -57,7 +57,7 @@ final class Connection {
   }
 
   /** Opens a TCP connection (no delay, keep-alive) within the connect timeout and the call's deadline. */
-  static Socket dial(HostPort target, long connectTimeoutMillis, Deadline deadline) {
+  static Socket dialTcp(HostPort target, long connectTimeoutMillis, Deadline deadline) {
     long timeout = connectTimeoutMillis;
     boolean deadlineBound = false;
     if (deadline != null) {

@@ -15,13 +15,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GrpcEndpoint implements AutoCloseable {
   private final HostPort target;
+  private final Dialer dialer;
   private final ClientConfig config;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<H2Connection> connections = new ArrayList<>();
   private volatile H2Connection preferred;
   private volatile boolean closed;
 
-  GrpcEndpoint(HostPort target, ClientConfig config) {
+  GrpcEndpoint(HostPort target, ClientConfig config, Dialer dialer) {
+    this.dialer = dialer;
     this.target = target;
     this.config = config;
   }
@@ -45,7 +47,7 @@ final class GrpcEndpoint implements AutoCloseable {
         }
       }
       if (best == null) {
-        best = H2Connection.open(target, config.connectTimeout().toMillis(), deadline);
+        best = H2Connection.open(target, dialer, deadline);
         connections.add(best);
       }
       preferred = best;

@@ -93,8 +93,9 @@ final class H2Connection {
    *
    * @throws RpcException {@code UNAVAILABLE} or {@code DEADLINE_EXCEEDED}
    */
-  static H2Connection open(HostPort target, long connectTimeoutMillis, Deadline deadline) {
-    Socket s = Connection.dial(target, connectTimeoutMillis, deadline);
+  static H2Connection open(HostPort target, Dialer dialer, Deadline deadline) {
+    long connectTimeoutMillis = 10_000;
+    Socket s = dialer.dial(target, deadline, dialer.isTls() ? "h2" : null);
     H2Connection c;
     try {
       c = new H2Connection(s, target);

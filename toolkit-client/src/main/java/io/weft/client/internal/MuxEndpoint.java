@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class MuxEndpoint implements Endpoint {
   private final HostPort target;
+  private final Dialer dialer;
   private final Framing framing;
   private final ClientConfig config;
   private final MuxConnection[] slots;
@@ -35,7 +36,8 @@ final class MuxEndpoint implements Endpoint {
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean closed;
 
-  MuxEndpoint(HostPort target, Framing framing, ClientConfig config) {
+  MuxEndpoint(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
+    this.dialer = dialer;
     this.target = target;
     this.framing = framing;
     this.config = config;
@@ -64,7 +66,7 @@ final class MuxEndpoint implements Endpoint {
         if (closed) {
           throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
         }
-        c = new MuxConnection(Connection.open(target, framing, config.maxFrameSize(), config.connectTimeout().toMillis(), deadline));
+        c = new MuxConnection(Connection.open(target, framing, config.maxFrameSize(), dialer, deadline));
         slots[i] = c;
       }
       return c;

@@ -21,13 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PooledEndpoint implements Endpoint {
   private final HostPort target;
+  private final Dialer dialer;
   private final Framing framing;
   private final ClientConfig config;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
   private volatile boolean closed;
 
-  PooledEndpoint(HostPort target, Framing framing, ClientConfig config) {
+  PooledEndpoint(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
+    this.dialer = dialer;
     this.target = target;
     this.framing = framing;
     this.config = config;
@@ -96,7 +98,7 @@ final class PooledEndpoint implements Endpoint {
     if (closed) {
       throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
     }
-    return Connection.open(target, framing, config.maxFrameSize(), config.connectTimeout().toMillis(), deadline);
+    return Connection.open(target, framing, config.maxFrameSize(), dialer, deadline);
   }
 
   private Connection borrow() {

@@ -55,12 +55,13 @@ public final class RealClient {
       case BUFFERED -> Framing.BUFFERED;
     };
     this.targets = config.hostPorts().stream().map(HostPort::parse).toList();
+    Dialer dialer = new Dialer(config);
     this.endpoints = targets.stream()
         .map(hp -> config.muxConnections() > 0
-            ? (Endpoint) new MuxEndpoint(hp, framing, config)
-            : new PooledEndpoint(hp, framing, config))
+            ? (Endpoint) new MuxEndpoint(hp, framing, config, dialer)
+            : new PooledEndpoint(hp, framing, config, dialer))
         .toList();
-    this.grpcEndpoints = targets.stream().map(hp -> new GrpcEndpoint(hp, config)).toList();
+    this.grpcEndpoints = targets.stream().map(hp -> new GrpcEndpoint(hp, config, dialer)).toList();
   }
 
   public ClientConfig config() {

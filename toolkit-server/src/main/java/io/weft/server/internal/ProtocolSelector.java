@@ -30,7 +30,8 @@ final class ProtocolSelector implements ServerConnectionSelector {
 
   @Override
   public Set<String> supportedApplicationProtocols() {
-    return Set.of();
+    // offered in TLS ALPN; a connection that negotiates nothing is still detected by its bytes
+    return Set.of("h2");
   }
 
   @Override

@@ -118,7 +118,7 @@ public final class RealServer {
       });
       t.setRemoveOnCancelPolicy(true);
       timer = t;
-      WebServer w = WebServer.builder()
+      var builder = WebServer.builder()
           .host(config.host())
           .port(config.port())
           .protocolsDiscoverServices(false)
@@ -126,8 +126,18 @@ public final class RealServer {
           .connectionOptions(o -> o.tcpNoDelay(true))
           .maxTcpConnections(config.maxConnections())
           .shutdownGracePeriod(config.exitWaitTime())
-          .shutdownHook(false)
-          .build();
+          .shutdownHook(false);
+      if (config.tls() != null) {
+        builder.tls(io.helidon.common.tls.Tls.builder()
+            .sslContext(io.weft.api.internal.TlsContexts.create(config.tls()))
+            .clientAuth(switch (config.tls().clientAuth()) {
+              case NONE -> io.helidon.common.tls.TlsClientAuth.NONE;
+              case OPTIONAL -> io.helidon.common.tls.TlsClientAuth.OPTIONAL;
+              case REQUIRED -> io.helidon.common.tls.TlsClientAuth.REQUIRED;
+            })
+            .build());
+      }
+      WebServer w = builder.build();
       w.start();
       if (w.port() < 0) {
         w.stop();
@@ -135,7 +145,7 @@ public final class RealServer {
         throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " (in use, or not permitted)");
       }
       web = w;
-      LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port());
+      LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port() + (config.tls() != null ? " (TLS)" : ""));
     } finally {
       lifecycle.unlock();
     }

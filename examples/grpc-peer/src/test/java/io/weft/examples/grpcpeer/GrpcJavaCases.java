@@ -127,6 +127,15 @@ final class GrpcJavaCases {
         check(s.getCode() == Status.Code.UNKNOWN && SPECIAL_MESSAGE.equals(s.getDescription()), "got " + s);
       }
       case "custom_metadata" -> customMetadata(ch);
+      case "client_compressed_unary" -> {
+        SimpleResponse r = ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts().withCompression("gzip"), largeRequest());
+        check(r.getPayload().getBody().size() == 314159, "gzip request: " + r.getPayload().getBody().size() + " bytes back");
+      }
+      case "server_compressed_unary" -> {
+        SimpleResponse r = ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest().toBuilder()
+            .setResponseCompressed(io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true)).build());
+        check(r.getPayload().getBody().size() == 314159, "gzip response: " + r.getPayload().getBody().size() + " bytes");
+      }
       case "unimplemented_method" -> expectCode(() -> ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNIMPLEMENTED_CALL, opts(),
           Empty.getDefaultInstance()), Status.Code.UNIMPLEMENTED);
       case "unimplemented_service" -> expectCode(() -> ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNIMPLEMENTED_SERVICE_CALL, opts(),

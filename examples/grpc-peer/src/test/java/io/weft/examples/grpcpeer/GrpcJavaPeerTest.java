@@ -51,7 +51,8 @@ class GrpcJavaPeerTest {
     @ValueSource(strings = {
         "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "status_code_and_message",
-        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"})
+        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service",
+        "client_compressed_unary", "server_compressed_unary"})
     void passes(String testCase) throws Exception {
       GrpcJavaCases.run(channel, testCase);
     }
@@ -142,7 +143,8 @@ class GrpcJavaPeerTest {
     @ValueSource(strings = {
         "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "status_code_and_message",
-        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service"})
+        "special_status_message", "custom_metadata", "unimplemented_method", "unimplemented_service",
+        "client_compressed_unary", "server_compressed_unary"})
     void passes(String testCase) throws Exception {
       InteropJar.Result r = InteropJar.client("client", "--host", "127.0.0.1", "--port", Integer.toString(server.getPort()),
           "--transport", "grpc", "--case", testCase);

@@ -122,6 +122,15 @@ final class GrpcCases {
           yield problem;
         }
         case "custom_metadata" -> customMetadata(cli);
+        case "client_compressed_unary" -> {
+          SimpleResponse r = cli.unaryCall(largeRequest(), CallOptions.DEFAULT.withCompression("gzip"));
+          yield check(r.getPayload().getBody().size() == 314159, "gzip request: " + r.getPayload().getBody().size() + " bytes back");
+        }
+        case "server_compressed_unary" -> {
+          SimpleResponse r = cli.unaryCall(largeRequest().toBuilder()
+              .setResponseCompressed(io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true)).build());
+          yield check(r.getPayload().getBody().size() == 314159, "gzip response: " + r.getPayload().getBody().size() + " bytes");
+        }
         case "unimplemented_method" -> expectCode(() -> cli.unimplementedCall(Empty.getDefaultInstance()), StatusCode.UNIMPLEMENTED);
         case "unimplemented_service" -> {
           UnimplementedServiceClient other = UnimplementedServiceClient.of(client);

@@ -116,8 +116,11 @@ class GrpcServerBehaviourTest {
       stream.sendAndClose(StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(sum).build());
     }
 
+    final java.util.Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public void fullDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws Exception {
+      peers.add(stream.context().peer());
       normal.fullDuplexCall(stream);
     }
 
@@ -364,6 +367,33 @@ class GrpcServerBehaviourTest {
         assertThat(r.get(5, TimeUnit.MINUTES)).isEqualTo(16);
       }
     }
+  }
+
+  @Test
+  void clientOpensAnotherConnectionAtTheServersStreamLimit() throws Exception {
+    Probe limited = new Probe();
+    Server small = Server.builder().addService(TestServiceServer.definition(limited))
+        .options(ServerOptions.withServiceAddr("127.0.0.1", 0), ServerOptions.withMaxConcurrentStreams(2)).build().start();
+    StreamingOutputCallRequest ping = StreamingOutputCallRequest.newBuilder()
+        .addResponseParameters(ResponseParameters.newBuilder().setSize(1)).build();
+    try (TestServiceClient c = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + small.port()),
+        ClientOptions.withTransport(Transport.GRPC))) {
+      List<io.weft.api.BidiStreamingClient<StreamingOutputCallRequest, StreamingOutputCallResponse>> open = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        var s = c.fullDuplexCall();
+        s.send(ping);
+        assertThat(s.recv()).isNotNull();
+        open.add(s);
+      }
+      for (var s : open) {
+        s.closeSend();
+        assertThat(s.recv()).isNull();
+      }
+    } finally {
+      small.stop();
+    }
+    // five streams at once, at most two per connection
+    assertThat(limited.peers).hasSizeGreaterThanOrEqualTo(3);
   }
 
   /** Waits until {@code t} is parked (blocked on flow control or a queue), the condition these tests need. */

@@ -1,0 +1,112 @@
+package io.weft.examples.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import interop.thrift.Request;
+import interop.thrift.echoservice.EchoServiceClient;
+import interop.thrift.echoservice.EchoServiceServer;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.testservice.TestServiceClient;
+import io.grpc.testing.integration.testservice.TestServiceServer;
+import io.weft.api.ClientOptions;
+import io.weft.api.RpcException;
+import io.weft.api.ServerOptions;
+import io.weft.api.StatusCode;
+import io.weft.api.TlsConfig;
+import io.weft.api.Transport;
+import io.weft.server.Server;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS on both transports, from PEM files and from key stores, with and without client certificates. */
+class TlsTest {
+  @TempDir
+  static Path dir;
+
+  private static TestCertificates.Key serverKey;
+  private static TestCertificates.Key clientKey;
+  private static Server server;
+  private static Server mutual;
+
+  @BeforeAll
+  static void start() throws Exception {
+    serverKey = TestCertificates.create(dir, "server");
+    clientKey = TestCertificates.create(dir, "client");
+    server = Server.builder()
+        .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
+        .addService(TestServiceServer.definition(new GrpcTestHandler()))
+        .options(ServerOptions.withServiceAddr("127.0.0.1", 0),
+            ServerOptions.withTls(TlsConfig.builder().keyPem(serverKey.certificatePem(), serverKey.privateKeyPem()).build()))
+        .build().start();
+    mutual = Server.builder()
+        .addService(TestServiceServer.definition(new GrpcTestHandler()))
+        .options(ServerOptions.withServiceAddr("127.0.0.1", 0),
+            ServerOptions.withTls(TlsConfig.builder().keyStore(serverKey.store(), TestCertificates.PASSWORD)
+                .trustPem(clientKey.certificatePem()).clientAuth(TlsConfig.ClientAuth.REQUIRED).build()))
+        .build().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop();
+    mutual.stop();
+  }
+
+  private static TlsConfig trustServer() {
+    return TlsConfig.builder().trustPem(serverKey.certificatePem()).build();
+  }
+
+  @Test
+  void ttheaderOverTls() {
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withTls(trustServer()))) {
+      assertThat(cli.echo(new Request().setMsg("secret")).getMsg()).isEqualTo("secret");
+    }
+  }
+
+  @Test
+  void grpcOverTlsNegotiatesH2() {
+    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("localhost:" + server.port()),
+        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withTls(trustServer()))) {
+      assertThat(cli.emptyCall(Empty.getDefaultInstance())).isEqualTo(Empty.getDefaultInstance());
+    }
+  }
+
+  @Test
+  void untrustedServerIsRefused() {
+    TlsConfig trustOther = TlsConfig.builder().trustPem(clientKey.certificatePem()).build();
+    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withTls(trustOther))) {
+      assertThatThrownBy(() -> cli.emptyCall(Empty.getDefaultInstance()))
+          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+    }
+  }
+
+  @Test
+  void mutualTlsNeedsAClientCertificate() {
+    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + mutual.port()),
+        ClientOptions.withTransport(Transport.GRPC),
+        ClientOptions.withTls(TlsConfig.builder().trustPem(serverKey.certificatePem())
+            .keyPem(clientKey.certificatePem(), clientKey.privateKeyPem()).build()))) {
+      assertThat(cli.emptyCall(Empty.getDefaultInstance())).isEqualTo(Empty.getDefaultInstance());
+    }
+    try (var anonymous = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + mutual.port()),
+        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withTls(trustServer()))) {
+      assertThatThrownBy(() -> anonymous.emptyCall(Empty.getDefaultInstance()))
+          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+    }
+  }
+
+  @Test
+  void plainClientGetsNoAnswerFromATlsServer() {
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withRPCTimeout(java.time.Duration.ofSeconds(10)))) {
+      assertThatThrownBy(() -> cli.echo(new Request().setMsg("x")))
+          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isIn(StatusCode.UNAVAILABLE, StatusCode.INTERNAL));
+    }
+  }
+}

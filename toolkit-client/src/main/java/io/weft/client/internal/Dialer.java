@@ -1,0 +1,74 @@
+package io.weft.client.internal;
+
+import io.weft.api.ClientConfig;
+import io.weft.api.Deadline;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.api.TlsConfig;
+import io.weft.api.internal.TlsContexts;
+import java.io.IOException;
+import java.net.Socket;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/** Opens a client's connections: TCP, then TLS (with host-name checks and ALPN) when configured. Thread-safe. */
+final class Dialer {
+  private final long connectTimeoutMillis;
+  private final TlsConfig tls;
+  private final SSLContext ssl;
+
+  Dialer(ClientConfig config) {
+    this.connectTimeoutMillis = config.connectTimeout().toMillis();
+    this.tls = config.tls();
+    this.ssl = tls == null ? null : TlsContexts.create(tls);
+  }
+
+  boolean isTls() {
+    return ssl != null;
+  }
+
+  /**
+   * A connected socket to {@code target}; over TLS, handshaken, offering {@code alpn} (null: none).
+   *
+   * @throws io.weft.api.RpcException {@code UNAVAILABLE} or {@code DEADLINE_EXCEEDED}
+   */
+  Socket dial(HostPort target, Deadline deadline, String alpn) {
+    Socket plain = Connection.dialTcp(target, connectTimeoutMillis, deadline);
+    if (ssl == null) {
+      return plain;
+    }
+    try {
+      SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket(plain, target.host(), target.port(), true);
+      SSLParameters p = s.getSSLParameters();
+      if (tls.verifyHostname()) {
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+      }
+      if (!target.host().isEmpty() && !Character.isDigit(target.host().charAt(0)) && target.host().indexOf(':') < 0) {
+        p.setServerNames(List.of(new SNIHostName(target.host())));
+      }
+      if (alpn != null) {
+        p.setApplicationProtocols(new String[] {alpn});
+      }
+      s.setSSLParameters(p);
+      s.setSoTimeout((int) Math.max(1, deadline == null ? Math.max(connectTimeoutMillis, 10_000) : deadline.remainingMillis()));
+      s.startHandshake();
+      s.setSoTimeout(0);
+      if (alpn != null && !alpn.equals(s.getApplicationProtocol())) {
+        s.close();
+        throw Status.of(StatusCode.UNAVAILABLE, target + " did not negotiate " + alpn + " over TLS (got '" + s.getApplicationProtocol() + "')")
+            .asException();
+      }
+      return s;
+    } catch (IOException e) {
+      try {
+        plain.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+      throw Status.of(StatusCode.UNAVAILABLE, "TLS handshake with " + target + " failed: " + e.getMessage()).withCause(e).asException();
+    }
+  }
+}
