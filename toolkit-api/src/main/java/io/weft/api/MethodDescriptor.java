@@ -21,6 +21,7 @@ public final class MethodDescriptor<Req, Resp> {
   private final MethodKind kind;
   private final Codec<Req> requestCodec;
   private final Codec<Resp> responseCodec;
+  private final boolean grpcOnly;
 
   private MethodDescriptor(Builder<Req, Resp> b) {
     this.serviceName = Objects.requireNonNull(b.serviceName, "serviceName");
@@ -32,6 +33,7 @@ public final class MethodDescriptor<Req, Resp> {
       throw new IllegalArgumentException(methodName + ": only oneway methods have no response codec");
     }
     this.responseCodec = b.responseCodec;
+    this.grpcOnly = b.grpcOnly || b.kind.isStreaming();
   }
 
   public static <Req, Resp> Builder<Req, Resp> builder() {
@@ -75,6 +77,14 @@ public final class MethodDescriptor<Req, Resp> {
     return requestCodec.serialization();
   }
 
+  /**
+   * Whether the method is only reachable over gRPC: every streaming method, and a Thrift method
+   * Kitex annotates {@code streaming.mode="unary"}.
+   */
+  public boolean grpcOnly() {
+    return grpcOnly;
+  }
+
   @Override
   public String toString() {
     return fullServiceName + "/" + methodName + " (" + kind + ")";
@@ -88,6 +98,7 @@ public final class MethodDescriptor<Req, Resp> {
     private MethodKind kind;
     private Codec<Req> requestCodec;
     private Codec<Resp> responseCodec;
+    private boolean grpcOnly;
 
     private Builder() {}
 
@@ -118,6 +129,12 @@ public final class MethodDescriptor<Req, Resp> {
 
     public Builder<Req, Resp> responseCodec(Codec<Resp> responseCodec) {
       this.responseCodec = responseCodec;
+      return this;
+    }
+
+    /** Marks a unary method as callable only over gRPC. */
+    public Builder<Req, Resp> grpcOnly(boolean grpcOnly) {
+      this.grpcOnly = grpcOnly;
       return this;
     }
 

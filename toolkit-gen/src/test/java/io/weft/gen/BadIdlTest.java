@@ -34,6 +34,8 @@ class BadIdlTest {
       "typedef_cycle.thrift          | typedef_cycle.thrift:1:9: typedef Loop refers to itself",
       "unterminated_string.thrift    | unterminated_string.thrift:2:17: unterminated string literal",
       "required_union_field.thrift   | required_union_field.thrift:2:22: union field a cannot be required",
+      "streaming_two_args.thrift     | streaming_two_args.thrift:2:10: streaming method F must take exactly one argument (it has 2)",
+      "streaming_unknown_mode.thrift | streaming_unknown_mode.thrift:2:10: unknown streaming.mode \"sideways\" on F (expected bidirectional, client, server or unary)",
   })
   void failsWithPosition(String file, String expected) {
     assertThatThrownBy(() -> Generator.generate(new GenOptions(List.of(BAD.resolve(file)), List.of(), Path.of("unused"))))
@@ -46,7 +48,7 @@ class BadIdlTest {
   @Test
   void everyBadFileIsCovered() throws Exception {
     try (Stream<Path> files = Files.list(BAD)) {
-      assertThat(files.count()).isEqualTo(16);
+      assertThat(files.count()).isEqualTo(18);
     }
   }
 

@@ -34,7 +34,7 @@ class GoldenTest {
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift"})
+  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift", "stream.thrift"})
   void matchesExpectedAndCompiles(String idl, @TempDir Path tmp) throws IOException {
     Map<String, String> generated = generate(idl);
     assertThat(generate(idl)).as("same input, same output").isEqualTo(generated);

@@ -72,7 +72,7 @@ public final class RealClient {
     if (method.kind() != MethodKind.UNARY) {
       throw new IllegalArgumentException(method + " is not unary");
     }
-    if (config.transport() == Transport.GRPC) {
+    if (config.transport() == Transport.GRPC || method.grpcOnly()) {
       GrpcCall<Req, Resp> call = startGrpc(method, options, request, true);
       try {
         return call.single();

@@ -42,11 +42,29 @@ final class ServiceEmitter {
       ClassName args,
       ClassName result,
       Definition.Struct argsStruct,
-      Definition.Struct resultStruct) {
+      Definition.Struct resultStruct,
+      String mode) {
     boolean oneway() {
       return fn.oneway();
     }
+
+    /** A Kitex streaming method: bidirectional, client or server (not "unary", which keeps args/result structs). */
+    boolean streaming() {
+      return mode.equals("bidirectional") || mode.equals("client") || mode.equals("server");
+    }
+
+    String kind() {
+      return switch (mode) {
+        case "bidirectional" -> "BIDI_STREAMING";
+        case "client" -> "CLIENT_STREAMING";
+        case "server" -> "SERVER_STREAMING";
+        default -> oneway() ? "ONEWAY" : "UNARY";
+      };
+    }
   }
+
+  /** The Kitex annotation that makes a Thrift method a gRPC method. */
+  static final String STREAMING_MODE = "streaming.mode";
 
   ClassName interfaceName(Definition.Service s) {
     return ClassName.get(Schema.javaPackage(types.schema().fileOf(s)), Names.type(s.name()));
@@ -98,9 +116,14 @@ final class ServiceEmitter {
       }
       Definition.Struct result = new Definition.Struct(Definition.StructKind.STRUCT, fn.name() + "_result", resultFields, Map.of(), null, fn.location());
       out.add(new Method(fn, s, Names.member(fn.name()), Names.upperSnake(fn.name()), descriptor.nestedClass(base + "Args"),
-          descriptor.nestedClass(base + "Result"), args, result));
+          descriptor.nestedClass(base + "Result"), args, result, fn.annotations().getOrDefault(STREAMING_MODE, "")));
     }
     return out;
+  }
+
+  /** The message type a streaming method's requests carry: its single argument's type. */
+  private TypeName streamRequest(Method m) {
+    return types.javaType(m.fn().params().get(0).type(), true);
   }
 
   private TypeName returnType(Definition.Function fn) {
@@ -126,17 +149,31 @@ final class ServiceEmitter {
   private TypeSpec handlerInterface(Definition.Service s, List<Method> own) {
     TypeSpec.Builder t = TypeSpec.interfaceBuilder(interfaceName(s)).addModifiers(Modifier.PUBLIC);
     t.addJavadoc(s.doc() != null ? s.doc() + "\n\n" : "");
+    boolean streaming = types.schema().ancestry(s).stream().flatMap(x -> methods(x).stream()).anyMatch(Method::streaming);
     t.addJavadoc("<p>Implement it to serve {@code $L}: {@code $T.newServer(handler).run()}. Each call runs on its own\n"
-        + "virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client,\n"
-        + "{@code $T}, implements it too.\n", s.name(), ClassName.get(servicePackage(s), s.name() + "Server"),
-        ClassName.get(servicePackage(s), s.name() + "Client"));
+        + "virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata.$L\n", s.name(),
+        ClassName.get(servicePackage(s), s.name() + "Server"),
+        streaming ? " Streaming methods travel over gRPC with Thrift payloads, as Kitex's." : " The client, {@code "
+            + s.name() + "Client}, implements it too.");
     if (s.extendsName() != null) {
       Definition.Service base = types.schema().ancestry(s).get(types.schema().ancestry(s).size() - 2);
       t.addSuperinterface(interfaceName(base));
     }
     for (Method m : own) {
-      MethodSpec.Builder b = MethodSpec.methodBuilder(m.javaName()).addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
-          .returns(returnType(m.fn())).addParameters(params(m.fn())).addExceptions(exceptions(m.fn()));
+      MethodSpec.Builder b = MethodSpec.methodBuilder(m.javaName()).addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT);
+      if (m.streaming()) {
+        TypeName req = streamRequest(m);
+        TypeName resp = types.javaType(m.fn().returnType(), true);
+        switch (m.mode()) {
+          case "server" -> b.addParameter(req, Names.member(m.fn().params().get(0).name()))
+              .addParameter(ParameterizedTypeName.get(Names.SERVER_STREAMING_SERVER, resp), "stream");
+          case "client" -> b.addParameter(ParameterizedTypeName.get(Names.CLIENT_STREAMING_SERVER, req, resp), "stream");
+          default -> b.addParameter(ParameterizedTypeName.get(Names.BIDI_STREAMING_SERVER, req, resp), "stream");
+        }
+        b.addException(Exception.class);
+      } else {
+        b.returns(returnType(m.fn())).addParameters(params(m.fn())).addExceptions(exceptions(m.fn()));
+      }
       if (m.fn().doc() != null) {
         b.addJavadoc("$L\n", m.fn().doc());
       }
@@ -160,6 +197,22 @@ final class ServiceEmitter {
         .addJavadoc("The name in gRPC paths, as Kitex forms it: the Go package, a dot, the service.\n")
         .initializer("$S", fullServiceName(s)).build());
     for (Method m : all) {
+      if (m.streaming()) {
+        TypeName req = streamRequest(m);
+        TypeName resp = types.javaType(m.fn().returnType(), true);
+        CodeBlock init = CodeBlock.builder()
+            .add("$T.<$T, $T>builder()", Names.METHOD_DESCRIPTOR, req, resp)
+            .add(".serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME)")
+            .add(".methodName($S)", m.fn().name())
+            .add(".kind($T.$L)", Names.METHOD_KIND, m.kind())
+            .add(".requestCodec($T.of($T::new))", Names.THRIFT_CODEC, req)
+            .add(".responseCodec($T.of($T::new))", Names.THRIFT_CODEC, resp)
+            .add(".build()")
+            .build();
+        t.addField(FieldSpec.builder(ParameterizedTypeName.get(Names.METHOD_DESCRIPTOR, req, resp), m.constant(),
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer(init).build());
+        continue;
+      }
       TypeName resp = m.oneway() ? ClassName.get(Void.class) : m.result();
       CodeBlock.Builder init = CodeBlock.builder()
           .add("$T.<$T, $T>builder()", Names.METHOD_DESCRIPTOR, m.args(), resp)
@@ -170,11 +223,17 @@ final class ServiceEmitter {
       if (!m.oneway()) {
         init.add(".responseCodec($T.of($T::new))", Names.THRIFT_CODEC, m.result());
       }
+      if (m.mode().equals("unary")) {
+        init.add(".grpcOnly(true)");
+      }
       init.add(".build()");
       t.addField(FieldSpec.builder(ParameterizedTypeName.get(Names.METHOD_DESCRIPTOR, m.args(), resp), m.constant(),
           Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer(init.build()).build());
     }
     for (Method m : own) {
+      if (m.streaming()) {
+        continue;
+      }
       t.addType(structs.emit(m.argsStruct(), m.args(), file, true));
       if (!m.oneway()) {
         t.addType(structs.emit(m.resultStruct(), m.result(), file, true));
@@ -186,8 +245,12 @@ final class ServiceEmitter {
   private TypeSpec client(Definition.Service s, List<Method> all) {
     ClassName self = ClassName.get(servicePackage(s), s.name() + "Client");
     boolean closeClash = all.stream().anyMatch(m -> m.javaName().equals("close") || m.javaName().equals("client"));
-    TypeSpec.Builder t = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addSuperinterface(interfaceName(s))
+    boolean streaming = all.stream().anyMatch(Method::streaming);
+    TypeSpec.Builder t = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL);
+    if (!streaming) {
+      t.addSuperinterface(interfaceName(s));
+    }
+    t
         .addJavadoc("A blocking client of {@code $L}: {@code $T.newClient(\"dest\", $T.withHostPorts(\"host:8888\"))}.\n"
             + "Each method blocks until the reply (oneway: until the request is written); failures are\n"
             + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.\n",
@@ -212,10 +275,17 @@ final class ServiceEmitter {
           .addJavadoc("Closes the connections.\n").addStatement("client.close()").build());
     }
     for (Method m : all) {
+      if (m.streaming()) {
+        streamingClientMethods(t, s, m);
+        continue;
+      }
       List<ParameterSpec> params = params(m.fn());
       String args = String.join(", ", params.stream().map(ParameterSpec::name).toList());
-      MethodSpec.Builder plain = MethodSpec.methodBuilder(m.javaName()).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+      MethodSpec.Builder plain = MethodSpec.methodBuilder(m.javaName()).addModifiers(Modifier.PUBLIC)
           .returns(returnType(m.fn())).addParameters(params).addExceptions(exceptions(m.fn()));
+      if (!streaming) {
+        plain.addAnnotation(Override.class);
+      }
       String call = m.javaName() + "(" + args + (args.isEmpty() ? "" : ", ") + "$T.DEFAULT)";
       if (m.fn().returnType() == null) {
         plain.addStatement(call, Names.CALL_OPTIONS);
@@ -253,6 +323,42 @@ final class ServiceEmitter {
     return t.build();
   }
 
+  /** A streaming method on the client: it opens the stream and returns it, as the proto clients do. */
+  private void streamingClientMethods(TypeSpec.Builder t, Definition.Service s, Method m) {
+    TypeName req = streamRequest(m);
+    TypeName resp = types.javaType(m.fn().returnType(), true);
+    ClassName descriptor = descriptorName(s);
+    String param = Names.member(m.fn().params().get(0).name());
+    MethodSpec.Builder plain = MethodSpec.methodBuilder(m.javaName()).addModifiers(Modifier.PUBLIC);
+    MethodSpec.Builder full = MethodSpec.methodBuilder(m.javaName()).addModifiers(Modifier.PUBLIC)
+        .addJavadoc("{@link #$L} with a deadline or metadata of its own.\n", m.javaName());
+    if (m.fn().doc() != null) {
+      plain.addJavadoc("$L\n", m.fn().doc());
+    }
+    switch (m.mode()) {
+      case "server" -> {
+        TypeName r = ParameterizedTypeName.get(Names.SERVER_STREAMING_CLIENT, resp);
+        plain.returns(r).addParameter(req, param).addStatement("return $L($L, $T.DEFAULT)", m.javaName(), param, Names.CALL_OPTIONS);
+        full.returns(r).addParameter(req, param).addParameter(Names.CALL_OPTIONS, "callOptions")
+            .addStatement("return client.serverStreaming($T.$L, $L, callOptions)", descriptor, m.constant(), param);
+      }
+      case "client" -> {
+        TypeName r = ParameterizedTypeName.get(Names.CLIENT_STREAMING_CLIENT, req, resp);
+        plain.returns(r).addStatement("return $L($T.DEFAULT)", m.javaName(), Names.CALL_OPTIONS);
+        full.returns(r).addParameter(Names.CALL_OPTIONS, "callOptions")
+            .addStatement("return client.clientStreaming($T.$L, callOptions)", descriptor, m.constant());
+      }
+      default -> {
+        TypeName r = ParameterizedTypeName.get(Names.BIDI_STREAMING_CLIENT, req, resp);
+        plain.returns(r).addStatement("return $L($T.DEFAULT)", m.javaName(), Names.CALL_OPTIONS);
+        full.returns(r).addParameter(Names.CALL_OPTIONS, "callOptions")
+            .addStatement("return client.bidiStreaming($T.$L, callOptions)", descriptor, m.constant());
+      }
+    }
+    t.addMethod(plain.build());
+    t.addMethod(full.build());
+  }
+
   private TypeSpec server(Definition.Service s, List<Method> all) {
     ClassName self = ClassName.get(servicePackage(s), s.name() + "Server");
     ClassName handler = interfaceName(s);
@@ -267,6 +373,15 @@ final class ServiceEmitter {
     CodeBlock.Builder def = CodeBlock.builder().add("return $T.builder($T.SERVICE_NAME, $T.FULL_SERVICE_NAME)", Names.SERVICE_DEFINITION, descriptor, descriptor);
     def.indent();
     for (Method m : all) {
+      if (m.streaming()) {
+        String register = switch (m.mode()) {
+          case "server" -> "serverStreaming";
+          case "client" -> "clientStreaming";
+          default -> "bidiStreaming";
+        };
+        def.add("\n.$L($T.$L, handler::$L)", register, descriptor, m.constant(), m.javaName());
+        continue;
+      }
       List<StructEmitter.Member> params = structs.members(m.argsStruct());
       String callArgs = String.join(", ", params.stream().map(p -> "args.get" + p.accessor() + "()").toList());
       def.add("\n.unary($T.$L, args -> {\n", descriptor, m.constant());

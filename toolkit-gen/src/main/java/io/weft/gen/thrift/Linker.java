@@ -161,6 +161,7 @@ public final class Linker {
       }
     }
     for (Definition.Function fn : s.functions()) {
+      checkStreamingMode(fn);
       if (fn.returnType() != null) {
         checkType(schema, fn.returnType());
       }
@@ -182,6 +183,33 @@ public final class Linker {
           errors.error(t.location(), "throws names " + t.type() + ", which is not an exception");
         }
       }
+    }
+  }
+
+  /** Kitex's {@code streaming.mode} annotation: its values, and the shape a streaming method must have. */
+  private void checkStreamingMode(Definition.Function fn) {
+    String mode = fn.annotations().get("streaming.mode");
+    if (mode == null) {
+      return;
+    }
+    switch (mode) {
+      case "unary" -> {}
+      case "bidirectional", "client", "server" -> {
+        if (fn.params().size() != 1) {
+          errors.error(fn.location(), "streaming method " + fn.name() + " must take exactly one argument (it has " + fn.params().size() + ")");
+        }
+        if (fn.returnType() == null) {
+          errors.error(fn.location(), "streaming method " + fn.name() + " must return a type, not void");
+        }
+        if (!fn.throwsFields().isEmpty()) {
+          errors.error(fn.location(), "streaming method " + fn.name() + " cannot declare exceptions");
+        }
+        if (fn.oneway()) {
+          errors.error(fn.location(), "streaming method " + fn.name() + " cannot be oneway");
+        }
+      }
+      default -> errors.error(fn.location(), "unknown streaming.mode \"" + mode + "\" on " + fn.name()
+          + " (expected bidirectional, client, server or unary)");
     }
   }
 

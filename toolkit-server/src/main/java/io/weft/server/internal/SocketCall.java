@@ -79,7 +79,7 @@ final class SocketCall implements Runnable {
           request.name() + " takes " + method.descriptor().serialization() + " payloads, not " + expected), null);
       return;
     }
-    if (method.descriptor().kind().isStreaming()) {
+    if (method.descriptor().grpcOnly()) {
       replyError(new TApplicationException(TApplicationException.UNSUPPORTED_CLIENT_TYPE,
           request.name() + " is a streaming method: call it over gRPC"), null);
       return;

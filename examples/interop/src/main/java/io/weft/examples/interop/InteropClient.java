@@ -36,6 +36,7 @@ public final class InteropClient {
           case "empty_unary", "large_unary" -> GrpcCases.run(host, port, Transport.TTHEADER, testCase);
           default -> "case " + testCase + " is not defined for kitexpb (empty_unary, large_unary)";
         };
+        case "grpc-thrift" -> StreamCases.run(host, port, testCase);
         default -> "unknown transport " + transport;
       };
     } catch (RpcException e) {

@@ -1,5 +1,6 @@
 package io.weft.examples.interop;
 
+import interop.stream.streamservice.StreamServiceServer;
 import interop.thrift.echoservice.EchoServiceServer;
 import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.ServerOptions;
@@ -17,6 +18,7 @@ public final class InteropServer {
     return Server.builder()
         .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
         .addService(TestServiceServer.definition(new GrpcTestHandler()))
+        .addService(StreamServiceServer.definition(new StreamEchoHandler()))
         .options(ServerOptions.withPort(port), ServerOptions.withMaxMessageSize(MAX_MESSAGE), ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
         .build();
   }

@@ -3,7 +3,6 @@
 package weft.test.everything;
 
 import java.util.List;
-import weft.test.everything.everything.EverythingClient;
 import weft.test.everything.everything.EverythingServer;
 import weft.test.shared.BaseService;
 import weft.test.shared.NotFound;
@@ -13,8 +12,7 @@ import weft.test.shared.Priority;
  * A service that extends another.
  *
  * <p>Implement it to serve {@code Everything}: {@code EverythingServer.newServer(handler).run()}. Each call runs on its own
- * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client,
- * {@code EverythingClient}, implements it too.
+ * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client, {@code EverythingClient}, implements it too.
  */
 public interface Everything extends BaseService {
   /**

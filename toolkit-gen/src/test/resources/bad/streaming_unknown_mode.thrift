@@ -1,0 +1,3 @@
+service S {
+  string F(1: string a) (streaming.mode="sideways")
+}
