@@ -20,7 +20,7 @@ MVN := mvn -B -ntp -Dstyle.color=never
 build:
 	$(MVN) -DskipTests install
 
-## test: the whole test suite (unit, wire vectors, end to end, libthrift and other peers)
+## test: the whole test suite (unit, wire vectors, end to end, and the real peers: libthrift, grpc-java, and Kitex built from interop/kitex with Go)
 test:
 	$(MVN) install
 

@@ -29,6 +29,14 @@ public interface CallContext {
   /** The metadata the caller sent. Treat as read-only. */
   Metadata requestMetadata();
 
+  /**
+   * The metainfo values the caller sent (Kitex {@code metainfo}); a client called from this
+   * thread forwards the persistent ones.
+   */
+  default MetaInfo metaInfo() {
+    return MetaInfo.EMPTY;
+  }
+
   /** The caller's service name, if it sent one (TTHeader {@code FromService}); else empty. */
   String callerService();
 

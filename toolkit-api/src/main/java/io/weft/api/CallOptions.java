@@ -5,25 +5,28 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-call settings: a deadline and request metadata, nothing else (everything else is a client
- * option). Immutable; the {@code with*} methods return copies.
+ * Per-call settings: a deadline, request metadata and metainfo, compression (everything else is
+ * a client option). Immutable; the {@code with*} methods return copies.
  */
 public final class CallOptions {
   /** No deadline of its own (the client's RPC timeout applies) and no metadata. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null, MetaInfo.EMPTY);
 
   private final Deadline deadline;
   private final Duration timeout;
   private final Metadata metadata;
   private final String compression;
   private final ResponseMetadata capture;
+  private final MetaInfo metaInfo;
 
-  private CallOptions(Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture) {
+  private CallOptions(
+      Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture, MetaInfo metaInfo) {
     this.deadline = deadline;
     this.timeout = timeout;
     this.metadata = metadata;
     this.compression = compression;
     this.capture = capture;
+    this.metaInfo = metaInfo;
   }
 
   /** Options with a timeout that starts when the call starts. */
@@ -45,30 +48,45 @@ public final class CallOptions {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative timeout: " + timeout);
     }
-    return new CallOptions(null, timeout, metadata, compression, capture);
+    return new CallOptions(null, timeout, metadata, compression, capture, metaInfo);
   }
 
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture);
+    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture, metaInfo);
   }
 
   public CallOptions withMetadata(Metadata metadata) {
-    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture);
+    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture, metaInfo);
   }
 
   /** A copy whose gRPC request messages are compressed with {@code encoding} ({@code "gzip"}). */
   public CallOptions withCompression(String encoding) {
-    return new CallOptions(deadline, timeout, metadata, encoding, capture);
+    return new CallOptions(deadline, timeout, metadata, encoding, capture, metaInfo);
   }
 
   /** A copy with one more metadata pair. */
   public CallOptions withHeader(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture);
+    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture, metaInfo);
   }
 
   /** A copy that records the response headers and trailers of a unary call in {@code sink}. */
   public CallOptions captureResponse(ResponseMetadata sink) {
-    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink));
+    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink), metaInfo);
+  }
+
+  /** A copy that sends the persistent metainfo value {@code key} (see {@link MetaInfo}). */
+  public CallOptions withPersistent(String key, String value) {
+    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withPersistent(key, value));
+  }
+
+  /** A copy that sends the transient metainfo value {@code key}: to the callee only (see {@link MetaInfo}). */
+  public CallOptions withTransient(String key, String value) {
+    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withTransient(key, value));
+  }
+
+  /** The metainfo values this call sends besides those its caller forwards. */
+  public MetaInfo metaInfo() {
+    return metaInfo;
   }
 
   /** Where to record the response metadata, if anywhere. */

@@ -14,8 +14,13 @@ public final class GrpcCompression {
 
   public static final String IDENTITY = "identity";
   public static final String GZIP = "gzip";
-  /** What Weft sends in {@code grpc-accept-encoding}. */
-  public static final String ACCEPT = "gzip";
+  /**
+   * What Weft sends in {@code grpc-accept-encoding}. "identity" is listed because a Kitex gRPC
+   * server answers with the first listed encoding it has a compressor for, and fails the call
+   * ("no kitex compressor registered") when it has none and "identity" is not listed; Kitex
+   * registers no gzip compressor by default.
+   */
+  public static final String ACCEPT = "gzip,identity";
 
   /** Whether Weft can decode messages compressed with {@code encoding}. */
   public static boolean supported(String encoding) {

@@ -10,11 +10,14 @@ import io.helidon.http.http2.Http2RstStream;
 import io.helidon.http.http2.Http2StreamState;
 import io.helidon.http.http2.Http2WindowUpdate;
 import io.helidon.http.http2.StreamFlowControl;
+import io.weft.api.BizStatusException;
 import io.weft.api.Deadline;
 import io.weft.api.Metadata;
 import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import io.weft.wire.BizStatus;
+import io.weft.wire.WireException;
 import io.weft.wire.grpc.GrpcCompression;
 import io.weft.wire.grpc.GrpcDeframer;
 import io.weft.wire.grpc.GrpcHeaders;
@@ -253,7 +256,7 @@ final class H2Stream {
     }
     after(rst);
     if (failed != null) {
-      throw failed.asException(failedTrailers);
+      throw failure(failed, failedTrailers);
     }
     maybeAck();
     return m;
@@ -415,6 +418,21 @@ final class H2Stream {
       return Status.of(StatusCode.UNKNOWN, "the response has content-type " + ct + ", not gRPC");
     }
     return null;
+  }
+
+  /** What a call that ended with {@code status} throws: a Kitex business error if the trailers carry one. */
+  private static RuntimeException failure(Status status, Metadata trailers) {
+    if (trailers != null && trailers.containsKey(BizStatusException.STATUS_KEY)) {
+      try {
+        BizStatusException biz = BizStatus.read(trailers::get, status.description().orElse(""));
+        if (biz != null) {
+          return biz;
+        }
+      } catch (WireException e) {
+        return Status.of(StatusCode.INTERNAL, e.getMessage()).asException(trailers);
+      }
+    }
+    return status.asException(trailers);
   }
 
   private static Status statusOf(Http2Headers h) {

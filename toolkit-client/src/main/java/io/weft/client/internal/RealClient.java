@@ -1,5 +1,6 @@
 package io.weft.client.internal;
 
+import io.weft.api.BizStatusException;
 import io.weft.api.CallContext;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
@@ -14,6 +15,7 @@ import io.weft.api.Serialization;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
+import io.weft.wire.BizStatus;
 import io.weft.wire.Buffer;
 import io.weft.wire.WireException;
 import io.weft.wire.kitexpb.KitexProtobufError;
@@ -37,6 +39,12 @@ import org.apache.thrift.TException;
  * or the error. Thread-safe.
  */
 public final class RealClient {
+  // The gRPC headers in which Kitex names caller and callee (its transmeta HTTP/2 keys).
+  static final String KITEX_SOURCE_SERVICE = "source-service";
+  static final String KITEX_SOURCE_METHOD = "source-method";
+  static final String KITEX_DESTINATION_SERVICE = "destination-service";
+  static final String KITEX_DESTINATION_METHOD = "destination-method";
+
   private final ClientConfig config;
   private final Framing framing;
   private final List<Endpoint> endpoints;
@@ -86,6 +94,15 @@ public final class RealClient {
     Envelope reply = call(method, request, options, false);
     if (reply.header() != null) {
       options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach(c.headers()::add));
+      BizStatusException biz;
+      try {
+        biz = BizStatus.read(reply.header().strInfo()::get, null);
+      } catch (WireException e) {
+        throw Status.of(StatusCode.INTERNAL, "reply to " + method.methodName() + ": " + e.getMessage()).asException();
+      }
+      if (biz != null) {
+        throw biz;
+      }
     }
     if (reply.messageType() == Envelope.EXCEPTION) {
       throw remoteError(reply);
@@ -131,7 +148,18 @@ public final class RealClient {
     CallContext caller = CallContext.current();
     Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
     int i = Math.floorMod(nextEndpoint.getAndIncrement(), grpcEndpoints.size());
-    return GrpcCall.start(grpcEndpoints.get(i), targets.get(i).toString(), method, options, deadline, new io.weft.api.Metadata(),
+    io.weft.api.Metadata extra = new io.weft.api.Metadata();
+    caller.metaInfo().forwardedWith(options.metaInfo()).toHttpHeaders(extra);
+    if (!config.callerService().isEmpty()) {
+      // what Kitex's HTTP/2 meta handler sends, so that a Kitex server knows its caller
+      extra.add(KITEX_SOURCE_SERVICE, config.callerService());
+      extra.add(KITEX_DESTINATION_SERVICE, config.destService());
+      extra.add(KITEX_DESTINATION_METHOD, method.methodName());
+      if (!caller.method().isEmpty()) {
+        extra.add(KITEX_SOURCE_METHOD, caller.method());
+      }
+    }
+    return GrpcCall.start(grpcEndpoints.get(i), targets.get(i).toString(), method, options, deadline, extra,
         config.maxMessageSize(), first, hasFirst);
   }
 
@@ -161,6 +189,7 @@ public final class RealClient {
     if (framing.hasHeader()) {
       header = new TTHeader();
       options.metadata().forEach(header.strInfo()::put);
+      caller.metaInfo().forwardedWith(options.metaInfo()).toTTHeader(header.strInfo());
       header.strInfo().put(StrKey.IDL_SERVICE_NAME, method.serviceName());
       var ints = header.intInfo();
       ints.put(IntKey.FROM_SERVICE, config.callerService());

@@ -20,11 +20,13 @@ import io.helidon.http.http2.StreamFlowControl;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http2.spi.Http2SubProtocolSelector;
 import io.weft.api.BidiStreamingHandler;
+import io.weft.api.BizStatusException;
 import io.weft.api.BidiStreamingServer;
 import io.weft.api.CallContext;
 import io.weft.api.ClientStreamingHandler;
 import io.weft.api.ClientStreamingServer;
 import io.weft.api.Deadline;
+import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.RpcException;
@@ -36,6 +38,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.UnaryHandler;
 import io.weft.api.internal.Contexts;
+import io.weft.wire.BizStatus;
 import io.weft.wire.Buffer;
 import io.weft.wire.grpc.GrpcCompression;
 import io.weft.wire.grpc.GrpcDeframer;
@@ -65,6 +68,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandler {
   private static final System.Logger LOG = System.getLogger(GrpcServerCall.class.getName());
   private static final int QUEUE_CAPACITY = 8;
+  /** The header in which a Kitex client names its own service. */
+  static final String SOURCE_SERVICE = "source-service";
 
   private final ConnectionContext ctx;
   private final RealServer server;
@@ -161,8 +166,12 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     }
     deframer = new GrpcDeframer(server.config().maxMessageSize(), encoding);
     MethodDescriptor<?, ?> d = method.descriptor();
-    callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, requestMetadata(headers),
-        headers.first(HeaderNames.USER_AGENT).orElse(""), Peers.format(ctx.remotePeer().address()), Transport.GRPC, this::isCancelled);
+    Metadata metadata = requestMetadata(headers);
+    // Kitex clients name themselves in source-service; others only have a user agent
+    String caller = metadata.get(SOURCE_SERVICE);
+    callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata,
+        caller != null ? caller : headers.first(HeaderNames.USER_AGENT).orElse(""), Peers.format(ctx.remotePeer().address()),
+        Transport.GRPC, this::isCancelled, MetaInfo.fromHttpHeaders(metadata));
     if (deadline != null) {
       long nanos = deadline.remainingNanos();
       if (nanos <= 0) {
@@ -251,6 +260,10 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         }
         case BidiStreamingHandler<Object, Object> h -> h.handle(new Streams<>(d));
       }
+    } catch (BizStatusException biz) {
+      // as Kitex: INTERNAL with the business message, the code and extra in the trailers
+      status = Status.of(StatusCode.INTERNAL, biz.getMessage());
+      BizStatus.write(biz, false, callContext.responseTrailers()::set);
     } catch (Throwable t) {
       status = RpcException.statusOf(t);
       if (!(t instanceof RpcException) && end.get() == null) {

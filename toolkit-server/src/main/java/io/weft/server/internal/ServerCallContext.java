@@ -2,6 +2,7 @@ package io.weft.server.internal;
 
 import io.weft.api.CallContext;
 import io.weft.api.Deadline;
+import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.Transport;
 import java.util.Optional;
@@ -17,6 +18,7 @@ final class ServerCallContext implements CallContext {
   private final String peer;
   private final Transport transport;
   private final BooleanSupplier transportCancelled;
+  private final MetaInfo metaInfo;
   private final Metadata responseMetadata = new Metadata();
   private final Metadata responseTrailers = new Metadata();
   private volatile String responseCompression = "identity";
@@ -30,7 +32,8 @@ final class ServerCallContext implements CallContext {
       String callerService,
       String peer,
       Transport transport,
-      BooleanSupplier transportCancelled) {
+      BooleanSupplier transportCancelled,
+      MetaInfo metaInfo) {
     this.service = service;
     this.method = method;
     this.deadline = deadline;
@@ -39,6 +42,12 @@ final class ServerCallContext implements CallContext {
     this.peer = peer;
     this.transport = transport;
     this.transportCancelled = transportCancelled;
+    this.metaInfo = metaInfo;
+  }
+
+  @Override
+  public MetaInfo metaInfo() {
+    return metaInfo;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.weft.server.internal;
 
+import io.weft.api.BizStatusException;
 import io.weft.api.Deadline;
+import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
@@ -12,6 +14,7 @@ import io.weft.api.Transport;
 import io.weft.api.UnaryHandler;
 import io.weft.api.ServiceDefinition.MethodDefinition;
 import io.weft.api.internal.Contexts;
+import io.weft.wire.BizStatus;
 import io.weft.wire.Buffer;
 import io.weft.wire.kitexpb.KitexProtobufError;
 import io.weft.wire.thrift.ApplicationErrors;
@@ -96,6 +99,11 @@ final class SocketCall implements Runnable {
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
       Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
       response = ((UnaryHandler<Req, Resp>) method.handler()).handle(req);
+    } catch (BizStatusException biz) {
+      if (!oneway) {
+        replyBizStatus(biz, ctx);
+      }
+      return;
     } catch (Throwable t) {
       Status status = RpcException.statusOf(t);
       if (!(t instanceof RpcException)) {
@@ -128,7 +136,9 @@ final class SocketCall implements Runnable {
     Metadata metadata = new Metadata();
     Deadline deadline = null;
     String caller = "";
+    MetaInfo metaInfo = MetaInfo.EMPTY;
     if (header != null) {
+      metaInfo = MetaInfo.fromTTHeader(header.strInfo());
       for (Map.Entry<String, String> e : header.strInfo().entrySet()) {
         metadata.add(e.getKey(), e.getValue());
       }
@@ -152,7 +162,33 @@ final class SocketCall implements Runnable {
       case BUFFERED -> Transport.BUFFERED;
     };
     return new ServerCallContext(descriptor.serviceName(), descriptor.methodName(), deadline, metadata, caller, conn.peer(),
-        transport, conn::isClosed);
+        transport, conn::isClosed, metaInfo);
+  }
+
+  /**
+   * Answers a business status error as Kitex does: a normal reply with an empty result (so the
+   * payload still decodes) and the status in the TTHeader string headers. Without a header there
+   * is nowhere to put it, so the caller gets an internal error with the status in its message.
+   */
+  private void replyBizStatus(BizStatusException biz, ServerCallContext ctx) {
+    if (!request.framing().hasHeader()) {
+      replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.INTERNAL,
+          "business status " + biz.code() + ": " + biz.getMessage() + " (needs TTHeader to reach the caller as such)")), ctx);
+      return;
+    }
+    BizStatus.write(biz, true, ctx.responseTrailers()::set);
+    Buffer out = new Buffer(128);
+    EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
+    try {
+      if (request.format() != PayloadFormat.KITEX_PROTOBUF) {
+        out.writeByte(0); // a result struct with no field set: just its STOP
+      }
+      w.finish();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, "cannot encode a business status reply: " + e);
+      return;
+    }
+    conn.write(out);
   }
 
   /** Writes an EXCEPTION reply in the request's payload format. */

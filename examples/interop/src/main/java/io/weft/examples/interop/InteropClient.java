@@ -36,7 +36,8 @@ public final class InteropClient {
           case "empty_unary", "large_unary" -> GrpcCases.run(host, port, Transport.TTHEADER, testCase);
           default -> "case " + testCase + " is not defined for kitexpb (empty_unary, large_unary)";
         };
-        case "grpc-thrift" -> StreamCases.run(host, port, testCase);
+        case "grpc-thrift" -> StreamCases.thrift(host, port, testCase);
+        case "grpc-proto-echo" -> StreamCases.proto(host, port, testCase);
         default -> "unknown transport " + transport;
       };
     } catch (RpcException e) {

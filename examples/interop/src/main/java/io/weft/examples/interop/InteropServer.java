@@ -15,10 +15,17 @@ public final class InteropServer {
 
   /** A server of the interop services on {@code port} (0 picks one), not started. */
   public static Server create(int port) {
+    return create(port, new ThriftEchoHandler());
+  }
+
+  /** The same, with {@code thrift} serving interop.thrift's {@code EchoService} (tests extend it). */
+  public static Server create(int port, ThriftEchoHandler thrift) {
     return Server.builder()
-        .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
+        .addService(EchoServiceServer.definition(thrift))
         .addService(TestServiceServer.definition(new GrpcTestHandler()))
         .addService(StreamServiceServer.definition(new StreamEchoHandler()))
+        // gRPC only; registered after interop.thrift's EchoService, which keeps the name over TTHeader
+        .addService(echo.echoservice.EchoServiceServer.definition(new ProtoEchoHandler()))
         .options(ServerOptions.withPort(port), ServerOptions.withMaxMessageSize(MAX_MESSAGE), ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
         .build();
   }

@@ -10,9 +10,6 @@ import java.util.StringJoiner;
 
 /** {@code StreamService} of {@code stream.thrift}: Thrift payloads over gRPC, as the IDL's comments say. */
 public class StreamEchoHandler implements StreamService {
-  /** How many replies {@code EchoServer} streams. */
-  static final int SERVER_REPLIES = 10;
-
   @Override
   public void echoBidi(BidiStreamingServer<Request, Response> stream) {
     for (Request req : stream) {
@@ -31,7 +28,7 @@ public class StreamEchoHandler implements StreamService {
 
   @Override
   public void echoServer(Request req, ServerStreamingServer<Response> stream) {
-    for (int i = 0; i < SERVER_REPLIES; i++) {
+    for (int i = 0; i < EchoStreamCases.SERVER_REPLIES; i++) {
       stream.send(new Response().setMsg(req.getMsg() + "-" + i));
     }
   }

@@ -36,6 +36,7 @@ class InteropCasesTest {
       "framed, echo", "framed, oneway", "framed, all_types", "framed, declared_exception", "framed, void", "framed, timeout",
       "buffered, echo", "buffered, oneway", "buffered, all_types", "buffered, declared_exception", "buffered, void", "buffered, timeout",
       "grpc-thrift, bidi", "grpc-thrift, client_stream", "grpc-thrift, server_stream",
+      "grpc-proto-echo, bidi", "grpc-proto-echo, client_stream", "grpc-proto-echo, server_stream",
       "kitexpb, empty_unary", "kitexpb, large_unary",
       "grpc, empty_unary", "grpc, large_unary", "grpc, client_streaming", "grpc, server_streaming", "grpc, ping_pong"
   })

@@ -1,0 +1,42 @@
+// Command kitexpeer is Weft's Kitex test peer: a real Kitex server and client for the IDLs of
+// shared/INTEROP.md, driven by Weft's test suite (examples/interop's KitexPeerTest).
+//
+//	kitexpeer server                                  serves until stdin closes; prints its ports as JSON
+//	kitexpeer client --addr H:P --transport T --case C   one case; exit 0 when it passes
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/cloudwego/kitex/pkg/klog"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: kitexpeer server | client --addr H:P --transport T --case C")
+		os.Exit(2)
+	}
+	klog.SetLevel(klog.LevelWarn)
+	switch os.Args[1] {
+	case "server":
+		if err := runServers(); err != nil {
+			fmt.Fprintln(os.Stderr, "kitexpeer server:", err)
+			os.Exit(1)
+		}
+	case "client":
+		fs := flag.NewFlagSet("client", flag.ExitOnError)
+		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
+		tp := fs.String("transport", "ttheader", "ttheader, framed, buffered, kitexpb, grpc, grpc-proto-echo or grpc-thrift")
+		c := fs.String("case", "echo", "the case to run")
+		_ = fs.Parse(os.Args[2:])
+		if err := runClientCase(*addr, *tp, *c); err != nil {
+			fmt.Fprintf(os.Stderr, "%s/%s: %v\n", *tp, *c, err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
+		os.Exit(2)
+	}
+}
