@@ -178,19 +178,19 @@ func allTypes() *interop.AllTypes {
 	note := "n"
 	innerNote := "inner"
 	return &interop.AllTypes{
-		B:     true,
-		I8:    -7,
-		I16v:  30000,
-		I32v:  -2147483648,
-		I64v:  9223372036854775807,
-		Dbl:   3.5e-7,
-		Str:   "päß ✓",
-		Bin:   []byte{0, 1, 0xff, 0x7f},
-		Strs:  []string{"x", "", "z"},
-		Ints:  []int32{3, 1, 2},
+		B:      true,
+		I8:     -7,
+		I16v:   30000,
+		I32v:   -2147483648,
+		I64v:   9223372036854775807,
+		Dbl:    3.5e-7,
+		Str:    "päß ✓",
+		Bin:    []byte{0, 1, 0xff, 0x7f},
+		Strs:   []string{"x", "", "z"},
+		Ints:   []int32{3, 1, 2},
 		Counts: map[string]int64{"a": 1, "b": -9223372036854775808},
-		Color: interop.Color_BLUE,
-		Inner: &interop.Inner{Id: 42, Note: &innerNote},
+		Color:  interop.Color_BLUE,
+		Inner:  &interop.Inner{Id: 42, Note: &innerNote},
 		Inners: []*interop.Inner{{Id: 1}, {Id: 2}},
 		Nested: map[int32][]*interop.Inner{1: {{Id: 10}, {Id: 11, Note: &note}}, -2: {}},
 		Req:    99,
@@ -291,6 +291,19 @@ func testServiceCase(ctx context.Context, addr string, tp transport.Protocol, te
 		}
 		if _, err := st.Recv(); !errors.Is(err, io.EOF) {
 			return fmt.Errorf("want the end of the stream, got %v", err)
+		}
+		return nil
+	case "biz_status":
+		// Weft's test handler raises a business status error for a negative status code.
+		_, err := cli.UnaryCall(ctx, &grpc_testing.SimpleRequest{
+			ResponseStatus: &grpc_testing.EchoStatus{Code: -7, Message: "biz says no"},
+		})
+		be, ok := kerrors.FromBizStatusError(err)
+		if !ok {
+			return fmt.Errorf("want a BizStatusError, got %v", err)
+		}
+		if be.BizStatusCode() != 7 || be.BizMessage() != "biz says no" || be.BizExtra()["weft"] != "java" {
+			return fmt.Errorf("BizStatusError has wrong fields: %d %q %v", be.BizStatusCode(), be.BizMessage(), be.BizExtra())
 		}
 		return nil
 	case "unimplemented_method":

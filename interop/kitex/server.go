@@ -194,6 +194,10 @@ func (s *testService) EmptyCall(ctx context.Context, req *grpc_testing.Empty) (*
 
 func (s *testService) UnaryCall(ctx context.Context, req *grpc_testing.SimpleRequest) (*grpc_testing.SimpleResponse, error) {
 	echoMetadata(ctx)
+	if s := req.ResponseStatus; s != nil && s.Code < 0 {
+		// only this peer: a negative code asks for a Kitex business status error
+		return nil, kerrors.NewBizStatusErrorWithExtra(-s.Code, s.Message, map[string]string{"weft": "peer"})
+	}
 	if err := echoStatus(req.ResponseStatus); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package io.weft.client.internal;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Header;
 import io.helidon.http.http2.Http2Flag;
 import io.helidon.http.http2.Http2FrameData;
 import io.helidon.http.http2.Http2FrameHeader;
@@ -13,6 +14,7 @@ import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.wire.Buffer;
+import io.weft.wire.grpc.HpackLiterals;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -190,10 +193,7 @@ final class H2Connection {
         windowLock.unlock();
       }
       streams.put(id, stream);
-      BufferData block = BufferData.growing(256);
-      headers.write(encoderTable, huffmanEncoder, block);
-      byte[] encoded = new byte[block.available()];
-      block.read(encoded);
+      byte[] encoded = headerBlock(headers);
       writeHeaderBlock(frame, id, encoded, endStream && dataLength == 0);
       if (dataSent && dataLength > 0) {
         appendData(frame, stream, firstData.array(), 0, dataLength, endStream);
@@ -358,6 +358,33 @@ final class H2Connection {
       stream.localClosed();
     }
     return done;
+  }
+
+  /** The HPACK block of {@code headers}: Helidon's encoder, unless a field would trip its Huffman bug (see {@link HpackLiterals}). */
+  private byte[] headerBlock(Http2Headers headers) {
+    List<String> fields = new ArrayList<>();
+    fields.add(":method");
+    fields.add(headers.method().text());
+    fields.add(":scheme");
+    fields.add(headers.scheme());
+    fields.add(":path");
+    fields.add(headers.path());
+    fields.add(":authority");
+    fields.add(headers.authority());
+    for (Header h : headers.httpHeaders()) {
+      for (String v : h.allValues()) {
+        fields.add(h.name().toLowerCase(Locale.ROOT));
+        fields.add(v);
+      }
+    }
+    if (!HpackLiterals.allSafe(fields)) {
+      return HpackLiterals.block(fields);
+    }
+    BufferData block = BufferData.growing(256);
+    headers.write(encoderTable, huffmanEncoder, block);
+    byte[] encoded = new byte[block.available()];
+    block.read(encoded);
+    return encoded;
   }
 
   private void writeHeaderBlock(Buffer frame, int streamId, byte[] block, boolean endStream) {

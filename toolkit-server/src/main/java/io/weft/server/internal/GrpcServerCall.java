@@ -41,12 +41,15 @@ import io.weft.api.internal.Contexts;
 import io.weft.wire.BizStatus;
 import io.weft.wire.Buffer;
 import io.weft.wire.grpc.GrpcCompression;
+import io.weft.wire.grpc.HpackLiterals;
 import io.weft.wire.grpc.GrpcDeframer;
 import io.weft.wire.grpc.GrpcFrames;
 import io.weft.wire.grpc.GrpcHeaders;
 import io.weft.wire.grpc.GrpcStatusMessages;
 import io.weft.wire.grpc.GrpcTimeout;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
@@ -70,6 +73,8 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
   private static final int QUEUE_CAPACITY = 8;
   /** The header in which a Kitex client names its own service. */
   static final String SOURCE_SERVICE = "source-service";
+  /** The frame size every HTTP/2 peer accepts. */
+  private static final int MIN_MAX_FRAME_SIZE = 16_384;
 
   private final ConnectionContext ctx;
   private final RealServer server;
@@ -389,6 +394,9 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);
+      if (!reset) {
+        resetStream(Http2ErrorCode.INTERNAL); // never leave the caller waiting for trailers that will not come
+      }
     } finally {
       writeLock.unlock();
       ScheduledFuture<?> task = deadlineTask;
@@ -411,7 +419,28 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   private void writeHeaders(Http2Headers headers, boolean endOfStream) {
     int flags = Http2Flag.END_OF_HEADERS | (endOfStream ? Http2Flag.END_OF_STREAM : 0);
-    writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
+    List<String> fields = new ArrayList<>();
+    if (headers.status() != null) {
+      fields.add(":status");
+      fields.add(headers.status().codeText());
+    }
+    for (Header h : headers.httpHeaders()) {
+      for (String v : h.allValues()) {
+        fields.add(h.name().toLowerCase(Locale.ROOT));
+        fields.add(v);
+      }
+    }
+    if (HpackLiterals.allSafe(fields)) {
+      writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
+      return;
+    }
+    // a field Helidon's Huffman encoder would corrupt: write the block as plain literals
+    byte[] block = HpackLiterals.block(fields);
+    if (block.length > MIN_MAX_FRAME_SIZE) {
+      throw new IllegalStateException("a response header block of " + block.length + " bytes with characters that need literal encoding");
+    }
+    writer.write(new Http2FrameData(Http2FrameHeader.create(block.length, Http2FrameTypes.HEADERS, Http2Flag.HeaderFlags.create(flags), streamId),
+        BufferData.create(block)));
   }
 
   private Http2Headers responseHeaders() {

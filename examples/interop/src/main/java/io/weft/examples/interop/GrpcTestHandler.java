@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code grpc.testing.TestService} as the public gRPC interop-test descriptions say a test server behaves. */
-public final class GrpcTestHandler implements TestService {
+public class GrpcTestHandler implements TestService {
   static final String ECHO_INITIAL = "x-grpc-test-echo-initial";
   static final String ECHO_TRAILING = "x-grpc-test-echo-trailing-bin";
 

@@ -15,14 +15,14 @@ public final class InteropServer {
 
   /** A server of the interop services on {@code port} (0 picks one), not started. */
   public static Server create(int port) {
-    return create(port, new ThriftEchoHandler());
+    return create(port, new ThriftEchoHandler(), new GrpcTestHandler());
   }
 
-  /** The same, with {@code thrift} serving interop.thrift's {@code EchoService} (tests extend it). */
-  public static Server create(int port, ThriftEchoHandler thrift) {
+  /** The same, with {@code thrift} and {@code grpc} serving their IDLs' services (tests extend them). */
+  public static Server create(int port, ThriftEchoHandler thrift, GrpcTestHandler grpc) {
     return Server.builder()
         .addService(EchoServiceServer.definition(thrift))
-        .addService(TestServiceServer.definition(new GrpcTestHandler()))
+        .addService(TestServiceServer.definition(grpc))
         .addService(StreamServiceServer.definition(new StreamEchoHandler()))
         // gRPC only; registered after interop.thrift's EchoService, which keeps the name over TTHeader
         .addService(echo.echoservice.EchoServiceServer.definition(new ProtoEchoHandler()))

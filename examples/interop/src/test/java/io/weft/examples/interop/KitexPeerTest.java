@@ -9,6 +9,7 @@ import interop.thrift.Response;
 import interop.thrift.echoservice.EchoServiceClient;
 import io.grpc.testing.integration.Messages.EchoStatus;
 import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.BizStatusException;
 import io.weft.api.CallContext;
@@ -73,10 +74,22 @@ class KitexPeerTest {
     }
   }
 
+  /** grpc.testing's TestService, plus a business status error for a negative {@code response_status} code. */
+  static final class BizGrpcHandler extends GrpcTestHandler {
+    @Override
+    public SimpleResponse unaryCall(SimpleRequest request) {
+      if (request.getResponseStatus().getCode() < 0) {
+        throw new BizStatusException(-request.getResponseStatus().getCode(), request.getResponseStatus().getMessage(),
+            Map.of("weft", "java"));
+      }
+      return super.unaryCall(request);
+    }
+  }
+
   @BeforeAll
   static void start() throws Exception {
     kitex = new KitexPeer.Servers();
-    weft = InteropServer.create(0, HANDLER).start();
+    weft = InteropServer.create(0, HANDLER, new BizGrpcHandler()).start();
   }
 
   @AfterAll
@@ -99,7 +112,7 @@ class KitexPeerTest {
       "buffered, echo", "buffered, oneway", "buffered, all_types", "buffered, declared_exception", "buffered, void",
       "kitexpb, empty_unary", "kitexpb, large_unary",
       "grpc, empty_unary", "grpc, large_unary", "grpc, status_code_and_message", "grpc, client_streaming", "grpc, server_streaming",
-      "grpc, ping_pong", "grpc, unimplemented_method",
+      "grpc, ping_pong", "grpc, unimplemented_method", "grpc, biz_status",
       "grpc-proto-echo, bidi", "grpc-proto-echo, client_stream", "grpc-proto-echo, server_stream",
       "grpc-thrift, bidi", "grpc-thrift, client_stream", "grpc-thrift, server_stream",
   })
@@ -188,16 +201,41 @@ class KitexPeerTest {
     }
   }
 
-  /** Kitex's business status errors reach Weft's caller with code, message and extra. */
+  /** Kitex's business status errors reach Weft's caller with code, message and extra, over TTHeader and gRPC. */
   @Test
-  void kitexBusinessStatusReachesWeftCaller() {
+  void kitexBusinessStatusReachesWeftCaller() throws Exception {
     try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("thrift")),
         ClientOptions.withTransport(Transport.TTHEADER))) {
-      BizStatusException e = catchThrowableOfType(BizStatusException.class, () -> cli.fail(-7, "biz says no"));
-      assertThat(e.code()).isEqualTo(7);
-      assertThat(e.getMessage()).isEqualTo("biz says no");
-      assertThat(e.extra()).containsExactly(Map.entry("weft", "peer"));
+      assertBiz(catchThrowableOfType(BizStatusException.class, () -> cli.fail(-7, "biz says no")));
     }
+    try (Client client = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("testservice")),
+        ClientOptions.withTransport(Transport.GRPC))) {
+      assertBiz(catchThrowableOfType(BizStatusException.class, () -> TestServiceClient.of(client).unaryCall(SimpleRequest.newBuilder()
+          .setResponseStatus(EchoStatus.newBuilder().setCode(-7).setMessage("biz says no")).build())));
+    }
+  }
+
+  /** Weft's own client reads what Weft's server writes for a business status error, on both transports. */
+  @Test
+  void weftBusinessStatusRoundTrips() throws Exception {
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
+        ClientOptions.withTransport(Transport.TTHEADER))) {
+      BizStatusException e = catchThrowableOfType(BizStatusException.class, () -> cli.fail(-7, "biz says no"));
+      assertThat(e.extra()).containsExactly(Map.entry("weft", "java"));
+    }
+    try (Client client = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
+        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withRPCTimeout(Duration.ofSeconds(5)))) {
+      BizStatusException e = catchThrowableOfType(BizStatusException.class, () -> TestServiceClient.of(client).unaryCall(
+          SimpleRequest.newBuilder().setResponseStatus(EchoStatus.newBuilder().setCode(-7).setMessage("biz says no")).build()));
+      assertThat(e.code()).isEqualTo(7);
+      assertThat(e.extra()).containsExactly(Map.entry("weft", "java"));
+    }
+  }
+
+  private static void assertBiz(BizStatusException e) {
+    assertThat(e.code()).isEqualTo(7);
+    assertThat(e.getMessage()).isEqualTo("biz says no");
+    assertThat(e.extra()).containsExactly(Map.entry("weft", "peer"));
   }
 
   @Test
