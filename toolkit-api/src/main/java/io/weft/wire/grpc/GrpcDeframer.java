@@ -1,5 +1,7 @@
 package io.weft.wire.grpc;
 
+import java.util.Arrays;
+
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import java.util.function.Consumer;
@@ -14,7 +16,11 @@ public final class GrpcDeframer {
   private final String encoding;
   private final byte[] prefix = new byte[GrpcFrames.PREFIX];
   private int prefixFill;
+  /** What is allocated for a message before its bytes arrive. */
+  private static final int EAGER_BYTES = 64 * 1024;
+
   private byte[] message;
+  private int messageLength;
   private int messageFill;
   private boolean compressed;
 
@@ -57,24 +63,31 @@ public final class GrpcDeframer {
         if (length > maxMessageSize) {
           throw Status.of(StatusCode.RESOURCE_EXHAUSTED, "message of " + length + " bytes exceeds the limit of " + maxMessageSize).asException();
         }
-        message = new byte[(int) length];
+        // room for what has arrived, growing as more does: a prefix alone cannot make us allocate its claim
+        messageLength = (int) length;
+        message = new byte[Math.min(messageLength, Math.max(end - off, EAGER_BYTES))];
         messageFill = 0;
       }
-      int n = Math.min(message.length - messageFill, end - off);
+      int n = Math.min(messageLength - messageFill, end - off);
+      if (messageFill + n > message.length) {
+        message = Arrays.copyOf(message, (int) Math.min(messageLength, Math.max((long) message.length * 2, messageFill + n)));
+      }
       System.arraycopy(data, off, message, messageFill, n);
       messageFill += n;
       off += n;
-      if (messageFill == message.length) {
-        byte[] done = message;
-        message = null;
-        sink.accept(compressed ? GrpcCompression.gunzip(done, 0, done.length, maxMessageSize) : done);
+      if (messageFill == messageLength) {
+        complete(sink);
       }
     }
-    if (message != null && messageFill == message.length) {
-      byte[] done = message;
-      message = null;
-      sink.accept(compressed ? GrpcCompression.gunzip(done, 0, done.length, maxMessageSize) : done);
+    if (message != null && messageFill == messageLength) {
+      complete(sink);
     }
+  }
+
+  private void complete(Consumer<byte[]> sink) {
+    byte[] done = message;
+    message = null;
+    sink.accept(compressed ? GrpcCompression.gunzip(done, 0, done.length, maxMessageSize) : done);
   }
 
   /** Whether a message has started but not finished: at the end of the stream, that is an error. */

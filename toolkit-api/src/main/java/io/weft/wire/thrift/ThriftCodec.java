@@ -54,7 +54,7 @@ public final class ThriftCodec<T extends ThriftStruct> implements Codec<T> {
   public T decode(byte[] data, int offset, int length) {
     T value = factory.get();
     try {
-      value.read(new TBinaryProtocol(new ArrayTransport(data, offset, length, CONFIG)));
+      value.read(new SafeBinaryProtocol(new ArrayTransport(data, offset, length, CONFIG)));
     } catch (TException | RuntimeException e) {
       throw Status.of(StatusCode.INTERNAL, "cannot decode " + value.getClass().getSimpleName() + ": " + e.getMessage())
           .withCause(e)

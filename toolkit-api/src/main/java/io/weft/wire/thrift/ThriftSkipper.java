@@ -107,10 +107,12 @@ public final class ThriftSkipper {
 
   private void copy(int n) throws IOException {
     spend(n);
-    out.ensureWritable(n);
     int done = 0;
     while (done < n) {
-      int r = in.read(out.array(), out.size(), n - done);
+      // grow with the bytes that arrive, not with the length the message claims
+      int chunk = Math.min(n - done, CHUNK);
+      out.ensureWritable(chunk);
+      int r = in.read(out.array(), out.size(), chunk);
       if (r < 0) {
         throw new EOFException("connection closed inside an unframed Thrift message");
       }
@@ -118,6 +120,9 @@ public final class ThriftSkipper {
       done += r;
     }
   }
+
+  /** The most reserved in the output for one read. */
+  private static final int CHUNK = 64 * 1024;
 
   private void spend(long n) {
     if (n > budget) {

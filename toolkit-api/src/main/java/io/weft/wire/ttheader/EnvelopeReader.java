@@ -24,6 +24,8 @@ public final class EnvelopeReader {
   private final InputStream in;
   private final int maxFrameSize;
   private final byte[] word = new byte[4];
+  /** What is allocated for a frame before its bytes arrive; larger frames grow as they do. */
+  private static final int EAGER_BYTES = 64 * 1024;
 
   public EnvelopeReader(InputStream in, int maxFrameSize) {
     this.in = in;
@@ -114,9 +116,22 @@ public final class EnvelopeReader {
     if (length < 0 || length > maxFrameSize) {
       throw new WireException("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + maxFrameSize);
     }
-    byte[] frame = new byte[length + 4];
+    // allocate for what arrives, not for what the length claims: a 4-byte header alone cannot
+    // make a connection hold maxFrameSize bytes
+    int total = length + 4;
+    byte[] frame = new byte[Math.min(total, EAGER_BYTES)];
     System.arraycopy(word, 0, frame, 0, 4);
-    readFully(frame, 4, length);
+    int filled = 4;
+    while (filled < total) {
+      if (filled == frame.length) {
+        frame = java.util.Arrays.copyOf(frame, (int) Math.min(total, (long) frame.length * 2));
+      }
+      int n = in.read(frame, filled, frame.length - filled);
+      if (n < 0) {
+        throw new EOFException("connection closed inside a message (" + (total - filled) + " bytes missing)");
+      }
+      filled += n;
+    }
     return frame;
   }
 
