@@ -33,6 +33,10 @@ classpath:
 	@$(MVN) -q -pl examples/echo dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime 2>/dev/null \
 	  | sed 's/\x1b\[[0-9;]*m//g'; echo
 
+## bench: Weft against Kitex, libthrift and grpc-java in one run (needs Go); table and chart in examples/bench/target/bench
+bench: build
+	scripts/run-bench
+
 ## golden: rewrite toolkit-gen's expected outputs from the current generator
 golden:
 	$(MVN) -pl toolkit-gen -am install -Dgolden.update=true -Dtest='Golden*' -Dsurefire.failIfNoSpecifiedTests=false

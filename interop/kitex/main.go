@@ -3,12 +3,14 @@
 //
 //	kitexpeer server                                  serves until stdin closes; prints its ports as JSON
 //	kitexpeer client --addr H:P --transport T --case C   one case; exit 0 when it passes
+//	kitexpeer bench --addr H:P [--concurrency N --seconds S --size B --rate R]   TTHeader Echo load; prints JSON
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
 )
@@ -35,6 +37,20 @@ func main() {
 			fmt.Fprintf(os.Stderr, "%s/%s: %v\n", *tp, *c, err)
 			os.Exit(1)
 		}
+	case "bench":
+		fs := flag.NewFlagSet("bench", flag.ExitOnError)
+		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
+		concurrency := fs.Int("concurrency", 100, "concurrent callers")
+		seconds := fs.Float64("seconds", 3, "how long to run")
+		size := fs.Int("size", 1024, "bytes of Msg")
+		rate := fs.Float64("rate", 0, "calls per second (open loop); 0 for closed loop")
+		_ = fs.Parse(os.Args[2:])
+		r, err := runBench(*addr, *concurrency, time.Duration(*seconds*float64(time.Second)), *size, *rate)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kitexpeer bench:", err)
+			os.Exit(1)
+		}
+		printBench(r)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)

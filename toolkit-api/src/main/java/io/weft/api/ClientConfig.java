@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param muxConnections if positive, that many connections per address, each carrying many calls
  *     at once matched by sequence id (Kitex {@code WithMuxConnection}); if zero (the default), a
  *     pool of connections that carry one call at a time
- * @param maxIdlePerAddress how many idle pooled connections are kept per address (default 32)
+ * @param maxIdlePerAddress how many idle pooled connections are kept per address (default 1024)
  * @param idleTimeout how long a pooled connection may stay idle before it is closed (default 60 s)
  * @param maxFrameSize the largest reply frame accepted, in bytes (default 16 MiB)
  * @param callerService this client's own service name, sent as TTHeader {@code FromService}
@@ -91,7 +91,7 @@ public record ClientConfig(
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Transport transport = Transport.TTHEADER;
     private int muxConnections;
-    private int maxIdlePerAddress = 32;
+    private int maxIdlePerAddress = 1024;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private String callerService = "";

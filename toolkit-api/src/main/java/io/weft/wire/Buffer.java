@@ -12,6 +12,11 @@ import java.util.Arrays;
  */
 public final class Buffer extends OutputStream {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+  /**
+   * A first capacity that holds a typical request or reply frame (headers plus a payload of a KiB
+   * or so) without growing: every growth is an allocation and a copy.
+   */
+  public static final int TYPICAL_FRAME = 2048;
 
   private byte[] bytes;
   private int size;

@@ -154,9 +154,14 @@ final class Connection {
       }
     }
 
+    /** Whether the next read may block with the wrong timeout: only then is {@code available()} (a system call) worth asking. */
+    private boolean mayNeedArming() throws IOException {
+      return (deadline != null || currentTimeout != 0) && in.available() == 0;
+    }
+
     @Override
     public int read() throws IOException {
-      if (in.available() == 0) {
+      if (mayNeedArming()) {
         arm();
       }
       return in.read();
@@ -164,7 +169,7 @@ final class Connection {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (in.available() == 0) {
+      if (mayNeedArming()) {
         arm();
       }
       return in.read(b, off, len);

@@ -70,7 +70,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     Http2Headers headers = Http2Headers.create(h).method(Method.POST).path(method.path()).scheme("http").authority(authority);
     Buffer body = null;
     if (hasFirst) {
-      body = new Buffer(256);
+      body = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(body, method.requestCodec(), first, gzip, Integer.MAX_VALUE);
     }
     H2Connection conn = endpoint.connection(deadline);
@@ -117,7 +117,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   @Override
   public void send(Req message) {
     stream.checkWritable();
-    Buffer frame = new Buffer(256);
+    Buffer frame = new Buffer(Buffer.TYPICAL_FRAME);
     GrpcFrames.write(frame, method.requestCodec(), message, gzip, Integer.MAX_VALUE);
     stream.writeData(frame.array(), 0, frame.size(), false, deadline);
   }

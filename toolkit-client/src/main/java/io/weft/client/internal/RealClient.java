@@ -202,7 +202,7 @@ public final class RealClient {
         ints.put(IntKey.RPC_TIMEOUT, Long.toString(Math.max(1, deadline.remainingMillis())));
       }
     }
-    Buffer out = new Buffer(256);
+    Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = new EnvelopeWriter(out, framing, config.maxFrameSize());
     w.begin(header, format, messageType, method.methodName(), seqId);
     try {

@@ -299,7 +299,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   /** Sends one response message, the headers first if they are not out yet. */
   private void send(MethodDescriptor<Object, Object> d, Object message) {
-    Buffer frame = new Buffer(256);
+    Buffer frame = new Buffer(Buffer.TYPICAL_FRAME);
     writeLock.lock();
     try {
       checkOpen();

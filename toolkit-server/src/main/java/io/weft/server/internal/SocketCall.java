@@ -118,7 +118,7 @@ final class SocketCall implements Runnable {
     if (oneway) {
       return;
     }
-    Buffer out = new Buffer(256);
+    Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
     try {
       descriptor.responseCodec().encode(response, out);

@@ -26,18 +26,18 @@ import org.apache.thrift.transport.layered.TFramedTransport;
  * Real libthrift peers for the interop EchoService: a client on {@code TSocket} (+ {@code
  * TFramedTransport}) with {@code TBinaryProtocol}, and a {@code TThreadPoolServer}. Both move
  * Weft's generated structs with libthrift's own protocol and transports, so what crosses the wire
- * is libthrift's encoding.
+ * is libthrift's encoding. Used by the tests and by the benchmarks (examples/bench).
  */
-final class LibthriftPeers {
+public final class LibthriftPeers {
   private LibthriftPeers() {}
 
   /** A libthrift client connection. */
-  static final class Client implements AutoCloseable {
+  public static final class Client implements AutoCloseable {
     private final TTransport transport;
     private final TProtocol protocol;
     private int seq;
 
-    Client(String host, int port, boolean framed) throws TException {
+    public Client(String host, int port, boolean framed) throws TException {
       TSocket socket = new TSocket(host, port, 10_000);
       transport = framed ? new TFramedTransport(socket) : socket;
       transport.open();
@@ -45,7 +45,7 @@ final class LibthriftPeers {
     }
 
     /** Sends a CALL and reads its REPLY into a fresh result; a TApplicationException reply is thrown. */
-    <R extends ThriftStruct> R call(String method, ThriftStruct args, Supplier<R> result) throws TException {
+    public <R extends ThriftStruct> R call(String method, ThriftStruct args, Supplier<R> result) throws TException {
       int id = ++seq;
       protocol.writeMessageBegin(new TMessage(method, TMessageType.CALL, id));
       args.write(protocol);
@@ -66,7 +66,7 @@ final class LibthriftPeers {
       return r;
     }
 
-    void oneway(String method, ThriftStruct args) throws TException {
+    public void oneway(String method, ThriftStruct args) throws TException {
       protocol.writeMessageBegin(new TMessage(method, TMessageType.ONEWAY, ++seq));
       args.write(protocol);
       protocol.writeMessageEnd();
@@ -80,12 +80,12 @@ final class LibthriftPeers {
   }
 
   /** A libthrift {@code TThreadPoolServer} serving {@code handler} on an ephemeral port. */
-  static final class Server implements AutoCloseable {
+  public static final class Server implements AutoCloseable {
     private final TServer server;
     private final TServerSocket socket;
     private final Thread thread;
 
-    Server(EchoService handler, boolean framed) throws TException {
+    public Server(EchoService handler, boolean framed) throws TException {
       socket = new TServerSocket(0);
       TThreadPoolServer.Args args = new TThreadPoolServer.Args(socket)
           .processor(new Processor(handler))
@@ -98,7 +98,7 @@ final class LibthriftPeers {
       thread.start();
     }
 
-    int port() {
+    public int port() {
       return socket.getServerSocket().getLocalPort();
     }
 

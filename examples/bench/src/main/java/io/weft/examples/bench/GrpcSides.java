@@ -1,0 +1,163 @@
+package io.weft.examples.bench;
+
+import com.google.protobuf.ByteString;
+import echo.Echo;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.grpc.testing.integration.Messages.Payload;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.grpc.testing.integration.testservice.TestServiceClient;
+import io.weft.api.ClientOptions;
+import io.weft.api.Transport;
+import io.weft.client.Client;
+import io.weft.examples.interop.InteropServer;
+import io.weft.server.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC sides: grpc.testing's UnaryCall (a {@code size}-byte payload each way) and echo.proto's
+ * BidiSideStreaming, each with Weft's or grpc-java's client against Weft's or grpc-java's server.
+ * grpc-java runs on Netty with its fastest settings for non-blocking handlers: direct executors
+ * on server and channel.
+ */
+final class GrpcSides {
+  private GrpcSides() {}
+
+  static final MethodDescriptor<SimpleRequest, SimpleResponse> UNARY = MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName("grpc.testing.TestService/UnaryCall")
+      .setRequestMarshaller(ProtoUtils.marshaller(SimpleRequest.getDefaultInstance()))
+      .setResponseMarshaller(ProtoUtils.marshaller(SimpleResponse.getDefaultInstance()))
+      .build();
+  static final MethodDescriptor<Echo.Request, Echo.Response> BIDI = MethodDescriptor.<Echo.Request, Echo.Response>newBuilder()
+      .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+      .setFullMethodName("echo.EchoService/BidiSideStreaming")
+      .setRequestMarshaller(ProtoUtils.marshaller(Echo.Request.getDefaultInstance()))
+      .setResponseMarshaller(ProtoUtils.marshaller(Echo.Response.getDefaultInstance()))
+      .build();
+
+  static SimpleRequest request(int size) {
+    return SimpleRequest.newBuilder().setResponseSize(size).setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size]))).build();
+  }
+
+  static void check(SimpleResponse r, int size) {
+    if (r.getPayload().getBody().size() != size) {
+      throw new IllegalStateException("expected " + size + " bytes, got " + r.getPayload().getBody().size());
+    }
+  }
+
+  /** A server of one of the two kinds, serving UnaryCall and BidiSideStreaming alike. */
+  static final class Servers implements AutoCloseable {
+    final Server weft = InteropServer.create(0).start();
+    final io.grpc.Server grpcJava;
+
+    Servers() throws IOException {
+      ServerServiceDefinition test = ServerServiceDefinition.builder("grpc.testing.TestService")
+          .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
+            out.onNext(SimpleResponse.newBuilder()
+                .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()]))).build());
+            out.onCompleted();
+          }))
+          .build();
+      ServerServiceDefinition echo = ServerServiceDefinition.builder("echo.EchoService")
+          .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
+            @Override
+            public void onNext(Echo.Request req) {
+              out.onNext(Echo.Response.newBuilder().setMsg(req.getMsg()).build());
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+              out.onCompleted();
+            }
+          }))
+          .build();
+      grpcJava = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .directExecutor()
+          .addService(test)
+          .addService(echo)
+          .build()
+          .start();
+    }
+
+    int port(boolean weftServer) {
+      return weftServer ? weft.port() : grpcJava.getPort();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      weft.stop();
+      grpcJava.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  static String label(boolean weftClient, boolean weftServer) {
+    return (weftClient ? "weft" : "grpc-java") + " → " + (weftServer ? "weft" : "grpc-java");
+  }
+
+  /** grpc-java's channel to {@code port}, direct executor. */
+  static ManagedChannel channel(int port) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
+  }
+
+  /** Unary calls from Weft's or grpc-java's client. */
+  static final class Unary implements Side {
+    private final boolean weftClient;
+    private final boolean weftServer;
+    private final SimpleRequest request;
+    private final int size;
+    private final Client weft;
+    private final ManagedChannel channel;
+
+    Unary(Servers servers, boolean weftClient, boolean weftServer, int size) {
+      this.weftClient = weftClient;
+      this.weftServer = weftServer;
+      this.size = size;
+      this.request = request(size);
+      int port = servers.port(weftServer);
+      weft = weftClient ? Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
+          ClientOptions.withTransport(Transport.GRPC)) : null;
+      channel = weftClient ? null : channel(port);
+    }
+
+    @Override
+    public String name() {
+      return label(weftClient, weftServer);
+    }
+
+    @Override
+    public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
+      if (weftClient) {
+        TestServiceClient cli = TestServiceClient.of(weft);
+        return LoadGen.run(concurrency, duration, rate, w -> check(cli.unaryCall(request), size));
+      }
+      return LoadGen.run(concurrency, duration, rate,
+          w -> check(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, request), size));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (weft != null) {
+        weft.close();
+      }
+      if (channel != null) {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

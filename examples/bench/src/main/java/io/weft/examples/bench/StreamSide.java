@@ -1,0 +1,130 @@
+package io.weft.examples.bench;
+
+import echo.Echo;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.weft.api.BidiStreamingClient;
+import io.weft.api.ClientOptions;
+import io.weft.api.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bidi streaming throughput: {@code streams} echo.proto BidiSideStreaming streams, each with up
+ * to {@link #WINDOW} messages in flight (a sender waits for a permit, each echo returns one),
+ * counting the echoes that come back. Latency figures are not measured here (zero).
+ */
+final class StreamSide implements Side {
+  static final int WINDOW = 64;
+
+  private final boolean weftClient;
+  private final boolean weftServer;
+  private final Echo.Request message = Echo.Request.newBuilder().setMsg("x".repeat(64)).build();
+  private final echo.echoservice.EchoServiceClient weft;
+  private final ManagedChannel channel;
+
+  StreamSide(GrpcSides.Servers servers, boolean weftClient, boolean weftServer) {
+    this.weftClient = weftClient;
+    this.weftServer = weftServer;
+    int port = servers.port(weftServer);
+    weft = weftClient ? echo.echoservice.EchoServiceClient.newClient("echo.EchoService",
+        ClientOptions.withHostPorts("127.0.0.1:" + port), ClientOptions.withTransport(Transport.GRPC)) : null;
+    channel = weftClient ? null : GrpcSides.channel(port);
+  }
+
+  @Override
+  public String name() {
+    return GrpcSides.label(weftClient, weftServer);
+  }
+
+  @Override
+  public LoadGen.Result run(int streams, Duration duration, double rate) throws Exception {
+    AtomicLong received = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < streams; s++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          if (weftClient) {
+            weftStream(end, received);
+          } else {
+            grpcJavaStream(end, received);
+          }
+        } catch (Exception e) {
+          System.err.println("  stream failed: " + e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return new LoadGen.Result(received.get(), 0, (System.nanoTime() - start) / 1e9, 0, 0, 0);
+  }
+
+  private void weftStream(long end, AtomicLong received) throws InterruptedException {
+    Semaphore window = new Semaphore(WINDOW);
+    try (BidiStreamingClient<Echo.Request, Echo.Response> stream = weft.bidiSideStreaming()) {
+      Thread reader = Thread.ofVirtual().start(() -> {
+        while (stream.recv() != null) {
+          received.incrementAndGet();
+          window.release();
+        }
+      });
+      while (System.nanoTime() < end) {
+        if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          stream.send(message);
+        }
+      }
+      stream.closeSend();
+      reader.join();
+    }
+  }
+
+  private void grpcJavaStream(long end, AtomicLong received) throws InterruptedException {
+    Semaphore window = new Semaphore(WINDOW);
+    CountDownLatch done = new CountDownLatch(1);
+    StreamObserver<Echo.Request> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(Echo.Response value) {
+            received.incrementAndGet();
+            window.release();
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    while (System.nanoTime() < end) {
+      if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        requests.onNext(message);
+      }
+    }
+    requests.onCompleted();
+    done.await(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (weft != null) {
+      weft.close();
+    }
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
