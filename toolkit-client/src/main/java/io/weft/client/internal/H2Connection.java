@@ -112,9 +112,13 @@ final class H2Connection {
       throw Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e).asException();
     }
     try {
-      long wait = deadline == null ? Math.max(connectTimeoutMillis, 1000) : Math.max(1, deadline.remainingMillis());
+      long handshake = Math.max(connectTimeoutMillis, 1000);
+      boolean deadlineFirst = deadline != null && deadline.remainingMillis() < handshake;
+      long wait = deadlineFirst ? Math.max(1, deadline.remainingMillis()) : handshake;
       if (!c.settingsReceived.await(wait, TimeUnit.MILLISECONDS)) {
-        c.fail(Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " (is it an HTTP/2 server?)").asException());
+        c.fail(deadlineFirst
+            ? Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed during the HTTP/2 handshake with " + target).asException()
+            : Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " (is it an HTTP/2 server?)").asException());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -58,12 +58,17 @@ final class DetectingConnection implements ServerConnection {
       timer.cancel(false);
     }
     if (http2) {
-      ServerConnection h2 = server.http2().connection(H2FrameFilter.wrap(ctx));
+      ConnectionContext h2ctx = H2FrameFilter.wrap(ctx);
+      ServerConnection h2 = server.http2().connection(h2ctx);
       delegate = h2;
       if (closing) {
         h2.close(false);
       }
-      h2.handle(limit);
+      try {
+        h2.handle(limit);
+      } finally {
+        server.http2ConnectionEnded(h2ctx);
+      }
       return;
     }
     if (framing == null) {

@@ -188,6 +188,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
           nanos, TimeUnit.NANOSECONDS);
     }
     server.callStarted();
+    server.grpcCallStarted(ctx, this);
     Thread.ofVirtual().name("weft-grpc " + path).start(this::runHandler);
   }
 
@@ -277,6 +278,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     } finally {
       finish(status, callContext.responseTrailers());
       server.callFinished();
+      server.grpcCallEnded(ctx, this);
     }
   }
 
@@ -332,6 +334,13 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         throw new IllegalStateException("the call has already completed");
       }
       throw s.asException();
+    }
+  }
+
+  /** The call's connection is gone: the handler's next stream operation fails with {@code CANCELLED}. */
+  void connectionLost() {
+    if (end.get() == null) {
+      cancel(Status.of(StatusCode.CANCELLED, "the client's connection closed"), false);
     }
   }
 

@@ -1,9 +1,12 @@
 package io.weft.server.internal;
 
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.weft.api.ServerConfig;
 import io.weft.api.ServiceDefinition;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -95,6 +98,43 @@ public final class RealServer {
 
   void callFinished() {
     inFlight.decrementAndGet();
+  }
+
+  /** The gRPC calls of each live HTTP/2 connection, so that a connection's end can cancel them. */
+  private final ConcurrentHashMap<ConnectionContext, GrpcCalls> grpcCalls = new ConcurrentHashMap<>();
+
+  /** One connection's calls; {@code ended} once the connection is gone. */
+  private static final class GrpcCalls {
+    final Set<GrpcServerCall> calls = ConcurrentHashMap.newKeySet();
+    volatile boolean ended;
+  }
+
+  void grpcCallStarted(ConnectionContext connection, GrpcServerCall call) {
+    GrpcCalls c = grpcCalls.computeIfAbsent(connection, k -> new GrpcCalls());
+    c.calls.add(call);
+    if (c.ended) {
+      call.connectionLost(); // the connection ended while this call was starting
+    }
+  }
+
+  void grpcCallEnded(ConnectionContext connection, GrpcServerCall call) {
+    GrpcCalls c = grpcCalls.get(connection);
+    if (c != null) {
+      c.calls.remove(call);
+    }
+  }
+
+  /**
+   * Helidon 4.5.0 tells a stream's sub-protocol nothing when its connection dies (the stream's
+   * thread is just interrupted), so the calls still running on it are cancelled here.
+   */
+  void http2ConnectionEnded(ConnectionContext connection) {
+    GrpcCalls c = grpcCalls.computeIfAbsent(connection, k -> new GrpcCalls());
+    c.ended = true;
+    for (GrpcServerCall call : c.calls) {
+      call.connectionLost();
+    }
+    grpcCalls.remove(connection);
   }
 
   /** Calls being served right now, on every connection. */
