@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public final class CallOptions {
   /** No deadline of its own (the client's RPC timeout applies) and no metadata. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null, MetaInfo.EMPTY);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null, MetaInfo.EMPTY, null);
 
   private final Deadline deadline;
   private final Duration timeout;
@@ -18,15 +18,18 @@ public final class CallOptions {
   private final String compression;
   private final ResponseMetadata capture;
   private final MetaInfo metaInfo;
+  private final String hashKey;
 
   private CallOptions(
-      Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture, MetaInfo metaInfo) {
+      Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture, MetaInfo metaInfo,
+      String hashKey) {
     this.deadline = deadline;
     this.timeout = timeout;
     this.metadata = metadata;
     this.compression = compression;
     this.capture = capture;
     this.metaInfo = metaInfo;
+    this.hashKey = hashKey;
   }
 
   /** Options with a timeout that starts when the call starts. */
@@ -48,40 +51,50 @@ public final class CallOptions {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative timeout: " + timeout);
     }
-    return new CallOptions(null, timeout, metadata, compression, capture, metaInfo);
+    return new CallOptions(null, timeout, metadata, compression, capture, metaInfo, hashKey);
   }
 
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture, metaInfo);
+    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture, metaInfo, hashKey);
   }
 
   public CallOptions withMetadata(Metadata metadata) {
-    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture, metaInfo);
+    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture, metaInfo, hashKey);
   }
 
   /** A copy whose gRPC request messages are compressed with {@code encoding} ({@code "gzip"}). */
   public CallOptions withCompression(String encoding) {
-    return new CallOptions(deadline, timeout, metadata, encoding, capture, metaInfo);
+    return new CallOptions(deadline, timeout, metadata, encoding, capture, metaInfo, hashKey);
   }
 
   /** A copy with one more metadata pair. */
   public CallOptions withHeader(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture, metaInfo);
+    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture, metaInfo, hashKey);
   }
 
   /** A copy that records the response headers and trailers of a unary call in {@code sink}. */
   public CallOptions captureResponse(ResponseMetadata sink) {
-    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink), metaInfo);
+    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink), metaInfo, hashKey);
   }
 
   /** A copy that sends the persistent metainfo value {@code key} (see {@link MetaInfo}). */
   public CallOptions withPersistent(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withPersistent(key, value));
+    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withPersistent(key, value), hashKey);
   }
 
   /** A copy that sends the transient metainfo value {@code key}: to the callee only (see {@link MetaInfo}). */
   public CallOptions withTransient(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withTransient(key, value));
+    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withTransient(key, value), hashKey);
+  }
+
+  /** A copy whose {@link LoadBalancer#CONSISTENT_HASH} key is {@code key}. */
+  public CallOptions withHashKey(String key) {
+    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo, Objects.requireNonNull(key));
+  }
+
+  /** The consistent-hashing key, if set. */
+  public Optional<String> hashKey() {
+    return Optional.ofNullable(hashKey);
   }
 
   /** The metainfo values this call sends besides those its caller forwards. */

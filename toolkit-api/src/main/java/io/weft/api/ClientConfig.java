@@ -37,16 +37,24 @@ public record ClientConfig(
     int maxFrameSize,
     String callerService,
     int maxMessageSize,
-    TlsConfig tls) {
+    TlsConfig tls,
+    List<Middleware> middlewares,
+    Resolver resolver,
+    Duration resolverRefresh,
+    LoadBalancer loadBalancer,
+    RetryPolicy retry) {
 
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
 
   public ClientConfig {
     Objects.requireNonNull(destService, "destService");
     hostPorts = List.copyOf(hostPorts);
-    if (hostPorts.isEmpty()) {
-      throw new IllegalArgumentException("a client needs at least one address: use ClientOptions.withHostPorts");
+    if (hostPorts.isEmpty() && resolver == null) {
+      throw new IllegalArgumentException("a client needs at least one address: use ClientOptions.withHostPorts or withResolver");
     }
+    middlewares = List.copyOf(middlewares);
+    requireNonNegative(resolverRefresh, "resolverRefresh");
+    Objects.requireNonNull(loadBalancer, "loadBalancer");
     requireNonNegative(rpcTimeout, "rpcTimeout");
     requireNonNegative(connectTimeout, "connectTimeout");
     requireNonNegative(idleTimeout, "idleTimeout");
@@ -87,6 +95,11 @@ public record ClientConfig(
   public static final class Builder {
     private final String destService;
     private List<String> hostPorts = List.of();
+    private final java.util.ArrayList<Middleware> middlewares = new java.util.ArrayList<>();
+    private Resolver resolver;
+    private Duration resolverRefresh = Duration.ofSeconds(5);
+    private LoadBalancer loadBalancer = LoadBalancer.ROUND_ROBIN;
+    private RetryPolicy retry;
     private Duration rpcTimeout = Duration.ZERO;
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Transport transport = Transport.TTHEADER;
@@ -157,10 +170,32 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder middleware(Middleware m) {
+      this.middlewares.add(Objects.requireNonNull(m));
+      return this;
+    }
+
+    public Builder resolver(Resolver resolver, Duration refresh) {
+      this.resolver = resolver;
+      this.resolverRefresh = refresh;
+      return this;
+    }
+
+    public Builder loadBalancer(LoadBalancer loadBalancer) {
+      this.loadBalancer = loadBalancer;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = retry;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           destService, hostPorts, rpcTimeout, connectTimeout, transport, muxConnections,
-          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize, tls);
+          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize, tls,
+          middlewares, resolver, resolverRefresh, loadBalancer, retry);
     }
   }
 }

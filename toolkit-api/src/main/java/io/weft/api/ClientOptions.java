@@ -63,4 +63,24 @@ public final class ClientOptions {
   public static ClientOption withCallerName(String serviceName) {
     return b -> b.callerService(serviceName);
   }
+
+  /** Adds {@code middleware} around every unary and oneway call; the first added is outermost. */
+  public static ClientOption withMiddleware(Middleware middleware) {
+    return b -> b.middleware(middleware);
+  }
+
+  /** Takes the instances from {@code resolver}, asking again every {@code refresh}, instead of {@link #withHostPorts}. */
+  public static ClientOption withResolver(Resolver resolver, Duration refresh) {
+    return b -> b.resolver(resolver, refresh);
+  }
+
+  /** How each call picks its instance (default round-robin). */
+  public static ClientOption withLoadBalancer(LoadBalancer loadBalancer) {
+    return b -> b.loadBalancer(loadBalancer);
+  }
+
+  /** Failure retries and backup requests for unary calls (default none). */
+  public static ClientOption withRetry(RetryPolicy policy) {
+    return b -> b.retry(policy);
+  }
 }

@@ -1,6 +1,7 @@
 package io.weft.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,7 +32,8 @@ public record ServerConfig(
     Duration detectionTimeout,
     int maxMessageSize,
     int maxConcurrentStreams,
-    TlsConfig tls) {
+    TlsConfig tls,
+    List<Middleware> middlewares) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
@@ -39,6 +41,7 @@ public record ServerConfig(
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
+    middlewares = List.copyOf(middlewares);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -80,6 +83,7 @@ public record ServerConfig(
 
   /** Collects a {@link ServerConfig}; {@link ServerOption}s write into it. */
   public static final class Builder {
+    private final java.util.ArrayList<Middleware> middlewares = new java.util.ArrayList<>();
     private String host = "0.0.0.0";
     private int port = DEFAULT_PORT;
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
@@ -139,7 +143,12 @@ public record ServerConfig(
 
     public ServerConfig build() {
       return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
-          maxConcurrentStreams, tls);
+          maxConcurrentStreams, tls, middlewares);
+    }
+
+    public Builder middleware(Middleware m) {
+      middlewares.add(Objects.requireNonNull(m));
+      return this;
     }
   }
 }

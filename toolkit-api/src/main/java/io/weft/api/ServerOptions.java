@@ -53,4 +53,9 @@ public final class ServerOptions {
   public static ServerOption withDetectionTimeout(Duration timeout) {
     return b -> b.detectionTimeout(timeout);
   }
+
+  /** Adds {@code middleware} around every unary and oneway handler call; the first added is outermost. */
+  public static ServerOption withMiddleware(Middleware middleware) {
+    return b -> b.middleware(middleware);
+  }
 }

@@ -64,6 +64,12 @@ public final class Client implements AutoCloseable {
     delegate.oneway(method, request, options);
   }
 
+  /** Calls, retries and backup requests so far. */
+  public io.weft.api.ClientStats stats() {
+    long[] s = delegate.stats();
+    return new io.weft.api.ClientStats(s[0], s[1], s[2]);
+  }
+
   public ClientConfig config() {
     return delegate.config();
   }

@@ -52,7 +52,7 @@ final class Connection {
       return new Connection(s, framing, maxFrameSize, target.toString());
     } catch (IOException e) {
       closeQuietly(s);
-      throw Status.of(StatusCode.UNAVAILABLE, "cannot use the connection to " + target + ": " + e.getMessage()).withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot use the connection to " + target + ": " + e.getMessage()).withCause(e));
     }
   }
 
@@ -81,16 +81,16 @@ final class Connection {
       if (deadlineBound) {
         throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed while connecting to " + target).asException();
       }
-      throw Status.of(StatusCode.UNAVAILABLE, "connect to " + target + " timed out after " + timeout + " ms").withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "connect to " + target + " timed out after " + timeout + " ms").withCause(e));
     } catch (UnknownHostException e) {
       closeQuietly(s);
-      throw Status.of(StatusCode.UNAVAILABLE, "unknown host " + target.host()).withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "unknown host " + target.host()).withCause(e));
     } catch (IOException e) {
       closeQuietly(s);
       if (Thread.currentThread().isInterrupted()) {
         throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
       }
-      throw Status.of(StatusCode.UNAVAILABLE, "cannot connect to " + target + ": " + e.getMessage()).withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot connect to " + target + ": " + e.getMessage()).withCause(e));
     }
   }
 

@@ -58,8 +58,8 @@ final class Dialer {
       s.setSoTimeout(0);
       if (alpn != null && !alpn.equals(s.getApplicationProtocol())) {
         s.close();
-        throw Status.of(StatusCode.UNAVAILABLE, target + " did not negotiate " + alpn + " over TLS (got '" + s.getApplicationProtocol() + "')")
-            .asException();
+        throw new UnsentException(Status.of(StatusCode.UNAVAILABLE,
+            target + " did not negotiate " + alpn + " over TLS (got '" + s.getApplicationProtocol() + "')"));
       }
       return s;
     } catch (IOException e) {
@@ -68,7 +68,7 @@ final class Dialer {
       } catch (IOException ignored) {
         // nothing to do
       }
-      throw Status.of(StatusCode.UNAVAILABLE, "TLS handshake with " + target + " failed: " + e.getMessage()).withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "TLS handshake with " + target + " failed: " + e.getMessage()).withCause(e));
     }
   }
 }

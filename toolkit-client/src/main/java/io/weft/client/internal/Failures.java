@@ -27,9 +27,8 @@ final class Failures {
     }
     String what = t instanceof EOFException || t.getMessage() == null ? "connection closed" : t.getMessage();
     if (t instanceof IOException || t instanceof java.io.UncheckedIOException) {
-      return Status.of(StatusCode.UNAVAILABLE, (afterWrite ? "connection to " : "cannot write to ") + address + " failed: " + what)
-          .withCause(t)
-          .asException();
+      Status s = Status.of(StatusCode.UNAVAILABLE, (afterWrite ? "connection to " : "cannot write to ") + address + " failed: " + what).withCause(t);
+      return afterWrite ? s.asException() : new UnsentException(s);
     }
     return Status.of(StatusCode.INTERNAL, "call to " + address + " failed: " + t).withCause(t).asException();
   }

@@ -109,7 +109,7 @@ final class H2Connection {
       } catch (IOException ignored) {
         // nothing to do
       }
-      throw Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e).asException();
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e));
     }
     try {
       long handshake = Math.max(connectTimeoutMillis, 1000);
@@ -118,7 +118,7 @@ final class H2Connection {
       if (!c.settingsReceived.await(wait, TimeUnit.MILLISECONDS)) {
         c.fail(deadlineFirst
             ? Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed during the HTTP/2 handshake with " + target).asException()
-            : Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " (is it an HTTP/2 server?)").asException());
+            : new UnsentException(Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " (is it an HTTP/2 server?)")));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -639,7 +639,7 @@ final class H2Connection {
     int code = p.length >= 8 ? Buffer.getInt(p, 4) : 0;
     for (H2Stream s : streams.values()) {
       if (s.id() > lastGoodStreamId) {
-        s.fail(Status.of(StatusCode.UNAVAILABLE, "the server is going away (GOAWAY " + code + "); the call was not processed").asException());
+        s.fail(new UnsentException(Status.of(StatusCode.UNAVAILABLE, "the server is going away (GOAWAY " + code + "); the call was not processed")));
       }
     }
   }

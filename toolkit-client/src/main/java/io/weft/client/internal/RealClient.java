@@ -29,6 +29,9 @@ import io.weft.wire.ttheader.StrKey;
 import io.weft.wire.ttheader.TTHeader;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
@@ -47,11 +50,15 @@ public final class RealClient {
 
   private final ClientConfig config;
   private final Framing framing;
-  private final List<Endpoint> endpoints;
-  private final List<HostPort> targets;
-  private final List<GrpcEndpoint> grpcEndpoints;
-  private final AtomicInteger nextEndpoint = new AtomicInteger();
+  private final Dialer dialer;
+  private final Balancer balancer;
+  private final Map<HostPort, Endpoint> endpoints = new ConcurrentHashMap<>();
+  private final Map<HostPort, GrpcEndpoint> grpcEndpoints = new ConcurrentHashMap<>();
+  private final RetryBudget budget;
   private final AtomicInteger nextSeq = new AtomicInteger();
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder backups = new LongAdder();
   private volatile boolean closed;
 
   public RealClient(ClientConfig config) {
@@ -62,14 +69,24 @@ public final class RealClient {
       case FRAMED -> Framing.FRAMED;
       case BUFFERED -> Framing.BUFFERED;
     };
-    this.targets = config.hostPorts().stream().map(HostPort::parse).toList();
-    Dialer dialer = new Dialer(config);
-    this.endpoints = targets.stream()
-        .map(hp -> config.muxConnections() > 0
-            ? (Endpoint) new MuxEndpoint(hp, framing, config, dialer)
-            : new PooledEndpoint(hp, framing, config, dialer))
-        .toList();
-    this.grpcEndpoints = targets.stream().map(hp -> new GrpcEndpoint(hp, config, dialer)).toList();
+    this.dialer = new Dialer(config);
+    this.balancer = new Balancer(config);
+    this.budget = config.retry() == null ? null : new RetryBudget(config.retry().budgetRatio());
+  }
+
+  private Endpoint endpoint(HostPort hp) {
+    return endpoints.computeIfAbsent(hp, k -> config.muxConnections() > 0
+        ? new MuxEndpoint(k, framing, config, dialer)
+        : new PooledEndpoint(k, framing, config, dialer));
+  }
+
+  private GrpcEndpoint grpcEndpoint(HostPort hp) {
+    return grpcEndpoints.computeIfAbsent(hp, k -> new GrpcEndpoint(k, config, dialer));
+  }
+
+  /** Calls made, retries sent and backup requests sent so far. */
+  public long[] stats() {
+    return new long[] {calls.sum(), retries.sum(), backups.sum()};
   }
 
   public ClientConfig config() {
@@ -80,8 +97,160 @@ public final class RealClient {
     if (method.kind() != MethodKind.UNARY) {
       throw new IllegalArgumentException(method + " is not unary");
     }
+    calls.increment();
+    if (config.middlewares().isEmpty()) {
+      return routed(method, request, options);
+    }
+    return throughMiddleware(method, request, options, (inv, req) -> routed(method, cast(req), withMetadata(options, inv)));
+  }
+
+  public <Req> void oneway(MethodDescriptor<Req, ?> method, Req request, CallOptions options) {
+    if (method.kind() != MethodKind.ONEWAY) {
+      throw new IllegalArgumentException(method + " is not oneway");
+    }
+    calls.increment();
+    if (config.middlewares().isEmpty()) {
+      attempt(method, request, options, null, true);
+      return;
+    }
+    throughMiddleware(method, request, options, (inv, req) -> {
+      attempt(method, cast(req), withMetadata(options, inv), null, true);
+      return null;
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private <Resp> Resp throughMiddleware(MethodDescriptor<?, ?> method, Object request, CallOptions options, io.weft.api.Endpoint terminal) {
+    io.weft.api.Invocation inv = new io.weft.api.Invocation(method.serviceName(), method.methodName(), method.kind(),
+        method.grpcOnly() ? Transport.GRPC : config.transport(), options.metadata().copy());
+    try {
+      return (Resp) io.weft.api.Middleware.chain(config.middlewares(), terminal).call(inv, request);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw Status.of(StatusCode.INTERNAL, "middleware of " + method.methodName() + " threw " + e).withCause(e).asException();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  /** {@code options} with the metadata as the middleware left it. */
+  private static CallOptions withMetadata(CallOptions options, io.weft.api.Invocation inv) {
+    return inv.metadata().equals(options.metadata()) ? options : options.withMetadata(inv.metadata());
+  }
+
+  /** A unary call with the retry policy: failure retries on other instances, backup requests. */
+  private <Req, Resp> Resp routed(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    io.weft.api.RetryPolicy policy = config.retry();
+    if (policy == null) {
+      return attempt(method, request, options, null, false);
+    }
+    if (policy.backupDelay() != null) {
+      return withBackup(method, request, options, policy);
+    }
+    java.util.Set<HostPort> tried = new java.util.HashSet<>();
+    budget.call();
+    for (int retry = 0; ; retry++) {
+      try {
+        return attempt(method, request, options, tried, false);
+      } catch (UnsentException e) {
+        if (retry >= policy.maxRetries() || !budget.tryRetry()) {
+          throw e;
+        }
+        CallContext caller = CallContext.current();
+        Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+        long backoff = backoffNanos(policy, retry);
+        if (deadline != null && deadline.remainingNanos() <= backoff) {
+          throw e;
+        }
+        retries.increment();
+        if (backoff > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(backoff);
+        }
+      }
+    }
+  }
+
+  /** Full jitter over an exponential backoff: uniform in [0, min(max, initial * 2^retry)]. */
+  private static long backoffNanos(io.weft.api.RetryPolicy p, int retry) {
+    long cap = Math.min(p.maxBackoff().toNanos(), p.initialBackoff().toNanos() << Math.min(retry, 20));
+    return cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1);
+  }
+
+  /** Sends the call; after the policy's delay without an answer, sends it again elsewhere; the first answer wins. */
+  private <Req, Resp> Resp withBackup(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, io.weft.api.RetryPolicy policy) {
+    budget.call();
+    java.util.concurrent.CompletableFuture<Resp> answer = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(1);
+    java.util.Set<HostPort> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CallContext caller = CallContext.current();
+    Runnable send = () -> {
+      try (var ignored = io.weft.api.internal.Contexts.attach(caller)) {
+        answer.complete(attempt(method, request, options, tried, false));
+      } catch (RuntimeException e) {
+        if (pending.decrementAndGet() == 0) {
+          answer.completeExceptionally(e);
+        }
+      }
+    };
+    Thread.ofVirtual().name("weft-call " + method.methodName()).start(send);
+    try {
+      return answer.get(policy.backupDelay().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException slow) {
+      if (budget.tryRetry()) {
+        backups.increment();
+        pending.incrementAndGet();
+        Thread.ofVirtual().name("weft-backup " + method.methodName()).start(send);
+      }
+      return awaitAnswer(answer);
+    } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+      return awaitAnswer(answer);
+    }
+  }
+
+  private static <Resp> Resp awaitAnswer(java.util.concurrent.CompletableFuture<Resp> answer) {
+    try {
+      return answer.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.of(StatusCode.CANCELLED, "interrupted while waiting for the answer").asException();
+    }
+  }
+
+  /**
+   * One attempt on one instance, not one of {@code tried} when there is another; an instance
+   * that fails before the call got out is ejected for a while and added to {@code tried} (when
+   * the caller passed one: null when it does not retry).
+   */
+  private <Req, Resp> Resp attempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, java.util.Set<HostPort> tried,
+      boolean oneway) {
+    HostPort target = balancer.pick(options.hashKey().orElse(null), tried == null ? java.util.Set.of() : tried);
+    try {
+      Resp r = null;
+      if (oneway) {
+        call(method, request, options, true, target);
+      } else {
+        r = oneAttempt(method, request, options, target);
+      }
+      balancer.succeeded(target);
+      return r;
+    } catch (UnsentException e) {
+      balancer.failed(target);
+      if (tried != null) {
+        tried.add(target);
+      }
+      throw e;
+    }
+  }
+
+  private <Req, Resp> Resp oneAttempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, HostPort target) {
     if (config.transport() == Transport.GRPC || method.grpcOnly()) {
-      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true);
+      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true, target);
       try {
         return call.single();
       } finally {
@@ -91,7 +260,7 @@ public final class RealClient {
         });
       }
     }
-    Envelope reply = call(method, request, options, false);
+    Envelope reply = call(method, request, options, false, target);
     if (reply.header() != null) {
       options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach(c.headers()::add));
       BizStatusException biz;
@@ -113,26 +282,19 @@ public final class RealClient {
     return method.responseCodec().decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
   }
 
-  public <Req> void oneway(MethodDescriptor<Req, ?> method, Req request, CallOptions options) {
-    if (method.kind() != MethodKind.ONEWAY) {
-      throw new IllegalArgumentException(method + " is not oneway");
-    }
-    call(method, request, options, true);
-  }
-
   public <Req, Resp> ServerStreamingClient<Resp> serverStreaming(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     requireKind(method, MethodKind.SERVER_STREAMING);
-    return startGrpc(method, options, request, true);
+    return startGrpc(method, options, request, true, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
   }
 
   public <Req, Resp> ClientStreamingClient<Req, Resp> clientStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
     requireKind(method, MethodKind.CLIENT_STREAMING);
-    return startGrpc(method, options, null, false);
+    return startGrpc(method, options, null, false, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
   }
 
   public <Req, Resp> BidiStreamingClient<Req, Resp> bidiStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
     requireKind(method, MethodKind.BIDI_STREAMING);
-    return startGrpc(method, options, null, false);
+    return startGrpc(method, options, null, false, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
   }
 
   private static void requireKind(MethodDescriptor<?, ?> method, MethodKind kind) {
@@ -141,13 +303,13 @@ public final class RealClient {
     }
   }
 
-  private <Req, Resp> GrpcCall<Req, Resp> startGrpc(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
+  private <Req, Resp> GrpcCall<Req, Resp> startGrpc(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst,
+      HostPort target) {
     if (closed) {
       throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
     }
     CallContext caller = CallContext.current();
     Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
-    int i = Math.floorMod(nextEndpoint.getAndIncrement(), grpcEndpoints.size());
     io.weft.api.Metadata extra = new io.weft.api.Metadata();
     caller.metaInfo().forwardedWith(options.metaInfo()).toHttpHeaders(extra);
     if (!config.callerService().isEmpty()) {
@@ -159,11 +321,11 @@ public final class RealClient {
         extra.add(KITEX_SOURCE_METHOD, caller.method());
       }
     }
-    return GrpcCall.start(grpcEndpoints.get(i), targets.get(i).toString(), method, options, deadline, extra,
+    return GrpcCall.start(grpcEndpoint(target), target.toString(), method, options, deadline, extra,
         config.maxMessageSize(), first, hasFirst);
   }
 
-  private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway) {
+  private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, HostPort target) {
     if (closed) {
       throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
     }
@@ -174,8 +336,7 @@ public final class RealClient {
     }
     int seqId = nextSeq.incrementAndGet();
     Buffer frame = encode(method, request, options, oneway, seqId, deadline, caller);
-    Endpoint endpoint = endpoints.get(Math.floorMod(nextEndpoint.getAndIncrement(), endpoints.size()));
-    return endpoint.exchange(frame, seqId, deadline, oneway);
+    return endpoint(target).exchange(frame, seqId, deadline, oneway);
   }
 
   private <Req> Buffer encode(
@@ -232,10 +393,10 @@ public final class RealClient {
 
   public void close() {
     closed = true;
-    for (Endpoint e : endpoints) {
+    for (Endpoint e : endpoints.values()) {
       e.close();
     }
-    for (GrpcEndpoint e : grpcEndpoints) {
+    for (GrpcEndpoint e : grpcEndpoints.values()) {
       e.close();
     }
   }

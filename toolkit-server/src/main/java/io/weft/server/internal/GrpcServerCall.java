@@ -253,7 +253,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
       switch (m.handler()) {
         case UnaryHandler<Object, Object> h -> {
-          Object response = h.handle(single(d));
+          Object response = server.invokeUnary(d, h, single(d), callContext);
           send(d, response);
         }
         case ServerStreamingHandler<Object, Object> h -> h.handle(single(d), new Streams<>(d));

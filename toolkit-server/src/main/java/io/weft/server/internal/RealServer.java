@@ -100,6 +100,17 @@ public final class RealServer {
     inFlight.decrementAndGet();
   }
 
+  /** Runs a unary or oneway handler inside the configured middleware chain (directly when there is none). */
+  @SuppressWarnings("unchecked")
+  <Req, Resp> Resp invokeUnary(io.weft.api.MethodDescriptor<Req, Resp> d, io.weft.api.UnaryHandler<Req, Resp> h, Req request,
+      io.weft.api.CallContext ctx) throws Exception {
+    if (config.middlewares().isEmpty()) {
+      return h.handle(request);
+    }
+    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(), ctx.requestMetadata());
+    return (Resp) io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> h.handle((Req) req)).call(inv, request);
+  }
+
   /** The gRPC calls of each live HTTP/2 connection, so that a connection's end can cancel them. */
   private final ConcurrentHashMap<ConnectionContext, GrpcCalls> grpcCalls = new ConcurrentHashMap<>();
 

@@ -98,7 +98,7 @@ final class SocketCall implements Runnable {
     Resp response;
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
       Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
-      response = ((UnaryHandler<Req, Resp>) method.handler()).handle(req);
+      response = server.invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx);
     } catch (BizStatusException biz) {
       if (!oneway) {
         replyBizStatus(biz, ctx);

@@ -1,0 +1,285 @@
+package io.weft.examples.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import interop.thrift.Request;
+import interop.thrift.Response;
+import interop.thrift.echoservice.EchoServiceClient;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.testservice.TestServiceClient;
+import io.weft.api.CallContext;
+import io.weft.api.CallOptions;
+import io.weft.api.ClientOption;
+import io.weft.api.ClientOptions;
+import io.weft.api.LoadBalancer;
+import io.weft.api.Middleware;
+import io.weft.api.Resolver;
+import io.weft.api.RetryPolicy;
+import io.weft.api.RpcException;
+import io.weft.api.ServerOptions;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import io.weft.client.Client;
+import io.weft.server.Server;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What production callers need, against real servers: load balancing, consistent hashing,
+ * failure retries on another instance within a budget, backup requests, resolvers and
+ * middleware on both sides.
+ */
+class ClientFeaturesTest {
+  private final List<Server> servers = new ArrayList<>();
+  private final Map<String, Named> handlers = new HashMap<>();
+  private final Map<String, AtomicInteger> grpcCalls = new HashMap<>();
+
+  /** interop.thrift's EchoService that answers Echo("who") and Echo("slow") with its own name. */
+  static final class Named extends ThriftEchoHandler {
+    final String name;
+    final AtomicInteger calls = new AtomicInteger();
+    volatile CountDownLatch holdSlow = new CountDownLatch(0);
+
+    Named(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Response echo(Request req) {
+      calls.incrementAndGet();
+      if ("slow".equals(req.getMsg())) {
+        try {
+          holdSlow.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new Response().setMsg(name);
+      }
+      return "who".equals(req.getMsg()) || req.getMsg().startsWith("key-") ? new Response().setMsg(name) : super.echo(req);
+    }
+  }
+
+  /** Starts a server named {@code name}; returns its address. */
+  private String start(String name, io.weft.api.ServerOption... options) {
+    Named h = new Named(name);
+    handlers.put(name, h);
+    List<io.weft.api.ServerOption> all = new ArrayList<>(List.of(options));
+    all.add(ServerOptions.withPort(0));
+    Server s = Server.builder()
+        .addService(interop.thrift.echoservice.EchoServiceServer.definition(h))
+        .addService(io.grpc.testing.integration.testservice.TestServiceServer.definition(new GrpcTestHandler() {
+          final AtomicInteger count = grpcCalls.computeIfAbsent(name, k -> new AtomicInteger());
+
+          @Override
+          public Empty emptyCall(Empty request) {
+            count.incrementAndGet();
+            return super.emptyCall(request);
+          }
+        }))
+        .options(all.toArray(io.weft.api.ServerOption[]::new))
+        .build()
+        .start();
+    servers.add(s);
+    return "127.0.0.1:" + s.port();
+  }
+
+  /** A loopback address that refuses connections (a port that was just free). */
+  private static String deadAddress() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(Server::stop);
+  }
+
+  private static EchoServiceClient client(ClientOption... options) {
+    return EchoServiceClient.newClient("EchoService", options);
+  }
+
+  @Test
+  void roundRobinSpreadsEvenly() {
+    String a = start("a");
+    String b = start("b");
+    String c = start("c");
+    try (var cli = client(ClientOptions.withHostPorts(a, b, c))) {
+      for (int i = 0; i < 300; i++) {
+        cli.echo(new Request().setMsg("who"));
+      }
+    }
+    assertThat(handlers.values()).allSatisfy(h -> assertThat(h.calls.get()).isEqualTo(100));
+  }
+
+  @Test
+  void roundRobinOverGrpcToo() {
+    String a = start("a");
+    String b = start("b");
+    try (Client cli = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts(a, b),
+        ClientOptions.withTransport(Transport.GRPC))) {
+      for (int i = 0; i < 20; i++) {
+        TestServiceClient.of(cli).emptyCall(Empty.getDefaultInstance());
+      }
+    }
+    assertThat(grpcCalls.get("a").get()).isEqualTo(10);
+    assertThat(grpcCalls.get("b").get()).isEqualTo(10);
+  }
+
+  @Test
+  void weightedRandomFollowsTheWeights() {
+    String light = start("light");
+    String heavy = start("heavy");
+    Resolver weighted = () -> List.of(new Resolver.Instance(light, 1), new Resolver.Instance(heavy, 3));
+    try (var cli = client(ClientOptions.withResolver(weighted, Duration.ofMinutes(1)),
+        ClientOptions.withLoadBalancer(LoadBalancer.WEIGHTED_RANDOM))) {
+      for (int i = 0; i < 4000; i++) {
+        cli.echo(new Request().setMsg("who"));
+      }
+    }
+    // 3,000 expected; the standard deviation is about 27
+    assertThat(handlers.get("heavy").calls.get()).isBetween(2700, 3300);
+  }
+
+  @Test
+  void consistentHashingKeepsEachKeyOnOneInstanceAndMovesOnlyTheLostOnes() {
+    String a = start("a");
+    String b = start("b");
+    String c = start("c");
+    Map<String, String> home = new HashMap<>();
+    try (var cli = client(ClientOptions.withHostPorts(a, b, c), ClientOptions.withLoadBalancer(LoadBalancer.CONSISTENT_HASH),
+        ClientOptions.withRetry(RetryPolicy.failureRetry(2)))) {
+      for (int k = 0; k < 60; k++) {
+        String key = "key-" + k;
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+          seen.add(cli.echo(new Request().setMsg(key), CallOptions.DEFAULT.withHashKey(key)).getMsg());
+        }
+        assertThat(seen).as("instances that served " + key).hasSize(1);
+        home.put(key, seen.iterator().next());
+      }
+      assertThat(new HashSet<>(home.values())).as("keys spread over the instances").hasSizeGreaterThan(1);
+      servers.get(2).stop(); // c goes away
+      for (var e : home.entrySet()) {
+        String now = cli.echo(new Request().setMsg(e.getKey()), CallOptions.DEFAULT.withHashKey(e.getKey())).getMsg();
+        if (!e.getValue().equals("c")) {
+          assertThat(now).as("key %s stays where it was", e.getKey()).isEqualTo(e.getValue());
+        } else {
+          assertThat(now).isIn("a", "b");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aKilledInstanceIsRetriedOnAnother() throws IOException {
+    String a = start("a");
+    String b = start("b");
+    try (Client raw = Client.newClient("EchoService", ClientOptions.withHostPorts(a, b, deadAddress()),
+        ClientOptions.withRetry(RetryPolicy.failureRetry(2)))) {
+      var cli = EchoServiceClient.of(raw);
+      for (int i = 0; i < 100; i++) {
+        assertThat(cli.echo(new Request().setMsg("who")).getMsg()).isIn("a", "b");
+      }
+      servers.get(1).stop(); // b is killed
+      for (int i = 0; i < 100; i++) {
+        assertThat(cli.echo(new Request().setMsg("who")).getMsg()).isEqualTo("a");
+      }
+      assertThat(raw.stats().retries()).isPositive();
+      assertThat(raw.stats().calls()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theRetryBudgetStopsARetryStorm() throws IOException {
+    try (Client raw = Client.newClient("EchoService", ClientOptions.withHostPorts(deadAddress(), deadAddress(), deadAddress()),
+        ClientOptions.withRetry(RetryPolicy.failureRetry(3).withBackoff(Duration.ZERO, Duration.ZERO)))) {
+      var cli = EchoServiceClient.of(raw);
+      for (int i = 0; i < 100; i++) {
+        RpcException e = catchThrowableOfType(RpcException.class, () -> cli.echo(new Request().setMsg("who")));
+        assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
+      }
+      // without a budget: 300 retries; with 10% and an allowance of 10: at most 20
+      assertThat(raw.stats().retries()).isBetween(10L, 20L);
+    }
+  }
+
+  @Test
+  void aBackupRequestAnswersWhenTheFirstInstanceIsSlow() {
+    String a = start("a");
+    String b = start("b");
+    handlers.get("a").holdSlow = new CountDownLatch(1);
+    try (Client raw = Client.newClient("EchoService", ClientOptions.withHostPorts(a, b),
+        ClientOptions.withRetry(RetryPolicy.backupRequest(Duration.ofMillis(50))))) {
+      var cli = EchoServiceClient.of(raw);
+      // round-robin sends the first attempt to a, which holds it; the backup goes to b
+      assertThat(cli.echo(new Request().setMsg("slow")).getMsg()).isEqualTo("b");
+      assertThat(raw.stats().backupRequests()).isEqualTo(1);
+    } finally {
+      handlers.get("a").holdSlow.countDown();
+    }
+  }
+
+  @Test
+  void dnsResolverFindsTheServer() {
+    String a = start("a");
+    int port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+    try (var cli = client(ClientOptions.withResolver(Resolver.dns("localhost", port), Duration.ofSeconds(5)),
+        ClientOptions.withRetry(RetryPolicy.failureRetry(2)))) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(cli.echo(new Request().setMsg("who")).getMsg()).isEqualTo("a");
+      }
+    }
+  }
+
+  @Test
+  void middlewareRunsInOrderOnBothSides() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    Middleware serverSide = next -> (inv, req) -> {
+      log.add("server " + inv.method() + " tag=" + inv.metadata().get("x-tag") + " caller-thread=" + !CallContext.current().method().isEmpty());
+      return next.call(inv, req);
+    };
+    String a = start("a", ServerOptions.withMiddleware(serverSide));
+    Middleware outer = next -> (inv, req) -> {
+      log.add("outer before " + inv.method());
+      inv.metadata().add("x-tag", "from-outer");
+      try {
+        return next.call(inv, req);
+      } catch (RpcException e) {
+        log.add("outer saw " + e.code());
+        throw e;
+      } finally {
+        log.add("outer after");
+      }
+    };
+    Middleware inner = next -> (inv, req) -> {
+      // as in Kitex, a Thrift method's request and response are its generated args and result structs
+      log.add("inner before, request " + (req instanceof interop.thrift.echoservice.EchoServiceDescriptor.EchoArgs args ? args.getReq().getMsg() : req));
+      Object resp = next.call(inv, req);
+      log.add("inner after");
+      return resp;
+    };
+    try (var cli = client(ClientOptions.withHostPorts(a), ClientOptions.withMiddleware(outer), ClientOptions.withMiddleware(inner))) {
+      cli.echo(new Request().setMsg("hi"));
+      assertThat(log).containsExactly(
+          "outer before Echo", "inner before, request hi", "server Echo tag=from-outer caller-thread=true", "inner after", "outer after");
+      log.clear();
+      catchThrowableOfType(RpcException.class, () -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20))));
+      assertThat(log).contains("outer saw DEADLINE_EXCEEDED");
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.weft.api;
+
+/**
+ * What a {@link Middleware} knows about the call it wraps.
+ *
+ * @param service the service's name as the IDL writes it
+ * @param method the method's name as the IDL writes it
+ * @param kind unary or oneway (streams are not wrapped)
+ * @param transport the transport the call travels on
+ * @param metadata the request metadata: a client middleware may add to it before calling on; a
+ *     server middleware reads what the caller sent
+ */
+public record Invocation(String service, String method, MethodKind kind, Transport transport, Metadata metadata) {}
