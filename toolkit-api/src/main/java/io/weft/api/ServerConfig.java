@@ -22,6 +22,13 @@ import java.util.Objects;
  * @param maxConcurrentStreams how many gRPC calls one HTTP/2 connection may carry at once (default
  *     65,536; sent to clients as {@code SETTINGS_MAX_CONCURRENT_STREAMS})
  * @param tls TLS for every connection (gRPC then negotiates {@code h2} by ALPN), or null for plain TCP
+ * @param middlewares run around every unary and oneway handler call, the first outermost
+ * @param maxConcurrentRequests calls served at once, over all connections (default 0: no limit);
+ *     past it a call is refused with {@code RESOURCE_EXHAUSTED} before its handler runs
+ * @param qpsLimit calls started per second (default 0: no limit; bursts up to one second's worth);
+ *     past it a call is refused with {@code RESOURCE_EXHAUSTED}
+ * @param idleTimeout how long a connection may go without a whole request while no call runs on
+ *     it (default 5 min): idle, half-open and trickling (slowloris) connections are closed after it
  */
 public record ServerConfig(
     String host,
@@ -33,7 +40,10 @@ public record ServerConfig(
     int maxMessageSize,
     int maxConcurrentStreams,
     TlsConfig tls,
-    List<Middleware> middlewares) {
+    List<Middleware> middlewares,
+    int maxConcurrentRequests,
+    int qpsLimit,
+    Duration idleTimeout) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
@@ -62,6 +72,12 @@ public record ServerConfig(
     }
     if (tls != null && !tls.hasKey()) {
       throw new IllegalArgumentException("a TLS server needs a key: TlsConfig.builder().keyPem(...) or .keyStore(...)");
+    }
+    if (maxConcurrentRequests < 0 || qpsLimit < 0) {
+      throw new IllegalArgumentException("request limits cannot be negative");
+    }
+    if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
     }
     if (maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
@@ -93,8 +109,26 @@ public record ServerConfig(
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int maxConcurrentStreams = 65_536;
     private TlsConfig tls;
+    private int maxConcurrentRequests;
+    private int qpsLimit;
+    private Duration idleTimeout = Duration.ofMinutes(5);
 
     private Builder() {}
+
+    public Builder maxConcurrentRequests(int n) {
+      this.maxConcurrentRequests = n;
+      return this;
+    }
+
+    public Builder qpsLimit(int qps) {
+      this.qpsLimit = qps;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = host;
@@ -143,7 +177,7 @@ public record ServerConfig(
 
     public ServerConfig build() {
       return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
-          maxConcurrentStreams, tls, middlewares);
+          maxConcurrentStreams, tls, middlewares, maxConcurrentRequests, qpsLimit, idleTimeout);
     }
 
     public Builder middleware(Middleware m) {

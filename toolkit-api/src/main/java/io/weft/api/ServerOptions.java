@@ -58,4 +58,19 @@ public final class ServerOptions {
   public static ServerOption withMiddleware(Middleware middleware) {
     return b -> b.middleware(middleware);
   }
+
+  /** At most {@code n} calls served at once; more are refused with {@code RESOURCE_EXHAUSTED} (Kitex's concurrency limit). */
+  public static ServerOption withMaxConcurrentRequests(int n) {
+    return b -> b.maxConcurrentRequests(n);
+  }
+
+  /** At most {@code qps} calls started per second; more are refused with {@code RESOURCE_EXHAUSTED} (Kitex's QPS limit). */
+  public static ServerOption withQpsLimit(int qps) {
+    return b -> b.qpsLimit(qps);
+  }
+
+  /** Closes connections that carry no whole request and no running call for {@code timeout} (default 5 min). */
+  public static ServerOption withIdleTimeout(Duration timeout) {
+    return b -> b.idleTimeout(timeout);
+  }
 }

@@ -187,7 +187,11 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
           () -> cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
           nanos, TimeUnit.NANOSECONDS);
     }
-    server.callStarted();
+    String refused = server.tryStartCall();
+    if (refused != null) {
+      finish(Status.of(StatusCode.RESOURCE_EXHAUSTED, refused), null);
+      return;
+    }
     server.grpcCallStarted(ctx, this);
     Thread.ofVirtual().name("weft-grpc " + path).start(this::runHandler);
   }

@@ -21,6 +21,7 @@ public final class RealServer {
   private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
 
   private final ServerConfig config;
+  private final RateLimiter qps;
   private final Registry registry;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -33,6 +34,7 @@ public final class RealServer {
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
+    this.qps = config.qpsLimit() > 0 ? new RateLimiter(config.qpsLimit()) : null;
     this.registry = new Registry(withBuiltIns(services));
     this.http2 = io.helidon.webserver.http2.Http2ConnectionSelector.builder()
         .http2Config(io.helidon.webserver.http2.Http2Config.builder()
@@ -92,8 +94,28 @@ public final class RealServer {
     return timer;
   }
 
-  void callStarted() {
-    inFlight.incrementAndGet();
+  /**
+   * Starts a call if the limits allow it (then it counts as in flight until {@link #callFinished});
+   * null when it may start, else why not.
+   */
+  String tryStartCall() {
+    int max = config.maxConcurrentRequests();
+    if (max > 0) {
+      long n;
+      do {
+        n = inFlight.get();
+        if (n >= max) {
+          return "the server is serving its limit of " + max + " concurrent requests";
+        }
+      } while (!inFlight.compareAndSet(n, n + 1));
+    } else {
+      inFlight.incrementAndGet();
+    }
+    if (qps != null && !qps.tryAcquire()) {
+      inFlight.decrementAndGet();
+      return "the server is at its limit of " + config.qpsLimit() + " requests per second";
+    }
+    return null;
   }
 
   void callFinished() {
@@ -148,6 +170,12 @@ public final class RealServer {
     grpcCalls.remove(connection);
   }
 
+  /** How often idle connections are looked for: a quarter of the timeout, between 50 ms and 2 min. */
+  static java.time.Duration idleCheckPeriod(java.time.Duration timeout) {
+    long ms = Math.max(50, Math.min(120_000, timeout.toMillis() / 4));
+    return java.time.Duration.ofMillis(ms);
+  }
+
   /** Calls being served right now, on every connection. */
   public long inFlight() {
     return inFlight.get();
@@ -177,6 +205,8 @@ public final class RealServer {
           .connectionOptions(o -> o.tcpNoDelay(true))
           .maxTcpConnections(config.maxConnections())
           .shutdownGracePeriod(config.exitWaitTime())
+          .idleConnectionTimeout(config.idleTimeout())
+          .idleConnectionPeriod(idleCheckPeriod(config.idleTimeout()))
           .shutdownHook(false);
       if (config.tls() != null) {
         builder.tls(io.helidon.common.tls.Tls.builder()

@@ -58,6 +58,14 @@ final class SocketCall implements Runnable {
     }
   }
 
+  /** Answers without running the handler: the server's limits refused the call (oneway calls are dropped). */
+  void refuse(String why) {
+    LOG.log(System.Logger.Level.DEBUG, "refused " + request.name() + " from " + conn.peer() + ": " + why);
+    if (request.messageType() == Envelope.CALL) {
+      replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.RESOURCE_EXHAUSTED, why)), null);
+    }
+  }
+
   private void serve() {
     boolean oneway = request.messageType() == Envelope.ONEWAY;
     if (request.messageType() != Envelope.CALL && !oneway) {

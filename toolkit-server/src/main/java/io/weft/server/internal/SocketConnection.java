@@ -60,8 +60,12 @@ final class SocketConnection implements ServerConnection {
           return; // the peer closed cleanly
         }
         lastActivityNanos = System.nanoTime();
+        String refused = server.tryStartCall();
+        if (refused != null) {
+          new SocketCall(this, server, envelope).refuse(refused);
+          continue;
+        }
         inFlight.incrementAndGet();
-        server.callStarted();
         Thread.ofVirtual().name("weft-call").start(new SocketCall(this, server, envelope));
       }
     } catch (WireException e) {

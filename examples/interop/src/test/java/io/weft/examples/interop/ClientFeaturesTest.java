@@ -247,6 +247,22 @@ class ClientFeaturesTest {
   }
 
   @Test
+  void callEventsReportStatusAndTimeOnBothSides() {
+    List<io.weft.api.Middlewares.CallEvent> serverEvents = new CopyOnWriteArrayList<>();
+    List<io.weft.api.Middlewares.CallEvent> clientEvents = new CopyOnWriteArrayList<>();
+    String a = start("a", ServerOptions.withMiddleware(io.weft.api.Middlewares.events(serverEvents::add)),
+        ServerOptions.withMiddleware(io.weft.api.Middlewares.accessLog()));
+    try (var cli = client(ClientOptions.withHostPorts(a), ClientOptions.withMiddleware(io.weft.api.Middlewares.events(clientEvents::add)))) {
+      cli.echo(new Request().setMsg("who"));
+      catchThrowableOfType(RpcException.class, () -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20))));
+    }
+    assertThat(clientEvents).extracting(io.weft.api.Middlewares.CallEvent::method, io.weft.api.Middlewares.CallEvent::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Echo", StatusCode.OK), org.assertj.core.groups.Tuple.tuple("Sleep", StatusCode.DEADLINE_EXCEEDED));
+    assertThat(serverEvents).extracting(io.weft.api.Middlewares.CallEvent::method).contains("Echo");
+    assertThat(clientEvents).allSatisfy(e -> assertThat(e.nanos()).isPositive());
+  }
+
+  @Test
   void middlewareRunsInOrderOnBothSides() {
     List<String> log = new CopyOnWriteArrayList<>();
     Middleware serverSide = next -> (inv, req) -> {
