@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -33,8 +34,35 @@ import (
 // The caller's name this client puts in TTHeader FromService; Weft's server must see it.
 const clientService = "kitex-peer-client"
 
+// kitexRaces are errors Kitex v0.16.3's own gRPC client returns now and then against any server,
+// its own included (Kitex client against Kitex server: 11 of 300 server_streaming runs here): its
+// stream creation loses a race with the connection it picked ("the stream is done", "the
+// connection is draining", a pool closed under it). A case that fails with one of them is run
+// again, at most three times in all; any other failure fails at once.
+var kitexRaces = []string{"the stream is done", "the connection is draining", "connection pool has been closed"}
+
 // runClientCase runs one case with a Kitex client against addr; nil when it passes.
 func runClientCase(addr, transportName, testCase string) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = runClientCaseOnce(addr, transportName, testCase); err == nil || !isKitexRace(err) {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%s/%s: Kitex client race (%v); running the case again\n", transportName, testCase, err)
+	}
+	return err
+}
+
+func isKitexRace(err error) bool {
+	for _, r := range kitexRaces {
+		if strings.Contains(err.Error(), r) {
+			return true
+		}
+	}
+	return false
+}
+
+func runClientCaseOnce(addr, transportName, testCase string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	switch transportName {

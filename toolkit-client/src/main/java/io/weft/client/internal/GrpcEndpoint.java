@@ -28,10 +28,14 @@ final class GrpcEndpoint implements AutoCloseable {
     this.config = config;
   }
 
-  /** A connection with room for one more stream, dialing one if needed. */
+  /**
+   * A connection with a stream slot reserved for the caller (see {@link H2Connection#tryReserve}),
+   * dialing one if every connection is at the server's stream limit. The caller's {@code open}
+   * uses the slot.
+   */
   H2Connection connection(Deadline deadline) {
     H2Connection c = preferred;
-    if (c != null && c.hasCapacity()) {
+    if (c != null && c.tryReserve()) {
       return c;
     }
     lock.lock();
@@ -39,19 +43,22 @@ final class GrpcEndpoint implements AutoCloseable {
       if (closed) {
         throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
       }
-      connections.removeIf(x -> !x.isAlive() && x.activeStreams() == 0);
-      H2Connection best = null;
-      for (H2Connection x : connections) {
-        if (x.hasCapacity() && (best == null || x.activeStreams() < best.activeStreams())) {
-          best = x;
+      connections.removeIf(x -> !x.isAlive());
+      List<H2Connection> byLoad = new ArrayList<>(connections);
+      byLoad.sort(java.util.Comparator.comparingInt(H2Connection::activeStreams));
+      for (H2Connection x : byLoad) {
+        if (x.tryReserve()) {
+          preferred = x;
+          return x;
         }
       }
-      if (best == null) {
-        best = H2Connection.open(target, dialer, deadline);
-        connections.add(best);
+      H2Connection fresh = H2Connection.open(target, dialer, deadline);
+      connections.add(fresh);
+      if (!fresh.tryReserve()) {
+        throw Status.of(StatusCode.UNAVAILABLE, "a new HTTP/2 connection to " + target + " allows no stream").asException();
       }
-      preferred = best;
-      return best;
+      preferred = fresh;
+      return fresh;
     } finally {
       lock.unlock();
     }

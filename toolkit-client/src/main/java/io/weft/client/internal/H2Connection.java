@@ -79,6 +79,8 @@ final class H2Connection {
   private int peerInitialWindow = DEFAULT_WINDOW;
   private volatile int peerMaxFrameSize = MAX_FRAME;
   private volatile long peerMaxConcurrentStreams = Integer.MAX_VALUE;
+  /** Streams open or reserved on this connection. */
+  private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
   private volatile RpcException failure;
   private volatile boolean goingAway;
   private volatile int lastGoodStreamId = Integer.MAX_VALUE;
@@ -153,7 +155,25 @@ final class H2Connection {
 
   /** Whether a new stream may start here: alive, not going away, under the server's stream limit. */
   boolean hasCapacity() {
-    return failure == null && !goingAway && streams.size() < peerMaxConcurrentStreams;
+    return failure == null && !goingAway && slots.get() < peerMaxConcurrentStreams;
+  }
+
+  /**
+   * Reserves room for one stream under the server's limit, for the {@link #open} that follows;
+   * false if there is none. Checking and opening in two steps would let concurrent callers open
+   * past the limit, which Helidon answers by closing the whole connection.
+   */
+  boolean tryReserve() {
+    while (failure == null && !goingAway) {
+      int n = slots.get();
+      if (n >= peerMaxConcurrentStreams) {
+        return false;
+      }
+      if (slots.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isAlive() {
@@ -161,7 +181,7 @@ final class H2Connection {
   }
 
   int activeStreams() {
-    return streams.size();
+    return slots.get();
   }
 
   /**
@@ -170,6 +190,17 @@ final class H2Connection {
    * server-streaming calls).
    */
   H2Stream open(Http2Headers headers, Buffer firstData, boolean endStream, int maxInbound) {
+    boolean[] registered = {false};
+    try {
+      return openReserved(headers, firstData, endStream, maxInbound, registered);
+    } finally {
+      if (!registered[0]) {
+        slots.decrementAndGet(); // the reservation was never used by a stream
+      }
+    }
+  }
+
+  private H2Stream openReserved(Http2Headers headers, Buffer firstData, boolean endStream, int maxInbound, boolean[] registered) {
     checkUsable();
     int dataLength = firstData == null ? 0 : firstData.size();
     Buffer frame = new Buffer(256 + dataLength + 9 * (1 + dataLength / MAX_FRAME));
@@ -197,6 +228,7 @@ final class H2Connection {
         windowLock.unlock();
       }
       streams.put(id, stream);
+      registered[0] = true; // from here the stream owns the reservation: streamClosed returns it
       byte[] encoded = headerBlock(headers);
       writeHeaderBlock(frame, id, encoded, endStream && dataLength == 0);
       if (dataSent && dataLength > 0) {
@@ -426,7 +458,9 @@ final class H2Connection {
   }
 
   void streamClosed(H2Stream stream) {
-    streams.remove(stream.id());
+    if (streams.remove(stream.id()) != null) {
+      slots.decrementAndGet();
+    }
   }
 
   // ---- the reader thread ----

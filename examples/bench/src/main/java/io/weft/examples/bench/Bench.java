@@ -29,7 +29,7 @@ public final class Bench {
   /** One side's figures in one comparison. */
   record Row(String group, String side, LoadGen.Result median, String ratio) {}
 
-  /** Which comparisons run: all, or those whose key (tt, unary, bidi) is listed in the second argument. */
+  /** Which comparisons run: all, or those whose key (tt, unary, bidi, streams) is listed in the second argument. */
   private final String only;
 
   private Bench(String only) {
@@ -81,6 +81,23 @@ public final class Bench {
               + StreamSide.WINDOW + " (messages/s)", streams, 0, ww, gg);
         }
       }
+    }
+
+    if (wanted("streams")) {
+      StringBuilder mem = new StringBuilder("\n| idle streams | server | heap per stream | RSS per stream | heap in all | RSS in all |\n"
+          + "|---|---|---:|---:|---:|---:|\n");
+      for (int n : new int[] {10_000, 100_000}) {
+        var weft = StreamMemory.measure("weft (interop.jar server)", "io.weft.examples.interop.Main", java.util.List.of("server", "--port", "0"),
+            java.util.regex.Pattern.compile("Weft server listening on .*:(\\d+)"), n);
+        var grpcJava = StreamMemory.measure("grpc-java (Netty, direct executor)", GrpcJavaEchoServer.class.getName(), java.util.List.of(),
+            java.util.regex.Pattern.compile("grpc-java listening on .*:(\\d+)"), n);
+        for (var f : java.util.List.of(weft, grpcJava)) {
+          String row = StreamMemory.row(f);
+          System.out.println(row);
+          mem.append(row).append('\n');
+        }
+      }
+      table.append(mem);
     }
 
     System.out.println();
