@@ -58,6 +58,11 @@ public final class Server {
   }
 
   /** The bound port (useful with port 0), or -1 before {@link #start()}. */
+  /** Calls being served right now (unary, oneway and streams), over every connection. */
+  public long inFlight() {
+    return delegate.inFlight();
+  }
+
   public int port() {
     return delegate.port();
   }

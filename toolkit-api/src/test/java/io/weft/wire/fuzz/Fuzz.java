@@ -83,6 +83,7 @@ public final class Fuzz {
 
   /** Runs every seed as it is, then {@code count} mutated or random inputs, stopping early after {@code maxMillis}. */
   public Fuzz run(Target target, int count, long maxMillis) {
+    long before = inputs;
     for (byte[] s : seeds) {
       check(target, s);
     }
@@ -90,7 +91,13 @@ public final class Fuzz {
     for (int i = 0; i < count && System.nanoTime() < stop; i++) {
       check(target, next());
     }
+    System.out.println("fuzz " + caller() + ": " + (inputs - before) + " inputs, none failed");
     return this;
+  }
+
+  private static String caller() {
+    return StackWalker.getInstance().walk(s -> s.skip(2).findFirst().map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName())
+        .orElse("?"));
   }
 
   private byte[] next() {

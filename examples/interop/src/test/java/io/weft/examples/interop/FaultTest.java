@@ -113,13 +113,17 @@ class FaultTest {
     }
   }
 
-  /** Waits (bounded) for the descriptor count to come back to {@code baseline}, then asserts it. */
-  private static void assertFdsBackTo(long baseline) throws IOException {
+  /**
+   * Waits (bounded) for the descriptor count to come back to {@code baseline} and for no call to
+   * be left running on the server (each call runs on its own virtual thread), then asserts both.
+   */
+  private void assertFdsBackTo(long baseline) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (openFds() > baseline + 2 && System.nanoTime() < deadline) {
+    while ((openFds() > baseline + 2 || server.inFlight() > 0) && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertThat(openFds()).isLessThanOrEqualTo(baseline + 2);
+    assertThat(server.inFlight()).as("calls (and their virtual threads) still running").isZero();
   }
 
   @Test
@@ -174,6 +178,7 @@ class FaultTest {
     assertThat(streams.done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(streams.ended.get()).isInstanceOf(RpcException.class);
     healthy(server.port());
+    assertFdsBackTo(openFds());
   }
 
   private static boolean parked(Thread t) {

@@ -71,7 +71,12 @@ class ServerFuzzTest {
     while (openFds() > fdsBefore + 2 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
+    while (server.inFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertThat(openFds()).as("file descriptors after %d bad connections", fuzz.inputs()).isLessThanOrEqualTo(fdsBefore + 2);
+    assertThat(server.inFlight()).as("calls still running").isZero();
+    System.out.println("server fuzz: " + fuzz.inputs() + " connections, " + healthyCalls.get() + " healthy rounds alongside");
     server.stop();
   }
 
