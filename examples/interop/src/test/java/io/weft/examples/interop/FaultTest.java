@@ -16,9 +16,11 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.server.Server;
 import io.weft.wire.Vectors;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,23 +115,49 @@ class FaultTest {
     }
   }
 
+  /** What the process holds when nothing is going on: file descriptors and live virtual threads. */
+  record Baseline(long fds, long virtualThreads) {
+    static Baseline now() throws IOException {
+      return new Baseline(openFds(), liveVirtualThreads());
+    }
+  }
+
+  /** Live virtual threads, from a JSON thread dump (the JDK tracks every one it started). */
+  static long liveVirtualThreads() throws IOException {
+    Path dump = Files.createTempFile("threads", ".json");
+    Files.delete(dump);
+    try {
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+      Matcher m = Pattern.compile("\"virtual\": true").matcher(Files.readString(dump));
+      long n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    } finally {
+      Files.deleteIfExists(dump);
+    }
+  }
+
   /**
-   * Waits (bounded) for the descriptor count to come back to {@code baseline} and for no call to
-   * be left running on the server (each call runs on its own virtual thread), then asserts both.
+   * Waits (bounded) until the process is back to {@code baseline} (file descriptors, live virtual
+   * threads) with no call left running on the server, then asserts all three.
    */
-  private void assertFdsBackTo(long baseline) throws IOException {
+  private void assertBackTo(Baseline baseline) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while ((openFds() > baseline + 2 || server.inFlight() > 0) && System.nanoTime() < deadline) {
+    while ((openFds() > baseline.fds() + 2 || server.inFlight() > 0 || liveVirtualThreads() > baseline.virtualThreads() + 2)
+        && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(openFds()).isLessThanOrEqualTo(baseline + 2);
-    assertThat(server.inFlight()).as("calls (and their virtual threads) still running").isZero();
+    assertThat(openFds()).as("file descriptors").isLessThanOrEqualTo(baseline.fds() + 2);
+    assertThat(server.inFlight()).as("calls still running").isZero();
+    assertThat(liveVirtualThreads()).as("live virtual threads").isLessThanOrEqualTo(baseline.virtualThreads() + 2);
   }
 
   @Test
   void clientKilledInTheMiddleOfARequest() throws Exception {
     start();
-    long fds = openFds();
+    Baseline before = Baseline.now();
     byte[] frame = Vectors.get("A");
     for (int cut = 1; cut < frame.length; cut += 7) {
       try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -137,13 +165,13 @@ class FaultTest {
       }
     }
     healthy(server.port());
-    assertFdsBackTo(fds);
+    assertBackTo(before);
   }
 
   @Test
   void clientKilledInTheMiddleOfABidiStreamEndsTheHandler() throws Exception {
     WatchedStreams streams = start();
-    long fds = openFds();
+    Baseline before = Baseline.now();
     var cli = echo.echoservice.EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
         ClientOptions.withTransport(Transport.GRPC));
     var stream = cli.bidiSideStreaming();
@@ -154,12 +182,13 @@ class FaultTest {
     assertThat(streams.ended.get()).isInstanceOfSatisfying(RpcException.class,
         e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED));
     healthy(server.port());
-    assertFdsBackTo(fds);
+    assertBackTo(before);
   }
 
   @Test
   void clientThatStopsReadingHoldsTheSenderNotTheMemory() throws Exception {
     WatchedStreams streams = start();
+    Baseline before = Baseline.now();
     var cli = echo.echoservice.EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
         ClientOptions.withTransport(Transport.GRPC));
     var stream = cli.serverSideStreaming(Echo.Request.newBuilder().setMsg("go").build());
@@ -178,7 +207,7 @@ class FaultTest {
     assertThat(streams.done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(streams.ended.get()).isInstanceOf(RpcException.class);
     healthy(server.port());
-    assertFdsBackTo(openFds());
+    assertBackTo(before);
   }
 
   private static boolean parked(Thread t) {
@@ -188,7 +217,7 @@ class FaultTest {
   @Test
   void thousandsOfConnectionsOpenedAndDropped() throws Exception {
     start();
-    long fds = openFds();
+    Baseline before = Baseline.now();
     byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < 10_000; i++) {
       try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -200,7 +229,7 @@ class FaultTest {
       }
     }
     healthy(server.port());
-    assertFdsBackTo(fds);
+    assertBackTo(before);
   }
 
   /** A server process killed with calls in flight: callers fail with UNAVAILABLE, not at their deadline. */
