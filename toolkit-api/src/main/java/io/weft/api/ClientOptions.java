@@ -64,7 +64,7 @@ public final class ClientOptions {
     return b -> b.callerService(serviceName);
   }
 
-  /** Adds {@code middleware} around every unary and oneway call; the first added is outermost. */
+  /** Adds {@code middleware} around every call (see {@link Middleware}); the first added is outermost. */
   public static ClientOption withMiddleware(Middleware middleware) {
     return b -> b.middleware(middleware);
   }

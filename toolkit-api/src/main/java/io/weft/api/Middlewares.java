@@ -15,13 +15,26 @@ public final class Middlewares {
    * @param status OK, or the code it failed with ({@code UNKNOWN} for a non-RPC exception,
    *     which includes a Thrift method's declared exception on the client)
    * @param nanos how long it took, from the middleware's start to its end
+   * @param bytesSent message bytes this side sent (see {@link Traffic})
+   * @param bytesReceived message bytes this side received
    * @param error what it failed with, or null
    */
-  public record CallEvent(String service, String method, Transport transport, StatusCode status, long nanos, Throwable error) {}
+  public record CallEvent(String service, String method, Transport transport, StatusCode status, long nanos, long bytesSent,
+      long bytesReceived, Throwable error) {}
 
   /** Reports every call to {@code listener} when it ends (on the calling or handling thread). */
   public static Middleware events(Consumer<CallEvent> listener) {
+    return events(inv -> {}, listener);
+  }
+
+  /**
+   * Reports every call to {@code started} as it starts and to {@code ended} when it ends (on the
+   * calling or handling thread). For a stream the client's events bracket opening it; the
+   * server's bracket the whole stream.
+   */
+  public static Middleware events(Consumer<Invocation> started, Consumer<CallEvent> ended) {
     return next -> (inv, req) -> {
+      started.accept(inv);
       long start = System.nanoTime();
       Throwable error = null;
       try {
@@ -31,14 +44,15 @@ public final class Middlewares {
         throw e;
       } finally {
         StatusCode code = error == null ? StatusCode.OK : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
-        listener.accept(new CallEvent(inv.service(), inv.method(), inv.transport(), code, System.nanoTime() - start, error));
+        ended.accept(new CallEvent(inv.service(), inv.method(), inv.transport(), code, System.nanoTime() - start,
+            inv.traffic().bytesSent(), inv.traffic().bytesReceived(), error));
       }
     };
   }
 
   /**
    * One INFO line per call on the {@code System.Logger} named {@code io.weft.access}:
-   * {@code service.method transport status microseconds [caller] [peer]}.
+   * {@code service.method transport status microseconds bytes-in bytes-out [caller] [peer]}.
    */
   public static Middleware accessLog() {
     System.Logger log = System.getLogger("io.weft.access");
@@ -46,7 +60,7 @@ public final class Middlewares {
       if (log.isLoggable(System.Logger.Level.INFO)) {
         CallContext ctx = CallContext.current();
         log.log(System.Logger.Level.INFO, e.service() + "." + e.method() + " " + e.transport() + " " + e.status() + " "
-            + e.nanos() / 1000 + "µs" + (ctx.callerService().isEmpty() ? "" : " caller=" + ctx.callerService())
+            + e.nanos() / 1000 + "µs " + e.bytesReceived() + "B in " + e.bytesSent() + "B out" + (ctx.callerService().isEmpty() ? "" : " caller=" + ctx.callerService())
             + (ctx.peer().isEmpty() ? "" : " peer=" + ctx.peer()));
       }
     });

@@ -54,7 +54,7 @@ public final class ServerOptions {
     return b -> b.detectionTimeout(timeout);
   }
 
-  /** Adds {@code middleware} around every unary and oneway handler call; the first added is outermost. */
+  /** Adds {@code middleware} around every handler call (see {@link Middleware}); the first added is outermost. */
   public static ServerOption withMiddleware(Middleware middleware) {
     return b -> b.middleware(middleware);
   }

@@ -34,12 +34,14 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   private final Deadline deadline;
   private final boolean gzip;
   private final H2Stream stream;
+  private final io.weft.api.Traffic traffic;
 
-  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, H2Stream stream) {
+  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, H2Stream stream, io.weft.api.Traffic traffic) {
     this.method = method;
     this.deadline = deadline;
     this.gzip = gzip;
     this.stream = stream;
+    this.traffic = traffic;
   }
 
   /**
@@ -48,7 +50,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
    */
   static <Req, Resp> GrpcCall<Req, Resp> start(
       GrpcEndpoint endpoint, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
-      Metadata extraHeaders, int maxMessageSize, Req first, boolean hasFirst) {
+      Metadata extraHeaders, int maxMessageSize, Req first, boolean hasFirst, io.weft.api.Traffic traffic) {
     boolean gzip = GrpcCompression.GZIP.equals(options.compression().orElse(null));
     WritableHeaders<?> h = WritableHeaders.create();
     h.add(HeaderNames.CONTENT_TYPE, method.serialization() == Serialization.THRIFT ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
@@ -75,7 +77,10 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     }
     H2Connection conn = endpoint.connection(deadline);
     H2Stream stream = conn.open(headers, body, hasFirst, maxMessageSize);
-    return new GrpcCall<>(method, deadline, gzip, stream);
+    if (traffic != null && body != null) {
+      traffic.addSent(body.size());
+    }
+    return new GrpcCall<>(method, deadline, gzip, stream, traffic);
   }
 
   private static void addMetadata(WritableHeaders<?> h, Metadata md) {
@@ -106,6 +111,9 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     if (bytes == null) {
       return null;
     }
+    if (traffic != null) {
+      traffic.addReceived(GrpcFrames.PREFIX + bytes.length);
+    }
     try {
       return method.responseCodec().decode(bytes, 0, bytes.length);
     } catch (RpcException e) {
@@ -120,6 +128,9 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     Buffer frame = new Buffer(Buffer.TYPICAL_FRAME);
     GrpcFrames.write(frame, method.requestCodec(), message, gzip, Integer.MAX_VALUE);
     stream.writeData(frame.array(), 0, frame.size(), false, deadline);
+    if (traffic != null) {
+      traffic.addSent(frame.size());
+    }
   }
 
   @Override

@@ -99,9 +99,10 @@ public final class RealClient {
     }
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      return routed(method, request, options);
+      return routed(method, request, options, null);
     }
-    return throughMiddleware(method, request, options, (inv, req) -> routed(method, cast(req), withMetadata(options, inv)));
+    return throughMiddleware(method, request, options,
+        (inv, req) -> routed(method, cast(req), withMetadata(options, inv), inv.traffic()));
   }
 
   public <Req> void oneway(MethodDescriptor<Req, ?> method, Req request, CallOptions options) {
@@ -110,11 +111,11 @@ public final class RealClient {
     }
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      attempt(method, request, options, null, true);
+      attempt(method, request, options, null, true, null);
       return;
     }
     throughMiddleware(method, request, options, (inv, req) -> {
-      attempt(method, cast(req), withMetadata(options, inv), null, true);
+      attempt(method, cast(req), withMetadata(options, inv), null, true, inv.traffic());
       return null;
     });
   }
@@ -143,19 +144,19 @@ public final class RealClient {
   }
 
   /** A unary call with the retry policy: failure retries on other instances, backup requests. */
-  private <Req, Resp> Resp routed(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+  private <Req, Resp> Resp routed(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, io.weft.api.Traffic traffic) {
     io.weft.api.RetryPolicy policy = config.retry();
     if (policy == null) {
-      return attempt(method, request, options, null, false);
+      return attempt(method, request, options, null, false, traffic);
     }
     if (policy.backupDelay() != null) {
-      return withBackup(method, request, options, policy);
+      return withBackup(method, request, options, policy, traffic);
     }
     java.util.Set<HostPort> tried = new java.util.HashSet<>();
     budget.call();
     for (int retry = 0; ; retry++) {
       try {
-        return attempt(method, request, options, tried, false);
+        return attempt(method, request, options, tried, false, traffic);
       } catch (UnsentException e) {
         if (retry >= policy.maxRetries() || !budget.tryRetry()) {
           throw e;
@@ -181,7 +182,8 @@ public final class RealClient {
   }
 
   /** Sends the call; after the policy's delay without an answer, sends it again elsewhere; the first answer wins. */
-  private <Req, Resp> Resp withBackup(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, io.weft.api.RetryPolicy policy) {
+  private <Req, Resp> Resp withBackup(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, io.weft.api.RetryPolicy policy,
+      io.weft.api.Traffic traffic) {
     budget.call();
     java.util.concurrent.CompletableFuture<Resp> answer = new java.util.concurrent.CompletableFuture<>();
     java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(1);
@@ -189,7 +191,7 @@ public final class RealClient {
     CallContext caller = CallContext.current();
     Runnable send = () -> {
       try (var ignored = io.weft.api.internal.Contexts.attach(caller)) {
-        answer.complete(attempt(method, request, options, tried, false));
+        answer.complete(attempt(method, request, options, tried, false, traffic));
       } catch (RuntimeException e) {
         if (pending.decrementAndGet() == 0) {
           answer.completeExceptionally(e);
@@ -228,14 +230,14 @@ public final class RealClient {
    * the caller passed one: null when it does not retry).
    */
   private <Req, Resp> Resp attempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, java.util.Set<HostPort> tried,
-      boolean oneway) {
+      boolean oneway, io.weft.api.Traffic traffic) {
     HostPort target = balancer.pick(options.hashKey().orElse(null), tried == null ? java.util.Set.of() : tried);
     try {
       Resp r = null;
       if (oneway) {
-        call(method, request, options, true, target);
+        call(method, request, options, true, target, traffic);
       } else {
-        r = oneAttempt(method, request, options, target);
+        r = oneAttempt(method, request, options, target, traffic);
       }
       balancer.succeeded(target);
       return r;
@@ -248,9 +250,10 @@ public final class RealClient {
     }
   }
 
-  private <Req, Resp> Resp oneAttempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, HostPort target) {
+  private <Req, Resp> Resp oneAttempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, HostPort target,
+      io.weft.api.Traffic traffic) {
     if (config.transport() == Transport.GRPC || method.grpcOnly()) {
-      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true, target);
+      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true, target, traffic);
       try {
         return call.single();
       } finally {
@@ -260,7 +263,10 @@ public final class RealClient {
         });
       }
     }
-    Envelope reply = call(method, request, options, false, target);
+    Envelope reply = call(method, request, options, false, target, traffic);
+    if (traffic != null) {
+      traffic.addReceived(reply.buffer().length);
+    }
     if (reply.header() != null) {
       options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach(c.headers()::add));
       BizStatusException biz;
@@ -284,17 +290,27 @@ public final class RealClient {
 
   public <Req, Resp> ServerStreamingClient<Resp> serverStreaming(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     requireKind(method, MethodKind.SERVER_STREAMING);
-    return startGrpc(method, options, request, true, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
+    return openStream(method, options, request, true);
   }
 
   public <Req, Resp> ClientStreamingClient<Req, Resp> clientStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
     requireKind(method, MethodKind.CLIENT_STREAMING);
-    return startGrpc(method, options, null, false, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
+    return openStream(method, options, null, false);
   }
 
   public <Req, Resp> BidiStreamingClient<Req, Resp> bidiStreaming(MethodDescriptor<Req, Resp> method, CallOptions options) {
     requireKind(method, MethodKind.BIDI_STREAMING);
-    return startGrpc(method, options, null, false, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()));
+    return openStream(method, options, null, false);
+  }
+
+  /** Opens a stream, through the middleware when there is any (it sees the opening; the response is the stream). */
+  private <Req, Resp> GrpcCall<Req, Resp> openStream(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
+    calls.increment();
+    if (config.middlewares().isEmpty()) {
+      return startGrpc(method, options, first, hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), null);
+    }
+    return throughMiddleware(method, first, options, (inv, req) -> startGrpc(method, withMetadata(options, inv), cast(req), hasFirst,
+        balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), inv.traffic()));
   }
 
   private static void requireKind(MethodDescriptor<?, ?> method, MethodKind kind) {
@@ -304,7 +320,7 @@ public final class RealClient {
   }
 
   private <Req, Resp> GrpcCall<Req, Resp> startGrpc(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst,
-      HostPort target) {
+      HostPort target, io.weft.api.Traffic traffic) {
     if (closed) {
       throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
     }
@@ -322,10 +338,11 @@ public final class RealClient {
       }
     }
     return GrpcCall.start(grpcEndpoint(target), target.toString(), method, options, deadline, extra,
-        config.maxMessageSize(), first, hasFirst);
+        config.maxMessageSize(), first, hasFirst, traffic);
   }
 
-  private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, HostPort target) {
+  private <Req> Envelope call(MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, HostPort target,
+      io.weft.api.Traffic traffic) {
     if (closed) {
       throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
     }
@@ -336,6 +353,9 @@ public final class RealClient {
     }
     int seqId = nextSeq.incrementAndGet();
     Buffer frame = encode(method, request, options, oneway, seqId, deadline, caller);
+    if (traffic != null) {
+      traffic.addSent(frame.size());
+    }
     return endpoint(target).exchange(frame, seqId, deadline, oneway);
   }
 

@@ -77,6 +77,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
   private static final int MIN_MAX_FRAME_SIZE = 16_384;
 
   private final ConnectionContext ctx;
+  private final io.weft.api.Traffic traffic = new io.weft.api.Traffic();
   private final RealServer server;
   private final Http2Headers requestHeaders;
   private final Http2StreamWriter writer;
@@ -256,19 +257,28 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     Status status = Status.OK;
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
       switch (m.handler()) {
-        case UnaryHandler<Object, Object> h -> {
-          Object response = server.invokeUnary(d, h, single(d), callContext);
-          send(d, response);
-        }
-        case ServerStreamingHandler<Object, Object> h -> h.handle(single(d), new Streams<>(d));
+        case UnaryHandler<Object, Object> h -> server.invokeUnary(d, h, single(d), callContext, traffic, 0, r -> {
+          send(d, r);
+          return 0; // send() counts the bytes itself
+        });
+        case ServerStreamingHandler<Object, Object> h -> server.invokeStream(d, callContext, traffic, () -> {
+          h.handle(single(d), new Streams<>(d));
+          return null;
+        });
         case ClientStreamingHandler<Object, Object> h -> {
           Streams<Object, Object> s = new Streams<>(d);
-          h.handle(s);
+          server.invokeStream(d, callContext, traffic, () -> {
+            h.handle(s);
+            return null;
+          });
           if (!s.responded) {
             status = Status.of(StatusCode.INTERNAL, d.methodName() + " returned without sendAndClose");
           }
         }
-        case BidiStreamingHandler<Object, Object> h -> h.handle(new Streams<>(d));
+        case BidiStreamingHandler<Object, Object> h -> server.invokeStream(d, callContext, traffic, () -> {
+          h.handle(new Streams<>(d));
+          return null;
+        });
       }
     } catch (BizStatusException biz) {
       // as Kitex: INTERNAL with the business message, the code and extra in the trailers
@@ -300,7 +310,11 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   private Object recv(MethodDescriptor<Object, Object> d) throws InterruptedException {
     byte[] bytes = inbound.take();
-    return bytes == null ? null : d.requestCodec().decode(bytes, 0, bytes.length);
+    if (bytes == null) {
+      return null;
+    }
+    traffic.addReceived(GrpcFrames.PREFIX + bytes.length);
+    return d.requestCodec().decode(bytes, 0, bytes.length);
   }
 
   /** Sends one response message, the headers first if they are not out yet. */
@@ -316,6 +330,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         headersSent = true;
       }
       GrpcFrames.write(frame, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
+      traffic.addSent(frame.size());
       writer.writeData(new Http2FrameData(
           Http2FrameHeader.create(frame.size(), Http2FrameTypes.DATA, Http2Flag.DataFlags.create(0), streamId),
           BufferData.create(frame.array(), 0, frame.size())), outbound);

@@ -122,15 +122,38 @@ public final class RealServer {
     inFlight.decrementAndGet();
   }
 
-  /** Runs a unary or oneway handler inside the configured middleware chain (directly when there is none). */
+  /**
+   * Runs a unary or oneway handler and hands its response to {@code reply} (which sends it and
+   * returns its size), inside the configured middleware chain when there is one.
+   */
   @SuppressWarnings("unchecked")
-  <Req, Resp> Resp invokeUnary(io.weft.api.MethodDescriptor<Req, Resp> d, io.weft.api.UnaryHandler<Req, Resp> h, Req request,
-      io.weft.api.CallContext ctx) throws Exception {
+  <Req, Resp> void invokeUnary(io.weft.api.MethodDescriptor<Req, Resp> d, io.weft.api.UnaryHandler<Req, Resp> h, Req request,
+      io.weft.api.CallContext ctx, io.weft.api.Traffic traffic, long requestBytes, java.util.function.ToLongFunction<Resp> reply)
+      throws Exception {
     if (config.middlewares().isEmpty()) {
-      return h.handle(request);
+      reply.applyAsLong(h.handle(request));
+      return;
     }
-    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(), ctx.requestMetadata());
-    return (Resp) io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> h.handle((Req) req)).call(inv, request);
+    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
+        ctx.requestMetadata(), traffic != null ? traffic : new io.weft.api.Traffic());
+    inv.traffic().addReceived(requestBytes);
+    io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> {
+      Resp r = h.handle((Req) req);
+      i.traffic().addSent(reply.applyAsLong(r));
+      return r;
+    }).call(inv, request);
+  }
+
+  /** Runs a streaming handler inside the middleware chain (request and response null); {@code traffic} is the call's. */
+  void invokeStream(io.weft.api.MethodDescriptor<?, ?> d, io.weft.api.CallContext ctx, io.weft.api.Traffic traffic,
+      java.util.concurrent.Callable<Void> handler) throws Exception {
+    if (config.middlewares().isEmpty()) {
+      handler.call();
+      return;
+    }
+    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
+        ctx.requestMetadata(), traffic);
+    io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> handler.call()).call(inv, null);
   }
 
   /** The gRPC calls of each live HTTP/2 connection, so that a connection's end can cancel them. */

@@ -103,29 +103,33 @@ final class SocketCall implements Runnable {
   private <Req, Resp> void invoke(MethodDefinition<Req, Resp> method, boolean oneway) {
     MethodDescriptor<Req, Resp> descriptor = method.descriptor();
     ServerCallContext ctx = newContext(descriptor);
-    Resp response;
+    // the reply is written inside the middleware chain (so that it sees the bytes); once it is out,
+    // nothing else may answer the same sequence id
+    boolean[] replied = {false};
+    java.util.function.ToLongFunction<Resp> reply = oneway ? r -> 0 : r -> {
+      replied[0] = true;
+      return writeReply(descriptor, r, ctx);
+    };
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
       Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
-      response = server.invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx);
+      server.invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx, null, request.buffer().length, reply);
     } catch (BizStatusException biz) {
-      if (!oneway) {
+      if (!oneway && !replied[0]) {
         replyBizStatus(biz, ctx);
       }
-      return;
     } catch (Throwable t) {
       Status status = RpcException.statusOf(t);
       if (!(t instanceof RpcException)) {
         LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw " + t);
       }
-      if (oneway) {
-        return;
+      if (!oneway && !replied[0]) {
+        replyError(ApplicationErrors.fromStatus(status), ctx);
       }
-      replyError(ApplicationErrors.fromStatus(status), ctx);
-      return;
     }
-    if (oneway) {
-      return;
-    }
+  }
+
+  /** Encodes and writes the reply; returns its size in bytes (0 if it could not be encoded: an error reply went instead). */
+  private <Resp> long writeReply(MethodDescriptor<?, Resp> descriptor, Resp response, ServerCallContext ctx) {
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
     try {
@@ -134,9 +138,10 @@ final class SocketCall implements Runnable {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "cannot encode the reply of " + descriptor.methodName() + ": " + e.getMessage());
       replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.INTERNAL, "cannot encode reply: " + e.getMessage())), ctx);
-      return;
+      return 0;
     }
     conn.write(out);
+    return out.size();
   }
 
   private ServerCallContext newContext(MethodDescriptor<?, ?> descriptor) {

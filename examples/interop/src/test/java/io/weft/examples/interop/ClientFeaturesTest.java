@@ -260,6 +260,54 @@ class ClientFeaturesTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Echo", StatusCode.OK), org.assertj.core.groups.Tuple.tuple("Sleep", StatusCode.DEADLINE_EXCEEDED));
     assertThat(serverEvents).extracting(io.weft.api.Middlewares.CallEvent::method).contains("Echo");
     assertThat(clientEvents).allSatisfy(e -> assertThat(e.nanos()).isPositive());
+    // the echo's frames, counted by the transports: what one side sent, the other received
+    var clientEcho = clientEvents.get(0);
+    var serverEcho = serverEvents.stream().filter(e -> e.method().equals("Echo")).findFirst().orElseThrow();
+    assertThat(clientEcho.bytesSent()).isPositive().isEqualTo(serverEcho.bytesReceived());
+    assertThat(clientEcho.bytesReceived()).isPositive().isEqualTo(serverEcho.bytesSent());
+  }
+
+  @Test
+  void middlewareWrapsStreamsOnBothSides() {
+    List<io.weft.api.Invocation> started = new CopyOnWriteArrayList<>();
+    CountDownLatch serverDone = new CountDownLatch(1);
+    List<io.weft.api.Middlewares.CallEvent> serverEvents = new CopyOnWriteArrayList<>();
+    Server s = Server.builder()
+        .addService(echo.echoservice.EchoServiceServer.definition(new ProtoEchoHandler()))
+        .options(ServerOptions.withPort(0), ServerOptions.withMiddleware(io.weft.api.Middlewares.events(started::add, e -> {
+          serverEvents.add(e);
+          serverDone.countDown();
+        })))
+        .build()
+        .start();
+    servers.add(s);
+    List<Object> opened = new CopyOnWriteArrayList<>();
+    Middleware seeOpen = next -> (inv, req) -> {
+      Object stream = next.call(inv, req);
+      opened.add(inv.kind() + " " + inv.method() + " " + (stream instanceof io.weft.api.BidiStreamingClient<?, ?>));
+      return stream;
+    };
+    try (var cli = echo.echoservice.EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + s.port()),
+        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withMiddleware(seeOpen));
+        var stream = cli.bidiSideStreaming()) {
+      for (String m : List.of("a", "bb", "ccc")) {
+        stream.send(echo.Echo.Request.newBuilder().setMsg(m).build());
+        assertThat(stream.recv().getMsg()).isEqualTo(m);
+      }
+      stream.closeSend();
+      assertThat(stream.recv()).isNull();
+    }
+    assertThat(opened).containsExactly("BIDI_STREAMING BidiSideStreaming true");
+    try {
+      assertThat(serverDone.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(started).extracting(io.weft.api.Invocation::method).containsExactly("BidiSideStreaming");
+    var e = serverEvents.get(0);
+    assertThat(e.status()).isEqualTo(StatusCode.OK);
+    // three messages each way, echoed: as many bytes out as in
+    assertThat(e.bytesReceived()).isPositive().isEqualTo(e.bytesSent());
   }
 
   @Test
