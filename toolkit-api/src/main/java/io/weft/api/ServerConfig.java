@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param qpsLimit calls started per second (default 0: no limit; bursts up to one second's worth);
  *     past it a call is refused with {@code RESOURCE_EXHAUSTED}
  * @param idleTimeout how long a connection may go without a whole request while no call runs on
- *     it (default 5 min): idle, half-open and trickling (slowloris) connections are closed after it
+ *     it, or with a reply the peer does not read (default 5 min): idle, half-open, trickling
+ *     (slowloris) and non-reading connections are closed after it
  */
 public record ServerConfig(
     String host,

@@ -40,6 +40,8 @@ final class SocketConnection implements ServerConnection {
   private volatile boolean draining;
   private volatile boolean closed;
   private volatile long lastActivityNanos = System.nanoTime();
+  /** When the write in progress began (0: none), so that a write stuck on a peer that stops reading ends the connection. */
+  private volatile long writeStartedNanos;
 
   SocketConnection(ConnectionContext ctx, RealServer server, Framing framing) {
     this.ctx = ctx;
@@ -91,7 +93,9 @@ final class SocketConnection implements ServerConnection {
     }
     writeLock.lock();
     try {
+      writeStartedNanos = System.nanoTime();
       ctx.dataWriter().writeNow(BufferData.create(reply.array(), 0, reply.size()));
+      writeStartedNanos = 0;
       return true;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot reply to " + peer + ": " + e.getMessage());
@@ -131,15 +135,30 @@ final class SocketConnection implements ServerConnection {
     return closed;
   }
 
+  /**
+   * How long the connection has been idle, for the server's idle-connection check: since the last
+   * whole request when no call runs; and, however many calls run, since a write began that has
+   * not finished (a peer that stops reading), so that the same timeout closes both.
+   */
   @Override
   public Duration idleTime() {
-    return inFlight.get() > 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastActivityNanos);
+    long now = System.nanoTime();
+    long writing = writeStartedNanos;
+    if (writing != 0) {
+      return Duration.ofNanos(now - writing);
+    }
+    return inFlight.get() > 0 ? Duration.ZERO : Duration.ofNanos(now - lastActivityNanos);
   }
 
   @Override
   public void close(boolean interrupt) {
     draining = true;
-    if (interrupt || inFlight.get() == 0) {
+    boolean stuckWriting = writeStartedNanos != 0;
+    if (interrupt || inFlight.get() == 0 || stuckWriting) {
+      if (stuckWriting && !closed) {
+        LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": it has read nothing of a reply for "
+            + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis() + " ms");
+      }
       closed = true;
       closeSocket();
     }

@@ -16,6 +16,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.client.Client;
 import io.weft.server.Server;
+import io.weft.wire.Buffer;
 import io.weft.wire.Vectors;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -145,6 +146,33 @@ class ServerLimitsTest {
       InputStream in = s.getInputStream();
       assertThat(in.read()).isEqualTo(-1);
       assertThat(sent).isLessThan(frame.length - 1);
+    }
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
+      assertThat(cli.echo(new Request().setMsg("fine")).getMsg()).isEqualTo("fine");
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingRepliesIsDisconnectedNotServedForever() throws Exception {
+    int port = start(ServerOptions.withIdleTimeout(Duration.ofMillis(300)));
+    // 200 pipelined calls with 64 KiB messages, and no reply ever read: the server's writes block
+    Buffer frames = new Buffer(1 << 20);
+    String big = "x".repeat(64 * 1024);
+    for (int seq = 1; seq <= 200; seq++) {
+      TTHeaderFrames.echo(frames, big, seq);
+    }
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setReceiveBufferSize(4096);
+      try {
+        s.getOutputStream().write(frames.array(), 0, frames.size());
+      } catch (java.io.IOException closedWhileWriting) {
+        // the server gave up on us first
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.inFlight() > 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(server.inFlight()).as("calls stuck writing to a client that reads nothing").isZero();
     }
     try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
       assertThat(cli.echo(new Request().setMsg("fine")).getMsg()).isEqualTo("fine");

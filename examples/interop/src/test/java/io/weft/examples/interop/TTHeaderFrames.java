@@ -1,0 +1,33 @@
+package io.weft.examples.interop;
+
+import interop.thrift.Request;
+import interop.thrift.echoservice.EchoServiceDescriptor;
+import io.weft.wire.Buffer;
+import io.weft.wire.thrift.ThriftCodec;
+import io.weft.wire.ttheader.Envelope;
+import io.weft.wire.ttheader.EnvelopeWriter;
+import io.weft.wire.ttheader.Framing;
+import io.weft.wire.ttheader.PayloadFormat;
+import io.weft.wire.ttheader.StrKey;
+import io.weft.wire.ttheader.TTHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Raw TTHeader request frames, for tests that drive a server with a socket of their own. */
+final class TTHeaderFrames {
+  private TTHeaderFrames() {}
+
+  /** Appends a TTHeader + Thrift Binary CALL of interop.thrift's Echo(Request{msg}) with sequence id {@code seq}. */
+  static void echo(Buffer out, String msg, int seq) {
+    TTHeader h = new TTHeader();
+    h.strInfo().put(StrKey.IDL_SERVICE_NAME, "EchoService");
+    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 16 << 20);
+    w.begin(h, PayloadFormat.THRIFT_BINARY, Envelope.CALL, "Echo", seq);
+    try {
+      ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new).encode(new EchoServiceDescriptor.EchoArgs().setReq(new Request().setMsg(msg)), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    w.finish();
+  }
+}
