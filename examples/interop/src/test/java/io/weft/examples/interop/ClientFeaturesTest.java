@@ -310,6 +310,52 @@ class ClientFeaturesTest {
     assertThat(e.bytesReceived()).isPositive().isEqualTo(e.bytesSent());
   }
 
+  /** A handler's own calls carry the remaining time of the call it serves, over TTHeader and gRPC. */
+  @Test
+  void deadlinesPassOnThroughASecondHop() {
+    java.util.concurrent.atomic.AtomicLong grpcRemaining = new java.util.concurrent.atomic.AtomicLong(-1);
+    Server b = Server.builder()
+        .addService(interop.thrift.echoservice.EchoServiceServer.definition(new ThriftEchoHandler() {
+          @Override
+          public Response echo(Request req) {
+            return new Response().setMsg(CallContext.current().deadline().map(d -> Long.toString(d.remainingMillis())).orElse("none"));
+          }
+        }))
+        .addService(io.grpc.testing.integration.testservice.TestServiceServer.definition(new GrpcTestHandler() {
+          @Override
+          public Empty emptyCall(Empty request) {
+            grpcRemaining.set(CallContext.current().deadline().map(io.weft.api.Deadline::remainingMillis).orElse(-2L));
+            return super.emptyCall(request);
+          }
+        }))
+        .options(ServerOptions.withPort(0))
+        .build()
+        .start();
+    servers.add(b);
+    String bAddress = "127.0.0.1:" + b.port();
+    Server a = Server.builder()
+        .addService(interop.thrift.echoservice.EchoServiceServer.definition(new ThriftEchoHandler() {
+          @Override
+          public Response echo(Request req) {
+            try (var thrift = client(ClientOptions.withHostPorts(bAddress));
+                Client grpc = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts(bAddress),
+                    ClientOptions.withTransport(Transport.GRPC))) {
+              TestServiceClient.of(grpc).emptyCall(Empty.getDefaultInstance());
+              return thrift.echo(new Request().setMsg("deadline?"));
+            }
+          }
+        }))
+        .options(ServerOptions.withPort(0))
+        .build()
+        .start();
+    servers.add(a);
+    try (var cli = client(ClientOptions.withHostPorts("127.0.0.1:" + a.port()))) {
+      String seen = cli.echo(new Request().setMsg("hop"), CallOptions.timeout(Duration.ofSeconds(2))).getMsg();
+      assertThat(Long.parseLong(seen)).as("remaining ms at the second hop over TTHeader").isBetween(1L, 2000L);
+    }
+    assertThat(grpcRemaining.get()).as("remaining ms at the second hop over gRPC").isBetween(1L, 2000L);
+  }
+
   @Test
   void middlewareRunsInOrderOnBothSides() {
     List<String> log = new CopyOnWriteArrayList<>();
