@@ -68,6 +68,8 @@ func runClientCaseOnce(addr, transportName, testCase string) error {
 	switch transportName {
 	case "ttheader":
 		return thriftCase(ctx, addr, transport.TTHeader, testCase)
+	case "ttheader-mux":
+		return thriftCase(ctx, addr, transport.TTHeader, testCase, client.WithMuxConnection(1))
 	case "framed":
 		return thriftCase(ctx, addr, transport.Framed, testCase)
 	case "buffered":
@@ -102,8 +104,8 @@ func expect(what string, want, got any) error {
 	return nil
 }
 
-func thriftCase(ctx context.Context, addr string, tp transport.Protocol, testCase string) error {
-	cli, err := interopecho.NewClient("EchoService", baseOptions(addr, tp)...)
+func thriftCase(ctx context.Context, addr string, tp transport.Protocol, testCase string, extra ...client.Option) error {
+	cli, err := interopecho.NewClient("EchoService", append(baseOptions(addr, tp), extra...)...)
 	if err != nil {
 		return err
 	}

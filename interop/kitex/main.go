@@ -30,7 +30,7 @@ func main() {
 	case "client":
 		fs := flag.NewFlagSet("client", flag.ExitOnError)
 		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
-		tp := fs.String("transport", "ttheader", "ttheader, framed, buffered, kitexpb, grpc, grpc-proto-echo or grpc-thrift")
+		tp := fs.String("transport", "ttheader", "ttheader, ttheader-mux (Kitex's multiplexed connection), framed, buffered, kitexpb, grpc, grpc-proto-echo or grpc-thrift")
 		c := fs.String("case", "echo", "the case to run")
 		_ = fs.Parse(os.Args[2:])
 		if err := runClientCase(*addr, *tp, *c); err != nil {

@@ -22,6 +22,8 @@ import io.weft.api.Transport;
 import io.weft.client.Client;
 import io.weft.server.Server;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +110,8 @@ class KitexPeerTest {
   @CsvSource({
       "ttheader, echo", "ttheader, oneway", "ttheader, all_types", "ttheader, declared_exception", "ttheader, void", "ttheader, timeout",
       "ttheader, biz_status",
+      "ttheader-mux, echo", "ttheader-mux, oneway", "ttheader-mux, all_types", "ttheader-mux, declared_exception", "ttheader-mux, timeout",
+      "ttheader-mux, biz_status",
       "framed, echo", "framed, oneway", "framed, all_types", "framed, declared_exception", "framed, void", "framed, timeout",
       "buffered, echo", "buffered, oneway", "buffered, all_types", "buffered, declared_exception", "buffered, void",
       "kitexpb, empty_unary", "kitexpb, large_unary",
@@ -166,6 +170,23 @@ class KitexPeerTest {
   void weftStreamingClientsAgainstKitex(String testCase) {
     assertThat(InteropClient.run("127.0.0.1", kitex.port("stream"), "grpc-thrift", testCase)).isNull();
     assertThat(InteropClient.run("127.0.0.1", kitex.port("echoproto"), "grpc-proto-echo", testCase)).isNull();
+  }
+
+  /** Weft's multiplexed TTHeader client (many calls in flight on two connections) against Kitex's server. */
+  @Test
+  void weftMuxClientAgainstKitex() throws Exception {
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("thrift")),
+            ClientOptions.withMuxConnection(2));
+        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String msg = "mux-" + i;
+        answers.add(pool.submit(() -> cli.echo(new Request().setMsg(msg)).getMsg()));
+      }
+      for (int i = 0; i < 200; i++) {
+        assertThat(answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("mux-" + i);
+      }
+    }
   }
 
   /** A Kitex gRPC server appends " [biz error]" to a handler's status message; the code is kept. */
