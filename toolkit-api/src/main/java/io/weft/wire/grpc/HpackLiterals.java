@@ -34,14 +34,12 @@ public final class HpackLiterals {
     return true;
   }
 
-  /** Whether every name and value of {@code fields} (name, value, name, value, …) is {@linkplain #huffmanSafe safe}. */
-  public static boolean allSafe(java.util.List<String> fields) {
-    for (String f : fields) {
-      if (f.length() > 3 && !huffmanSafe(f)) {
-        return false;
-      }
-    }
-    return true;
+  /**
+   * Whether Helidon's encoder writes the header name or value {@code s} correctly: it writes
+   * strings of at most three characters raw, longer ones Huffman-coded (see {@link #huffmanSafe}).
+   */
+  public static boolean fieldSafe(String s) {
+    return s.length() <= 3 || huffmanSafe(s);
   }
 
   /** A header block of {@code fields} (name, value, name, value, …), each a plain literal. */

@@ -398,29 +398,45 @@ final class H2Connection {
 
   /** The HPACK block of {@code headers}: Helidon's encoder, unless a field would trip its Huffman bug (see {@link HpackLiterals}). */
   private byte[] headerBlock(Http2Headers headers) {
-    List<String> fields = new ArrayList<>();
-    fields.add(":method");
-    fields.add(headers.method().text());
-    fields.add(":scheme");
-    fields.add(headers.scheme());
-    fields.add(":path");
-    fields.add(headers.path());
-    fields.add(":authority");
-    fields.add(headers.authority());
-    for (Header h : headers.httpHeaders()) {
-      for (String v : h.allValues()) {
-        fields.add(h.name().toLowerCase(Locale.ROOT));
-        fields.add(v);
-      }
-    }
-    if (!HpackLiterals.allSafe(fields)) {
-      return HpackLiterals.block(fields);
+    if (!huffmanSafe(headers)) {
+      return HpackLiterals.block(fields(headers));
     }
     BufferData block = BufferData.growing(256);
     headers.write(encoderTable, huffmanEncoder, block);
     byte[] encoded = new byte[block.available()];
     block.read(encoded);
     return encoded;
+  }
+
+  /** Whether Helidon's encoder writes every field of {@code headers} correctly (checked without allocating: it runs per call). */
+  private static boolean huffmanSafe(Http2Headers headers) {
+    if (!HpackLiterals.fieldSafe(headers.path()) || !HpackLiterals.fieldSafe(headers.authority())) {
+      return false;
+    }
+    for (Header h : headers.httpHeaders()) {
+      if (!HpackLiterals.fieldSafe(h.name())) {
+        return false;
+      }
+      for (String v : h.allValues()) {
+        if (!HpackLiterals.fieldSafe(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The request's fields as name, value, name, value, … (pseudo-headers first). */
+  private static List<String> fields(Http2Headers headers) {
+    List<String> fields = new ArrayList<>(List.of(
+        ":method", headers.method().text(), ":scheme", headers.scheme(), ":path", headers.path(), ":authority", headers.authority()));
+    for (Header h : headers.httpHeaders()) {
+      for (String v : h.allValues()) {
+        fields.add(h.name().toLowerCase(Locale.ROOT));
+        fields.add(v);
+      }
+    }
+    return fields;
   }
 
   private void writeHeaderBlock(Buffer frame, int streamId, byte[] block, boolean endStream) {

@@ -447,6 +447,11 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   private void writeHeaders(Http2Headers headers, boolean endOfStream) {
     int flags = Http2Flag.END_OF_HEADERS | (endOfStream ? Http2Flag.END_OF_STREAM : 0);
+    if (huffmanSafe(headers)) {
+      writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
+      return;
+    }
+    // a field Helidon's Huffman encoder would corrupt: write the block as plain literals
     List<String> fields = new ArrayList<>();
     if (headers.status() != null) {
       fields.add(":status");
@@ -458,17 +463,27 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         fields.add(v);
       }
     }
-    if (HpackLiterals.allSafe(fields)) {
-      writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
-      return;
-    }
-    // a field Helidon's Huffman encoder would corrupt: write the block as plain literals
     byte[] block = HpackLiterals.block(fields);
     if (block.length > MIN_MAX_FRAME_SIZE) {
       throw new IllegalStateException("a response header block of " + block.length + " bytes with characters that need literal encoding");
     }
     writer.write(new Http2FrameData(Http2FrameHeader.create(block.length, Http2FrameTypes.HEADERS, Http2Flag.HeaderFlags.create(flags), streamId),
         BufferData.create(block)));
+  }
+
+  /** Whether Helidon's encoder writes every field of {@code headers} correctly (checked without allocating: it runs per call). */
+  private static boolean huffmanSafe(Http2Headers headers) {
+    for (Header h : headers.httpHeaders()) {
+      if (!HpackLiterals.fieldSafe(h.name())) {
+        return false;
+      }
+      for (String v : h.allValues()) {
+        if (!HpackLiterals.fieldSafe(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private Http2Headers responseHeaders() {
