@@ -58,6 +58,26 @@ final class GrpcSides {
     }
   }
 
+  /** echo.proto's BidiSideStreaming for grpc-java: each request echoed. */
+  static ServerServiceDefinition echoService() {
+    return ServerServiceDefinition.builder("echo.EchoService")
+        .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
+          @Override
+          public void onNext(Echo.Request req) {
+            out.onNext(Echo.Response.newBuilder().setMsg(req.getMsg()).build());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            out.onCompleted();
+          }
+        }))
+        .build();
+  }
+
   /** A server of one of the two kinds, serving UnaryCall and BidiSideStreaming alike. */
   static final class Servers implements AutoCloseable {
     final Server weft = InteropServer.create(0).start();
@@ -71,26 +91,10 @@ final class GrpcSides {
             out.onCompleted();
           }))
           .build();
-      ServerServiceDefinition echo = ServerServiceDefinition.builder("echo.EchoService")
-          .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
-            @Override
-            public void onNext(Echo.Request req) {
-              out.onNext(Echo.Response.newBuilder().setMsg(req.getMsg()).build());
-            }
-
-            @Override
-            public void onError(Throwable t) {}
-
-            @Override
-            public void onCompleted() {
-              out.onCompleted();
-            }
-          }))
-          .build();
       grpcJava = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .directExecutor()
           .addService(test)
-          .addService(echo)
+          .addService(echoService())
           .build()
           .start();
     }

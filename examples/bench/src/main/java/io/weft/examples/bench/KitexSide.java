@@ -1,10 +1,8 @@
 package io.weft.examples.bench;
 
-import java.io.BufferedReader;
+import io.weft.examples.interop.PeerProcesses;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,42 +17,15 @@ import java.util.regex.Pattern;
  */
 final class KitexSide implements Side {
   private final Path binary;
-  private final Process server;
+  private final PeerProcesses.KitexServers servers;
   private final int port;
   private final int size;
 
   KitexSide(int size) throws IOException, InterruptedException {
     this.size = size;
-    binary = build();
-    server = new ProcessBuilder(binary.toString(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String ports = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
-    Matcher m = Pattern.compile("\"thrift\":(\\d+)").matcher(ports == null ? "" : ports);
-    if (!m.find()) {
-      throw new IOException("kitexpeer server did not start: " + ports);
-    }
-    port = Integer.parseInt(m.group(1));
-  }
-
-  private static Path build() throws IOException, InterruptedException {
-    Path source = null;
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.exists(d.resolve("interop/kitex/go.mod"))) {
-        source = d.resolve("interop/kitex");
-        break;
-      }
-    }
-    if (source == null) {
-      throw new IOException("cannot find interop/kitex above " + Path.of("").toAbsolutePath());
-    }
-    String go = Files.isExecutable(Path.of("/usr/local/go/bin/go")) ? "/usr/local/go/bin/go" : "go";
-    Path out = source.resolve("bin/kitexpeer");
-    Process p = new ProcessBuilder(go, "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
-        .directory(source.toFile()).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException("go build of interop/kitex failed:\n" + log);
-    }
-    return out;
+    binary = PeerProcesses.kitexPeer();
+    servers = new PeerProcesses.KitexServers();
+    port = servers.port("thrift");
   }
 
   @Override
@@ -86,7 +57,6 @@ final class KitexSide implements Side {
 
   @Override
   public void close() throws InterruptedException {
-    server.destroy();
-    server.waitFor(10, TimeUnit.SECONDS);
+    servers.close();
   }
 }

@@ -5,9 +5,8 @@ import echo.echoservice.EchoServiceClient;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import java.io.BufferedReader;
+import io.weft.examples.interop.PeerProcesses;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ final class StreamMemory {
     cmd.addAll(mainArgs);
     Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
-      int port = port(server, listening);
+      int port = PeerProcesses.awaitPort(server, listening);
       long heap0 = heapAfterGc(server.pid());
       long rss0 = rss(server.pid());
       ConcurrentLinkedQueue<BidiStreamingClient<Echo.Request, Echo.Response>> open = new ConcurrentLinkedQueue<>();
@@ -83,25 +82,6 @@ final class StreamMemory {
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static int port(Process p, Pattern listening) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = listening.matcher(line);
-      if (m.find()) {
-        Thread.ofVirtual().start(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (IOException e) {
-            // the process ended
-          }
-        });
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new IOException("the server process ended without listening");
   }
 
   /** The process's used heap after a full GC, from {@code jcmd GC.heap_info}. */

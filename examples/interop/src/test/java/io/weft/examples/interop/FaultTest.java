@@ -16,14 +16,11 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.server.Server;
 import io.weft.wire.Vectors;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,55 +105,10 @@ class FaultTest {
     }
   }
 
-  private static long openFds() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
-  }
-
-  /** What the process holds when nothing is going on: file descriptors and live virtual threads. */
-  record Baseline(long fds, long virtualThreads) {
-    static Baseline now() throws IOException {
-      return new Baseline(openFds(), liveVirtualThreads());
-    }
-  }
-
-  /** Live virtual threads, from a JSON thread dump (the JDK tracks every one it started). */
-  static long liveVirtualThreads() throws IOException {
-    Path dump = Files.createTempFile("threads", ".json");
-    Files.delete(dump);
-    try {
-      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-      Matcher m = Pattern.compile("\"virtual\": true").matcher(Files.readString(dump));
-      long n = 0;
-      while (m.find()) {
-        n++;
-      }
-      return n;
-    } finally {
-      Files.deleteIfExists(dump);
-    }
-  }
-
-  /**
-   * Waits (bounded) until the process is back to {@code baseline} (file descriptors, live virtual
-   * threads) with no call left running on the server, then asserts all three.
-   */
-  private void assertBackTo(Baseline baseline) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while ((openFds() > baseline.fds() + 2 || server.inFlight() > 0 || liveVirtualThreads() > baseline.virtualThreads() + 2)
-        && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(openFds()).as("file descriptors").isLessThanOrEqualTo(baseline.fds() + 2);
-    assertThat(server.inFlight()).as("calls still running").isZero();
-    assertThat(liveVirtualThreads()).as("live virtual threads").isLessThanOrEqualTo(baseline.virtualThreads() + 2);
-  }
-
   @Test
   void clientKilledInTheMiddleOfARequest() throws Exception {
     start();
-    Baseline before = Baseline.now();
+    Leaks.Baseline before = Leaks.Baseline.now();
     byte[] frame = Vectors.get("A");
     for (int cut = 1; cut < frame.length; cut += 7) {
       try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -165,13 +116,13 @@ class FaultTest {
       }
     }
     healthy(server.port());
-    assertBackTo(before);
+    Leaks.assertBackTo(before, server, "clients killed mid-request");
   }
 
   @Test
   void clientKilledInTheMiddleOfABidiStreamEndsTheHandler() throws Exception {
     WatchedStreams streams = start();
-    Baseline before = Baseline.now();
+    Leaks.Baseline before = Leaks.Baseline.now();
     var cli = echo.echoservice.EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
         ClientOptions.withTransport(Transport.GRPC));
     var stream = cli.bidiSideStreaming();
@@ -182,13 +133,13 @@ class FaultTest {
     assertThat(streams.ended.get()).isInstanceOfSatisfying(RpcException.class,
         e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED));
     healthy(server.port());
-    assertBackTo(before);
+    Leaks.assertBackTo(before, server, "a client killed mid-stream");
   }
 
   @Test
   void clientThatStopsReadingHoldsTheSenderNotTheMemory() throws Exception {
     WatchedStreams streams = start();
-    Baseline before = Baseline.now();
+    Leaks.Baseline before = Leaks.Baseline.now();
     var cli = echo.echoservice.EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
         ClientOptions.withTransport(Transport.GRPC));
     var stream = cli.serverSideStreaming(Echo.Request.newBuilder().setMsg("go").build());
@@ -207,7 +158,7 @@ class FaultTest {
     assertThat(streams.done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(streams.ended.get()).isInstanceOf(RpcException.class);
     healthy(server.port());
-    assertBackTo(before);
+    Leaks.assertBackTo(before, server, "a client killed while the server writes");
   }
 
   private static boolean parked(Thread t) {
@@ -217,7 +168,7 @@ class FaultTest {
   @Test
   void thousandsOfConnectionsOpenedAndDropped() throws Exception {
     start();
-    Baseline before = Baseline.now();
+    Leaks.Baseline before = Leaks.Baseline.now();
     byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < 10_000; i++) {
       try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -229,7 +180,7 @@ class FaultTest {
       }
     }
     healthy(server.port());
-    assertBackTo(before);
+    Leaks.assertBackTo(before, server, "10,000 connections opened and dropped");
   }
 
   /** A server process killed with calls in flight: callers fail with UNAVAILABLE, not at their deadline. */
@@ -240,7 +191,7 @@ class FaultTest {
         .redirectErrorStream(true)
         .start();
     try {
-      int port = portOf(p);
+      int port = PeerProcesses.awaitPort(p, Pattern.compile("Weft server listening on .*:(\\d+)"));
       CallOptions longDeadline = CallOptions.timeout(Duration.ofSeconds(60));
       try (var thrift = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port));
           var grpc = io.weft.client.Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
@@ -271,24 +222,4 @@ class FaultTest {
     }
   }
 
-  private static int portOf(Process p) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Pattern listening = Pattern.compile("Weft server listening on .*:(\\d+)");
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = listening.matcher(line);
-      if (m.find()) {
-        // keep draining the child's output so that it never blocks on a full pipe
-        Thread.ofVirtual().start(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (IOException e) {
-            // the process ended
-          }
-        });
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new IOException("the server process ended without listening");
-  }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KitexPeerTest {
   private static Server weft;
-  private static KitexPeer.Servers kitex;
+  private static PeerProcesses.KitexServers kitex;
   private static final RecordingEchoHandler HANDLER = new RecordingEchoHandler();
 
   /**
@@ -90,7 +90,7 @@ class KitexPeerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kitex = new KitexPeer.Servers();
+    kitex = KitexPeer.servers();
     weft = InteropServer.create(0, HANDLER, new BizGrpcHandler()).start();
   }
 

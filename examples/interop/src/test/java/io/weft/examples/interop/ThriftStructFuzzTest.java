@@ -1,5 +1,7 @@
 package io.weft.examples.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import interop.thrift.AllTypes;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.RpcException;
@@ -26,6 +28,7 @@ class ThriftStructFuzzTest {
     ThriftCodec<EchoServiceDescriptor.EchoArgs> echoArgs = ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new);
     fuzz.run(in -> unwrapCrash(() -> allTypes.decode(in, 0, in.length)), 30_000, 5_000);
     fuzz.run(in -> unwrapCrash(() -> echoArgs.decode(in, 0, in.length)), 10_000, 2_000);
+    assertThat(fuzz.inputs()).as("inputs tried").isGreaterThan(1000);
   }
 
   /** ThriftCodec turns every failure into INTERNAL; a cause that is not a protocol error is a crash, so rethrow it. */

@@ -1,0 +1,69 @@
+package io.weft.examples.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.weft.server.Server;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the test process holds (file descriptors, live virtual threads), to check that a fault left
+ * nothing behind: take a {@link Baseline} when nothing is going on, cause the fault, then
+ * {@link #assertBackTo}.
+ */
+final class Leaks {
+  private Leaks() {}
+
+  /** File descriptors and live virtual threads at one moment. */
+  record Baseline(long fds, long virtualThreads) {
+    static Baseline now() throws IOException {
+      return new Baseline(openFds(), liveVirtualThreads());
+    }
+  }
+
+  static long openFds() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /** Live virtual threads, from a JSON thread dump (the JDK tracks every one it started). */
+  static long liveVirtualThreads() throws IOException {
+    Path dump = Files.createTempFile("threads", ".json");
+    Files.delete(dump);
+    try {
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+      Matcher m = Pattern.compile("\"virtual\": true").matcher(Files.readString(dump));
+      long n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    } finally {
+      Files.deleteIfExists(dump);
+    }
+  }
+
+  /**
+   * Waits (bounded) until the process is back to {@code baseline} (file descriptors, live virtual
+   * threads, two of each allowed for the JDK's own) with no call left running on {@code server},
+   * then asserts all three; {@code after} says what happened, for the failure message.
+   */
+  static void assertBackTo(Baseline baseline, Server server, String after) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while ((openFds() > baseline.fds() + 2 || server.inFlight() > 0 || liveVirtualThreads() > baseline.virtualThreads() + 2)
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(openFds()).as("file descriptors after %s", after).isLessThanOrEqualTo(baseline.fds() + 2);
+    assertThat(server.inFlight()).as("calls still running after %s", after).isZero();
+    assertThat(liveVirtualThreads()).as("live virtual threads after %s", after).isLessThanOrEqualTo(baseline.virtualThreads() + 2);
+  }
+}
