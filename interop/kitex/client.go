@@ -357,46 +357,59 @@ func expectStatus(err error, code codes.Code, message string) error {
 	return nil
 }
 
-func protoEchoCase(ctx context.Context, addr, testCase string) error {
-	cli, err := echoservice.NewClient("echo.EchoService", baseOptions(addr, transport.GRPC)...)
-	if err != nil {
-		return err
-	}
+// The streaming cases echo.proto's EchoService and stream.thrift's StreamService share; the two
+// IDLs' clients differ only in their generated message types.
+type bidiStream[Req, Resp any] interface {
+	Send(Req) error
+	Recv() (Resp, error)
+	Close() error
+}
+
+type clientStream[Req, Resp any] interface {
+	Send(Req) error
+	CloseAndRecv() (Resp, error)
+}
+
+type serverStream[Resp any] interface {
+	Recv() (Resp, error)
+}
+
+func streamCase[Req, Resp any](testCase string, request func(string) Req, msg func(Resp) string,
+	bidi func() (bidiStream[Req, Resp], error), client func() (clientStream[Req, Resp], error),
+	server func(Req) (serverStream[Resp], error)) error {
 	msgs := []string{"hello", "", "wörld"}
 	switch testCase {
 	case "bidi":
-		ctx = metainfo.WithPersistentValue(ctx, "WEFT_PERSIST", "p-value")
-		st, err := cli.BidiSideStreaming(ctx)
+		st, err := bidi()
 		if err != nil {
 			return err
 		}
 		for _, m := range msgs {
-			if err := st.Send(&echo.Request{Msg: m}); err != nil {
+			if err := st.Send(request(m)); err != nil {
 				return err
 			}
 			resp, err := st.Recv()
 			if err != nil {
 				return err
 			}
-			if err := expect("echo", m, resp.Msg); err != nil {
+			if err := expect("echo", m, msg(resp)); err != nil {
 				return err
 			}
 		}
 		if err := st.Close(); err != nil {
 			return err
 		}
-		_, err = st.Recv()
-		if !errors.Is(err, io.EOF) {
+		if _, err := st.Recv(); !errors.Is(err, io.EOF) {
 			return fmt.Errorf("want the end of the stream, got %v", err)
 		}
 		return nil
 	case "client_stream":
-		st, err := cli.ClientSideStreaming(ctx)
+		st, err := client()
 		if err != nil {
 			return err
 		}
 		for _, m := range msgs {
-			if err := st.Send(&echo.Request{Msg: m}); err != nil {
+			if err := st.Send(request(m)); err != nil {
 				return err
 			}
 		}
@@ -404,9 +417,9 @@ func protoEchoCase(ctx context.Context, addr, testCase string) error {
 		if err != nil {
 			return err
 		}
-		return expect("joined", strings.Join(msgs, ","), resp.Msg)
+		return expect("joined", strings.Join(msgs, ","), msg(resp))
 	case "server_stream":
-		st, err := cli.ServerSideStreaming(ctx, &echo.Request{Msg: "Msg"})
+		st, err := server(request("Msg"))
 		if err != nil {
 			return err
 		}
@@ -419,7 +432,7 @@ func protoEchoCase(ctx context.Context, addr, testCase string) error {
 			if err != nil {
 				return err
 			}
-			got = append(got, resp.Msg)
+			got = append(got, msg(resp))
 		}
 		return expect("replies", tenReplies("Msg"), got)
 	}
@@ -434,6 +447,23 @@ func tenReplies(prefix string) []string {
 	return out
 }
 
+func protoEchoCase(ctx context.Context, addr, testCase string) error {
+	cli, err := echoservice.NewClient("echo.EchoService", baseOptions(addr, transport.GRPC)...)
+	if err != nil {
+		return err
+	}
+	type (
+		req  = *echo.Request
+		resp = *echo.Response
+	)
+	return streamCase(testCase, func(m string) req { return &echo.Request{Msg: m} }, resp.GetMsg,
+		func() (bidiStream[req, resp], error) {
+			return cli.BidiSideStreaming(metainfo.WithPersistentValue(ctx, "WEFT_PERSIST", "p-value"))
+		},
+		func() (clientStream[req, resp], error) { return cli.ClientSideStreaming(ctx) },
+		func(r req) (serverStream[resp], error) { return cli.ServerSideStreaming(ctx, r) })
+}
+
 func thriftStreamCase(ctx context.Context, addr, testCase string) error {
 	cli, err := streamservice.NewStreamClient("stream.StreamService",
 		streamclient.WithHostPorts(addr),
@@ -441,64 +471,12 @@ func thriftStreamCase(ctx context.Context, addr, testCase string) error {
 	if err != nil {
 		return err
 	}
-	msgs := []string{"hello", "", "wörld"}
-	switch testCase {
-	case "bidi":
-		st, err := cli.EchoBidi(ctx)
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if err := st.Send(&stream.Request{Msg: m}); err != nil {
-				return err
-			}
-			resp, err := st.Recv()
-			if err != nil {
-				return err
-			}
-			if err := expect("echo", m, resp.Msg); err != nil {
-				return err
-			}
-		}
-		if err := st.Close(); err != nil {
-			return err
-		}
-		if _, err := st.Recv(); !errors.Is(err, io.EOF) {
-			return fmt.Errorf("want the end of the stream, got %v", err)
-		}
-		return nil
-	case "client_stream":
-		st, err := cli.EchoClient(ctx)
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if err := st.Send(&stream.Request{Msg: m}); err != nil {
-				return err
-			}
-		}
-		resp, err := st.CloseAndRecv()
-		if err != nil {
-			return err
-		}
-		return expect("joined", strings.Join(msgs, ","), resp.Msg)
-	case "server_stream":
-		st, err := cli.EchoServer(ctx, &stream.Request{Msg: "Msg"})
-		if err != nil {
-			return err
-		}
-		var got []string
-		for {
-			resp, err := st.Recv()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			got = append(got, resp.Msg)
-		}
-		return expect("replies", tenReplies("Msg"), got)
-	}
-	return fmt.Errorf("unknown case %s", testCase)
+	type (
+		req  = *stream.Request
+		resp = *stream.Response
+	)
+	return streamCase(testCase, func(m string) req { return &stream.Request{Msg: m} }, resp.GetMsg,
+		func() (bidiStream[req, resp], error) { return cli.EchoBidi(ctx) },
+		func() (clientStream[req, resp], error) { return cli.EchoClient(ctx) },
+		func(r req) (serverStream[resp], error) { return cli.EchoServer(ctx, r) })
 }

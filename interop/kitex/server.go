@@ -300,92 +300,84 @@ func (s *testService) UnimplementedCall(ctx context.Context, req *grpc_testing.E
 	return nil, status.Err(codes.Unimplemented, "UnimplementedCall is not implemented")
 }
 
-// protoEcho is echo.proto's EchoService with deterministic replies (the seed's handlers loop
-// forever): client streaming joins every Msg with ",", server streaming answers Msg-0 … Msg-9,
-// bidi echoes each request.
-type protoEcho struct{}
-
-func (protoEcho) ClientSideStreaming(st echo.EchoService_ClientSideStreamingServer) error {
-	var msgs []string
+// echoStreams is the behaviour echo.proto's EchoService and stream.thrift's StreamService share:
+// bidi echoes each request (reply builds the answer to one request), client streaming answers
+// every Msg joined with ",", server streaming answers Msg-0 … Msg-9. The two IDLs differ only in
+// their generated message types.
+func echoBidi[Req, Resp any](recv func() (Req, error), send func(Resp) error, reply func(Req) Resp) error {
 	for {
-		req, err := st.Recv()
-		if errors.Is(err, io.EOF) {
-			return st.SendAndClose(&echo.Response{Msg: strings.Join(msgs, ",")})
-		}
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, req.Msg)
-	}
-}
-
-func (protoEcho) ServerSideStreaming(req *echo.Request, st echo.EchoService_ServerSideStreamingServer) error {
-	for i := 0; i < 10; i++ {
-		if err := st.Send(&echo.Response{Msg: fmt.Sprintf("%s-%d", req.Msg, i)}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (protoEcho) BidiSideStreaming(st echo.EchoService_BidiSideStreamingServer) error {
-	for {
-		req, err := st.Recv()
+		req, err := recv()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if req.Msg == "inspect" {
-			if err := st.Send(&echo.Response{Msg: describe(st.Context())}); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := st.Send(&echo.Response{Msg: req.Msg}); err != nil {
+		if err := send(reply(req)); err != nil {
 			return err
 		}
 	}
+}
+
+func echoJoined[Req, Resp any](recv func() (Req, error), sendAndClose func(Resp) error, msg func(Req) string, resp func(string) Resp) error {
+	var msgs []string
+	for {
+		req, err := recv()
+		if errors.Is(err, io.EOF) {
+			return sendAndClose(resp(strings.Join(msgs, ",")))
+		}
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, msg(req))
+	}
+}
+
+func echoTen[Resp any](prefix string, send func(Resp) error, resp func(string) Resp) error {
+	for i := 0; i < 10; i++ {
+		if err := send(resp(fmt.Sprintf("%s-%d", prefix, i))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// protoEcho is echo.proto's EchoService with deterministic replies (the seed's handlers loop
+// forever), as echoStreams says; bidi answers "inspect" with describe(ctx).
+type protoEcho struct{}
+
+func protoResponse(msg string) *echo.Response { return &echo.Response{Msg: msg} }
+
+func (protoEcho) ClientSideStreaming(st echo.EchoService_ClientSideStreamingServer) error {
+	return echoJoined(st.Recv, st.SendAndClose, (*echo.Request).GetMsg, protoResponse)
+}
+
+func (protoEcho) ServerSideStreaming(req *echo.Request, st echo.EchoService_ServerSideStreamingServer) error {
+	return echoTen(req.Msg, st.Send, protoResponse)
+}
+
+func (protoEcho) BidiSideStreaming(st echo.EchoService_BidiSideStreamingServer) error {
+	return echoBidi(st.Recv, st.Send, func(req *echo.Request) *echo.Response {
+		if req.Msg == "inspect" {
+			return protoResponse(describe(st.Context()))
+		}
+		return protoResponse(req.Msg)
+	})
 }
 
 // thriftStream is stream.thrift's StreamService as its comments say.
 type thriftStream struct{}
 
+func thriftResponse(msg string) *stream.Response { return &stream.Response{Msg: msg} }
+
 func (thriftStream) EchoBidi(st stream.StreamService_EchoBidiServer) error {
-	for {
-		req, err := st.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := st.Send(&stream.Response{Msg: req.Msg}); err != nil {
-			return err
-		}
-	}
+	return echoBidi(st.Recv, st.Send, func(req *stream.Request) *stream.Response { return thriftResponse(req.Msg) })
 }
 
 func (thriftStream) EchoClient(st stream.StreamService_EchoClientServer) error {
-	var msgs []string
-	for {
-		req, err := st.Recv()
-		if errors.Is(err, io.EOF) {
-			return st.SendAndClose(&stream.Response{Msg: strings.Join(msgs, ",")})
-		}
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, req.Msg)
-	}
+	return echoJoined(st.Recv, st.SendAndClose, (*stream.Request).GetMsg, thriftResponse)
 }
 
 func (thriftStream) EchoServer(req *stream.Request, st stream.StreamService_EchoServerServer) error {
-	for i := 0; i < 10; i++ {
-		if err := st.Send(&stream.Response{Msg: fmt.Sprintf("%s-%d", req.Msg, i)}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return echoTen(req.Msg, st.Send, thriftResponse)
 }
