@@ -37,7 +37,6 @@ final class GrpcSelector implements Http2SubProtocolSelector {
     if (!GrpcHeaders.isGrpc(contentType)) {
       return NOT_SUPPORTED;
     }
-    return new SubProtocolResult(true, new GrpcServerCall(ctx, server, headers, streamWriter, streamId, streamFlowControl,
-        clientSettings, currentStreamState));
+    return new SubProtocolResult(true, new GrpcServerCall(ctx, server, headers, streamId, streamFlowControl, currentStreamState));
   }
 }

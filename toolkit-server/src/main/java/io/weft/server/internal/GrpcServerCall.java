@@ -3,18 +3,13 @@ package io.weft.server.internal;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.WritableHeaders;
 import io.helidon.http.http2.Http2ErrorCode;
 import io.helidon.http.http2.Http2Exception;
-import io.helidon.http.http2.Http2Flag;
-import io.helidon.http.http2.Http2FrameData;
 import io.helidon.http.http2.Http2FrameHeader;
 import io.helidon.http.http2.Http2FrameTypes;
 import io.helidon.http.http2.Http2Headers;
 import io.helidon.http.http2.Http2RstStream;
-import io.helidon.http.http2.Http2Settings;
 import io.helidon.http.http2.Http2StreamState;
-import io.helidon.http.http2.Http2StreamWriter;
 import io.helidon.http.http2.Http2WindowUpdate;
 import io.helidon.http.http2.StreamFlowControl;
 import io.helidon.webserver.ConnectionContext;
@@ -47,9 +42,9 @@ import io.weft.wire.grpc.GrpcFrames;
 import io.weft.wire.grpc.GrpcHeaders;
 import io.weft.wire.grpc.GrpcStatusMessages;
 import io.weft.wire.grpc.GrpcTimeout;
+import io.weft.wire.grpc.H2Frames;
+import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
@@ -80,10 +75,9 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
   private final io.weft.api.Traffic traffic = new io.weft.api.Traffic();
   private final RealServer server;
   private final Http2Headers requestHeaders;
-  private final Http2StreamWriter writer;
+  private final H2FrameFilter connection;
   private final int streamId;
   private final StreamFlowControl flowControl;
-  private final Http2Settings clientSettings;
   private final InboundQueue inbound = new InboundQueue(QUEUE_CAPACITY);
   private final ReentrantLock writeLock = new ReentrantLock();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -105,23 +99,23 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
   // guarded by writeLock
   private boolean headersSent;
   private boolean gzipResponses;
+  /** Response frames held back to leave with the trailers (unary and client-streaming calls), or null. */
+  private Buffer held;
+  private boolean holdResponse;
 
   GrpcServerCall(
       ConnectionContext ctx,
       RealServer server,
       Http2Headers headers,
-      Http2StreamWriter writer,
       int streamId,
       StreamFlowControl flowControl,
-      Http2Settings clientSettings,
       Http2StreamState initialState) {
     this.ctx = ctx;
     this.server = server;
     this.requestHeaders = headers;
-    this.writer = writer;
+    this.connection = H2FrameFilter.of(ctx);
     this.streamId = streamId;
     this.flowControl = flowControl;
-    this.clientSettings = clientSettings;
     this.outbound = new CancellableOutbound(flowControl.outbound());
     // Helidon's stream state may already read HALF_CLOSED_REMOTE while DATA frames still wait in
     // its queue, so the end of the request is taken only from the END_STREAM that data() sees.
@@ -258,6 +252,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
       switch (m.handler()) {
         case UnaryHandler<Object, Object> h -> server.invokeUnary(d, h, single(d), callContext, traffic, 0, r -> {
+          holdResponse = true; // one write for headers, message and trailers
           send(d, r);
           return 0; // send() counts the bytes itself
         });
@@ -319,22 +314,29 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   /** Sends one response message, the headers first if they are not out yet. */
   private void send(MethodDescriptor<Object, Object> d, Object message) {
-    Buffer frame = new Buffer(Buffer.TYPICAL_FRAME);
+    Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
     writeLock.lock();
     try {
       checkOpen();
+      Buffer out = held != null ? held : new Buffer(Buffer.TYPICAL_FRAME + 256);
+      held = null;
       if (!headersSent) {
         gzipResponses = GrpcCompression.GZIP.equals(callContext.responseCompression())
             && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
-        writeHeaders(responseHeaders(), false);
+        Buffer block = new Buffer(128);
+        responseFields(block, null);
+        H2Frames.headers(out, streamId, block.array(), block.size(), false, outbound.maxFrameSize());
         headersSent = true;
       }
-      GrpcFrames.write(frame, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
-      traffic.addSent(frame.size());
-      writer.writeData(new Http2FrameData(
-          Http2FrameHeader.create(frame.size(), Http2FrameTypes.DATA, Http2Flag.DataFlags.create(0), streamId),
-          BufferData.create(frame.array(), 0, frame.size())), outbound);
-    } catch (Http2Exception | IllegalStateException | UncheckedIOException e) {
+      GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
+      traffic.addSent(encoded.size());
+      appendData(out, encoded.array(), encoded.size());
+      if (holdResponse) {
+        held = out;
+      } else {
+        connection.send(out);
+      }
+    } catch (IOException | Http2Exception | IllegalStateException | UncheckedIOException e) {
       Status s = end.get();
       if (s == null) {
         s = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + peer() + ": " + e.getMessage());
@@ -343,6 +345,27 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       throw s.asException();
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Appends DATA frames for {@code len} bytes as the stream's and the connection's send windows
+   * allow; when they are shut, sends what {@code out} holds and waits for a WINDOW_UPDATE.
+   */
+  private void appendData(Buffer out, byte[] bytes, int len) throws IOException {
+    int off = 0;
+    while (off < len) {
+      int n = connection.takeWindow(outbound, len - off);
+      if (n == 0) {
+        if (out.size() > 0) {
+          connection.send(out);
+          out.reset();
+        }
+        outbound.blockTillUpdate();
+        continue;
+      }
+      H2Frames.data(out, streamId, bytes, off, n, false, n);
+      off += n;
     }
   }
 
@@ -400,27 +423,27 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         return;
       }
       localClosed = true;
+      Buffer out = held;
+      held = null;
       if (!reset) {
-        WritableHeaders<?> h = WritableHeaders.create();
-        h.add(HeaderNames.create(GrpcHeaders.GRPC_STATUS), Integer.toString(first.code().value()));
-        first.description().ifPresent(msg -> h.add(HeaderNames.create(GrpcHeaders.GRPC_MESSAGE), GrpcStatusMessages.encode(msg)));
+        if (out == null) {
+          out = new Buffer(256);
+        }
+        Buffer block = new Buffer(128);
+        if (!headersSent) {
+          responseFields(block, trailers); // trailers-only: the response headers and the status in one block
+        }
+        HpackLiterals.write(block, GrpcHeaders.GRPC_STATUS, Integer.toString(first.code().value()));
+        if (first.description().isPresent()) {
+          HpackLiterals.write(block, GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(first.description().get()));
+        }
         if (trailers != null) {
-          addMetadata(h, trailers);
+          writeMetadata(block, trailers, null);
         }
-        Http2Headers out;
-        if (headersSent) {
-          out = Http2Headers.create(h);
-        } else {
-          responseHeaders().httpHeaders().forEach(header -> {
-            if (!h.contains(header.headerName())) {
-              h.add(header);
-            }
-          });
-          out = Http2Headers.create(h).status(io.helidon.http.Status.OK_200);
-        }
-        writeHeaders(out, true);
+        H2Frames.headers(out, streamId, block.array(), block.size(), true, outbound.maxFrameSize());
+        connection.send(out);
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);
       if (!reset) {
         resetStream(Http2ErrorCode.INTERNAL); // never leave the caller waiting for trailers that will not come
@@ -438,72 +461,37 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   private void resetStream(Http2ErrorCode code) {
     reset = true;
+    Buffer rst = new Buffer(16);
+    H2Frames.rstStream(rst, streamId, code.code());
     try {
-      writer.write(new Http2RstStream(code).toFrameData(clientSettings, streamId, Http2Flag.NoFlags.create()));
-    } catch (RuntimeException e) {
+      connection.send(rst);
+    } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot reset gRPC stream " + streamId + ": " + e);
     }
   }
 
-  private void writeHeaders(Http2Headers headers, boolean endOfStream) {
-    int flags = Http2Flag.END_OF_HEADERS | (endOfStream ? Http2Flag.END_OF_STREAM : 0);
-    if (huffmanSafe(headers)) {
-      writer.writeHeaders(headers, streamId, Http2Flag.HeaderFlags.create(flags), outbound);
-      return;
-    }
-    // a field Helidon's Huffman encoder would corrupt: write the block as plain literals
-    List<String> fields = new ArrayList<>();
-    if (headers.status() != null) {
-      fields.add(":status");
-      fields.add(headers.status().codeText());
-    }
-    for (Header h : headers.httpHeaders()) {
-      for (String v : h.allValues()) {
-        fields.add(h.name().toLowerCase(Locale.ROOT));
-        fields.add(v);
-      }
-    }
-    byte[] block = HpackLiterals.block(fields);
-    if (block.length > MIN_MAX_FRAME_SIZE) {
-      throw new IllegalStateException("a response header block of " + block.length + " bytes with characters that need literal encoding");
-    }
-    writer.write(new Http2FrameData(Http2FrameHeader.create(block.length, Http2FrameTypes.HEADERS, Http2Flag.HeaderFlags.create(flags), streamId),
-        BufferData.create(block)));
-  }
-
-  /** Whether Helidon's encoder writes every field of {@code headers} correctly (checked without allocating: it runs per call). */
-  private static boolean huffmanSafe(Http2Headers headers) {
-    for (Header h : headers.httpHeaders()) {
-      if (!HpackLiterals.fieldSafe(h.name())) {
-        return false;
-      }
-      for (String v : h.allValues()) {
-        if (!HpackLiterals.fieldSafe(v)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private Http2Headers responseHeaders() {
-    WritableHeaders<?> h = WritableHeaders.create();
-    h.add(HeaderNames.CONTENT_TYPE, contentType == null ? GrpcHeaders.APPLICATION_GRPC : contentType);
-    h.add(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING), GrpcCompression.ACCEPT);
+  /**
+   * The response headers as an HPACK block of plain literals ({@link HpackLiterals}): they never
+   * touch the dynamic table Helidon keeps for its own header blocks on this connection.
+   */
+  private void responseFields(Buffer block, Metadata trailers) {
+    HpackLiterals.write(block, ":status", "200");
+    HpackLiterals.write(block, "content-type", contentType == null ? GrpcHeaders.APPLICATION_GRPC : contentType);
+    HpackLiterals.write(block, GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
     if (gzipResponses) {
-      h.add(HeaderNames.create(GrpcHeaders.GRPC_ENCODING), GrpcCompression.GZIP);
+      HpackLiterals.write(block, GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
     }
     if (callContext != null) {
-      addMetadata(h, callContext.responseMetadata());
+      writeMetadata(block, callContext.responseMetadata(), trailers);
     }
-    return Http2Headers.create(h).status(io.helidon.http.Status.OK_200);
   }
 
-  private static void addMetadata(WritableHeaders<?> h, Metadata md) {
+  /** Writes {@code md} but for reserved names and, if {@code except} is given, the names it has. */
+  private static void writeMetadata(Buffer block, Metadata md, Metadata except) {
     md.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
-      if (!GrpcHeaders.isReserved(name)) {
-        h.add(HeaderNames.create(name), v);
+      if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
+        HpackLiterals.write(block, name, v);
       }
     });
   }
@@ -567,6 +555,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         throw new IllegalStateException("sendAndClose was already called");
       }
       responded = true;
+      holdResponse = true; // one write for headers, message and trailers
       GrpcServerCall.this.send(descriptor, response);
       finish(Status.OK, callContext.responseTrailers());
     }

@@ -9,6 +9,10 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
+import io.helidon.http.http2.FlowControl;
+import io.weft.wire.Buffer;
+import io.weft.wire.WriteCoalescer;
+import io.weft.wire.grpc.H2Frames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +33,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * which grpc-java clients trigger whenever a cancel or deadline races a response. The connection
  * window a dropped DATA frame took is handed back with a WINDOW_UPDATE.
  *
+ * <p>It is also where the connection's bytes leave: Helidon's frames (written whole, one per call)
+ * and Weft's gRPC frames ({@link #send}) share one {@link WriteCoalescer}, so that the frames of
+ * concurrent calls go out in one system call.
+ *
  * <p>Threads: the read side runs on Helidon's connection thread; the write side on whichever
- * thread Helidon writes from, serialised by {@link #writeLock} (Helidon writes whole frames per
- * call). The stream table is guarded by {@link #streamsLock}.
+ * thread writes (one at a time, by the coalescer). The stream table is guarded by {@link #streamsLock}.
  */
 final class H2FrameFilter {
   private static final int PREFACE_LENGTH = 24;
@@ -47,7 +54,8 @@ final class H2FrameFilter {
   private final ConnectionContext ctx;
   private final InputStream in;
   private final DataWriter out;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final WriteCoalescer output;
+  private final ReentrantLock windowLock = new ReentrantLock();
   private final ReentrantLock streamsLock = new ReentrantLock();
   private final Map<Integer, Integer> streams = new HashMap<>();
   private final ArrayDeque<Integer> closedOrder = new ArrayDeque<>();
@@ -59,11 +67,45 @@ final class H2FrameFilter {
     this.ctx = ctx;
     this.in = new DataReaderInputStream(ctx.dataReader());
     this.out = ctx.dataWriter();
+    this.output = new WriteCoalescer((b, off, len) -> {
+      observeServer(b, off, len);
+      out.writeNow(BufferData.create(b, off, len));
+    });
   }
 
   /** A connection context whose reader and writer pass through a new filter. */
   static ConnectionContext wrap(ConnectionContext ctx) {
-    return new H2FrameFilter(ctx).context();
+    return new H2FrameFilter(ctx).new Context();
+  }
+
+  /** The filter of a connection context that {@link #wrap} made. */
+  static H2FrameFilter of(ConnectionContext ctx) {
+    return ((Context) ctx).filter();
+  }
+
+  /**
+   * Queues whole frames of Weft's own for the socket; they leave with whatever else is queued, in
+   * one write. Returns once queued: another thread may be the one that writes them.
+   */
+  void send(Buffer frames) throws IOException {
+    output.write(frames);
+  }
+
+  /**
+   * Takes up to {@code wanted} bytes (and at most one frame's worth) of a stream's send window and
+   * of the connection's, atomically with the other streams of this connection; 0 when either is shut.
+   */
+  int takeWindow(FlowControl.Outbound flowControl, int wanted) {
+    windowLock.lock();
+    try {
+      int n = Math.min(Math.min(wanted, flowControl.maxFrameSize()), flowControl.getRemainingWindowSize());
+      if (n > 0) {
+        flowControl.decrementWindowSize(n);
+      }
+      return Math.max(n, 0);
+    } finally {
+      windowLock.unlock();
+    }
   }
 
   /** Frames dropped so far (for tests and statistics). */
@@ -88,7 +130,7 @@ final class H2FrameFilter {
         int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | (header[2] & 0xFF);
         int type = header[3] & 0xFF;
         int flags = header[4] & 0xFF;
-        int streamId = io.weft.wire.Buffer.getInt(header, 5) & 0x7FFFFFFF;
+        int streamId = Buffer.getInt(header, 5) & 0x7FFFFFFF;
         if (length > MAX_FRAME) {
           throw new IOException("HTTP/2 frame of " + length + " bytes exceeds SETTINGS_MAX_FRAME_SIZE " + MAX_FRAME);
         }
@@ -154,19 +196,10 @@ final class H2FrameFilter {
     }
   }
 
-  private void giveBackConnectionWindow(int length) {
-    BufferData update = BufferData.create(13);
-    update.writeInt24(4);
-    update.write(0x8);
-    update.write(0);
-    update.writeInt32(0);
-    update.writeInt32(length);
-    writeLock.lock();
-    try {
-      out.writeNow(update);
-    } finally {
-      writeLock.unlock();
-    }
+  private void giveBackConnectionWindow(int length) throws IOException {
+    Buffer update = new Buffer(16);
+    H2Frames.windowUpdate(update, 0, length);
+    output.write(update);
   }
 
   private boolean readFully(byte[] b, boolean endAllowed) throws IOException {
@@ -194,15 +227,15 @@ final class H2FrameFilter {
 
   // ---- write side ----
 
-  private void observeServer(BufferData data) {
-    int at = 0;
-    int available = data.available();
-    while (at + 9 <= available) {
-      int length = (data.get(at) & 0xFF) << 16 | (data.get(at + 1) & 0xFF) << 8 | (data.get(at + 2) & 0xFF);
-      int type = data.get(at + 3) & 0xFF;
-      int flags = data.get(at + 4) & 0xFF;
-      int streamId = ((data.get(at + 5) & 0x7F) << 24 | (data.get(at + 6) & 0xFF) << 16 | (data.get(at + 7) & 0xFF) << 8
-          | (data.get(at + 8) & 0xFF));
+  /** Notes the streams that whole frames in {@code b} reset or end (called by one writer at a time). */
+  private void observeServer(byte[] b, int off, int len) {
+    int at = off;
+    int end = off + len;
+    while (at + 9 <= end) {
+      int length = (b[at] & 0xFF) << 16 | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF);
+      int type = b[at + 3] & 0xFF;
+      int flags = b[at + 4] & 0xFF;
+      int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
       if (streamId != 0) {
         if (type == 0x3) {
           mark(streamId, SERVER_RST);
@@ -214,6 +247,7 @@ final class H2FrameFilter {
     }
   }
 
+  /** Helidon's own frames: queued with Weft's, and written before the call returns. */
   private final class FilteringWriter implements DataWriter {
     @Override
     public void write(BufferData... buffers) {
@@ -232,79 +266,83 @@ final class H2FrameFilter {
 
     @Override
     public void writeNow(BufferData buffer) {
-      writeLock.lock();
+      byte[] bytes = new byte[buffer.available()];
+      buffer.read(bytes);
       try {
-        observeServer(buffer);
-        out.writeNow(buffer);
-      } finally {
-        writeLock.unlock();
+        output.write(bytes, 0, bytes.length, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }
 
-  private ConnectionContext context() {
-    DataReader reader = new DataReader(this::next);
-    DataWriter writer = new FilteringWriter();
-    return new ConnectionContext() {
-      @Override
-      public ListenerContext listenerContext() {
-        return ctx.listenerContext();
-      }
+  /** The connection as Helidon's HTTP/2 connection sees it: every byte in and out passes the filter. */
+  private final class Context implements ConnectionContext {
+    private final DataReader reader = new DataReader(H2FrameFilter.this::next);
+    private final DataWriter writer = new FilteringWriter();
 
-      @Override
-      public ExecutorService executor() {
-        return ctx.executor();
-      }
+    H2FrameFilter filter() {
+      return H2FrameFilter.this;
+    }
 
-      @Override
-      public DataWriter dataWriter() {
-        return writer;
-      }
+    @Override
+    public ListenerContext listenerContext() {
+      return ctx.listenerContext();
+    }
 
-      @Override
-      public DataReader dataReader() {
-        return reader;
-      }
+    @Override
+    public ExecutorService executor() {
+      return ctx.executor();
+    }
 
-      @Override
-      public Router router() {
-        return ctx.router();
-      }
+    @Override
+    public DataWriter dataWriter() {
+      return writer;
+    }
 
-      @Override
-      public Optional<ProxyProtocolData> proxyProtocolData() {
-        return ctx.proxyProtocolData();
-      }
+    @Override
+    public DataReader dataReader() {
+      return reader;
+    }
 
-      @Override
-      public HelidonSocket serverSocket() {
-        return ctx.serverSocket();
-      }
+    @Override
+    public Router router() {
+      return ctx.router();
+    }
 
-      @Override
-      public PeerInfo remotePeer() {
-        return ctx.remotePeer();
-      }
+    @Override
+    public Optional<ProxyProtocolData> proxyProtocolData() {
+      return ctx.proxyProtocolData();
+    }
 
-      @Override
-      public PeerInfo localPeer() {
-        return ctx.localPeer();
-      }
+    @Override
+    public HelidonSocket serverSocket() {
+      return ctx.serverSocket();
+    }
 
-      @Override
-      public boolean isSecure() {
-        return ctx.isSecure();
-      }
+    @Override
+    public PeerInfo remotePeer() {
+      return ctx.remotePeer();
+    }
 
-      @Override
-      public String socketId() {
-        return ctx.socketId();
-      }
+    @Override
+    public PeerInfo localPeer() {
+      return ctx.localPeer();
+    }
 
-      @Override
-      public String childSocketId() {
-        return ctx.childSocketId();
-      }
-    };
+    @Override
+    public boolean isSecure() {
+      return ctx.isSecure();
+    }
+
+    @Override
+    public String socketId() {
+      return ctx.socketId();
+    }
+
+    @Override
+    public String childSocketId() {
+      return ctx.childSocketId();
+    }
   }
 }
