@@ -1,20 +1,25 @@
 package io.weft.wire;
 
 import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One connection's outgoing bytes, written by whichever caller finds the socket free: callers
- * append whole frames; the first caller to find nobody writing writes everything queued, in one
- * system call, and keeps writing until the queue is empty, while the others return as soon as
- * their bytes are queued. So concurrent calls on one connection share system calls (as Netty's
- * flush does) without a writer thread, and an uncontended caller writes its own bytes at once.
+ * One connection's outgoing bytes. Callers append whole frames; one thread at a time writes
+ * everything queued in one system call and keeps writing until the queue is empty, while the
+ * others return as soon as their bytes are queued. So concurrent calls on one connection share
+ * system calls, as a Netty channel's flush does, with no thread of its own while idle.
+ *
+ * <p>Who writes: {@link #write(Buffer)} writes at once when nobody else is writing (a unary call
+ * should not wait for company); {@link #writeSoon} hands the write to a short-lived virtual thread
+ * and returns, so that a stream's next messages, or other streams', join the same system call
+ * (and so that a connection's reader never blocks on a full socket).
  *
  * <p>Bytes leave in the order they were appended. A failed write fails the coalescer: every later
- * {@link #write} throws that failure, and so does a {@linkplain #write(byte[], int, int, boolean)
- * waiting} write whose bytes were not written. Memory: a batch buffer that grew past {@value
- * #KEEP} bytes is dropped after use.
+ * write throws that failure, and so does a {@linkplain #write(byte[], int, int, boolean) waiting}
+ * write whose bytes were not written. Memory: a batch buffer that grew past {@value #KEEP} bytes
+ * is dropped after use; how much is queued is bounded by HTTP/2 flow control.
  */
 public final class WriteCoalescer {
   /** Where the bytes go; called by one thread at a time, never under the coalescer's lock. */
@@ -24,6 +29,7 @@ public final class WriteCoalescer {
   }
 
   private static final int KEEP = 256 * 1024;
+  private static final ThreadFactory WRITERS = Thread.ofVirtual().name("weft-writer").factory();
 
   private final Sink sink;
   private final ReentrantLock lock = new ReentrantLock();
@@ -31,6 +37,7 @@ public final class WriteCoalescer {
   // guarded by lock
   private Buffer pending = new Buffer(4096);
   private Buffer spare = new Buffer(4096);
+  /** Whether a thread owns the socket: it writes (or is about to write) until the queue is empty. */
   private boolean writing;
   private long appended;
   private long flushed;
@@ -40,45 +47,37 @@ public final class WriteCoalescer {
     this.sink = sink;
   }
 
-  /** Queues {@code b} and writes it unless another caller is writing already, which then writes it. */
+  /** Writes {@code b} now, or leaves it to the thread already writing. */
   public void write(Buffer b) throws IOException {
     write(b.array(), 0, b.size(), false);
   }
 
   /**
-   * Queues the bytes and, unless another caller is writing (who then writes them too), writes them.
+   * Writes the bytes now, or leaves them to the thread already writing.
    *
-   * @param wait whether to return only once these bytes are written, even when another caller writes them
+   * @param wait whether to return only once these bytes are written, even when another thread writes them
    * @throws IOException the failure of this write, or of an earlier one
    */
   public void write(byte[] bytes, int off, int len, boolean wait) throws IOException {
     lock.lock();
     try {
-      if (failure != null) {
-        throw new IOException(failure.getMessage(), failure);
-      }
+      checkFailure();
       if (writing) {
-        pending.write(bytes, off, len);
-        appended += len;
+        append(bytes, off, len);
         long mine = appended;
         while (wait && flushed < mine && failure == null) {
           written.awaitUninterruptibly();
         }
         if (flushed < mine && failure != null) {
-          throw new IOException(failure.getMessage(), failure);
+          checkFailure();
         }
         return;
       }
       writing = true; // nothing is queued while nobody writes: these bytes go out without a copy
+      appended += len;
     } finally {
       lock.unlock();
     }
-    writeOwn(bytes, off, len);
-    drain();
-  }
-
-  /** Writes a caller's bytes straight from its array; the caller has set {@code writing}. */
-  private void writeOwn(byte[] bytes, int off, int len) throws IOException {
     try {
       sink.write(bytes, off, len);
     } catch (IOException | RuntimeException e) {
@@ -86,28 +85,60 @@ public final class WriteCoalescer {
     }
     lock.lock();
     try {
-      appended += len;
       flushed += len;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private IOException failed(Exception e) {
-    IOException f = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-    lock.lock();
-    try {
-      failure = f;
-      writing = false;
-      pending.reset();
       written.signalAll();
     } finally {
       lock.unlock();
     }
-    return f;
+    drain();
   }
 
-  /** Writes batches until none is left; the caller has set {@code writing}. */
+  /** Queues {@code b}; a virtual thread writes it (with whatever else is queued by then) unless one already is. */
+  public void writeSoon(Buffer b) throws IOException {
+    lock.lock();
+    try {
+      checkFailure();
+      append(b.array(), 0, b.size());
+      if (writing) {
+        return;
+      }
+      writing = true;
+    } finally {
+      lock.unlock();
+    }
+    WRITERS.newThread(this::drainQuietly).start();
+  }
+
+  /** The failure that ended writing, or null. */
+  public IOException failure() {
+    lock.lock();
+    try {
+      return failure;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void append(byte[] bytes, int off, int len) {
+    pending.write(bytes, off, len);
+    appended += len;
+  }
+
+  private void checkFailure() throws IOException {
+    if (failure != null) {
+      throw new IOException(failure.getMessage(), failure);
+    }
+  }
+
+  private void drainQuietly() {
+    try {
+      drain();
+    } catch (IOException e) {
+      // recorded: the connection's next write, and its reader, see it
+    }
+  }
+
+  /** Writes batches until none is left; the caller owns the socket ({@code writing}). */
   private void drain() throws IOException {
     while (true) {
       Buffer batch;
@@ -140,13 +171,17 @@ public final class WriteCoalescer {
     }
   }
 
-  /** The failure that ended writing, or null. */
-  public IOException failure() {
+  private IOException failed(Exception e) {
+    IOException f = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     lock.lock();
     try {
-      return failure;
+      failure = f;
+      writing = false;
+      pending.reset();
+      written.signalAll();
     } finally {
       lock.unlock();
     }
+    return f;
   }
 }

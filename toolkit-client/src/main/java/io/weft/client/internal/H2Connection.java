@@ -14,6 +14,8 @@ import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.wire.Buffer;
+import io.weft.wire.WriteCoalescer;
+import io.weft.wire.grpc.H2Frames;
 import io.weft.wire.grpc.HpackLiterals;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -38,9 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * lets a unary call go out as one socket write (HEADERS, DATA and END_STREAM together).
  *
  * <p>Threads: one reader virtual thread per connection decodes frames and hands them to streams; it
- * never runs user code and never blocks on a write (SETTINGS and PING acknowledgements are small
- * and go through the same write lock, which writers hold only for a socket write). Callers write
- * under {@link #writeLock}, which also orders HPACK encoding with the bytes on the wire. Flow
+ * never runs user code and never blocks on a write (its acknowledgements and window updates are
+ * left to a writer thread). Every byte leaves through one {@link WriteCoalescer}, so concurrent
+ * calls share system calls; a new stream's HEADERS are written under {@link #writeLock}, which keeps
+ * them in HPACK order (a unary call's HEADERS and DATA in one write). Flow
  * control: the connection window is reopened as soon as data arrives; a stream's window only as its
  * reader takes messages, so a slow reader holds the sender back.
  */
@@ -61,6 +64,7 @@ final class H2Connection {
   private final String address;
   private final String authority;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final WriteCoalescer output;
   private final ReentrantLock windowLock = new ReentrantLock();
   private final Condition windowOpened = windowLock.newCondition();
   private final Map<Integer, H2Stream> streams = new ConcurrentHashMap<>();
@@ -89,6 +93,7 @@ final class H2Connection {
     this.socket = socket;
     this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     this.out = socket.getOutputStream();
+    this.output = new WriteCoalescer(out::write);
     this.address = target.toString();
     this.authority = target.toString();
   }
@@ -137,15 +142,14 @@ final class H2Connection {
     Buffer b = new Buffer(64);
     b.write(PREFACE, 0, PREFACE.length);
     // SETTINGS: ENABLE_PUSH=0, INITIAL_WINDOW_SIZE, MAX_HEADER_LIST_SIZE
-    int settings = frameHeader(b, 18, 0x4, 0, 0);
+    int settings = H2Frames.header(b, 18, 0x4, 0, 0);
     b.writeShort(0x2).writeInt(0);
     b.writeShort(0x4).writeInt(STREAM_WINDOW);
     b.writeShort(0x6).writeInt(MAX_HEADER_BLOCK);
     assert b.size() - settings == 18;
-    frameHeader(b, 4, 0x8, 0, 0);
+    H2Frames.header(b, 4, 0x8, 0, 0);
     b.writeInt(CONNECTION_WINDOW - DEFAULT_WINDOW);
-    out.write(b.array(), 0, b.size());
-    out.flush();
+    output.write(b);
     Thread.ofVirtual().name("weft-h2-reader " + address).start(this::readLoop);
   }
 
@@ -230,66 +234,70 @@ final class H2Connection {
       streams.put(id, stream);
       registered[0] = true; // from here the stream owns the reservation: streamClosed returns it
       byte[] encoded = headerBlock(headers);
-      writeHeaderBlock(frame, id, encoded, endStream && dataLength == 0);
+      H2Frames.headers(frame, id, encoded, encoded.length, endStream && dataLength == 0, peerMaxFrameSize);
       if (dataSent && dataLength > 0) {
         appendData(frame, stream, firstData.array(), 0, dataLength, endStream);
       } else if (endStream && dataLength == 0) {
         stream.localClosed();
       }
-      flush(frame);
+      output.write(frame); // under the lock: the bytes must leave in HPACK order
     } catch (IOException e) {
-      RpcException err = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address + ": " + e.getMessage()).withCause(e).asException();
-      fail(err);
-      throw err;
+      throw writeFailed(e);
     } finally {
       writeLock.unlock();
     }
     if (!dataSent) {
-      writeData(stream, firstData.array(), 0, dataLength, endStream, null);
+      writeData(stream, firstData.array(), 0, dataLength, endStream, null, false);
     }
     return stream;
   }
 
   /**
-   * Writes DATA for {@code stream}, waiting for flow-control window as needed.
+   * Writes DATA for {@code stream}, waiting for flow-control window as needed. DATA needs no
+   * HPACK order, so only the coalescer orders it; {@code soon} leaves the system call to a writer
+   * thread, so that a stream's next messages (and other streams') can join it.
    *
    * @throws RpcException when the stream or the connection fails while waiting or writing
    */
-  void writeData(H2Stream stream, byte[] data, int off, int len, boolean endStream, Deadline deadline) {
+  void writeData(H2Stream stream, byte[] data, int off, int len, boolean endStream, Deadline deadline, boolean soon) {
     Buffer frame = new Buffer(Math.min(len, peerMaxFrameSize) + 16);
     while (true) {
       int allowed = awaitWindow(stream, len, deadline);
-      writeLock.lock();
       try {
         checkUsable();
         stream.checkWritable();
         frame.reset();
         int n = appendData(frame, stream, data, off, Math.min(len, allowed), endStream && allowed >= len);
-        flush(frame);
         off += n;
         len -= n;
+        if (len == 0 && soon) {
+          output.writeSoon(frame);
+          return;
+        }
+        output.write(frame);
         if (len == 0) {
           return;
         }
       } catch (IOException e) {
-        RpcException err = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address + ": " + e.getMessage()).withCause(e).asException();
-        fail(err);
-        throw err;
-      } finally {
-        writeLock.unlock();
+        throw writeFailed(e);
       }
     }
   }
 
+  private RpcException writeFailed(IOException e) {
+    RpcException err = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address + ": " + e.getMessage()).withCause(e).asException();
+    fail(err);
+    return err;
+  }
+
   /** An empty DATA frame with END_STREAM: the request side is done. */
   void writeEndStream(H2Stream stream) {
-    writeData(stream, new byte[0], 0, 0, true, null);
+    writeData(stream, new byte[0], 0, 0, true, null, true);
   }
 
   void writeRst(int streamId, int errorCode) {
     Buffer b = new Buffer(16);
-    frameHeader(b, 4, 0x3, 0, streamId);
-    b.writeInt(errorCode);
+    H2Frames.rstStream(b, streamId, errorCode);
     writeControl(b);
   }
 
@@ -298,38 +306,23 @@ final class H2Connection {
       return;
     }
     Buffer b = new Buffer(16);
-    frameHeader(b, 4, 0x8, 0, streamId);
-    b.writeInt(increment);
+    H2Frames.windowUpdate(b, streamId, increment);
     writeControl(b);
   }
 
   /**
-   * Writes a small control frame. On the reader thread it must not wait for the write lock (a
-   * writer may hold it while the socket is full, and the reader is what empties the other side),
-   * so a busy lock hands the write to a short-lived virtual thread.
+   * Writes a small control frame. The reader thread writes these too, and it must never block on
+   * a full socket (a writer may be waiting for the other side, which waits for this reader), so the
+   * system call is left to a writer thread.
    */
   private void writeControl(Buffer b) {
     if (failure != null) {
       return;
     }
-    if (writeLock.tryLock()) {
-      writeLocked(b);
-    } else {
-      Thread.ofVirtual().start(() -> {
-        writeLock.lock();
-        writeLocked(b);
-      });
-    }
-  }
-
-  /** Writes {@code b} and releases the write lock, which the caller holds. */
-  private void writeLocked(Buffer b) {
     try {
-      flush(b);
+      output.writeSoon(b);
     } catch (IOException e) {
-      fail(Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address + ": " + e.getMessage()).withCause(e).asException());
-    } finally {
-      writeLock.unlock();
+      writeFailed(e);
     }
   }
 
@@ -386,7 +379,7 @@ final class H2Connection {
     do {
       int n = Math.min(max, len - done);
       boolean last = done + n == len;
-      frameHeader(frame, n, 0x0, last && endStream ? 0x1 : 0, stream.id());
+      H2Frames.header(frame, n, H2Frames.DATA, last && endStream ? H2Frames.END_STREAM : 0, stream.id());
       frame.write(data, off + done, n);
       done += n;
     } while (done < len);
@@ -437,33 +430,6 @@ final class H2Connection {
       }
     }
     return fields;
-  }
-
-  private void writeHeaderBlock(Buffer frame, int streamId, byte[] block, boolean endStream) {
-    int max = peerMaxFrameSize;
-    int first = Math.min(max, block.length);
-    int flags = (endStream ? 0x1 : 0) | (first == block.length ? 0x4 : 0);
-    frameHeader(frame, first, 0x1, flags, streamId);
-    frame.write(block, 0, first);
-    int off = first;
-    while (off < block.length) {
-      int n = Math.min(max, block.length - off);
-      frameHeader(frame, n, 0x9, off + n == block.length ? 0x4 : 0, streamId);
-      frame.write(block, off, n);
-      off += n;
-    }
-  }
-
-  /** Appends a frame header; returns where the payload starts. */
-  private static int frameHeader(Buffer b, int length, int type, int flags, int streamId) {
-    int at = b.size();
-    b.writeByte(length >>> 16).writeByte(length >>> 8).writeByte(length);
-    b.writeByte(type).writeByte(flags).writeInt(streamId & 0x7FFFFFFF);
-    return at + 9;
-  }
-
-  private void flush(Buffer b) throws IOException {
-    out.write(b.array(), 0, b.size());
   }
 
   private void checkUsable() {
@@ -560,7 +526,7 @@ final class H2Connection {
           case 0x6 -> {
             if ((flags & 0x1) == 0) {
               Buffer pong = new Buffer(17);
-              frameHeader(pong, 8, 0x6, 0x1, 0);
+              H2Frames.header(pong, 8, 0x6, 0x1, 0);
               pong.write(payload, 0, Math.min(8, payload.length));
               writeControl(pong);
             }
@@ -657,7 +623,7 @@ final class H2Connection {
       }
     }
     Buffer ack = new Buffer(9);
-    frameHeader(ack, 0, 0x4, 0x1, 0);
+    H2Frames.header(ack, 0, 0x4, 0x1, 0);
     writeControl(ack);
     settingsReceived.countDown();
   }

@@ -211,7 +211,7 @@ final class H2Stream {
 
   void writeData(byte[] data, int off, int len, boolean endStream, Deadline deadline) {
     try {
-      conn.writeData(this, data, off, len, endStream, deadline);
+      conn.writeData(this, data, off, len, endStream, deadline, true);
     } catch (RpcException e) {
       if (status == null) {
         cancel(e.status());

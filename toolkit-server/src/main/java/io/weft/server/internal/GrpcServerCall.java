@@ -334,7 +334,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       if (holdResponse) {
         held = out;
       } else {
-        connection.send(out);
+        connection.sendSoon(out); // a stream's next messages may join this write
       }
     } catch (IOException | Http2Exception | IllegalStateException | UncheckedIOException e) {
       Status s = end.get();

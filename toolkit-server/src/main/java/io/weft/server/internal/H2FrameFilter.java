@@ -67,10 +67,7 @@ final class H2FrameFilter {
     this.ctx = ctx;
     this.in = new DataReaderInputStream(ctx.dataReader());
     this.out = ctx.dataWriter();
-    this.output = new WriteCoalescer((b, off, len) -> {
-      observeServer(b, off, len);
-      out.writeNow(BufferData.create(b, off, len));
-    });
+    this.output = new WriteCoalescer((b, off, len) -> out.writeNow(BufferData.create(b, off, len)));
   }
 
   /** A connection context whose reader and writer pass through a new filter. */
@@ -88,7 +85,14 @@ final class H2FrameFilter {
    * one write. Returns once queued: another thread may be the one that writes them.
    */
   void send(Buffer frames) throws IOException {
+    observeServer(frames.array(), 0, frames.size());
     output.write(frames);
+  }
+
+  /** As {@link #send}, but the write is left to another thread, so that more frames can join it. */
+  void sendSoon(Buffer frames) throws IOException {
+    observeServer(frames.array(), 0, frames.size());
+    output.writeSoon(frames);
   }
 
   /**
@@ -199,7 +203,7 @@ final class H2FrameFilter {
   private void giveBackConnectionWindow(int length) throws IOException {
     Buffer update = new Buffer(16);
     H2Frames.windowUpdate(update, 0, length);
-    output.write(update);
+    output.writeSoon(update); // the reader must not block on a full socket
   }
 
   private boolean readFully(byte[] b, boolean endAllowed) throws IOException {
@@ -227,7 +231,10 @@ final class H2FrameFilter {
 
   // ---- write side ----
 
-  /** Notes the streams that whole frames in {@code b} reset or end (called by one writer at a time). */
+  /**
+   * Notes the streams that whole frames in {@code b} reset or end, when they are queued rather than
+   * when written: from then on, the client's frames for those streams are late ones.
+   */
   private void observeServer(byte[] b, int off, int len) {
     int at = off;
     int end = off + len;
@@ -268,6 +275,7 @@ final class H2FrameFilter {
     public void writeNow(BufferData buffer) {
       byte[] bytes = new byte[buffer.available()];
       buffer.read(bytes);
+      observeServer(bytes, 0, bytes.length);
       try {
         output.write(bytes, 0, bytes.length, true);
       } catch (IOException e) {

@@ -109,11 +109,17 @@ final class GrpcJavaTestService {
           }
         }))
         .addMethod(FULL_DUPLEX_CALL, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
+          private boolean failed;
+
           @Override
           public void onNext(StreamingOutputCallRequest value) {
+            if (failed) {
+              return;
+            }
             try {
               respond(value, out);
             } catch (RuntimeException e) {
+              failed = true;
               out.onError(e);
             }
           }
@@ -123,7 +129,9 @@ final class GrpcJavaTestService {
 
           @Override
           public void onCompleted() {
-            out.onCompleted();
+            if (!failed) {
+              out.onCompleted(); // after onError the call is already closed
+            }
           }
         }))
         .addMethod(HALF_DUPLEX_CALL, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
