@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Why: Helidon 4.5.0's HPACK encoder Huffman-codes every name and value longer than three
  * characters into a buffer as long as the string, which overflows when the code is longer than
  * the text ({@code "}, {@code {}, {@code \}, … take 10 to 30 bits), and it keeps only the low
- * byte of each character. Weft writes a header block with this class whenever a field is not
- * {@linkplain #huffmanSafe safe} for that encoder.
+ * byte of each character. Weft's client writes a header block with this class whenever a field is
+ * not {@linkplain #huffmanSafe safe} for that encoder; Weft's server writes all its response
+ * headers and trailers with it (cheaper per call than the encoder, and never touching the dynamic
+ * table that Helidon keeps for its own header blocks on the connection).
  */
 public final class HpackLiterals {
   private HpackLiterals() {}
