@@ -109,6 +109,19 @@ public final class WriteCoalescer {
     WRITERS.newThread(this::drainQuietly).start();
   }
 
+  /** Returns once every byte queued so far is written, or writing has failed. */
+  public void awaitFlushed() {
+    lock.lock();
+    try {
+      long mine = appended;
+      while (flushed < mine && failure == null) {
+        written.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The failure that ended writing, or null. */
   public IOException failure() {
     lock.lock();

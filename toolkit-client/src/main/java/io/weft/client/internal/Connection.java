@@ -98,6 +98,10 @@ final class Connection {
     out.write(frame.array(), 0, frame.size());
   }
 
+  void write(byte[] bytes, int off, int len) throws IOException {
+    out.write(bytes, off, len);
+  }
+
   /** Reads the next message, waiting at most until {@code deadline} (null: forever). */
   Envelope read(Deadline deadline) throws IOException {
     in.deadline = deadline;

@@ -240,7 +240,13 @@ final class H2Connection {
       } else if (endStream && dataLength == 0) {
         stream.localClosed();
       }
-      output.write(frame); // under the lock: the bytes must leave in HPACK order
+      // queued under the lock: the bytes must leave in HPACK order. Alone on the connection, the call
+      // writes at once; among others, a writer thread sends it with whatever they queue meanwhile
+      if (streams.size() > 1) {
+        output.writeSoon(frame);
+      } else {
+        output.write(frame);
+      }
     } catch (IOException e) {
       throw writeFailed(e);
     } finally {

@@ -6,6 +6,7 @@ import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.wire.Buffer;
+import io.weft.wire.WriteCoalescer;
 import io.weft.wire.ttheader.Envelope;
 import io.weft.wire.ttheader.Framing;
 import io.weft.wire.ttheader.StrKey;
@@ -21,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed number of connections to one address, each carrying many calls at once (Kitex's {@code
- * WithMuxConnection}). Callers write under the connection's write lock and wait; one reader
+ * WithMuxConnection}). Callers write through the connection's {@link WriteCoalescer} and wait: a
+ * call alone on the connection writes at once, while others are in flight a writer thread sends
+ * the requests queued meanwhile in one system call. One reader
  * virtual thread per connection matches replies to callers by sequence id and never runs user
  * code. A dead connection fails its waiting calls with {@code UNAVAILABLE} and is replaced on the
  * next call.
@@ -93,13 +96,14 @@ final class MuxEndpoint implements Endpoint {
   /** One multiplexed connection and its reader thread. */
   private static final class MuxConnection {
     private final Connection conn;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final WriteCoalescer output;
     private final Map<Integer, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private volatile RpcException failure;
     private volatile boolean resetRequested;
 
     MuxConnection(Connection conn) {
       this.conn = conn;
+      this.output = new WriteCoalescer(this::writeNow);
       Thread.ofVirtual().name("weft-mux-reader " + conn.address()).start(this::readLoop);
     }
 
@@ -117,15 +121,16 @@ final class MuxEndpoint implements Endpoint {
         reply = new CompletableFuture<>();
         pending.put(seqId, reply);
       }
-      writeLock.lock();
       try {
-        conn.write(request);
+        if (pending.size() > 1) {
+          output.writeSoon(request); // other calls are in flight: requests written meanwhile join this one
+        } else {
+          output.write(request);
+        }
       } catch (IOException e) {
         RpcException err = Failures.of(e, conn.address(), false);
         fail(err);
         throw err;
-      } finally {
-        writeLock.unlock();
       }
       if (oneway) {
         return null;
@@ -145,6 +150,16 @@ final class MuxEndpoint implements Endpoint {
         throw Status.of(StatusCode.CANCELLED, "interrupted while calling " + conn.address()).asException();
       } catch (ExecutionException e) {
         throw Failures.of(e.getCause(), conn.address(), true);
+      }
+    }
+
+    /** The coalescer's sink; a failed write fails every call waiting on the connection, whichever thread wrote. */
+    private void writeNow(byte[] bytes, int off, int len) throws IOException {
+      try {
+        conn.write(bytes, off, len);
+      } catch (IOException e) {
+        fail(Failures.of(e, conn.address(), false));
+        throw e;
       }
     }
 

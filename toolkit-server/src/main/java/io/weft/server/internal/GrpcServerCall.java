@@ -215,6 +215,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   @Override
   public void data(Http2FrameHeader header, BufferData data) {
+    connection.consumed(streamId, header.length());
     boolean endOfStream = header.flags(Http2FrameTypes.DATA).endOfStream();
     if (end.get() == null && deframer != null && data.available() > 0) {
       byte[] bytes = new byte[data.available()];
@@ -441,7 +442,11 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
           writeMetadata(block, trailers, null);
         }
         H2Frames.headers(out, streamId, block.array(), block.size(), true, outbound.maxFrameSize());
-        connection.send(out);
+        if (connection.othersOpen()) {
+          connection.sendSoon(out); // other calls' replies finishing meanwhile join this write
+        } else {
+          connection.send(out);
+        }
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);

@@ -30,8 +30,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * is already closed (reset by either side, or ended by both). RFC 9113 section 5.1 says such frames
  * are to be ignored, since they cross the other side's RST_STREAM or END_STREAM on the wire;
  * Helidon answers them with GOAWAY(PROTOCOL_ERROR) and so kills every call on the connection,
- * which grpc-java clients trigger whenever a cancel or deadline races a response. The connection
- * window a dropped DATA frame took is handed back with a WINDOW_UPDATE.
+ * which grpc-java clients trigger whenever a cancel or deadline races a response.
+ *
+ * <p>It also owns the connection's inbound flow-control window. Helidon 4.5.0 returns connection
+ * window from every stream's thread through an unsynchronized counter, so under concurrent calls
+ * it sends WINDOW_UPDATEs of 0 or credits the same bytes twice, and grpc-java closes the
+ * connection ("Window size overflow for stream: 0"). So Helidon's connection-level WINDOW_UPDATEs
+ * are dropped, and the filter grants {@value #CONNECTION_WINDOW} bytes itself: a stream's bytes are
+ * credited back once Weft's call has taken them ({@link #consumed}), or when the stream closes
+ * (whatever was still queued for it will never be read), and a dropped frame's at once.
  *
  * <p>It is also where the connection's bytes leave: Helidon's frames (written whole, one per call)
  * and Weft's gRPC frames ({@link #send}) share one {@link WriteCoalescer}, so that the frames of
@@ -50,6 +57,11 @@ final class H2FrameFilter {
   private static final int CLOSED_MEMORY = 4096;
   /** The SETTINGS_MAX_FRAME_SIZE Weft's server advertises. */
   static final int MAX_FRAME = 16_384;
+  /** The connection's inbound window (Helidon's default stream window, as Helidon would grant). */
+  static final int CONNECTION_WINDOW = 1 << 20;
+  /** Credit is returned in WINDOW_UPDATEs of at least this much, so that a busy connection sends few. */
+  private static final int CREDIT_BATCH = CONNECTION_WINDOW / 4;
+  private static final int DEFAULT_WINDOW = 65_535;
 
   private final ConnectionContext ctx;
   private final InputStream in;
@@ -57,9 +69,15 @@ final class H2FrameFilter {
   private final WriteCoalescer output;
   private final ReentrantLock windowLock = new ReentrantLock();
   private final ReentrantLock streamsLock = new ReentrantLock();
-  private final Map<Integer, Integer> streams = new HashMap<>();
+  private final Map<Integer, StreamState> streams = new HashMap<>();
   private final ArrayDeque<Integer> closedOrder = new ArrayDeque<>();
   private final byte[] header = new byte[9];
+  /** Streams the client opened that have not closed yet (an estimate: forgotten ids are not tracked). */
+  private volatile int openStreams;
+  /** Connection window taken by the client and handed back, not yet sent in a WINDOW_UPDATE; guarded by streamsLock. */
+  private int credit;
+  /** Whether Helidon's SETTINGS went out, and the WINDOW_UPDATE that opens the connection window after it; write side only. */
+  private boolean windowOpened;
   private boolean prefaceDone;
   private long dropped;
 
@@ -87,6 +105,14 @@ final class H2FrameFilter {
   void send(Buffer frames) throws IOException {
     observeServer(frames.array(), 0, frames.size());
     output.write(frames);
+  }
+
+  /**
+   * Whether other calls are open on this connection, so that a call's last frames are worth
+   * handing to {@link #sendSoon}: replies that finish meanwhile then share one system call.
+   */
+  boolean othersOpen() {
+    return openStreams > 1;
   }
 
   /** As {@link #send}, but the write is left to another thread, so that more frames can join it. */
@@ -141,11 +167,8 @@ final class H2FrameFilter {
         byte[] frame = new byte[9 + length];
         System.arraycopy(header, 0, frame, 0, 9);
         readFully(frame, 9, length);
-        if (streamId != 0 && (type == 0x0 || type == 0x3) && isClosed(streamId)) {
+        if (streamId != 0 && (type == 0x0 || type == 0x3) && !admit(type, streamId, length)) {
           dropped++;
-          if (type == 0x0 && length > 0) {
-            giveBackConnectionWindow(length);
-          }
           continue;
         }
         noteClient(type, flags, streamId);
@@ -169,13 +192,75 @@ final class H2FrameFilter {
     }
   }
 
-  private boolean isClosed(int streamId) {
+  /**
+   * Whether a client DATA or RST_STREAM frame goes on to Helidon: not when its stream is closed.
+   * A DATA frame's bytes count against the stream until Weft's call takes them; a dropped one's,
+   * or one for a stream never seen (Helidon rejects it), are credited back at once.
+   */
+  private boolean admit(int type, int streamId, int length) throws IOException {
+    int update;
+    boolean pass;
     streamsLock.lock();
     try {
-      Integer s = streams.get(streamId);
-      return s != null && closed(s);
+      StreamState s = streams.get(streamId);
+      pass = s == null || !closed(s.bits);
+      if (type == 0x0 && length > 0) {
+        if (pass && s != null) {
+          s.unconsumed += length;
+        } else {
+          credit += length;
+        }
+      }
+      update = takeCredit();
     } finally {
       streamsLock.unlock();
+    }
+    sendCredit(update);
+    return pass;
+  }
+
+  /**
+   * Weft's call on {@code streamId} has taken a DATA frame of {@code length} bytes (as counted on
+   * the wire, padding included) from Helidon: the connection window it held is the client's again.
+   * Called from the stream's thread.
+   */
+  void consumed(int streamId, int length) {
+    int update;
+    streamsLock.lock();
+    try {
+      StreamState s = streams.get(streamId);
+      if (s == null || closed(s.bits) || length <= 0) {
+        return; // credited when it closed
+      }
+      int n = Math.min(length, s.unconsumed);
+      s.unconsumed -= n;
+      credit += n;
+      update = takeCredit();
+    } finally {
+      streamsLock.unlock();
+    }
+    try {
+      sendCredit(update);
+    } catch (IOException e) {
+      // the connection is failing; its reader ends it
+    }
+  }
+
+  /** The credit to send now, if enough has gathered; under streamsLock. */
+  private int takeCredit() {
+    if (credit < CREDIT_BATCH) {
+      return 0;
+    }
+    int n = credit;
+    credit = 0;
+    return n;
+  }
+
+  private void sendCredit(int n) throws IOException {
+    if (n > 0) {
+      Buffer update = new Buffer(16);
+      H2Frames.windowUpdate(update, 0, n);
+      output.writeSoon(update); // the reader must not block on a full socket
     }
   }
 
@@ -184,26 +269,49 @@ final class H2FrameFilter {
   }
 
   private void mark(int streamId, int bit) {
+    int update;
     streamsLock.lock();
     try {
-      int before = streams.getOrDefault(streamId, 0);
-      int after = before | bit;
-      streams.put(streamId, after);
-      if (!closed(before) && closed(after)) {
+      StreamState s = streams.get(streamId);
+      boolean known = s != null;
+      if (!known) {
+        s = new StreamState();
+        streams.put(streamId, s);
+      }
+      int before = s.bits;
+      s.bits |= bit;
+      boolean nowClosed = !closed(before) && closed(s.bits);
+      if (!known && !closed(s.bits)) {
+        openStreams++;
+      }
+      if (known && nowClosed) {
+        openStreams--;
+      }
+      if (nowClosed) {
+        credit += s.unconsumed; // whatever Helidon still holds for the stream, no call will take
+        s.unconsumed = 0;
         closedOrder.add(streamId);
         if (closedOrder.size() > CLOSED_MEMORY) {
           streams.remove(closedOrder.poll());
         }
       }
+      update = takeCredit();
     } finally {
       streamsLock.unlock();
     }
+    try {
+      sendCredit(update);
+    } catch (IOException e) {
+      // the connection is failing; its reader ends it
+    }
   }
 
-  private void giveBackConnectionWindow(int length) throws IOException {
-    Buffer update = new Buffer(16);
-    H2Frames.windowUpdate(update, 0, length);
-    output.writeSoon(update); // the reader must not block on a full socket
+  /** What the filter knows of one stream; guarded by streamsLock. */
+  private static final class StreamState {
+    /** CLIENT_RST, SERVER_RST, CLIENT_END, SERVER_END. */
+    int bits;
+    /** DATA bytes read for the stream that Weft's call has not taken yet. */
+    int unconsumed;
   }
 
   private boolean readFully(byte[] b, boolean endAllowed) throws IOException {
@@ -254,6 +362,49 @@ final class H2FrameFilter {
     }
   }
 
+  /**
+   * Helidon's frames with its connection-level WINDOW_UPDATEs taken out, and the filter's own
+   * opening one put after Helidon's first SETTINGS (the bytes unchanged when there is neither).
+   */
+  private byte[] ownConnectionWindow(byte[] b) {
+    boolean change = false;
+    for (int at = 0; at + 9 <= b.length; at += 9 + frameLength(b, at)) {
+      int type = b[at + 3] & 0xFF;
+      int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
+      if (streamId == 0 && (type == 0x8 || (type == 0x4 && !windowOpened && (b[at + 4] & 0x1) == 0))) {
+        change = true;
+      }
+    }
+    if (!change) {
+      return b;
+    }
+    Buffer out = new Buffer(b.length + 16);
+    int at = 0;
+    while (at + 9 <= b.length) {
+      int size = 9 + frameLength(b, at);
+      int type = b[at + 3] & 0xFF;
+      int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
+      if (streamId == 0 && type == 0x8) {
+        at += size;
+        continue;
+      }
+      out.write(b, at, Math.min(size, b.length - at));
+      if (streamId == 0 && type == 0x4 && !windowOpened && (b[at + 4] & 0x1) == 0) {
+        windowOpened = true;
+        H2Frames.windowUpdate(out, 0, CONNECTION_WINDOW - DEFAULT_WINDOW);
+      }
+      at += size;
+    }
+    if (at < b.length) {
+      out.write(b, at, b.length - at);
+    }
+    return java.util.Arrays.copyOf(out.array(), out.size());
+  }
+
+  private static int frameLength(byte[] b, int at) {
+    return (b[at] & 0xFF) << 16 | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF);
+  }
+
   /** Helidon's own frames: queued with Weft's, and written before the call returns. */
   private final class FilteringWriter implements DataWriter {
     @Override
@@ -275,6 +426,10 @@ final class H2FrameFilter {
     public void writeNow(BufferData buffer) {
       byte[] bytes = new byte[buffer.available()];
       buffer.read(bytes);
+      bytes = ownConnectionWindow(bytes);
+      if (bytes.length == 0) {
+        return;
+      }
       observeServer(bytes, 0, bytes.length);
       try {
         output.write(bytes, 0, bytes.length, true);

@@ -7,6 +7,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.weft.api.ServerConfig;
 import io.weft.wire.Buffer;
 import io.weft.wire.WireException;
+import io.weft.wire.WriteCoalescer;
 import io.weft.wire.ttheader.Envelope;
 import io.weft.wire.ttheader.EnvelopeReader;
 import io.weft.wire.ttheader.Framing;
@@ -16,13 +17,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One TTHeader, Framed or unframed Thrift connection on the server. The connection's own virtual
  * thread (Helidon's, running {@link #handle}) only reads and decodes frames; each request then
  * runs on a virtual thread of its own ({@link SocketCall}), so a slow handler never delays the
- * next request. Replies are written by the request threads, serialised by {@link #writeLock}.
+ * next request. Replies are written by the request threads through one {@link WriteCoalescer}:
+ * whichever finds the socket free writes, and replies that arrive meanwhile leave together in its
+ * next system call (a multiplexing client keeps many calls in flight on one connection).
  *
  * <p>Closing is graceful ({@link #close(boolean) close(false)}, on server stop or idle timeout):
  * requests already read are served and their replies carry Kitex's {@code crrst} header, then
@@ -35,7 +37,7 @@ final class SocketConnection implements ServerConnection {
   private final RealServer server;
   private final Framing framing;
   private final String peer;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final WriteCoalescer output;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private volatile boolean closed;
@@ -48,6 +50,7 @@ final class SocketConnection implements ServerConnection {
     this.server = server;
     this.framing = framing;
     this.peer = Peers.format(ctx.remotePeer().address());
+    this.output = new WriteCoalescer(this::writeNow);
   }
 
   @Override
@@ -86,24 +89,40 @@ final class SocketConnection implements ServerConnection {
     }
   }
 
-  /** Writes one encoded reply; returns false if the connection is gone. Called from request threads. */
+  /**
+   * Writes one encoded reply; returns false if the connection is gone. Called from request
+   * threads. A call alone on its connection writes at once; when others are in flight (a
+   * multiplexing client) the reply is queued for a writer thread, so that the replies finishing
+   * meanwhile leave in the same system call.
+   */
   boolean write(Buffer reply) {
     if (closed) {
       return false;
     }
-    writeLock.lock();
     try {
-      writeStartedNanos = System.nanoTime();
-      ctx.dataWriter().writeNow(BufferData.create(reply.array(), 0, reply.size()));
-      writeStartedNanos = 0;
+      if (inFlight.get() > 1) {
+        output.writeSoon(reply);
+      } else {
+        output.write(reply);
+      }
       return true;
+    } catch (IOException e) {
+      return false; // logged, and the socket closed, by the write that failed
+    }
+  }
+
+  /** The coalescer's sink: one system call's worth of replies, timed so that a peer that stops reading is noticed. */
+  private void writeNow(byte[] bytes, int off, int len) throws IOException {
+    writeStartedNanos = System.nanoTime();
+    try {
+      ctx.dataWriter().writeNow(BufferData.create(bytes, off, len));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot reply to " + peer + ": " + e.getMessage());
       closed = true;
       closeSocket();
-      return false;
+      throw new IOException(e.getMessage(), e);
     } finally {
-      writeLock.unlock();
+      writeStartedNanos = 0;
     }
   }
 
@@ -112,6 +131,7 @@ final class SocketConnection implements ServerConnection {
     lastActivityNanos = System.nanoTime();
     server.callFinished();
     if (inFlight.decrementAndGet() == 0 && draining) {
+      output.awaitFlushed(); // the last replies may still be queued for the writer thread
       closed = true;
       closeSocket();
     }
@@ -159,8 +179,16 @@ final class SocketConnection implements ServerConnection {
         LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": it has read nothing of a reply for "
             + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis() + " ms");
       }
-      closed = true;
-      closeSocket();
+      if (interrupt || stuckWriting) {
+        closed = true;
+        closeSocket();
+      } else {
+        Thread.ofVirtual().name("weft-drain").start(() -> { // a last reply may still be on its way out
+          output.awaitFlushed();
+          closed = true;
+          closeSocket();
+        });
+      }
     }
   }
 
