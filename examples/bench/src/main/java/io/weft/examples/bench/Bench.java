@@ -55,13 +55,16 @@ public final class Bench {
     table.append("|---|---|---:|---:|---:|---:|---:|\n");
 
     String tt = "TTHeader PingPong, " + SIZE + " B echo, " + CALLERS + " callers";
-    if (wanted("tt")) try (Side weft = new ThriftSides.Weft(SIZE, Transport.TTHEADER);
+    // Weft twice: its default connection pool (one call per connection at a time, as Kitex's default
+    // and libthrift's) and one multiplexed connection (Kitex's WithMuxConnection)
+    if (wanted("tt")) try (Side weft = new ThriftSides.Weft(SIZE, Transport.TTHEADER, 0);
+        Side weftMux = new ThriftSides.Weft(SIZE, Transport.TTHEADER, 1);
         Side kitex = new KitexSide(SIZE);
         Side libthrift = new ThriftSides.Libthrift(SIZE, CALLERS)) {
-      List<LoadGen.Result> r = compare(tt, CALLERS, 0, weft, kitex, libthrift);
-      double rate = Math.floor(Math.min(r.get(0).perSecond(), r.get(1).perSecond()) / 2);
+      List<LoadGen.Result> r = compare(tt, CALLERS, 0, 2, weft, weftMux, kitex, libthrift);
+      double rate = Math.floor(Math.min(r.get(0).perSecond(), r.get(2).perSecond()) / 2);
       compare(String.format(Locale.ROOT, "TTHeader PingPong, open loop at %.0f calls/s (half the lower maximum)", rate),
-          CALLERS, rate, weft, kitex);
+          CALLERS, rate, 2, weft, weftMux, kitex);
     }
 
     if (wanted("unary") || wanted("bidi")) try (GrpcSides.Servers servers = new GrpcSides.Servers()) {
@@ -70,15 +73,15 @@ public final class Bench {
           Side gg = new GrpcSides.Unary(servers, false, false, SIZE);
           Side wg = new GrpcSides.Unary(servers, true, false, SIZE);
           Side gw = new GrpcSides.Unary(servers, false, true, SIZE)) {
-        List<LoadGen.Result> r = compare(unary, CALLERS, 0, ww, gg, wg, gw);
+        List<LoadGen.Result> r = compare(unary, CALLERS, 0, 1, ww, gg, wg, gw);
         double rate = Math.floor(Math.min(r.get(0).perSecond(), r.get(1).perSecond()) / 2);
-        compare(String.format(Locale.ROOT, "gRPC unary, open loop at %.0f calls/s (half the lower maximum)", rate), CALLERS, rate, ww, gg);
+        compare(String.format(Locale.ROOT, "gRPC unary, open loop at %.0f calls/s (half the lower maximum)", rate), CALLERS, rate, 1, ww, gg);
       }
       for (int streams : wanted("bidi") ? new int[] {1, 100} : new int[0]) {
         try (Side ww = new StreamSide(servers, true, true);
             Side gg = new StreamSide(servers, false, false)) {
           compare("gRPC bidi streaming, 64 B messages, " + streams + " stream" + (streams == 1 ? "" : "s") + ", window "
-              + StreamSide.WINDOW + " (messages/s)", streams, 0, ww, gg);
+              + StreamSide.WINDOW + " (messages/s)", streams, 0, 1, ww, gg);
         }
       }
     }
@@ -107,6 +110,12 @@ public final class Bench {
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("chart.png"));
   }
 
+  /** "(mux, 1 connection)" of "weft → weft (mux, 1 connection)": what sets a second Weft side apart. */
+  private static String qualifier(String name) {
+    int open = name.indexOf('(');
+    return open >= 0 ? name.substring(open) : "(" + name + ")";
+  }
+
   private void header(String line) {
     System.out.println(line);
     table.append(line).append("\n\n");
@@ -114,9 +123,10 @@ public final class Bench {
 
   /**
    * Warms each side up, then runs the sides in turn for {@link #ROUNDS} rounds and keeps each
-   * side's median round. The first side is Weft's; ratios are Weft's figure over each other's.
+   * side's median round. The first {@code weftSides} sides are Weft's; each other side's ratio is
+   * every Weft side's figure over its own.
    */
-  private List<LoadGen.Result> compare(String group, int concurrency, double rate, Side... sides) throws Exception {
+  private List<LoadGen.Result> compare(String group, int concurrency, double rate, int weftSides, Side... sides) throws Exception {
     System.out.println("== " + group);
     for (Side s : sides) {
       s.run(concurrency, WARMUP, rate);
@@ -129,8 +139,8 @@ public final class Bench {
       for (int i = 0; i < sides.length; i++) {
         LoadGen.Result r = sides[i].run(concurrency, ROUND, rate);
         rounds.get(i).add(r);
-        System.out.printf(Locale.ROOT, "   round %d  %-50s %,12.0f/s  p50 %,9.0f µs  p99 %,9.0f µs  p99.9 %,9.0f µs  errors %d%n",
-            round + 1, sides[i].name(), r.perSecond(), r.p50us(), r.p99us(), r.p999us(), r.errors());
+        System.out.printf(Locale.ROOT, "   round %d  %-50s %,12.0f/s  p50 %,9.0f µs  p99 %,9.0f µs  p99.9 %,9.0f µs  errors %d  cpu/op %.1f µs user %.1f µs sys%n",
+            round + 1, sides[i].name(), r.perSecond(), r.p50us(), r.p99us(), r.p999us(), r.errors(), r.userCpuUs(), r.systemCpuUs());
       }
     }
     List<LoadGen.Result> medians = new ArrayList<>();
@@ -141,12 +151,15 @@ public final class Bench {
     }
     for (int i = 0; i < sides.length; i++) {
       LoadGen.Result m = medians.get(i);
-      String ratio = "";
-      if (i > 0) {
-        ratio = rate > 0
-            ? String.format(Locale.ROOT, "Weft's p99 is %.2f× this", medians.get(0).p99us() / m.p99us())
-            : String.format(Locale.ROOT, "Weft %.2f× this", medians.get(0).perSecond() / m.perSecond());
+      List<String> ratios = new ArrayList<>();
+      for (int w = 0; i >= weftSides && w < weftSides; w++) {
+        String weft = w == 0 ? "Weft" : "Weft " + qualifier(sides[w].name());
+        LoadGen.Result mine = medians.get(w);
+        ratios.add(rate > 0
+            ? String.format(Locale.ROOT, "%s's p99 is %.2f× this", weft, mine.p99us() / m.p99us())
+            : String.format(Locale.ROOT, "%s %.2f× this", weft, mine.perSecond() / m.perSecond()));
       }
+      String ratio = String.join("; ", ratios);
       rows.add(new Row(group, sides[i].name(), m, ratio));
       table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %,.0f | %,.0f | %s |%n",
           i == 0 ? group : "", sides[i].name(), m.perSecond(), m.p50us(), m.p99us(), m.p999us(), ratio));

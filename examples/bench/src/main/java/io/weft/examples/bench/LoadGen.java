@@ -23,6 +23,7 @@ final class LoadGen {
   }
 
   static Result run(int concurrency, Duration duration, double rate, Call call) throws InterruptedException {
+    long[] cpuBefore = processCpuTicks();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     AtomicLong next = new AtomicLong();
@@ -56,7 +57,11 @@ final class LoadGen {
             h.recordValue(Math.max(1, System.nanoTime() - begin));
           } catch (Exception e) {
             if (errors.incrementAndGet() == 1) {
-              System.err.println("  first error: " + e);
+              StringBuilder why = new StringBuilder("  first error: " + e);
+              for (Throwable c = e.getCause(); c != null && why.length() < 2000; c = c.getCause()) {
+                why.append("\n    caused by: ").append(c);
+              }
+              System.err.println(why);
             }
           }
         }
@@ -66,14 +71,36 @@ final class LoadGen {
       t.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long[] cpuAfter = processCpuTicks();
     Histogram all = new Histogram(60_000_000_000L, 3);
     histograms.forEach(all::add);
+    long calls = Math.max(1, all.getTotalCount());
     return new Result(all.getTotalCount(), errors.get(), seconds,
-        all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3, all.getValueAtPercentile(99.9) / 1e3);
+        all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3, all.getValueAtPercentile(99.9) / 1e3,
+        (cpuAfter[0] - cpuBefore[0]) * 1e4 / calls, (cpuAfter[1] - cpuBefore[1]) * 1e4 / calls);
   }
 
-  /** What one run measured: completed calls, failed calls, wall time, latency percentiles in µs. */
-  record Result(long calls, long errors, double seconds, double p50us, double p99us, double p999us) {
+  /**
+   * This process's user and system CPU time so far, in clock ticks (1/100 s on Linux), from
+   * {@code /proc/self/stat}; zeros where there is no such file. It counts every thread of this
+   * JVM, so it is the CPU of both sides of a pair that runs in-process.
+   */
+  static long[] processCpuTicks() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  /**
+   * What one run measured: completed calls, failed calls, wall time, latency percentiles in µs,
+   * and this JVM's user and system CPU time per call in µs (for a side whose peers run in another
+   * process, only this process's share).
+   */
+  record Result(long calls, long errors, double seconds, double p50us, double p99us, double p999us, double userCpuUs, double systemCpuUs) {
     double perSecond() {
       return calls / seconds;
     }

@@ -47,6 +47,7 @@ final class StreamSide implements Side {
   @Override
   public LoadGen.Result run(int streams, Duration duration, double rate) throws Exception {
     AtomicLong received = new AtomicLong();
+    long[] cpuBefore = LoadGen.processCpuTicks();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     List<Thread> threads = new ArrayList<>();
@@ -66,7 +67,10 @@ final class StreamSide implements Side {
     for (Thread t : threads) {
       t.join();
     }
-    return new LoadGen.Result(received.get(), 0, (System.nanoTime() - start) / 1e9, 0, 0, 0);
+    long[] cpuAfter = LoadGen.processCpuTicks();
+    long messages = Math.max(1, received.get());
+    return new LoadGen.Result(received.get(), 0, (System.nanoTime() - start) / 1e9, 0, 0, 0,
+        (cpuAfter[0] - cpuBefore[0]) * 1e4 / messages, (cpuAfter[1] - cpuBefore[1]) * 1e4 / messages);
   }
 
   private void weftStream(long end, AtomicLong received) throws InterruptedException {

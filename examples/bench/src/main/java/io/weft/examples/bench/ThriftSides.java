@@ -32,17 +32,23 @@ final class ThriftSides {
     private final EchoServiceClient client;
     private final Request request;
     private final int size;
+    private final int mux;
 
-    Weft(int size, Transport transport) {
+    /** {@code mux}: 0 for the default connection pool, else that many multiplexed connections. */
+    Weft(int size, Transport transport, int mux) {
       this.size = size;
+      this.mux = mux;
       this.request = request(size);
-      client = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-          ClientOptions.withTransport(transport));
+      client = mux == 0
+          ? EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+              ClientOptions.withTransport(transport))
+          : EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+              ClientOptions.withTransport(transport), ClientOptions.withMuxConnection(mux));
     }
 
     @Override
     public String name() {
-      return "weft → weft";
+      return mux == 0 ? "weft → weft" : "weft → weft (mux, " + mux + " connection" + (mux == 1 ? "" : "s") + ")";
     }
 
     @Override
