@@ -19,7 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bytes leave in the order they were appended. A failed write fails the coalescer: every later
  * write throws that failure, and so does a {@linkplain #write(byte[], int, int, boolean) waiting}
  * write whose bytes were not written. Memory: a batch buffer that grew past {@value #KEEP} bytes
- * is dropped after use; how much is queued is bounded by HTTP/2 flow control.
+ * is dropped after use; a writer that finds {@value #MAX_QUEUED} bytes or more already queued
+ * waits until they are written (a peer that stops reading holds up its writers, not the heap),
+ * except through {@link #writeSoonWithoutWaiting}, which a connection's reader uses for its few
+ * small control frames.
  */
 public final class WriteCoalescer {
   /** Where the bytes go; called by one thread at a time, never under the coalescer's lock. */
@@ -29,6 +32,8 @@ public final class WriteCoalescer {
   }
 
   private static final int KEEP = 256 * 1024;
+  /** Queued bytes beyond which writers wait for the socket. */
+  static final int MAX_QUEUED = 1 << 20;
   private static final ThreadFactory WRITERS = Thread.ofVirtual().name("weft-writer").factory();
 
   private final Sink sink;
@@ -62,6 +67,7 @@ public final class WriteCoalescer {
     lock.lock();
     try {
       checkFailure();
+      awaitRoom();
       if (writing) {
         append(bytes, off, len);
         long mine = appended;
@@ -93,11 +99,26 @@ public final class WriteCoalescer {
     drain();
   }
 
-  /** Queues {@code b}; a virtual thread writes it (with whatever else is queued by then) unless one already is. */
+  /**
+   * Queues {@code b}; a virtual thread writes it (with whatever else is queued by then) unless one
+   * already is. Waits first while {@value #MAX_QUEUED} bytes or more are queued.
+   */
   public void writeSoon(Buffer b) throws IOException {
+    writeSoon(b, true);
+  }
+
+  /** As {@link #writeSoon(Buffer)}, but never waits: for a connection's reader thread, which must not block on the socket. */
+  public void writeSoonWithoutWaiting(Buffer b) throws IOException {
+    writeSoon(b, false);
+  }
+
+  private void writeSoon(Buffer b, boolean mayWait) throws IOException {
     lock.lock();
     try {
       checkFailure();
+      if (mayWait) {
+        awaitRoom();
+      }
       append(b.array(), 0, b.size());
       if (writing) {
         return;
@@ -130,6 +151,14 @@ public final class WriteCoalescer {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Waits, under the lock, while a writer is busy and too much is queued behind it. */
+  private void awaitRoom() throws IOException {
+    while (writing && pending.size() >= MAX_QUEUED && failure == null) {
+      written.awaitUninterruptibly();
+    }
+    checkFailure();
   }
 
   private void append(byte[] bytes, int off, int len) {

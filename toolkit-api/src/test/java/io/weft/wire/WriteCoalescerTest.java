@@ -127,4 +127,46 @@ class WriteCoalescerTest {
     assertThatThrownBy(() -> out.writeSoon(record(0, 1))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
     assertThat(out.failure()).hasMessage("connection reset");
   }
+
+  @Test
+  void writersWaitOnceTooMuchIsQueuedButTheReaderNeverDoes() throws Exception {
+    CountDownLatch inWrite = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink recorder = new RecordingSink();
+    WriteCoalescer out = new WriteCoalescer((b, off, len) -> {
+      if (recorder.calls.get() == 0) {
+        inWrite.countDown();
+        try {
+          release.await(); // a peer that has stopped reading
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      recorder.write(b, off, len);
+    });
+    out.writeSoon(record(0, 0));
+    inWrite.await();
+    Buffer big = new Buffer(WriteCoalescer.MAX_QUEUED);
+    big.advance(WriteCoalescer.MAX_QUEUED);
+    out.writeSoon(big); // queued: the limit is reached, not passed
+    out.writeSoonWithoutWaiting(record(0, 1)); // a reader's control frame: never waits
+    CountDownLatch queuedMore = new CountDownLatch(1);
+    Thread writer = Thread.ofVirtual().start(() -> {
+      try {
+        out.writeSoon(record(0, 2));
+        queuedMore.countDown();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+    while (writer.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait(); // until the writer is parked on the full queue
+    }
+    assertThat(queuedMore.getCount()).isEqualTo(1);
+    release.countDown();
+    queuedMore.await();
+    writer.join();
+    out.awaitFlushed();
+    assertThat(recorder.written()).hasSize(8 + WriteCoalescer.MAX_QUEUED + 8 + 8);
+  }
 }

@@ -326,7 +326,7 @@ final class H2Connection {
       return;
     }
     try {
-      output.writeSoon(b);
+      output.writeSoonWithoutWaiting(b);
     } catch (IOException e) {
       writeFailed(e);
     }

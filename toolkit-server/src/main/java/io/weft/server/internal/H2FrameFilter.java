@@ -260,7 +260,7 @@ final class H2FrameFilter {
     if (n > 0) {
       Buffer update = new Buffer(16);
       H2Frames.windowUpdate(update, 0, n);
-      output.writeSoon(update); // the reader must not block on a full socket
+      output.writeSoonWithoutWaiting(update); // the reader must not block on a full socket
     }
   }
 
