@@ -39,6 +39,31 @@ class WriteCoalescerTest {
     }
   }
 
+  /** A recording sink whose first write blocks until {@link #release} opens. */
+  private static final class StallingSink implements WriteCoalescer.Sink {
+    final CountDownLatch inWrite = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final RecordingSink recorder = new RecordingSink();
+    final AtomicInteger calls = recorder.calls;
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (recorder.calls.get() == 0) {
+        inWrite.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      recorder.write(b, off, len);
+    }
+
+    byte[] written() {
+      return recorder.written();
+    }
+  }
+
   /** A record of 8 bytes: writer, sequence number. */
   private static Buffer record(int writer, int seq) {
     return new Buffer(8).writeInt(writer).writeInt(seq);
@@ -87,20 +112,8 @@ class WriteCoalescerTest {
 
   @Test
   void bytesQueuedWhileTheSocketIsBusyLeaveTogether() throws Exception {
-    CountDownLatch inWrite = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingSink recorder = new RecordingSink();
-    WriteCoalescer out = new WriteCoalescer((b, off, len) -> {
-      if (recorder.calls.get() == 0) {
-        inWrite.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-      }
-      recorder.write(b, off, len);
-    });
+    StallingSink recorder = new StallingSink();
+    WriteCoalescer out = new WriteCoalescer(recorder);
     Thread first = Thread.ofVirtual().start(() -> {
       try {
         out.write(record(0, 0));
@@ -108,11 +121,11 @@ class WriteCoalescerTest {
         throw new AssertionError(e);
       }
     });
-    inWrite.await();
+    recorder.inWrite.await();
     for (int i = 1; i <= 5; i++) {
       out.write(record(0, i)); // returns at once: the first writer takes these too
     }
-    release.countDown();
+    recorder.release.countDown();
     first.join();
     assertThat(recorder.written()).hasSize(6 * 8);
     assertThat(recorder.calls.get()).isEqualTo(2);
@@ -130,22 +143,10 @@ class WriteCoalescerTest {
 
   @Test
   void writersWaitOnceTooMuchIsQueuedButTheReaderNeverDoes() throws Exception {
-    CountDownLatch inWrite = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingSink recorder = new RecordingSink();
-    WriteCoalescer out = new WriteCoalescer((b, off, len) -> {
-      if (recorder.calls.get() == 0) {
-        inWrite.countDown();
-        try {
-          release.await(); // a peer that has stopped reading
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-      }
-      recorder.write(b, off, len);
-    });
+    StallingSink recorder = new StallingSink(); // a peer that has stopped reading, until released
+    WriteCoalescer out = new WriteCoalescer(recorder);
     out.writeSoon(record(0, 0));
-    inWrite.await();
+    recorder.inWrite.await();
     Buffer big = new Buffer(WriteCoalescer.MAX_QUEUED);
     big.advance(WriteCoalescer.MAX_QUEUED);
     out.writeSoon(big); // queued: the limit is reached, not passed
@@ -163,7 +164,7 @@ class WriteCoalescerTest {
       Thread.onSpinWait(); // until the writer is parked on the full queue
     }
     assertThat(queuedMore.getCount()).isEqualTo(1);
-    release.countDown();
+    recorder.release.countDown();
     queuedMore.await();
     writer.join();
     out.awaitFlushed();
