@@ -58,6 +58,18 @@ public final class WriteCoalescer {
   }
 
   /**
+   * {@link #writeSoon(Buffer) writeSoon} when {@code soon} (other calls are in flight on the
+   * connection, so that theirs can join this system call), else {@link #write(Buffer) write}.
+   */
+  public void write(Buffer b, boolean soon) throws IOException {
+    if (soon) {
+      writeSoon(b);
+    } else {
+      write(b);
+    }
+  }
+
+  /**
    * Writes the bytes now, or leaves them to the thread already writing.
    *
    * @param wait whether to return only once these bytes are written, even when another thread writes them
@@ -66,7 +78,6 @@ public final class WriteCoalescer {
   public void write(byte[] bytes, int off, int len, boolean wait) throws IOException {
     lock.lock();
     try {
-      checkFailure();
       awaitRoom();
       if (writing) {
         append(bytes, off, len);
@@ -115,9 +126,10 @@ public final class WriteCoalescer {
   private void writeSoon(Buffer b, boolean mayWait) throws IOException {
     lock.lock();
     try {
-      checkFailure();
       if (mayWait) {
         awaitRoom();
+      } else {
+        checkFailure();
       }
       append(b.array(), 0, b.size());
       if (writing) {
@@ -153,7 +165,7 @@ public final class WriteCoalescer {
     }
   }
 
-  /** Waits, under the lock, while a writer is busy and too much is queued behind it. */
+  /** Waits, under the lock, while a writer is busy and too much is queued behind it; throws an earlier failure. */
   private void awaitRoom() throws IOException {
     while (writing && pending.size() >= MAX_QUEUED && failure == null) {
       written.awaitUninterruptibly();

@@ -242,11 +242,7 @@ final class H2Connection {
       }
       // queued under the lock: the bytes must leave in HPACK order. Alone on the connection, the call
       // writes at once; among others, a writer thread sends it with whatever they queue meanwhile
-      if (streams.size() > 1) {
-        output.writeSoon(frame);
-      } else {
-        output.write(frame);
-      }
+      output.write(frame, streams.size() > 1);
     } catch (IOException e) {
       throw writeFailed(e);
     } finally {
@@ -276,11 +272,7 @@ final class H2Connection {
         int n = appendData(frame, stream, data, off, Math.min(len, allowed), endStream && allowed >= len);
         off += n;
         len -= n;
-        if (len == 0 && soon) {
-          output.writeSoon(frame);
-          return;
-        }
-        output.write(frame);
+        output.write(frame, soon && len == 0);
         if (len == 0) {
           return;
         }

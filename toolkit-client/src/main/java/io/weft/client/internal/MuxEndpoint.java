@@ -122,11 +122,7 @@ final class MuxEndpoint implements Endpoint {
         pending.put(seqId, reply);
       }
       try {
-        if (pending.size() > 1) {
-          output.writeSoon(request); // other calls are in flight: requests written meanwhile join this one
-        } else {
-          output.write(request);
-        }
+        output.write(request, pending.size() > 1); // with others in flight, requests written meanwhile join this one
       } catch (IOException e) {
         RpcException err = Failures.of(e, conn.address(), false);
         fail(err);

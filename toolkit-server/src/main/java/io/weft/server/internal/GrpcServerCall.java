@@ -335,7 +335,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
       if (holdResponse) {
         held = out;
       } else {
-        connection.sendSoon(out); // a stream's next messages may join this write
+        connection.send(out, true); // a stream's next messages may join this write
       }
     } catch (IOException | Http2Exception | IllegalStateException | UncheckedIOException e) {
       Status s = end.get();
@@ -442,11 +442,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
           writeMetadata(block, trailers, null);
         }
         H2Frames.headers(out, streamId, block.array(), block.size(), true, outbound.maxFrameSize());
-        if (connection.othersOpen()) {
-          connection.sendSoon(out); // other calls' replies finishing meanwhile join this write
-        } else {
-          connection.send(out);
-        }
+        connection.send(out, connection.othersOpen()); // with others open, replies finishing meanwhile join this write
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);

@@ -109,16 +109,16 @@ final class H2FrameFilter {
 
   /**
    * Whether other calls are open on this connection, so that a call's last frames are worth
-   * handing to {@link #sendSoon}: replies that finish meanwhile then share one system call.
+   * sending {@code soon}: replies that finish meanwhile then share one system call.
    */
   boolean othersOpen() {
     return openStreams > 1;
   }
 
-  /** As {@link #send}, but the write is left to another thread, so that more frames can join it. */
-  void sendSoon(Buffer frames) throws IOException {
+  /** As {@link #send(Buffer)}; when {@code soon}, the write is left to another thread, so that more frames can join it. */
+  void send(Buffer frames, boolean soon) throws IOException {
     observeServer(frames.array(), 0, frames.size());
-    output.writeSoon(frames);
+    output.write(frames, soon);
   }
 
   /**
@@ -157,7 +157,7 @@ final class H2FrameFilter {
         if (!readFully(header, true)) {
           return null;
         }
-        int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | (header[2] & 0xFF);
+        int length = frameLength(header, 0);
         int type = header[3] & 0xFF;
         int flags = header[4] & 0xFF;
         int streamId = Buffer.getInt(header, 5) & 0x7FFFFFFF;
@@ -197,7 +197,7 @@ final class H2FrameFilter {
    * A DATA frame's bytes count against the stream until Weft's call takes them; a dropped one's,
    * or one for a stream never seen (Helidon rejects it), are credited back at once.
    */
-  private boolean admit(int type, int streamId, int length) throws IOException {
+  private boolean admit(int type, int streamId, int length) {
     int update;
     boolean pass;
     streamsLock.lock();
@@ -239,11 +239,7 @@ final class H2FrameFilter {
     } finally {
       streamsLock.unlock();
     }
-    try {
-      sendCredit(update);
-    } catch (IOException e) {
-      // the connection is failing; its reader ends it
-    }
+    sendCredit(update);
   }
 
   /** The credit to send now, if enough has gathered; under streamsLock. */
@@ -256,11 +252,16 @@ final class H2FrameFilter {
     return n;
   }
 
-  private void sendCredit(int n) throws IOException {
+  /** Sends a connection WINDOW_UPDATE of {@code n} (none if 0); never blocks, so the reader may call it. */
+  private void sendCredit(int n) {
     if (n > 0) {
       Buffer update = new Buffer(16);
       H2Frames.windowUpdate(update, 0, n);
-      output.writeSoonWithoutWaiting(update); // the reader must not block on a full socket
+      try {
+        output.writeSoonWithoutWaiting(update);
+      } catch (IOException e) {
+        // the connection is failing: its next read or write ends it
+      }
     }
   }
 
@@ -299,11 +300,7 @@ final class H2FrameFilter {
     } finally {
       streamsLock.unlock();
     }
-    try {
-      sendCredit(update);
-    } catch (IOException e) {
-      // the connection is failing; its reader ends it
-    }
+    sendCredit(update);
   }
 
   /** What the filter knows of one stream; guarded by streamsLock. */
@@ -347,7 +344,7 @@ final class H2FrameFilter {
     int at = off;
     int end = off + len;
     while (at + 9 <= end) {
-      int length = (b[at] & 0xFF) << 16 | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF);
+      int length = frameLength(b, at);
       int type = b[at + 3] & 0xFF;
       int flags = b[at + 4] & 0xFF;
       int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
@@ -367,37 +364,31 @@ final class H2FrameFilter {
    * opening one put after Helidon's first SETTINGS (the bytes unchanged when there is neither).
    */
   private byte[] ownConnectionWindow(byte[] b) {
-    boolean change = false;
+    Buffer out = null;
+    int copied = 0; // b[0, copied) is in out, or needs no change
     for (int at = 0; at + 9 <= b.length; at += 9 + frameLength(b, at)) {
       int type = b[at + 3] & 0xFF;
-      int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
-      if (streamId == 0 && (type == 0x8 || (type == 0x4 && !windowOpened && (b[at + 4] & 0x1) == 0))) {
-        change = true;
-      }
-    }
-    if (!change) {
-      return b;
-    }
-    Buffer out = new Buffer(b.length + 16);
-    int at = 0;
-    while (at + 9 <= b.length) {
-      int size = 9 + frameLength(b, at);
-      int type = b[at + 3] & 0xFF;
-      int streamId = Buffer.getInt(b, at + 5) & 0x7FFFFFFF;
-      if (streamId == 0 && type == 0x8) {
-        at += size;
+      boolean connection = (Buffer.getInt(b, at + 5) & 0x7FFFFFFF) == 0;
+      boolean drop = connection && type == 0x8;
+      boolean open = connection && type == 0x4 && (b[at + 4] & 0x1) == 0 && !windowOpened;
+      if (!drop && !open) {
         continue;
       }
-      out.write(b, at, Math.min(size, b.length - at));
-      if (streamId == 0 && type == 0x4 && !windowOpened && (b[at + 4] & 0x1) == 0) {
+      if (out == null) {
+        out = new Buffer(b.length + 16);
+      }
+      int next = Math.min(at + 9 + frameLength(b, at), b.length);
+      out.write(b, copied, (drop ? at : next) - copied);
+      copied = next;
+      if (open) {
         windowOpened = true;
         H2Frames.windowUpdate(out, 0, CONNECTION_WINDOW - DEFAULT_WINDOW);
       }
-      at += size;
     }
-    if (at < b.length) {
-      out.write(b, at, b.length - at);
+    if (out == null) {
+      return b;
     }
+    out.write(b, copied, b.length - copied);
     return java.util.Arrays.copyOf(out.array(), out.size());
   }
 

@@ -100,11 +100,7 @@ final class SocketConnection implements ServerConnection {
       return false;
     }
     try {
-      if (inFlight.get() > 1) {
-        output.writeSoon(reply);
-      } else {
-        output.write(reply);
-      }
+      output.write(reply, inFlight.get() > 1);
       return true;
     } catch (IOException e) {
       return false; // logged, and the socket closed, by the write that failed
@@ -174,21 +170,19 @@ final class SocketConnection implements ServerConnection {
   public void close(boolean interrupt) {
     draining = true;
     boolean stuckWriting = writeStartedNanos != 0;
-    if (interrupt || inFlight.get() == 0 || stuckWriting) {
-      if (stuckWriting && !closed) {
-        LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": it has read nothing of a reply for "
-            + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis() + " ms");
-      }
-      if (interrupt || stuckWriting) {
+    if (stuckWriting && !closed) {
+      LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": it has read nothing of a reply for "
+          + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis() + " ms");
+    }
+    if (interrupt || stuckWriting) {
+      closed = true;
+      closeSocket();
+    } else if (inFlight.get() == 0) {
+      Thread.ofVirtual().name("weft-drain").start(() -> { // a last reply may still be on its way out
+        output.awaitFlushed();
         closed = true;
         closeSocket();
-      } else {
-        Thread.ofVirtual().name("weft-drain").start(() -> { // a last reply may still be on its way out
-          output.awaitFlushed();
-          closed = true;
-          closeSocket();
-        });
-      }
+      });
     }
   }
 
