@@ -24,6 +24,10 @@ import java.util.Objects;
  *     (default empty)
  * @param maxMessageSize the largest gRPC response message accepted, in bytes (default 4 MiB)
  * @param tls TLS for every connection, or null for plain TCP (the default)
+ * @param keepAliveTime how long a gRPC connection with calls open may read nothing before the
+ *     client pings the server (grpc-java's {@code keepAliveTime}; zero, the default, for never)
+ * @param keepAliveTimeout how long that ping may go unanswered before the connection is closed as
+ *     dead and its calls fail with {@code UNAVAILABLE} (default 20 s)
  */
 public record ClientConfig(
     String destService,
@@ -42,7 +46,9 @@ public record ClientConfig(
     Resolver resolver,
     Duration resolverRefresh,
     LoadBalancer loadBalancer,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    Duration keepAliveTime,
+    Duration keepAliveTimeout) {
 
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
 
@@ -58,6 +64,8 @@ public record ClientConfig(
     requireNonNegative(rpcTimeout, "rpcTimeout");
     requireNonNegative(connectTimeout, "connectTimeout");
     requireNonNegative(idleTimeout, "idleTimeout");
+    requireNonNegative(keepAliveTime, "keepAliveTime");
+    requireNonNegative(keepAliveTimeout, "keepAliveTimeout");
     Objects.requireNonNull(transport, "transport");
     if (muxConnections < 0 || maxIdlePerAddress < 0) {
       throw new IllegalArgumentException("connection counts cannot be negative");
@@ -110,6 +118,8 @@ public record ClientConfig(
     private String callerService = "";
     private int maxMessageSize = 4 << 20;
     private TlsConfig tls;
+    private Duration keepAliveTime = Duration.ZERO;
+    private Duration keepAliveTimeout = Duration.ofSeconds(20);
 
     private Builder(String destService) {
       this.destService = destService;
@@ -186,6 +196,12 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder keepAlive(Duration time, Duration timeout) {
+      this.keepAliveTime = time;
+      this.keepAliveTimeout = timeout;
+      return this;
+    }
+
     public Builder retry(RetryPolicy retry) {
       this.retry = retry;
       return this;
@@ -195,7 +211,7 @@ public record ClientConfig(
       return new ClientConfig(
           destService, hostPorts, rpcTimeout, connectTimeout, transport, muxConnections,
           maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize, tls,
-          middlewares, resolver, resolverRefresh, loadBalancer, retry);
+          middlewares, resolver, resolverRefresh, loadBalancer, retry, keepAliveTime, keepAliveTimeout);
     }
   }
 }

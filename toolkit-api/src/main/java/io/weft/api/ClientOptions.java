@@ -83,4 +83,14 @@ public final class ClientOptions {
   public static ClientOption withRetry(RetryPolicy policy) {
     return b -> b.retry(policy);
   }
+
+  /**
+   * Pings the server when a gRPC connection with calls open has read nothing for {@code time}, and
+   * closes it (its calls fail with {@code UNAVAILABLE}) if the ping is not answered within {@code
+   * timeout}: grpc-java's {@code keepAliveTime} and {@code keepAliveTimeout}. Off by default. A
+   * server may refuse pings more often than every 5 minutes (grpc-java's and Weft's default).
+   */
+  public static ClientOption withKeepAlive(Duration time, Duration timeout) {
+    return b -> b.keepAlive(time, timeout);
+  }
 }

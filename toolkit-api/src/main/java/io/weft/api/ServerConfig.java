@@ -30,6 +30,16 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may go without a whole request while no call runs on
  *     it, or with a reply the peer does not read (default 5 min): idle, half-open, trickling
  *     (slowloris) and non-reading connections are closed after it
+ * @param maxConnectionIdle how long an HTTP/2 connection may carry no stream before the server
+ *     closes it with GOAWAY (grpc-java's {@code maxConnectionIdle}; default 30 s); at the
+ *     connection limit, the connection idle the longest is closed at once to make room
+ * @param keepAliveTime how long an HTTP/2 connection may read nothing before the server pings it
+ *     (grpc-java's {@code keepAliveTime}; default 2 h)
+ * @param keepAliveTimeout how long that ping may go unanswered before the connection is closed as
+ *     dead (default 20 s)
+ * @param permitKeepAliveTime how often a client may ping while it has calls open (grpc-java's
+ *     {@code permitKeepAliveTime}; default 5 min, and 2 h with no call open): a client that pings
+ *     more often three times gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings"
  */
 public record ServerConfig(
     String host,
@@ -44,7 +54,11 @@ public record ServerConfig(
     List<Middleware> middlewares,
     int maxConcurrentRequests,
     int qpsLimit,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration maxConnectionIdle,
+    Duration keepAliveTime,
+    Duration keepAliveTimeout,
+    Duration permitKeepAliveTime) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
@@ -80,6 +94,11 @@ public record ServerConfig(
     if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
     }
+    for (Duration d : new Duration[] {maxConnectionIdle, keepAliveTime, keepAliveTimeout, permitKeepAliveTime}) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("HTTP/2 connection timings must be positive: " + d);
+      }
+    }
     if (maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
     }
@@ -113,6 +132,10 @@ public record ServerConfig(
     private int maxConcurrentRequests;
     private int qpsLimit;
     private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration maxConnectionIdle = Duration.ofSeconds(30);
+    private Duration keepAliveTime = Duration.ofHours(2);
+    private Duration keepAliveTimeout = Duration.ofSeconds(20);
+    private Duration permitKeepAliveTime = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -128,6 +151,22 @@ public record ServerConfig(
 
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    public Builder maxConnectionIdle(Duration grace) {
+      this.maxConnectionIdle = grace;
+      return this;
+    }
+
+    public Builder keepAlive(Duration time, Duration timeout) {
+      this.keepAliveTime = time;
+      this.keepAliveTimeout = timeout;
+      return this;
+    }
+
+    public Builder permitKeepAliveTime(Duration time) {
+      this.permitKeepAliveTime = time;
       return this;
     }
 
@@ -178,7 +217,8 @@ public record ServerConfig(
 
     public ServerConfig build() {
       return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
-          maxConcurrentStreams, tls, middlewares, maxConcurrentRequests, qpsLimit, idleTimeout);
+          maxConcurrentStreams, tls, middlewares, maxConcurrentRequests, qpsLimit, idleTimeout, maxConnectionIdle, keepAliveTime,
+          keepAliveTimeout, permitKeepAliveTime);
     }
 
     public Builder middleware(Middleware m) {

@@ -73,4 +73,23 @@ public final class ServerOptions {
   public static ServerOption withIdleTimeout(Duration timeout) {
     return b -> b.idleTimeout(timeout);
   }
+
+  /** Closes HTTP/2 connections that carry no stream for {@code grace} (default 30 s; grpc-java's {@code maxConnectionIdle}). */
+  public static ServerOption withMaxConnectionIdle(Duration grace) {
+    return b -> b.maxConnectionIdle(grace);
+  }
+
+  /**
+   * Pings an HTTP/2 connection that has sent nothing for {@code time} (default 2 h) and closes it
+   * if the ping is not answered within {@code timeout} (default 20 s): grpc-java's
+   * {@code keepAliveTime} and {@code keepAliveTimeout}.
+   */
+  public static ServerOption withKeepAlive(Duration time, Duration timeout) {
+    return b -> b.keepAlive(time, timeout);
+  }
+
+  /** How often a client with calls open may ping (default 5 min; grpc-java's {@code permitKeepAliveTime}). */
+  public static ServerOption withPermitKeepAliveTime(Duration time) {
+    return b -> b.permitKeepAliveTime(time);
+  }
 }

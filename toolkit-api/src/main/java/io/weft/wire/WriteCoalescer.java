@@ -33,15 +33,18 @@ public final class WriteCoalescer {
 
   private static final int KEEP = 256 * 1024;
   /** Queued bytes beyond which writers wait for the socket. */
-  static final int MAX_QUEUED = 1 << 20;
+  public static final int MAX_QUEUED = 1 << 20;
   private static final ThreadFactory WRITERS = Thread.ofVirtual().name("weft-writer").factory();
 
   private final Sink sink;
+  private final Runnable onWritten;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition written = lock.newCondition();
   // guarded by lock
   private Buffer pending = new Buffer(4096);
   private Buffer spare = new Buffer(4096);
+  /** {@code pending.size()}, readable without the lock. */
+  private volatile int queued;
   /** Whether a thread owns the socket: it writes (or is about to write) until the queue is empty. */
   private boolean writing;
   private long appended;
@@ -49,7 +52,26 @@ public final class WriteCoalescer {
   private IOException failure;
 
   public WriteCoalescer(Sink sink) {
+    this(sink, null);
+  }
+
+  /**
+   * @param onWritten run by the writing thread after each batch it wrote (outside the lock), for
+   *     callers that wait for {@link #hasRoom()} in their own way; null for none
+   */
+  public WriteCoalescer(Sink sink, Runnable onWritten) {
     this.sink = sink;
+    this.onWritten = onWritten;
+  }
+
+  /** Bytes queued behind the write in progress. Lock-free. */
+  public int queued() {
+    return queued;
+  }
+
+  /** Whether a write now would not wait for queued bytes to drain. Lock-free. */
+  public boolean hasRoom() {
+    return queued < MAX_QUEUED;
   }
 
   /** Writes {@code b} now, or leaves it to the thread already writing. */
@@ -155,6 +177,30 @@ public final class WriteCoalescer {
     }
   }
 
+  /** As {@link #awaitFlushed()}, giving up after {@code nanos}; true if everything was written. */
+  public boolean awaitFlushed(long nanos) {
+    long end = System.nanoTime() + nanos;
+    lock.lock();
+    try {
+      long mine = appended;
+      while (flushed < mine && failure == null) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          written.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return failure == null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The failure that ended writing, or null. */
   public IOException failure() {
     lock.lock();
@@ -176,6 +222,7 @@ public final class WriteCoalescer {
   private void append(byte[] bytes, int off, int len) {
     pending.write(bytes, off, len);
     appended += len;
+    queued = pending.size();
   }
 
   private void checkFailure() throws IOException {
@@ -205,6 +252,7 @@ public final class WriteCoalescer {
         batch = pending;
         pending = spare;
         spare = null;
+        queued = 0;
       } finally {
         lock.unlock();
       }
@@ -222,6 +270,9 @@ public final class WriteCoalescer {
       } finally {
         lock.unlock();
       }
+      if (onWritten != null) {
+        onWritten.run();
+      }
     }
   }
 
@@ -232,6 +283,7 @@ public final class WriteCoalescer {
       failure = f;
       writing = false;
       pending.reset();
+      queued = 0;
       written.signalAll();
     } finally {
       lock.unlock();

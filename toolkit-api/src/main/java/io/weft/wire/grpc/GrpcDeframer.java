@@ -23,6 +23,7 @@ public final class GrpcDeframer {
   private int messageLength;
   private int messageFill;
   private boolean compressed;
+  private int lastWireLength;
 
   /**
    * @param maxMessageSize the largest message accepted, compressed or not
@@ -84,9 +85,15 @@ public final class GrpcDeframer {
     }
   }
 
+  /** The length on the wire (compressed, without the prefix) of the message last handed to the sink. */
+  public int lastWireLength() {
+    return lastWireLength;
+  }
+
   private void complete(Consumer<byte[]> sink) {
     byte[] done = message;
     message = null;
+    lastWireLength = messageLength;
     sink.accept(compressed ? GrpcCompression.gunzip(done, 0, done.length, maxMessageSize) : done);
   }
 

@@ -1,9 +1,5 @@
 package io.weft.client.internal;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.WritableHeaders;
-import io.helidon.http.http2.Http2Headers;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientStreamingClient;
@@ -20,6 +16,10 @@ import io.weft.wire.grpc.GrpcCompression;
 import io.weft.wire.grpc.GrpcFrames;
 import io.weft.wire.grpc.GrpcHeaders;
 import io.weft.wire.grpc.GrpcTimeout;
+import io.weft.wire.http2.Fields;
+import io.weft.wire.http2.Http2Connection;
+import io.weft.wire.http2.Http2Stream;
+import io.weft.wire.http2.StreamException;
 import java.util.Locale;
 
 /**
@@ -33,10 +33,10 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   private final MethodDescriptor<Req, Resp> method;
   private final Deadline deadline;
   private final boolean gzip;
-  private final H2Stream stream;
+  private final GrpcStream stream;
   private final io.weft.api.Traffic traffic;
 
-  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, H2Stream stream, io.weft.api.Traffic traffic) {
+  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, GrpcStream stream, io.weft.api.Traffic traffic) {
     this.method = method;
     this.deadline = deadline;
     this.gzip = gzip;
@@ -52,42 +52,70 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
       GrpcEndpoint endpoint, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
       Metadata extraHeaders, int maxMessageSize, Req first, boolean hasFirst, io.weft.api.Traffic traffic) {
     boolean gzip = GrpcCompression.GZIP.equals(options.compression().orElse(null));
-    WritableHeaders<?> h = WritableHeaders.create();
-    h.add(HeaderNames.CONTENT_TYPE, method.serialization() == Serialization.THRIFT ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
-    h.add(HeaderNames.create(GrpcHeaders.TE), "trailers");
-    h.add(HeaderNames.USER_AGENT, USER_AGENT);
-    h.add(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING), GrpcCompression.ACCEPT);
+    Fields h = new Fields(12);
+    h.add(":method", "POST").add(":scheme", endpoint.scheme()).add(":path", method.path()).add(":authority", authority);
+    h.add(GrpcHeaders.CONTENT_TYPE, method.serialization() == Serialization.THRIFT ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
+    h.add(GrpcHeaders.TE, "trailers");
+    h.add(GrpcHeaders.USER_AGENT, USER_AGENT);
+    h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
     if (gzip) {
-      h.add(HeaderNames.create(GrpcHeaders.GRPC_ENCODING), GrpcCompression.GZIP);
+      h.add(GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
     }
     if (deadline != null) {
       long left = deadline.remainingNanos();
       if (left <= 0) {
         throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " started").asException();
       }
-      h.add(HeaderNames.create(GrpcHeaders.GRPC_TIMEOUT), GrpcTimeout.format(left));
+      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.format(left));
     }
     addMetadata(h, options.metadata());
     addMetadata(h, extraHeaders);
-    Http2Headers headers = Http2Headers.create(h).method(Method.POST).path(method.path()).scheme("http").authority(authority);
     Buffer body = null;
     if (hasFirst) {
       body = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(body, method.requestCodec(), first, gzip, Integer.MAX_VALUE);
     }
-    H2Connection conn = endpoint.connection(deadline);
-    H2Stream stream = conn.open(headers, body, hasFirst, maxMessageSize);
+    GrpcStream stream = open(endpoint, authority, h, body, hasFirst, maxMessageSize, deadline);
     if (traffic != null && body != null) {
       traffic.addSent(body.size());
     }
     return new GrpcCall<>(method, deadline, gzip, stream, traffic);
   }
 
-  private static void addMetadata(WritableHeaders<?> h, Metadata md) {
+  /**
+   * Opens the stream on a connection with room; a connection that turns out to be going away
+   * (GOAWAY before the request was sent) is left for another, once.
+   */
+  private static GrpcStream open(GrpcEndpoint endpoint, String authority, Fields headers, Buffer body, boolean endStream,
+      int maxMessageSize, Deadline deadline) {
+    for (int attempt = 0; ; attempt++) {
+      Http2Connection conn = endpoint.connection(deadline);
+      GrpcStream stream = new GrpcStream(authority, maxMessageSize);
+      try {
+        Http2Stream s = conn.newStream(headers, body == null ? null : body.array(), 0, body == null ? 0 : body.size(), endStream, stream,
+            deadline, conn.activeStreams() > 0);
+        stream.opened(s, endStream);
+        return stream;
+      } catch (StreamException e) {
+        boolean unsent = e.kind() == StreamException.Kind.REFUSED;
+        if (unsent && attempt == 0) {
+          continue;
+        }
+        Status s = switch (e.kind()) {
+          case DEADLINE -> Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded sending the request to " + authority);
+          case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")");
+          default -> Status.of(StatusCode.UNAVAILABLE, "cannot send to " + authority + ": " + e.getMessage()).withCause(e);
+        };
+        throw unsent ? new UnsentException(s) : s.asException();
+      }
+    }
+  }
+
+  private static void addMetadata(Fields h, Metadata md) {
     md.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
       if (!GrpcHeaders.isReserved(name)) {
-        h.add(HeaderNames.create(name), v);
+        h.add(name, v);
       }
     });
   }
@@ -127,7 +155,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     stream.checkWritable();
     Buffer frame = new Buffer(Buffer.TYPICAL_FRAME);
     GrpcFrames.write(frame, method.requestCodec(), message, gzip, Integer.MAX_VALUE);
-    stream.writeData(frame.array(), 0, frame.size(), false, deadline);
+    stream.write(frame.array(), 0, frame.size(), false, deadline);
     if (traffic != null) {
       traffic.addSent(frame.size());
     }
@@ -136,7 +164,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   @Override
   public void closeSend() {
     if (!stream.isDone()) {
-      stream.writeData(new byte[0], 0, 0, true, deadline);
+      stream.write(null, 0, 0, true, deadline);
     }
   }
 

@@ -4,58 +4,107 @@ import io.weft.api.ClientConfig;
 import io.weft.api.Deadline;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import io.weft.wire.http2.ErrorCode;
+import io.weft.wire.http2.Http2Config;
+import io.weft.wire.http2.Http2Connection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The HTTP/2 connections to one address. Calls share a connection until it reaches the server's
  * {@code MAX_CONCURRENT_STREAMS}; then another is opened. Dead and draining (GOAWAY) connections
- * are dropped on the way.
+ * are dropped on the way. Every wait here (for the lock while another caller dials, for the
+ * dial, for the server's SETTINGS) ends at the call's deadline and at the connect timeout.
  */
 final class GrpcEndpoint implements AutoCloseable {
+  /** Keepalive pings and closing grace periods of every client's connections; never user code. */
+  private static final ScheduledExecutorService TIMER = timer();
+
   private final HostPort target;
   private final Dialer dialer;
   private final ClientConfig config;
+  private final Http2Config http2;
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<H2Connection> connections = new ArrayList<>();
-  private volatile H2Connection preferred;
+  private final List<Http2Connection> connections = new ArrayList<>();
+  private volatile Http2Connection preferred;
   private volatile boolean closed;
 
   GrpcEndpoint(HostPort target, ClientConfig config, Dialer dialer) {
     this.dialer = dialer;
     this.target = target;
     this.config = config;
+    this.http2 = Http2Config.builder(TIMER)
+        .streamWindow(1 << 20)
+        .connectionWindow(16 << 20)
+        .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
+        .build();
+  }
+
+  private static ScheduledExecutorService timer() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "weft-client-timer");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /** {@code https} over TLS, else {@code http}: the {@code :scheme} of requests. */
+  String scheme() {
+    return dialer.isTls() ? "https" : "http";
   }
 
   /**
-   * A connection with a stream slot reserved for the caller (see {@link H2Connection#tryReserve}),
-   * dialing one if every connection is at the server's stream limit. The caller's {@code open}
-   * uses the slot.
+   * A connection with a stream slot reserved for the caller ({@link Http2Connection#tryReserve}),
+   * dialing one if every connection is at the server's stream limit. The caller's {@code
+   * newStream} uses the slot.
    */
-  H2Connection connection(Deadline deadline) {
-    H2Connection c = preferred;
+  Http2Connection connection(Deadline deadline) {
+    Http2Connection c = preferred;
     if (c != null && c.tryReserve()) {
       return c;
     }
-    lock.lock();
+    try {
+      // another caller dials meanwhile: bounded by its connect timeout (twice: dial, then SETTINGS)
+      long wait = waitNanos(deadline);
+      wait = wait == Long.MAX_VALUE ? wait : wait * 3;
+      if (deadline != null) {
+        wait = Math.min(wait, Math.max(0, deadline.remainingNanos()));
+      }
+      if (!lock.tryLock(wait, TimeUnit.NANOSECONDS)) {
+        throw timedOut(deadline, "waiting for another call to connect to " + target);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
+    }
     try {
       if (closed) {
         throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
       }
       connections.removeIf(x -> !x.isAlive());
-      List<H2Connection> byLoad = new ArrayList<>(connections);
-      byLoad.sort(java.util.Comparator.comparingInt(H2Connection::activeStreams));
-      for (H2Connection x : byLoad) {
+      List<Http2Connection> byLoad = new ArrayList<>(connections);
+      byLoad.sort(Comparator.comparingInt(Http2Connection::activeStreams));
+      for (Http2Connection x : byLoad) {
         if (x.tryReserve()) {
           preferred = x;
           return x;
         }
       }
-      H2Connection fresh = H2Connection.open(target, dialer, deadline);
+      Http2Connection fresh = open(deadline);
       connections.add(fresh);
       if (!fresh.tryReserve()) {
-        throw Status.of(StatusCode.UNAVAILABLE, "a new HTTP/2 connection to " + target + " allows no stream").asException();
+        throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "a new HTTP/2 connection to " + target + " allows no stream"));
       }
       preferred = fresh;
       return fresh;
@@ -64,18 +113,97 @@ final class GrpcEndpoint implements AutoCloseable {
     }
   }
 
+  /** Dials, sends the preface and waits for the server's SETTINGS, within the deadline and the connect timeout. */
+  private Http2Connection open(Deadline deadline) {
+    Socket s = dialer.dial(target, deadline, dialer.isTls() ? "h2" : null);
+    Http2Connection c;
+    try {
+      c = Http2Connection.client(new SocketTransport(s), target.toString(), http2);
+    } catch (IOException e) {
+      closeQuietly(s);
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e));
+    }
+    try {
+      if (!c.awaitSettings(waitNanos(deadline))) {
+        c.close(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS");
+        if (deadline != null && deadline.isExpired()) {
+          throw timedOut(deadline, "during the HTTP/2 handshake with " + target);
+        }
+        throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " within the connect timeout of "
+            + config.connectTimeout().toMillis() + " ms (is it an HTTP/2 server?)"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.close(ErrorCode.CANCEL, "interrupted");
+      throw Status.of(StatusCode.CANCELLED, "interrupted while connecting").asException();
+    }
+    return c;
+  }
+
+  /** How long a connecting step may wait: until the deadline, and at most the connect timeout (when set). */
+  private long waitNanos(Deadline deadline) {
+    long wait = config.connectTimeout().isZero() ? Long.MAX_VALUE : config.connectTimeout().toNanos();
+    if (deadline != null) {
+      wait = Math.min(wait, Math.max(0, deadline.remainingNanos()));
+    }
+    return wait;
+  }
+
+  private io.weft.api.RpcException timedOut(Deadline deadline, String what) {
+    if (deadline != null && deadline.isExpired()) {
+      return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed " + what).asException();
+    }
+    return new UnsentException(Status.of(StatusCode.UNAVAILABLE, "connect timeout of " + config.connectTimeout().toMillis() + " ms passed " + what));
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+
   @Override
   public void close() {
     lock.lock();
     try {
       closed = true;
-      for (H2Connection c : connections) {
-        c.close();
+      for (Http2Connection c : connections) {
+        c.close(ErrorCode.NO_ERROR, "the client is closed");
       }
       connections.clear();
       preferred = null;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A client socket as the engine sees it. */
+  private static final class SocketTransport implements Http2Connection.Transport {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    SocketTransport(Socket socket) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+      this.out = socket.getOutputStream();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(socket);
     }
   }
 }

@@ -37,6 +37,18 @@ final class DetectingConnection implements ServerConnection {
   @Override
   public void handle(Limit limit) throws InterruptedException {
     String peer = Peers.format(ctx.remotePeer().address());
+    if (!server.connectionOpened(peer)) {
+      closeSocket();
+      return;
+    }
+    try {
+      detectAndServe(limit, peer);
+    } finally {
+      server.connectionClosed();
+    }
+  }
+
+  private void detectAndServe(Limit limit, String peer) throws InterruptedException {
     Duration timeout = server.config().detectionTimeout();
     ScheduledFuture<?> timer = server.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
     Framing framing = null;
@@ -58,17 +70,12 @@ final class DetectingConnection implements ServerConnection {
       timer.cancel(false);
     }
     if (http2) {
-      ConnectionContext h2ctx = H2FrameFilter.wrap(ctx);
-      ServerConnection h2 = server.http2().connection(h2ctx);
+      H2ServerConnection h2 = new H2ServerConnection(ctx, server);
       delegate = h2;
       if (closing) {
         h2.close(false);
       }
-      try {
-        h2.handle(limit);
-      } finally {
-        server.http2ConnectionEnded(h2ctx);
-      }
+      h2.handle(limit);
       return;
     }
     if (framing == null) {

@@ -1,22 +1,8 @@
 package io.weft.server.internal;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.http2.Http2ErrorCode;
-import io.helidon.http.http2.Http2Exception;
-import io.helidon.http.http2.Http2FrameHeader;
-import io.helidon.http.http2.Http2FrameTypes;
-import io.helidon.http.http2.Http2Headers;
-import io.helidon.http.http2.Http2RstStream;
-import io.helidon.http.http2.Http2StreamState;
-import io.helidon.http.http2.Http2WindowUpdate;
-import io.helidon.http.http2.StreamFlowControl;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http2.spi.Http2SubProtocolSelector;
 import io.weft.api.BidiStreamingHandler;
-import io.weft.api.BizStatusException;
 import io.weft.api.BidiStreamingServer;
+import io.weft.api.BizStatusException;
 import io.weft.api.CallContext;
 import io.weft.api.ClientStreamingHandler;
 import io.weft.api.ClientStreamingServer;
@@ -24,6 +10,7 @@ import io.weft.api.Deadline;
 import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
+import io.weft.api.MethodKind;
 import io.weft.api.RpcException;
 import io.weft.api.ServerStreamingHandler;
 import io.weft.api.ServerStreamingServer;
@@ -36,225 +23,211 @@ import io.weft.api.internal.Contexts;
 import io.weft.wire.BizStatus;
 import io.weft.wire.Buffer;
 import io.weft.wire.grpc.GrpcCompression;
-import io.weft.wire.grpc.HpackLiterals;
-import io.weft.wire.grpc.GrpcDeframer;
 import io.weft.wire.grpc.GrpcFrames;
 import io.weft.wire.grpc.GrpcHeaders;
+import io.weft.wire.grpc.GrpcInbound;
 import io.weft.wire.grpc.GrpcStatusMessages;
 import io.weft.wire.grpc.GrpcTimeout;
-import io.weft.wire.grpc.H2Frames;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.weft.wire.http2.ErrorCode;
+import io.weft.wire.http2.Fields;
+import io.weft.wire.http2.Http2Stream;
+import io.weft.wire.http2.StreamException;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One gRPC call on the server: the HTTP/2 stream's sub-protocol handler, and the call its handler
- * sees. Three kinds of thread touch it: Helidon's stream thread ({@link #init}, {@link #data}:
- * deframing into the {@link InboundQueue}), Helidon's connection thread ({@link #rstStream}), and
- * the call's own virtual thread, which runs the user's handler and writes the response. Writes are
- * ordered by {@link #writeLock}; the call ends exactly once, in {@link #finish}.
+ * One gRPC call on the server: the HTTP/2 stream's listener, and the call its handler sees. The
+ * connection's reader delivers the request (headers, messages into {@link GrpcInbound}, resets);
+ * the call's own virtual thread runs the handler and writes the response; a timer may end it at
+ * its deadline. The handler thread is the only thread per call: a unary or server-streaming call
+ * starts it once the request is complete, so it never waits for its one message.
  *
- * <p>Cancellation (RST_STREAM, deadline, connection loss) fails the inbound queue, so a blocked
- * {@code recv} wakes, and interrupts a writer parked on HTTP/2 flow control, so a blocked {@code
- * send} wakes too; both then throw the call's status.
+ * <p>Writes are ordered by {@link #writeLock}. The call ends exactly once, in {@link #finish}:
+ * trailers from the handler's thread (which may wait for the client's window), or, from a reader
+ * or timer thread that must never wait, trailers queued at once, or a reset when the handler is
+ * in the middle of a write.
  */
-final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandler {
+final class GrpcServerCall implements Http2Stream.Listener {
   private static final System.Logger LOG = System.getLogger(GrpcServerCall.class.getName());
-  private static final int QUEUE_CAPACITY = 8;
+  private static final ThreadFactory HANDLERS = Thread.ofVirtual().name("weft-grpc").factory();
   /** The header in which a Kitex client names its own service. */
   static final String SOURCE_SERVICE = "source-service";
-  /** The frame size every HTTP/2 peer accepts. */
-  private static final int MIN_MAX_FRAME_SIZE = 16_384;
 
-  private final ConnectionContext ctx;
-  private final io.weft.api.Traffic traffic = new io.weft.api.Traffic();
   private final RealServer server;
-  private final Http2Headers requestHeaders;
-  private final H2FrameFilter connection;
-  private final int streamId;
-  private final StreamFlowControl flowControl;
-  private final InboundQueue inbound = new InboundQueue(QUEUE_CAPACITY);
+  private final Http2Stream stream;
+  private final MethodDefinition<Object, Object> method;
+  private final String path;
+  private final String contentType;
+  private final String acceptEncoding;
+  private final GrpcInbound inbound;
+  private final ServerCallContext callContext;
+  private final io.weft.api.Traffic traffic = new io.weft.api.Traffic();
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final CountDownLatch closed = new CountDownLatch(1);
-
   private final AtomicReference<Status> end = new AtomicReference<>();
-  private final CancellableOutbound outbound;
-  private volatile boolean remoteClosed;
-  private volatile boolean localClosed;
-  private volatile boolean reset;
-  private final boolean resetBeforeStart;
+  private final boolean startsAtOnce;
   private volatile ScheduledFuture<?> deadlineTask;
-
-  // confined to the stream thread
-  private GrpcDeframer deframer;
-  private MethodDefinition<?, ?> method;
-  private ServerCallContext callContext;
-  private String contentType;
-  private String acceptEncoding;
+  private volatile boolean started;
   // guarded by writeLock
   private boolean headersSent;
+  private boolean localClosed;
   private boolean gzipResponses;
-  /** Response frames held back to leave with the trailers (unary and client-streaming calls), or null. */
+  /** A unary (or sendAndClose) response held back to leave with the trailers, or null. */
   private Buffer held;
-  private boolean holdResponse;
 
-  GrpcServerCall(
-      ConnectionContext ctx,
-      RealServer server,
-      Http2Headers headers,
-      int streamId,
-      StreamFlowControl flowControl,
-      Http2StreamState initialState) {
-    this.ctx = ctx;
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private GrpcServerCall(RealServer server, Http2Stream stream, MethodDefinition<?, ?> method, String path, String contentType,
+      String acceptEncoding, String encoding, ServerCallContext callContext) {
     this.server = server;
-    this.requestHeaders = headers;
-    this.connection = H2FrameFilter.of(ctx);
-    this.streamId = streamId;
-    this.flowControl = flowControl;
-    this.outbound = new CancellableOutbound(flowControl.outbound());
-    // Helidon's stream state may already read HALF_CLOSED_REMOTE while DATA frames still wait in
-    // its queue, so the end of the request is taken only from the END_STREAM that data() sees.
-    // CLOSED, though, means the client reset the stream before this handler existed: Helidon
-    // delivered that RST_STREAM to nobody, and answering now would draw a PROTOCOL GOAWAY.
-    this.resetBeforeStart = initialState == Http2StreamState.CLOSED;
+    this.stream = stream;
+    this.method = (MethodDefinition) method;
+    this.path = path;
+    this.contentType = contentType;
+    this.acceptEncoding = acceptEncoding;
+    this.inbound = new GrpcInbound(stream, server.config().maxMessageSize(), encoding);
+    this.callContext = callContext;
+    MethodKind kind = method.descriptor().kind();
+    this.startsAtOnce = kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.BIDI_STREAMING;
   }
 
-  // ---- Helidon's side: stream thread and connection thread ----
+  // ---- the reader thread: a new stream ----
 
-  @Override
-  public void init() {
-    if (resetBeforeStart) {
-      reset = true;
-      remoteClosed = true;
-      localClosed = true;
-      end.set(Status.of(StatusCode.CANCELLED, "reset by the client before it started"));
-      closed.countDown();
-      return;
-    }
-    var headers = requestHeaders.httpHeaders();
-    contentType = headers.first(HeaderNames.CONTENT_TYPE).orElse(GrpcHeaders.APPLICATION_GRPC);
+  /**
+   * Serves a gRPC request whose headers just arrived: answers at once when it cannot run (unknown
+   * method, bad encoding or timeout, limits), else sets up the call. Reader thread; never blocks.
+   */
+  static void accept(RealServer server, Http2Stream stream, Fields headers, boolean endStream) {
+    String path = headers.get(":path");
+    String contentType = headers.get("content-type");
     int semi = contentType.indexOf(';');
     if (semi >= 0) {
       contentType = contentType.substring(0, semi).strip();
     }
-    acceptEncoding = headers.first(HeaderNames.create(GrpcHeaders.GRPC_ACCEPT_ENCODING)).orElse(null);
-    String path = requestHeaders.path();
-    method = server.registry().lookupPath(path);
+    MethodDefinition<?, ?> method = server.registry().lookupPath(path);
     if (method == null) {
-      finish(Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(path)), null);
+      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(server, path)));
       return;
     }
-    String encoding = headers.first(HeaderNames.create(GrpcHeaders.GRPC_ENCODING)).orElse(null);
+    String encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
     if (!GrpcCompression.supported(encoding)) {
-      finish(Status.of(StatusCode.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported (use gzip or identity)"), null);
+      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported (use gzip or identity)"));
       return;
     }
     Deadline deadline = null;
-    String timeout = headers.first(HeaderNames.create(GrpcHeaders.GRPC_TIMEOUT)).orElse(null);
+    String timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
     if (timeout != null) {
       try {
         deadline = Deadline.after(GrpcTimeout.parseNanos(timeout), TimeUnit.NANOSECONDS);
       } catch (IllegalArgumentException e) {
-        finish(Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout), null);
+        refuse(stream, contentType, Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout));
         return;
       }
-    }
-    deframer = new GrpcDeframer(server.config().maxMessageSize(), encoding);
-    MethodDescriptor<?, ?> d = method.descriptor();
-    Metadata metadata = requestMetadata(headers);
-    // Kitex clients name themselves in source-service; others only have a user agent
-    String caller = metadata.get(SOURCE_SERVICE);
-    callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata,
-        caller != null ? caller : headers.first(HeaderNames.USER_AGENT).orElse(""), Peers.format(ctx.remotePeer().address()),
-        Transport.GRPC, this::isCancelled, MetaInfo.fromHttpHeaders(metadata));
-    if (deadline != null) {
-      long nanos = deadline.remainingNanos();
-      if (nanos <= 0) {
-        finish(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started"), null);
+      if (deadline.isExpired()) {
+        refuse(stream, contentType, Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started"));
         return;
       }
-      deadlineTask = server.timer().schedule(
-          () -> cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
-          nanos, TimeUnit.NANOSECONDS);
     }
     String refused = server.tryStartCall();
     if (refused != null) {
-      finish(Status.of(StatusCode.RESOURCE_EXHAUSTED, refused), null);
+      refuse(stream, contentType, Status.of(StatusCode.RESOURCE_EXHAUSTED, refused));
       return;
     }
-    server.grpcCallStarted(ctx, this);
-    Thread.ofVirtual().name("weft-grpc " + path).start(this::runHandler);
+    Metadata metadata = metadata(headers);
+    String caller = metadata.get(SOURCE_SERVICE);
+    if (caller == null) {
+      caller = headers.get(GrpcHeaders.USER_AGENT);
+    }
+    MethodDescriptor<?, ?> d = method.descriptor();
+    GrpcServerCall[] self = new GrpcServerCall[1];
+    ServerCallContext ctx = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller == null ? "" : caller,
+        stream.connection().peer(), Transport.GRPC, () -> self[0].isCancelled(), MetaInfo.fromHttpHeaders(metadata));
+    GrpcServerCall call = new GrpcServerCall(server, stream, method, path, contentType, headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING),
+        encoding, ctx);
+    self[0] = call;
+    stream.listener(call);
+    if (deadline != null) {
+      call.deadlineTask = server.timer().schedule(
+          () -> call.cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
+          deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (endStream) {
+      call.inbound.end(null);
+    }
+    if (call.startsAtOnce || endStream) {
+      call.start();
+    }
+  }
+
+  /** A call that cannot run: a trailers-only response with {@code status}. Reader thread. */
+  private static void refuse(Http2Stream stream, String contentType, Status status) {
+    Fields f = new Fields(6).add(":status", "200").add("content-type", contentType)
+        .add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));
+    if (status.description().isPresent()) {
+      f.add(GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(status.description().get()));
+    }
+    stream.listener(IGNORE);
+    stream.endWithTrailers(f);
+  }
+
+  private void start() {
+    if (!started) {
+      started = true;
+      HANDLERS.newThread(this::runHandler).start();
+    }
+  }
+
+  // ---- the reader thread: the stream's events ----
+
+  @Override
+  public void data(Http2Stream s, byte[] b, int off, int len, boolean endStream) {
+    try {
+      inbound.data(b, off, len);
+    } catch (RpcException e) {
+      LOG.log(System.Logger.Level.WARNING, "ending gRPC call " + path + " from " + s.describe() + ": " + e.status());
+      cancel(e.status(), true);
+      return;
+    }
+    if (endStream) {
+      requestEnded();
+    }
   }
 
   @Override
-  public Http2StreamState streamState() {
-    if (reset || (remoteClosed && localClosed)) {
-      return Http2StreamState.CLOSED;
+  public void headers(Http2Stream s, Fields trailers, boolean endStream) {
+    requestEnded(); // request trailers: gRPC clients send none, HTTP/2 allows them
+  }
+
+  private void requestEnded() {
+    if (inbound.hasPartialMessage()) {
+      cancel(Status.of(StatusCode.INTERNAL, "the request stream ended inside a message"), true);
+      return;
     }
-    if (localClosed) {
-      return Http2StreamState.HALF_CLOSED_LOCAL;
-    }
-    return remoteClosed ? Http2StreamState.HALF_CLOSED_REMOTE : Http2StreamState.OPEN;
+    inbound.end(null);
+    start();
   }
 
   @Override
-  public void rstStream(Http2RstStream rstStream) {
-    reset = true;
-    cancel(Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + rstStream.errorCode() + ")"), false);
-  }
-
-  @Override
-  public void windowUpdate(Http2WindowUpdate update) {
-    // Helidon has already opened the stream's outbound window
-  }
-
-  @Override
-  public void data(Http2FrameHeader header, BufferData data) {
-    connection.consumed(streamId, header.length());
-    boolean endOfStream = header.flags(Http2FrameTypes.DATA).endOfStream();
-    if (end.get() == null && deframer != null && data.available() > 0) {
-      byte[] bytes = new byte[data.available()];
-      data.read(bytes);
-      try {
-        deframer.feed(bytes, 0, bytes.length, inbound::put);
-      } catch (RpcException e) {
-        LOG.log(System.Logger.Level.WARNING, "resetting gRPC stream " + streamId + " from " + peer() + ": " + e.status());
-        cancel(e.status(), true);
-        resetStream(Http2ErrorCode.CANCEL);
-      }
-    }
-    if (endOfStream) {
-      remoteClosed = true;
-      if (end.get() == null && deframer != null && deframer.hasPartialMessage()) {
-        cancel(Status.of(StatusCode.INTERNAL, "the request stream ended inside a message"), true);
-      }
-      inbound.end();
-      // Keep Helidon's stream thread here until the call ends, so that it sees the stream CLOSED and releases it.
-      try {
-        closed.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  public void reset(Http2Stream s, StreamException why) {
+    Status status = switch (why.kind()) {
+      case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + why.code() + ")");
+      case CONNECTION_LOST -> Status.of(StatusCode.CANCELLED, "the client's connection closed");
+      default -> Status.of(StatusCode.INTERNAL, why.getMessage());
+    };
+    cancel(status, false);
   }
 
   // ---- the call's own thread ----
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private void runHandler() {
-    MethodDefinition<Object, Object> m = (MethodDefinition) method;
-    MethodDescriptor<Object, Object> d = m.descriptor();
+    MethodDescriptor<Object, Object> d = method.descriptor();
     Status status = Status.OK;
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
-      switch (m.handler()) {
+      switch (method.handler()) {
         case UnaryHandler<Object, Object> h -> server.invokeUnary(d, h, single(d), callContext, traffic, 0, r -> {
-          holdResponse = true; // one write for headers, message and trailers
-          send(d, r);
+          send(d, r, true); // held: headers, message and trailers leave in one write
           return 0; // send() counts the bytes itself
         });
         case ServerStreamingHandler<Object, Object> h -> server.invokeStream(d, callContext, traffic, () -> {
@@ -286,9 +259,8 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw " + t);
       }
     } finally {
-      finish(status, callContext.responseTrailers());
+      finish(status, callContext.responseTrailers(), true);
       server.callFinished();
-      server.grpcCallEnded(ctx, this);
     }
   }
 
@@ -298,14 +270,14 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     if (request == null) {
       throw Status.of(StatusCode.INTERNAL, "the client half-closed without sending a request").asException();
     }
-    if (inbound.take() != null) {
+    if (inbound.take(null, null) != null) {
       throw Status.of(StatusCode.INTERNAL, "the client sent more than one request to " + d.methodName()).asException();
     }
     return request;
   }
 
   private Object recv(MethodDescriptor<Object, Object> d) throws InterruptedException {
-    byte[] bytes = inbound.take();
+    byte[] bytes = inbound.take(null, null);
     if (bytes == null) {
       return null;
     }
@@ -313,61 +285,46 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     return d.requestCodec().decode(bytes, 0, bytes.length);
   }
 
-  /** Sends one response message, the headers first if they are not out yet. */
-  private void send(MethodDescriptor<Object, Object> d, Object message) {
-    Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
+  /** Sends one response message, the headers first if they are not out yet; {@code hold}: keep it for {@link #finish}. */
+  private void send(MethodDescriptor<Object, Object> d, Object message, boolean hold) {
     writeLock.lock();
     try {
       checkOpen();
-      Buffer out = held != null ? held : new Buffer(Buffer.TYPICAL_FRAME + 256);
-      held = null;
+      Fields headers = null;
       if (!headersSent) {
         gzipResponses = GrpcCompression.GZIP.equals(callContext.responseCompression())
             && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
-        Buffer block = new Buffer(128);
-        responseFields(block, null);
-        H2Frames.headers(out, streamId, block.array(), block.size(), false, outbound.maxFrameSize());
-        headersSent = true;
+        headers = responseHeaders(null);
       }
+      Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
       traffic.addSent(encoded.size());
-      appendData(out, encoded.array(), encoded.size());
-      if (holdResponse) {
-        held = out;
-      } else {
-        connection.send(out, true); // a stream's next messages may join this write
+      if (hold) {
+        held = encoded;
+        return;
       }
-    } catch (IOException | Http2Exception | IllegalStateException | UncheckedIOException e) {
-      Status s = end.get();
-      if (s == null) {
-        s = Status.of(StatusCode.UNAVAILABLE, "cannot write to " + peer() + ": " + e.getMessage());
-        cancel(s, false);
-      }
-      throw s.asException();
+      stream.write(headers, encoded.array(), 0, encoded.size(), null, false, null, true);
+      headersSent = true;
+    } catch (StreamException e) {
+      throw failed(e).asException();
     } finally {
       writeLock.unlock();
     }
   }
 
-  /**
-   * Appends DATA frames for {@code len} bytes as the stream's and the connection's send windows
-   * allow; when they are shut, sends what {@code out} holds and waits for a WINDOW_UPDATE.
-   */
-  private void appendData(Buffer out, byte[] bytes, int len) throws IOException {
-    int off = 0;
-    while (off < len) {
-      int n = connection.takeWindow(outbound, len - off);
-      if (n == 0) {
-        if (out.size() > 0) {
-          connection.send(out);
-          out.reset();
-        }
-        outbound.blockTillUpdate();
-        continue;
-      }
-      H2Frames.data(out, streamId, bytes, off, n, false, n);
-      off += n;
+  /** The status a write failure ends the call with (the call's own, if it already had one). */
+  private Status failed(StreamException e) {
+    Status s = end.get();
+    if (s != null) {
+      return s;
     }
+    s = switch (e.kind()) {
+      case OVER_LIMIT -> Status.of(StatusCode.RESOURCE_EXHAUSTED, e.getMessage());
+      case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + e.code() + ")");
+      default -> Status.of(StatusCode.UNAVAILABLE, "cannot write to " + stream.describe() + ": " + e.getMessage());
+    };
+    cancel(s, false);
+    return end.get();
   }
 
   private void checkOpen() {
@@ -380,13 +337,6 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
     }
   }
 
-  /** The call's connection is gone: the handler's next stream operation fails with {@code CANCELLED}. */
-  void connectionLost() {
-    if (end.get() == null) {
-      cancel(Status.of(StatusCode.CANCELLED, "the client's connection closed"), false);
-    }
-  }
-
   private boolean isCancelled() {
     Status s = end.get();
     return s != null && !s.isOk();
@@ -394,134 +344,143 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
   // ---- ending the call ----
 
-  /** The call is over from outside (reset, deadline, bad input): wake everything that waits on it. */
+  /**
+   * The call is over from outside (reset, deadline, bad input, a write that failed): wake
+   * everything that waits on it; with {@code sendTrailers}, tell the client {@code status} in
+   * trailers, else (or if a write is in progress) reset the stream.
+   */
   private void cancel(Status status, boolean sendTrailers) {
     end.compareAndSet(null, status);
     ScheduledFuture<?> task = deadlineTask;
     if (task != null) {
       task.cancel(false);
     }
-    if (callContext != null) {
-      callContext.cancel();
-    }
+    callContext.cancel();
     inbound.fail(end.get().asException());
-    outbound.cancel();
-    if (sendTrailers) {
-      finish(status, null);
+    if (sendTrailers && writeLock.tryLock()) {
+      try {
+        finishLocked(end.get(), null, false);
+      } finally {
+        writeLock.unlock();
+      }
     } else {
-      localClosed = true;
-      closed.countDown();
+      stream.reset(ErrorCode.CANCEL);
+    }
+    if (!started) {
+      server.callFinished(); // the handler never ran, so it will not count the call off
     }
   }
 
-  /** Ends the call: trailers (or a trailers-only response) with the first status the call got, exactly once. */
-  private void finish(Status status, Metadata trailers) {
+  /** Ends the call with trailers (or a trailers-only response) carrying the first status it got, exactly once. */
+  private void finish(Status status, Metadata trailers, boolean mayWait) {
     end.compareAndSet(null, status);
-    Status first = end.get();
     writeLock.lock();
     try {
-      if (localClosed) {
-        return;
-      }
-      localClosed = true;
-      Buffer out = held;
-      held = null;
-      if (!reset) {
-        if (out == null) {
-          out = new Buffer(256);
-        }
-        Buffer block = new Buffer(128);
-        if (!headersSent) {
-          responseFields(block, trailers); // trailers-only: the response headers and the status in one block
-        }
-        HpackLiterals.write(block, GrpcHeaders.GRPC_STATUS, Integer.toString(first.code().value()));
-        if (first.description().isPresent()) {
-          HpackLiterals.write(block, GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(first.description().get()));
-        }
-        if (trailers != null) {
-          writeMetadata(block, trailers, null);
-        }
-        H2Frames.headers(out, streamId, block.array(), block.size(), true, outbound.maxFrameSize());
-        connection.send(out, connection.othersOpen()); // with others open, replies finishing meanwhile join this write
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC stream " + streamId + ": " + e);
-      if (!reset) {
-        resetStream(Http2ErrorCode.INTERNAL); // never leave the caller waiting for trailers that will not come
-      }
+      finishLocked(end.get(), trailers, mayWait);
     } finally {
       writeLock.unlock();
-      ScheduledFuture<?> task = deadlineTask;
-      if (task != null) {
-        task.cancel(false);
-      }
-      inbound.fail(Status.of(StatusCode.CANCELLED, "the call has ended").asException());
-      closed.countDown();
     }
+    ScheduledFuture<?> task = deadlineTask;
+    if (task != null) {
+      task.cancel(false);
+    }
+    inbound.fail(Status.of(StatusCode.CANCELLED, "the call has ended").asException());
   }
 
-  private void resetStream(Http2ErrorCode code) {
-    reset = true;
-    Buffer rst = new Buffer(16);
-    H2Frames.rstStream(rst, streamId, code.code());
+  /** Holds writeLock. */
+  private void finishLocked(Status first, Metadata trailers, boolean mayWait) {
+    if (localClosed) {
+      return;
+    }
+    localClosed = true;
+    Buffer message = held;
+    held = null;
+    Fields headers = null;
+    Fields block;
+    if (headersSent) {
+      block = new Fields(4);
+    } else if (message != null) {
+      headers = responseHeaders(null);
+      block = new Fields(4);
+    } else {
+      block = responseHeaders(trailers); // trailers-only: the response headers and the status in one block
+    }
+    block.add(GrpcHeaders.GRPC_STATUS, Integer.toString(first.code().value()));
+    if (first.description().isPresent()) {
+      block.add(GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(first.description().get()));
+    }
+    if (trailers != null) {
+      addMetadata(block, trailers, null);
+    }
+    if (!mayWait) {
+      stream.endWithTrailers(block);
+      return;
+    }
     try {
-      connection.send(rst);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot reset gRPC stream " + streamId + ": " + e);
+      stream.write(headers, message == null ? null : message.array(), 0, message == null ? 0 : message.size(), block, true, null,
+          stream.connection().activeStreams() > 1); // with others open, replies finishing meanwhile join this write
+    } catch (StreamException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC call " + path + " on " + stream.describe() + ": " + e.getMessage());
+      stream.reset(ErrorCode.INTERNAL_ERROR); // never leave the caller waiting for trailers that will not come
     }
   }
 
-  /**
-   * The response headers as an HPACK block of plain literals ({@link HpackLiterals}): they never
-   * touch the dynamic table Helidon keeps for its own header blocks on this connection.
-   */
-  private void responseFields(Buffer block, Metadata trailers) {
-    HpackLiterals.write(block, ":status", "200");
-    HpackLiterals.write(block, "content-type", contentType == null ? GrpcHeaders.APPLICATION_GRPC : contentType);
-    HpackLiterals.write(block, GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
+  /** The response headers ({@code :status}, content type, encodings, the handler's metadata but for names in {@code except}). */
+  private Fields responseHeaders(Metadata except) {
+    Fields f = new Fields(8);
+    f.add(":status", "200");
+    f.add("content-type", contentType);
+    f.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
     if (gzipResponses) {
-      HpackLiterals.write(block, GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
+      f.add(GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
     }
-    if (callContext != null) {
-      writeMetadata(block, callContext.responseMetadata(), trailers);
-    }
+    addMetadata(f, callContext.responseMetadata(), except);
+    return f;
   }
 
-  /** Writes {@code md} but for reserved names and, if {@code except} is given, the names it has. */
-  private static void writeMetadata(Buffer block, Metadata md, Metadata except) {
+  /** Adds {@code md} but for reserved names and, if {@code except} is given, the names it has. */
+  private static void addMetadata(Fields f, Metadata md, Metadata except) {
     md.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
       if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
-        HpackLiterals.write(block, name, v);
+        f.add(name, v);
       }
     });
   }
 
-  private static Metadata requestMetadata(io.helidon.http.Headers headers) {
+  /** The request's metadata: every field but pseudo-headers and gRPC's own. */
+  private static Metadata metadata(Fields headers) {
     Metadata md = new Metadata();
-    for (Header h : headers) {
-      String name = h.name().toLowerCase(Locale.ROOT);
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i);
       if (!GrpcHeaders.isReserved(name)) {
-        for (String v : h.allValues()) {
-          md.add(name, v);
-        }
+        md.add(name, headers.value(i));
       }
     }
     return md;
   }
 
-  private String unknownMethodMessage(String path) {
-    String p = path == null ? "" : path;
-    int slash = p.indexOf('/', 1);
-    String service = slash > 0 ? p.substring(1, slash) : p;
+  private static String unknownMethodMessage(RealServer server, String path) {
+    int slash = path.indexOf('/', 1);
+    String service = slash > 0 ? path.substring(1, slash) : path;
     return server.registry().hasService(service)
-        ? "method " + p.substring(slash + 1) + " of service " + service + " is not implemented"
+        ? "method " + path.substring(slash + 1) + " of service " + service + " is not implemented"
         : "service " + service + " is not implemented";
   }
 
-  private String peer() {
-    return Peers.format(ctx.remotePeer().address());
-  }
+  /** The listener of a stream answered at once: whatever else the client sends is dropped. */
+  private static final Http2Stream.Listener IGNORE = new Http2Stream.Listener() {
+    @Override
+    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
+
+    @Override
+    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
+      stream.consumed(len);
+    }
+
+    @Override
+    public void reset(Http2Stream stream, StreamException why) {}
+  };
 
   /** The stream objects handlers see; one class serves all three streaming shapes. */
   private final class Streams<Req, Resp>
@@ -547,7 +506,7 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
 
     @Override
     public void send(Resp message) {
-      GrpcServerCall.this.send(descriptor, message);
+      GrpcServerCall.this.send(descriptor, message, false);
     }
 
     @Override
@@ -556,9 +515,8 @@ final class GrpcServerCall implements Http2SubProtocolSelector.SubProtocolHandle
         throw new IllegalStateException("sendAndClose was already called");
       }
       responded = true;
-      holdResponse = true; // one write for headers, message and trailers
-      GrpcServerCall.this.send(descriptor, response);
-      finish(Status.OK, callContext.responseTrailers());
+      GrpcServerCall.this.send(descriptor, response, true); // held: one write for headers, message and trailers
+      finish(Status.OK, callContext.responseTrailers(), true);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.weft.server.internal;
 
-import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.weft.api.ServerConfig;
 import io.weft.api.ServiceDefinition;
@@ -10,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,25 +30,18 @@ public final class RealServer {
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
   private volatile boolean stopping;
-  private final io.helidon.webserver.http2.Http2ConnectionSelector http2;
+  private volatile io.weft.wire.http2.Http2Config http2Config;
+  /** Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap, at most 256 MiB. */
+  private final io.weft.wire.http2.SendBudget sendBudget =
+      new io.weft.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+  /** Connections open now (counted by Weft, so that at the limit it can close idle ones rather than stop accepting). */
+  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+  private final Set<H2ServerConnection> http2Connections = ConcurrentHashMap.newKeySet();
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
     this.qps = config.qpsLimit() > 0 ? new RateLimiter(config.qpsLimit()) : null;
     this.registry = new Registry(withBuiltIns(services));
-    this.http2 = io.helidon.webserver.http2.Http2ConnectionSelector.builder()
-        .http2Config(io.helidon.webserver.http2.Http2Config.builder()
-            .maxConcurrentStreams(config.maxConcurrentStreams())
-            .maxFrameSize(H2FrameFilter.MAX_FRAME)
-            .flowControlTimeout(java.time.Duration.ofSeconds(60))
-            .maxHeaderListSize(64 * 1024)
-            // Helidon counts every client RST_STREAM on a sub-protocol stream as a "rapid reset",
-            // because only its own response writer marks a stream as answered; 50 per 10 s would
-            // end any connection whose client cancels calls normally. Keep a bound, a high one.
-            .maxRapidResets(10_000)
-            .build())
-        .addSubProtocolSelector(new GrpcSelector(this))
-        .build();
   }
 
   /** The user's services plus health checking and reflection, which every server offers over gRPC. */
@@ -76,9 +69,72 @@ public final class RealServer {
     return stoppingLatch;
   }
 
-  /** Makes the HTTP/2 connection of a socket that opened with the HTTP/2 preface. */
-  io.helidon.webserver.http2.Http2ConnectionSelector http2() {
-    return http2;
+  /** How this server runs HTTP/2 connections (built at start, with the timer). */
+  io.weft.wire.http2.Http2Config http2Config() {
+    return http2Config;
+  }
+
+  private io.weft.wire.http2.Http2Config buildHttp2Config(ScheduledExecutorService timer) {
+    return io.weft.wire.http2.Http2Config.builder(timer)
+        .maxConcurrentStreams(config.maxConcurrentStreams())
+        .maxPending(Math.max(config.maxFrameSize(), config.maxMessageSize()) + 5L, 32L << 20, sendBudget)
+        .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
+        .permitKeepAliveTime(config.permitKeepAliveTime())
+        .build();
+  }
+
+  /**
+   * A connection starts: true if it may stay. At the connection limit, the HTTP/2 connection idle
+   * the longest is closed (GOAWAY) to make room; only when none is idle is the new one refused.
+   */
+  boolean connectionOpened(String peer) {
+    int n = connections.incrementAndGet();
+    if (n <= config.maxConnections()) {
+      return true;
+    }
+    H2ServerConnection idlest = null;
+    long longest = 0;
+    for (H2ServerConnection c : http2Connections) {
+      long idle = c.engine().idleNanos();
+      if (idle > longest) {
+        longest = idle;
+        idlest = c;
+      }
+    }
+    if (idlest != null && http2Connections.remove(idlest)) {
+      LOG.log(System.Logger.Level.INFO, "at the limit of " + config.maxConnections() + " connections: closing " + idlest.engine().peer()
+          + ", idle for " + java.time.Duration.ofNanos(longest).toMillis() + " ms, to serve " + peer);
+      idlest.engine().shutdown();
+      return true;
+    }
+    connections.decrementAndGet();
+    LOG.log(System.Logger.Level.WARNING, "refusing connection from " + peer + ": " + config.maxConnections()
+        + " connections are open and none is idle");
+    return false;
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  void http2Opened(H2ServerConnection c) {
+    http2Connections.add(c);
+  }
+
+  void http2Closed(H2ServerConnection c) {
+    http2Connections.remove(c);
+  }
+
+  /** Closes (GOAWAY) the HTTP/2 connections that have carried no stream for the idle grace (grpc-java's maxConnectionIdle). */
+  private void closeIdleHttp2() {
+    long grace = config.maxConnectionIdle().toNanos();
+    for (H2ServerConnection c : http2Connections) {
+      if (c.engine().idleNanos() > grace && http2Connections.remove(c)) {
+        LOG.log(System.Logger.Level.DEBUG, "closing HTTP/2 connection from " + c.engine().peer() + ": no stream for "
+            + config.maxConnectionIdle().toMillis() + " ms");
+        c.engine().shutdown();
+      }
+    }
   }
 
   public ServerConfig config() {
@@ -156,43 +212,6 @@ public final class RealServer {
     io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> handler.call()).call(inv, null);
   }
 
-  /** The gRPC calls of each live HTTP/2 connection, so that a connection's end can cancel them. */
-  private final ConcurrentHashMap<ConnectionContext, GrpcCalls> grpcCalls = new ConcurrentHashMap<>();
-
-  /** One connection's calls; {@code ended} once the connection is gone. */
-  private static final class GrpcCalls {
-    final Set<GrpcServerCall> calls = ConcurrentHashMap.newKeySet();
-    volatile boolean ended;
-  }
-
-  void grpcCallStarted(ConnectionContext connection, GrpcServerCall call) {
-    GrpcCalls c = grpcCalls.computeIfAbsent(connection, k -> new GrpcCalls());
-    c.calls.add(call);
-    if (c.ended) {
-      call.connectionLost(); // the connection ended while this call was starting
-    }
-  }
-
-  void grpcCallEnded(ConnectionContext connection, GrpcServerCall call) {
-    GrpcCalls c = grpcCalls.get(connection);
-    if (c != null) {
-      c.calls.remove(call);
-    }
-  }
-
-  /**
-   * Helidon 4.5.0 tells a stream's sub-protocol nothing when its connection dies (the stream's
-   * thread is just interrupted), so the calls still running on it are cancelled here.
-   */
-  void http2ConnectionEnded(ConnectionContext connection) {
-    GrpcCalls c = grpcCalls.computeIfAbsent(connection, k -> new GrpcCalls());
-    c.ended = true;
-    for (GrpcServerCall call : c.calls) {
-      call.connectionLost();
-    }
-    grpcCalls.remove(connection);
-  }
-
   /** How often idle connections are looked for: a quarter of the timeout, between 50 ms and 2 min. */
   static java.time.Duration idleCheckPeriod(java.time.Duration timeout) {
     long ms = Math.max(50, Math.min(120_000, timeout.toMillis() / 4));
@@ -220,13 +239,16 @@ public final class RealServer {
       });
       t.setRemoveOnCancelPolicy(true);
       timer = t;
+      http2Config = buildHttp2Config(t);
+      long idleCheck = idleCheckPeriod(config.maxConnectionIdle()).toNanos();
+      t.scheduleAtFixedRate(this::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
       var builder = WebServer.builder()
           .host(config.host())
           .port(config.port())
           .protocolsDiscoverServices(false)
           .addConnectionSelector(new ProtocolSelector(this))
           .connectionOptions(o -> o.tcpNoDelay(true))
-          .maxTcpConnections(config.maxConnections())
+          .maxTcpConnections(-1) // Weft counts connections itself (connectionOpened): Helidon's limit stops accepting
           .shutdownGracePeriod(config.exitWaitTime())
           .idleConnectionTimeout(config.idleTimeout())
           .idleConnectionPeriod(idleCheckPeriod(config.idleTimeout()))

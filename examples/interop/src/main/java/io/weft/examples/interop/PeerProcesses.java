@@ -60,6 +60,14 @@ public final class PeerProcesses {
 
   /** The Go toolchain: {@code go} on the PATH, else the usual install places. */
   private static String go() throws IOException {
+    return go("the Kitex peer needs the Go toolchain (1.24 or later) to build interop/kitex");
+  }
+
+  /**
+   * The Go toolchain: {@code go} on the PATH, else the usual install places; without one, fails
+   * with {@code need} (what needs Go, and which version) and where it looked.
+   */
+  static String go(String need) throws IOException {
     List<Path> candidates = new ArrayList<>();
     for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       if (!dir.isEmpty()) {
@@ -73,11 +81,12 @@ public final class PeerProcesses {
         return c.toString();
       }
     }
-    throw new IOException("the Kitex peer needs the Go toolchain (1.24 or later) to build interop/kitex, "
+    throw new IOException(need + ", "
         + "and found no `go` on the PATH, in /usr/local/go/bin or in /usr/lib/go/bin: install Go and run again");
   }
 
-  private static Path repoRoot() throws IOException {
+  /** The repository's root: the nearest directory above the working directory with {@code interop/kitex/go.mod}. */
+  static Path repoRoot() throws IOException {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.exists(d.resolve("interop/kitex/go.mod"))) {
         return d;

@@ -1,13 +1,8 @@
 package io.weft.examples.interop;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.http.http2.Http2Flag;
-import io.helidon.http.http2.Http2FrameData;
-import io.helidon.http.http2.Http2FrameHeader;
-import io.helidon.http.http2.Http2FrameTypes;
-import io.helidon.http.http2.Http2Headers;
-import io.helidon.http.http2.Http2HuffmanDecoder;
 import io.weft.wire.Buffer;
+import io.weft.wire.http2.HpackDecoder;
+import io.weft.wire.http2.HpackException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,14 +15,14 @@ import java.util.Map;
 /**
  * A bare HTTP/2 client for tests that must send what no real client sends: malformed gRPC
  * messages, bad headers. Requests are HPACK-encoded as plain literals; responses are decoded with
- * Helidon's HPACK. Confined to the test thread.
+ * Weft's HPACK decoder (itself checked against RFC 7541's examples, h2spec and real peers). Confined
+ * to the test thread.
  */
 final class RawH2 implements AutoCloseable {
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
-  private final Http2Headers.DynamicTable table = Http2Headers.DynamicTable.create(4096);
-  private final Http2HuffmanDecoder huffman = Http2HuffmanDecoder.create();
+  private final HpackDecoder hpack = new HpackDecoder(4096, 1 << 20);
   private int nextStream = 1;
   int goAways;
 
@@ -162,14 +157,12 @@ final class RawH2 implements AutoCloseable {
     return new Response(headers == null ? Map.of() : headers, trailers, data.toByteArray(), reset);
   }
 
-  private Map<String, String> decode(int id, byte[] block) {
-    Http2FrameData f = new Http2FrameData(Http2FrameHeader.create(block.length, Http2FrameTypes.HEADERS,
-        Http2Flag.HeaderFlags.create(Http2Flag.END_OF_HEADERS), id), BufferData.create(block));
-    Http2Headers h = Http2Headers.create(new NoStream(id), table, huffman, f);
+  private Map<String, String> decode(int id, byte[] block) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
-    h.httpHeaders().forEach(x -> out.put(x.name().toLowerCase(), x.get()));
-    if (h.status() != null) {
-      out.put(":status", Integer.toString(h.status().code()));
+    try {
+      hpack.decode(block, 0, block.length, out::put);
+    } catch (HpackException e) {
+      throw new IOException("bad header block on stream " + id + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -211,38 +204,4 @@ final class RawH2 implements AutoCloseable {
     socket.close();
   }
 
-  /** HPACK decoding asks for a stream; only its id matters. */
-  private record NoStream(int id) implements io.helidon.http.http2.Http2Stream {
-    @Override
-    public boolean rstStream(io.helidon.http.http2.Http2RstStream rstStream) {
-      return false;
-    }
-
-    @Override
-    public void windowUpdate(io.helidon.http.http2.Http2WindowUpdate windowUpdate) {}
-
-    @Override
-    public void headers(Http2Headers headers, boolean endOfStream) {}
-
-    @Override
-    public void data(Http2FrameHeader header, BufferData data, boolean endOfStream) {}
-
-    @Override
-    public void priority(io.helidon.http.http2.Http2Priority http2Priority) {}
-
-    @Override
-    public int streamId() {
-      return id;
-    }
-
-    @Override
-    public io.helidon.http.http2.Http2StreamState streamState() {
-      return io.helidon.http.http2.Http2StreamState.OPEN;
-    }
-
-    @Override
-    public io.helidon.http.http2.StreamFlowControl flowControl() {
-      return null;
-    }
-  }
 }

@@ -1,0 +1,1395 @@
+package io.weft.wire.http2;
+
+import io.weft.api.Deadline;
+import io.weft.wire.Buffer;
+import io.weft.wire.WriteCoalescer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One HTTP/2 connection, client or server side: Weft's engine (RFC 9113, HPACK by RFC 7541). It
+ * reads frames on one thread (the server's connection thread in {@link #serve}, or a virtual
+ * thread of its own on a client), keeps the stream states, both directions' flow-control windows
+ * and the peer's settings, answers SETTINGS and PING, enforces the limits that keep a hostile peer
+ * from costing more than the frames it sends (header blocks, pings, settings, resets, bytes held
+ * for a peer that does not read), and ends with GOAWAY.
+ *
+ * <p>Threads: the reader never runs user code (listeners must not block) and never blocks on a
+ * write: what it sends is queued for a writer thread. The layer above writes from its own threads
+ * through {@link Http2Stream#write}. One lock, {@link #lock}, guards all shared state; no bytes
+ * are written while it is held, and listeners are called outside it. A client's stream openings
+ * also hold {@link #writeLock}, which keeps HPACK blocks and stream ids in wire order (lock order:
+ * writeLock before lock).
+ */
+public final class Http2Connection implements FrameReader.Handler {
+  private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+  /** Closed streams remembered, to tell late frames (ignored) from frames on streams that never were. */
+  private static final int CLOSED_MEMORY = 1024;
+  private static final int CLOSED_ENDED = 0;
+  private static final int CLOSED_BY_RESET_SENT = 1;
+  private static final int CLOSED_BY_RESET_RECEIVED = 2;
+  private static final long KEEPALIVE_PING = 0x7765667421L; // "weft!"
+  private static final long SHUTDOWN_PING = 0x7765667447L; // "weftG"
+  /** A ping the peer may send at any time without a strike while no stream is open (grpc-java: 2 hours). */
+  private static final long IMPLICIT_PERMIT_NANOS = TimeUnit.HOURS.toNanos(2);
+  private static final int MAX_PING_STRIKES = 2;
+
+  /** The socket under a connection. */
+  public interface Transport {
+    /** Reads at least one byte, blocking; -1 at the end of the stream. */
+    int read(byte[] b, int off, int len) throws IOException;
+
+    /** Writes every byte (one thread at a time). */
+    void write(byte[] b, int off, int len) throws IOException;
+
+    /** Closes the socket; idempotent, never throws. */
+    void close();
+  }
+
+  /** What a server does with the streams clients open. */
+  public interface Acceptor {
+    /**
+     * A stream opened with {@code headers} (already checked against RFC 9113's rules). Reader
+     * thread: must not block, and must set the stream's listener or reset it.
+     */
+    void accept(Http2Stream stream, Fields headers, boolean endStream);
+
+    /** The connection is over; every stream on it has heard of it already. */
+    default void closed(Http2Connection connection) {}
+  }
+
+  final boolean client;
+  final Http2Config config;
+  private final Transport transport;
+  private final String peer;
+  private final Acceptor acceptor;
+  final WriteCoalescer out;
+  private final FrameReader reader;
+  private final HpackDecoder decoder;
+  /** Client only (a server writes literals: {@link StatelessHpack}); guarded by writeLock. */
+  private final HpackEncoder encoder;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  final ReentrantLock lock = new ReentrantLock();
+  private final CountDownLatch settingsReceived = new CountDownLatch(1);
+
+  // guarded by lock
+  private final IntMap<Http2Stream> streams = new IntMap<>(16);
+  private final IntMap<Integer> closedStreams = new IntMap<>(64);
+  private final int[] closedOrder = new int[CLOSED_MEMORY];
+  private int closedNext;
+  private final Settings peerSettings = new Settings();
+  long sendWindow = Settings.DEFAULT_WINDOW;
+  private int recvWindow;
+  private int credit;
+  private int lastPeerStreamId;
+  private int nextStreamId = 1;
+  private int active;
+  private int reserved;
+  private long pending;
+  private final java.util.LinkedHashSet<Http2Stream> blocked = new java.util.LinkedHashSet<>();
+  private boolean shuttingDown;
+  /** Streams above this id are refused (GOAWAY sent); MAX_VALUE until then. */
+  private int acceptUpTo = Integer.MAX_VALUE;
+  private boolean goAwayReceived;
+  private StreamException lost;
+  private long idleSince = System.nanoTime();
+  private volatile int peerMaxFrameSize = Settings.MIN_FRAME;
+  private volatile int peerHeaderTableSize = 4096;
+  private int appliedHeaderTableSize = 4096; // guarded by writeLock
+
+  // confined to the reader thread
+  private volatile long lastReadNanos = System.nanoTime();
+  private long lastValidPing = System.nanoTime() - IMPLICIT_PERMIT_NANOS;
+  private int pingStrikes;
+  /** Set when the server sends headers or data: pings are fair again (grpc-java resets its enforcer on every write). */
+  volatile boolean strikesReset;
+  private long floodWindowStart = System.nanoTime();
+  private int resetsInWindow;
+  private int settingsInWindow;
+
+  // keepalive and shutdown timers
+  private volatile long keepAlivePingSent;
+  private volatile ScheduledFuture<?> keepAliveTask;
+  private volatile ScheduledFuture<?> closeTask;
+  private volatile boolean roomWanted;
+
+  private Http2Connection(boolean client, Transport transport, String peer, Http2Config config, Acceptor acceptor) {
+    this.client = client;
+    this.transport = transport;
+    this.peer = peer;
+    this.config = config;
+    this.acceptor = acceptor;
+    this.out = new WriteCoalescer(transport::write, this::onRoom);
+    this.reader = new FrameReader(transport::read, Http2Config.MAX_FRAME_SIZE, config.maxHeaderBlockBytes(), config.maxHeaderBlockFrames());
+    this.decoder = new HpackDecoder(4096, config.maxHeaderListSize());
+    this.encoder = client ? new HpackEncoder(4096, false) : null;
+    this.recvWindow = config.connectionWindow();
+  }
+
+  /** A server connection over {@code transport}, whose client's preface has not been read yet; run it with {@link #serve}. */
+  public static Http2Connection server(Transport transport, String peer, Http2Config config, Acceptor acceptor) {
+    return new Http2Connection(false, transport, peer, config, acceptor);
+  }
+
+  /**
+   * A client connection over {@code transport}: sends the preface and settings and starts the
+   * reader thread. Wait for the server's settings with {@link #awaitSettings}.
+   */
+  public static Http2Connection client(Transport transport, String peer, Http2Config config) throws IOException {
+    Http2Connection c = new Http2Connection(true, transport, peer, config, null);
+    Buffer b = new Buffer(64);
+    b.write(Frames.PREFACE, 0, Frames.PREFACE.length);
+    c.writePreface(b);
+    c.out.write(b);
+    Thread.ofVirtual().name("weft-h2-reader " + peer).start(c::readLoop);
+    c.startKeepAlive();
+    return c;
+  }
+
+  /** Our SETTINGS and the WINDOW_UPDATE that opens the connection window past the default. */
+  private void writePreface(Buffer b) {
+    Settings ours = new Settings();
+    ours.enablePush = 0;
+    ours.initialWindowSize = config.streamWindow();
+    ours.maxHeaderListSize = config.maxHeaderListSize();
+    if (!client) {
+      ours.maxConcurrentStreams = config.maxConcurrentStreams();
+    }
+    ours.write(b);
+    if (config.connectionWindow() > Settings.DEFAULT_WINDOW) {
+      Frames.windowUpdate(b, 0, config.connectionWindow() - Settings.DEFAULT_WINDOW);
+    }
+  }
+
+  /** The peer, for log lines. */
+  public String peer() {
+    return peer;
+  }
+
+  // ---- server: the connection thread's loop ----
+
+  /** Serves the connection on the calling thread until it ends. Never throws. */
+  public void serve() {
+    try {
+      Buffer b = new Buffer(64);
+      writePreface(b);
+      out.write(b);
+      startKeepAlive();
+      reader.readPreface();
+      readFrames();
+    } catch (Http2Exception e) {
+      connectionError(e);
+    } catch (IOException e) {
+      lose(e);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "HTTP/2 connection " + (client ? "to " : "from ") + peer + " failed", e);
+      lose(new IOException(e.toString(), e));
+    } finally {
+      lose(null);
+    }
+  }
+
+  private void readLoop() {
+    try {
+      readFrames();
+    } catch (Http2Exception e) {
+      connectionError(e);
+    } catch (IOException e) {
+      lose(e);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "HTTP/2 connection " + (client ? "to " : "from ") + peer + " failed", e);
+      lose(new IOException(e.toString(), e));
+    } finally {
+      lose(null);
+    }
+  }
+
+  private void readFrames() throws IOException, Http2Exception {
+    if (reader.peekType() != Frames.SETTINGS && reader.peekType() != -1) {
+      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the first frame is not SETTINGS");
+    }
+    while (true) {
+      try {
+        if (!reader.next(this)) {
+          return;
+        }
+        lastReadNanos = System.nanoTime();
+      } catch (Http2Exception e) {
+        if (e.isConnectionError()) {
+          throw e;
+        }
+        streamError(e);
+      }
+    }
+  }
+
+  // ---- the peer's frames (reader thread) ----
+
+  @Override
+  public void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream) throws Http2Exception {
+    Http2Stream s;
+    int connUpdate;
+    int streamUpdate = 0;
+    Http2Exception error = null;
+    lock.lock();
+    try {
+      if (flowLength > recvWindow) {
+        throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR,
+            "DATA of " + flowLength + " bytes past the connection window (" + recvWindow + " left)");
+      }
+      recvWindow -= flowLength;
+      s = streams.get(streamId);
+      if (s == null || s.remoteEnd || flowLength > s.recvWindow) {
+        credit += flowLength; // no one will take these bytes
+        if (s == null) {
+          error = lateFrame(streamId, "DATA", false);
+        } else {
+          error = Http2Exception.stream(streamId, s.remoteEnd ? ErrorCode.STREAM_CLOSED : ErrorCode.FLOW_CONTROL_ERROR,
+              s.remoteEnd ? "DATA after the peer's END_STREAM"
+                  : "DATA of " + flowLength + " bytes past the stream window (" + s.recvWindow + " left)");
+        }
+        s = null;
+      } else {
+        s.recvWindow -= flowLength;
+        int padding = flowLength - len;
+        s.unconsumed += len;
+        if (padding > 0) {
+          credit += padding;
+          s.credit += padding;
+        }
+        s.dataReceived += len;
+        if (s.contentLength >= 0 && (s.dataReceived > s.contentLength || (endStream && s.dataReceived != s.contentLength))) {
+          error = Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
+              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
+          s = null;
+        } else if (endStream) {
+          s.remoteEnd = true;
+          if (s.localEnd) {
+            close(s);
+          }
+        } else if (padding > 0) {
+          streamUpdate = takeStreamCredit(s);
+        }
+      }
+      connUpdate = takeConnectionCredit();
+    } finally {
+      lock.unlock();
+    }
+    sendCredit(streamId, streamUpdate, connUpdate);
+    if (error != null) {
+      throw error;
+    }
+    if (s != null) {
+      Http2Stream.Listener l = s.listener;
+      if (l != null) {
+        l.data(s, b, off, len, endStream);
+      }
+    }
+  }
+
+  @Override
+  public void headers(int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent) throws Http2Exception {
+    Fields fields = new Fields(8);
+    boolean complete;
+    try {
+      complete = decoder.decode(block, off, len, fields::add);
+    } catch (HpackException e) {
+      throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "bad header block on stream " + streamId + ": " + e.getMessage());
+    }
+    if (client) {
+      responseHeaders(streamId, fields, complete, endStream);
+    } else {
+      requestHeaders(streamId, fields, complete, endStream, selfDependent);
+    }
+  }
+
+  private void requestHeaders(int streamId, Fields fields, boolean complete, boolean endStream, boolean selfDependent) throws Http2Exception {
+    Http2Stream s = null;
+    Http2Stream.Listener existing = null;
+    boolean tooLarge = false;
+    lock.lock();
+    try {
+      s = streams.get(streamId);
+      if (s != null) {
+        // trailers
+        if (s.remoteEnd) {
+          throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the peer's END_STREAM");
+        }
+        if (!endStream) {
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
+        }
+        String why = complete ? HeaderRules.checkTrailers(fields) : "trailers over the header list limit";
+        if (why != null) {
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + why);
+        }
+        if (s.contentLength >= 0 && s.dataReceived != s.contentLength) {
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
+              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
+        }
+        s.remoteEnd = true;
+        if (s.localEnd) {
+          close(s);
+        }
+        existing = s.listener;
+      } else {
+        if ((streamId & 1) == 0) {
+          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "a client opened stream " + streamId + ", an even id");
+        }
+        if (streamId <= lastPeerStreamId) {
+          Http2Exception e = lateFrame(streamId, "HEADERS", true);
+          if (e != null) {
+            throw e;
+          }
+          return;
+        }
+        lastPeerStreamId = streamId;
+        if (streamId > acceptUpTo || lost != null) {
+          markClosed(streamId, CLOSED_BY_RESET_SENT);
+          queueReset(streamId, ErrorCode.REFUSED_STREAM);
+          return;
+        }
+        if (!complete) {
+          // RFC 9113 section 10.5.1: answer 431; gRPC clients read the status from the same block
+          s = open(streamId, endStream);
+          s.listener = NO_LISTENER;
+          tooLarge = true;
+          return;
+        }
+        String why = HeaderRules.checkRequest(fields);
+        long contentLength = HeaderRules.contentLength(fields);
+        if (why == null && contentLength == -2) {
+          why = "content-length is not a number";
+        }
+        if (why == null && selfDependent) {
+          why = "the stream depends on itself";
+        }
+        if (why != null) {
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
+        }
+        if (active >= config.maxConcurrentStreams()) {
+          markClosed(streamId, CLOSED_BY_RESET_SENT);
+          queueReset(streamId, ErrorCode.REFUSED_STREAM);
+          LOG.log(System.Logger.Level.WARNING, "refused stream " + streamId + " from " + peer + ": " + active
+              + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS " + config.maxConcurrentStreams() + ")");
+          return;
+        }
+        s = open(streamId, endStream);
+        s.contentLength = contentLength;
+        if (endStream && contentLength > 0) {
+          close(s);
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "END_STREAM with content-length " + contentLength + " and no DATA");
+        }
+      }
+    } finally {
+      lock.unlock();
+      if (tooLarge) {
+        LOG.log(System.Logger.Level.WARNING, "answering stream " + streamId + " from " + peer + " with 431: its headers exceed "
+            + config.maxHeaderListSize() + " bytes");
+        s.sendLater(new Fields(4).add(":status", "431").add("content-type", "application/grpc").add("grpc-status", "8")
+            .add("grpc-message", "request headers exceed " + config.maxHeaderListSize() + " bytes"), new byte[0]);
+        if (!endStream) {
+          s.reset(ErrorCode.NO_ERROR);
+        }
+      }
+    }
+    if (tooLarge || s == null) {
+      return;
+    }
+    if (existing != null) {
+      existing.headers(s, fields, true);
+      return;
+    }
+    acceptor.accept(s, fields, endStream);
+    if (s.listener == null) {
+      s.reset(ErrorCode.INTERNAL_ERROR);
+    }
+  }
+
+  private void responseHeaders(int streamId, Fields fields, boolean complete, boolean endStream) throws Http2Exception {
+    Http2Stream s;
+    lock.lock();
+    try {
+      s = streams.get(streamId);
+      if (s == null) {
+        Http2Exception e = lateFrame(streamId, "HEADERS", false);
+        if (e != null) {
+          throw e;
+        }
+        return;
+      }
+      if (s.remoteEnd) {
+        throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the server's END_STREAM");
+      }
+      String why;
+      if (!complete) {
+        why = "response headers over the header list limit of " + config.maxHeaderListSize() + " bytes";
+      } else if (s.headersReceived) {
+        why = !endStream ? "trailers without END_STREAM" : HeaderRules.checkTrailers(fields);
+      } else {
+        why = HeaderRules.checkResponse(fields);
+        String status = fields.get(":status");
+        if (why == null && status != null && status.length() == 3 && status.charAt(0) == '1') {
+          if (endStream) {
+            why = "an informational response with END_STREAM";
+          } else {
+            return; // 1xx: the final response follows
+          }
+        }
+      }
+      if (why != null) {
+        throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed response: " + why);
+      }
+      s.headersReceived = true;
+      if (endStream) {
+        s.remoteEnd = true;
+        if (s.localEnd || s.resetSent) {
+          close(s);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    Http2Stream.Listener l = s.listener;
+    if (l != null) {
+      l.headers(s, fields, endStream);
+    }
+  }
+
+  /** A new stream the peer opened. Holds the lock. */
+  private Http2Stream open(int id, boolean endStream) {
+    Http2Stream s = new Http2Stream(this, id, peerSettings.initialWindowSize, config.streamWindow());
+    s.remoteEnd = endStream;
+    streams.put(id, s);
+    active++;
+    idleSince = 0;
+    return s;
+  }
+
+  /**
+   * What a DATA or HEADERS frame for a stream not in the table means (RFC 9113 section 5.1): on an
+   * idle stream, or (HEADERS) on one that was never opened, a connection error (thrown); on one
+   * this side reset, or one long forgotten, nothing: the frame crossed our RST_STREAM on the wire
+   * (null); on one that ended otherwise, a stream error STREAM_CLOSED (returned). Holds the lock.
+   */
+  private Http2Exception lateFrame(int streamId, String type, boolean opensStreams) throws Http2Exception {
+    boolean idle = client ? streamId >= nextStreamId || (streamId & 1) == 0 : streamId > lastPeerStreamId;
+    if (idle) {
+      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
+    }
+    Integer how = closedStreams.get(streamId);
+    if (how == null) {
+      if (opensStreams && streamId > oldestRemembered()) {
+        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
+            "HEADERS opening stream " + streamId + " after stream " + lastPeerStreamId + " (ids must increase)");
+      }
+      return null;
+    }
+    if (how == CLOSED_BY_RESET_SENT) {
+      return null;
+    }
+    if (opensStreams) {
+      // a request's HEADERS again on a stream the client ended or reset: the client has lost track of its streams
+      throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+    }
+    markClosed(streamId, CLOSED_BY_RESET_SENT); // one RST_STREAM per stream is enough
+    return Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
+  }
+
+  /** The lowest stream id the closed-stream memory still covers (0 while it has forgotten none). */
+  private int oldestRemembered() {
+    return closedOrder[closedNext];
+  }
+
+  @Override
+  public void priority(int streamId, int dependency) throws Http2Exception {
+    if (dependency == streamId) {
+      throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " depends on itself");
+    }
+    // priorities are advice (RFC 9113 deprecates the scheme); Weft sends in arrival order
+  }
+
+  @Override
+  public void rstStream(int streamId, int errorCode) throws Http2Exception {
+    Http2Stream s;
+    StreamException why;
+    lock.lock();
+    try {
+      s = streams.get(streamId);
+      if (s == null) {
+        boolean idle = client ? streamId >= nextStreamId : streamId > lastPeerStreamId;
+        if (idle) {
+          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + streamId + ", which is idle");
+        }
+        return;
+      }
+      ErrorCode code = ErrorCode.of(errorCode);
+      s.resetReceived = true;
+      why = code == ErrorCode.REFUSED_STREAM && client
+          ? new StreamException(StreamException.Kind.REFUSED, code, "the server refused the stream; it was not processed")
+          : new StreamException(StreamException.Kind.RESET_BY_PEER, code, "the peer reset the stream (" + code + ")");
+      s.failure = why;
+      close(s);
+      if (!client) {
+        countFlood(true);
+      }
+    } finally {
+      lock.unlock();
+    }
+    Http2Stream.Listener l = s.listener;
+    if (l != null) {
+      l.reset(s, why);
+    }
+  }
+
+  @Override
+  public void settings(boolean ack, byte[] b, int off, int len) throws Http2Exception {
+    if (ack) {
+      return;
+    }
+    countFlood(false);
+    List<Http2Stream> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      for (int i = off; i < off + len; i += 6) {
+        int id = Buffer.getUnsignedShort(b, i);
+        long value = Integer.toUnsignedLong(Buffer.getInt(b, i + 2));
+        int oldWindow = peerSettings.initialWindowSize;
+        peerSettings.apply(id, value);
+        int delta = peerSettings.initialWindowSize - oldWindow;
+        if (delta != 0) {
+          // section 6.9.2: every stream's send window moves by the difference, and may go negative
+          Http2Exception[] overflow = {null};
+          streams.forEach(s -> {
+            s.sendWindow += delta;
+            if (s.sendWindow > Settings.MAX_WINDOW && overflow[0] == null) {
+              overflow[0] = Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE overflows stream " + s.id);
+            }
+            wake.add(s);
+          });
+          if (overflow[0] != null) {
+            throw overflow[0];
+          }
+        }
+      }
+      peerMaxFrameSize = peerSettings.maxFrameSize;
+      peerHeaderTableSize = peerSettings.headerTableSize;
+      for (Http2Stream s : wake) {
+        s.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    Buffer reply = new Buffer(16);
+    Frames.settingsAck(reply);
+    sendControl(reply);
+    settingsReceived.countDown();
+    for (Http2Stream s : wake) {
+      if (s.hasLater()) {
+        s.drainLater(null);
+      }
+    }
+  }
+
+  @Override
+  public void pushPromise(int streamId) throws Http2Exception {
+    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
+        client ? "PUSH_PROMISE although SETTINGS_ENABLE_PUSH is 0" : "PUSH_PROMISE from a client");
+  }
+
+  @Override
+  public void ping(boolean ack, long opaque) throws Http2Exception {
+    if (ack) {
+      if (opaque == KEEPALIVE_PING) {
+        keepAlivePingSent = 0;
+      } else if (opaque == SHUTDOWN_PING) {
+        finalGoAway();
+      }
+      return;
+    }
+    if (!client && config.permitKeepAliveTime().toNanos() > 0) {
+      checkPing();
+    }
+    Buffer pong = new Buffer(17);
+    Frames.ping(pong, true, opaque);
+    sendControl(pong);
+  }
+
+  /** grpc-java's KeepAliveEnforcer: pings too close together earn strikes; the third strike ends the connection. */
+  private void checkPing() throws Http2Exception {
+    long now = System.nanoTime();
+    if (strikesReset) {
+      strikesReset = false;
+      pingStrikes = 0;
+      lastValidPing = now - IMPLICIT_PERMIT_NANOS;
+    }
+    boolean calls;
+    lock.lock();
+    try {
+      calls = active > 0;
+    } finally {
+      lock.unlock();
+    }
+    long permit = calls ? config.permitKeepAliveTime().toNanos() : IMPLICIT_PERMIT_NANOS;
+    if (now - lastValidPing >= permit) {
+      lastValidPing = now;
+      return;
+    }
+    if (++pingStrikes > MAX_PING_STRIKES) {
+      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "too_many_pings");
+    }
+  }
+
+  @Override
+  public void goAway(int lastStreamId, int errorCode, String debug) throws Http2Exception {
+    List<Http2Stream> refused = new ArrayList<>();
+    boolean done;
+    lock.lock();
+    try {
+      goAwayReceived = true;
+      if (client) {
+        streams.forEach(s -> {
+          if (s.id > lastStreamId) {
+            refused.add(s);
+          }
+        });
+        for (Http2Stream s : refused) {
+          s.failure = new StreamException(StreamException.Kind.REFUSED, ErrorCode.REFUSED_STREAM,
+              "the server is going away (GOAWAY " + ErrorCode.of(errorCode) + (debug.isEmpty() ? "" : " " + debug) + "); the call was not processed");
+          close(s);
+        }
+      }
+      done = active == 0;
+    } finally {
+      lock.unlock();
+    }
+    if (errorCode != 0) {
+      LOG.log(System.Logger.Level.DEBUG, "GOAWAY " + ErrorCode.of(errorCode) + " from " + peer + (debug.isEmpty() ? "" : ": " + debug));
+    }
+    for (Http2Stream s : refused) {
+      Http2Stream.Listener l = s.listener;
+      if (l != null) {
+        l.reset(s, s.failure);
+      }
+    }
+    if (done) {
+      closeGracefully();
+    }
+  }
+
+  @Override
+  public void windowUpdate(int streamId, int increment) throws Http2Exception {
+    List<Http2Stream> wake;
+    lock.lock();
+    try {
+      if (streamId == 0) {
+        if (increment == 0) {
+          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "connection WINDOW_UPDATE of 0");
+        }
+        sendWindow += increment;
+        if (sendWindow > Settings.MAX_WINDOW) {
+          throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
+        }
+        wake = drainBlocked();
+      } else {
+        Http2Stream s = streams.get(streamId);
+        if (s == null) {
+          boolean idle = client ? streamId >= nextStreamId : streamId > lastPeerStreamId;
+          if (idle) {
+            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on stream " + streamId + ", which is idle");
+          }
+          return;
+        }
+        if (increment == 0) {
+          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE of 0");
+        }
+        s.sendWindow += increment;
+        if (s.sendWindow > Settings.MAX_WINDOW) {
+          throw Http2Exception.stream(streamId, ErrorCode.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
+        }
+        s.signal();
+        wake = s.hasLater() ? List.of(s) : List.of();
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Http2Stream s : wake) {
+      if (s.hasLater()) {
+        s.drainLater(null);
+      }
+    }
+  }
+
+  /** Wakes the streams waiting for the connection window or socket room; returns those the reader itself feeds. Holds the lock. */
+  private List<Http2Stream> drainBlocked() {
+    if (blocked.isEmpty()) {
+      return List.of();
+    }
+    List<Http2Stream> later = null;
+    for (Http2Stream s : blocked) {
+      if (s.hasLater()) {
+        if (later == null) {
+          later = new ArrayList<>();
+        }
+        later.add(s);
+      } else {
+        s.signal();
+      }
+    }
+    blocked.clear();
+    return later == null ? List.of() : later;
+  }
+
+  /** The coalescer wrote a batch: wake writers waiting for socket room. Writer thread. */
+  private void onRoom() {
+    if (roomWanted && out.hasRoom()) {
+      lock.lock();
+      try {
+        roomWanted = false;
+        for (Http2Stream s : blocked) {
+          s.signal(); // the reader's own senders (sendLater) wait for windows only, and ignore this
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Makes {@code s} wait for the connection window or socket room; false if room appeared
+   * meanwhile (then the caller tries again instead of waiting). Holds the lock.
+   */
+  boolean blockOnConnection(Http2Stream s) {
+    blocked.add(s);
+    if (!out.hasRoom()) {
+      roomWanted = true;
+      return out.hasRoom() ? false : true; // the coalescer may have drained before it saw roomWanted
+    }
+    return true;
+  }
+
+  // ---- flood limits (reader thread) ----
+
+  /** Counts a peer's stream reset or SETTINGS frame in the current window; too many end the connection. */
+  private void countFlood(boolean reset) throws Http2Exception {
+    long now = System.nanoTime();
+    if (now - floodWindowStart > config.resetWindow().toNanos()) {
+      floodWindowStart = now;
+      resetsInWindow = 0;
+      settingsInWindow = 0;
+    }
+    if (reset ? ++resetsInWindow > config.maxResetsPerWindow() : ++settingsInWindow > config.maxSettingsPerWindow()) {
+      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, reset
+          ? "more than " + config.maxResetsPerWindow() + " streams reset within " + config.resetWindow().toSeconds() + " s (rapid reset)"
+          : "more than " + config.maxSettingsPerWindow() + " SETTINGS frames within " + config.resetWindow().toSeconds() + " s");
+    }
+  }
+
+  // ---- flow control: what the layer takes ----
+
+  /** The layer took {@code n} bytes of {@code s}: return them to the windows. Any thread. */
+  void consumed(Http2Stream s, int n) {
+    if (n <= 0) {
+      return;
+    }
+    int streamUpdate;
+    int connUpdate;
+    lock.lock();
+    try {
+      if (s.closed) {
+        return; // credited when it closed
+      }
+      int m = Math.min(n, s.unconsumed);
+      s.unconsumed -= m;
+      s.credit += m;
+      credit += m;
+      streamUpdate = s.remoteEnd ? 0 : takeStreamCredit(s);
+      connUpdate = takeConnectionCredit();
+    } finally {
+      lock.unlock();
+    }
+    sendCredit(s.id, streamUpdate, connUpdate);
+  }
+
+  /** The stream credit to return now, if enough has gathered. Holds the lock. */
+  private int takeStreamCredit(Http2Stream s) {
+    if (s.credit < config.streamWindow() / 4) {
+      return 0;
+    }
+    int n = s.credit;
+    s.credit = 0;
+    s.recvWindow += n;
+    return n;
+  }
+
+  /** The connection credit to return now, if enough has gathered. Holds the lock. */
+  private int takeConnectionCredit() {
+    if (credit < config.connectionWindow() / 4) {
+      return 0;
+    }
+    int n = credit;
+    credit = 0;
+    recvWindow += n;
+    return n;
+  }
+
+  private void sendCredit(int streamId, int streamUpdate, int connUpdate) {
+    if (streamUpdate == 0 && connUpdate == 0) {
+      return;
+    }
+    Buffer b = new Buffer(32);
+    if (connUpdate > 0) {
+      Frames.windowUpdate(b, 0, connUpdate);
+    }
+    if (streamUpdate > 0) {
+      Frames.windowUpdate(b, streamId, streamUpdate);
+    }
+    sendControl(b);
+  }
+
+  // ---- send limits ----
+
+  /** Charges {@code n} more waiting bytes of {@code s}; null if within the limits, else why not. Holds the lock. */
+  String charge(Http2Stream s, long n) {
+    if (s.charged + n > config.maxPendingPerStream()) {
+      return "a stream would hold " + (s.charged + n) + " bytes for a peer that does not read (limit " + config.maxPendingPerStream() + ")";
+    }
+    if (pending + n > config.maxPendingPerConnection()) {
+      return "the connection's streams would hold " + (pending + n) + " bytes for a peer that does not read (limit "
+          + config.maxPendingPerConnection() + ")";
+    }
+    SendBudget budget = config.budget();
+    if (budget != null && !budget.tryTake(n)) {
+      return "the server holds " + budget.held() + " bytes for peers that do not read (limit " + budget.limit() + ")";
+    }
+    pending += n;
+    return null;
+  }
+
+  /** Holds the lock. */
+  void uncharge(long n) {
+    pending -= n;
+    SendBudget budget = config.budget();
+    if (budget != null) {
+      budget.give(n);
+    }
+  }
+
+  // ---- closing streams ----
+
+  /** Ends {@code s} in the table: both sides done, or reset. Holds the lock. */
+  void close(Http2Stream s) {
+    if (s.closed) {
+      return;
+    }
+    s.closed = true;
+    streams.remove(s.id);
+    active--;
+    credit += s.unconsumed; // whatever the layer has not taken, it never will count against the window
+    s.unconsumed = 0;
+    markClosed(s.id, s.resetSent ? CLOSED_BY_RESET_SENT : s.resetReceived ? CLOSED_BY_RESET_RECEIVED : CLOSED_ENDED);
+    s.signal();
+    blocked.remove(s);
+    if (active == 0) {
+      idleSince = System.nanoTime();
+      if (shuttingDown || goAwayReceived) {
+        scheduleClose();
+      }
+    }
+  }
+
+  /** Remembers how stream {@code id} closed, forgetting the oldest beyond {@value #CLOSED_MEMORY}. Holds the lock. */
+  private void markClosed(int id, int how) {
+    if (closedStreams.get(id) == null) {
+      int old = closedOrder[closedNext];
+      if (old != 0) {
+        closedStreams.remove(old);
+      }
+      closedOrder[closedNext] = id;
+      closedNext = (closedNext + 1) % CLOSED_MEMORY;
+    }
+    closedStreams.put(id, how);
+  }
+
+  /** The layer resets its stream: RST_STREAM unless it is over already. Any thread. */
+  void resetFromLayer(Http2Stream s, ErrorCode code) {
+    boolean send;
+    lock.lock();
+    try {
+      send = resetLocked(s, code);
+    } finally {
+      lock.unlock();
+    }
+    if (send) {
+      queueReset(s.id, code);
+    }
+  }
+
+  /**
+   * Marks {@code s} reset by this side; true if the caller must queue the RST_STREAM (false when it
+   * was over already, or when a writer in progress will queue it after its frames). Holds the lock.
+   */
+  boolean resetLocked(Http2Stream s, ErrorCode code) {
+    if (s.closed || s.resetSent) {
+      return false;
+    }
+    s.resetSent = true;
+    if (s.failure == null) {
+      s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, code, "the stream was reset (" + code + ")");
+    }
+    close(s);
+    if (s.writing) {
+      s.deferredReset = code;
+      return false;
+    }
+    return true;
+  }
+
+  /** A stream error found in the peer's frames: reset the stream, tell its listener, go on. Reader thread. */
+  private void streamError(Http2Exception e) {
+    Http2Stream s;
+    boolean send;
+    lock.lock();
+    try {
+      s = streams.get(e.streamId());
+      if (s != null) {
+        s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, e.code(), e.getMessage());
+        send = resetLocked(s, e.code());
+      } else {
+        markClosed(e.streamId(), CLOSED_BY_RESET_SENT);
+        send = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    LOG.log(e.code() == ErrorCode.STREAM_CLOSED ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+        "resetting stream " + e.streamId() + " from " + peer + " (" + e.code() + "): " + e.getMessage());
+    if (send) {
+      queueReset(e.streamId(), e.code());
+    }
+    if (s != null) {
+      Http2Stream.Listener l = s.listener;
+      if (l != null) {
+        l.reset(s, s.failure);
+      }
+    }
+  }
+
+  private void queueReset(int streamId, ErrorCode code) {
+    Buffer b = new Buffer(16);
+    Frames.rstStream(b, streamId, code);
+    sendControl(b);
+  }
+
+  // ---- writing ----
+
+  int peerMaxFrameSize() {
+    return peerMaxFrameSize;
+  }
+
+  /**
+   * Appends a header block for {@code streamId}: a server's as stateless literals (any thread), a
+   * client's with its HPACK encoder (the caller holds writeLock and queues the bytes before
+   * releasing it).
+   */
+  void encodeHeaders(Buffer b, int streamId, Fields fields, boolean endStream) {
+    Buffer block = new Buffer(128 + fields.size() * 32);
+    if (client) {
+      if (!writeLock.isHeldByCurrentThread()) {
+        throw new IllegalStateException("a client writes header blocks only when it opens a stream");
+      }
+      int table = peerHeaderTableSize;
+      if (table != appliedHeaderTableSize) {
+        appliedHeaderTableSize = table;
+        encoder.peerMaxTableSize(table);
+      }
+      encoder.beginBlock(block);
+      for (int i = 0; i < fields.size(); i++) {
+        String name = fields.name(i);
+        encoder.field(block, name, fields.value(i), name.equals("grpc-timeout") ? HpackEncoder.NO_INDEX : HpackEncoder.INDEX);
+      }
+    } else {
+      StatelessHpack.block(block, fields, peerHeaderTableSize);
+      strikesReset = true; // the server answered: pings are fair again (grpc-java resets its enforcer on every write)
+    }
+    Frames.headers(b, streamId, block.array(), 0, block.size(), endStream, peerMaxFrameSize);
+  }
+
+  /** Queues bytes from a layer thread (blocking only briefly while the socket is far behind). */
+  void send(Buffer b, boolean soon) throws StreamException {
+    try {
+      out.write(b, soon);
+    } catch (IOException e) {
+      throw lostNow(e);
+    }
+  }
+
+  /** Queues a frame without ever blocking (the reader's path; also resets from any thread). */
+  void sendControl(Buffer b) {
+    if (out.queued() > 2 * WriteCoalescer.MAX_QUEUED + config.maxQueuedControlFrames() * 17L) {
+      // the peer does not read what it makes us send (Netty's and Go's control-frame limit)
+      LOG.log(System.Logger.Level.WARNING, "closing HTTP/2 connection " + (client ? "to " : "from ") + peer
+          + ": it does not read the acknowledgements its frames cause");
+      lose(new IOException("the peer does not read its acknowledgements (" + out.queued() + " bytes queued)"));
+      return;
+    }
+    try {
+      out.writeSoonWithoutWaiting(b);
+    } catch (IOException e) {
+      lose(e);
+    }
+  }
+
+  // ---- client: opening streams ----
+
+  /** Waits for the server's first SETTINGS; false if the deadline (or {@code maxWait}) passed first. */
+  public boolean awaitSettings(long maxWaitNanos) throws InterruptedException {
+    return settingsReceived.await(maxWaitNanos, TimeUnit.NANOSECONDS) && lostCause() == null;
+  }
+
+  /** Reserves a stream slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS; false if none is free or the connection cannot take streams. */
+  public boolean tryReserve() {
+    lock.lock();
+    try {
+      if (lost != null || goAwayReceived || shuttingDown || nextStreamId < 0 || active + reserved >= peerSettings.maxConcurrentStreams) {
+        return false;
+      }
+      reserved++;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Gives back a reservation that {@link #newStream} will not use. */
+  public void unreserve() {
+    lock.lock();
+    try {
+      reserved--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Opens a stream on a reserved slot (always consumed, even when this throws): its HEADERS, and
+   * as much of {@code data} as the windows allow, leave in one write; the rest follows as they
+   * open, until {@code deadline}.
+   */
+  public Http2Stream newStream(Fields headers, byte[] data, int off, int len, boolean endStream, Http2Stream.Listener listener,
+      Deadline deadline, boolean soon) throws StreamException {
+    Http2Stream s;
+    int n;
+    Buffer b = new Buffer(256 + Math.min(len, 16 * 1024));
+    writeLock.lock();
+    try {
+      lock.lock();
+      try {
+        reserved--;
+        StreamException f = lostCause();
+        if (f != null) {
+          throw f;
+        }
+        if (goAwayReceived || shuttingDown || nextStreamId < 0) {
+          throw new StreamException(StreamException.Kind.REFUSED, ErrorCode.REFUSED_STREAM, "the connection to " + peer + " is going away");
+        }
+        s = new Http2Stream(this, nextStreamId, peerSettings.initialWindowSize, config.streamWindow());
+        nextStreamId += 2;
+        s.listener = listener;
+        streams.put(s.id, s);
+        active++;
+        idleSince = 0;
+        n = out.hasRoom() ? (int) Math.max(0, Math.min(Math.min(s.sendWindow, sendWindow), len)) : 0;
+        s.sendWindow -= n;
+        sendWindow -= n;
+        if (n == len && endStream) {
+          s.localEnd = true;
+        }
+      } finally {
+        lock.unlock();
+      }
+      encodeHeaders(b, s.id, headers, len == 0 && endStream);
+      if (n > 0) {
+        Frames.data(b, s.id, data, off, n, n == len && endStream, peerMaxFrameSize);
+      }
+      send(b, soon);
+    } finally {
+      writeLock.unlock();
+    }
+    if (n < len) {
+      try {
+        s.write(null, data, off + n, len - n, null, endStream, deadline, true);
+      } catch (StreamException e) {
+        s.reset(ErrorCode.CANCEL);
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  // ---- lifecycle ----
+
+  /** Whether the connection still carries streams and may open more (client) or accept more (server). */
+  public boolean isAlive() {
+    lock.lock();
+    try {
+      return lost == null && !goAwayReceived && !shuttingDown;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int activeStreams() {
+    lock.lock();
+    try {
+      return active;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How long no stream has been open; zero while one is. */
+  public long idleNanos() {
+    lock.lock();
+    try {
+      return active > 0 || idleSince == 0 ? 0 : System.nanoTime() - idleSince;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the connection is dead, or null while it lives. */
+  StreamException lostCause() {
+    return lost;
+  }
+
+  /**
+   * Ends the connection gracefully: GOAWAY(NO_ERROR) so that the peer opens no more streams; the
+   * open ones finish; then the socket closes. With streams open, a server first announces the
+   * largest id and a PING, and names the real last stream once the PING returns (grpc-java's two
+   * GOAWAYs), so that requests already in flight are not lost. Any thread.
+   */
+  public void shutdown() {
+    boolean idle;
+    lock.lock();
+    try {
+      if (shuttingDown || lost != null) {
+        return;
+      }
+      shuttingDown = true;
+      idle = active == 0;
+    } finally {
+      lock.unlock();
+    }
+    if (idle || client) {
+      finalGoAway();
+      closeGracefully();
+      return;
+    }
+    Buffer b = new Buffer(40);
+    Frames.goAway(b, Integer.MAX_VALUE, ErrorCode.NO_ERROR, "");
+    Frames.ping(b, false, SHUTDOWN_PING);
+    sendControl(b);
+    config.timer().schedule(this::finalGoAway, 1, TimeUnit.SECONDS);
+  }
+
+  /** Sends the GOAWAY naming the last stream this side will serve. */
+  private void finalGoAway() {
+    int last;
+    lock.lock();
+    try {
+      if (acceptUpTo != Integer.MAX_VALUE || lost != null) {
+        return;
+      }
+      acceptUpTo = lastPeerStreamId;
+      last = client ? 0 : lastPeerStreamId;
+    } finally {
+      lock.unlock();
+    }
+    Buffer b = new Buffer(32);
+    Frames.goAway(b, last, ErrorCode.NO_ERROR, "");
+    sendControl(b);
+  }
+
+  /** Closes once no stream is open (now, if none is). */
+  private void closeGracefully() {
+    boolean now;
+    lock.lock();
+    try {
+      now = active == 0;
+    } finally {
+      lock.unlock();
+    }
+    if (now) {
+      scheduleClose();
+    }
+  }
+
+  /**
+   * Closes the socket once queued frames (the GOAWAY) are out: a client at once; a server after a
+   * grace in which the client, having read the GOAWAY, closes first (closing on a client whose
+   * request is still unread here could reset the connection before it reads the GOAWAY that tells
+   * it the request was not processed). The reader goes on reading meanwhile. Holds the lock or not.
+   */
+  private void scheduleClose() {
+    if (closeTask == null) {
+      long grace = client ? 0 : TimeUnit.SECONDS.toMillis(1);
+      closeTask = config.timer().schedule(() -> Thread.ofVirtual().start(() -> {
+        out.awaitFlushed(TimeUnit.SECONDS.toNanos(1));
+        lose(null);
+      }), grace, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Ends the connection at once: GOAWAY({@code code}) if it is still up, then the socket closes. Any thread. */
+  public void close(ErrorCode code, String why) {
+    connectionError(Http2Exception.connection(code, why));
+  }
+
+  private void connectionError(Http2Exception e) {
+    int last;
+    lock.lock();
+    try {
+      if (lost != null) {
+        return;
+      }
+      last = lastPeerStreamId;
+    } finally {
+      lock.unlock();
+    }
+    if (e.code() != ErrorCode.NO_ERROR) {
+      LOG.log(System.Logger.Level.WARNING, "closing HTTP/2 connection " + (client ? "to " : "from ") + peer + " (GOAWAY " + e.code() + "): "
+          + e.getMessage());
+    }
+    Buffer b = new Buffer(64);
+    Frames.goAway(b, last, e.code(), e.getMessage());
+    try {
+      out.writeSoonWithoutWaiting(b);
+      out.awaitFlushed(TimeUnit.SECONDS.toNanos(1));
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    lose(new IOException("connection error " + e.code() + ": " + e.getMessage()));
+  }
+
+  private StreamException lostNow(IOException e) {
+    lose(e);
+    return lost;
+  }
+
+  /**
+   * The connection is over: close the socket, fail every stream (waking their waiters), tell the
+   * listeners. {@code cause} null for an orderly end. Idempotent; any thread.
+   */
+  void lose(IOException cause) {
+    List<Http2Stream> all = new ArrayList<>();
+    lock.lock();
+    try {
+      if (lost != null) {
+        return;
+      }
+      String why = cause == null ? "the connection " + (client ? "to " : "from ") + peer + " closed"
+          : "the connection " + (client ? "to " : "from ") + peer + " failed: " + cause.getMessage();
+      lost = new StreamException(StreamException.Kind.CONNECTION_LOST, ErrorCode.CANCEL, why);
+      if (cause != null) {
+        lost.initCause(cause);
+      }
+      streams.forEach(all::add);
+      for (Http2Stream s : all) {
+        if (s.failure == null) {
+          s.failure = lost;
+        }
+        s.closed = true;
+        s.signal();
+      }
+      streams.clear();
+      blocked.clear();
+      active = 0; // waiting writers give back their own charges as they wake
+    } finally {
+      lock.unlock();
+    }
+    transport.close();
+    settingsReceived.countDown();
+    ScheduledFuture<?> k = keepAliveTask;
+    if (k != null) {
+      k.cancel(false);
+    }
+    for (Http2Stream s : all) {
+      Http2Stream.Listener l = s.listener;
+      if (l != null) {
+        l.reset(s, s.failure);
+      }
+    }
+    if (acceptor != null) {
+      acceptor.closed(this);
+    }
+  }
+
+  // ---- keepalive ----
+
+  private void startKeepAlive() {
+    long time = config.keepAliveTime().toNanos();
+    if (time > 0) {
+      keepAliveTask = config.timer().schedule(this::keepAlive, time, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * grpc-java's keepalive: after {@code keepAliveTime} with nothing read, a PING; if nothing is
+   * read for {@code keepAliveTimeout} after it, the peer is gone and the connection closes.
+   */
+  private void keepAlive() {
+    if (lost != null) {
+      return;
+    }
+    long now = System.nanoTime();
+    long time = config.keepAliveTime().toNanos();
+    long timeout = config.keepAliveTimeout().toNanos();
+    long sent = keepAlivePingSent;
+    long read = lastReadNanos;
+    long next;
+    if (sent != 0 && read - sent < 0) {
+      if (now - sent >= timeout) {
+        lose(new IOException("keepalive PING not answered within " + config.keepAliveTimeout().toMillis() + " ms"));
+        return;
+      }
+      next = sent + timeout - now;
+    } else if (now - read >= time && (!client || activeStreams() > 0)) {
+      keepAlivePingSent = now;
+      Buffer b = new Buffer(17);
+      Frames.ping(b, false, KEEPALIVE_PING);
+      sendControl(b);
+      next = timeout;
+    } else {
+      keepAlivePingSent = 0;
+      next = Math.max(read + time - now, TimeUnit.MILLISECONDS.toNanos(10));
+      if (now - read >= time) {
+        next = time; // a client with no calls open: look again later
+      }
+    }
+    keepAliveTask = config.timer().schedule(this::keepAlive, Math.max(next, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+  }
+
+  /** A listener for streams the engine answers itself and nobody hears. */
+  private static final Http2Stream.Listener NO_LISTENER = new Http2Stream.Listener() {
+    @Override
+    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
+
+    @Override
+    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
+      stream.consumed(len);
+    }
+
+    @Override
+    public void reset(Http2Stream stream, StreamException why) {}
+  };
+
+  @Override
+  public String toString() {
+    return "Http2Connection{" + (client ? "to " : "from ") + peer + "}";
+  }
+}
