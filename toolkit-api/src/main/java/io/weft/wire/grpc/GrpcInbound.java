@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * dropped and every waiter wakes). Thread-safe; one reader thread feeds it.
  */
 public final class GrpcInbound {
+  /** Marks a queue {@linkplain #close() closed} by its own call; never thrown. */
+  private static final RuntimeException CLOSED = new RuntimeException("closed", null, false, false) {};
+
   private final Http2Stream stream;
   private final GrpcDeframer deframer;
   private final ReentrantLock lock = new ReentrantLock();
@@ -125,13 +128,21 @@ public final class GrpcInbound {
     }
   }
 
+  /**
+   * The call itself is over (it answered): queued messages are dropped, and a later {@link #take}
+   * throws {@code CANCELLED}, an exception made only if someone asks (this runs once per call).
+   */
+  public void close() {
+    fail(null);
+  }
+
   /** The call is over: queued messages are dropped and every waiter throws {@code e}. The first failure stays. */
   public void fail(RuntimeException e) {
     int returned;
     lock.lock();
     try {
       if (failure == null) {
-        failure = e;
+        failure = e != null ? e : CLOSED;
       }
       if (messages != null) {
         messages.clear();
@@ -154,10 +165,14 @@ public final class GrpcInbound {
   public RuntimeException failure() {
     lock.lock();
     try {
-      return failure;
+      return failure == CLOSED ? closedException() : failure;
     } finally {
       lock.unlock();
     }
+  }
+
+  private static RuntimeException closedException() {
+    return io.weft.api.Status.of(io.weft.api.StatusCode.CANCELLED, "the call has ended").asException();
   }
 
   /**
@@ -192,7 +207,7 @@ public final class GrpcInbound {
         }
       }
       if (failure != null) {
-        throw failure;
+        throw failure == CLOSED ? closedException() : failure;
       }
       m = messages == null ? null : messages.poll();
       if (m == null) {

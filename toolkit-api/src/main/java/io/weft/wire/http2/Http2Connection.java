@@ -19,6 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * from costing more than the frames it sends (header blocks, pings, settings, resets, bytes held
  * for a peer that does not read), and ends with GOAWAY.
  *
+ * <p>What the peer's frames do is {@link InboundFrames}'s part; this class keeps the state they
+ * change and everything this side starts: the preface, writes, new streams, shutdown, keepalive.
+ *
  * <p>Threads: the reader never runs user code (listeners must not block) and never blocks on a
  * write: what it sends is queued for a writer thread. The layer above writes from its own threads
  * through {@link Http2Stream#write}. One lock, {@link #lock}, guards all shared state; no bytes
@@ -26,18 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * also hold {@link #writeLock}, which keeps HPACK blocks and stream ids in wire order (lock order:
  * writeLock before lock).
  */
-public final class Http2Connection implements FrameReader.Handler {
+public final class Http2Connection {
   private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
   /** Closed streams remembered, to tell late frames (ignored) from frames on streams that never were. */
-  private static final int CLOSED_MEMORY = 1024;
-  private static final int CLOSED_ENDED = 0;
-  private static final int CLOSED_BY_RESET_SENT = 1;
-  private static final int CLOSED_BY_RESET_RECEIVED = 2;
-  private static final long KEEPALIVE_PING = 0x7765667421L; // "weft!"
-  private static final long SHUTDOWN_PING = 0x7765667447L; // "weftG"
-  /** A ping the peer may send at any time without a strike while no stream is open (grpc-java: 2 hours). */
-  private static final long IMPLICIT_PERMIT_NANOS = TimeUnit.HOURS.toNanos(2);
-  private static final int MAX_PING_STRIKES = 2;
+  static final int CLOSED_MEMORY = 1024;
+  static final int CLOSED_ENDED = 0;
+  static final int CLOSED_BY_RESET_SENT = 1;
+  static final int CLOSED_BY_RESET_RECEIVED = 2;
+  static final long KEEPALIVE_PING = 0x7765667421L; // "weft!"
+  static final long SHUTDOWN_PING = 0x7765667447L; // "weftG"
 
   /** The socket under a connection. */
   public interface Transport {
@@ -66,57 +66,53 @@ public final class Http2Connection implements FrameReader.Handler {
   final boolean client;
   final Http2Config config;
   private final Transport transport;
-  private final String peer;
-  private final Acceptor acceptor;
+  final String peer;
+  final Acceptor acceptor;
   final WriteCoalescer out;
-  private final FrameReader reader;
-  private final HpackDecoder decoder;
+  final FrameReader reader;
+  private final InboundFrames inbound = new InboundFrames(this);
+  final HpackDecoder decoder;
   /** Client only (a server writes literals: {@link StatelessHpack}); guarded by writeLock. */
   private final HpackEncoder encoder;
   private final ReentrantLock writeLock = new ReentrantLock();
   final ReentrantLock lock = new ReentrantLock();
-  private final CountDownLatch settingsReceived = new CountDownLatch(1);
+  final CountDownLatch settingsReceived = new CountDownLatch(1);
 
   // guarded by lock
-  private final IntMap<Http2Stream> streams = new IntMap<>(16);
-  private final IntMap<Integer> closedStreams = new IntMap<>(64);
-  private final int[] closedOrder = new int[CLOSED_MEMORY];
-  private int closedNext;
-  private final Settings peerSettings = new Settings();
+  final IntMap<Http2Stream> streams = new IntMap<>(16);
+  final IntMap<Integer> closedStreams = new IntMap<>(64);
+  final int[] closedOrder = new int[CLOSED_MEMORY];
+  int closedNext;
+  final Settings peerSettings = new Settings();
   long sendWindow = Settings.DEFAULT_WINDOW;
-  private int recvWindow;
-  private int credit;
-  private int lastPeerStreamId;
-  private int nextStreamId = 1;
-  private int active;
+  int recvWindow;
+  int credit;
+  int lastPeerStreamId;
+  int nextStreamId = 1;
+  int active;
   private int reserved;
   private long pending;
-  private final java.util.LinkedHashSet<Http2Stream> blocked = new java.util.LinkedHashSet<>();
-  private boolean shuttingDown;
+  final java.util.LinkedHashSet<Http2Stream> blocked = new java.util.LinkedHashSet<>();
+  boolean shuttingDown;
   /** Streams above this id are refused (GOAWAY sent); MAX_VALUE until then. */
-  private int acceptUpTo = Integer.MAX_VALUE;
-  private boolean goAwayReceived;
-  private StreamException lost;
-  private long idleSince = System.nanoTime();
-  private volatile int peerMaxFrameSize = Settings.MIN_FRAME;
-  private volatile int peerHeaderTableSize = 4096;
+  int acceptUpTo = Integer.MAX_VALUE;
+  boolean goAwayReceived;
+  StreamException lost;
+  long idleSince = System.nanoTime();
+  volatile int peerMaxFrameSize = Settings.MIN_FRAME;
+  volatile int peerHeaderTableSize = 4096;
   private int appliedHeaderTableSize = 4096; // guarded by writeLock
 
   // confined to the reader thread
-  private volatile long lastReadNanos = System.nanoTime();
-  private long lastValidPing = System.nanoTime() - IMPLICIT_PERMIT_NANOS;
-  private int pingStrikes;
+  volatile long lastReadNanos = System.nanoTime();
   /** Set when the server sends headers or data: pings are fair again (grpc-java resets its enforcer on every write). */
   volatile boolean strikesReset;
-  private long floodWindowStart = System.nanoTime();
-  private int resetsInWindow;
-  private int settingsInWindow;
 
   // keepalive and shutdown timers
-  private volatile long keepAlivePingSent;
+  volatile long keepAlivePingSent;
   private volatile ScheduledFuture<?> keepAliveTask;
   private volatile ScheduledFuture<?> closeTask;
-  private volatile boolean roomWanted;
+  volatile boolean roomWanted;
 
   private Http2Connection(boolean client, Transport transport, String peer, Http2Config config, Acceptor acceptor) {
     this.client = client;
@@ -181,7 +177,7 @@ public final class Http2Connection implements FrameReader.Handler {
       out.write(b);
       startKeepAlive();
       reader.readPreface();
-      readFrames();
+      inbound.readFrames();
     } catch (Http2Exception e) {
       connectionError(e);
     } catch (IOException e) {
@@ -196,7 +192,7 @@ public final class Http2Connection implements FrameReader.Handler {
 
   private void readLoop() {
     try {
-      readFrames();
+      inbound.readFrames();
     } catch (Http2Exception e) {
       connectionError(e);
     } catch (IOException e) {
@@ -209,540 +205,24 @@ public final class Http2Connection implements FrameReader.Handler {
     }
   }
 
-  private void readFrames() throws IOException, Http2Exception {
-    if (reader.peekType() != Frames.SETTINGS && reader.peekType() != -1) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the first frame is not SETTINGS");
-    }
-    while (true) {
-      try {
-        if (!reader.next(this)) {
-          return;
-        }
-        lastReadNanos = System.nanoTime();
-      } catch (Http2Exception e) {
-        if (e.isConnectionError()) {
-          throw e;
-        }
-        streamError(e);
-      }
-    }
-  }
 
   // ---- the peer's frames (reader thread) ----
 
-  @Override
-  public void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream) throws Http2Exception {
-    Http2Stream s;
-    int connUpdate;
-    int streamUpdate = 0;
-    Http2Exception error = null;
-    lock.lock();
-    try {
-      if (flowLength > recvWindow) {
-        throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR,
-            "DATA of " + flowLength + " bytes past the connection window (" + recvWindow + " left)");
-      }
-      recvWindow -= flowLength;
-      s = streams.get(streamId);
-      if (s == null || s.remoteEnd || flowLength > s.recvWindow) {
-        credit += flowLength; // no one will take these bytes
-        if (s == null) {
-          error = lateFrame(streamId, "DATA", false);
-        } else {
-          error = Http2Exception.stream(streamId, s.remoteEnd ? ErrorCode.STREAM_CLOSED : ErrorCode.FLOW_CONTROL_ERROR,
-              s.remoteEnd ? "DATA after the peer's END_STREAM"
-                  : "DATA of " + flowLength + " bytes past the stream window (" + s.recvWindow + " left)");
-        }
-        s = null;
-      } else {
-        s.recvWindow -= flowLength;
-        int padding = flowLength - len;
-        s.unconsumed += len;
-        if (padding > 0) {
-          credit += padding;
-          s.credit += padding;
-        }
-        s.dataReceived += len;
-        if (s.contentLength >= 0 && (s.dataReceived > s.contentLength || (endStream && s.dataReceived != s.contentLength))) {
-          error = Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
-              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
-          s = null;
-        } else if (endStream) {
-          s.remoteEnd = true;
-          if (s.localEnd) {
-            close(s);
-          }
-        } else if (padding > 0) {
-          streamUpdate = takeStreamCredit(s);
-        }
-      }
-      connUpdate = takeConnectionCredit();
-    } finally {
-      lock.unlock();
-    }
-    sendCredit(streamId, streamUpdate, connUpdate);
-    if (error != null) {
-      throw error;
-    }
-    if (s != null) {
-      Http2Stream.Listener l = s.listener;
-      if (l != null) {
-        l.data(s, b, off, len, endStream);
-      }
-    }
-  }
 
-  @Override
-  public void headers(int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent) throws Http2Exception {
-    Fields fields = new Fields(8);
-    boolean complete;
-    try {
-      complete = decoder.decode(block, off, len, fields::add);
-    } catch (HpackException e) {
-      throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "bad header block on stream " + streamId + ": " + e.getMessage());
-    }
-    if (client) {
-      responseHeaders(streamId, fields, complete, endStream);
-    } else {
-      requestHeaders(streamId, fields, complete, endStream, selfDependent);
-    }
-  }
 
-  private void requestHeaders(int streamId, Fields fields, boolean complete, boolean endStream, boolean selfDependent) throws Http2Exception {
-    Http2Stream s = null;
-    Http2Stream.Listener existing = null;
-    boolean tooLarge = false;
-    lock.lock();
-    try {
-      s = streams.get(streamId);
-      if (s != null) {
-        // trailers
-        if (s.remoteEnd) {
-          throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the peer's END_STREAM");
-        }
-        if (!endStream) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
-        }
-        String why = complete ? HeaderRules.checkTrailers(fields) : "trailers over the header list limit";
-        if (why != null) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + why);
-        }
-        if (s.contentLength >= 0 && s.dataReceived != s.contentLength) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
-              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
-        }
-        s.remoteEnd = true;
-        if (s.localEnd) {
-          close(s);
-        }
-        existing = s.listener;
-      } else {
-        if ((streamId & 1) == 0) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "a client opened stream " + streamId + ", an even id");
-        }
-        if (streamId <= lastPeerStreamId) {
-          Http2Exception e = lateFrame(streamId, "HEADERS", true);
-          if (e != null) {
-            throw e;
-          }
-          return;
-        }
-        lastPeerStreamId = streamId;
-        if (streamId > acceptUpTo || lost != null) {
-          markClosed(streamId, CLOSED_BY_RESET_SENT);
-          queueReset(streamId, ErrorCode.REFUSED_STREAM);
-          return;
-        }
-        if (!complete) {
-          // RFC 9113 section 10.5.1: answer 431; gRPC clients read the status from the same block
-          s = open(streamId, endStream);
-          s.listener = NO_LISTENER;
-          tooLarge = true;
-          return;
-        }
-        String why = HeaderRules.checkRequest(fields);
-        long contentLength = HeaderRules.contentLength(fields);
-        if (why == null && contentLength == -2) {
-          why = "content-length is not a number";
-        }
-        if (why == null && selfDependent) {
-          why = "the stream depends on itself";
-        }
-        if (why != null) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
-        }
-        if (active >= config.maxConcurrentStreams()) {
-          markClosed(streamId, CLOSED_BY_RESET_SENT);
-          queueReset(streamId, ErrorCode.REFUSED_STREAM);
-          LOG.log(System.Logger.Level.WARNING, "refused stream " + streamId + " from " + peer + ": " + active
-              + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS " + config.maxConcurrentStreams() + ")");
-          return;
-        }
-        s = open(streamId, endStream);
-        s.contentLength = contentLength;
-        if (endStream && contentLength > 0) {
-          close(s);
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "END_STREAM with content-length " + contentLength + " and no DATA");
-        }
-      }
-    } finally {
-      lock.unlock();
-      if (tooLarge) {
-        LOG.log(System.Logger.Level.WARNING, "answering stream " + streamId + " from " + peer + " with 431: its headers exceed "
-            + config.maxHeaderListSize() + " bytes");
-        s.sendLater(new Fields(4).add(":status", "431").add("content-type", "application/grpc").add("grpc-status", "8")
-            .add("grpc-message", "request headers exceed " + config.maxHeaderListSize() + " bytes"), new byte[0]);
-        if (!endStream) {
-          s.reset(ErrorCode.NO_ERROR);
-        }
-      }
-    }
-    if (tooLarge || s == null) {
-      return;
-    }
-    if (existing != null) {
-      existing.headers(s, fields, true);
-      return;
-    }
-    acceptor.accept(s, fields, endStream);
-    if (s.listener == null) {
-      s.reset(ErrorCode.INTERNAL_ERROR);
-    }
-  }
 
-  private void responseHeaders(int streamId, Fields fields, boolean complete, boolean endStream) throws Http2Exception {
-    Http2Stream s;
-    lock.lock();
-    try {
-      s = streams.get(streamId);
-      if (s == null) {
-        Http2Exception e = lateFrame(streamId, "HEADERS", false);
-        if (e != null) {
-          throw e;
-        }
-        return;
-      }
-      if (s.remoteEnd) {
-        throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the server's END_STREAM");
-      }
-      String why;
-      if (!complete) {
-        why = "response headers over the header list limit of " + config.maxHeaderListSize() + " bytes";
-      } else if (s.headersReceived) {
-        why = !endStream ? "trailers without END_STREAM" : HeaderRules.checkTrailers(fields);
-      } else {
-        why = HeaderRules.checkResponse(fields);
-        String status = fields.get(":status");
-        if (why == null && status != null && status.length() == 3 && status.charAt(0) == '1') {
-          if (endStream) {
-            why = "an informational response with END_STREAM";
-          } else {
-            return; // 1xx: the final response follows
-          }
-        }
-      }
-      if (why != null) {
-        throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed response: " + why);
-      }
-      s.headersReceived = true;
-      if (endStream) {
-        s.remoteEnd = true;
-        if (s.localEnd || s.resetSent) {
-          close(s);
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    Http2Stream.Listener l = s.listener;
-    if (l != null) {
-      l.headers(s, fields, endStream);
-    }
-  }
 
-  /** A new stream the peer opened. Holds the lock. */
-  private Http2Stream open(int id, boolean endStream) {
-    Http2Stream s = new Http2Stream(this, id, peerSettings.initialWindowSize, config.streamWindow());
-    s.remoteEnd = endStream;
-    streams.put(id, s);
-    active++;
-    idleSince = 0;
-    return s;
-  }
 
-  /**
-   * What a DATA or HEADERS frame for a stream not in the table means (RFC 9113 section 5.1): on an
-   * idle stream, or (HEADERS) on one that was never opened, a connection error (thrown); on one
-   * this side reset, or one long forgotten, nothing: the frame crossed our RST_STREAM on the wire
-   * (null); on one that ended otherwise, a stream error STREAM_CLOSED (returned). Holds the lock.
-   */
-  private Http2Exception lateFrame(int streamId, String type, boolean opensStreams) throws Http2Exception {
-    boolean idle = client ? streamId >= nextStreamId || (streamId & 1) == 0 : streamId > lastPeerStreamId;
-    if (idle) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
-    }
-    Integer how = closedStreams.get(streamId);
-    if (how == null) {
-      if (opensStreams && streamId > oldestRemembered()) {
-        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
-            "HEADERS opening stream " + streamId + " after stream " + lastPeerStreamId + " (ids must increase)");
-      }
-      return null;
-    }
-    if (how == CLOSED_BY_RESET_SENT) {
-      return null;
-    }
-    if (opensStreams) {
-      // a request's HEADERS again on a stream the client ended or reset: the client has lost track of its streams
-      throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
-    }
-    markClosed(streamId, CLOSED_BY_RESET_SENT); // one RST_STREAM per stream is enough
-    return Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
-  }
 
-  /** The lowest stream id the closed-stream memory still covers (0 while it has forgotten none). */
-  private int oldestRemembered() {
-    return closedOrder[closedNext];
-  }
 
-  @Override
-  public void priority(int streamId, int dependency) throws Http2Exception {
-    if (dependency == streamId) {
-      throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " depends on itself");
-    }
-    // priorities are advice (RFC 9113 deprecates the scheme); Weft sends in arrival order
-  }
 
-  @Override
-  public void rstStream(int streamId, int errorCode) throws Http2Exception {
-    Http2Stream s;
-    StreamException why;
-    lock.lock();
-    try {
-      s = streams.get(streamId);
-      if (s == null) {
-        boolean idle = client ? streamId >= nextStreamId : streamId > lastPeerStreamId;
-        if (idle) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + streamId + ", which is idle");
-        }
-        return;
-      }
-      ErrorCode code = ErrorCode.of(errorCode);
-      s.resetReceived = true;
-      why = code == ErrorCode.REFUSED_STREAM && client
-          ? new StreamException(StreamException.Kind.REFUSED, code, "the server refused the stream; it was not processed")
-          : new StreamException(StreamException.Kind.RESET_BY_PEER, code, "the peer reset the stream (" + code + ")");
-      s.failure = why;
-      close(s);
-      if (!client) {
-        countFlood(true);
-      }
-    } finally {
-      lock.unlock();
-    }
-    Http2Stream.Listener l = s.listener;
-    if (l != null) {
-      l.reset(s, why);
-    }
-  }
 
-  @Override
-  public void settings(boolean ack, byte[] b, int off, int len) throws Http2Exception {
-    if (ack) {
-      return;
-    }
-    countFlood(false);
-    List<Http2Stream> wake = new ArrayList<>();
-    lock.lock();
-    try {
-      for (int i = off; i < off + len; i += 6) {
-        int id = Buffer.getUnsignedShort(b, i);
-        long value = Integer.toUnsignedLong(Buffer.getInt(b, i + 2));
-        int oldWindow = peerSettings.initialWindowSize;
-        peerSettings.apply(id, value);
-        int delta = peerSettings.initialWindowSize - oldWindow;
-        if (delta != 0) {
-          // section 6.9.2: every stream's send window moves by the difference, and may go negative
-          Http2Exception[] overflow = {null};
-          streams.forEach(s -> {
-            s.sendWindow += delta;
-            if (s.sendWindow > Settings.MAX_WINDOW && overflow[0] == null) {
-              overflow[0] = Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE overflows stream " + s.id);
-            }
-            wake.add(s);
-          });
-          if (overflow[0] != null) {
-            throw overflow[0];
-          }
-        }
-      }
-      peerMaxFrameSize = peerSettings.maxFrameSize;
-      peerHeaderTableSize = peerSettings.headerTableSize;
-      for (Http2Stream s : wake) {
-        s.signal();
-      }
-    } finally {
-      lock.unlock();
-    }
-    Buffer reply = new Buffer(16);
-    Frames.settingsAck(reply);
-    sendControl(reply);
-    settingsReceived.countDown();
-    for (Http2Stream s : wake) {
-      if (s.hasLater()) {
-        s.drainLater(null);
-      }
-    }
-  }
 
-  @Override
-  public void pushPromise(int streamId) throws Http2Exception {
-    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
-        client ? "PUSH_PROMISE although SETTINGS_ENABLE_PUSH is 0" : "PUSH_PROMISE from a client");
-  }
 
-  @Override
-  public void ping(boolean ack, long opaque) throws Http2Exception {
-    if (ack) {
-      if (opaque == KEEPALIVE_PING) {
-        keepAlivePingSent = 0;
-      } else if (opaque == SHUTDOWN_PING) {
-        finalGoAway();
-      }
-      return;
-    }
-    if (!client && config.permitKeepAliveTime().toNanos() > 0) {
-      checkPing();
-    }
-    Buffer pong = new Buffer(17);
-    Frames.ping(pong, true, opaque);
-    sendControl(pong);
-  }
 
-  /** grpc-java's KeepAliveEnforcer: pings too close together earn strikes; the third strike ends the connection. */
-  private void checkPing() throws Http2Exception {
-    long now = System.nanoTime();
-    if (strikesReset) {
-      strikesReset = false;
-      pingStrikes = 0;
-      lastValidPing = now - IMPLICIT_PERMIT_NANOS;
-    }
-    boolean calls;
-    lock.lock();
-    try {
-      calls = active > 0;
-    } finally {
-      lock.unlock();
-    }
-    long permit = calls ? config.permitKeepAliveTime().toNanos() : IMPLICIT_PERMIT_NANOS;
-    if (now - lastValidPing >= permit) {
-      lastValidPing = now;
-      return;
-    }
-    if (++pingStrikes > MAX_PING_STRIKES) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "too_many_pings");
-    }
-  }
 
-  @Override
-  public void goAway(int lastStreamId, int errorCode, String debug) throws Http2Exception {
-    List<Http2Stream> refused = new ArrayList<>();
-    boolean done;
-    lock.lock();
-    try {
-      goAwayReceived = true;
-      if (client) {
-        streams.forEach(s -> {
-          if (s.id > lastStreamId) {
-            refused.add(s);
-          }
-        });
-        for (Http2Stream s : refused) {
-          s.failure = new StreamException(StreamException.Kind.REFUSED, ErrorCode.REFUSED_STREAM,
-              "the server is going away (GOAWAY " + ErrorCode.of(errorCode) + (debug.isEmpty() ? "" : " " + debug) + "); the call was not processed");
-          close(s);
-        }
-      }
-      done = active == 0;
-    } finally {
-      lock.unlock();
-    }
-    if (errorCode != 0) {
-      LOG.log(System.Logger.Level.DEBUG, "GOAWAY " + ErrorCode.of(errorCode) + " from " + peer + (debug.isEmpty() ? "" : ": " + debug));
-    }
-    for (Http2Stream s : refused) {
-      Http2Stream.Listener l = s.listener;
-      if (l != null) {
-        l.reset(s, s.failure);
-      }
-    }
-    if (done) {
-      closeGracefully();
-    }
-  }
 
-  @Override
-  public void windowUpdate(int streamId, int increment) throws Http2Exception {
-    List<Http2Stream> wake;
-    lock.lock();
-    try {
-      if (streamId == 0) {
-        if (increment == 0) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "connection WINDOW_UPDATE of 0");
-        }
-        sendWindow += increment;
-        if (sendWindow > Settings.MAX_WINDOW) {
-          throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
-        }
-        wake = drainBlocked();
-      } else {
-        Http2Stream s = streams.get(streamId);
-        if (s == null) {
-          boolean idle = client ? streamId >= nextStreamId : streamId > lastPeerStreamId;
-          if (idle) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on stream " + streamId + ", which is idle");
-          }
-          return;
-        }
-        if (increment == 0) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE of 0");
-        }
-        s.sendWindow += increment;
-        if (s.sendWindow > Settings.MAX_WINDOW) {
-          throw Http2Exception.stream(streamId, ErrorCode.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
-        }
-        s.signal();
-        wake = s.hasLater() ? List.of(s) : List.of();
-      }
-    } finally {
-      lock.unlock();
-    }
-    for (Http2Stream s : wake) {
-      if (s.hasLater()) {
-        s.drainLater(null);
-      }
-    }
-  }
 
-  /** Wakes the streams waiting for the connection window or socket room; returns those the reader itself feeds. Holds the lock. */
-  private List<Http2Stream> drainBlocked() {
-    if (blocked.isEmpty()) {
-      return List.of();
-    }
-    List<Http2Stream> later = null;
-    for (Http2Stream s : blocked) {
-      if (s.hasLater()) {
-        if (later == null) {
-          later = new ArrayList<>();
-        }
-        later.add(s);
-      } else {
-        s.signal();
-      }
-    }
-    blocked.clear();
-    return later == null ? List.of() : later;
-  }
 
   /** The coalescer wrote a batch: wake writers waiting for socket room. Writer thread. */
   private void onRoom() {
@@ -774,20 +254,6 @@ public final class Http2Connection implements FrameReader.Handler {
 
   // ---- flood limits (reader thread) ----
 
-  /** Counts a peer's stream reset or SETTINGS frame in the current window; too many end the connection. */
-  private void countFlood(boolean reset) throws Http2Exception {
-    long now = System.nanoTime();
-    if (now - floodWindowStart > config.resetWindow().toNanos()) {
-      floodWindowStart = now;
-      resetsInWindow = 0;
-      settingsInWindow = 0;
-    }
-    if (reset ? ++resetsInWindow > config.maxResetsPerWindow() : ++settingsInWindow > config.maxSettingsPerWindow()) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, reset
-          ? "more than " + config.maxResetsPerWindow() + " streams reset within " + config.resetWindow().toSeconds() + " s (rapid reset)"
-          : "more than " + config.maxSettingsPerWindow() + " SETTINGS frames within " + config.resetWindow().toSeconds() + " s");
-    }
-  }
 
   // ---- flow control: what the layer takes ----
 
@@ -816,7 +282,7 @@ public final class Http2Connection implements FrameReader.Handler {
   }
 
   /** The stream credit to return now, if enough has gathered. Holds the lock. */
-  private int takeStreamCredit(Http2Stream s) {
+  int takeStreamCredit(Http2Stream s) {
     if (s.credit < config.streamWindow() / 4) {
       return 0;
     }
@@ -827,7 +293,7 @@ public final class Http2Connection implements FrameReader.Handler {
   }
 
   /** The connection credit to return now, if enough has gathered. Holds the lock. */
-  private int takeConnectionCredit() {
+  int takeConnectionCredit() {
     if (credit < config.connectionWindow() / 4) {
       return 0;
     }
@@ -837,7 +303,7 @@ public final class Http2Connection implements FrameReader.Handler {
     return n;
   }
 
-  private void sendCredit(int streamId, int streamUpdate, int connUpdate) {
+  void sendCredit(int streamId, int streamUpdate, int connUpdate) {
     if (streamUpdate == 0 && connUpdate == 0) {
       return;
     }
@@ -903,7 +369,7 @@ public final class Http2Connection implements FrameReader.Handler {
   }
 
   /** Remembers how stream {@code id} closed, forgetting the oldest beyond {@value #CLOSED_MEMORY}. Holds the lock. */
-  private void markClosed(int id, int how) {
+  void markClosed(int id, int how) {
     if (closedStreams.get(id) == null) {
       int old = closedOrder[closedNext];
       if (old != 0) {
@@ -949,37 +415,8 @@ public final class Http2Connection implements FrameReader.Handler {
     return true;
   }
 
-  /** A stream error found in the peer's frames: reset the stream, tell its listener, go on. Reader thread. */
-  private void streamError(Http2Exception e) {
-    Http2Stream s;
-    boolean send;
-    lock.lock();
-    try {
-      s = streams.get(e.streamId());
-      if (s != null) {
-        s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, e.code(), e.getMessage());
-        send = resetLocked(s, e.code());
-      } else {
-        markClosed(e.streamId(), CLOSED_BY_RESET_SENT);
-        send = true;
-      }
-    } finally {
-      lock.unlock();
-    }
-    LOG.log(e.code() == ErrorCode.STREAM_CLOSED ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        "resetting stream " + e.streamId() + " from " + peer + " (" + e.code() + "): " + e.getMessage());
-    if (send) {
-      queueReset(e.streamId(), e.code());
-    }
-    if (s != null) {
-      Http2Stream.Listener l = s.listener;
-      if (l != null) {
-        l.reset(s, s.failure);
-      }
-    }
-  }
 
-  private void queueReset(int streamId, ErrorCode code) {
+  void queueReset(int streamId, ErrorCode code) {
     Buffer b = new Buffer(16);
     Frames.rstStream(b, streamId, code);
     sendControl(b);
@@ -1198,7 +635,7 @@ public final class Http2Connection implements FrameReader.Handler {
   }
 
   /** Sends the GOAWAY naming the last stream this side will serve. */
-  private void finalGoAway() {
+  void finalGoAway() {
     int last;
     lock.lock();
     try {
@@ -1216,7 +653,7 @@ public final class Http2Connection implements FrameReader.Handler {
   }
 
   /** Closes once no stream is open (now, if none is). */
-  private void closeGracefully() {
+  void closeGracefully() {
     boolean now;
     lock.lock();
     try {
@@ -1374,19 +811,6 @@ public final class Http2Connection implements FrameReader.Handler {
     keepAliveTask = config.timer().schedule(this::keepAlive, Math.max(next, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
   }
 
-  /** A listener for streams the engine answers itself and nobody hears. */
-  private static final Http2Stream.Listener NO_LISTENER = new Http2Stream.Listener() {
-    @Override
-    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
-
-    @Override
-    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
-      stream.consumed(len);
-    }
-
-    @Override
-    public void reset(Http2Stream stream, StreamException why) {}
-  };
 
   @Override
   public String toString() {

@@ -384,7 +384,7 @@ final class GrpcServerCall implements Http2Stream.Listener {
     if (task != null) {
       task.cancel(false);
     }
-    inbound.fail(Status.of(StatusCode.CANCELLED, "the call has ended").asException());
+    inbound.close();
   }
 
   /** Holds writeLock. */
