@@ -12,9 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * system calls, as a Netty channel's flush does, with no thread of its own while idle.
  *
  * <p>Who writes: {@link #write(Buffer)} writes at once when nobody else is writing (a unary call
- * should not wait for company); {@link #writeSoon} hands the write to a short-lived virtual thread
- * and returns, so that a stream's next messages, or other streams', join the same system call
- * (and so that a connection's reader never blocks on a full socket).
+ * should not wait for company); {@link #writeSoon} lets the threads that are ready to run append
+ * theirs first, so that other calls' frames join the same system call: a virtual thread that
+ * becomes the writer yields once and then writes (no thread is started for it), anything else
+ * hands the write to a short-lived virtual thread. A connection's reader, which must never block
+ * on a full socket, always hands it over ({@link #writeSoonWithoutWaiting}).
  *
  * <p>Bytes leave in the order they were appended. A failed write fails the coalescer: every later
  * write throws that failure, and so does a {@linkplain #write(byte[], int, int, boolean) waiting}
@@ -146,6 +148,18 @@ public final class WriteCoalescer {
   }
 
   private void writeSoon(Buffer b, boolean mayWait) throws IOException {
+    if (enqueue(b.array(), 0, b.size(), mayWait)) {
+      flush(true, mayWait);
+    }
+  }
+
+  /**
+   * Queues the bytes (waiting first while {@value #MAX_QUEUED} bytes or more are queued, if {@code
+   * mayWait}); true if the caller is now the writer and must call {@link #flush} once it has
+   * released whatever lock of its own kept its bytes in order with other writers' (their order is
+   * now the queue's).
+   */
+  public boolean enqueue(byte[] bytes, int off, int len, boolean mayWait) throws IOException {
     lock.lock();
     try {
       if (mayWait) {
@@ -153,15 +167,36 @@ public final class WriteCoalescer {
       } else {
         checkFailure();
       }
-      append(b.array(), 0, b.size());
+      append(bytes, off, len);
       if (writing) {
-        return;
+        return false;
       }
       writing = true;
+      return true;
     } finally {
       lock.unlock();
     }
-    WRITERS.newThread(this::drainQuietly).start();
+  }
+
+  /**
+   * The writer (see {@link #enqueue}) writes until the queue is empty. {@code soon}: let other
+   * threads that are ready to run append theirs first: a virtual thread yields once (its carrier
+   * runs them, and their bytes join this system call); a platform thread, or one that must not
+   * block on the socket ({@code mayBlock} false), hands the writing to a new virtual thread.
+   */
+  public void flush(boolean soon) throws IOException {
+    flush(soon, true);
+  }
+
+  private void flush(boolean soon, boolean mayBlock) throws IOException {
+    if (!mayBlock || !Thread.currentThread().isVirtual()) {
+      WRITERS.newThread(this::drainQuietly).start();
+      return;
+    }
+    if (soon) {
+      Thread.yield();
+    }
+    drain();
   }
 
   /** Returns once every byte queued so far is written, or writing has failed. */

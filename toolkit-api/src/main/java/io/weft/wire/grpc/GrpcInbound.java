@@ -3,8 +3,8 @@ package io.weft.wire.grpc;
 import io.weft.api.Deadline;
 import io.weft.wire.http2.Http2Stream;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -26,7 +26,13 @@ public final class GrpcInbound {
   private final Http2Stream stream;
   private final GrpcDeframer deframer;
   private final ReentrantLock lock = new ReentrantLock();
-  private Condition changed;
+  /**
+   * The thread waiting in {@link #take}, parked directly (no Condition: a parked call's stack is
+   * most of what an idle stream costs, and a Condition's await adds four frames and two objects);
+   * a second, concurrent taker waits on {@link #others}.
+   */
+  private Thread waiter;
+  private Condition others;
   // guarded by lock
   private ArrayDeque<byte[]> messages;
   /** The wire size of each queued message, in queue order (a ring; compression makes it differ from the message's). */
@@ -92,8 +98,17 @@ public final class GrpcInbound {
     wireSizes[(wireHead + n) % wireSizes.length] = wire;
     messages.add(message);
     queuedWire += wire;
-    if (changed != null) {
-      changed.signal();
+    wake();
+  }
+
+  /** Wakes the waiting taker(s). Holds the lock. */
+  private void wake() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+    if (others != null) {
+      others.signalAll();
     }
   }
 
@@ -120,9 +135,7 @@ public final class GrpcInbound {
         ended = true;
         endFailure = failure;
       }
-      if (changed != null) {
-        changed.signalAll();
-      }
+      wake();
     } finally {
       lock.unlock();
     }
@@ -150,9 +163,7 @@ public final class GrpcInbound {
       }
       queuedWire = 0;
       returned = creditable();
-      if (changed != null) {
-        changed.signalAll();
-      }
+      wake();
     } finally {
       lock.unlock();
     }
@@ -168,6 +179,37 @@ public final class GrpcInbound {
       return failure == CLOSED ? closedException() : failure;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Waits to be woken, {@code nanos} at most (0: no limit). Holds the lock, and holds it again on return. */
+  private void await(long nanos) throws InterruptedException {
+    Thread me = Thread.currentThread();
+    if (waiter != null && waiter != me) {
+      if (others == null) {
+        others = lock.newCondition();
+      }
+      if (nanos > 0) {
+        others.awaitNanos(nanos);
+      } else {
+        others.await();
+      }
+      return;
+    }
+    waiter = me;
+    lock.unlock();
+    try {
+      if (nanos > 0) {
+        LockSupport.parkNanos(this, nanos);
+      } else {
+        LockSupport.park(this);
+      }
+    } finally {
+      lock.lock();
+      waiter = null;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
     }
   }
 
@@ -188,13 +230,9 @@ public final class GrpcInbound {
     lock.lock();
     try {
       while (failure == null && (messages == null || messages.isEmpty()) && !ended) {
-        if (changed == null) {
-          changed = lock.newCondition();
-        }
-        if (deadline == null) {
-          changed.await();
-        } else {
-          long left = deadline.remainingNanos();
+        long left = 0;
+        if (deadline != null) {
+          left = deadline.remainingNanos();
           if (left <= 0) {
             lock.unlock();
             try {
@@ -203,8 +241,8 @@ public final class GrpcInbound {
               lock.lock();
             }
           }
-          changed.await(left, TimeUnit.NANOSECONDS);
         }
+        await(left);
       }
       if (failure != null) {
         throw failure == CLOSED ? closedException() : failure;

@@ -11,6 +11,9 @@ import java.util.function.BiConsumer;
 public final class Fields {
   private String[] a;
   private int size;
+  private boolean frozen;
+  /** This block as {@link StatelessHpack} writes it, once frozen and first written. */
+  volatile byte[] statelessBlock;
 
   public Fields() {
     this(8);
@@ -22,6 +25,9 @@ public final class Fields {
 
   /** Appends a field. */
   public Fields add(String name, String value) {
+    if (frozen) {
+      throw new IllegalStateException("frozen fields cannot change");
+    }
     if (size * 2 == a.length) {
       a = Arrays.copyOf(a, a.length * 2);
     }
@@ -29,6 +35,19 @@ public final class Fields {
     a[size * 2 + 1] = value;
     size++;
     return this;
+  }
+
+  /**
+   * Makes these fields unchangeable, so that a server may write the same block for many responses
+   * and encode it only once (a constant set of response headers or trailers).
+   */
+  public Fields freeze() {
+    frozen = true;
+    return this;
+  }
+
+  boolean isFrozen() {
+    return frozen;
   }
 
   public int size() {

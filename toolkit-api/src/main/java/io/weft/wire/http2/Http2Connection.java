@@ -521,6 +521,7 @@ public final class Http2Connection {
       Deadline deadline, boolean soon) throws StreamException {
     Http2Stream s;
     int n;
+    boolean writer;
     Buffer b = new Buffer(256 + Math.min(len, 16 * 1024));
     writeLock.lock();
     try {
@@ -553,9 +554,18 @@ public final class Http2Connection {
       if (n > 0) {
         Frames.data(b, s.id, data, off, n, n == len && endStream, peerMaxFrameSize);
       }
-      send(b, soon);
+      writer = out.enqueue(b.array(), 0, b.size(), true); // in HPACK and stream-id order, under writeLock
+    } catch (IOException e) {
+      throw lostNow(e);
     } finally {
       writeLock.unlock();
+    }
+    if (writer) {
+      try {
+        out.flush(soon); // outside writeLock: other streams open while this thread writes
+      } catch (IOException e) {
+        throw lostNow(e);
+      }
     }
     if (n < len) {
       try {

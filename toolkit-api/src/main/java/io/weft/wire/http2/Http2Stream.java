@@ -60,6 +60,8 @@ public final class Http2Stream {
   boolean writing;
   /** A reset that waits for the writer's frames to be queued first; null if none. */
   ErrorCode deferredReset;
+  /** A reset the writer decided under the lock (over the send limits), to queue once it has released it; null if none. */
+  ErrorCode resetToQueue;
   StreamException failure;
   private Condition changed;
   /** Bytes this stream's waiting writer has charged to the connection's and the shared limits. */
@@ -156,28 +158,38 @@ public final class Http2Stream {
           if (want > 0) {
             long allowed = Math.min(Math.min(sendWindow, conn.sendWindow), want);
             boolean room = conn.out.hasRoom();
-            if (allowed <= 0 || !room) {
+            if ((allowed <= 0 || !room) && b.size() > 0) {
+              n = 0; // the headers go out now, whatever the window: only DATA waits for it
+            } else if (allowed <= 0 || !room) {
               awaitWindow(want, allowed <= 0 && sendWindow > 0 || !room, deadline);
               continue;
             }
-            n = (int) allowed;
-            sendWindow -= n;
-            conn.sendWindow -= n;
-            uncharge(n);
-            if (!conn.client) {
-              conn.strikesReset = true;
-            }
           }
-          last = sent + n == len;
-          if (last && ending) {
-            localEnd = true;
-            if (!conn.client && !remoteEnd) {
-              resetSent = true; // tell the client to stop sending: the response is complete
-              rstAfter = ErrorCode.NO_ERROR;
+          if (n == 0 && want > 0) {
+            writing = true;
+            last = false;
+            closeNow = false;
+          } else {
+            if (want > 0) {
+              n = (int) Math.min(Math.min(sendWindow, conn.sendWindow), want);
+              sendWindow -= n;
+              conn.sendWindow -= n;
+              uncharge(n);
+              if (!conn.client) {
+                conn.strikesReset = true;
+              }
             }
+            last = sent + n == len;
+            if (last && ending) {
+              localEnd = true;
+              if (!conn.client && !remoteEnd) {
+                resetSent = true; // tell the client to stop sending: the response is complete
+                rstAfter = ErrorCode.NO_ERROR;
+              }
+            }
+            closeNow = localEnd && (remoteEnd || resetSent);
+            writing = true;
           }
-          closeNow = localEnd && (remoteEnd || resetSent);
-          writing = true;
         } finally {
           conn.lock.unlock();
         }
@@ -202,12 +214,18 @@ public final class Http2Stream {
         b.reset();
       }
     } finally {
-      if (charged > 0) {
+      if (charged > 0 || resetToQueue != null) {
+        ErrorCode rst;
         conn.lock.lock();
         try {
           uncharge(charged);
+          rst = resetToQueue;
+          resetToQueue = null;
         } finally {
           conn.lock.unlock();
+        }
+        if (rst != null) {
+          conn.queueReset(id, rst);
         }
       }
     }
@@ -252,7 +270,9 @@ public final class Http2Stream {
       long more = want - charged;
       String over = conn.charge(this, more);
       if (over != null) {
-        conn.resetLocked(this, ErrorCode.ENHANCE_YOUR_CALM);
+        if (conn.resetLocked(this, ErrorCode.ENHANCE_YOUR_CALM)) {
+          resetToQueue = ErrorCode.ENHANCE_YOUR_CALM; // write() queues it once the lock is released
+        }
         failure = new StreamException(StreamException.Kind.OVER_LIMIT, ErrorCode.ENHANCE_YOUR_CALM, over);
         throw failure;
       }

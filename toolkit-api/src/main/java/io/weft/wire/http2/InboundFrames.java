@@ -373,6 +373,9 @@ final class InboundFrames implements FrameReader.Handler {
     }
     countFlood(false);
     List<Http2Stream> wake = new ArrayList<>();
+    Buffer reply = new Buffer(16);
+    Frames.settingsAck(reply);
+    IOException failed = null;
     c.lock.lock();
     try {
       for (int i = off; i < off + len; i += 6) {
@@ -398,15 +401,23 @@ final class InboundFrames implements FrameReader.Handler {
       }
       c.peerMaxFrameSize = c.peerSettings.maxFrameSize;
       c.peerHeaderTableSize = c.peerSettings.headerTableSize;
+      // queue the ACK before any writer can use the new windows, so that the peer reads it
+      // before the frames those windows allow; queueing writes nothing and never waits
+      try {
+        c.out.writeSoonWithoutWaiting(reply);
+      } catch (IOException e) {
+        failed = e;
+      }
       for (Http2Stream s : wake) {
         s.signal();
       }
     } finally {
       c.lock.unlock();
     }
-    Buffer reply = new Buffer(16);
-    Frames.settingsAck(reply);
-    c.sendControl(reply);
+    if (failed != null) {
+      c.lose(failed);
+      return;
+    }
     c.settingsReceived.countDown();
     for (Http2Stream s : wake) {
       if (s.hasLater()) {

@@ -21,8 +21,17 @@ final class StatelessHpack {
     if (peerTableSize < 4096) {
       out.writeByte(0x20);
     }
+    byte[] cached = fields.statelessBlock;
+    if (cached != null) {
+      out.write(cached, 0, cached.length);
+      return;
+    }
+    int start = out.size();
     for (int i = 0; i < fields.size(); i++) {
       field(out, fields.name(i), fields.value(i));
+    }
+    if (fields.isFrozen()) {
+      fields.statelessBlock = java.util.Arrays.copyOfRange(out.array(), start, out.size()); // a benign race: every copy is the same
     }
   }
 

@@ -36,7 +36,8 @@ import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,9 +52,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * or timer thread that must never wait, trailers queued at once, or a reset when the handler is
  * in the middle of a write.
  */
-final class GrpcServerCall implements Http2Stream.Listener {
+final class GrpcServerCall implements Http2Stream.Listener, java.util.function.BooleanSupplier {
   private static final System.Logger LOG = System.getLogger(GrpcServerCall.class.getName());
   private static final ThreadFactory HANDLERS = Thread.ofVirtual().name("weft-grpc").factory();
+  private static final VarHandle END;
+
+  static {
+    try {
+      END = MethodHandles.lookup().findVarHandle(GrpcServerCall.class, "endStatus", Status.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The response headers of most calls, per content type. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The trailers of most calls. */
+  private static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
   /** The header in which a Kitex client names its own service. */
   static final String SOURCE_SERVICE = "source-service";
 
@@ -65,9 +80,11 @@ final class GrpcServerCall implements Http2Stream.Listener {
   private final String acceptEncoding;
   private final GrpcInbound inbound;
   private final ServerCallContext callContext;
-  private final io.weft.api.Traffic traffic = new io.weft.api.Traffic();
+  /** The bytes the call moves, for middleware; null when there is none to read them. */
+  private final io.weft.api.Traffic traffic;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final AtomicReference<Status> end = new AtomicReference<>();
+  /** The status the call ended with, set once (compare-and-set through {@link #END}); null while it runs. */
+  private volatile Status endStatus;
   private final boolean startsAtOnce;
   private volatile ScheduledFuture<?> deadlineTask;
   private volatile boolean started;
@@ -80,7 +97,7 @@ final class GrpcServerCall implements Http2Stream.Listener {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private GrpcServerCall(RealServer server, Http2Stream stream, MethodDefinition<?, ?> method, String path, String contentType,
-      String acceptEncoding, String encoding, ServerCallContext callContext) {
+      String acceptEncoding, String encoding, Metadata metadata, String caller, Deadline deadline) {
     this.server = server;
     this.stream = stream;
     this.method = (MethodDefinition) method;
@@ -88,7 +105,10 @@ final class GrpcServerCall implements Http2Stream.Listener {
     this.contentType = contentType;
     this.acceptEncoding = acceptEncoding;
     this.inbound = new GrpcInbound(stream, server.config().maxMessageSize(), encoding);
-    this.callContext = callContext;
+    MethodDescriptor<?, ?> d = method.descriptor();
+    this.callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller, stream.connection().peer(),
+        Transport.GRPC, this, MetaInfo.fromHttpHeaders(metadata));
+    this.traffic = server.config().middlewares().isEmpty() ? null : new io.weft.api.Traffic();
     MethodKind kind = method.descriptor().kind();
     this.startsAtOnce = kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.BIDI_STREAMING;
   }
@@ -140,13 +160,8 @@ final class GrpcServerCall implements Http2Stream.Listener {
     if (caller == null) {
       caller = headers.get(GrpcHeaders.USER_AGENT);
     }
-    MethodDescriptor<?, ?> d = method.descriptor();
-    GrpcServerCall[] self = new GrpcServerCall[1];
-    ServerCallContext ctx = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller == null ? "" : caller,
-        stream.connection().peer(), Transport.GRPC, () -> self[0].isCancelled(), MetaInfo.fromHttpHeaders(metadata));
     GrpcServerCall call = new GrpcServerCall(server, stream, method, path, contentType, headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING),
-        encoding, ctx);
-    self[0] = call;
+        encoding, metadata, caller == null ? "" : caller, deadline);
     stream.listener(call);
     if (deadline != null) {
       call.deadlineTask = server.timer().schedule(
@@ -230,24 +245,40 @@ final class GrpcServerCall implements Http2Stream.Listener {
           send(d, r, true); // held: headers, message and trailers leave in one write
           return 0; // send() counts the bytes itself
         });
-        case ServerStreamingHandler<Object, Object> h -> server.invokeStream(d, callContext, traffic, () -> {
-          h.handle(single(d), new Streams<>(d));
-          return null;
-        });
+        case ServerStreamingHandler<Object, Object> h -> {
+          if (traffic == null) {
+            h.handle(single(d), new Streams<>(d)); // no middleware: no frames between the handler and its thread (an idle stream's cost is its stack)
+          } else {
+            server.invokeStream(d, callContext, traffic, () -> {
+              h.handle(single(d), new Streams<>(d));
+              return null;
+            });
+          }
+        }
         case ClientStreamingHandler<Object, Object> h -> {
           Streams<Object, Object> s = new Streams<>(d);
-          server.invokeStream(d, callContext, traffic, () -> {
+          if (traffic == null) {
             h.handle(s);
-            return null;
-          });
+          } else {
+            server.invokeStream(d, callContext, traffic, () -> {
+              h.handle(s);
+              return null;
+            });
+          }
           if (!s.responded) {
             status = Status.of(StatusCode.INTERNAL, d.methodName() + " returned without sendAndClose");
           }
         }
-        case BidiStreamingHandler<Object, Object> h -> server.invokeStream(d, callContext, traffic, () -> {
-          h.handle(new Streams<>(d));
-          return null;
-        });
+        case BidiStreamingHandler<Object, Object> h -> {
+          if (traffic == null) {
+            h.handle(new Streams<>(d));
+          } else {
+            server.invokeStream(d, callContext, traffic, () -> {
+              h.handle(new Streams<>(d));
+              return null;
+            });
+          }
+        }
       }
     } catch (BizStatusException biz) {
       // as Kitex: INTERNAL with the business message, the code and extra in the trailers
@@ -255,11 +286,11 @@ final class GrpcServerCall implements Http2Stream.Listener {
       BizStatus.write(biz, false, callContext.responseTrailers()::set);
     } catch (Throwable t) {
       status = RpcException.statusOf(t);
-      if (!(t instanceof RpcException) && end.get() == null) {
+      if (!(t instanceof RpcException) && endStatus == null) {
         LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw " + t);
       }
     } finally {
-      finish(status, callContext.responseTrailers(), true);
+      finish(status, callContext.responseTrailersIfAny(), true);
       server.callFinished();
     }
   }
@@ -281,7 +312,9 @@ final class GrpcServerCall implements Http2Stream.Listener {
     if (bytes == null) {
       return null;
     }
-    traffic.addReceived(GrpcFrames.PREFIX + bytes.length);
+    if (traffic != null) {
+      traffic.addReceived(GrpcFrames.PREFIX + bytes.length);
+    }
     return d.requestCodec().decode(bytes, 0, bytes.length);
   }
 
@@ -298,7 +331,9 @@ final class GrpcServerCall implements Http2Stream.Listener {
       }
       Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
-      traffic.addSent(encoded.size());
+      if (traffic != null) {
+        traffic.addSent(encoded.size());
+      }
       if (hold) {
         held = encoded;
         return;
@@ -314,7 +349,7 @@ final class GrpcServerCall implements Http2Stream.Listener {
 
   /** The status a write failure ends the call with (the call's own, if it already had one). */
   private Status failed(StreamException e) {
-    Status s = end.get();
+    Status s = endStatus;
     if (s != null) {
       return s;
     }
@@ -324,11 +359,11 @@ final class GrpcServerCall implements Http2Stream.Listener {
       default -> Status.of(StatusCode.UNAVAILABLE, "cannot write to " + stream.describe() + ": " + e.getMessage());
     };
     cancel(s, false);
-    return end.get();
+    return endStatus;
   }
 
   private void checkOpen() {
-    Status s = end.get();
+    Status s = endStatus;
     if (s != null) {
       if (s.isOk()) {
         throw new IllegalStateException("the call has already completed");
@@ -337,8 +372,10 @@ final class GrpcServerCall implements Http2Stream.Listener {
     }
   }
 
-  private boolean isCancelled() {
-    Status s = end.get();
+  /** Whether the call was cancelled: the context's view of the transport. */
+  @Override
+  public boolean getAsBoolean() {
+    Status s = endStatus;
     return s != null && !s.isOk();
   }
 
@@ -350,16 +387,16 @@ final class GrpcServerCall implements Http2Stream.Listener {
    * trailers, else (or if a write is in progress) reset the stream.
    */
   private void cancel(Status status, boolean sendTrailers) {
-    end.compareAndSet(null, status);
+    END.compareAndSet(this, null, status);
     ScheduledFuture<?> task = deadlineTask;
     if (task != null) {
       task.cancel(false);
     }
     callContext.cancel();
-    inbound.fail(end.get().asException());
+    inbound.fail(endStatus.asException());
     if (sendTrailers && writeLock.tryLock()) {
       try {
-        finishLocked(end.get(), null, false);
+        finishLocked(endStatus, null, false);
       } finally {
         writeLock.unlock();
       }
@@ -373,10 +410,10 @@ final class GrpcServerCall implements Http2Stream.Listener {
 
   /** Ends the call with trailers (or a trailers-only response) carrying the first status it got, exactly once. */
   private void finish(Status status, Metadata trailers, boolean mayWait) {
-    end.compareAndSet(null, status);
+    END.compareAndSet(this, null, status);
     writeLock.lock();
     try {
-      finishLocked(end.get(), trailers, mayWait);
+      finishLocked(endStatus, trailers, mayWait);
     } finally {
       writeLock.unlock();
     }
@@ -397,13 +434,27 @@ final class GrpcServerCall implements Http2Stream.Listener {
     held = null;
     Fields headers = null;
     Fields block;
-    if (headersSent) {
-      block = new Fields(4);
-    } else if (message != null) {
-      headers = responseHeaders(null);
+    boolean plainOk = first.isOk() && (trailers == null || trailers.isEmpty());
+    if (headersSent || message != null) {
+      if (message != null) {
+        headers = responseHeaders(null);
+      }
+      if (plainOk) {
+        block = OK_TRAILERS; // the common end of a call, encoded once
+        if (!mayWait) {
+          stream.endWithTrailers(block);
+          return;
+        }
+        writeEnd(headers, message, block);
+        return;
+      }
       block = new Fields(4);
     } else {
-      block = responseHeaders(trailers); // trailers-only: the response headers and the status in one block
+      block = new Fields(8);
+      Fields h = responseHeaders(trailers); // trailers-only: the response headers and the status in one block
+      for (int i = 0; i < h.size(); i++) {
+        block.add(h.name(i), h.value(i));
+      }
     }
     block.add(GrpcHeaders.GRPC_STATUS, Integer.toString(first.code().value()));
     if (first.description().isPresent()) {
@@ -416,8 +467,13 @@ final class GrpcServerCall implements Http2Stream.Listener {
       stream.endWithTrailers(block);
       return;
     }
+    writeEnd(headers, message, block);
+  }
+
+  /** Writes the response's last frames: headers if not out yet, the held message, the trailers. Handler thread. */
+  private void writeEnd(Fields headers, Buffer message, Fields trailers) {
     try {
-      stream.write(headers, message == null ? null : message.array(), 0, message == null ? 0 : message.size(), block, true, null,
+      stream.write(headers, message == null ? null : message.array(), 0, message == null ? 0 : message.size(), trailers, true, null,
           stream.connection().activeStreams() > 1); // with others open, replies finishing meanwhile join this write
     } catch (StreamException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC call " + path + " on " + stream.describe() + ": " + e.getMessage());
@@ -427,6 +483,10 @@ final class GrpcServerCall implements Http2Stream.Listener {
 
   /** The response headers ({@code :status}, content type, encodings, the handler's metadata but for names in {@code except}). */
   private Fields responseHeaders(Metadata except) {
+    Metadata set = callContext.responseMetadataIfAny();
+    if (!gzipResponses && (set == null || set.isEmpty())) {
+      return COMMON_HEADERS.computeIfAbsent(contentType, GrpcServerCall::commonHeaders); // encoded once per content type
+    }
     Fields f = new Fields(8);
     f.add(":status", "200");
     f.add("content-type", contentType);
@@ -434,12 +494,20 @@ final class GrpcServerCall implements Http2Stream.Listener {
     if (gzipResponses) {
       f.add(GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
     }
-    addMetadata(f, callContext.responseMetadata(), except);
+    addMetadata(f, set, except);
     return f;
+  }
+
+  private static Fields commonHeaders(String contentType) {
+    return new Fields(3).add(":status", "200").add("content-type", contentType)
+        .add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT).freeze();
   }
 
   /** Adds {@code md} but for reserved names and, if {@code except} is given, the names it has. */
   private static void addMetadata(Fields f, Metadata md, Metadata except) {
+    if (md == null) {
+      return;
+    }
     md.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
       if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
@@ -516,7 +584,7 @@ final class GrpcServerCall implements Http2Stream.Listener {
       }
       responded = true;
       GrpcServerCall.this.send(descriptor, response, true); // held: one write for headers, message and trailers
-      finish(Status.OK, callContext.responseTrailers(), true);
+      finish(Status.OK, callContext.responseTrailersIfAny(), true);
     }
 
     @Override

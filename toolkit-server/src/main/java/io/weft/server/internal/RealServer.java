@@ -248,6 +248,11 @@ public final class RealServer {
           .protocolsDiscoverServices(false)
           .addConnectionSelector(new ProtocolSelector(this))
           .connectionOptions(o -> o.tcpNoDelay(true))
+          // plain TCP on java.net.Socket streams rather than Helidon's NioSocket, which copies
+          // through 8 KiB buffers and so splits a batch of replies into one system call per 8 KiB;
+          // but TLS on NIO: Helidon 4.5.0's java.net.Socket TLS path drops the SSL parameters,
+          // client authentication included (an anonymous client got through a mutual-TLS server)
+          .useNio(config.tls() != null)
           .maxTcpConnections(-1) // Weft counts connections itself (connectionOpened): Helidon's limit stops accepting
           .shutdownGracePeriod(config.exitWaitTime())
           .idleConnectionTimeout(config.idleTimeout())

@@ -19,8 +19,9 @@ final class ServerCallContext implements CallContext {
   private final Transport transport;
   private final BooleanSupplier transportCancelled;
   private final MetaInfo metaInfo;
-  private final Metadata responseMetadata = new Metadata();
-  private final Metadata responseTrailers = new Metadata();
+  // made when first asked for: most calls set none, and an idle stream should cost little
+  private volatile Metadata responseMetadata;
+  private volatile Metadata responseTrailers;
   private volatile String responseCompression = "identity";
   private volatile boolean cancelled;
 
@@ -87,11 +88,31 @@ final class ServerCallContext implements CallContext {
 
   @Override
   public Metadata responseMetadata() {
-    return responseMetadata;
+    Metadata m = responseMetadata;
+    if (m == null) {
+      m = new Metadata();
+      responseMetadata = m;
+    }
+    return m;
   }
 
   @Override
   public Metadata responseTrailers() {
+    Metadata m = responseTrailers;
+    if (m == null) {
+      m = new Metadata();
+      responseTrailers = m;
+    }
+    return m;
+  }
+
+  /** The response metadata the handler set, or null if it never asked for it. */
+  Metadata responseMetadataIfAny() {
+    return responseMetadata;
+  }
+
+  /** The response trailers the handler set, or null if it never asked for them. */
+  Metadata responseTrailersIfAny() {
     return responseTrailers;
   }
 
