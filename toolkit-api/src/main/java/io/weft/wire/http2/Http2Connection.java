@@ -101,6 +101,8 @@ public final class Http2Connection {
   long idleSince = System.nanoTime();
   volatile int peerMaxFrameSize = Settings.MIN_FRAME;
   volatile int peerHeaderTableSize = 4096;
+  /** The smallest SETTINGS_HEADER_TABLE_SIZE the peer set since the client's last header block (reset under writeLock). */
+  volatile int peerHeaderTableLow = 4096;
   private int appliedHeaderTableSize = 4096; // guarded by writeLock
 
   // confined to the reader thread
@@ -440,9 +442,15 @@ public final class Http2Connection {
         throw new IllegalStateException("a client writes header blocks only when it opens a stream");
       }
       int table = peerHeaderTableSize;
-      if (table != appliedHeaderTableSize) {
-        appliedHeaderTableSize = table;
+      int low = peerHeaderTableLow;
+      if (table != appliedHeaderTableSize || low < table) {
+        // RFC 7541 4.2: a size that went down and back up between two blocks is signalled as its smallest, then its last
+        if (low < table) {
+          encoder.peerMaxTableSize(low);
+        }
         encoder.peerMaxTableSize(table);
+        appliedHeaderTableSize = table;
+        peerHeaderTableLow = table;
       }
       encoder.beginBlock(block);
       for (int i = 0; i < fields.size(); i++) {
@@ -467,6 +475,9 @@ public final class Http2Connection {
 
   /** Queues a frame without ever blocking (the reader's path; also resets from any thread). */
   void sendControl(Buffer b) {
+    if (lost != null) {
+      return; // the reader may still be handling frames it read before the end
+    }
     if (out.queued() > 2 * WriteCoalescer.MAX_QUEUED + config.maxQueuedControlFrames() * 17L) {
       // the peer does not read what it makes us send (Netty's and Go's control-frame limit)
       LOG.log(System.Logger.Level.WARNING, "closing HTTP/2 connection " + (client ? "to " : "from ") + peer
@@ -609,6 +620,16 @@ public final class Http2Connection {
     }
   }
 
+  /** The peer's GOAWAY with an error, for the reason streams failing with the connection give (null if none came). */
+  volatile String goAwayReason;
+  /** Set when the server ended the connection because this client pinged too often (grpc-java's "too_many_pings"). */
+  volatile boolean tooManyPings;
+
+  /** Whether the server closed the connection because this client's keepalive pings came too often. */
+  public boolean pingedTooOften() {
+    return tooManyPings;
+  }
+
   /** Why the connection is dead, or null while it lives. */
   StreamException lostCause() {
     return lost;
@@ -741,6 +762,9 @@ public final class Http2Connection {
       }
       String why = cause == null ? "the connection " + (client ? "to " : "from ") + peer + " closed"
           : "the connection " + (client ? "to " : "from ") + peer + " failed: " + cause.getMessage();
+      if (goAwayReason != null) {
+        why += " after " + goAwayReason;
+      }
       lost = new StreamException(StreamException.Kind.CONNECTION_LOST, ErrorCode.CANCEL, why);
       if (cause != null) {
         lost.initCause(cause);
@@ -810,7 +834,7 @@ public final class Http2Connection {
       Buffer b = new Buffer(17);
       Frames.ping(b, false, KEEPALIVE_PING);
       sendControl(b);
-      next = timeout;
+      next = Math.min(time, timeout); // once answered, the next ping is due keepAliveTime after the answer, not after the timeout
     } else {
       keepAlivePingSent = 0;
       next = Math.max(read + time - now, TimeUnit.MILLISECONDS.toNanos(10));

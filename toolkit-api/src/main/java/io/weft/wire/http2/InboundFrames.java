@@ -354,15 +354,16 @@ final class InboundFrames implements FrameReader.Handler {
           : new StreamException(StreamException.Kind.RESET_BY_PEER, code, "the peer reset the stream (" + code + ")");
       s.failure = why;
       c.close(s);
-      if (!c.client) {
-        countFlood(true);
-      }
     } finally {
       c.lock.unlock();
     }
     Http2Stream.Listener l = s.listener;
     if (l != null) {
       l.reset(s, why);
+    }
+    if (!c.client) {
+      // only once the listener has heard: the stream has left the table, so the connection's end would not tell it
+      countFlood(true);
     }
   }
 
@@ -401,6 +402,9 @@ final class InboundFrames implements FrameReader.Handler {
       }
       c.peerMaxFrameSize = c.peerSettings.maxFrameSize;
       c.peerHeaderTableSize = c.peerSettings.headerTableSize;
+      if (c.peerSettings.headerTableSize < c.peerHeaderTableLow) {
+        c.peerHeaderTableLow = c.peerSettings.headerTableSize;
+      }
       // queue the ACK before any writer can use the new windows, so that the peer reads it
       // before the frames those windows allow; queueing writes nothing and never waits
       try {
@@ -497,6 +501,12 @@ final class InboundFrames implements FrameReader.Handler {
       done = c.active == 0;
     } finally {
       c.lock.unlock();
+    }
+    if (errorCode != 0) {
+      c.goAwayReason = "GOAWAY " + ErrorCode.of(errorCode) + (debug.isEmpty() ? "" : " \"" + debug + "\"") + " from the peer";
+    }
+    if (c.client && errorCode == ErrorCode.ENHANCE_YOUR_CALM.code() && debug.contains("too_many_pings")) {
+      c.tooManyPings = true;
     }
     if (errorCode != 0) {
       LOG.log(System.Logger.Level.DEBUG, "GOAWAY " + ErrorCode.of(errorCode) + " from " + c.peer + (debug.isEmpty() ? "" : ": " + debug));

@@ -101,6 +101,9 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
         if (unsent && attempt == 0) {
           continue;
         }
+        if (!unsent && stream.isDone()) {
+          return stream; // the server ended the call while the request was still going out: its status is the call's
+        }
         Status s = switch (e.kind()) {
           case DEADLINE -> Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded sending the request to " + authority);
           case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")");
@@ -187,6 +190,11 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   @Override
   public Metadata trailers() {
     return stream.trailers();
+  }
+
+  /** Whether the server refused the call before processing it (safe to send again). */
+  boolean wasRefused() {
+    return stream.wasRefused();
   }
 
   /** The call's final status, waiting for it. */

@@ -32,7 +32,8 @@ final class GrpcEndpoint implements AutoCloseable {
   private final HostPort target;
   private final Dialer dialer;
   private final ClientConfig config;
-  private final Http2Config http2;
+  /** Built anew when a server says this client pings too often (then with twice the keepalive time). */
+  private volatile Http2Config http2;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Http2Connection> connections = new ArrayList<>();
   private volatile Http2Connection preferred;
@@ -46,6 +47,9 @@ final class GrpcEndpoint implements AutoCloseable {
         .streamWindow(1 << 20)
         .connectionWindow(16 << 20)
         .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
+        // a sender blocked here is the caller's own thread holding the caller's own message: limits
+        // meant for a server's peers that do not read would only fail large requests (UNAVAILABLE)
+        .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
         .build();
   }
 
@@ -91,6 +95,14 @@ final class GrpcEndpoint implements AutoCloseable {
     try {
       if (closed) {
         throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
+      }
+      for (Http2Connection x : connections) {
+        if (!x.isAlive() && x.pingedTooOften()) {
+          // as grpc-java: a server that answered our keepalive with GOAWAY too_many_pings gets half as many
+          http2 = Http2Config.builder(TIMER).streamWindow(http2.streamWindow()).connectionWindow(http2.connectionWindow())
+              .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
+              .keepAlive(http2.keepAliveTime().multipliedBy(2), http2.keepAliveTimeout()).build();
+        }
       }
       connections.removeIf(x -> !x.isAlive());
       List<Http2Connection> byLoad = new ArrayList<>(connections);

@@ -253,14 +253,23 @@ public final class RealClient {
   private <Req, Resp> Resp oneAttempt(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, HostPort target,
       io.weft.api.Traffic traffic) {
     if (config.transport() == Transport.GRPC || method.grpcOnly()) {
-      GrpcCall<Req, Resp> call = startGrpc(method, options, request, true, target, traffic);
-      try {
-        return call.single();
-      } finally {
-        options.responseCapture().ifPresent(c -> {
-          c.headers().merge(call.headers());
-          c.trailers().merge(call.trailers());
-        });
+      for (int attempt = 0; ; attempt++) {
+        GrpcCall<Req, Resp> call = startGrpc(method, options, request, true, target, traffic);
+        try {
+          return call.single();
+        } catch (UnsentException e) {
+          // the server refused the stream unprocessed (GOAWAY past it, REFUSED_STREAM): once, as
+          // grpc-java's transparent retry, whatever the retry policy; a server closing an idle
+          // connection races new calls this way
+          if (attempt > 0 || !call.wasRefused()) {
+            throw e;
+          }
+        } finally {
+          options.responseCapture().ifPresent(c -> {
+            c.headers().merge(call.headers());
+            c.trailers().merge(call.trailers());
+          });
+        }
       }
     }
     Envelope reply = call(method, request, options, false, target, traffic);

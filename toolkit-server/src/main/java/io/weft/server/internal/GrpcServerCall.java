@@ -331,6 +331,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       }
       Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
+      encoded = fitted(encoded);
       if (traffic != null) {
         traffic.addSent(encoded.size());
       }
@@ -345,6 +346,19 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * {@code b}, or a copy in an array of its size when growing left much of its array unused: a
+   * reply waiting for a peer's window holds its whole array, while the send limits count its bytes.
+   */
+  private static Buffer fitted(Buffer b) {
+    if (b.array().length - b.size() <= 64 * 1024) {
+      return b;
+    }
+    Buffer f = new Buffer(b.size());
+    f.write(b.array(), 0, b.size());
+    return f;
   }
 
   /** The status a write failure ends the call with (the call's own, if it already had one). */

@@ -1,5 +1,14 @@
 package io.weft.server.internal;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
 import io.weft.api.ServerStreamingServer;
@@ -59,8 +68,40 @@ final class HealthService {
         .methodName(name).kind(kind).requestCodec(REQUEST).responseCodec(RESPONSE).build();
   }
 
+  /** grpc/health/v1/health.proto, for server reflection: grpcurl and other reflection clients find Health's messages in it. */
+  static final FileDescriptor FILE = file();
+
+  private static FileDescriptor file() {
+    FileDescriptorProto proto = FileDescriptorProto.newBuilder()
+        .setName("grpc/health/v1/health.proto").setPackage("grpc.health.v1").setSyntax("proto3")
+        .addMessageType(DescriptorProto.newBuilder().setName("HealthCheckRequest")
+            .addField(FieldDescriptorProto.newBuilder().setName("service").setJsonName("service").setNumber(1)
+                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(FieldDescriptorProto.Type.TYPE_STRING)))
+        .addMessageType(DescriptorProto.newBuilder().setName("HealthCheckResponse")
+            .addEnumType(EnumDescriptorProto.newBuilder().setName("ServingStatus")
+                .addValue(EnumValueDescriptorProto.newBuilder().setName("UNKNOWN").setNumber(0))
+                .addValue(EnumValueDescriptorProto.newBuilder().setName("SERVING").setNumber(1))
+                .addValue(EnumValueDescriptorProto.newBuilder().setName("NOT_SERVING").setNumber(2))
+                .addValue(EnumValueDescriptorProto.newBuilder().setName("SERVICE_UNKNOWN").setNumber(3)))
+            .addField(FieldDescriptorProto.newBuilder().setName("status").setJsonName("status").setNumber(1)
+                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(FieldDescriptorProto.Type.TYPE_ENUM)
+                .setTypeName(".grpc.health.v1.HealthCheckResponse.ServingStatus")))
+        .addService(ServiceDescriptorProto.newBuilder().setName("Health")
+            .addMethod(MethodDescriptorProto.newBuilder().setName("Check")
+                .setInputType(".grpc.health.v1.HealthCheckRequest").setOutputType(".grpc.health.v1.HealthCheckResponse"))
+            .addMethod(MethodDescriptorProto.newBuilder().setName("Watch").setServerStreaming(true)
+                .setInputType(".grpc.health.v1.HealthCheckRequest").setOutputType(".grpc.health.v1.HealthCheckResponse")))
+        .build();
+    try {
+      return FileDescriptor.buildFrom(proto, new FileDescriptor[0]);
+    } catch (Descriptors.DescriptorValidationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ServiceDefinition definition(Set<String> services, RealServer server) {
     return ServiceDefinition.builder("Health", FULL_NAME)
+        .schema(FILE)
         .unary(CHECK, req -> new Response(status(req.service(), services, server)))
         .serverStreaming(WATCH, (req, stream) -> watch(req, stream, services, server))
         .build();

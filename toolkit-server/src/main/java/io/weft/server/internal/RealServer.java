@@ -55,7 +55,7 @@ public final class RealServer {
     names.add(HealthService.FULL_NAME);
     names.add("grpc.reflection.v1.ServerReflection");
     names.add("grpc.reflection.v1alpha.ServerReflection");
-    all.addAll(ReflectionService.definitions(services, List.copyOf(names)));
+    all.addAll(ReflectionService.definitions(List.copyOf(all), List.copyOf(names))); // Health's descriptor too
     return all;
   }
 

@@ -77,6 +77,27 @@ final class Leaks {
     }
   }
 
+  /** Heap in use right after a full collection ({@code System.gc()}), in bytes. */
+  static long heapUsedAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Waits (up to {@code within}) until the heap in use after a full collection is at most
+   * {@code slack} bytes above {@code baseline}, then asserts it; {@code after} says what happened.
+   */
+  static void assertHeapBackTo(long baseline, long slack, java.time.Duration within, String after) {
+    long deadline = System.nanoTime() + within.toNanos();
+    long used = heapUsedAfterGc();
+    while (used > baseline + slack && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      used = heapUsedAfterGc();
+    }
+    assertThat(used).as("heap in use after %s (baseline %d MiB, slack %d MiB)", after, baseline >> 20, slack >> 20)
+        .isLessThanOrEqualTo(baseline + slack);
+  }
+
   private static void assertConnections(Baseline baseline, Server server, String after) throws IOException {
     assertThat(openFds()).as("file descriptors after %s", after).isLessThanOrEqualTo(baseline.fds() + 2);
     assertThat(server.inFlight()).as("calls still running after %s", after).isZero();
