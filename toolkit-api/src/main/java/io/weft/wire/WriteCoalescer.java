@@ -52,6 +52,7 @@ public final class WriteCoalescer {
   private long appended;
   private long flushed;
   private IOException failure;
+  private int waitingForRoom;
 
   public WriteCoalescer(Sink sink) {
     this(sink, null);
@@ -249,9 +250,24 @@ public final class WriteCoalescer {
   /** Waits, under the lock, while a writer is busy and too much is queued behind it; throws an earlier failure. */
   private void awaitRoom() throws IOException {
     while (writing && pending.size() >= MAX_QUEUED && failure == null) {
-      written.awaitUninterruptibly();
+      waitingForRoom++;
+      try {
+        written.awaitUninterruptibly();
+      } finally {
+        waitingForRoom--;
+      }
     }
     checkFailure();
+  }
+
+  /** Writers waiting for the queue to drain below {@value #MAX_QUEUED} bytes (for tests). */
+  int waitingForRoom() {
+    lock.lock();
+    try {
+      return waitingForRoom;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void append(byte[] bytes, int off, int len) {

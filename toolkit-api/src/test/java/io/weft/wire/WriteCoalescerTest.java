@@ -160,8 +160,8 @@ class WriteCoalescerTest {
         throw new AssertionError(e);
       }
     });
-    while (writer.getState() != Thread.State.WAITING) {
-      Thread.onSpinWait(); // until the writer is parked on the full queue
+    while (out.waitingForRoom() == 0) {
+      Thread.onSpinWait(); // until the writer waits for the full queue to drain
     }
     assertThat(queuedMore.getCount()).isEqualTo(1);
     recorder.release.countDown();

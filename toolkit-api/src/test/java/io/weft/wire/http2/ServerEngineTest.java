@@ -161,6 +161,40 @@ class ServerEngineTest {
     assertThat(peer.next(QUIET)).isNull();
   }
 
+  /**
+   * RFC 7541 lets an encoder write any field, pseudo-headers included, as a literal with a literal
+   * name (Helidon refused that with GOAWAY PROTOCOL_ERROR; grpc-java accepts it), and the same
+   * block with every field Huffman-coded and indexed into the dynamic table.
+   */
+  @Test
+  void pseudoHeadersInAnyHpackEncodingAreAccepted() throws Exception {
+    ScriptedPeer peer = start(b -> b);
+    peer.handshake();
+    Buffer literalNames = new Buffer(256);
+    HpackEncoder plain = new HpackEncoder(0, false); // no dynamic table: one table size update, then literals
+    plain.beginBlock(literalNames);
+    Fields request = request("/echo");
+    for (int i = 0; i < request.size(); i++) {
+      byte[] name = request.name(i).getBytes(StandardCharsets.US_ASCII);
+      byte[] value = request.value(i).getBytes(StandardCharsets.US_ASCII);
+      literalNames.writeByte(0x00); // literal without indexing, new name (not the static table's index)
+      literalNames.writeByte(name.length).write(name, 0, name.length);
+      literalNames.writeByte(value.length).write(value, 0, value.length);
+    }
+    peer.headerBlock(1, FLAG_END_HEADERS, Arrays.copyOf(literalNames.array(), literalNames.size())).data(1, FLAG_END_STREAM, "one");
+    expectEcho(peer, 1, "one");
+
+    Buffer indexed = new Buffer(256);
+    HpackEncoder huffman = new HpackEncoder(4096, true);
+    huffman.beginBlock(indexed);
+    for (int i = 0; i < request.size(); i++) {
+      huffman.field(indexed, request.name(i), request.value(i), HpackEncoder.INDEX);
+    }
+    peer.headerBlock(3, FLAG_END_HEADERS, Arrays.copyOf(indexed.array(), indexed.size())).data(3, FLAG_END_STREAM, "two");
+    expectEcho(peer, 3, "two");
+    assertThat(server.acceptor.next().headers.get(":path")).isEqualTo("/echo");
+  }
+
   @Test
   void paddedDataIsHandled() throws Exception {
     ScriptedPeer peer = start(b -> b);
