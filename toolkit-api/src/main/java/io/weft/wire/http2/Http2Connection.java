@@ -32,11 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Http2Connection {
   private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
   /** Closed streams remembered, to tell late frames (ignored) from frames on streams that never were. */
-  static final int CLOSED_MEMORY = 1024;
-  static final int CLOSED_ENDED = 0;
-  static final int CLOSED_BY_RESET_SENT = 1;
-  static final int CLOSED_BY_RESET_RECEIVED = 2;
-  static final long KEEPALIVE_PING = 0x7765667421L; // "weft!"
   static final long SHUTDOWN_PING = 0x7765667447L; // "weftG"
 
   /** The socket under a connection. */
@@ -80,9 +75,7 @@ public final class Http2Connection {
 
   // guarded by lock
   final IntMap<Http2Stream> streams = new IntMap<>(16);
-  final IntMap<Integer> closedStreams = new IntMap<>(64);
-  final int[] closedOrder = new int[CLOSED_MEMORY];
-  int closedNext;
+  final ClosedStreams closed = new ClosedStreams();
   final Settings peerSettings = new Settings();
   long sendWindow = Settings.DEFAULT_WINDOW;
   int recvWindow;
@@ -106,13 +99,11 @@ public final class Http2Connection {
   private int appliedHeaderTableSize = 4096; // guarded by writeLock
 
   // confined to the reader thread
-  volatile long lastReadNanos = System.nanoTime();
   /** Set when the server sends headers or data: pings are fair again (grpc-java resets its enforcer on every write). */
   volatile boolean strikesReset;
 
   // keepalive and shutdown timers
-  volatile long keepAlivePingSent;
-  private volatile ScheduledFuture<?> keepAliveTask;
+  final KeepAlive keepAlive;
   private volatile ScheduledFuture<?> closeTask;
   volatile boolean roomWanted;
 
@@ -127,6 +118,7 @@ public final class Http2Connection {
     this.decoder = new HpackDecoder(4096, config.maxHeaderListSize());
     this.encoder = client ? new HpackEncoder(4096, false) : null;
     this.recvWindow = config.connectionWindow();
+    this.keepAlive = new KeepAlive(this);
   }
 
   /** A server connection over {@code transport}, whose client's preface has not been read yet; run it with {@link #serve}. */
@@ -145,7 +137,7 @@ public final class Http2Connection {
     c.writePreface(b);
     c.out.write(b);
     Thread.ofVirtual().name("weft-h2-reader " + peer).start(c::readLoop);
-    c.startKeepAlive();
+    c.keepAlive.start();
     return c;
   }
 
@@ -177,7 +169,7 @@ public final class Http2Connection {
       Buffer b = new Buffer(64);
       writePreface(b);
       out.write(b);
-      startKeepAlive();
+      keepAlive.start();
       reader.readPreface();
       inbound.readFrames();
     } catch (Http2Exception e) {
@@ -359,7 +351,7 @@ public final class Http2Connection {
     active--;
     credit += s.unconsumed; // whatever the layer has not taken, it never will count against the window
     s.unconsumed = 0;
-    markClosed(s.id, s.resetSent ? CLOSED_BY_RESET_SENT : s.resetReceived ? CLOSED_BY_RESET_RECEIVED : CLOSED_ENDED);
+    closed.mark(s.id, s.resetSent ? ClosedStreams.RESET_SENT : s.resetReceived ? ClosedStreams.RESET_RECEIVED : ClosedStreams.ENDED);
     s.signal();
     blocked.remove(s);
     if (active == 0) {
@@ -368,19 +360,6 @@ public final class Http2Connection {
         scheduleClose();
       }
     }
-  }
-
-  /** Remembers how stream {@code id} closed, forgetting the oldest beyond {@value #CLOSED_MEMORY}. Holds the lock. */
-  void markClosed(int id, int how) {
-    if (closedStreams.get(id) == null) {
-      int old = closedOrder[closedNext];
-      if (old != 0) {
-        closedStreams.remove(old);
-      }
-      closedOrder[closedNext] = id;
-      closedNext = (closedNext + 1) % CLOSED_MEMORY;
-    }
-    closedStreams.put(id, how);
   }
 
   /** The layer resets its stream: RST_STREAM unless it is over already. Any thread. */
@@ -785,10 +764,7 @@ public final class Http2Connection {
     }
     transport.close();
     settingsReceived.countDown();
-    ScheduledFuture<?> k = keepAliveTask;
-    if (k != null) {
-      k.cancel(false);
-    }
+    keepAlive.stop();
     for (Http2Stream s : all) {
       Http2Stream.Listener l = s.listener;
       if (l != null) {
@@ -799,52 +775,6 @@ public final class Http2Connection {
       acceptor.closed(this);
     }
   }
-
-  // ---- keepalive ----
-
-  private void startKeepAlive() {
-    long time = config.keepAliveTime().toNanos();
-    if (time > 0) {
-      keepAliveTask = config.timer().schedule(this::keepAlive, time, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /**
-   * grpc-java's keepalive: after {@code keepAliveTime} with nothing read, a PING; if nothing is
-   * read for {@code keepAliveTimeout} after it, the peer is gone and the connection closes.
-   */
-  private void keepAlive() {
-    if (lost != null) {
-      return;
-    }
-    long now = System.nanoTime();
-    long time = config.keepAliveTime().toNanos();
-    long timeout = config.keepAliveTimeout().toNanos();
-    long sent = keepAlivePingSent;
-    long read = lastReadNanos;
-    long next;
-    if (sent != 0 && read - sent < 0) {
-      if (now - sent >= timeout) {
-        lose(new IOException("keepalive PING not answered within " + config.keepAliveTimeout().toMillis() + " ms"));
-        return;
-      }
-      next = sent + timeout - now;
-    } else if (now - read >= time && (!client || activeStreams() > 0)) {
-      keepAlivePingSent = now;
-      Buffer b = new Buffer(17);
-      Frames.ping(b, false, KEEPALIVE_PING);
-      sendControl(b);
-      next = Math.min(time, timeout); // once answered, the next ping is due keepAliveTime after the answer, not after the timeout
-    } else {
-      keepAlivePingSent = 0;
-      next = Math.max(read + time - now, TimeUnit.MILLISECONDS.toNanos(10));
-      if (now - read >= time) {
-        next = time; // a client with no calls open: look again later
-      }
-    }
-    keepAliveTask = config.timer().schedule(this::keepAlive, Math.max(next, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-  }
-
 
   @Override
   public String toString() {

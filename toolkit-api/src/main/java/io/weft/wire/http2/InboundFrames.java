@@ -40,7 +40,7 @@ final class InboundFrames implements FrameReader.Handler {
         if (!c.reader.next(this)) {
           return;
         }
-        c.lastReadNanos = System.nanoTime();
+        c.keepAlive.read();
       } catch (Http2Exception e) {
         if (e.isConnectionError()) {
           throw e;
@@ -169,7 +169,7 @@ final class InboundFrames implements FrameReader.Handler {
         }
         c.lastPeerStreamId = streamId;
         if (streamId > c.acceptUpTo || c.lost != null) {
-          c.markClosed(streamId, Http2Connection.CLOSED_BY_RESET_SENT);
+          c.closed.mark(streamId, ClosedStreams.RESET_SENT);
           c.queueReset(streamId, ErrorCode.REFUSED_STREAM);
           return;
         }
@@ -192,7 +192,7 @@ final class InboundFrames implements FrameReader.Handler {
           throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
         }
         if (c.active >= c.config.maxConcurrentStreams()) {
-          c.markClosed(streamId, Http2Connection.CLOSED_BY_RESET_SENT);
+          c.closed.mark(streamId, ClosedStreams.RESET_SENT);
           c.queueReset(streamId, ErrorCode.REFUSED_STREAM);
           LOG.log(System.Logger.Level.WARNING, "refused stream " + streamId + " from " + c.peer + ": " + c.active
               + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS " + c.config.maxConcurrentStreams() + ")");
@@ -301,28 +301,23 @@ final class InboundFrames implements FrameReader.Handler {
     if (idle) {
       throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
     }
-    Integer how = c.closedStreams.get(streamId);
+    Integer how = c.closed.how(streamId);
     if (how == null) {
-      if (opensStreams && streamId > oldestRemembered()) {
+      if (opensStreams && streamId > c.closed.oldest()) {
         throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
             "HEADERS opening stream " + streamId + " after stream " + c.lastPeerStreamId + " (ids must increase)");
       }
       return null;
     }
-    if (how == Http2Connection.CLOSED_BY_RESET_SENT) {
+    if (how == ClosedStreams.RESET_SENT) {
       return null;
     }
     if (opensStreams) {
       // a request's HEADERS again on a stream the client ended or reset: the client has lost track of its streams
       throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
     }
-    c.markClosed(streamId, Http2Connection.CLOSED_BY_RESET_SENT); // one RST_STREAM per stream is enough
+    c.closed.mark(streamId, ClosedStreams.RESET_SENT); // one RST_STREAM per stream is enough
     return Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
-  }
-
-  /** The lowest stream id the closed-stream memory still covers (0 while it has forgotten none). */
-  private int oldestRemembered() {
-    return c.closedOrder[c.closedNext];
   }
 
   @Override
@@ -439,8 +434,8 @@ final class InboundFrames implements FrameReader.Handler {
   @Override
   public void ping(boolean ack, long opaque) throws Http2Exception {
     if (ack) {
-      if (opaque == Http2Connection.KEEPALIVE_PING) {
-        c.keepAlivePingSent = 0;
+      if (opaque == KeepAlive.PING) {
+        c.keepAlive.acked();
       } else if (opaque == Http2Connection.SHUTDOWN_PING) {
         c.finalGoAway();
       }
@@ -611,7 +606,7 @@ final class InboundFrames implements FrameReader.Handler {
         s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, e.code(), e.getMessage());
         send = c.resetLocked(s, e.code());
       } else {
-        c.markClosed(e.streamId(), Http2Connection.CLOSED_BY_RESET_SENT);
+        c.closed.mark(e.streamId(), ClosedStreams.RESET_SENT);
         send = true;
       }
     } finally {
