@@ -104,6 +104,18 @@ public final class WriteCoalescer {
     lock.lock();
     try {
       awaitRoom();
+      if (!writing && pending.size() > 0) {
+        // bytes held back by hold(): they go first, and this thread writes them all
+        append(bytes, off, len);
+        writing = true;
+        lock.unlock();
+        try {
+          drain();
+        } finally {
+          lock.lock();
+        }
+        return;
+      }
       if (writing) {
         append(bytes, off, len);
         long mine = appended;
@@ -151,6 +163,55 @@ public final class WriteCoalescer {
   private void writeSoon(Buffer b, boolean mayWait) throws IOException {
     if (enqueue(b.array(), 0, b.size(), mayWait)) {
       flush(true, mayWait);
+    }
+  }
+
+  /**
+   * Queues the bytes without writing them: a caller that knows it will write again at once (a
+   * stream that replies to requests already queued) lets its next frames join these in one
+   * system call. They leave with the next write by anyone, or at {@link #flushHeld}, which the
+   * caller owes before it waits for anything.
+   */
+  public void hold(Buffer b) throws IOException {
+    lock.lock();
+    try {
+      awaitRoom();
+      append(b.array(), 0, b.size());
+      if (writing || pending.size() < KEEP) {
+        return;
+      }
+      writing = true; // enough held for one system call: no reason to hold more
+    } finally {
+      lock.unlock();
+    }
+    drain();
+  }
+
+  /** As {@link #flushHeld}, but a new virtual thread writes: for a timer, which must not wait on the socket. */
+  public void flushHeldInBackground() {
+    if (claimHeld()) {
+      WRITERS.newThread(this::drainQuietly).start();
+    }
+  }
+
+  /** Writes what {@link #hold} left queued, unless another thread is writing it already. */
+  public void flushHeld() throws IOException {
+    if (claimHeld()) {
+      drain();
+    }
+  }
+
+  /** Makes the caller the writer of held bytes; false if there are none, or someone writes already. */
+  private boolean claimHeld() {
+    lock.lock();
+    try {
+      if (writing || pending.size() == 0) {
+        return false;
+      }
+      writing = true;
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -26,6 +26,18 @@ public final class GrpcHeaders {
     return name.startsWith(":") || RESERVED.contains(name);
   }
 
+  /** A call's metadata from a header block: every field but pseudo-headers and gRPC's own. */
+  public static io.weft.api.Metadata metadata(io.weft.wire.http2.Fields fields) {
+    io.weft.api.Metadata md = new io.weft.api.Metadata();
+    for (int i = 0; i < fields.size(); i++) {
+      String name = fields.name(i);
+      if (!isReserved(name)) {
+        md.add(name, fields.value(i));
+      }
+    }
+    return md;
+  }
+
   /** Whether a content-type is gRPC's ({@code application/grpc}, optionally {@code +proto}, {@code +thrift}, parameters). */
   public static boolean isGrpc(String contentType) {
     if (contentType == null || !contentType.regionMatches(true, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length())) {

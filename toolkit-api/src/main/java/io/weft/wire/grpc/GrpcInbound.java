@@ -46,13 +46,32 @@ public final class GrpcInbound {
   private RuntimeException endFailure;
   private RuntimeException failure;
 
+  /** Run, outside the lock, before {@link #take} waits for a message (a stream flushes what it held back); null for nothing. */
+  private final Runnable beforeWait;
+
   /**
    * @param maxMessageSize the largest message accepted (compressed or not)
    * @param encoding the call's {@code grpc-encoding}, or null
    */
   public GrpcInbound(Http2Stream stream, int maxMessageSize, String encoding) {
+    this(stream, maxMessageSize, encoding, null);
+  }
+
+  /** @param beforeWait run before {@link #take} waits (see {@link Http2Stream.Flush#HELD}); null for nothing */
+  public GrpcInbound(Http2Stream stream, int maxMessageSize, String encoding, Runnable beforeWait) {
     this.stream = stream;
     this.deframer = new GrpcDeframer(maxMessageSize, encoding);
+    this.beforeWait = beforeWait;
+  }
+
+  /** Whether a message is queued, so that a {@link #take} now would not wait. */
+  public boolean hasQueued() {
+    lock.lock();
+    try {
+      return messages != null && !messages.isEmpty();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -229,7 +248,18 @@ public final class GrpcInbound {
     int returned;
     lock.lock();
     try {
+      boolean flushed = beforeWait == null;
       while (failure == null && (messages == null || messages.isEmpty()) && !ended) {
+        if (!flushed) {
+          flushed = true;
+          lock.unlock();
+          try {
+            beforeWait.run();
+          } finally {
+            lock.lock();
+          }
+          continue;
+        }
         long left = 0;
         if (deadline != null) {
           left = deadline.remainingNanos();

@@ -82,7 +82,8 @@ public final class Http2Connection {
   int credit;
   int lastPeerStreamId;
   int nextStreamId = 1;
-  int active;
+  /** Streams open; written under the lock, read without it where a moment's staleness does not matter. */
+  volatile int active;
   private int reserved;
   private long pending;
   final java.util.LinkedHashSet<Http2Stream> blocked = new java.util.LinkedHashSet<>();
@@ -106,6 +107,7 @@ public final class Http2Connection {
   final KeepAlive keepAlive;
   private volatile ScheduledFuture<?> closeTask;
   volatile boolean roomWanted;
+  private final java.util.concurrent.atomic.AtomicBoolean heldFlushArmed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Http2Connection(boolean client, Transport transport, String peer, Http2Config config, Acceptor acceptor) {
     this.client = client;
@@ -165,27 +167,23 @@ public final class Http2Connection {
 
   /** Serves the connection on the calling thread until it ends. Never throws. */
   public void serve() {
-    try {
-      Buffer b = new Buffer(64);
-      writePreface(b);
-      out.write(b);
-      keepAlive.start();
-      reader.readPreface();
-      inbound.readFrames();
-    } catch (Http2Exception e) {
-      connectionError(e);
-    } catch (IOException e) {
-      lose(e);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "HTTP/2 connection " + (client ? "to " : "from ") + peer + " failed", e);
-      lose(new IOException(e.toString(), e));
-    } finally {
-      lose(null);
-    }
+    read(true);
   }
 
   private void readLoop() {
+    read(false);
+  }
+
+  /** The reader: a server first sends its preface and reads the client's; then frames until the end. */
+  private void read(boolean server) {
     try {
+      if (server) {
+        Buffer b = new Buffer(64);
+        writePreface(b);
+        out.write(b);
+        keepAlive.start();
+        reader.readPreface();
+      }
       inbound.readFrames();
     } catch (Http2Exception e) {
       connectionError(e);
@@ -198,25 +196,6 @@ public final class Http2Connection {
       lose(null);
     }
   }
-
-
-  // ---- the peer's frames (reader thread) ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
   /** The coalescer wrote a batch: wake writers waiting for socket room. Writer thread. */
   private void onRoom() {
@@ -444,11 +423,37 @@ public final class Http2Connection {
   }
 
   /** Queues bytes from a layer thread (blocking only briefly while the socket is far behind). */
-  void send(Buffer b, boolean soon) throws StreamException {
+  void send(Buffer b, Http2Stream.Flush flush) throws StreamException {
     try {
-      out.write(b, soon);
+      switch (flush) {
+        case NOW -> out.write(b);
+        case SOON -> out.writeSoon(b);
+        case HELD -> {
+          out.hold(b);
+          if (!heldFlushArmed.getAndSet(true)) {
+            // the writer promised to flush before it waits; if its next step is slow instead,
+            // what it held leaves within a millisecond anyway
+            config.timer().schedule(() -> {
+              heldFlushArmed.set(false);
+              out.flushHeldInBackground();
+            }, 1, TimeUnit.MILLISECONDS);
+          }
+        }
+      }
     } catch (IOException e) {
       throw lostNow(e);
+    }
+  }
+
+  /**
+   * Writes what writes with {@link Http2Stream.Flush#HELD} left queued (the caller is about to
+   * wait). Any thread but the reader.
+   */
+  public void flushHeld() {
+    try {
+      out.flushHeld();
+    } catch (IOException e) {
+      lose(e);
     }
   }
 
@@ -580,13 +585,9 @@ public final class Http2Connection {
     }
   }
 
+  /** Streams open now (a snapshot: no lock taken). */
   public int activeStreams() {
-    lock.lock();
-    try {
-      return active;
-    } finally {
-      lock.unlock();
-    }
+    return active;
   }
 
   /** How long no stream has been open; zero while one is. */

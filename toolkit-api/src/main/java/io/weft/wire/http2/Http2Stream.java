@@ -40,6 +40,23 @@ public final class Http2Stream {
     void reset(Http2Stream stream, StreamException why);
   }
 
+  /**
+   * The listener of a stream that has been answered already: whatever else the peer sends on it is
+   * returned to flow control and dropped.
+   */
+  public static final Listener DISCARD = new Listener() {
+    @Override
+    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
+
+    @Override
+    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
+      stream.consumed(len);
+    }
+
+    @Override
+    public void reset(Http2Stream stream, StreamException why) {}
+  };
+
   final Http2Connection conn;
   final int id;
   volatile Listener listener;
@@ -129,7 +146,7 @@ public final class Http2Stream {
    * the last DATA frame. Waits while the peer's flow-control windows or the socket have no room,
    * until {@code deadline} (null: none); bytes waiting so are charged against the connection's
    * and the shared limits, and past them the stream is reset with ENHANCE_YOUR_CALM instead.
-   * {@code soon}: leave the system call to a writer thread, so that other streams' frames can
+   * {@code soon}: let the threads ready to run queue theirs first, so that other streams' frames can
    * share it. On a server, ending our side while the client still sends is followed by
    * RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 suggests.
    *
@@ -137,6 +154,26 @@ public final class Http2Stream {
    *     then usually {@linkplain #reset resets} the stream)
    */
   public void write(Fields headers, byte[] data, int off, int len, Fields trailers, boolean endStream, Deadline deadline, boolean soon)
+      throws StreamException {
+    write(headers, data, off, len, trailers, endStream, deadline, soon ? Flush.SOON : Flush.NOW);
+  }
+
+  /** When a write's bytes go to the socket. */
+  public enum Flush {
+    /** At once, unless another thread is writing (then with its next batch). */
+    NOW,
+    /** Once the threads ready to run have queued theirs too, in one system call. */
+    SOON,
+    /**
+     * With this connection's next write, or at {@link Http2Connection#flushHeld}: for a writer that
+     * is about to write again (replies to requests already queued). The writer owes that flush
+     * before it waits for anything.
+     */
+    HELD
+  }
+
+  /** As {@link #write(Fields, byte[], int, int, Fields, boolean, Deadline, boolean)}, with the flush chosen explicitly. */
+  public void write(Fields headers, byte[] data, int off, int len, Fields trailers, boolean endStream, Deadline deadline, Flush flush)
       throws StreamException {
     boolean ending = trailers != null || endStream;
     Buffer b = new Buffer(Math.min(len, 16 * 1024) + (headers != null || trailers != null ? 256 : 0) + 64);
@@ -207,7 +244,7 @@ public final class Http2Stream {
         if (deferred != null) {
           Frames.rstStream(b, id, deferred);
         }
-        conn.send(b, soon || !last);
+        conn.send(b, last ? flush : Flush.SOON);
         if (last) {
           return;
         }

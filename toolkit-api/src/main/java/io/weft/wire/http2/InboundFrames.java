@@ -176,7 +176,7 @@ final class InboundFrames implements FrameReader.Handler {
         if (!complete) {
           // RFC 9113 section 10.5.1: answer 431; gRPC clients read the status from the same block
           s = open(streamId, endStream);
-          s.listener = NO_LISTENER;
+          s.listener = Http2Stream.DISCARD;
           tooLarge = true;
           return;
         }
@@ -624,18 +624,4 @@ final class InboundFrames implements FrameReader.Handler {
       }
     }
   }
-
-  /** A listener for streams the engine answers itself and nobody hears. */
-  private static final Http2Stream.Listener NO_LISTENER = new Http2Stream.Listener() {
-    @Override
-    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
-
-    @Override
-    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
-      stream.consumed(len);
-    }
-
-    @Override
-    public void reset(Http2Stream stream, StreamException why) {}
-  };
 }

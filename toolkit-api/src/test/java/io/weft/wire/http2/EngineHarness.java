@@ -3,8 +3,6 @@ package io.weft.wire.http2;
 import io.weft.api.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,28 +32,7 @@ final class EngineHarness {
   /** A {@link Http2Connection.Transport} over a socket's streams. */
   static Http2Connection.Transport transport(Socket s) throws IOException {
     s.setTcpNoDelay(true);
-    InputStream in = s.getInputStream();
-    OutputStream out = s.getOutputStream();
-    return new Http2Connection.Transport() {
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return in.read(b, off, len);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // closed
-        }
-      }
-    };
+    return new SocketTransport(s);
   }
 
   static ScheduledThreadPoolExecutor timer() {

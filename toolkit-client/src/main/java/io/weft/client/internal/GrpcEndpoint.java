@@ -8,8 +8,6 @@ import io.weft.wire.http2.ErrorCode;
 import io.weft.wire.http2.Http2Config;
 import io.weft.wire.http2.Http2Connection;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,7 +128,7 @@ final class GrpcEndpoint implements AutoCloseable {
     Socket s = dialer.dial(target, deadline, dialer.isTls() ? "h2" : null);
     Http2Connection c;
     try {
-      c = Http2Connection.client(new SocketTransport(s), target.toString(), http2);
+      c = Http2Connection.client(new io.weft.wire.http2.SocketTransport(s), target.toString(), http2);
     } catch (IOException e) {
       closeQuietly(s);
       throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e));
@@ -188,34 +186,6 @@ final class GrpcEndpoint implements AutoCloseable {
       preferred = null;
     } finally {
       lock.unlock();
-    }
-  }
-
-  /** A client socket as the engine sees it. */
-  private static final class SocketTransport implements Http2Connection.Transport {
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-
-    SocketTransport(Socket socket) throws IOException {
-      this.socket = socket;
-      this.in = socket.getInputStream();
-      this.out = socket.getOutputStream();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return in.read(b, off, len);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() {
-      closeQuietly(socket);
     }
   }
 }

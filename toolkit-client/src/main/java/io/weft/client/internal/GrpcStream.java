@@ -70,7 +70,7 @@ final class GrpcStream implements Http2Stream.Listener {
         return;
       }
       if (headers == null) {
-        headers = metadataOf(fields);
+        headers = GrpcHeaders.metadata(fields);
         Status problem = checkResponse(fields);
         String encoding = fields.get(GrpcHeaders.GRPC_ENCODING);
         if (problem == null && !GrpcCompression.supported(encoding)) {
@@ -88,7 +88,7 @@ final class GrpcStream implements Http2Stream.Listener {
           changed.signalAll();
         }
       } else {
-        trailers = metadataOf(fields);
+        trailers = GrpcHeaders.metadata(fields);
         end = statusOf(fields);
       }
     } finally {
@@ -299,15 +299,8 @@ final class GrpcStream implements Http2Stream.Listener {
    * while requests could still be sent, the stream is reset with NO_ERROR, so it can be released.
    */
   private void complete(Status s, boolean local) {
-    lock.lock();
-    try {
-      if (status != null) {
-        return;
-      }
-      status = s;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+    if (!end(s)) {
+      return;
     }
     GrpcInbound in = inbound;
     if (local) {
@@ -323,18 +316,26 @@ final class GrpcStream implements Http2Stream.Listener {
     }
   }
 
-  /** The call failed from outside: messages already queued come first, then {@code e} (or the status's exception). */
-  private void completeFailure(RuntimeException e, Status s) {
-    unsent = e;
+  /** Sets the call's status and wakes its waiters; false if it had one already. */
+  private boolean end(Status s) {
     lock.lock();
     try {
       if (status != null) {
-        return;
+        return false;
       }
       status = s;
       changed.signalAll();
+      return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The call failed from outside: messages already queued come first, then {@code e} (or the status's exception). */
+  private void completeFailure(RuntimeException e, Status s) {
+    unsent = e;
+    if (!end(s)) {
+      return;
     }
     GrpcInbound in = inbound;
     if (in != null) {
@@ -401,14 +402,4 @@ final class GrpcStream implements Http2Stream.Listener {
     return msg == null ? Status.of(c) : Status.of(c, GrpcStatusMessages.decode(msg));
   }
 
-  private static Metadata metadataOf(Fields h) {
-    Metadata md = new Metadata();
-    for (int i = 0; i < h.size(); i++) {
-      String name = h.name(i);
-      if (!GrpcHeaders.isReserved(name)) {
-        md.add(name, h.value(i));
-      }
-    }
-    return md;
-  }
 }

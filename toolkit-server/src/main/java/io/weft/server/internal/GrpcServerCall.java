@@ -104,7 +104,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     this.path = path;
     this.contentType = contentType;
     this.acceptEncoding = acceptEncoding;
-    this.inbound = new GrpcInbound(stream, server.config().maxMessageSize(), encoding);
+    this.inbound = new GrpcInbound(stream, server.config().maxMessageSize(), encoding, stream.connection()::flushHeld);
     MethodDescriptor<?, ?> d = method.descriptor();
     this.callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller, stream.connection().peer(),
         Transport.GRPC, this, MetaInfo.fromHttpHeaders(metadata));
@@ -155,7 +155,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       refuse(stream, contentType, Status.of(StatusCode.RESOURCE_EXHAUSTED, refused));
       return;
     }
-    Metadata metadata = metadata(headers);
+    Metadata metadata = GrpcHeaders.metadata(headers);
     String caller = metadata.get(SOURCE_SERVICE);
     if (caller == null) {
       caller = headers.get(GrpcHeaders.USER_AGENT);
@@ -183,7 +183,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     if (status.description().isPresent()) {
       f.add(GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(status.description().get()));
     }
-    stream.listener(IGNORE);
+    stream.listener(Http2Stream.DISCARD);
     stream.endWithTrailers(f);
   }
 
@@ -339,7 +339,10 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         held = encoded;
         return;
       }
-      stream.write(headers, encoded.array(), 0, encoded.size(), null, false, null, true);
+      // a reply to a request that is already queued is held for the next one's (an echo loop's
+      // replies leave together; the handler flushes before it waits in recv); else it leaves soon
+      stream.write(headers, encoded.array(), 0, encoded.size(), null, false, null,
+          inbound.hasQueued() ? Http2Stream.Flush.HELD : Http2Stream.Flush.SOON);
       headersSent = true;
     } catch (StreamException e) {
       throw failed(e).asException();
@@ -530,18 +533,6 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     });
   }
 
-  /** The request's metadata: every field but pseudo-headers and gRPC's own. */
-  private static Metadata metadata(Fields headers) {
-    Metadata md = new Metadata();
-    for (int i = 0; i < headers.size(); i++) {
-      String name = headers.name(i);
-      if (!GrpcHeaders.isReserved(name)) {
-        md.add(name, headers.value(i));
-      }
-    }
-    return md;
-  }
-
   private static String unknownMethodMessage(RealServer server, String path) {
     int slash = path.indexOf('/', 1);
     String service = slash > 0 ? path.substring(1, slash) : path;
@@ -549,20 +540,6 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         ? "method " + path.substring(slash + 1) + " of service " + service + " is not implemented"
         : "service " + service + " is not implemented";
   }
-
-  /** The listener of a stream answered at once: whatever else the client sends is dropped. */
-  private static final Http2Stream.Listener IGNORE = new Http2Stream.Listener() {
-    @Override
-    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
-
-    @Override
-    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
-      stream.consumed(len);
-    }
-
-    @Override
-    public void reset(Http2Stream stream, StreamException why) {}
-  };
 
   /** The stream objects handlers see; one class serves all three streaming shapes. */
   private final class Streams<Req, Resp>

@@ -1,6 +1,7 @@
 package io.weft.server.internal;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
@@ -112,24 +113,40 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
   }
 
   /**
-   * The socket as the engine sees it: reads through Helidon's reader of the connection (which holds
-   * the preface it read while detecting the protocol; Helidon's socket must not be read around it),
-   * writes straight to the socket.
+   * The socket as the engine sees it: first the bytes Helidon's reader of the connection already
+   * holds (it read the preface while detecting the protocol), then the socket. On plain TCP the
+   * socket is read straight into the engine's buffer; over TLS (Helidon's NIO socket, whose own
+   * buffer the reader shares) everything goes through Helidon's reader. Writes go straight to the
+   * socket.
    */
   private static final class SocketTransport implements Http2Connection.Transport {
     private final ConnectionContext ctx;
-    private final DataReaderInputStream in;
+    private final DataReader detected;
+    private final DataReaderInputStream viaReader;
     private final HelidonSocket socket;
+    private final DirectRead direct;
 
     SocketTransport(ConnectionContext ctx) {
       this.ctx = ctx;
-      this.in = new DataReaderInputStream(ctx.dataReader());
+      this.detected = ctx.dataReader();
+      this.viaReader = new DataReaderInputStream(detected);
       this.socket = ctx.serverSocket();
+      this.direct = ctx.isSecure() ? null : new DirectRead();
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      return in.read(b, off, len);
+      if (direct == null || detected.available() > 0) {
+        return viaReader.read(b, off, len);
+      }
+      try {
+        int n = socket.read(direct.into(b, off, len));
+        return n <= 0 ? -1 : n;
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) {
+        throw new IOException(e.getMessage(), e);
+      }
     }
 
     @Override
