@@ -25,7 +25,7 @@ final class Chart {
       groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r);
     }
     int barH = 22;
-    int width = 1300;
+    int width = 1700;
     int height = 40 + groups.values().stream().mapToInt(g -> 30 + g.size() * (barH + 6)).sum();
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -35,7 +35,7 @@ final class Chart {
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Weft vs peers: throughput (bar, per comparison) and p99 latency", 12, 24);
+    g.drawString("Weft vs peers: throughput (bar, per comparison), p99 latency, server CPU per call; green: Weft's client or server", 12, 24);
     int y = 44;
     int labelW = 330;
     int barMax = 520;
@@ -53,7 +53,7 @@ final class Chart {
         g.drawString(r.side(), 24, y + 15);
         double frac = openLoop ? r.median().p99us() / Math.max(1, worstP99) : r.median().perSecond() / best;
         int w = (int) Math.round(frac * barMax);
-        g.setColor(r.side().startsWith("weft →") ? new Color(0x2e7d32) : new Color(0x78909c));
+        g.setColor(r.side().contains("weft") ? new Color(0x2e7d32) : new Color(0x78909c));
         g.fillRect(labelW, y + 2, Math.max(1, w), barH - 4);
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1));
@@ -61,7 +61,12 @@ final class Chart {
             ? String.format(Locale.ROOT, "p99 %,.0f µs (p50 %,.0f)", r.median().p99us(), r.median().p50us())
             : String.format(Locale.ROOT, "%,.0f/s%s", r.median().perSecond(),
                 r.median().p99us() > 0 ? String.format(Locale.ROOT, "  p99 %,.0f µs", r.median().p99us()) : "");
-        g.drawString(text + (r.ratio().isEmpty() ? "" : "   " + r.ratio()), labelW + Math.max(1, w) + 8, y + 15);
+        if (!Double.isNaN(r.serverCpuUs())) {
+          text += String.format(Locale.ROOT, "  server %.1f µs/call", r.serverCpuUs());
+        }
+        String ratios = r.ratio().isEmpty() ? "" : "   " + (r.ratio().startsWith("Weft") ? "" : "Weft ") + r.ratio() + (r.cpuRatio().isEmpty() || r.cpuRatio().equals("—") ? ""
+            : ", CPU/call " + r.cpuRatio());
+        g.drawString(text + ratios, labelW + Math.max(1, w) + 8, y + 15);
         y += barH + 6;
       }
       y += 6;

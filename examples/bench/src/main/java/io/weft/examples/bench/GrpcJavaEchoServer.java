@@ -4,7 +4,12 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 
-/** grpc-java serving echo.proto's BidiSideStreaming on a free port, as a process of its own; prints the port. */
+/**
+ * grpc-java's server as a process of its own, on a free loopback port (printed): grpc.testing's
+ * UnaryCall (a payload of {@code response_size} bytes back) and echo.proto's BidiSideStreaming, on
+ * Netty with a direct executor (its fastest setting for non-blocking handlers) and no limit on
+ * streams per connection. The benchmarks' peer of Weft's interop server.
+ */
 public final class GrpcJavaEchoServer {
   private GrpcJavaEchoServer() {}
 
@@ -12,6 +17,7 @@ public final class GrpcJavaEchoServer {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .directExecutor()
         .maxConcurrentCallsPerConnection(Integer.MAX_VALUE)
+        .addService(GrpcSides.testService())
         .addService(GrpcSides.echoService())
         .build()
         .start();

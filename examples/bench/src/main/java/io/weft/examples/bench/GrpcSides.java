@@ -7,7 +7,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
@@ -19,18 +18,16 @@ import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
 import io.weft.client.Client;
-import io.weft.examples.interop.InteropServer;
-import io.weft.server.Server;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC sides: grpc.testing's UnaryCall (a {@code size}-byte payload each way) and echo.proto's
- * BidiSideStreaming, each with Weft's or grpc-java's client against Weft's or grpc-java's server.
- * grpc-java runs on Netty with its fastest settings for non-blocking handlers: direct executors
- * on server and channel.
+ * BidiSideStreaming, each with Weft's or grpc-java's client (in the bench JVM) against Weft's or
+ * grpc-java's server (each in a process of its own). grpc-java runs on Netty with its fastest
+ * settings for non-blocking handlers: direct executors on server and channel.
  */
 final class GrpcSides {
   private GrpcSides() {}
@@ -78,35 +75,40 @@ final class GrpcSides {
         .build();
   }
 
-  /** A server of one of the two kinds, serving UnaryCall and BidiSideStreaming alike. */
-  static final class Servers implements AutoCloseable {
-    final Server weft = InteropServer.create(0).start();
-    final io.grpc.Server grpcJava;
+  /** grpc.testing's UnaryCall for grpc-java: a payload of {@code response_size} zero bytes back, as Weft's interop handler answers. */
+  static ServerServiceDefinition testService() {
+    return ServerServiceDefinition.builder("grpc.testing.TestService")
+        .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
+          out.onNext(SimpleResponse.newBuilder()
+              .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()]))).build());
+          out.onCompleted();
+        }))
+        .build();
+  }
 
-    Servers() throws IOException {
-      ServerServiceDefinition test = ServerServiceDefinition.builder("grpc.testing.TestService")
-          .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
-            out.onNext(SimpleResponse.newBuilder()
-                .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()]))).build());
-            out.onCompleted();
-          }))
-          .build();
-      grpcJava = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .directExecutor()
-          .addService(test)
-          .addService(echoService())
-          .build()
-          .start();
+  /** The two servers, each in a process of its own ({@link ServerProcess}), serving UnaryCall and BidiSideStreaming alike. */
+  static final class Servers implements AutoCloseable {
+    final ServerProcess weft;
+    final ServerProcess grpcJava;
+
+    Servers(Path logDir) throws IOException, InterruptedException {
+      weft = ServerProcess.weft(logDir);
+      try {
+        grpcJava = ServerProcess.grpcJava(logDir);
+      } catch (IOException e) {
+        weft.close();
+        throw e;
+      }
     }
 
-    int port(boolean weftServer) {
-      return weftServer ? weft.port() : grpcJava.getPort();
+    ServerProcess get(boolean weftServer) {
+      return weftServer ? weft : grpcJava;
     }
 
     @Override
     public void close() throws InterruptedException {
-      weft.stop();
-      grpcJava.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      weft.close();
+      grpcJava.close();
     }
   }
 
@@ -128,12 +130,15 @@ final class GrpcSides {
     private final Client weft;
     private final ManagedChannel channel;
 
+    private final ServerProcess server;
+
     Unary(Servers servers, boolean weftClient, boolean weftServer, int size) {
       this.weftClient = weftClient;
       this.weftServer = weftServer;
       this.size = size;
       this.request = request(size);
-      int port = servers.port(weftServer);
+      this.server = servers.get(weftServer);
+      int port = server.port();
       weft = weftClient ? Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
           ClientOptions.withTransport(Transport.GRPC)) : null;
       channel = weftClient ? null : channel(port);
@@ -142,6 +147,16 @@ final class GrpcSides {
     @Override
     public String name() {
       return label(weftClient, weftServer);
+    }
+
+    @Override
+    public ServerProcess server() {
+      return server;
+    }
+
+    @Override
+    public String client() {
+      return weftClient ? "weft" : "grpc-java";
     }
 
     @Override

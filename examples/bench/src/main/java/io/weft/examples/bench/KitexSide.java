@@ -34,6 +34,11 @@ final class KitexSide implements Side {
   }
 
   @Override
+  public boolean clientInBenchJvm() {
+    return false;
+  }
+
+  @Override
   public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
     Process p = new ProcessBuilder(binary.toString(), "bench", "--addr", "127.0.0.1:" + port,
         "--concurrency", Integer.toString(concurrency), "--seconds", Double.toString(duration.toMillis() / 1000.0),

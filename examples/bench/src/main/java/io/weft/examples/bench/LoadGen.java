@@ -23,7 +23,7 @@ final class LoadGen {
   }
 
   static Result run(int concurrency, Duration duration, double rate, Call call) throws InterruptedException {
-    long[] cpuBefore = processCpuTicks();
+    long[] cpuBefore = Proc.selfCpuTicks();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     AtomicLong next = new AtomicLong();
@@ -71,28 +71,13 @@ final class LoadGen {
       t.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long[] cpuAfter = processCpuTicks();
+    long[] cpuAfter = Proc.selfCpuTicks();
     Histogram all = new Histogram(60_000_000_000L, 3);
     histograms.forEach(all::add);
     long calls = Math.max(1, all.getTotalCount());
     return new Result(all.getTotalCount(), errors.get(), seconds,
         all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3, all.getValueAtPercentile(99.9) / 1e3,
-        (cpuAfter[0] - cpuBefore[0]) * 1e4 / calls, (cpuAfter[1] - cpuBefore[1]) * 1e4 / calls);
-  }
-
-  /**
-   * This process's user and system CPU time so far, in clock ticks (1/100 s on Linux), from
-   * {@code /proc/self/stat}; zeros where there is no such file. It counts every thread of this
-   * JVM, so it is the CPU of both sides of a pair that runs in-process.
-   */
-  static long[] processCpuTicks() {
-    try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
-    } catch (java.io.IOException | RuntimeException e) {
-      return new long[] {0, 0};
-    }
+        (cpuAfter[0] - cpuBefore[0]) * Proc.usPerTick() / calls, (cpuAfter[1] - cpuBefore[1]) * Proc.usPerTick() / calls);
   }
 
   /**

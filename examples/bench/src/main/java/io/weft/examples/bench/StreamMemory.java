@@ -2,32 +2,38 @@ package io.weft.examples.bench;
 
 import echo.Echo;
 import echo.echoservice.EchoServiceClient;
-import io.weft.api.BidiStreamingClient;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.examples.interop.PeerProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Open idle bidi streams: a server in a process of its own (so that its memory is its alone), a
- * Weft client here opening {@code n} echo.proto BidiSideStreaming streams, each proven open by one
- * echo, then held. Reports the server's heap after a full GC and its RSS, per stream, over the
- * same figures before the streams.
+ * Open idle bidi streams: a server in a process of its own ({@link ServerProcess}, so that its
+ * memory is its alone), a client here (Weft's or grpc-java's) opening {@code n} echo.proto
+ * BidiSideStreaming streams, each proven open by one echo, then held. Reports the server's heap
+ * after a full GC and its RSS, per stream, over the same figures before the streams but after one
+ * stream has been opened and closed on the same connection (so that what the server sets up once,
+ * for its first connection and call, is not counted per stream), and how many TCP connections the
+ * server held (the client's memory is in this JVM and counts nowhere).
  */
 final class StreamMemory {
   private StreamMemory() {}
 
-  record Figures(String server, int streams, long heapBytes, long rssBytes) {
+  record Figures(String server, String client, int streams, long heapBytes, long rssBytes, int connections) {
     double heapPerStream() {
       return (double) heapBytes / streams;
     }
@@ -37,50 +43,98 @@ final class StreamMemory {
     }
   }
 
-  static Figures measure(String serverName, String mainClass, List<String> mainArgs, Pattern listening, int n) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms2g", "-Xmx2g", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), mainClass));
-    cmd.addAll(mainArgs);
-    Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      int port = PeerProcesses.awaitPort(server, listening);
-      long heap0 = heapAfterGc(server.pid());
-      long rss0 = rss(server.pid());
-      ConcurrentLinkedQueue<BidiStreamingClient<Echo.Request, Echo.Response>> open = new ConcurrentLinkedQueue<>();
-      try (var cli = EchoServiceClient.newClient("echo.EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-          ClientOptions.withTransport(Transport.GRPC))) {
-        Echo.Request hello = Echo.Request.newBuilder().setMsg("hi").build();
+  /** The client's side of one open stream. */
+  private interface Held {
+    void close() throws Exception;
+  }
+
+  static Figures measure(Path logDir, boolean weftServer, boolean weftClient, int n) throws Exception {
+    try (ServerProcess server = weftServer ? ServerProcess.weft(logDir) : ServerProcess.grpcJava(logDir)) {
+      Echo.Request hello = Echo.Request.newBuilder().setMsg("hi").build();
+      ConcurrentLinkedQueue<Held> open = new ConcurrentLinkedQueue<>();
+      EchoServiceClient weft = weftClient ? EchoServiceClient.newClient("echo.EchoService",
+          ClientOptions.withHostPorts("127.0.0.1:" + server.port()), ClientOptions.withTransport(Transport.GRPC)) : null;
+      ManagedChannel channel = weftClient ? null : GrpcSides.channel(server.port());
+      try {
+        Callable<Held> opener = weftClient ? () -> {
+          var s = weft.bidiSideStreaming();
+          s.send(hello);
+          if (s.recv() == null) {
+            throw new IllegalStateException("a stream ended at once");
+          }
+          return () -> {
+            s.closeSend();
+            s.recv();
+            s.close();
+          };
+        } : () -> {
+          CountDownLatch echoed = new CountDownLatch(1);
+          CountDownLatch done = new CountDownLatch(1);
+          StreamObserver<Echo.Request> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(Echo.Response value) {
+                  echoed.countDown();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  echoed.countDown();
+                  done.countDown();
+                }
+
+                @Override
+                public void onCompleted() {
+                  done.countDown();
+                }
+              });
+          requests.onNext(hello);
+          if (!echoed.await(60, TimeUnit.SECONDS) || done.getCount() == 0) {
+            throw new IllegalStateException("no echo on a new stream");
+          }
+          return () -> {
+            requests.onCompleted();
+            done.await(60, TimeUnit.SECONDS);
+          };
+        };
+        opener.call().close(); // the first connection and call: not per stream
+        long heap0 = heapAfterGc(server.pid());
+        long rss0 = Proc.rss(server.pid());
         List<Thread> openers = new ArrayList<>();
         int per = n / 100;
         for (int t = 0; t < 100; t++) {
           openers.add(Thread.ofVirtual().start(() -> {
-            for (int i = 0; i < per; i++) {
-              var s = cli.bidiSideStreaming();
-              s.send(hello);
-              if (s.recv() == null) {
-                throw new IllegalStateException("a stream ended at once");
+            try {
+              for (int i = 0; i < per; i++) {
+                open.add(opener.call());
               }
-              open.add(s);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
             }
           }));
         }
         for (Thread t : openers) {
           t.join();
         }
-        long heap1 = heapAfterGc(server.pid());
-        long rss1 = rss(server.pid());
-        for (var s : open) {
-          s.closeSend();
+        if (open.size() != n) {
+          throw new IllegalStateException("opened " + open.size() + " streams of " + n);
         }
-        for (var s : open) {
-          s.recv();
+        long heap1 = heapAfterGc(server.pid());
+        long rss1 = Proc.rss(server.pid());
+        int connections = Proc.tcpConnections(server.pid());
+        for (Held s : open) {
           s.close();
         }
-        return new Figures(serverName, open.size(), heap1 - heap0, rss1 - rss0);
+        return new Figures(weftServer ? "weft (interop server)" : "grpc-java (Netty, direct executor)", weftClient ? "weft" : "grpc-java",
+            open.size(), heap1 - heap0, rss1 - rss0, connections);
+      } finally {
+        if (weft != null) {
+          weft.close();
+        }
+        if (channel != null) {
+          channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
       }
-    } finally {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -103,17 +157,9 @@ final class StreamMemory {
     return out;
   }
 
-  static long rss(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return 0;
-  }
-
   static String row(Figures f) {
-    return String.format(Locale.ROOT, "| %,d open bidi streams | %s | %,.0f B | %,.0f B | %,.0f MiB | %,.0f MiB |",
-        f.streams(), f.server(), f.heapPerStream(), f.rssPerStream(), f.heapBytes() / 1048576.0, f.rssBytes() / 1048576.0);
+    return String.format(Locale.ROOT, "| %,d open bidi streams | %s | %s | %,.0f B | %,.0f B | %,.0f MiB | %,.0f MiB | %d |",
+        f.streams(), f.server(), f.client(), f.heapPerStream(), f.rssPerStream(), f.heapBytes() / 1048576.0, f.rssBytes() / 1048576.0,
+        f.connections());
   }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Bidi streaming throughput: {@code streams} echo.proto BidiSideStreaming streams, each with up
  * to {@link #WINDOW} messages in flight (a sender waits for a permit, each echo returns one),
- * counting the echoes that come back. Latency figures are not measured here (zero).
+ * counting the echoes that come back (a result's calls are messages; its errors, streams that
+ * failed). Latency figures are not measured here (NaN).
  */
 final class StreamSide implements Side {
   static final int WINDOW = 64;
@@ -29,11 +30,13 @@ final class StreamSide implements Side {
   private final Echo.Request message = Echo.Request.newBuilder().setMsg("x".repeat(64)).build();
   private final echo.echoservice.EchoServiceClient weft;
   private final ManagedChannel channel;
+  private final ServerProcess server;
 
   StreamSide(GrpcSides.Servers servers, boolean weftClient, boolean weftServer) {
     this.weftClient = weftClient;
     this.weftServer = weftServer;
-    int port = servers.port(weftServer);
+    this.server = servers.get(weftServer);
+    int port = server.port();
     weft = weftClient ? echo.echoservice.EchoServiceClient.newClient("echo.EchoService",
         ClientOptions.withHostPorts("127.0.0.1:" + port), ClientOptions.withTransport(Transport.GRPC)) : null;
     channel = weftClient ? null : GrpcSides.channel(port);
@@ -45,9 +48,15 @@ final class StreamSide implements Side {
   }
 
   @Override
+  public ServerProcess server() {
+    return server;
+  }
+
+  @Override
   public LoadGen.Result run(int streams, Duration duration, double rate) throws Exception {
     AtomicLong received = new AtomicLong();
-    long[] cpuBefore = LoadGen.processCpuTicks();
+    AtomicLong failed = new AtomicLong();
+    long[] cpuBefore = Proc.selfCpuTicks();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     List<Thread> threads = new ArrayList<>();
@@ -60,6 +69,7 @@ final class StreamSide implements Side {
             grpcJavaStream(end, received);
           }
         } catch (Exception e) {
+          failed.incrementAndGet();
           System.err.println("  stream failed: " + e);
         }
       }));
@@ -67,10 +77,10 @@ final class StreamSide implements Side {
     for (Thread t : threads) {
       t.join();
     }
-    long[] cpuAfter = LoadGen.processCpuTicks();
+    long[] cpuAfter = Proc.selfCpuTicks();
     long messages = Math.max(1, received.get());
-    return new LoadGen.Result(received.get(), 0, (System.nanoTime() - start) / 1e9, 0, 0, 0,
-        (cpuAfter[0] - cpuBefore[0]) * 1e4 / messages, (cpuAfter[1] - cpuBefore[1]) * 1e4 / messages);
+    return new LoadGen.Result(received.get(), failed.get(), (System.nanoTime() - start) / 1e9, Double.NaN, Double.NaN, Double.NaN,
+        (cpuAfter[0] - cpuBefore[0]) * Proc.usPerTick() / messages, (cpuAfter[1] - cpuBefore[1]) * Proc.usPerTick() / messages);
   }
 
   private void weftStream(long end, AtomicLong received) throws InterruptedException {
