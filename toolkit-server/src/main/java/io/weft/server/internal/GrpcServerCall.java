@@ -33,7 +33,6 @@ import io.weft.wire.http2.Fields;
 import io.weft.wire.http2.Http2Stream;
 import io.weft.wire.http2.StreamException;
 import java.util.Locale;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.lang.invoke.MethodHandles;
@@ -69,8 +68,6 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
   /** The trailers of most calls. */
   private static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
-  /** The header in which a Kitex client names its own service. */
-  static final String SOURCE_SERVICE = "source-service";
 
   private final RealServer server;
   private final Http2Stream stream;
@@ -86,7 +83,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   /** The status the call ended with, set once (compare-and-set through {@link #END}); null while it runs. */
   private volatile Status endStatus;
   private final boolean startsAtOnce;
-  private volatile ScheduledFuture<?> deadlineTask;
+  private volatile java.util.concurrent.ScheduledFuture<?> deadlineTask;
   private volatile boolean started;
   // guarded by writeLock
   private boolean headersSent;
@@ -119,25 +116,21 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    * Serves a gRPC request whose headers just arrived: answers at once when it cannot run (unknown
    * method, bad encoding or timeout, limits), else sets up the call. Reader thread; never blocks.
    */
-  static void accept(RealServer server, Http2Stream stream, Fields headers, boolean endStream) {
-    String path = headers.get(":path");
-    String contentType = headers.get("content-type");
-    int semi = contentType.indexOf(';');
-    if (semi >= 0) {
-      contentType = contentType.substring(0, semi).strip();
-    }
+  static void accept(RealServer server, Http2Stream stream, RequestHead head, boolean endStream) {
+    String path = head.path;
+    String contentType = head.contentType;
     MethodDefinition<?, ?> method = server.registry().lookupPath(path);
     if (method == null) {
       refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(server, path)));
       return;
     }
-    String encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    String encoding = head.encoding;
     if (!GrpcCompression.supported(encoding)) {
       refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported (use gzip or identity)"));
       return;
     }
     Deadline deadline = null;
-    String timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
+    String timeout = head.timeout;
     if (timeout != null) {
       try {
         deadline = Deadline.after(GrpcTimeout.parseNanos(timeout), TimeUnit.NANOSECONDS);
@@ -155,13 +148,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       refuse(stream, contentType, Status.of(StatusCode.RESOURCE_EXHAUSTED, refused));
       return;
     }
-    Metadata metadata = GrpcHeaders.metadata(headers);
-    String caller = metadata.get(SOURCE_SERVICE);
-    if (caller == null) {
-      caller = headers.get(GrpcHeaders.USER_AGENT);
-    }
-    GrpcServerCall call = new GrpcServerCall(server, stream, method, path, contentType, headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING),
-        encoding, metadata, caller == null ? "" : caller, deadline);
+    GrpcServerCall call = new GrpcServerCall(server, stream, method, path, contentType, head.acceptEncoding, encoding, head.metadata,
+        head.caller(), deadline);
     stream.listener(call);
     if (deadline != null) {
       call.deadlineTask = server.timer().schedule(
@@ -405,7 +393,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    */
   private void cancel(Status status, boolean sendTrailers) {
     END.compareAndSet(this, null, status);
-    ScheduledFuture<?> task = deadlineTask;
+    java.util.concurrent.ScheduledFuture<?> task = deadlineTask;
     if (task != null) {
       task.cancel(false);
     }
@@ -434,7 +422,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     } finally {
       writeLock.unlock();
     }
-    ScheduledFuture<?> task = deadlineTask;
+    java.util.concurrent.ScheduledFuture<?> task = deadlineTask;
     if (task != null) {
       task.cancel(false);
     }

@@ -47,12 +47,13 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
 
   @Override
   public void accept(Http2Stream stream, Fields headers, boolean endStream) {
-    String contentType = headers.get("content-type");
-    if ("POST".equals(headers.get(":method")) && GrpcHeaders.isGrpc(contentType)) {
-      GrpcServerCall.accept(server, stream, headers, endStream);
+    RequestHead head = RequestHead.of(headers);
+    boolean post = "POST".equals(head.method);
+    if (post && GrpcHeaders.isGrpc(head.contentType)) {
+      GrpcServerCall.accept(server, stream, head, endStream);
       return;
     }
-    String status = "POST".equals(headers.get(":method")) ? "415" : "405";
+    String status = post ? "415" : "405";
     PlainReply reply = new PlainReply(status);
     stream.listener(reply);
     if (endStream) {

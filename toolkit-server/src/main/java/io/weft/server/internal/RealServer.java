@@ -29,6 +29,7 @@ public final class RealServer {
   private final AtomicLong inFlight = new AtomicLong();
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
+
   private volatile boolean stopping;
   private volatile io.weft.wire.http2.Http2Config http2Config;
   /** Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap, at most 256 MiB. */
@@ -311,6 +312,7 @@ public final class RealServer {
       if (t != null) {
         t.shutdownNow();
       }
+
     } finally {
       lifecycle.unlock();
       stopped.countDown();

@@ -122,39 +122,48 @@ public final class Bench {
     boolean javaUnary = wanted("unary");
     boolean bidi = wanted("bidi");
     if (ghz || javaUnary || bidi) try (GrpcSides.Servers servers = new GrpcSides.Servers(out)) {
-      System.out.printf(Locale.ROOT, "servers: weft pid %d port %d, grpc-java pid %d port %d (logs: %s)%n", servers.weft.pid(),
-          servers.weft.port(), servers.grpcJava.pid(), servers.grpcJava.port(), out.resolve("server-*.log"));
+      System.out.printf(Locale.ROOT, "servers: weft pid %d port %d, weft on 1 carrier pid %d port %d, grpc-java pid %d port %d (logs: %s)%n",
+          servers.weft.pid(), servers.weft.port(), servers.weftOneCarrier.pid(), servers.weftOneCarrier.port(), servers.grpcJava.pid(),
+          servers.grpcJava.port(), out.resolve("server-*.log"));
       idleCheck(servers);
       List<Pair> server = List.of(new Pair(0, 1, Kind.SERVER));
+      // Weft's server twice, as the JDK schedules virtual threads by default (a carrier per core) and
+      // on one carrier, against grpc-java's (side 2)
+      List<Pair> servers3 = List.of(new Pair(0, 2, Kind.SERVER), new Pair(1, 2, Kind.SERVER));
       Duration[] warmup = {GRPC_FIRST_WARMUP}; // then GRPC_WARMUP
       for (int connections : ghz ? new int[] {1, 4} : new int[0]) {
-        try (GhzSide w = new GhzSide(servers.weft, connections, SIZE, out); GhzSide g = new GhzSide(servers.grpcJava, connections, SIZE, out)) {
+        try (GhzSide w = new GhzSide(servers.weft, connections, SIZE, out);
+            GhzSide w1 = new GhzSide(servers.weftOneCarrier, connections, SIZE, out);
+            GhzSide g = new GhzSide(servers.grpcJava, connections, SIZE, out)) {
           if (connections == 1) {
             System.out.println("ghz: " + w.describe(CALLERS, GRPC_ROUND));
           }
-          String group = "gRPC unary, " + SIZE + " B each way, ghz, " + CALLERS + " concurrent over " + connections + " connection"
-              + (connections == 1 ? "" : "s");
-          List<Measured> r = compare(group, CALLERS, 0, next(warmup), GRPC_ROUND, server, w, g);
-          target("unary, ghz, " + connections + " connection" + (connections == 1 ? "" : "s"), r);
+          String c = connections + " connection" + (connections == 1 ? "" : "s");
+          String group = "gRPC unary, " + SIZE + " B each way, ghz, " + CALLERS + " concurrent over " + c;
+          List<Measured> r = compare(group, CALLERS, 0, next(warmup), GRPC_ROUND, servers3, w, w1, g);
+          target("unary, ghz, " + c, r, 0, 2);
+          target("unary, ghz, " + c + "; Weft on 1 carrier", r, 1, 2);
         }
       }
       if (javaUnary) try (Side gw = new GrpcSides.Unary(servers, false, true, SIZE);
+          Side gw1 = new GrpcSides.Unary(servers.weftOneCarrier, false, true, SIZE);
           Side gg = new GrpcSides.Unary(servers, false, false, SIZE);
           Side wg = new GrpcSides.Unary(servers, true, false, SIZE)) {
         List<Measured> r = compare("gRPC unary, " + SIZE + " B each way, " + CALLERS + " blocking callers over 1 connection",
-            CALLERS, 0, next(warmup), GRPC_ROUND, List.of(new Pair(0, 1, Kind.SERVER), new Pair(2, 1, Kind.CLIENT)), gw, gg, wg);
-        target("unary, grpc-java's client, 1 connection", r);
-        double rate = Math.floor(Math.min(r.get(0).r().perSecond(), r.get(1).r().perSecond()) / 2);
-        compare(String.format(Locale.ROOT, "gRPC unary, open loop at %.0f calls/s (half the lower maximum), 1 connection", rate),
-            CALLERS, rate, GRPC_WARMUP, GRPC_ROUND, server, gw, gg);
+            CALLERS, 0, next(warmup), GRPC_ROUND,
+            List.of(new Pair(0, 2, Kind.SERVER), new Pair(1, 2, Kind.SERVER), new Pair(3, 2, Kind.CLIENT)), gw, gw1, gg, wg);
+        target("unary, grpc-java's client, 1 connection", r, 0, 2);
+        target("unary, grpc-java's client, 1 connection; Weft on 1 carrier", r, 1, 2);
       }
       for (int streams : bidi ? new int[] {1, 100} : new int[0]) {
         try (Side gw = new StreamSide(servers, false, true);
+            Side gw1 = new StreamSide(servers.weftOneCarrier, false, true);
             Side gg = new StreamSide(servers, false, false)) {
           String s = streams + " stream" + (streams == 1 ? "" : "s");
           List<Measured> r = compare("gRPC bidi streaming, 64 B messages, " + s + " over 1 connection, window " + StreamSide.WINDOW
-              + " (messages/s; CPU per message)", streams, 0, next(warmup), GRPC_ROUND, server, gw, gg);
-          target("bidi, grpc-java's client, " + s + " (per message)", r);
+              + " (messages/s; CPU per message)", streams, 0, next(warmup), GRPC_ROUND, servers3, gw, gw1, gg);
+          target("bidi, grpc-java's client, " + s + " (per message)", r, 0, 2);
+          target("bidi, grpc-java's client, " + s + " (per message); Weft on 1 carrier", r, 1, 2);
         }
       }
     }
@@ -501,12 +510,15 @@ public final class Bench {
   }
 
   /** A row of the targets: side 0 (Weft's server) against side 1 (grpc-java's), same client. */
-  private void target(String what, List<Measured> r) {
-    double speed = r.get(0).r().perSecond() / r.get(1).r().perSecond();
-    double cpu = r.get(0).serverCpuUs() / r.get(1).serverCpuUs();
+  /** A row of the targets table: side {@code weft}'s median against side {@code peer}'s. */
+  private void target(String what, List<Measured> r, int weft, int peer) {
+    Measured w = r.get(weft);
+    Measured p = r.get(peer);
+    double speed = w.r().perSecond() / p.r().perSecond();
+    double cpu = w.serverCpuUs() / p.serverCpuUs();
     String met = speed >= 1.3 && cpu <= 0.8 ? "yes" : speed >= 1.3 ? "calls/s yes, CPU no" : cpu <= 0.8 ? "CPU yes, calls/s no" : "no";
-    targets.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× | %s | %s | %.2f× | %s |%n", what, r.get(0).r().perSecond(),
-        r.get(1).r().perSecond(), speed, cpu(r.get(0).serverCpuUs()), cpu(r.get(1).serverCpuUs()), cpu, met));
+    targets.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× | %s | %s | %.2f× | %s |%n", what, w.r().perSecond(),
+        p.r().perSecond(), speed, cpu(w.serverCpuUs()), cpu(p.serverCpuUs()), cpu, met));
   }
 
   /** "1.45× (1.40–1.52)": the ratio of the medians, and the lowest and highest of the rounds' own ratios. */

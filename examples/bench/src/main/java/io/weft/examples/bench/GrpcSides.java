@@ -89,16 +89,23 @@ final class GrpcSides {
   /** The two servers, each in a process of its own ({@link ServerProcess}), serving UnaryCall and BidiSideStreaming alike. */
   static final class Servers implements AutoCloseable {
     final ServerProcess weft;
+    final ServerProcess weftOneCarrier;
     final ServerProcess grpcJava;
 
     Servers(Path logDir) throws IOException, InterruptedException {
       weft = ServerProcess.weft(logDir);
+      ServerProcess one = null;
       try {
+        one = ServerProcess.weftOneCarrier(logDir);
         grpcJava = ServerProcess.grpcJava(logDir);
       } catch (IOException e) {
         weft.close();
+        if (one != null) {
+          one.close();
+        }
         throw e;
       }
+      weftOneCarrier = one;
     }
 
     ServerProcess get(boolean weftServer) {
@@ -108,12 +115,9 @@ final class GrpcSides {
     @Override
     public void close() throws InterruptedException {
       weft.close();
+      weftOneCarrier.close();
       grpcJava.close();
     }
-  }
-
-  static String label(boolean weftClient, boolean weftServer) {
-    return (weftClient ? "weft" : "grpc-java") + " → " + (weftServer ? "weft" : "grpc-java");
   }
 
   /** grpc-java's channel to {@code port}, direct executor. */
@@ -133,11 +137,15 @@ final class GrpcSides {
     private final ServerProcess server;
 
     Unary(Servers servers, boolean weftClient, boolean weftServer, int size) {
+      this(servers.get(weftServer), weftClient, weftServer, size);
+    }
+
+    Unary(ServerProcess server, boolean weftClient, boolean weftServer, int size) {
       this.weftClient = weftClient;
       this.weftServer = weftServer;
       this.size = size;
       this.request = request(size);
-      this.server = servers.get(weftServer);
+      this.server = server;
       int port = server.port();
       weft = weftClient ? Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
           ClientOptions.withTransport(Transport.GRPC)) : null;
@@ -146,7 +154,7 @@ final class GrpcSides {
 
     @Override
     public String name() {
-      return label(weftClient, weftServer);
+      return (weftClient ? "weft" : "grpc-java") + " → " + server.name();
     }
 
     @Override

@@ -25,13 +25,24 @@ final class ServerProcess implements AutoCloseable {
   /** Weft's interop server (every interop service on one port). */
   static ServerProcess weft(Path logDir) throws IOException {
     return new ServerProcess("weft", "io.weft.examples.interop.Main", List.of("server", "--port", "0"),
-        Pattern.compile("Weft server listening on .*:(\\d+)"), logDir);
+        Pattern.compile("Weft server listening on .*:(\\d+)"), logDir, List.of());
+  }
+
+  /**
+   * Weft's interop server with the JDK's virtual-thread scheduler on one carrier thread
+   * ({@code -Djdk.virtualThreadScheduler.parallelism=1}): on a machine whose two cores the load
+   * generator shares, the cheaper setting, since no carrier wakes another for each short call (as
+   * Netty serves a connection on one event-loop thread). The default is one carrier per core.
+   */
+  static ServerProcess weftOneCarrier(Path logDir) throws IOException {
+    return new ServerProcess("weft-1-carrier", "io.weft.examples.interop.Main", List.of("server", "--port", "0"),
+        Pattern.compile("Weft server listening on .*:(\\d+)"), logDir, List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
   }
 
   /** grpc-java on Netty, direct executor, serving the same two methods ({@link GrpcJavaEchoServer}). */
   static ServerProcess grpcJava(Path logDir) throws IOException {
     return new ServerProcess("grpc-java", GrpcJavaEchoServer.class.getName(), List.of(),
-        Pattern.compile("grpc-java listening on .*:(\\d+)"), logDir);
+        Pattern.compile("grpc-java listening on .*:(\\d+)"), logDir, List.of());
   }
 
   /** The server processes running now (idle between rounds): not "other processes" in the quiet check. */
@@ -55,10 +66,11 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
 
-  ServerProcess(String name, String mainClass, List<String> args, Pattern listening, Path logDir) throws IOException {
+  ServerProcess(String name, String mainClass, List<String> args, Pattern listening, Path logDir, List<String> extraFlags) throws IOException {
     this.name = name;
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmFlags());
+    cmd.addAll(extraFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();

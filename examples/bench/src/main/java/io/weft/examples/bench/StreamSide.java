@@ -33,9 +33,13 @@ final class StreamSide implements Side {
   private final ServerProcess server;
 
   StreamSide(GrpcSides.Servers servers, boolean weftClient, boolean weftServer) {
+    this(servers.get(weftServer), weftClient, weftServer);
+  }
+
+  StreamSide(ServerProcess server, boolean weftClient, boolean weftServer) {
     this.weftClient = weftClient;
     this.weftServer = weftServer;
-    this.server = servers.get(weftServer);
+    this.server = server;
     int port = server.port();
     weft = weftClient ? echo.echoservice.EchoServiceClient.newClient("echo.EchoService",
         ClientOptions.withHostPorts("127.0.0.1:" + port), ClientOptions.withTransport(Transport.GRPC)) : null;
@@ -44,7 +48,7 @@ final class StreamSide implements Side {
 
   @Override
   public String name() {
-    return GrpcSides.label(weftClient, weftServer);
+    return (weftClient ? "weft" : "grpc-java") + " → " + server.name();
   }
 
   @Override
