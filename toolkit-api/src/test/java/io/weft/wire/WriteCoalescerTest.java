@@ -161,7 +161,7 @@ class WriteCoalescerTest {
       }
     });
     while (out.waitingForRoom() == 0) {
-      Thread.onSpinWait(); // until the writer waits for the full queue to drain
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // until the writer waits for the full queue to drain
     }
     assertThat(queuedMore.getCount()).isEqualTo(1);
     recorder.release.countDown();

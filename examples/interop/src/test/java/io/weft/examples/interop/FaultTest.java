@@ -145,11 +145,8 @@ class FaultTest {
     var stream = cli.serverSideStreaming(Echo.Request.newBuilder().setMsg("go").build());
     assertThat(stream.recv()).isNotNull();
     // the client reads nothing more: flow control must park the sender, not let it queue replies
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!parked(streams.sender) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(parked(streams.sender)).as("the sending handler is parked (sent %d)", streams.sent.get()).isTrue();
+    assertThat(Await.untilWaitingForWindow(() -> streams.sender, Duration.ofSeconds(10)))
+        .as("the sending handler waits for the client's window (sent %d)", streams.sent.get()).isTrue();
     // what the flow-control windows and the client's receive queue let through: about 2 MiB of 1 KiB
     // replies here, however long the client keeps not reading
     assertThat(streams.sent.get()).isLessThan(4_096);
@@ -159,10 +156,6 @@ class FaultTest {
     assertThat(streams.ended.get()).isInstanceOf(RpcException.class);
     healthy(server.port());
     Leaks.assertBackTo(before, server, "a client killed while the server writes");
-  }
-
-  private static boolean parked(Thread t) {
-    return t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
   }
 
   @Test

@@ -267,7 +267,8 @@ class GrpcServerBehaviourTest {
         .addResponseParameters(ResponseParameters.newBuilder().setSize(size))
         .addResponseParameters(ResponseParameters.newBuilder().setSize(wanted)).build());
     assertThat(stream.recv()).isNotNull();
-    awaitParked(probe.handlerThread);
+    assertThat(Await.untilWaitingForWindow(() -> probe.handlerThread, Duration.ofSeconds(30)))
+        .as("the handler waits for the client's window (sent %d)", probe.sent.get()).isTrue();
     // windows and buffers, not the 2000 messages, bound what the server managed to send
     assertThat(probe.sent.get()).isLessThan(200);
     stream.cancel();
@@ -295,10 +296,8 @@ class GrpcServerBehaviourTest {
         return null;
       });
       probe.started.await();
-      while (sender.get() == null) {
-        Thread.onSpinWait();
-      }
-      awaitParked(sender.get());
+      assertThat(Await.untilWaitingForWindow(sender::get, Duration.ofSeconds(30)))
+          .as("the client's sender waits for the server's window (sent %d)", sent.get()).isTrue();
       assertThat(sent.get()).isLessThan(200);
       probe.allowReading.countDown();
       sending.get(60, TimeUnit.SECONDS);
@@ -394,12 +393,5 @@ class GrpcServerBehaviourTest {
     }
     // five streams at once, at most two per connection
     assertThat(limited.peers).hasSizeGreaterThanOrEqualTo(3);
-  }
-
-  /** Waits until {@code t} is parked (blocked on flow control or a queue), the condition these tests need. */
-  private static void awaitParked(Thread t) {
-    while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
-      Thread.onSpinWait();
-    }
   }
 }

@@ -227,10 +227,7 @@ class H2FloodTest {
             .isFalse();
         w.awaitClosed(Duration.ofSeconds(10)); // what it had sent, then the end
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      while (permissive.inFlight() > 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      Await.until(() -> permissive.inFlight() == 0, Duration.ofSeconds(15));
       assertThat(permissive.inFlight()).as("calls left on the permissive server").isZero();
     } finally {
       permissive.stop();

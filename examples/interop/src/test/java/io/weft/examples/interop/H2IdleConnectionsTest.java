@@ -128,10 +128,7 @@ class H2IdleConnectionsTest {
         String peer = handler.peers.get(handler.peers.size() - 1);
         int clientPort = Integer.parseInt(peer.substring(peer.lastIndexOf(':') + 1));
         // the server closes the connection once it has been idle for 300 ms
-        long deadline = System.nanoTime() + SOON.toNanos();
-        while (established(clientPort, port) && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
-        }
+        Await.until(() -> !established(clientPort, port), SOON);
         assertThat(established(clientPort, port)).as("the client's idle connection from port %d is still up", clientPort).isFalse();
       }
       assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());

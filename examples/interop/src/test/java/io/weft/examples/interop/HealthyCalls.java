@@ -11,7 +11,6 @@ import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,10 +67,7 @@ final class HealthyCalls implements AutoCloseable {
   /** Waits until {@code n} more rounds have succeeded (or one failed), within 60 s. */
   void awaitMore(int n) {
     long target = calls.get() + n;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (calls.get() < target && failure.get() == null && loop.isAlive() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    Await.until(() -> calls.get() >= target || failure.get() != null || !loop.isAlive(), Duration.ofSeconds(60));
     assertThat(failure.get()).as("a healthy client's call failed").isNull();
     assertThat(calls.get()).as("healthy rounds completed").isGreaterThanOrEqualTo(target);
   }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -68,13 +67,9 @@ final class Leaks {
     assertConnections(baseline, server, after);
   }
 
-  private static void awaitBack(Baseline baseline, Server server, boolean threadsToo) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while ((openFds() > baseline.fds() + 2 || server.inFlight() > 0
-            || (threadsToo && liveVirtualThreads() > baseline.virtualThreads() + 2))
-        && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+  private static void awaitBack(Baseline baseline, Server server, boolean threadsToo) {
+    Await.until(() -> openFds() <= baseline.fds() + 2 && server.inFlight() == 0
+        && (!threadsToo || liveVirtualThreads() <= baseline.virtualThreads() + 2), java.time.Duration.ofSeconds(15));
   }
 
   /** Heap in use right after a full collection ({@code System.gc()}), in bytes. */
@@ -88,12 +83,8 @@ final class Leaks {
    * {@code slack} bytes above {@code baseline}, then asserts it; {@code after} says what happened.
    */
   static void assertHeapBackTo(long baseline, long slack, java.time.Duration within, String after) {
-    long deadline = System.nanoTime() + within.toNanos();
+    Await.until(() -> heapUsedAfterGc() <= baseline + slack, within);
     long used = heapUsedAfterGc();
-    while (used > baseline + slack && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      used = heapUsedAfterGc();
-    }
     assertThat(used).as("heap in use after %s (baseline %d MiB, slack %d MiB)", after, baseline >> 20, slack >> 20)
         .isLessThanOrEqualTo(baseline + slack);
   }

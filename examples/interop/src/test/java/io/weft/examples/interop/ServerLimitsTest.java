@@ -173,13 +173,8 @@ class ServerLimitsTest {
           // the server gave up on us first, or the test closed the socket
         }
       });
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (server.inFlight() == 0 && writer.isAlive() && System.nanoTime() < deadline) {
-        Thread.onSpinWait(); // until the calls have started
-      }
-      while (server.inFlight() > 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      Await.until(() -> server.inFlight() > 0 || !writer.isAlive(), Duration.ofSeconds(20)); // the calls have started
+      Await.until(() -> server.inFlight() == 0, Duration.ofSeconds(20));
       assertThat(server.inFlight()).as("calls stuck writing to a client that reads nothing").isZero();
     }
     writer.join();
@@ -201,13 +196,8 @@ class ServerLimitsTest {
       handler.entered.acquire(50);
       Future<?> stopping = pool.submit(server::stop);
       // refused outright, or reset if one raced into the closing listener's backlog
-      catchThrowableOfType(java.net.SocketException.class, () -> {
-        while (true) {
-          try (Socket probe = new Socket("127.0.0.1", port)) {
-            Thread.onSpinWait();
-          }
-        }
-      });
+      assertThat(Await.until(() -> Await.refusesConnections(port), Duration.ofSeconds(10)))
+          .as("new connections refused while the calls run").isTrue();
       handler.release.countDown();
       for (Future<Response> f : accepted) {
         assertThat(f.get(20, TimeUnit.SECONDS).getMsg()).isEqualTo("hold");

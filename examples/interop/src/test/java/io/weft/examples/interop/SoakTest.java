@@ -96,10 +96,7 @@ class SoakTest {
       assertThat(ok.get() + failed.get() + onewaysSent.get()).isLessThanOrEqualTo((long) CALLERS * CALLS_EACH);
       assertThat(ok.get()).isGreaterThan(70_000);
       // every oneway whose call returned reached a server: wait (bounded) for them to be counted
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (served(handlers, tag) < onewaysSent.get() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      Await.until(() -> served(handlers, tag) >= onewaysSent.get(), Duration.ofSeconds(30));
       assertThat(served(handlers, tag)).isEqualTo(onewaysSent.get());
     } finally {
       servers.forEach(Server::stop);
