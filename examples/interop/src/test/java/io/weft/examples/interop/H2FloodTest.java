@@ -178,8 +178,8 @@ class H2FloodTest {
       // an ordinary call whose headers add x-bomb: 4,000 bytes to the table (dynamic index 62)
       ByteArrayOutputStream first = literalRequest(EMPTY_CALL);
       first.write(0x40); // literal with incremental indexing, new name
-      string(first, "x-bomb");
-      string(first, "a".repeat(4000));
+      RawH2.string(first, "x-bomb");
+      RawH2.string(first, "a".repeat(4000));
       assertCallSucceeds(w, first.toByteArray());
 
       ByteArrayOutputStream bomb = literalRequest(EMPTY_CALL);
@@ -253,33 +253,15 @@ class H2FloodTest {
     b.write(0x83); // :method POST
     b.write(0x86); // :scheme http
     b.write(0x04); // :path, literal without indexing
-    string(b, path);
+    RawH2.string(b, path);
     b.write(0x01); // :authority
-    string(b, "localhost");
+    RawH2.string(b, "localhost");
     b.write(0x00);
-    string(b, "content-type");
-    string(b, "application/grpc");
+    RawH2.string(b, "content-type");
+    RawH2.string(b, "application/grpc");
     b.write(0x00);
-    string(b, "te");
-    string(b, "trailers");
+    RawH2.string(b, "te");
+    RawH2.string(b, "trailers");
     return b;
-  }
-
-  /** An HPACK string literal without Huffman coding (7-bit prefix length). */
-  private static void string(ByteArrayOutputStream out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    int n = b.length;
-    if (n < 127) {
-      out.write(n);
-    } else {
-      out.write(127);
-      n -= 127;
-      while (n >= 128) {
-        out.write((n & 0x7F) | 0x80);
-        n >>>= 7;
-      }
-      out.write(n);
-    }
-    out.write(b, 0, b.length);
   }
 }

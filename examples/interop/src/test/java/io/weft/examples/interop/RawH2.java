@@ -182,7 +182,8 @@ final class RawH2 implements AutoCloseable {
     string(out, value);
   }
 
-  private static void string(ByteArrayOutputStream out, String s) {
+  /** An HPACK string literal without Huffman coding (7-bit prefix length). */
+  static void string(ByteArrayOutputStream out, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     int n = b.length;
     if (n < 127) {
