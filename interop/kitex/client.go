@@ -105,6 +105,9 @@ func expect(what string, want, got any) error {
 }
 
 func thriftCase(ctx context.Context, addr string, tp transport.Protocol, testCase string, extra ...client.Option) error {
+	if testCase == "unnamed_enums" {
+		return unnamedEnumsCase(ctx, addr, tp, extra...)
+	}
 	cli, err := interopecho.NewClient("EchoService", append(baseOptions(addr, tp), extra...)...)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ kitex="$tool/kitex -module weft.io/interop/kitex"
 rm -rf kitex_gen
 $kitex "$idl/thrift/interop.thrift"
 $kitex "$idl/thrift/stream.thrift"
+$kitex "$idl/thrift/evolution.thrift"
 $kitex -type protobuf -I ../../examples/streaming/src/main/proto ../../examples/streaming/src/main/proto/echo.proto
 # test.proto has no go_package; give the copies one (it changes nothing on the wire).
 mkdir -p "$tool/idl/grpc/testing"

@@ -26,3 +26,12 @@ service BaseService {
   void Ping()
   Base Lookup(1: string id) throws (1: NotFound nf)
 }
+
+/** Names the generated class uses for its own members, and a keyword. */
+enum Clash {
+  value = 1,
+  name,
+  class
+}
+
+const Priority NEWER = 7  // a value Priority does not name: kept, as from a newer IDL

@@ -35,6 +35,14 @@ public final class ThriftStructs {
     return new TProtocolException(TProtocolException.INVALID_DATA, "required field '" + field + "' of " + struct + " is unset");
   }
 
+  /**
+   * The error for writing a union with no field set: a peer could not tell which field it meant,
+   * so it is refused at the writer, as Apache Thrift and Kitex do.
+   */
+  public static TProtocolException emptyUnion(String union) {
+    return new TProtocolException(TProtocolException.INVALID_DATA, "union " + union + " has no field set; exactly one must be set to write it");
+  }
+
   /** The text form of a binary value in {@code toString()}: hex, shortened past 128 bytes. */
   public static String hex(byte[] b) {
     if (b == null) {

@@ -31,10 +31,15 @@ final class StructEmitter {
     this.types = types;
   }
 
-  /** One field as the generated class sees it. */
-  record Member(Field field, String name, String accessor, TypeName type, boolean primitive, int bit, String desc) {
+  /**
+   * One field as the generated class sees it.
+   *
+   * @param unionField whether the field is a union's: then it is optional whatever the IDL says
+   *     (written, compared and printed only when set), as in Apache Thrift
+   */
+  record Member(Field field, String name, String accessor, TypeName type, boolean primitive, int bit, String desc, boolean unionField) {
     boolean optional() {
-      return field.requiredness() == Field.Requiredness.OPTIONAL;
+      return unionField || field.requiredness() == Field.Requiredness.OPTIONAL;
     }
 
     boolean required() {
@@ -114,7 +119,7 @@ final class StructEmitter {
           .returns(String.class).addStatement("return toString()").build());
     }
     t.addMethod(validate(s, members, union, bitSet));
-    t.addMethod(write(members, bitSet));
+    t.addMethod(write(s, members, union, bitSet));
     t.addMethod(read(s, members, union, bitSet));
     t.addMethod(equalsMethod(className, members, bitSet));
     t.addMethod(hashCodeMethod(members, bitSet));
@@ -137,7 +142,8 @@ final class StructEmitter {
       }
       boolean primitive = types.isPrimitive(f.type());
       String desc = "FIELD_" + (f.id() < 0 ? "M" + -f.id() : f.id());
-      out.add(new Member(f, name, Names.capitalize(name), types.javaType(f.type()), primitive, primitive ? bit++ : -1, desc));
+      out.add(new Member(f, name, Names.capitalize(name), types.javaType(f.type()), primitive, primitive ? bit++ : -1, desc,
+          s.kind() == StructKind.UNION));
     }
     return out;
   }
@@ -232,11 +238,17 @@ final class StructEmitter {
     return b.build();
   }
 
-  private MethodSpec write(List<Member> members, boolean bitSet) {
+  private MethodSpec write(Definition.Struct s, List<Member> members, boolean union, boolean bitSet) {
     MethodSpec.Builder b = MethodSpec.methodBuilder("write").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(Names.TPROTOCOL, "out").addException(Names.TEXCEPTION);
     CodeBlock.Builder c = CodeBlock.builder();
     c.addStatement("validate()");
+    if (union) {
+      // a union read with no field set is kept (as Apache Thrift and Kitex do), but one is never written
+      c.beginControlFlow("if (getSetField() == null)");
+      c.addStatement("throw $T.emptyUnion($S)", Names.THRIFT_STRUCTS, s.name());
+      c.endControlFlow();
+    }
     c.addStatement("out.writeStructBegin(STRUCT_DESC)");
     for (Member m : members) {
       if (!always(m)) {

@@ -231,7 +231,7 @@ final class ThriftTypes {
       }
       case TypeRef.Named n -> {
         if (schema.resolve(n) instanceof Definition.Enum) {
-          b.addStatement("$T $L = $T.findByValue(in.readI32())", jt, var, jt);
+          b.addStatement("$T $L = $T.of(in.readI32())", jt, var, jt);
         } else {
           b.addStatement("$T $L = new $T()", jt, var, jt);
           b.addStatement("$L.read(in)", var);
@@ -288,7 +288,7 @@ final class ThriftTypes {
     if (v instanceof ConstValue.Identifier id && !id.name().equals("true") && !id.name().equals("false")) {
       ConstResolver.Target target = ConstResolver.resolve(schema, file, id.name());
       if (target instanceof ConstResolver.EnumTarget et) {
-        return CodeBlock.of("$T.$L", className(et.type()), Names.escape(et.value().name()));
+        return CodeBlock.of("$T.$L", className(et.type()), EnumEmitter.constantName(et.value()));
       }
       if (target instanceof ConstResolver.ConstTarget ct) {
         var f = schema.fileOf(ct.constant());
@@ -330,10 +330,10 @@ final class ThriftTypes {
           long value = ((ConstValue.IntValue) v).value();
           for (Definition.EnumValue ev : e.values()) {
             if (ev.value() == value) {
-              yield CodeBlock.of("$T.$L", className(e), Names.escape(ev.name()));
+              yield CodeBlock.of("$T.$L", className(e), EnumEmitter.constantName(ev));
             }
           }
-          yield CodeBlock.of("$T.findByValue($L)", className(e), value);
+          yield CodeBlock.of("$T.of($L)", className(e), value);
         }
         Definition.Struct st = (Definition.Struct) d;
         CodeBlock.Builder cb = CodeBlock.builder().add("new $T()", className(st));

@@ -659,7 +659,7 @@ public final class AllTypes implements ThriftStruct {
             break;
           case 12:
             if (field.type == TType.I32) {
-              Color value = Color.findByValue(in.readI32());
+              Color value = Color.of(in.readI32());
               this.color = value;
             } else {
               ThriftStructs.skip(in, field.type);

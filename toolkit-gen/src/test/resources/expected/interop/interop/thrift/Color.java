@@ -2,17 +2,81 @@
 // Source: interop.thrift:7
 package interop.thrift;
 
-public enum Color {
-  RED(1),
+import java.util.List;
 
-  GREEN(2),
+/**
+ * <p>Thrift enum {@code Color}: a named constant, or a value the IDL does not name (sent by a peer with a
+ * newer IDL), which is kept and written back unchanged. Compare with {@code equals}, and switch over the
+ * wire value:
+ * <pre>{@code
+ * switch (v.getValue()) {
+ *   case Color.RED_VALUE -> ...
+ *   default -> ... // also the values only a newer IDL names
+ * }
+ * }</pre>
+ */
+public final class Color implements Comparable<Color> {
+  public static final Color RED = new Color(1, "RED");
 
-  BLUE(3);
+  public static final Color GREEN = new Color(2, "GREEN");
+
+  public static final Color BLUE = new Color(3, "BLUE");
+
+  /**
+   * The wire value of {@link #RED}, for {@code case} labels.
+   */
+  public static final int RED_VALUE = 1;
+
+  /**
+   * The wire value of {@link #GREEN}, for {@code case} labels.
+   */
+  public static final int GREEN_VALUE = 2;
+
+  /**
+   * The wire value of {@link #BLUE}, for {@code case} labels.
+   */
+  public static final int BLUE_VALUE = 3;
 
   private final int value;
 
-  Color(int value) {
+  private final String name;
+
+  private Color(int value, String name) {
     this.value = value;
+    this.name = name;
+  }
+
+  /**
+   * The value for wire value {@code value}: its named constant, or else a value the IDL does not name
+   * that keeps the number. Never null; generated code reads every enum with it.
+   */
+  public static Color of(int value) {
+    switch (value) {
+      case 1: return RED;
+      case 2: return GREEN;
+      case 3: return BLUE;
+      default: return new Color(value, null);
+    }
+  }
+
+  /**
+   * The named constant with wire value {@code value}, or null if the IDL names none (as Apache Thrift's
+   * {@code findByValue}); {@link #of} keeps unnamed values.
+   */
+  public static Color findByValue(int value) {
+    switch (value) {
+      case 1: return RED;
+      case 2: return GREEN;
+      case 3: return BLUE;
+      default: return null;
+    }
+  }
+
+  /**
+   * The named values, in IDL order.
+   */
+  public static List<Color> values() {
+    return List.of(RED, GREEN, BLUE);
   }
 
   /**
@@ -23,14 +87,45 @@ public enum Color {
   }
 
   /**
-   * The constant with wire value {@code value}, or null if there is none.
+   * Whether the IDL names this value; false for a value only a newer IDL knows.
    */
-  public static Color findByValue(int value) {
-    switch (value) {
-      case 1: return RED;
-      case 2: return GREEN;
-      case 3: return BLUE;
-      default: return null;
-    }
+  public boolean isNamed() {
+    return name != null;
+  }
+
+  /**
+   * The IDL name of this value, or null if the IDL does not name it.
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Orders by wire value.
+   */
+  @Override
+  public int compareTo(Color other) {
+    return Integer.compare(value, other.value);
+  }
+
+  /**
+   * Equal when the wire values are: an unnamed value equals itself read again, and nothing else.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Color other && other.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(value);
+  }
+
+  /**
+   * The IDL name, or {@code Color(<value>)} for a value the IDL does not name.
+   */
+  @Override
+  public String toString() {
+    return name != null ? name : "Color(" + value + ")";
   }
 }

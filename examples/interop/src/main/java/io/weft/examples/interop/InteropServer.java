@@ -1,5 +1,6 @@
 package io.weft.examples.interop;
 
+import interop.evolution.paletteservice.PaletteServiceServer;
 import interop.stream.streamservice.StreamServiceServer;
 import interop.thrift.echoservice.EchoServiceServer;
 import io.grpc.testing.integration.testservice.TestServiceServer;
@@ -24,6 +25,7 @@ public final class InteropServer {
         .addService(EchoServiceServer.definition(thrift))
         .addService(TestServiceServer.definition(grpc))
         .addService(StreamServiceServer.definition(new StreamEchoHandler()))
+        .addService(PaletteServiceServer.definition(new PaletteEchoHandler()))
         // gRPC only; registered after interop.thrift's EchoService, which keeps the name over TTHeader
         .addService(echo.echoservice.EchoServiceServer.definition(new ProtoEchoHandler()))
         .options(ServerOptions.withPort(port), ServerOptions.withMaxMessageSize(MAX_MESSAGE), ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))

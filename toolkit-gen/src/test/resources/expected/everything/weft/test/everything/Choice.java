@@ -125,15 +125,20 @@ public final class Choice implements ThriftStruct {
   @Override
   public void write(TProtocol out) throws TException {
     validate();
+    if (getSetField() == null) {
+      throw ThriftStructs.emptyUnion("Choice");
+    }
     out.writeStructBegin(STRUCT_DESC);
     if (this.text != null) {
       out.writeFieldBegin(FIELD_1);
       out.writeString(this.text);
       out.writeFieldEnd();
     }
-    out.writeFieldBegin(FIELD_2);
-    out.writeI32(this.number);
-    out.writeFieldEnd();
+    if ((this.__isset & (1L << 0)) != 0) {
+      out.writeFieldBegin(FIELD_2);
+      out.writeI32(this.number);
+      out.writeFieldEnd();
+    }
     if (this.item != null) {
       out.writeFieldBegin(FIELD_3);
       this.item.write(out);
@@ -206,7 +211,10 @@ public final class Choice implements ThriftStruct {
     if ((this.text != null) && !(Objects.equals(this.text, that.text))) {
       return false;
     }
-    if (!(this.number == that.number)) {
+    if (((this.__isset & (1L << 0)) != 0) != ((that.__isset & (1L << 0)) != 0)) {
+      return false;
+    }
+    if (((this.__isset & (1L << 0)) != 0) && !(this.number == that.number)) {
       return false;
     }
     if ((this.item != null) != (that.item != null)) {
@@ -222,7 +230,7 @@ public final class Choice implements ThriftStruct {
   public int hashCode() {
     int h = 1;
     h = 31 * h + ((this.text != null) ? Objects.hashCode(this.text) : 0);
-    h = 31 * h + Integer.hashCode(this.number);
+    h = 31 * h + (((this.__isset & (1L << 0)) != 0) ? Integer.hashCode(this.number) : 0);
     h = 31 * h + ((this.item != null) ? Objects.hashCode(this.item) : 0);
     return h;
   }
@@ -230,9 +238,15 @@ public final class Choice implements ThriftStruct {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Choice(");
-    sb.append(sb.length() > 7 ? ", text:" : "text:").append(this.text);
-    sb.append(sb.length() > 7 ? ", number:" : "number:").append(this.number);
-    sb.append(sb.length() > 7 ? ", item:" : "item:").append(this.item);
+    if (this.text != null) {
+      sb.append(sb.length() > 7 ? ", text:" : "text:").append(this.text);
+    }
+    if ((this.__isset & (1L << 0)) != 0) {
+      sb.append(sb.length() > 7 ? ", number:" : "number:").append(this.number);
+    }
+    if (this.item != null) {
+      sb.append(sb.length() > 7 ? ", item:" : "item:").append(this.item);
+    }
     return sb.append(')').toString();
   }
 }

@@ -743,7 +743,7 @@ public final class Item implements ThriftStruct {
             break;
           case 11:
             if (field.type == TType.I32) {
-              Priority value = Priority.findByValue(in.readI32());
+              Priority value = Priority.of(in.readI32());
               this.urgency = value;
             } else {
               ThriftStructs.skip(in, field.type);
@@ -796,7 +796,7 @@ public final class Item implements ThriftStruct {
               TMap _map0 = in.readMapBegin();
               Map<Priority, List<Item>> value = new LinkedHashMap<>();
               for (int _i0 = 0; _i0 < _map0.size; ++_i0) {
-                Priority _k0 = Priority.findByValue(in.readI32());
+                Priority _k0 = Priority.of(in.readI32());
                 TList _list1 = in.readListBegin();
                 List<Item> _v0 = new ArrayList<>(_list1.size);
                 for (int _i1 = 0; _i1 < _list1.size; ++_i1) {

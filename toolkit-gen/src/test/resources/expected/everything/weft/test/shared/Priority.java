@@ -2,22 +2,92 @@
 // Source: shared.thrift:5
 package weft.test.shared;
 
+import java.util.List;
+
 /**
  * How urgent a thing is.
+ *
+ * <p>Thrift enum {@code Priority}: a named constant, or a value the IDL does not name (sent by a peer with a
+ * newer IDL), which is kept and written back unchanged. Compare with {@code equals}, and switch over the
+ * wire value:
+ * <pre>{@code
+ * switch (v.getValue()) {
+ *   case Priority.LOW_VALUE -> ...
+ *   default -> ... // also the values only a newer IDL names
+ * }
+ * }</pre>
  */
-public enum Priority {
-  LOW(0),
+public final class Priority implements Comparable<Priority> {
+  public static final Priority LOW = new Priority(0, "LOW");
 
-  MEDIUM(5),
+  public static final Priority MEDIUM = new Priority(5, "MEDIUM");
 
-  HIGH(6),
+  public static final Priority HIGH = new Priority(6, "HIGH");
 
-  CRITICAL(16);
+  public static final Priority CRITICAL = new Priority(16, "CRITICAL");
+
+  /**
+   * The wire value of {@link #LOW}, for {@code case} labels.
+   */
+  public static final int LOW_VALUE = 0;
+
+  /**
+   * The wire value of {@link #MEDIUM}, for {@code case} labels.
+   */
+  public static final int MEDIUM_VALUE = 5;
+
+  /**
+   * The wire value of {@link #HIGH}, for {@code case} labels.
+   */
+  public static final int HIGH_VALUE = 6;
+
+  /**
+   * The wire value of {@link #CRITICAL}, for {@code case} labels.
+   */
+  public static final int CRITICAL_VALUE = 16;
 
   private final int value;
 
-  Priority(int value) {
+  private final String name;
+
+  private Priority(int value, String name) {
     this.value = value;
+    this.name = name;
+  }
+
+  /**
+   * The value for wire value {@code value}: its named constant, or else a value the IDL does not name
+   * that keeps the number. Never null; generated code reads every enum with it.
+   */
+  public static Priority of(int value) {
+    switch (value) {
+      case 0: return LOW;
+      case 5: return MEDIUM;
+      case 6: return HIGH;
+      case 16: return CRITICAL;
+      default: return new Priority(value, null);
+    }
+  }
+
+  /**
+   * The named constant with wire value {@code value}, or null if the IDL names none (as Apache Thrift's
+   * {@code findByValue}); {@link #of} keeps unnamed values.
+   */
+  public static Priority findByValue(int value) {
+    switch (value) {
+      case 0: return LOW;
+      case 5: return MEDIUM;
+      case 6: return HIGH;
+      case 16: return CRITICAL;
+      default: return null;
+    }
+  }
+
+  /**
+   * The named values, in IDL order.
+   */
+  public static List<Priority> values() {
+    return List.of(LOW, MEDIUM, HIGH, CRITICAL);
   }
 
   /**
@@ -28,15 +98,45 @@ public enum Priority {
   }
 
   /**
-   * The constant with wire value {@code value}, or null if there is none.
+   * Whether the IDL names this value; false for a value only a newer IDL knows.
    */
-  public static Priority findByValue(int value) {
-    switch (value) {
-      case 0: return LOW;
-      case 5: return MEDIUM;
-      case 6: return HIGH;
-      case 16: return CRITICAL;
-      default: return null;
-    }
+  public boolean isNamed() {
+    return name != null;
+  }
+
+  /**
+   * The IDL name of this value, or null if the IDL does not name it.
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Orders by wire value.
+   */
+  @Override
+  public int compareTo(Priority other) {
+    return Integer.compare(value, other.value);
+  }
+
+  /**
+   * Equal when the wire values are: an unnamed value equals itself read again, and nothing else.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Priority other && other.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(value);
+  }
+
+  /**
+   * The IDL name, or {@code Priority(<value>)} for a value the IDL does not name.
+   */
+  @Override
+  public String toString() {
+    return name != null ? name : "Priority(" + value + ")";
   }
 }

@@ -10,6 +10,8 @@ public final class SharedConstants {
 
   public static final String GREETING = "hi";
 
+  public static final Priority NEWER = Priority.of(7);
+
   private SharedConstants() {
   }
 }

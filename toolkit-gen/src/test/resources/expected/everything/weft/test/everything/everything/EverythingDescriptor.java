@@ -156,7 +156,7 @@ public final class EverythingDescriptor {
               break;
             case 2:
               if (field.type == TType.I32) {
-                Priority value = Priority.findByValue(in.readI32());
+                Priority value = Priority.of(in.readI32());
                 this.priority = value;
               } else {
                 ThriftStructs.skip(in, field.type);
