@@ -223,7 +223,9 @@ class H2IdleConnectionsTest {
         }
       }
       assertThat(served).as("a new connection served after one closed (%d refused meanwhile)", refusals).isTrue();
-      try (TestServiceClient c = client(port)) {
+      // a loaded machine may take longer than the default second to say SETTINGS
+      try (TestServiceClient c = TestServiceClient.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
+          ClientOptions.withTransport(Transport.GRPC), ClientOptions.withConnectTimeout(SOON))) {
         assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
       }
     } finally {
