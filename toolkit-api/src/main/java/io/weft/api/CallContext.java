@@ -37,7 +37,11 @@ public interface CallContext {
     return MetaInfo.EMPTY;
   }
 
-  /** The caller's service name, if it sent one (TTHeader {@code FromService}); else empty. */
+  /**
+   * The caller's service name, if it sent one (TTHeader {@code FromService}, over gRPC Kitex's
+   * {@code source-service} header); else empty, whatever the transport. A gRPC {@code user-agent}
+   * names a library, not a service: read it from {@link #requestMetadata()}.
+   */
   String callerService();
 
   /** The caller's address as {@code host:port}, or empty if unknown. */

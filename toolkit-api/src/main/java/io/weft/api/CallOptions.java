@@ -42,7 +42,11 @@ public final class CallOptions {
     return DEFAULT.withDeadline(deadline);
   }
 
-  /** Options that send {@code metadata} with the request. */
+  /**
+   * Options that send {@code metadata} with the request: as TTHeader string headers or gRPC
+   * headers. {@link Transport#FRAMED} and {@link Transport#BUFFERED} have no headers: there it is
+   * not sent (as in Kitex).
+   */
   public static CallOptions metadata(Metadata metadata) {
     return DEFAULT.withMetadata(metadata);
   }
@@ -67,7 +71,7 @@ public final class CallOptions {
     return new CallOptions(deadline, timeout, metadata, encoding, capture, metaInfo, hashKey);
   }
 
-  /** A copy with one more metadata pair. */
+  /** A copy with one more metadata pair (not sent over {@link Transport#FRAMED} or {@link Transport#BUFFERED}: see {@link #metadata}). */
   public CallOptions withHeader(String key, String value) {
     return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture, metaInfo, hashKey);
   }

@@ -6,9 +6,16 @@ public enum Transport {
   TTHEADER,
   /** TTHeader whose Thrift payload is itself length-prefixed (Kitex {@code TTHeaderFramed}). */
   TTHEADER_FRAMED,
-  /** Thrift's framed transport: a 4-byte length, then the message. No metadata. */
+  /**
+   * Thrift's framed transport: a 4-byte length, then the message. It has no headers (nor has
+   * Kitex's): a call's metadata, metainfo, caller name and deadline are not sent, and the server
+   * sees none of them. The call itself goes through.
+   */
   FRAMED,
-  /** Thrift's unframed (buffered) transport: the message alone. No metadata. */
+  /**
+   * Thrift's unframed (buffered) transport: the message alone. No headers, as {@link #FRAMED};
+   * Thrift only, a Protobuf method over it fails with {@link StatusCode#UNIMPLEMENTED}.
+   */
   BUFFERED,
   /** gRPC over HTTP/2. Streaming methods always use it. */
   GRPC

@@ -57,12 +57,18 @@ public final class Server {
     delegate.stop();
   }
 
-  /** The bound port (useful with port 0), or -1 before {@link #start()}. */
-  /** Calls being served right now (unary, oneway and streams), over every connection. */
+  /**
+   * Calls being served right now, over every connection: unary and oneway calls whose handler has
+   * not finished, and open streams. A call the server's limits refused is not counted.
+   */
   public long inFlight() {
     return delegate.inFlight();
   }
 
+  /**
+   * The port the server listens on: the one it was given, or with port 0 the one the system
+   * chose. -1 before {@link #start()} and after {@link #stop()}.
+   */
   public int port() {
     return delegate.port();
   }

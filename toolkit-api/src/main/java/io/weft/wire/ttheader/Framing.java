@@ -38,10 +38,12 @@ public enum Framing {
   }
 
   /**
-   * Whether the first bytes can still become a Weft socket protocol: a length whose top byte is
-   * zero (TTHeader, Framed) or Thrift's strict-binary version {@code 0x80 0x01} (unframed).
+   * Whether a connection's first byte can still begin a Weft socket protocol: the top byte of a
+   * non-negative 4-byte length (TTHeader, Framed) or of Thrift's strict-binary version {@code 0x80
+   * 0x01} (unframed). Any length a configured frame limit allows passes, 16 MiB and beyond; the
+   * limit itself is the reader's to enforce, with a message that names it.
    */
   public static boolean plausible(byte first) {
-    return first == 0 || (first & 0xFF) == 0x80;
+    return first >= 0 || (first & 0xFF) == 0x80;
   }
 }

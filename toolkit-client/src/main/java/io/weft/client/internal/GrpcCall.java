@@ -123,13 +123,13 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     });
   }
 
-  /** The unary result: exactly one message, then OK. */
+  /** The unary result: exactly one message, then OK. A refused stream fails with an {@link UnsentException}. */
   Resp single() {
-    Resp r = recv();
+    Resp r = next();
     if (r == null) {
       throw Status.of(StatusCode.INTERNAL, method.methodName() + " completed without a response").asException();
     }
-    if (recv() != null) {
+    if (next() != null) {
       stream.cancel(Status.of(StatusCode.INTERNAL, "more than one response"));
       throw Status.of(StatusCode.INTERNAL, method.methodName() + " returned more than one response").asException();
     }
@@ -138,6 +138,11 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
 
   @Override
   public Resp recv() {
+    return UnsentException.plain(this::next);
+  }
+
+  /** The next message, or null at the end; a refused stream fails with an {@link UnsentException}. */
+  private Resp next() {
     byte[] bytes = stream.take(deadline);
     if (bytes == null) {
       return null;
@@ -174,7 +179,7 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
   @Override
   public Resp closeAndRecv() {
     closeSend();
-    return single();
+    return UnsentException.plain(this::single);
   }
 
   @Override

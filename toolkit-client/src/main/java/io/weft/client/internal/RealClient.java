@@ -99,10 +99,10 @@ public final class RealClient {
     }
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      return routed(method, request, options, null);
+      return UnsentException.plain(() -> routed(method, request, options, null));
     }
     return throughMiddleware(method, request, options,
-        (inv, req) -> routed(method, cast(req), withMetadata(options, inv), inv.traffic()));
+        (inv, req) -> UnsentException.plain(() -> routed(method, cast(req), withMetadata(options, inv), inv.traffic())));
   }
 
   public <Req> void oneway(MethodDescriptor<Req, ?> method, Req request, CallOptions options) {
@@ -111,13 +111,11 @@ public final class RealClient {
     }
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      attempt(method, request, options, null, true, null);
+      UnsentException.plain(() -> attempt(method, request, options, null, true, null));
       return;
     }
-    throughMiddleware(method, request, options, (inv, req) -> {
-      attempt(method, cast(req), withMetadata(options, inv), null, true, inv.traffic());
-      return null;
-    });
+    throughMiddleware(method, request, options,
+        (inv, req) -> UnsentException.plain(() -> attempt(method, cast(req), withMetadata(options, inv), null, true, inv.traffic())));
   }
 
   @SuppressWarnings("unchecked")
@@ -277,7 +275,11 @@ public final class RealClient {
       traffic.addReceived(reply.buffer().length);
     }
     if (reply.header() != null) {
-      options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach(c.headers()::add));
+      options.responseCapture().ifPresent(c -> reply.header().strInfo().forEach((k, v) -> {
+        if (!k.isEmpty()) { // a key Kitex's decoder accepts and no metadata can name
+          c.headers().add(k, v);
+        }
+      }));
       BizStatusException biz;
       try {
         biz = BizStatus.read(reply.header().strInfo()::get, null);
@@ -316,10 +318,11 @@ public final class RealClient {
   private <Req, Resp> GrpcCall<Req, Resp> openStream(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      return startGrpc(method, options, first, hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), null);
+      return UnsentException.plain(
+          () -> startGrpc(method, options, first, hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), null));
     }
-    return throughMiddleware(method, first, options, (inv, req) -> startGrpc(method, withMetadata(options, inv), cast(req), hasFirst,
-        balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), inv.traffic()));
+    return throughMiddleware(method, first, options, (inv, req) -> UnsentException.plain(() -> startGrpc(method,
+        withMetadata(options, inv), cast(req), hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), inv.traffic())));
   }
 
   private static void requireKind(MethodDescriptor<?, ?> method, MethodKind kind) {
@@ -372,7 +375,8 @@ public final class RealClient {
       MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, int seqId, Deadline deadline, CallContext caller) {
     PayloadFormat format = method.serialization() == Serialization.PROTOBUF ? PayloadFormat.KITEX_PROTOBUF : PayloadFormat.THRIFT_BINARY;
     if (format == PayloadFormat.KITEX_PROTOBUF && framing == Framing.BUFFERED) {
-      throw new IllegalArgumentException("Protobuf methods need TTHeader, Framed or gRPC, not unframed Thrift");
+      throw Status.of(StatusCode.UNIMPLEMENTED,
+          method.methodName() + " is a Protobuf method: call it over TTHeader, Framed or gRPC, not BUFFERED (unframed Thrift)").asException();
     }
     int messageType = oneway ? Envelope.ONEWAY : Envelope.CALL;
     TTHeader header = null;

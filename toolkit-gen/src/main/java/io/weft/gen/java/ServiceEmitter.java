@@ -393,6 +393,9 @@ final class ServiceEmitter {
         def.addStatement("$T result = new $T()", m.result(), m.result());
         List<StructEmitter.Member> resultMembers = structs.members(m.resultStruct());
         boolean throwsAny = !m.fn().throwsFields().isEmpty();
+        // a handler can return null only for a result of reference type; the generated handler then
+        // returns null too, which the server answers as MISSING_RESULT
+        boolean nullable = resultMembers.stream().anyMatch(r -> r.field().id() == 0 && !r.primitive());
         if (throwsAny) {
           def.beginControlFlow("try");
         }
@@ -404,13 +407,18 @@ final class ServiceEmitter {
         for (StructEmitter.Member r : resultMembers) {
           if (r.field().id() != 0) {
             def.nextControlFlow("catch ($T e)", r.type());
-            def.addStatement("result.set$L(e)", r.accessor());
+            def.addStatement(nullable ? "return result.set$L(e)" : "result.set$L(e)", r.accessor());
           }
         }
         if (throwsAny) {
           def.endControlFlow();
         }
-        def.addStatement("return result");
+        if (nullable) {
+          def.add("// null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)\n");
+          def.addStatement("return result.isSetSuccess() ? result : null");
+        } else {
+          def.addStatement("return result");
+        }
       }
       def.unindent();
       def.add("})");

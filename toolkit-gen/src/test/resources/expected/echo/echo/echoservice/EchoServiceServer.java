@@ -29,7 +29,8 @@ public final class EchoServiceServer {
       .unary(EchoServiceDescriptor.ECHO, args -> {
         EchoServiceDescriptor.EchoResult result = new EchoServiceDescriptor.EchoResult();
         result.setSuccess(handler.echo(args.getReq()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EchoServiceDescriptor.VISIT_ONEWAY, args -> {
         handler.visitOneway(args.getReq());

@@ -182,23 +182,38 @@ public final class RealServer {
   /**
    * Runs a unary or oneway handler and hands its response to {@code reply} (which sends it and
    * returns its size), inside the configured middleware chain when there is one.
+   *
+   * @throws NullResultException if a unary (not oneway) handler returned null; logged here, once
    */
   @SuppressWarnings("unchecked")
   <Req, Resp> void invokeUnary(io.weft.api.MethodDescriptor<Req, Resp> d, io.weft.api.UnaryHandler<Req, Resp> h, Req request,
       io.weft.api.CallContext ctx, io.weft.api.Traffic traffic, long requestBytes, java.util.function.ToLongFunction<Resp> reply)
       throws Exception {
     if (config.middlewares().isEmpty()) {
-      reply.applyAsLong(h.handle(request));
+      reply.applyAsLong(requireResult(d, h.handle(request)));
       return;
     }
     io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
         ctx.requestMetadata(), traffic != null ? traffic : new io.weft.api.Traffic());
     inv.traffic().addReceived(requestBytes);
     io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> {
-      Resp r = h.handle((Req) req);
+      Resp r = requireResult(d, h.handle((Req) req));
       i.traffic().addSent(reply.applyAsLong(r));
       return r;
     }).call(inv, request);
+  }
+
+  /**
+   * {@code r}, unless a unary method's handler returned null: there is nothing to encode (a
+   * generated Thrift handler returns null when the user's method did).
+   */
+  private static <Resp> Resp requireResult(io.weft.api.MethodDescriptor<?, Resp> d, Resp r) {
+    if (r == null && d.kind() == io.weft.api.MethodKind.UNARY) {
+      NullResultException e = new NullResultException(d.methodName());
+      LOG.log(System.Logger.Level.WARNING, d.serviceName() + "." + d.methodName() + ": " + e.status().description().orElse(""));
+      throw e;
+    }
+    return r;
   }
 
   /** Runs a streaming handler inside the middleware chain (request and response null); {@code traffic} is the call's. */

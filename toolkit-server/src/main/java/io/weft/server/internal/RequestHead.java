@@ -20,7 +20,6 @@ final class RequestHead {
   String encoding;
   String acceptEncoding;
   String timeout;
-  String userAgent;
   String sourceService;
   final Metadata metadata = new Metadata();
 
@@ -42,10 +41,6 @@ final class RequestHead {
         case GrpcHeaders.GRPC_ENCODING -> h.encoding = value;
         case GrpcHeaders.GRPC_ACCEPT_ENCODING -> h.acceptEncoding = value;
         case GrpcHeaders.GRPC_TIMEOUT -> h.timeout = value;
-        case GrpcHeaders.USER_AGENT -> {
-          h.userAgent = value;
-          h.metadata.add(name, value);
-        }
         default -> {
           if (!GrpcHeaders.isReserved(name)) {
             if (name.equals(SOURCE_SERVICE)) {
@@ -59,8 +54,11 @@ final class RequestHead {
     return h;
   }
 
-  /** The caller as the call context names it: a Kitex client's service name, else the user agent. */
+  /**
+   * The caller as the call context names it: the service name a Kitex (or Weft) client sends, else
+   * empty, as over TTHeader. A user agent names a library, not a service; it stays in the metadata.
+   */
   String caller() {
-    return sourceService != null ? sourceService : userAgent != null ? userAgent : "";
+    return sourceService != null ? sourceService : "";
   }
 }

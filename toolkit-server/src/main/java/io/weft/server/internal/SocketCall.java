@@ -102,7 +102,17 @@ final class SocketCall implements Runnable {
   @SuppressWarnings("unchecked")
   private <Req, Resp> void invoke(MethodDefinition<Req, Resp> method, boolean oneway) {
     MethodDescriptor<Req, Resp> descriptor = method.descriptor();
-    ServerCallContext ctx = newContext(descriptor);
+    ServerCallContext ctx;
+    try {
+      ctx = newContext(descriptor);
+    } catch (RuntimeException e) {
+      // headers Weft cannot represent: the caller gets an error, never silence
+      LOG.log(System.Logger.Level.WARNING, "refused " + request.name() + " from " + conn.peer() + ": bad TTHeader headers: " + e.getMessage());
+      if (!oneway) {
+        replyError(new TApplicationException(TApplicationException.PROTOCOL_ERROR, "bad TTHeader headers: " + e.getMessage()), null);
+      }
+      return;
+    }
     // the reply is written inside the middleware chain (so that it sees the bytes); once it is out,
     // nothing else may answer the same sequence id
     boolean[] replied = {false};
@@ -123,7 +133,9 @@ final class SocketCall implements Runnable {
         LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw " + t);
       }
       if (!oneway && !replied[0]) {
-        replyError(ApplicationErrors.fromStatus(status), ctx);
+        replyError(t instanceof NullResultException && request.format() != PayloadFormat.KITEX_PROTOBUF
+            ? new TApplicationException(TApplicationException.MISSING_RESULT, status.description().orElse(""))
+            : ApplicationErrors.fromStatus(status), ctx);
       }
     }
   }
@@ -153,7 +165,9 @@ final class SocketCall implements Runnable {
     if (header != null) {
       metaInfo = MetaInfo.fromTTHeader(header.strInfo());
       for (Map.Entry<String, String> e : header.strInfo().entrySet()) {
-        metadata.add(e.getKey(), e.getValue());
+        if (!e.getKey().isEmpty()) { // Kitex's decoder accepts an empty key too; no metadata can name it
+          metadata.add(e.getKey(), e.getValue());
+        }
       }
       String timeout = header.intInfo().get(IntKey.RPC_TIMEOUT);
       if (timeout != null) {

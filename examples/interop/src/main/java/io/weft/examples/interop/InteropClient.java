@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The interop client cases of shared/INTEROP.md. Each returns null when it passes, else why it failed. */
+/** The interop client cases of docs/interop.md. Each returns null when it passes, else why it failed. */
 public final class InteropClient {
   private InteropClient() {}
 

@@ -7,7 +7,7 @@ import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.ServerOptions;
 import io.weft.server.Server;
 
-/** The interop server: every service of shared/INTEROP.md on one port. */
+/** The interop server: every service of docs/interop.md on one port. */
 public final class InteropServer {
   private InteropServer() {}
 

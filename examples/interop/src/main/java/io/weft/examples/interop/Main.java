@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The interop entry points of {@code shared/INTEROP.md}:
+ * The interop entry points of {@code docs/interop.md}:
  *
  * <pre>
  * java -jar interop.jar server --port N

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The client cases of shared/INTEROP.md, Weft's client against Weft's interop server: every
+ * The client cases of docs/interop.md, Weft's client against Weft's interop server: every
  * transport on the one port, one by one and then all at once.
  */
 class InteropCasesTest {

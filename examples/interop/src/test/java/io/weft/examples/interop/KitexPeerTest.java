@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Weft and the real Kitex (interop/kitex, Kitex v0.16.3) calling each other over every protocol
  * they share: Kitex's client against Weft's interop server, and Weft's client against Kitex's
- * servers, with the cases of shared/INTEROP.md plus metainfo, caller names, RPC timeouts and
+ * servers, with the cases of docs/interop.md plus metainfo, caller names, RPC timeouts and
  * business status errors.
  */
 class KitexPeerTest {

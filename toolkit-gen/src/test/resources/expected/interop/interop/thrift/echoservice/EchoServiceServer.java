@@ -30,7 +30,8 @@ public final class EchoServiceServer {
       .unary(EchoServiceDescriptor.ECHO, args -> {
         EchoServiceDescriptor.EchoResult result = new EchoServiceDescriptor.EchoResult();
         result.setSuccess(handler.echo(args.getReq()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EchoServiceDescriptor.VISIT_ONEWAY, args -> {
         handler.visitOneway(args.getReq());
@@ -44,21 +45,24 @@ public final class EchoServiceServer {
       .unary(EchoServiceDescriptor.ROUND_TRIP, args -> {
         EchoServiceDescriptor.RoundTripResult result = new EchoServiceDescriptor.RoundTripResult();
         result.setSuccess(handler.roundTrip(args.getV()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EchoServiceDescriptor.FAIL, args -> {
         EchoServiceDescriptor.FailResult result = new EchoServiceDescriptor.FailResult();
         try {
           result.setSuccess(handler.fail(args.getCode(), args.getMessage()));
         } catch (EchoError e) {
-          result.setErr(e);
+          return result.setErr(e);
         }
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EchoServiceDescriptor.SLEEP, args -> {
         EchoServiceDescriptor.SleepResult result = new EchoServiceDescriptor.SleepResult();
         result.setSuccess(handler.sleep(args.getMillis()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EchoServiceDescriptor.PING, args -> {
         EchoServiceDescriptor.PingResult result = new EchoServiceDescriptor.PingResult();

@@ -39,20 +39,22 @@ public final class EverythingServer {
         try {
           result.setSuccess(handler.lookup(args.getId()));
         } catch (NotFound e) {
-          result.setNf(e);
+          return result.setNf(e);
         }
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EverythingDescriptor.GET, args -> {
         EverythingDescriptor.GetResult result = new EverythingDescriptor.GetResult();
         try {
           result.setSuccess(handler.get(args.getName(), args.getPriority()));
         } catch (Failure e) {
-          result.setFailure(e);
+          return result.setFailure(e);
         } catch (NotFound e) {
-          result.setMissing(e);
+          return result.setMissing(e);
         }
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EverythingDescriptor.FIRE, args -> {
         handler.fire(args.getItem());
@@ -71,12 +73,14 @@ public final class EverythingServer {
       .unary(EverythingDescriptor.CHOOSE, args -> {
         EverythingDescriptor.ChooseResult result = new EverythingDescriptor.ChooseResult();
         result.setSuccess(handler.choose(args.getChoice()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EverythingDescriptor.BLOB, args -> {
         EverythingDescriptor.BlobResult result = new EverythingDescriptor.BlobResult();
         result.setSuccess(handler.blob(args.getInput()));
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .unary(EverythingDescriptor.DEFAULT, args -> {
         EverythingDescriptor.Default_Result result = new EverythingDescriptor.Default_Result();

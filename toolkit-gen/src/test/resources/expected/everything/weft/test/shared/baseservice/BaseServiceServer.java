@@ -37,9 +37,10 @@ public final class BaseServiceServer {
         try {
           result.setSuccess(handler.lookup(args.getId()));
         } catch (NotFound e) {
-          result.setNf(e);
+          return result.setNf(e);
         }
-        return result;
+        // null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)
+        return result.isSetSuccess() ? result : null;
       })
       .build();
   }
