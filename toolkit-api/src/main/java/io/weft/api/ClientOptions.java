@@ -16,7 +16,14 @@ public final class ClientOptions {
     return b -> b.hostPorts(list);
   }
 
-  /** The time limit of a call when the caller sets no deadline of its own. */
+  /**
+   * The time limit of a call when the caller sets no deadline of its own
+   * ({@link CallOptions#timeout}). There is no default, as in Kitex and grpc-java: without this
+   * option or a per-call deadline a call waits for its reply as long as the connection lives, so a
+   * server that accepts a call and never answers holds its caller forever. Set one, for example
+   * {@code withRPCTimeout(Duration.ofSeconds(3))}. The deadline travels with the call (TTHeader
+   * {@code RPCTimeout}, gRPC {@code grpc-timeout}); {@code Duration.ZERO} means no limit.
+   */
   public static ClientOption withRPCTimeout(Duration timeout) {
     return b -> b.rpcTimeout(timeout);
   }

@@ -17,6 +17,11 @@ import io.weft.client.internal.RealClient;
  * <p>Calls block the calling thread (best a virtual thread) until the reply arrives, the deadline
  * passes ({@link io.weft.api.StatusCode#DEADLINE_EXCEEDED}) or the call fails; every failure is an
  * {@link io.weft.api.RpcException}.
+ *
+ * <p>There is no default deadline, as in Kitex and grpc-java: a call to a server that never
+ * answers waits as long as the connection lives. Give the client one with
+ * {@link io.weft.api.ClientOptions#withRPCTimeout}, or each call with
+ * {@link io.weft.api.CallOptions#timeout}.
  */
 public final class Client implements AutoCloseable {
   private final RealClient delegate;

@@ -1,6 +1,7 @@
 package io.weft.wire.http2;
 
 import io.weft.wire.Buffer;
+import io.weft.wire.ForeignProtocol;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -87,6 +88,27 @@ final class FrameReader {
       throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
     }
     pos += Frames.PREFACE.length;
+  }
+
+  /**
+   * What the peer's first bytes are when they are plainly another protocol (a TLS record, an
+   * HTTP/1.x response; see {@link ForeignProtocol}), else null. Reads up to a frame header's
+   * worth, or to the end of the stream; consumes nothing.
+   */
+  String foreignStart() throws IOException {
+    while (limit - pos < Frames.HEADER_LENGTH) {
+      if (pos > 0) {
+        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        limit -= pos;
+        pos = 0;
+      }
+      int r = source.read(buf, limit, buf.length - limit);
+      if (r < 0) {
+        break;
+      }
+      limit += r;
+    }
+    return ForeignProtocol.describe(buf, pos, limit - pos);
   }
 
   /** Whether a whole frame is already buffered, so that the next {@link #next} will not block. */

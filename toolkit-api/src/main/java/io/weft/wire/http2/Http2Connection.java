@@ -478,9 +478,15 @@ public final class Http2Connection {
 
   // ---- client: opening streams ----
 
-  /** Waits for the server's first SETTINGS; false if the deadline (or {@code maxWait}) passed first. */
+  /** Waits for the server's first SETTINGS; false if the deadline (or {@code maxWait}) passed first, or the connection ended ({@link #lostReason}). */
   public boolean awaitSettings(long maxWaitNanos) throws InterruptedException {
     return settingsReceived.await(maxWaitNanos, TimeUnit.NANOSECONDS) && lostCause() == null;
+  }
+
+  /** Why the connection ended (closed by the peer, failed, or a connection error, which names what the peer sent); null while it lives. */
+  public String lostReason() {
+    StreamException l = lostCause();
+    return l == null ? null : l.getMessage();
   }
 
   /** Reserves a stream slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS; false if none is free or the connection cannot take streams. */

@@ -32,6 +32,12 @@ final class InboundFrames implements FrameReader.Handler {
   }
 
   void readFrames() throws IOException, Http2Exception {
+    if (c.client) {
+      String foreign = c.reader.foreignStart();
+      if (foreign != null) {
+        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the server answered with " + foreign + ", not HTTP/2");
+      }
+    }
     if (c.reader.peekType() != Frames.SETTINGS && c.reader.peekType() != -1) {
       throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the first frame is not SETTINGS");
     }

@@ -1,6 +1,7 @@
 package io.weft.wire.ttheader;
 
 import io.weft.wire.Buffer;
+import io.weft.wire.ForeignProtocol;
 import io.weft.wire.WireException;
 import io.weft.wire.thrift.ThriftSkipper;
 import java.io.EOFException;
@@ -96,6 +97,7 @@ public final class EnvelopeReader {
   private Envelope readBuffered() throws IOException {
     int version = Buffer.getInt(word, 0);
     if ((version & VERSION_MASK) != THRIFT_VERSION_1) {
+      refuseForeign("a Thrift message");
       throw new WireException(String.format("bad Thrift Binary version %#x, expected strict 0x8001", version));
     }
     int nameLength = readInt();
@@ -114,6 +116,7 @@ public final class EnvelopeReader {
   private byte[] readFrameBody() throws IOException {
     int length = Buffer.getInt(word, 0);
     if (length < 0 || length > maxFrameSize) {
+      refuseForeign("a frame length");
       throw new WireException("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + maxFrameSize);
     }
     // allocate for what arrives, not for what the length claims: a 4-byte header alone cannot
@@ -133,6 +136,17 @@ public final class EnvelopeReader {
       filled += n;
     }
     return frame;
+  }
+
+  /**
+   * Throws if the word read where a frame (or an unframed message) was due starts a TLS record or
+   * an HTTP/1.x response: a peer of another protocol, which the message then names.
+   */
+  private void refuseForeign(String expected) {
+    String foreign = ForeignProtocol.describe(word, 0, word.length);
+    if (foreign != null) {
+      throw new WireException("the peer sent " + foreign + " where " + expected + " was due (first bytes " + java.util.HexFormat.of().formatHex(word) + ")");
+    }
   }
 
   private static Envelope parseThrift(Framing framing, TTHeader header, byte[] b, int p, int end) {

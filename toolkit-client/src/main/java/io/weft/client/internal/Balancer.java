@@ -123,8 +123,10 @@ final class Balancer {
     h.failures = n;
     long cooldown = Math.min(MAX_EJECTION_NANOS, FIRST_EJECTION_NANOS << Math.min(n - 1, 8));
     h.until = System.nanoTime() + cooldown;
+    // DEBUG: the failed call reports the failure itself (or is retried), and a flapping instance
+    // would log a pair of lines per call
     if (n == 1) {
-      LOG.log(System.Logger.Level.INFO, "instance " + hp + " failed: ejected for " + cooldown / 1_000_000 + " ms");
+      LOG.log(System.Logger.Level.DEBUG, "instance " + hp + " failed: ejected for " + cooldown / 1_000_000 + " ms");
     }
   }
 
@@ -133,7 +135,7 @@ final class Balancer {
     if (!health.isEmpty()) {
       Health h = health.remove(hp);
       if (h != null && h.failures > 0) {
-        LOG.log(System.Logger.Level.INFO, "instance " + hp + " is back");
+        LOG.log(System.Logger.Level.DEBUG, "instance " + hp + " is back");
       }
     }
   }

@@ -135,6 +135,10 @@ final class GrpcEndpoint implements AutoCloseable {
     }
     try {
       if (!c.awaitSettings(waitNanos(deadline))) {
+        String lost = c.lostReason();
+        if (lost != null) { // the server closed, or sent what is not HTTP/2 (a TLS record, an HTTP/1.x response)
+          throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + lost));
+        }
         c.close(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS");
         if (deadline != null && deadline.isExpired()) {
           throw timedOut(deadline, "during the HTTP/2 handshake with " + target);

@@ -253,8 +253,10 @@ final class ServiceEmitter {
     t
         .addJavadoc("A blocking client of {@code $L}: {@code $T.newClient(\"dest\", $T.withHostPorts(\"host:8888\"))}.\n"
             + "Each method blocks until the reply (oneway: until the request is written); failures are\n"
-            + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.\n",
-            s.name(), self, ClassName.get("io.weft.api", "ClientOptions"));
+            + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.\n"
+            + "<p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code $T.withRPCTimeout}\n"
+            + "for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.\n",
+            s.name(), self, ClassName.get("io.weft.api", "ClientOptions"), ClassName.get("io.weft.api", "ClientOptions"));
     if (!closeClash) {
       t.addSuperinterface(AutoCloseable.class);
     }

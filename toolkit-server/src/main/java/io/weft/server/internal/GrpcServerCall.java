@@ -275,7 +275,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     } catch (Throwable t) {
       status = RpcException.statusOf(t);
       if (!(t instanceof RpcException) && endStatus == null) {
-        LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw " + t);
+        LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw", t);
       }
     } finally {
       finish(status, callContext.responseTrailersIfAny(), true);

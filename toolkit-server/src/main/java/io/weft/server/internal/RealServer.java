@@ -42,22 +42,25 @@ public final class RealServer {
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
     this.qps = config.qpsLimit() > 0 ? new RateLimiter(config.qpsLimit()) : null;
-    this.registry = new Registry(withBuiltIns(services));
+    this.registry = new Registry(services, builtIns(services));
   }
 
-  /** The user's services plus health checking and reflection, which every server offers over gRPC. */
-  private List<ServiceDefinition> withBuiltIns(List<ServiceDefinition> services) {
+  /** Health checking and reflection, which every server offers over gRPC besides the user's services. */
+  private List<ServiceDefinition> builtIns(List<ServiceDefinition> services) {
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (ServiceDefinition s : services) {
       names.add(s.fullName());
     }
+    ServiceDefinition health = HealthService.definition(java.util.Set.copyOf(names), this);
     List<ServiceDefinition> all = new java.util.ArrayList<>(services);
-    all.add(HealthService.definition(java.util.Set.copyOf(names), this));
+    all.add(health);
     names.add(HealthService.FULL_NAME);
     names.add("grpc.reflection.v1.ServerReflection");
     names.add("grpc.reflection.v1alpha.ServerReflection");
-    all.addAll(ReflectionService.definitions(List.copyOf(all), List.copyOf(names))); // Health's descriptor too
-    return all;
+    List<ServiceDefinition> builtIns = new java.util.ArrayList<>();
+    builtIns.add(health);
+    builtIns.addAll(ReflectionService.definitions(all, List.copyOf(names))); // Health's descriptor too
+    return builtIns;
   }
 
   /** Whether {@link #stop()} has begun. */
@@ -248,6 +251,7 @@ public final class RealServer {
       if (stopping) {
         throw new IllegalStateException("a stopped server cannot restart; build a new one");
       }
+      checkPortFree();
       ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
         Thread th = new Thread(r, "weft-server-timer");
         th.setDaemon(true);
@@ -295,6 +299,24 @@ public final class RealServer {
       LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port() + (config.tls() != null ? " (TLS)" : ""));
     } finally {
       lifecycle.unlock();
+    }
+  }
+
+  /**
+   * Binds the configured address once and lets it go, so that a port in use (or not permitted)
+   * fails {@link #start} with one clear exception rather than Helidon's SEVERE lines and stack
+   * traces. Port 0 always binds. Should another process take the port in between, Helidon's own
+   * failure still ends in the exception below.
+   */
+  private void checkPortFree() {
+    if (config.port() == 0) {
+      return;
+    }
+    try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+      probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true); // as Helidon binds: a port in TIME_WAIT is free
+      probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
   }
 

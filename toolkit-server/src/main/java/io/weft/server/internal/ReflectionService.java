@@ -61,16 +61,32 @@ final class ReflectionService {
       (r, out) -> out.writeRawBytes(r.encoded()),
       in -> new Response(in.readRawBytes(in.getBytesUntilLimit())));
 
+  /**
+   * The reflection services, v1 and v1alpha, for a server of {@code services} (health included).
+   * They list those of {@code serviceNames} that have Protobuf descriptors (themselves too), so
+   * that every listed name resolves; services without (Thrift ones) are not listed.
+   */
   static List<ServiceDefinition> definitions(List<ServiceDefinition> services, List<String> serviceNames) {
-    Index index = new Index(services, serviceNames);
+    List<FileDescriptor> files = new ArrayList<>();
+    for (ServiceDefinition s : services) {
+      if (s.schema().orElse(null) instanceof FileDescriptor f) {
+        files.add(f);
+      }
+    }
+    Map<String, FileDescriptor> own = new LinkedHashMap<>();
+    for (String version : List.of("v1", "v1alpha")) {
+      FileDescriptor f = ReflectionProto.file(version);
+      own.put("grpc.reflection." + version + ".ServerReflection", f);
+      files.add(f);
+    }
+    Index index = new Index(files, serviceNames);
     List<ServiceDefinition> out = new ArrayList<>();
-    for (String pkg : List.of("grpc.reflection.v1", "grpc.reflection.v1alpha")) {
-      String full = pkg + ".ServerReflection";
+    own.forEach((full, file) -> {
       io.weft.api.MethodDescriptor<Request, Response> info = io.weft.api.MethodDescriptor.<Request, Response>builder()
           .serviceName("ServerReflection").fullServiceName(full).methodName("ServerReflectionInfo")
           .kind(MethodKind.BIDI_STREAMING).requestCodec(REQUEST).responseCodec(RESPONSE).build();
-      out.add(ServiceDefinition.builder("ServerReflection", full).bidiStreaming(info, stream -> serve(stream, index)).build());
-    }
+      out.add(ServiceDefinition.builder("ServerReflection", full).schema(file).bidiStreaming(info, stream -> serve(stream, index)).build());
+    });
     return out;
   }
 
@@ -152,21 +168,19 @@ final class ReflectionService {
     }
   }
 
-  /** Every file, service, method, message and enum the registered services' descriptors reach. */
+  /** Every file, service, method, message and enum the registered services' descriptors reach, and the services listed. */
   private static final class Index {
     final Map<String, FileDescriptor> byFile = new LinkedHashMap<>();
     final Map<String, FileDescriptor> bySymbol = new LinkedHashMap<>();
     final List<String> serviceNames;
 
-    Index(List<ServiceDefinition> services, List<String> serviceNames) {
-      this.serviceNames = serviceNames;
-      for (ServiceDefinition s : services) {
-        if (s.schema().orElse(null) instanceof FileDescriptor f) {
-          for (FileDescriptor d : withDependencies(f)) {
-            add(d);
-          }
+    Index(List<FileDescriptor> files, List<String> serviceNames) {
+      for (FileDescriptor f : files) {
+        for (FileDescriptor d : withDependencies(f)) {
+          add(d);
         }
       }
+      this.serviceNames = serviceNames.stream().filter(bySymbol::containsKey).toList();
     }
 
     private void add(FileDescriptor f) {

@@ -18,21 +18,34 @@ final class Registry {
   private final Map<String, MethodDefinition<?, ?>> byMethod = new HashMap<>();
   private final Map<String, MethodDefinition<?, ?>> byPath = new HashMap<>();
 
-  Registry(List<ServiceDefinition> services) {
+  /**
+   * @param services the user's services; a method name two of them share is logged once (over
+   *     TTHeader, a caller without an IDL service name header reaches the first)
+   * @param builtIns health and reflection: their method names never shadow a user's, and sharing
+   *     one with a user's service is not worth a line
+   */
+  Registry(List<ServiceDefinition> services, List<ServiceDefinition> builtIns) {
     java.util.Set<String> fullNames = new java.util.HashSet<>();
     for (ServiceDefinition s : services) {
-      if (!fullNames.add(s.fullName())) {
-        throw new IllegalArgumentException("service " + s.fullName() + " is registered twice");
+      register(s, fullNames, true);
+    }
+    for (ServiceDefinition s : builtIns) {
+      register(s, fullNames, false);
+    }
+  }
+
+  private void register(ServiceDefinition s, java.util.Set<String> fullNames, boolean user) {
+    if (!fullNames.add(s.fullName())) {
+      throw new IllegalArgumentException("service " + s.fullName() + " is registered twice");
+    }
+    byName.putIfAbsent(s.name(), s);
+    for (MethodDefinition<?, ?> m : s.methods()) {
+      MethodDefinition<?, ?> clash = byMethod.putIfAbsent(m.descriptor().methodName(), m);
+      if (clash != null && user && !m.descriptor().grpcOnly() && !clash.descriptor().grpcOnly()) {
+        LOG.log(System.Logger.Level.INFO, "method " + m.descriptor().methodName() + " exists in " + clash.descriptor().serviceName()
+            + " and " + s.name() + "; callers without an IDL service name header reach " + clash.descriptor().serviceName());
       }
-      byName.putIfAbsent(s.name(), s);
-      for (MethodDefinition<?, ?> m : s.methods()) {
-        MethodDefinition<?, ?> clash = byMethod.putIfAbsent(m.descriptor().methodName(), m);
-        if (clash != null) {
-          LOG.log(System.Logger.Level.INFO, "method " + m.descriptor().methodName() + " exists in " + clash.descriptor().serviceName()
-              + " and " + s.name() + "; callers without an IDL service name header reach " + clash.descriptor().serviceName());
-        }
-        byPath.put(m.descriptor().path(), m);
-      }
+      byPath.put(m.descriptor().path(), m);
     }
   }
 

@@ -130,7 +130,7 @@ final class SocketCall implements Runnable {
     } catch (Throwable t) {
       Status status = RpcException.statusOf(t);
       if (!(t instanceof RpcException)) {
-        LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw " + t);
+        LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw", t);
       }
       if (!oneway && !replied[0]) {
         replyError(t instanceof NullResultException && request.format() != PayloadFormat.KITEX_PROTOBUF

@@ -93,6 +93,33 @@ class GrpcurlTest {
             + " returns ( stream .grpc.testing.StreamingOutputCallResponse );");
   }
 
+  /**
+   * {@code describe} with no symbol describes every service {@code list} names: each must resolve
+   * (Health and reflection describe themselves; the server's Thrift services, which have no
+   * Protobuf descriptors, are not listed).
+   */
+  @Test
+  void describeResolvesEveryListedService() throws Exception {
+    Run list = grpcurl(List.of(), "list");
+    assertThat(list.exit()).as(list.output()).isZero();
+    List<String> services = list.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    assertThat(services).contains("grpc.testing.TestService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection", "echo.EchoService")
+        .doesNotContain("interop.EchoService", "interop.StreamService"); // Thrift IDL: nothing to describe them with
+    Run all = grpcurl(List.of(), "describe");
+    assertThat(all.exit()).as(all.output()).isZero();
+    for (String s : services) {
+      assertThat(all.output()).as(all.output()).contains(s + " is a service:");
+    }
+    assertThat(all.output())
+        .contains("rpc Check ( .grpc.health.v1.HealthCheckRequest ) returns ( .grpc.health.v1.HealthCheckResponse );")
+        .contains("rpc ServerReflectionInfo ( stream .grpc.reflection.v1.ServerReflectionRequest )"
+            + " returns ( stream .grpc.reflection.v1.ServerReflectionResponse );");
+    Run message = grpcurl(List.of(), "describe", "grpc.reflection.v1alpha.ServerReflectionResponse");
+    assertThat(message.exit()).as(message.output()).isZero();
+    assertThat(message.output()).contains("oneof message_response {");
+  }
+
   /** grpcurl learns Health's messages from server reflection, as for any service the server lists. */
   @Test
   void healthCheckThroughReflectionAnswersServing() throws Exception {

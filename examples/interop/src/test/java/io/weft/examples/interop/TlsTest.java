@@ -76,6 +76,43 @@ class TlsTest {
     }
   }
 
+  /** A plaintext TTHeader client gets the TLS server's alert back: the error names TLS, not a 352 MB frame. */
+  @Test
+  void plaintextTTHeaderClientAgainstTlsServerIsToldTheServerExpectsTls() {
+    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
+      assertThatThrownBy(() -> cli.echo(new Request().setMsg("x")))
+          .isInstanceOf(RpcException.class)
+          .hasMessageContaining("a TLS record (the peer expects TLS)")
+          .hasMessageNotContaining("exceeds the limit");
+    }
+  }
+
+  @Test
+  void plaintextGrpcClientAgainstTlsServerIsToldTheServerExpectsTls() {
+    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withTransport(Transport.GRPC))) {
+      assertThatThrownBy(() -> cli.emptyCall(Empty.getDefaultInstance()))
+          .isInstanceOf(RpcException.class)
+          .hasMessageContaining("a TLS record (the peer expects TLS)");
+    }
+  }
+
+  /** The JDK's HTTP/1.1 server answers the HTTP/2 preface with a 400: the error quotes its status line. */
+  @Test
+  void grpcClientAgainstHttp1ServerIsToldTheServerSpeaksHttp1() throws Exception {
+    var http1 = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http1.start();
+    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + http1.getAddress().getPort()),
+        ClientOptions.withTransport(Transport.GRPC))) {
+      assertThatThrownBy(() -> cli.emptyCall(Empty.getDefaultInstance()))
+          .isInstanceOf(RpcException.class)
+          .hasMessageContaining("an HTTP/1.x response (\"HTTP/1.1 ")
+          .hasMessageContaining("not HTTP/2");
+    } finally {
+      http1.stop(0);
+    }
+  }
+
   @Test
   void untrustedServerIsRefused() {
     TlsConfig trustOther = TlsConfig.builder().trustPem(clientKey.certificatePem()).build();
