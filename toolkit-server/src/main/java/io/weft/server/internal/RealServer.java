@@ -184,7 +184,8 @@ public final class RealServer {
 
   /**
    * Runs a unary or oneway handler and hands its response to {@code reply} (which sends it and
-   * returns its size), inside the configured middleware chain when there is one.
+   * returns its size), inside the configured middleware chain when there is one; a middleware that
+   * answers without calling the handler has its answer sent.
    *
    * @throws NullResultException if a unary (not oneway) handler returned null; logged here, once
    */
@@ -199,11 +200,16 @@ public final class RealServer {
     io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
         ctx.requestMetadata(), traffic != null ? traffic : new io.weft.api.Traffic());
     inv.traffic().addReceived(requestBytes);
-    io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> {
+    boolean[] handled = {false};
+    Object answer = io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> {
+      handled[0] = true;
       Resp r = requireResult(d, h.handle((Req) req));
       i.traffic().addSent(reply.applyAsLong(r));
       return r;
     }).call(inv, request);
+    if (!handled[0]) { // a middleware answered instead of the handler: its answer is the reply
+      inv.traffic().addSent(reply.applyAsLong(requireResult(d, (Resp) answer)));
+    }
   }
 
   /**

@@ -268,6 +268,22 @@ class ClientFeaturesTest {
   }
 
   @Test
+  void aServerMiddlewareMayAnswerInsteadOfTheHandler() {
+    // as Middleware's javadoc allows: a cache, a canned answer, a fallback; the caller gets what it returned
+    Middleware canned = next -> (inv, req) -> inv.method().equals("Echo")
+        ? new interop.thrift.echoservice.EchoServiceDescriptor.EchoResult().setSuccess(new Response().setMsg("canned"))
+        : next.call(inv, req);
+    String a = start("a", ServerOptions.withMiddleware(canned));
+    for (Transport t : List.of(Transport.TTHEADER, Transport.FRAMED, Transport.GRPC)) {
+      try (var cli = client(ClientOptions.withHostPorts(a), ClientOptions.withTransport(t))) {
+        assertThat(cli.echo(new Request().setMsg("who"), CallOptions.timeout(Duration.ofSeconds(10))).getMsg())
+            .as("over %s", t).isEqualTo("canned");
+      }
+    }
+    assertThat(handlers.get("a").calls.get()).as("calls that reached the handler").isZero();
+  }
+
+  @Test
   void middlewareWrapsStreamsOnBothSides() {
     List<io.weft.api.Invocation> started = new CopyOnWriteArrayList<>();
     CountDownLatch serverDone = new CountDownLatch(1);
