@@ -14,7 +14,7 @@ export MAVEN_OPTS := $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 MVN := mvn -B -ntp -Dstyle.color=never
 
-.PHONY: build test run classpath bench golden clean
+.PHONY: build test run docs classpath bench golden clean
 
 ## build: compile everything, run no tests; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar
 build:
@@ -24,9 +24,25 @@ build:
 test:
 	$(MVN) install
 
-## run: the seed's echo example: starts the server, runs the PingPong and Oneway clients, stops the server
-run: build
+ECHO_JAR := examples/echo/target/echo.jar
+ECHO_INPUTS := $(shell find toolkit-api/src/main toolkit-server/src/main toolkit-client/src/main toolkit-gen/src/main \
+  examples/echo/src -type f 2>/dev/null) \
+  pom.xml toolkit-api/pom.xml toolkit-server/pom.xml toolkit-client/pom.xml toolkit-gen/pom.xml examples/pom.xml examples/echo/pom.xml
+
+## run: the seed's echo example: starts the server on PORT (default 8888), runs the PingPong and Oneway clients, stops the server.
+## Rebuilds only the echo example and what it needs, and only when a source or pom is newer than its jar.
+run: $(ECHO_JAR)
 	scripts/run-echo
+
+$(ECHO_JAR): $(ECHO_INPUTS)
+	@echo "make run: building $@ (a source or pom is newer)"
+	$(MVN) -q -DskipTests install -pl examples/echo -am
+	@touch $@
+
+## docs: the public API's javadoc (io.weft.api, io.weft.client, io.weft.server, and the io.weft.wire.thrift and
+## io.weft.wire.protobuf types generated code uses) in target/reports/apidocs; fails on a public declaration without a comment
+docs:
+	MVN="$(MVN)" scripts/make-docs
 
 ## classpath: the runtime classpath generated code needs, on one line (after `make build`)
 classpath:

@@ -31,6 +31,7 @@ public final class Server {
     return builder().addService(service).options(options).build();
   }
 
+  /** A builder, for several services on one server. */
   public static Builder builder() {
     return new Builder();
   }
@@ -57,16 +58,17 @@ public final class Server {
     delegate.stop();
   }
 
-  /** The bound port (useful with port 0), or -1 before {@link #start()}. */
   /** Calls being served right now (unary, oneway and streams), over every connection. */
   public long inFlight() {
     return delegate.inFlight();
   }
 
+  /** The bound port (useful with port 0), or -1 before {@link #start()}. */
   public int port() {
     return delegate.port();
   }
 
+  /** Whether the server is started and not yet stopped. */
   public boolean isRunning() {
     return delegate.isRunning();
   }
@@ -89,11 +91,13 @@ public final class Server {
       return this;
     }
 
+    /** Adds options ({@link io.weft.api.ServerOptions}), applied in the order given. */
     public Builder options(ServerOption... options) {
       this.options.addAll(List.of(options));
       return this;
     }
 
+    /** The server, not yet started; at least one service must have been added. */
     public Server build() {
       if (services.isEmpty()) {
         throw new IllegalStateException("a server needs at least one service");
