@@ -13,12 +13,16 @@ ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 24 ] 2>/dev/null && echo yes),yes)
 export MAVEN_OPTS := $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 MVN := mvn -B -ntp -Dstyle.color=never
+# Maven's own progress lines off: warnings and errors only.
+QUIET := -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 .PHONY: build test run docs classpath bench golden clean
 
-## build: compile everything, run no tests; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar
+## build: compile everything, run no tests, install every io.weft artifact (with sources and javadoc jars) in the local
+## Maven repository; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar. Prints warnings and errors only.
 build:
-	$(MVN) -DskipTests install
+	$(MVN) $(QUIET) -DskipTests install
+	@echo "make build: done (io.weft $$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1) installed in the local Maven repository)"
 
 ## test: the whole test suite (unit, wire vectors, end to end, and the real peers: libthrift, grpc-java, and Kitex built from interop/kitex with Go)
 test:
@@ -36,7 +40,7 @@ run: $(ECHO_JAR)
 
 $(ECHO_JAR): $(ECHO_INPUTS)
 	@echo "make run: building $@ (a source or pom is newer)"
-	$(MVN) -q -DskipTests install -pl examples/echo -am
+	$(MVN) $(QUIET) -DskipTests install -pl examples/echo -am
 	@touch $@
 
 ## docs: the public API's javadoc (io.weft.api, io.weft.client, io.weft.server, and the io.weft.wire.thrift and
