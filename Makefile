@@ -13,20 +13,40 @@ ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 24 ] 2>/dev/null && echo yes),yes)
 export MAVEN_OPTS := $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 MVN := mvn -B -ntp -Dstyle.color=never
+# Maven's own progress lines off: warnings and errors only.
+QUIET := -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
-.PHONY: build test run classpath bench golden clean
+.PHONY: build test run docs classpath bench golden clean
 
-## build: compile everything, run no tests; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar
+## build: compile everything, run no tests, install every io.weft artifact (with sources and javadoc jars) in the local
+## Maven repository; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar. Prints warnings and errors only.
 build:
-	$(MVN) -DskipTests install
+	$(MVN) $(QUIET) -DskipTests install
+	@echo "make build: done (io.weft $$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1) installed in the local Maven repository)"
 
 ## test: the whole test suite (unit, wire vectors, end to end, and the real peers: libthrift, grpc-java, and Kitex built from interop/kitex with Go)
 test:
 	$(MVN) install
 
-## run: the seed's echo example: starts the server, runs the PingPong and Oneway clients, stops the server
-run: build
+ECHO_JAR := examples/echo/target/echo.jar
+ECHO_INPUTS := $(shell find toolkit-api/src/main toolkit-server/src/main toolkit-client/src/main toolkit-gen/src/main \
+  examples/echo/src -type f 2>/dev/null) \
+  pom.xml toolkit-api/pom.xml toolkit-server/pom.xml toolkit-client/pom.xml toolkit-gen/pom.xml examples/pom.xml examples/echo/pom.xml
+
+## run: the seed's echo example: starts the server on PORT (default 8888), runs the PingPong and Oneway clients, stops the server.
+## Rebuilds only the echo example and what it needs, and only when a source or pom is newer than its jar.
+run: $(ECHO_JAR)
 	scripts/run-echo
+
+$(ECHO_JAR): $(ECHO_INPUTS)
+	@echo "make run: building $@ (a source or pom is newer)"
+	$(MVN) $(QUIET) -DskipTests install -pl examples/echo -am
+	@touch $@
+
+## docs: the public API's javadoc (io.weft.api, io.weft.client, io.weft.server, and the io.weft.wire.thrift and
+## io.weft.wire.protobuf types generated code uses) in target/reports/apidocs; fails on a public declaration without a comment
+docs:
+	MVN="$(MVN)" scripts/make-docs
 
 ## classpath: the runtime classpath generated code needs, on one line (after `make build`)
 classpath:

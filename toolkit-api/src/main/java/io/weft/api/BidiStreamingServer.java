@@ -6,5 +6,6 @@ package io.weft.api;
  * with OK.
  */
 public interface BidiStreamingServer<Req, Resp> extends StreamReader<Req>, StreamWriter<Resp> {
+  /** The call's deadline, metadata, caller and metainfo, as {@link CallContext#current()} gives them in a unary handler. */
   CallContext context();
 }

@@ -29,11 +29,18 @@ public class BizStatusException extends RuntimeException {
   private final int code;
   private final transient Map<String, String> extra;
 
+  /** A business status error with no extra pairs; {@code code} is non-zero. */
   public BizStatusException(int code, String message) {
     this(code, message, Map.of());
   }
 
-  /** @param code a non-zero status code (zero means "no error" on the wire) */
+  /**
+   * A business status error with extra pairs (sent as {@code biz-extra} JSON).
+   *
+   * @param code a non-zero status code (zero means "no error" on the wire)
+   * @param message the error's message
+   * @param extra extra key-value pairs, may be empty
+   */
   public BizStatusException(int code, String message, Map<String, String> extra) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     if (code == 0) {

@@ -75,6 +75,7 @@ public final class Client implements AutoCloseable {
     return new io.weft.api.ClientStats(s[0], s[1], s[2]);
   }
 
+  /** The configuration in force. */
   public ClientConfig config() {
     return delegate.config();
   }

@@ -31,6 +31,7 @@ public final class Server {
     return builder().addService(service).options(options).build();
   }
 
+  /** A builder, for several services on one server. */
   public static Builder builder() {
     return new Builder();
   }
@@ -73,6 +74,7 @@ public final class Server {
     return delegate.port();
   }
 
+  /** Whether the server is started and not yet stopped. */
   public boolean isRunning() {
     return delegate.isRunning();
   }
@@ -95,11 +97,13 @@ public final class Server {
       return this;
     }
 
+    /** Adds options ({@link io.weft.api.ServerOptions}), applied in the order given. */
     public Builder options(ServerOption... options) {
       this.options.addAll(List.of(options));
       return this;
     }
 
+    /** The server, not yet started; at least one service must have been added. */
     public Server build() {
       if (services.isEmpty()) {
         throw new IllegalStateException("a server needs at least one service");

@@ -15,6 +15,7 @@ public final class ArrayTransport extends TEndpointTransport {
   private int pos;
   private final int end;
 
+  /** Reads {@code length} bytes of {@code buf} from {@code offset}; {@code config} sets libthrift's limits. */
   public ArrayTransport(byte[] buf, int offset, int length, TConfiguration config) throws TTransportException {
     super(config);
     this.buf = buf;

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -50,7 +51,11 @@ public final class Fuzz {
   @SafeVarargs
   public Fuzz(long seed, Class<? extends Throwable>... allowed) {
     this.random = new Random(seed);
-    this.allowed = Set.of(allowed);
+    Set<Class<? extends Throwable>> kinds = new HashSet<>();
+    for (Class<? extends Throwable> kind : allowed) {
+      kinds.add(kind);
+    }
+    this.allowed = Set.copyOf(kinds);
   }
 
   public Fuzz seed(byte[] input) {

@@ -34,6 +34,7 @@ class WireFuzzTest {
   static final long MILLIS = 4_000;
   static final int MAX_FRAME = 16 << 20;
 
+  @SafeVarargs
   private static Fuzz withVectors(long seed, Class<? extends Throwable>... allowed) {
     Fuzz f = new Fuzz(seed, allowed);
     Vectors.load().values().forEach(f::seed);

@@ -56,6 +56,7 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "weft.protoc")
   private File protocExecutable;
 
+  @SuppressWarnings("deprecation") // @Component still injects on every Maven 3.x; JSR-330 would need a dependency more
   @Component
   private RepositorySystem repositorySystem;
 

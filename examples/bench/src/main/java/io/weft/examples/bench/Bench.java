@@ -509,7 +509,6 @@ public final class Bench {
     return line.toString();
   }
 
-  /** A row of the targets: side 0 (Weft's server) against side 1 (grpc-java's), same client. */
   /** A row of the targets table: side {@code weft}'s median against side {@code peer}'s. */
   private void target(String what, List<Measured> r, int weft, int peer) {
     Measured w = r.get(weft);
