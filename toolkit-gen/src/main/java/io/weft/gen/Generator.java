@@ -30,14 +30,14 @@ public final class Generator {
     List<JavaFile> out = new ArrayList<>();
     if (!thrift.isEmpty()) {
       Schema schema = Linker.link(thrift, options.includeDirs());
-      out.addAll(new JavaGenerator(schema).generate());
+      out.addAll(new JavaGenerator(schema, options.sides()).generate());
     }
     if (!proto.isEmpty()) {
       if (options.protoc() == null) {
         throw new GenException(proto.get(0) + ": .proto files need protoc: pass --protoc PATH (the Maven plugin finds it itself)");
       }
       try {
-        out.addAll(ProtoGenerator.generate(options.protoc(), proto, options.includeDirs(), options.outputDir()));
+        out.addAll(ProtoGenerator.generate(options.protoc(), proto, options.includeDirs(), options.outputDir(), options.sides()));
       } catch (IOException e) {
         throw new GenException(proto.get(0) + ": cannot run protoc " + options.protoc() + ": " + e.getMessage());
       }

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line: {@code java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] FILE...}
- * ({@code .thrift} and {@code .proto}; protoc also from {@code $WEFT_PROTOC}). Exits 0
+ * The command line: {@code java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH]
+ * [--sides both|client|server] FILE...} ({@code .thrift} and {@code .proto}; protoc also from
+ * {@code $WEFT_PROTOC}; {@code --sides client} leaves out the {@code XxxServer} classes, see {@link Sides}). Exits 0
  * on success, 1 if the IDL has errors (each printed as {@code file:line:column: message}), 2 on a
  * usage error.
  */
@@ -25,6 +26,7 @@ public final class ToolkitGen {
     Path protoc = System.getenv("WEFT_PROTOC") == null ? null : Path.of(System.getenv("WEFT_PROTOC"));
     List<Path> includes = new ArrayList<>();
     List<Path> sources = new ArrayList<>();
+    Sides sides = Sides.BOTH;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -46,6 +48,16 @@ public final class ToolkitGen {
           }
           protoc = Path.of(args[i]);
         }
+        case "--sides" -> {
+          if (++i >= args.length) {
+            return usage(err, a + " needs both, client or server");
+          }
+          try {
+            sides = Sides.parse(args[i]);
+          } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+          }
+        }
         case "--help", "-h" -> {
           usage(out, null);
           return 0;
@@ -62,7 +74,7 @@ public final class ToolkitGen {
       return usage(err, outDir == null ? "--out is required" : "no IDL files given");
     }
     try {
-      var files = Generator.generate(new GenOptions(sources, includes, outDir, protoc));
+      var files = Generator.generate(new GenOptions(sources, includes, outDir, protoc, sides));
       int changed = OutputWriter.write(files, outDir);
       out.println("toolkit-gen: " + files.size() + " files (" + changed + " changed) in " + outDir);
       return 0;
@@ -79,7 +91,7 @@ public final class ToolkitGen {
     if (problem != null) {
       s.println("toolkit-gen: " + problem);
     }
-    s.println("usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] FILE.thrift|FILE.proto...");
+    s.println("usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] [--sides both|client|server] FILE.thrift|FILE.proto...");
     return 2;
   }
 }

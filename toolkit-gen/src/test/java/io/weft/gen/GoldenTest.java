@@ -58,7 +58,11 @@ class GoldenTest {
   }
 
   static Map<String, String> generate(String idl) {
-    List<JavaFile> files = Generator.generate(new GenOptions(List.of(RESOURCES.resolve("good").resolve(idl)), List.of(), Path.of("unused")));
+    return generate(idl, Sides.BOTH);
+  }
+
+  static Map<String, String> generate(String idl, Sides sides) {
+    List<JavaFile> files = Generator.generate(new GenOptions(List.of(RESOURCES.resolve("good").resolve(idl)), List.of(), Path.of("unused"), null, sides));
     Map<String, String> out = new TreeMap<>();
     for (JavaFile f : files) {
       out.put(f.packageName().replace('.', '/') + "/" + f.typeSpec().name() + ".java", f.toString());
@@ -81,6 +85,11 @@ class GoldenTest {
 
   /** Compiles the sources against the test classpath (Weft's runtime and libthrift); fails with the compiler's messages. */
   static void compile(Map<String, String> sources, Path tmp) throws IOException {
+    compile(sources, tmp, entry -> true);
+  }
+
+  /** Compiles {@code sources} against the test class path's entries that {@code keep} accepts. */
+  static void compile(Map<String, String> sources, Path tmp, java.util.function.Predicate<String> keep) throws IOException {
     Path src = tmp.resolve("src");
     List<Path> paths = new ArrayList<>();
     for (var e : sources.entrySet()) {
@@ -92,7 +101,8 @@ class GoldenTest {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      String cp = java.util.Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+          .split(java.io.File.pathSeparator)).filter(keep).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
       List<String> options = List.of("-classpath", cp, "-d", tmp.resolve("classes").toString(), "--release", "21", "-Xlint:all,-serial", "-Werror");
       Files.createDirectories(tmp.resolve("classes"));
       StringWriter log = new StringWriter();

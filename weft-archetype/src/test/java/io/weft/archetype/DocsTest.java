@@ -70,24 +70,38 @@ class DocsTest {
   }
 
   /**
-   * The README's pom with its dependencies replaced by the client-only ones: generated code
-   * compiles, and a client calls (the test starts a server, which toolkit-server, provided,
-   * allows in tests only).
+   * The README's pom with its properties and dependencies replaced by the client-only ones:
+   * generated code compiles without toolkit-server, the client runs, and neither Weft's server nor
+   * Helidon is on the test class path.
    */
   @Test
-  void readmeClientOnlyDependenciesBuildAClient() throws Exception {
+  void readmeClientOnlyPomBuildsAClientWithoutTheServer() throws Exception {
     String pom = snippet("pom");
-    Matcher deps = Pattern.compile("(?s)<dependencies>.*?</dependencies>").matcher(pom);
-    int afterManagement = pom.indexOf("</dependencyManagement>");
-    assertThat(deps.find(Math.max(afterManagement, 0))).as("a <dependencies> block in the README's pom").isTrue();
-    String clientDeps = snippet("client-dependencies").strip();
-    assertThat(clientDeps).startsWith("<dependencies>").endsWith("</dependencies>");
+    String clientOnly = snippet("client-only");
+    pom = replaceBlock(pom, "properties", block(clientOnly, "properties"), 0);
+    pom = replaceBlock(pom, "dependencies", block(clientOnly, "dependencies"), pom.indexOf("</dependencyManagement>"));
     Path dir = work.resolve("readme-client");
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("pom.xml"), pom.substring(0, deps.start()) + clientDeps + pom.substring(deps.end()));
-    writeSources(dir, SERVICE_TEST);
+    Files.writeString(dir.resolve("pom.xml"), pom);
+    writeSources(dir, CLIENT_TEST);
     String out = mvn(dir, "test");
-    assertThat(out).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
+    assertThat(out).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
+    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloClient.java")).exists();
+    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloServer.java")).doesNotExist();
+  }
+
+  /** The first {@code <tag>…</tag>} of {@code xml}. */
+  private static String block(String xml, String tag) {
+    Matcher m = Pattern.compile("(?s)<" + tag + ">.*?</" + tag + ">").matcher(xml);
+    assertThat(m.find()).as("a <%s> block in the README's client-only snippet", tag).isTrue();
+    return m.group();
+  }
+
+  /** {@code xml} with its first {@code <tag>…</tag>} at or after {@code from} replaced by {@code with}. */
+  private static String replaceBlock(String xml, String tag, String with, int from) {
+    Matcher m = Pattern.compile("(?s)<" + tag + ">.*?</" + tag + ">").matcher(xml);
+    assertThat(m.find(Math.max(from, 0))).as("a <%s> block in the README's pom", tag).isTrue();
+    return xml.substring(0, m.start()) + with + xml.substring(m.end());
   }
 
   /** The README's archetype command, then the generated project's own test. */
@@ -145,6 +159,51 @@ class DocsTest {
             }
           } finally {
             server.stop();
+          }
+        }
+      }
+      """;
+
+  /** A client alone: it calls a port nobody listens on, and finds no server classes to load. */
+  private static final String CLIENT_TEST = """
+      package demo;
+
+      import demo.hello.HelloRequest;
+      import demo.hello.hello.HelloClient;
+      import io.weft.api.ClientOptions;
+      import io.weft.api.RpcException;
+      import io.weft.api.StatusCode;
+      import java.net.ServerSocket;
+      import org.junit.jupiter.api.Test;
+      import org.junit.jupiter.api.Timeout;
+
+      @Timeout(60)
+      class HelloTest {
+        @Test
+        void callsAndSaysNobodyAnswered() throws Exception {
+          int port;
+          try (ServerSocket closed = new ServerSocket(0)) {
+            port = closed.getLocalPort();
+          }
+          try (var client = HelloClient.newClient("hello", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
+            client.sayHello(new HelloRequest().setName("weft"));
+            throw new AssertionError("a call to a closed port returned");
+          } catch (RpcException e) {
+            if (e.code() != StatusCode.UNAVAILABLE) {
+              throw new AssertionError("expected UNAVAILABLE, got " + e.code(), e);
+            }
+          }
+        }
+
+        @Test
+        void neitherWeftsServerNorHelidonIsThere() {
+          for (String name : new String[] {"io.weft.server.Server", "io.helidon.webserver.WebServer"}) {
+            try {
+              Class.forName(name);
+              throw new AssertionError(name + " is on the class path");
+            } catch (ClassNotFoundException expected) {
+              // as it should be
+            }
           }
         }
       }

@@ -18,11 +18,19 @@ public final class JavaGenerator {
   private final Schema schema;
   private final ThriftTypes types;
   private final StructEmitter structs;
+  private final io.weft.gen.Sides sides;
 
+  /** A generator of both sides of every service. */
   public JavaGenerator(Schema schema) {
+    this(schema, io.weft.gen.Sides.BOTH);
+  }
+
+  /** A generator of {@code sides} of every service. */
+  public JavaGenerator(Schema schema, io.weft.gen.Sides sides) {
     this.schema = schema;
     this.types = new ThriftTypes(schema);
     this.structs = new StructEmitter(types);
+    this.sides = sides;
   }
 
   /** Every file the schema's IDL files generate, in a stable order. */
@@ -36,7 +44,7 @@ public final class JavaGenerator {
           case Definition.Struct s -> out.add(file(pkg, structs.emit(s, types.className(s), f.path(), false), f, d));
           case Definition.Enum e -> out.add(file(pkg, new EnumEmitter().emit(e, types.className(e)), f, d));
           case Definition.Service s -> {
-            for (Map.Entry<String, TypeSpec> e : new ServiceEmitter(types, structs).emit(s)) {
+            for (Map.Entry<String, TypeSpec> e : new ServiceEmitter(types, structs, sides).emit(s)) {
               out.add(file(e.getKey(), e.getValue(), f, d));
             }
           }

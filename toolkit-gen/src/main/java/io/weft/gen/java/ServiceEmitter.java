@@ -27,10 +27,12 @@ import javax.lang.model.element.Modifier;
 final class ServiceEmitter {
   private final ThriftTypes types;
   private final StructEmitter structs;
+  private final io.weft.gen.Sides sides;
 
-  ServiceEmitter(ThriftTypes types, StructEmitter structs) {
+  ServiceEmitter(ThriftTypes types, StructEmitter structs, io.weft.gen.Sides sides) {
     this.types = types;
     this.structs = structs;
+    this.sides = sides;
   }
 
   /** One method as the generated code sees it, with the struct classes that carry it. */
@@ -94,11 +96,16 @@ final class ServiceEmitter {
       all.addAll(base == s ? own : methods(base));
     }
     String pkg = servicePackage(s);
-    return List.of(
-        Map.entry(Schema.javaPackage(types.schema().fileOf(s)), handlerInterface(s, own)),
-        Map.entry(pkg, descriptor(s, own, all)),
-        Map.entry(pkg, client(s, all)),
-        Map.entry(pkg, server(s, all)));
+    List<Map.Entry<String, TypeSpec>> out = new ArrayList<>();
+    out.add(Map.entry(Schema.javaPackage(types.schema().fileOf(s)), handlerInterface(s, own)));
+    out.add(Map.entry(pkg, descriptor(s, own, all)));
+    if (sides.client()) {
+      out.add(Map.entry(pkg, client(s, all)));
+    }
+    if (sides.server()) {
+      out.add(Map.entry(pkg, server(s, all)));
+    }
+    return out;
   }
 
   private List<Method> methods(Definition.Service s) {
@@ -150,10 +157,10 @@ final class ServiceEmitter {
     TypeSpec.Builder t = TypeSpec.interfaceBuilder(interfaceName(s)).addModifiers(Modifier.PUBLIC);
     t.addJavadoc(s.doc() != null ? s.doc() + "\n\n" : "");
     boolean streaming = types.schema().ancestry(s).stream().flatMap(x -> methods(x).stream()).anyMatch(Method::streaming);
-    t.addJavadoc("<p>Implement it to serve {@code $L}: {@code $T.newServer(handler).run()}. Each call runs on its own\n"
+    t.addJavadoc("<p>Implement it to serve {@code $L}: {@code $" + (sides.server() ? "T" : "L") + ".newServer(handler).run()}. Each call runs on its own\n"
         + "virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata.$L\n", s.name(),
-        ClassName.get(servicePackage(s), s.name() + "Server"),
-        streaming ? " Streaming methods travel over gRPC with Thrift payloads, as Kitex's." : " The client, {@code "
+        sides.server() ? ClassName.get(servicePackage(s), s.name() + "Server") : s.name() + "Server",
+        streaming ? " Streaming methods travel over gRPC with Thrift payloads, as Kitex's." : !sides.client() ? "" : " The client, {@code "
             + s.name() + "Client}, implements it too.");
     if (s.extendsName() != null) {
       Definition.Service base = types.schema().ancestry(s).get(types.schema().ancestry(s).size() - 2);

@@ -3,6 +3,7 @@ package io.weft.gen.maven;
 import io.weft.gen.GenOptions;
 import io.weft.gen.Generator;
 import io.weft.gen.OutputWriter;
+import io.weft.gen.Sides;
 import io.weft.gen.model.GenException;
 import java.io.File;
 import java.io.IOException;
@@ -74,6 +75,14 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.build.directory}/generated-sources/weft")
   private File outputDirectory;
 
+  /**
+   * Which sides of each service to generate: {@code both} (the default), {@code client} (no
+   * {@code XxxServer} classes, so that an application that only calls services compiles against
+   * {@code toolkit-client} alone) or {@code server}.
+   */
+  @Parameter(property = "weft.sides", defaultValue = "both")
+  private String sides;
+
   /** Skips generation. */
   @Parameter(property = "weft.gen.skip", defaultValue = "false")
   private boolean skip;
@@ -96,7 +105,7 @@ public final class GenerateMojo extends AbstractMojo {
     includeDirectories.forEach(f -> includes.add(f.toPath()));
     Path protoc = protos.isEmpty() ? null : protoc();
     try {
-      var files = Generator.generate(new GenOptions(sources, includes, outputDirectory.toPath(), protoc));
+      var files = Generator.generate(new GenOptions(sources, includes, outputDirectory.toPath(), protoc, sides()));
       int changed = OutputWriter.write(files, outputDirectory.toPath());
       getLog().info("toolkit-gen: " + sources.size() + " IDL files, " + files.size() + " Java files (" + changed + " changed)");
     } catch (GenException e) {
@@ -152,5 +161,13 @@ public final class GenerateMojo extends AbstractMojo {
       throw new MojoExecutionException("no protoc release for " + os + "/" + arch + "; set weft.protoc to a local protoc");
     }
     return o + "-" + a;
+  }
+
+  private Sides sides() throws MojoExecutionException {
+    try {
+      return Sides.parse(sides);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException("<sides>: " + e.getMessage(), e);
+    }
   }
 }

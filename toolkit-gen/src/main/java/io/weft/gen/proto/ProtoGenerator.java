@@ -33,7 +33,8 @@ public final class ProtoGenerator {
    *
    * @throws GenException with protoc's own error lines if it fails
    */
-  public static List<JavaFile> generate(Path protoc, List<Path> sources, List<Path> includeDirs, Path javaOut) throws IOException {
+  public static List<JavaFile> generate(Path protoc, List<Path> sources, List<Path> includeDirs, Path javaOut, io.weft.gen.Sides sides)
+      throws IOException {
     Path work = Files.createTempDirectory("weft-protoc");
     try {
       Path wellKnown = work.resolve("include");
@@ -83,7 +84,7 @@ public final class ProtoGenerator {
         descriptors = FileDescriptorSet.parseFrom(in);
       }
       ProtoNames protoNames = new ProtoNames(descriptors.getFileList());
-      ProtoServiceEmitter emitter = new ProtoServiceEmitter(protoNames);
+      ProtoServiceEmitter emitter = new ProtoServiceEmitter(protoNames, sides);
       List<JavaFile> out = new ArrayList<>();
       for (FileDescriptorProto f : descriptors.getFileList()) {
         if (names.contains(f.getName())) {

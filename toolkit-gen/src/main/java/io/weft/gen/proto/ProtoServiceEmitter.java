@@ -26,9 +26,11 @@ import javax.lang.model.element.Modifier;
  */
 final class ProtoServiceEmitter {
   private final ProtoNames names;
+  private final io.weft.gen.Sides sides;
 
-  ProtoServiceEmitter(ProtoNames names) {
+  ProtoServiceEmitter(ProtoNames names, io.weft.gen.Sides sides) {
     this.names = names;
+    this.sides = sides;
   }
 
   /** What one RPC looks like in Java. */
@@ -66,9 +68,13 @@ final class ProtoServiceEmitter {
       String source = file.getName().substring(file.getName().lastIndexOf('/') + 1);
       out.add(file(pkg, handler(s, iface, server, client, rpcs, comment(file.getSourceCodeInfo(), i, -1)), source));
       out.add(file(sub, descriptor(s.getName(), full, descriptor, rpcs), source));
-      out.add(file(sub, client(s.getName(), client, descriptor, rpcs), source));
-      ClassName outer = ClassName.get(pkg, ProtoNames.outerClassName(file));
-      out.add(file(sub, server(s.getName(), iface, server, descriptor, rpcs, outer), source));
+      if (sides.client()) {
+        out.add(file(sub, client(s.getName(), client, descriptor, rpcs), source));
+      }
+      if (sides.server()) {
+        ClassName outer = ClassName.get(pkg, ProtoNames.outerClassName(file));
+        out.add(file(sub, server(s.getName(), iface, server, descriptor, rpcs, outer), source));
+      }
     }
     return out;
   }
@@ -83,8 +89,10 @@ final class ProtoServiceEmitter {
     if (doc != null) {
       t.addJavadoc("$L\n\n", doc);
     }
-    t.addJavadoc("<p>Implement it to serve {@code $L}: {@code $T.newServer(handler).run()}; call it with {@code $T}.\n"
-        + "Each call runs on its own virtual thread.\n", s.getName(), server, client);
+    // a class this run does not generate is named, not imported
+    t.addJavadoc("<p>Implement it to serve {@code $L}: {@code $" + (sides.server() ? "T" : "L") + ".newServer(handler).run()}; call it with {@code $"
+        + (sides.client() ? "T" : "L") + "}.\n" + "Each call runs on its own virtual thread.\n", s.getName(),
+        sides.server() ? server : server.simpleName(), sides.client() ? client : client.simpleName());
     for (Rpc r : rpcs) {
       MethodSpec.Builder m = MethodSpec.methodBuilder(r.javaName()).addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT);
       if (r.doc() != null) {

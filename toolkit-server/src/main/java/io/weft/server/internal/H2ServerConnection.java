@@ -135,6 +135,9 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
       this.direct = ctx.isSecure() ? null : new DirectRead();
     }
 
+    // HelidonSocket.read(BufferData) is marked for removal in Helidon 4.5 in favour of get(), which
+    // allocates an array per read; until it goes, it reads straight into the engine's buffer
+    @SuppressWarnings("removal")
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (direct == null || detected.available() > 0) {
