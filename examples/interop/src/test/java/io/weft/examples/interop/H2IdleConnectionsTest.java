@@ -29,9 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -170,21 +167,7 @@ class H2IdleConnectionsTest {
   void atTheConnectionLimitWithEveryConnectionBusyANewOneIsRefusedUntilOneCloses() throws Exception {
     final int limit = 50;
     int port = start(ServerOptions.withMaxConnections(limit));
-    Logger log = Logger.getLogger("io.weft.server.internal.RealServer");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        lines.add(r.getLevel() + " " + r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(capture);
+    LogCapture log = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.RealServer");
     List<H2Wire> busy = new ArrayList<>();
     try {
       for (int i = 0; i < limit; i++) {
@@ -196,7 +179,7 @@ class H2IdleConnectionsTest {
       }
       // one more: closed without a word
       assertRefused(port);
-      assertThat(lines).as("log lines of the server").anyMatch(l -> l.startsWith("WARNING refusing connection from 127.0.0.1:"));
+      assertThat(log.messages()).as("log lines of the server").anyMatch(l -> l.startsWith("WARNING refusing connection from 127.0.0.1:"));
       // a Weft client too, with UNAVAILABLE
       try (TestServiceClient c = client(port)) {
         RpcException e = org.assertj.core.api.Assertions.catchThrowableOfType(RpcException.class,
@@ -229,7 +212,7 @@ class H2IdleConnectionsTest {
         assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
       }
     } finally {
-      log.removeHandler(capture);
+      log.close();
       for (H2Wire w : busy) {
         w.close();
       }

@@ -27,12 +27,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,42 +48,12 @@ class LogLinesTest {
   private static final String FULL_DUPLEX = "/grpc.testing.TestService/FullDuplexCall";
   private static final Duration SOON = Duration.ofSeconds(10);
 
-  /** Records at INFO and above, from Weft's and Helidon's loggers (held here: JUL keeps loggers weakly). */
-  private static final class Capture extends Handler {
-    final List<Logger> loggers = List.of(Logger.getLogger("io.weft"), Logger.getLogger("io.helidon"));
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-    Capture() {
-      loggers.forEach(l -> l.addHandler(this));
-    }
-
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.INFO.intValue()) {
-        records.add(r);
-      }
-    }
-
-    /** "LEVEL logger: message" per record, for assertions and their failure messages. */
-    List<String> lines() {
-      return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList();
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      loggers.forEach(l -> l.removeHandler(this));
-    }
-  }
-
-  private Capture capture;
+  private LogCapture capture;
   private Server server;
 
   @BeforeEach
   void capture() {
-    capture = new Capture();
+    capture = new LogCapture(Level.INFO, "io.weft", "io.helidon"); // Helidon's too: a port in use was its SEVERE lines
   }
 
   @AfterEach

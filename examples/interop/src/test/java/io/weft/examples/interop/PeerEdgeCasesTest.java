@@ -38,10 +38,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.apache.thrift.TApplicationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,20 +83,7 @@ class PeerEdgeCasesTest {
   }
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final List<String> logLines = new CopyOnWriteArrayList<>();
-  private final Logger serverLog = Logger.getLogger("io.weft.server.internal.RealServer");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logLines.add(r.getLevel() + " " + r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture serverLog;
   private Server server;
 
   private Server start(ServerOption... options) {
@@ -110,7 +93,7 @@ class PeerEdgeCasesTest {
         .addService(EchoServiceServer.definition(new EchoHandler()))
         .addService(TestServiceServer.definition(new ProtoHandler()))
         .options(all.toArray(ServerOption[]::new)).build().start();
-    serverLog.addHandler(capture);
+    serverLog = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.RealServer");
     return server;
   }
 
@@ -133,7 +116,9 @@ class PeerEdgeCasesTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    serverLog.removeHandler(capture);
+    if (serverLog != null) {
+      serverLog.close();
+    }
     for (AutoCloseable c : toClose) {
       c.close();
     }
@@ -159,7 +144,7 @@ class PeerEdgeCasesTest {
       assertThat(e.getType()).isEqualTo(TApplicationException.MISSING_RESULT);
       assertThat(e.getMessage()).isEqualTo("handler for Echo returned null");
     }
-    assertThat(logLines).filteredOn(l -> l.contains("returned null")).singleElement()
+    assertThat(serverLog.messages()).filteredOn(l -> l.contains("returned null")).singleElement()
         .satisfies(l -> assertThat(l).contains("EchoService.Echo"));
   }
 
@@ -176,7 +161,7 @@ class PeerEdgeCasesTest {
     assertThat(sleep).as("Sleep's failure").isNotNull();
     assertThat(sleep.status().description()).hasValue("handler for Sleep returned null");
     assertThat(cli.echo(new Request().setMsg("after")).getMsg()).isEqualTo("after");
-    assertThat(logLines).filteredOn(l -> l.contains("returned null")).hasSize(2);
+    assertThat(serverLog.messages()).filteredOn(l -> l.contains("returned null")).hasSize(2);
   }
 
   @ParameterizedTest
@@ -188,9 +173,9 @@ class PeerEdgeCasesTest {
     assertThat(e).as("the call's failure").isNotNull();
     assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
     assertThat(e.status().description()).hasValue("handler for UnaryCall returned null");
-    assertThat(logLines).as("server log").filteredOn(l -> l.contains("returned null")).singleElement()
+    assertThat(serverLog.messages()).as("server log").filteredOn(l -> l.contains("returned null")).singleElement()
         .satisfies(l -> assertThat(l).contains("UnaryCall"));
-    assertThat(logLines).as("server log").noneMatch(l -> l.contains("NullPointerException"));
+    assertThat(serverLog.messages()).as("server log").noneMatch(l -> l.contains("NullPointerException"));
   }
 
   // ---- TTHeader string headers with an empty key ----
