@@ -8,12 +8,25 @@ import java.util.List;
 /**
  * Where a client's calls can go (Kitex's {@code discovery.Resolver}): the instances behind the
  * destination, each an address with a weight. The client asks again every refresh interval
- * ({@link ClientOptions#withResolver}), so instances may come and go.
+ * ({@link ClientOptions#withResolver}), so instances may come and go; a resolver that learns of
+ * changes itself (a watch on a registry) also tells the client at once through {@link #watch}.
  */
 @FunctionalInterface
 public interface Resolver {
   /** The instances now. An empty list fails the calls with {@code UNAVAILABLE} until it changes. */
   List<Instance> resolve() throws Exception;
+
+  /**
+   * For a resolver that learns of changes itself (a watch on a registry, as {@code
+   * toolkit-registry-etcd}'s): remembers {@code changed}, calls it, from any thread, whenever
+   * {@link #resolve()} would give another answer, and returns true; each client using this resolver
+   * then asks again at once instead of at its next refresh. {@code changed} must not be called while
+   * {@code resolve()} is blocked on the resolver's own lock. The default remembers nothing and
+   * returns false: clients only ask every refresh interval.
+   */
+  default boolean watch(Runnable changed) {
+    return false;
+  }
 
   /** One place a call can go: {@code host:port}, and its share of traffic relative to the others (positive). */
   record Instance(String hostPort, int weight) {

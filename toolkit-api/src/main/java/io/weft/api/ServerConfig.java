@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param permitKeepAliveTime how often a client may ping while it has calls open (grpc-java's
  *     {@code permitKeepAliveTime}; default 5 min, and 2 h with no call open): a client that pings
  *     more often three times gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings"
+ * @param registry where the server registers itself while it runs, or null (the default) for nowhere
+ * @param registryInfo what it registers there (null without a registry)
  */
 public record ServerConfig(
     String host,
@@ -58,7 +60,9 @@ public record ServerConfig(
     Duration maxConnectionIdle,
     Duration keepAliveTime,
     Duration keepAliveTimeout,
-    Duration permitKeepAliveTime) {
+    Duration permitKeepAliveTime,
+    Registry registry,
+    RegistryInfo registryInfo) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 << 20;
@@ -67,6 +71,9 @@ public record ServerConfig(
   public ServerConfig {
     Objects.requireNonNull(host, "host");
     middlewares = List.copyOf(middlewares);
+    if ((registry == null) != (registryInfo == null)) {
+      throw new IllegalArgumentException("a registry needs its registry info and the other way round");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -136,6 +143,8 @@ public record ServerConfig(
     private Duration keepAliveTime = Duration.ofHours(2);
     private Duration keepAliveTimeout = Duration.ofSeconds(20);
     private Duration permitKeepAliveTime = Duration.ofMinutes(5);
+    private Registry registry;
+    private RegistryInfo registryInfo;
 
     private Builder() {}
 
@@ -218,7 +227,13 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
           maxConcurrentStreams, tls, middlewares, maxConcurrentRequests, qpsLimit, idleTimeout, maxConnectionIdle, keepAliveTime,
-          keepAliveTimeout, permitKeepAliveTime);
+          keepAliveTimeout, permitKeepAliveTime, registry, registryInfo);
+    }
+
+    public Builder registry(Registry registry, RegistryInfo info) {
+      this.registry = registry;
+      this.registryInfo = info;
+      return this;
     }
 
     public Builder middleware(Middleware m) {

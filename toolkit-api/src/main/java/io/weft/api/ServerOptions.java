@@ -59,6 +59,18 @@ public final class ServerOptions {
     return b -> b.middleware(middleware);
   }
 
+  /**
+   * Registers the server in {@code registry} once it listens and deregisters it when it stops,
+   * before its listener closes (Kitex's {@code server.WithRegistry} with {@code
+   * server.WithRegistryInfo}). Leave {@code info}'s address null to register the address the server
+   * listens on.
+   */
+  public static ServerOption withRegistry(Registry registry, RegistryInfo info) {
+    java.util.Objects.requireNonNull(registry, "registry");
+    java.util.Objects.requireNonNull(info, "info");
+    return b -> b.registry(registry, info);
+  }
+
   /** At most {@code n} calls served at once; more are refused with {@code RESOURCE_EXHAUSTED} (Kitex's concurrency limit). */
   public static ServerOption withMaxConcurrentRequests(int n) {
     return b -> b.maxConcurrentRequests(n);

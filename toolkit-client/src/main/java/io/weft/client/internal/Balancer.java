@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Picks the instance of each call: the {@link Resolver}'s list (refreshed every interval on a
- * calling thread, never holding the others up), the {@link LoadBalancer} policy, and ejection:
+ * calling thread, never holding the others up, and at once when a watching resolver says it
+ * changed), the {@link LoadBalancer} policy, and ejection:
  * an instance whose connection failed is skipped for a cool-down that doubles with each further
  * failure (from 200 ms up to 30 s), after which one call re-checks it. When every instance is
  * ejected, the one that comes back soonest is tried anyway.
@@ -52,6 +53,9 @@ final class Balancer {
     this.refreshNanos = config.resolver() != null ? Math.max(1, config.resolverRefresh().toNanos()) : Long.MAX_VALUE;
     this.policy = config.loadBalancer();
     refresh(true);
+    if (config.resolver() != null) {
+      resolver.watch(() -> refresh(true));
+    }
   }
 
   /** The instances now (for tests and for closing). */
@@ -198,15 +202,16 @@ final class Balancer {
     return h ^ (h >>> 33);
   }
 
-  private void refresh(boolean first) {
-    if (!first && !refreshing.tryLock()) {
+  /** Asks the resolver again: when due (a caller's turn), or at once ({@code force}: at the start, or on a watch's word). */
+  private void refresh(boolean force) {
+    if (!force && !refreshing.tryLock()) {
       return; // another caller is refreshing; use the current list meanwhile
     }
-    if (first) {
+    if (force) {
       refreshing.lock();
     }
     try {
-      if (!first && System.nanoTime() - refreshAt <= refreshNanos) {
+      if (!force && System.nanoTime() - refreshAt <= refreshNanos) {
         return;
       }
       List<Resolver.Instance> instances;

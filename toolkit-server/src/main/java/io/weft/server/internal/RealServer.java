@@ -29,6 +29,8 @@ public final class RealServer {
   private final AtomicLong inFlight = new AtomicLong();
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
+  /** What this server registered in its registry (ServerConfig.registry), until it deregisters; null when nothing is. */
+  private io.weft.api.RegistryInfo registered;
 
   private volatile boolean stopping;
   private volatile io.weft.wire.http2.Http2Config http2Config;
@@ -303,9 +305,84 @@ public final class RealServer {
       }
       web = w;
       LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port() + (config.tls() != null ? " (TLS)" : ""));
+      register(w.port());
     } finally {
       lifecycle.unlock();
     }
+  }
+
+  /**
+   * Registers this server in the configured registry, at the address it listens on unless the
+   * registry info names one. A failure stops the server again: a server nobody can find is not
+   * started.
+   */
+  private void register(int port) {
+    io.weft.api.Registry r = config.registry();
+    if (r == null) {
+      return;
+    }
+    io.weft.api.RegistryInfo info = config.registryInfo();
+    if (info.hostPort() == null) {
+      info = info.withHostPort(advertisedHost(config.host()) + ":" + port);
+    }
+    try {
+      r.register(info);
+    } catch (Exception e) {
+      web.stop();
+      web = null;
+      timer.shutdownNow();
+      throw new IllegalStateException("cannot register " + info.serviceName() + " at " + info.hostPort() + ": " + e.getMessage(), e);
+    }
+    registered = info;
+    LOG.log(System.Logger.Level.INFO, "registered " + info.serviceName() + " at " + info.hostPort());
+  }
+
+  /**
+   * Withdraws the registration, if any, and keeps serving for the registry's drain time so that
+   * clients hear of it before the listener closes; a failure is logged, not thrown.
+   */
+  private void deregister() {
+    io.weft.api.RegistryInfo info = registered;
+    if (info == null) {
+      return;
+    }
+    registered = null;
+    try {
+      config.registry().deregister(info);
+      LOG.log(System.Logger.Level.INFO, "deregistered " + info.serviceName() + " at " + info.hostPort());
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot deregister " + info.serviceName() + " at " + info.hostPort() + ": " + e);
+      return;
+    }
+    long drain = config.registry().drainTime().toNanos();
+    if (drain > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(drain); // serving on: this is the grace, not a wait for something
+    }
+  }
+
+  /**
+   * The host others reach this server at: the one it listens on, or when it listens on every
+   * interface this machine's first non-loopback IPv4 address (as Kitex registers), else loopback.
+   */
+  static String advertisedHost(String listenHost) {
+    if (!listenHost.equals("0.0.0.0") && !listenHost.equals("::") && !listenHost.equals("[::]")) {
+      return listenHost.indexOf(':') >= 0 && !listenHost.startsWith("[") ? "[" + listenHost + "]" : listenHost;
+    }
+    try {
+      for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp() || ni.isLoopback()) {
+          continue;
+        }
+        for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    } catch (java.net.SocketException e) {
+      // no interfaces to list: loopback below
+    }
+    return "127.0.0.1";
   }
 
   /**
@@ -346,6 +423,7 @@ public final class RealServer {
     try {
       stopping = true;
       stoppingLatch.countDown();
+      deregister(); // first: clients stop picking this server while it still answers
       WebServer w = web;
       if (w != null) {
         w.stop();

@@ -24,7 +24,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@link #h2spec()}: HTTP/2 conformance (github.com/summerwind/h2spec v2.2.1+incompatible);
  *   <li>{@link #ghz()}: gRPC load generator (github.com/bojand/ghz v0.93.0);
- *   <li>{@link #grpcurl()}: gRPC requests by hand (github.com/fullstorydev/grpcurl v1.9.4).
+ *   <li>{@link #grpcurl()}: gRPC requests by hand (github.com/fullstorydev/grpcurl v1.9.4);
+ *   <li>{@link #etcd()}: the etcd server the registry tests run against (go.etcd.io/etcd/server/v3
+ *       v3.7.3). etcd's own {@code main} is in its root module, go.etcd.io/etcd/v3, which the module
+ *       proxy does not serve at every release, so {@code interop/tools/etcd} holds a three-line
+ *       {@code main} of its own that calls the server module's {@code etcdmain.Main}, the function
+ *       etcd's {@code main} calls. Built from the proxy rather than taken from a distribution's
+ *       package so that every machine with Go runs the same etcd, pinned by go.sum.
  * </ul>
  *
  * <p>Each tool has a Go module of its own under {@code interop/tools/<tool>/} whose go.mod names the
@@ -55,7 +61,9 @@ public final class GoTools {
       "cmd/ghz", "-X main.version=v0.93.0", "1.24");
   private static final Tool GRPCURL = new Tool("grpcurl", "github.com/fullstorydev/grpcurl", "v1.9.4",
       "cmd/grpcurl", "-X main.version=v1.9.4", "1.25");
-  private static final List<Tool> TOOLS = List.of(H2SPEC, GHZ, GRPCURL);
+  /** Its command is the module's own main package ("."), not a package of the required module. */
+  private static final Tool ETCD = new Tool("etcd", "go.etcd.io/etcd/server/v3", "v3.7.3", ".", "-s -w", "1.26");
+  private static final List<Tool> TOOLS = List.of(H2SPEC, GHZ, GRPCURL, ETCD);
 
   /** Serializes builds within this JVM; a file lock in interop/tools/bin serializes them between JVMs. */
   private static final ReentrantLock BUILDING = new ReentrantLock();
@@ -89,6 +97,15 @@ public final class GoTools {
     return build(GRPCURL);
   }
 
+  /**
+   * The built {@code etcd} server ({@code interop/tools/bin/etcd}), building it if needed.
+   *
+   * @throws IOException if there is no Go toolchain (saying what to install) or the build fails
+   */
+  public static Path etcd() throws IOException, InterruptedException {
+    return build(ETCD);
+  }
+
   /** Builds the tools named (all without arguments) and prints their paths, one a line. */
   public static void main(String[] args) throws Exception {
     List<String> names = args.length == 0 ? TOOLS.stream().map(Tool::name).toList() : List.of(args);
@@ -119,7 +136,7 @@ public final class GoTools {
           return out;
         }
         Path partial = bin.resolve("." + tool.name() + ".partial");
-        String pkg = tool.module() + "/" + tool.command();
+        String pkg = tool.command().equals(".") ? "." : tool.module() + "/" + tool.command();
         ProcessBuilder pb = new ProcessBuilder(
             PeerProcesses.go(tool.name() + " is built from source in " + source + " and needs the Go toolchain ("
                 + tool.minGo() + " or later)"),
