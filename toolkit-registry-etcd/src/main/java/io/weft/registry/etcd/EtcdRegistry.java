@@ -156,7 +156,12 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
     r.keeper = Thread.ofVirtual().name("weft-etcd-keepalive " + key).start(r::keepAlive);
   }
 
-  /** Stops renewing {@code info}'s lease, deletes its key and revokes the lease. */
+  /**
+   * Stops renewing {@code info}'s lease, deletes its key and revokes the lease (which deletes the
+   * key too, should the delete have failed).
+   *
+   * @throws io.weft.api.RpcException if etcd took neither: the key then stays until its lease expires
+   */
   @Override
   public void deregister(RegistryInfo info) {
     String key = config.key(info.serviceName(), info.hostPort());
@@ -165,10 +170,19 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
       return;
     }
     r.halt();
-    etcd.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(EtcdClient.bytes(key)).build(), etcd.unary());
+    RuntimeException deleting = null;
+    try {
+      etcd.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(EtcdClient.bytes(key)).build(), etcd.unary());
+    } catch (RuntimeException e) {
+      deleting = e; // revoking the lease deletes the key too
+    }
     try {
       etcd.lease().leaseRevoke(LeaseRevokeRequest.newBuilder().setID(r.leaseId).build(), etcd.unary());
     } catch (RuntimeException e) {
+      if (deleting != null) {
+        e.addSuppressed(deleting);
+        throw e; // the key stays until its lease expires
+      }
       // the key is gone, which is what matters; the lease expires by itself
       LOG.log(System.Logger.Level.DEBUG, "revoking the lease of " + key + " failed: " + e);
     }
