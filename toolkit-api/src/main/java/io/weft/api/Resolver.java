@@ -20,9 +20,10 @@ public interface Resolver {
    * For a resolver that learns of changes itself (a watch on a registry, as {@code
    * toolkit-registry-etcd}'s): remembers {@code changed}, calls it, from any thread, whenever
    * {@link #resolve()} would give another answer, and returns true; each client using this resolver
-   * then asks again at once instead of at its next refresh. {@code changed} must not be called while
-   * {@code resolve()} is blocked on the resolver's own lock. The default remembers nothing and
-   * returns false: clients only ask every refresh interval.
+   * then asks again at once instead of at its next refresh. {@code changed} calls {@link #resolve()}
+   * on the calling thread, so call it holding no lock that {@code resolve()} takes. Listeners are
+   * kept until the resolver is closed, so close it after the clients that use it. The default
+   * remembers nothing and returns false: clients only ask every refresh interval.
    */
   default boolean watch(Runnable changed) {
     return false;
