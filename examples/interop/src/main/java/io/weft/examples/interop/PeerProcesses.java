@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class PeerProcesses {
   private static final ReentrantLock BUILDING = new ReentrantLock();
   private static Path kitexPeer;
+  private static Path kitexEtcdPeer;
 
   private PeerProcesses() {}
 
@@ -32,30 +33,51 @@ public final class PeerProcesses {
   public static Path kitexPeer() throws IOException, InterruptedException {
     BUILDING.lock();
     try {
-      if (kitexPeer != null) {
-        return kitexPeer;
+      if (kitexPeer == null) {
+        kitexPeer = build("interop/kitex", "kitexpeer");
       }
-      Path source = repoRoot().resolve("interop/kitex");
-      Path out = source.resolve("bin/kitexpeer");
-      ProcessBuilder pb = new ProcessBuilder(go(), "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
-          .directory(source.toFile())
-          .redirectErrorStream(true);
-      if (System.getenv("HOME") == null && System.getenv("GOPATH") == null) {
-        // Go keeps its module and build caches under $HOME; without one, keep them beside the peer
-        Path cache = source.resolve("bin/go");
-        pb.environment().put("GOPATH", cache.toString());
-        pb.environment().put("GOCACHE", cache.resolve("build-cache").toString());
-      }
-      Process p = pb.start();
-      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IOException("go build of the Kitex peer in " + source + " failed:\n" + log);
-      }
-      kitexPeer = out;
-      return out;
+      return kitexPeer;
     } finally {
       BUILDING.unlock();
     }
+  }
+
+  /**
+   * The built {@code kitexetcd} ({@code interop/kitex-etcd/bin/kitexetcd}): a Kitex server that
+   * registers itself, and a Kitex client that resolves, through kitex-contrib/registry-etcd. A Go
+   * module of its own (registry-etcd brings an etcd client), on interop/kitex's generated code.
+   */
+  public static Path kitexEtcdPeer() throws IOException, InterruptedException {
+    BUILDING.lock();
+    try {
+      if (kitexEtcdPeer == null) {
+        kitexEtcdPeer = build("interop/kitex-etcd", "kitexetcd");
+      }
+      return kitexEtcdPeer;
+    } finally {
+      BUILDING.unlock();
+    }
+  }
+
+  /** Builds the Go program in {@code dir} (relative to the repository) into {@code dir/bin/name}. */
+  private static Path build(String dir, String name) throws IOException, InterruptedException {
+    Path source = repoRoot().resolve(dir);
+    Path out = source.resolve("bin/" + name);
+    ProcessBuilder pb = new ProcessBuilder(go(), "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
+        .directory(source.toFile())
+        .redirectErrorStream(true);
+    if (System.getenv("HOME") == null && System.getenv("GOPATH") == null) {
+      // Go keeps its module and build caches under $HOME; without one, keep them beside the peer
+      Path cache = source.resolve("bin/go");
+      pb.environment().put("GOPATH", cache.toString());
+      pb.environment().put("GOCACHE", cache.resolve("build-cache").toString());
+    }
+    Process p = pb.start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException("go build of " + name + " in " + source + " failed:\n" + log);
+    }
+    return out;
   }
 
   /** The Go toolchain: {@code go} on the PATH, else the usual install places. */
