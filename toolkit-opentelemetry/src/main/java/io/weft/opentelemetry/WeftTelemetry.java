@@ -37,7 +37,8 @@ import java.util.Objects;
  *
  * <p><b>Spans</b> follow OpenTelemetry's RPC semantic conventions as of v1.37 (the experimental
  * ones that grpc-java's and Kitex's instrumentations also emit): a {@code CLIENT} span per call
- * made and a {@code SERVER} span per call served, named {@code service/method}, with {@code
+ * made and a {@code SERVER} span per call served, named {@code service/method} with the service
+ * as the IDL names it (without a proto package, which a middleware does not see), with {@code
  * rpc.system} ({@code grpc} over gRPC, else {@code apache_thrift}: TTHeader, Framed and unframed
  * Thrift, and Kitex Protobuf inside TTHeader), {@code rpc.service}, {@code rpc.method}, over gRPC
  * {@code rpc.grpc.status_code}, on a server {@code network.peer.address}/{@code
