@@ -24,6 +24,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * OpenTelemetry for Weft clients and servers: one option each turns on spans, metrics, trace
@@ -87,6 +88,12 @@ public final class WeftTelemetry {
   private final TextMapPropagator propagator;
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
+  /** Per method and transport, what every call of it repeats: its span name and its metric attributes when it succeeds. */
+  private final ConcurrentHashMap<MethodKey, Method> methods = new ConcurrentHashMap<>();
+
+  private record MethodKey(String service, String method, Transport transport) {}
+
+  private record Method(String spanName, Attributes ok) {}
 
   private WeftTelemetry(OpenTelemetry openTelemetry) {
     tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
@@ -161,7 +168,7 @@ public final class WeftTelemetry {
   }
 
   private Span startSpan(Invocation inv, SpanKind kind, Context parent) {
-    SpanBuilder b = tracer.spanBuilder(inv.service() + "/" + inv.method())
+    SpanBuilder b = tracer.spanBuilder(method(inv).spanName())
         .setSpanKind(kind)
         .setParent(parent)
         .setAttribute(RPC_SYSTEM, rpcSystem(inv.transport()))
@@ -185,34 +192,52 @@ public final class WeftTelemetry {
   private void end(Span span, Invocation inv, long start, Throwable error, boolean server) {
     double millis = (System.nanoTime() - start) / 1e6;
     StatusCode code = error == null ? StatusCode.OK : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
-    AttributesBuilder metricAttributes = Attributes.builder()
-        .put(RPC_SYSTEM, rpcSystem(inv.transport()))
-        .put(RPC_SERVICE, inv.service())
-        .put(RPC_METHOD, inv.method());
     if (inv.transport() == Transport.GRPC) {
       span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
-      metricAttributes.put(RPC_GRPC_STATUS_CODE, code.value());
     }
-    if (error != null) {
+    Attributes attributes;
+    if (error == null) {
+      attributes = method(inv).ok();
+    } else {
       String type = error instanceof RpcException ? code.name() : error.getClass().getName();
       span.setAttribute(ERROR_TYPE, type);
-      metricAttributes.put(ERROR_TYPE, type);
       span.recordException(error);
       if (isError(code, inv.transport(), server)) {
         span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
       }
+      attributes = metricAttributes(inv, code).put(ERROR_TYPE, type).build();
     }
     span.end();
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
     if (!server && isStream(inv.kind())) {
-      metrics.recordDuration(metricAttributes.build(), millis); // its messages come after the middleware
+      metrics.recordDuration(attributes, millis); // its messages come after the middleware
       return;
     }
     var traffic = inv.traffic();
     // requests are what a client sends and a server receives
-    metrics.record(metricAttributes.build(), millis, server ? traffic.bytesReceived() : traffic.bytesSent(),
+    metrics.record(attributes, millis, server ? traffic.bytesReceived() : traffic.bytesSent(),
         server ? traffic.bytesSent() : traffic.bytesReceived(), server ? traffic.messagesReceived() : traffic.messagesSent(),
         server ? traffic.messagesSent() : traffic.messagesReceived());
+  }
+
+  private Method method(Invocation inv) {
+    MethodKey key = new MethodKey(inv.service(), inv.method(), inv.transport());
+    Method m = methods.get(key);
+    if (m == null) {
+      m = methods.computeIfAbsent(key, k -> new Method(k.service() + "/" + k.method(), metricAttributes(inv, StatusCode.OK).build()));
+    }
+    return m;
+  }
+
+  private static AttributesBuilder metricAttributes(Invocation inv, StatusCode code) {
+    AttributesBuilder b = Attributes.builder()
+        .put(RPC_SYSTEM, rpcSystem(inv.transport()))
+        .put(RPC_SERVICE, inv.service())
+        .put(RPC_METHOD, inv.method());
+    if (inv.transport() == Transport.GRPC) {
+      b.put(RPC_GRPC_STATUS_CODE, code.value());
+    }
+    return b;
   }
 
   /** Whether a call that ended with {@code code} marks its span in error (the gRPC conventions' rule on a gRPC server). */
