@@ -35,10 +35,13 @@ final class RpcMetrics {
     duration.record(millis, attributes);
   }
 
-  void record(Attributes attributes, double millis, long requestBytes, long responseBytes, long requests, long responses) {
+  void record(Attributes attributes, double millis, long requestBytes, long responseBytes) {
     duration.record(millis, attributes);
     requestSize.record(requestBytes, attributes);
     responseSize.record(responseBytes, attributes);
+  }
+
+  void recordMessages(Attributes attributes, long requests, long responses) {
     requestsPerRpc.record(requests, attributes);
     responsesPerRpc.record(responses, attributes);
   }

@@ -53,8 +53,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Metrics</b>: {@code rpc.client.duration} and {@code rpc.server.duration} (histograms in
  * ms), {@code rpc.{client,server}.request.size} and {@code .response.size} (bytes of the call's
  * messages: one message for unary calls, the stream's total for streams), and {@code
- * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per call; 1 for
- * unary calls). For a client stream only the duration of opening it is recorded. Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
+ * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per stream;
+ * not recorded for unary calls, whose counts are always 1). For a client stream only the duration
+ * of opening it is recorded. Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
  * rpc.grpc.status_code} over gRPC, {@code error.type} on failure.
  *
  * <p><b>Propagation</b> uses the {@link OpenTelemetry}'s propagators (W3C {@code traceparent},
@@ -179,10 +180,9 @@ public final class WeftTelemetry {
       int colon = peer.lastIndexOf(':');
       if (colon > 0) {
         b.setAttribute(NETWORK_PEER_ADDRESS, stripBrackets(peer.substring(0, colon)));
-        try {
-          b.setAttribute(NETWORK_PEER_PORT, Long.parseLong(peer.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-          // no port to report
+        long port = port(peer, colon + 1);
+        if (port >= 0) {
+          b.setAttribute(NETWORK_PEER_PORT, port);
         }
       }
     }
@@ -216,8 +216,11 @@ public final class WeftTelemetry {
     var traffic = inv.traffic();
     // requests are what a client sends and a server receives
     metrics.record(attributes, millis, server ? traffic.bytesReceived() : traffic.bytesSent(),
-        server ? traffic.bytesSent() : traffic.bytesReceived(), server ? traffic.messagesReceived() : traffic.messagesSent(),
-        server ? traffic.messagesSent() : traffic.messagesReceived());
+        server ? traffic.bytesSent() : traffic.bytesReceived());
+    if (isStream(inv.kind())) { // a unary call's counts are 1 and 1 (0 for oneway's response): not worth recording each time
+      metrics.recordMessages(attributes, server ? traffic.messagesReceived() : traffic.messagesSent(),
+          server ? traffic.messagesSent() : traffic.messagesReceived());
+    }
   }
 
   private Method method(Invocation inv) {
@@ -257,6 +260,22 @@ public final class WeftTelemetry {
 
   private static boolean isStream(MethodKind kind) {
     return kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.SERVER_STREAMING || kind == MethodKind.BIDI_STREAMING;
+  }
+
+  /** The decimal number from {@code from} to the end of {@code s}, or -1 if there is none. */
+  private static long port(String s, int from) {
+    if (from >= s.length() || s.length() - from > 5) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   private static String stripBrackets(String host) {
