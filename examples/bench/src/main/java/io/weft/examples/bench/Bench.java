@@ -33,6 +33,8 @@ public final class Bench {
   static final int CALLERS = 100;
   static final Duration WARMUP = Duration.ofSeconds(3);
   static final Duration ROUND = Duration.ofSeconds(3);
+  /** Longer than {@link #WARMUP}: the instrumented side has more code for the JIT to settle. */
+  static final Duration OTEL_WARMUP = Duration.ofSeconds(10);
   /** gRPC rounds: long enough that a server's CPU, counted in 10 ms ticks, is exact to well under 1%. */
   static final Duration GRPC_WARMUP = Duration.ofSeconds(5);
   static final Duration GRPC_ROUND = Duration.ofSeconds(5);
@@ -66,7 +68,7 @@ public final class Bench {
   /** Side {@code weft} against side {@code peer}. */
   record Pair(int weft, int peer, Kind kind) {}
 
-  /** Which comparisons run: all, or those whose key (tt, unary, ghz, bidi, streams) is listed in the second argument. */
+  /** Which comparisons run: all, or those whose key (tt, otel, unary, ghz, bidi, streams) is listed in the second argument. */
   private final String only;
 
   private Bench(String only) {
@@ -116,6 +118,14 @@ public final class Bench {
       double rate = Math.floor(Math.min(r.get(0).r().perSecond(), r.get(2).r().perSecond()) / 2);
       compare(String.format(Locale.ROOT, "TTHeader PingPong, open loop at %.0f calls/s (half the lower maximum)", rate),
           CALLERS, rate, WARMUP, ROUND, List.of(new Pair(0, 2, Kind.BOTH), new Pair(1, 2, Kind.BOTH)), weft, weftMux, kitex);
+    }
+
+    if (wanted("otel")) try (Side plain = new TelemetrySide(SIZE, Double.NaN); Side all = new TelemetrySide(SIZE, 1);
+        Side some = new TelemetrySide(SIZE, 0.01)) {
+      // toolkit-opentelemetry on both ends against none: its CPU per call (issue 21's goal: at most 10% more),
+      // with every trace recorded and with 1% (a production setting; metrics and propagation as before)
+      compare("TTHeader PingPong, " + SIZE + " B echo, " + CALLERS + " callers, OpenTelemetry on vs off", CALLERS, 0,
+          OTEL_WARMUP, ROUND, List.of(new Pair(1, 0, Kind.BOTH), new Pair(2, 0, Kind.BOTH)), plain, all, some);
     }
 
     boolean ghz = wanted("unary") || wanted("ghz");

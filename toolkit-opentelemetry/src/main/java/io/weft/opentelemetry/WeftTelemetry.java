@@ -1,0 +1,284 @@
+package io.weft.opentelemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.weft.api.CallContext;
+import io.weft.api.ClientOption;
+import io.weft.api.ClientOptions;
+import io.weft.api.Endpoint;
+import io.weft.api.Invocation;
+import io.weft.api.MethodKind;
+import io.weft.api.Middleware;
+import io.weft.api.RpcException;
+import io.weft.api.ServerOption;
+import io.weft.api.ServerOptions;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * OpenTelemetry for Weft clients and servers: one option each turns on spans, metrics, trace
+ * context propagation and trace ids in log records.
+ *
+ * <pre>{@code
+ * WeftTelemetry telemetry = WeftTelemetry.create(openTelemetry);
+ * var server = EchoService.newServer(handler, withServiceAddr("0.0.0.0", 8888), telemetry.serverOption());
+ * var client = EchoService.newClient(withHostPorts("echo:8888"), telemetry.clientOption());
+ * }</pre>
+ *
+ * <p><b>Spans</b> follow OpenTelemetry's RPC semantic conventions as of v1.37 (the experimental
+ * ones that grpc-java's and Kitex's instrumentations also emit): a {@code CLIENT} span per call
+ * made and a {@code SERVER} span per call served, named {@code service/method} with the service
+ * as the IDL names it (without a proto package, which a middleware does not see), with {@code
+ * rpc.system} ({@code grpc} over gRPC, else {@code apache_thrift}: TTHeader, Framed and unframed
+ * Thrift, and Kitex Protobuf inside TTHeader), {@code rpc.service}, {@code rpc.method}, over gRPC
+ * {@code rpc.grpc.status_code}, on a server {@code network.peer.address}/{@code
+ * network.peer.port}, and on failure {@code error.type} and an exception event. A client span is
+ * in error for any failure; a gRPC server span for the server-side codes of the gRPC conventions
+ * (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), any other server
+ * span for any exception. A server stream's span covers the whole handler, so the whole stream; a
+ * client stream's span covers opening it, all a client middleware sees of a stream (its
+ * response is the stream, which the client does not let a middleware replace).
+ *
+ * <p><b>Metrics</b>: {@code rpc.client.duration} and {@code rpc.server.duration} (histograms in
+ * ms), {@code rpc.{client,server}.request.size} and {@code .response.size} (bytes of the call's
+ * messages: one message for unary calls, the stream's total for streams), and {@code
+ * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per stream;
+ * not recorded for unary calls, whose counts are always 1). For a client stream only the duration
+ * of opening it is recorded. Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
+ * rpc.grpc.status_code} over gRPC, {@code error.type} on failure.
+ *
+ * <p><b>Propagation</b> uses the {@link OpenTelemetry}'s propagators (W3C {@code traceparent},
+ * {@code tracestate} and {@code baggage} when configured so): over gRPC as lower-case metadata
+ * (plus the {@code rpc-transit-} copy a Kitex gRPC server reads through its metainfo); over
+ * TTHeader as kitex-contrib/obs-opentelemetry carries them, transient metainfo, so TTHeader
+ * string headers {@code RPC_TRANSIT_traceparent}, {@code RPC_TRANSIT_tracestate}, {@code
+ * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
+ * no trace context travels.
+ *
+ * <p><b>In the handler</b> the server span's context is current ({@code Context.current()}, and
+ * {@code Span.current()}), on the handler's thread; a thread the handler starts sees it when the
+ * task is wrapped ({@code Context.current().wrap(runnable)}, {@code
+ * Context.taskWrapping(executor)}). A client called from the handler continues the trace. With
+ * SLF4J on the class path, {@code trace_id} and {@code span_id} are in its MDC while the handler
+ * runs; for {@code System.Logger} and {@code java.util.logging} see {@link TraceContextFormatter}.
+ */
+public final class WeftTelemetry {
+  /** The instrumentation scope's name. */
+  public static final String INSTRUMENTATION_NAME = "io.weft";
+
+  static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+  static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = AttributeKey.longKey("rpc.grpc.status_code");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+  static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
+
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final RpcMetrics clientMetrics;
+  private final RpcMetrics serverMetrics;
+  /** Per method and transport, what every call of it repeats: its span name and its metric attributes when it succeeds. */
+  private final ConcurrentHashMap<MethodKey, Method> methods = new ConcurrentHashMap<>();
+
+  private record MethodKey(String service, String method, Transport transport) {}
+
+  private record Method(String spanName, Attributes ok) {}
+
+  private WeftTelemetry(OpenTelemetry openTelemetry) {
+    tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
+    propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
+    serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
+  }
+
+  /** Instrumentation that reports to {@code openTelemetry} (the application's SDK, or {@code GlobalOpenTelemetry.get()}). */
+  public static WeftTelemetry create(OpenTelemetry openTelemetry) {
+    return new WeftTelemetry(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+  }
+
+  /** The client option that instruments every call: {@code withMiddleware(clientMiddleware())}. */
+  public ClientOption clientOption() {
+    return ClientOptions.withMiddleware(clientMiddleware());
+  }
+
+  /** The server option that instruments every call served: {@code withMiddleware(serverMiddleware())}. */
+  public ServerOption serverOption() {
+    return ServerOptions.withMiddleware(serverMiddleware());
+  }
+
+  /**
+   * The client middleware. Add it first (outermost) to time the whole call, retries included;
+   * the trace context is written into the call's metadata.
+   */
+  public Middleware clientMiddleware() {
+    return next -> (inv, req) -> clientCall(next, inv, req);
+  }
+
+  /**
+   * The server middleware. Add it first (outermost) so that the other middlewares and the handler
+   * run in the server span's context.
+   */
+  public Middleware serverMiddleware() {
+    return next -> (inv, req) -> serverCall(next, inv, req);
+  }
+
+  private Object clientCall(Endpoint next, Invocation inv, Object req) throws Exception {
+    Context parent = Context.current();
+    Span span = startSpan(inv, SpanKind.CLIENT, parent);
+    Context context = parent.with(span);
+    propagator.inject(context, inv, Carriers.SETTER);
+    long start = System.nanoTime();
+    Throwable error = null;
+    try (Scope ignored = context.makeCurrent()) {
+      return next.call(inv, req);
+    } catch (Exception | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      end(span, inv, start, error, false);
+    }
+  }
+
+  private Object serverCall(Endpoint next, Invocation inv, Object req) throws Exception {
+    // A call served starts from what the caller sent, not from whatever this thread had.
+    Context parent = propagator.extract(Context.root(), inv, Carriers.GETTER);
+    Span span = startSpan(inv, SpanKind.SERVER, parent);
+    Context context = parent.with(span);
+    long start = System.nanoTime();
+    Throwable error = null;
+    try (Scope ignored = context.makeCurrent(); LogIds.Restore logIds = LogIds.put(span.getSpanContext())) {
+      return next.call(inv, req);
+    } catch (Exception | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      end(span, inv, start, error, true);
+    }
+  }
+
+  private Span startSpan(Invocation inv, SpanKind kind, Context parent) {
+    SpanBuilder b = tracer.spanBuilder(method(inv).spanName())
+        .setSpanKind(kind)
+        .setParent(parent)
+        .setAttribute(RPC_SYSTEM, rpcSystem(inv.transport()))
+        .setAttribute(RPC_SERVICE, inv.service())
+        .setAttribute(RPC_METHOD, inv.method());
+    if (kind == SpanKind.SERVER) {
+      String peer = CallContext.current().peer();
+      int colon = peer.lastIndexOf(':');
+      if (colon > 0) {
+        b.setAttribute(NETWORK_PEER_ADDRESS, stripBrackets(peer.substring(0, colon)));
+        long port = port(peer, colon + 1);
+        if (port >= 0) {
+          b.setAttribute(NETWORK_PEER_PORT, port);
+        }
+      }
+    }
+    return b.startSpan();
+  }
+
+  private void end(Span span, Invocation inv, long start, Throwable error, boolean server) {
+    double millis = (System.nanoTime() - start) / 1e6;
+    StatusCode code = error == null ? StatusCode.OK : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
+    if (inv.transport() == Transport.GRPC) {
+      span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
+    }
+    Attributes attributes;
+    if (error == null) {
+      attributes = method(inv).ok();
+    } else {
+      String type = error instanceof RpcException ? code.name() : error.getClass().getName();
+      span.setAttribute(ERROR_TYPE, type);
+      span.recordException(error);
+      if (isError(code, inv.transport(), server)) {
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
+      }
+      attributes = metricAttributes(inv, code).put(ERROR_TYPE, type).build();
+    }
+    span.end();
+    RpcMetrics metrics = server ? serverMetrics : clientMetrics;
+    if (!server && isStream(inv.kind())) {
+      metrics.recordDuration(attributes, millis); // its messages come after the middleware
+      return;
+    }
+    var traffic = inv.traffic();
+    // requests are what a client sends and a server receives
+    metrics.record(attributes, millis, server ? traffic.bytesReceived() : traffic.bytesSent(),
+        server ? traffic.bytesSent() : traffic.bytesReceived());
+    if (isStream(inv.kind())) { // a unary call's counts are 1 and 1 (0 for oneway's response): not worth recording each time
+      metrics.recordMessages(attributes, server ? traffic.messagesReceived() : traffic.messagesSent(),
+          server ? traffic.messagesSent() : traffic.messagesReceived());
+    }
+  }
+
+  private Method method(Invocation inv) {
+    MethodKey key = new MethodKey(inv.service(), inv.method(), inv.transport());
+    Method m = methods.get(key);
+    if (m == null) {
+      m = methods.computeIfAbsent(key, k -> new Method(k.service() + "/" + k.method(), metricAttributes(inv, StatusCode.OK).build()));
+    }
+    return m;
+  }
+
+  private static AttributesBuilder metricAttributes(Invocation inv, StatusCode code) {
+    AttributesBuilder b = Attributes.builder()
+        .put(RPC_SYSTEM, rpcSystem(inv.transport()))
+        .put(RPC_SERVICE, inv.service())
+        .put(RPC_METHOD, inv.method());
+    if (inv.transport() == Transport.GRPC) {
+      b.put(RPC_GRPC_STATUS_CODE, code.value());
+    }
+    return b;
+  }
+
+  /** Whether a call that ended with {@code code} marks its span in error (the gRPC conventions' rule on a gRPC server). */
+  private static boolean isError(StatusCode code, Transport transport, boolean server) {
+    if (!server || transport != Transport.GRPC) {
+      return true;
+    }
+    return switch (code) {
+      case UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS -> true;
+      default -> false;
+    };
+  }
+
+  static String rpcSystem(Transport transport) {
+    return transport == Transport.GRPC ? "grpc" : "apache_thrift";
+  }
+
+  private static boolean isStream(MethodKind kind) {
+    return kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.SERVER_STREAMING || kind == MethodKind.BIDI_STREAMING;
+  }
+
+  /** The decimal number from {@code from} to the end of {@code s}, or -1 if there is none. */
+  private static long port(String s, int from) {
+    if (from >= s.length() || s.length() - from > 5) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  private static String stripBrackets(String host) {
+    return host.length() > 1 && host.charAt(0) == '[' && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+}
