@@ -3,13 +3,15 @@ module weft.io/interop/kitexotel
 go 1.24
 
 require (
-	github.com/cloudwego/gopkg v0.2.0
 	github.com/cloudwego/kitex v0.16.3
 	github.com/kitex-contrib/obs-opentelemetry v0.3.0
 	go.opentelemetry.io/otel v1.37.0
 	go.opentelemetry.io/otel/sdk v1.37.0
 	go.opentelemetry.io/otel/trace v1.37.0
+	weft.io/interop/kitex v0.0.0
 )
+
+replace weft.io/interop/kitex => ../kitex
 
 require (
 	github.com/bytedance/gopkg v0.1.4 // indirect
@@ -20,6 +22,7 @@ require (
 	github.com/cloudwego/dynamicgo v0.8.0 // indirect
 	github.com/cloudwego/fastpb v0.0.6 // indirect
 	github.com/cloudwego/frugal v0.3.1 // indirect
+	github.com/cloudwego/gopkg v0.2.0 // indirect
 	github.com/cloudwego/localsession v0.2.1 // indirect
 	github.com/cloudwego/netpoll v0.7.2 // indirect
 	github.com/cloudwego/runtimex v0.1.1 // indirect

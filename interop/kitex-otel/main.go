@@ -30,8 +30,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"weft.io/interop/kitexotel/kitex_gen/interop"
-	"weft.io/interop/kitexotel/kitex_gen/interop/echoservice"
+	"weft.io/interop/kitex/kitex_gen/interop"
+	"weft.io/interop/kitex/kitex_gen/interop/echoservice"
 )
 
 func main() {

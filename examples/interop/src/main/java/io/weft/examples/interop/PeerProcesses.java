@@ -22,6 +22,7 @@ public final class PeerProcesses {
   private static final ReentrantLock BUILDING = new ReentrantLock();
   private static Path kitexPeer;
   private static Path kitexEtcdPeer;
+  private static Path kitexOtelPeer;
 
   private PeerProcesses() {}
 
@@ -54,6 +55,23 @@ public final class PeerProcesses {
         kitexEtcdPeer = build("interop/kitex-etcd", "kitexetcd");
       }
       return kitexEtcdPeer;
+    } finally {
+      BUILDING.unlock();
+    }
+  }
+
+  /**
+   * The built {@code kitexotelpeer} ({@code interop/kitex-otel/bin/kitexotelpeer}): Kitex's client and
+   * server with kitex-contrib/obs-opentelemetry, for the tests of Weft's OpenTelemetry module. A Go
+   * module of its own, on interop/kitex's generated code.
+   */
+  public static Path kitexOtelPeer() throws IOException, InterruptedException {
+    BUILDING.lock();
+    try {
+      if (kitexOtelPeer == null) {
+        kitexOtelPeer = build("interop/kitex-otel", "kitexotelpeer");
+      }
+      return kitexOtelPeer;
     } finally {
       BUILDING.unlock();
     }

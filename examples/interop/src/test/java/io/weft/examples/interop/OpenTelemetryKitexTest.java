@@ -1,7 +1,6 @@
 package io.weft.examples.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import interop.thrift.Request;
 import interop.thrift.Response;
@@ -21,15 +20,12 @@ import io.weft.api.ClientOptions;
 import io.weft.api.ServerOptions;
 import io.weft.opentelemetry.WeftTelemetry;
 import io.weft.server.Server;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -42,34 +38,6 @@ import org.junit.jupiter.api.Test;
  * spans are read from an in-memory exporter. Every hop must carry the same trace id.
  */
 class OpenTelemetryKitexTest {
-  private static final ReentrantLock BUILDING = new ReentrantLock();
-  private static Path peer;
-
-  /** {@code interop/kitex-otel/bin/kitexotelpeer}, built on first use as {@link PeerProcesses} builds the Kitex peer. */
-  static Path peer() throws IOException, InterruptedException {
-    BUILDING.lock();
-    try {
-      if (peer == null) {
-        Path source = PeerProcesses.repoRoot().resolve("interop/kitex-otel");
-        Path out = source.resolve("bin/kitexotelpeer");
-        ProcessBuilder pb = new ProcessBuilder(
-            PeerProcesses.go("the OpenTelemetry Kitex peer needs the Go toolchain (1.24 or later) to build interop/kitex-otel"),
-            "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
-            .directory(source.toFile())
-            .redirectErrorStream(true);
-        Process p = pb.start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-          fail("go build of the OpenTelemetry Kitex peer in " + source + " failed:\n" + log);
-        }
-        peer = out;
-      }
-      return peer;
-    } finally {
-      BUILDING.unlock();
-    }
-  }
-
   @Test
   void oneTraceFromKitexClientThroughWeftIntoKitexServer() throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
@@ -79,7 +47,7 @@ class OpenTelemetryKitexTest {
             TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
         .build()) {
       WeftTelemetry telemetry = WeftTelemetry.create(otel);
-      Process kitexServer = new ProcessBuilder(peer().toString(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process kitexServer = new ProcessBuilder(PeerProcesses.kitexOtelPeer().toString(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
       Server weft = null;
       Set<String> wireKeys = ConcurrentHashMap.newKeySet();
       try (var toKitex = EchoServiceClient.newClient("kitex-otel", ClientOptions.withHostPorts(
@@ -99,7 +67,7 @@ class OpenTelemetryKitexTest {
             .build()
             .start();
 
-        Process client = new ProcessBuilder(peer().toString(), "client", "--addr", "127.0.0.1:" + weft.port(), "--msg", "hop")
+        Process client = new ProcessBuilder(PeerProcesses.kitexOtelPeer().toString(), "client", "--addr", "127.0.0.1:" + weft.port(), "--msg", "hop")
             .redirectErrorStream(true)
             .start();
         client.getOutputStream().close();
