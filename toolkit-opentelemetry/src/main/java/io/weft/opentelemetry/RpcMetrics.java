@@ -31,10 +31,6 @@ final class RpcMetrics {
         .setDescription("Response messages per RPC call").build();
   }
 
-  void recordDuration(Attributes attributes, double millis) {
-    duration.record(millis, attributes);
-  }
-
   void record(Attributes attributes, double millis, long requestBytes, long responseBytes) {
     duration.record(millis, attributes);
     requestSize.record(requestBytes, attributes);

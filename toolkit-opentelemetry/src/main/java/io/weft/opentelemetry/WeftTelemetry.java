@@ -47,15 +47,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * in error for any failure; a gRPC server span for the server-side codes of the gRPC conventions
  * (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), any other server
  * span for any exception. A server stream's span covers the whole handler, so the whole stream; a
- * client stream's span covers opening it, all a client middleware sees of a stream (its
- * response is the stream, which the client does not let a middleware replace).
+ * client stream's span lasts from opening the stream to its end: the server's clean end ({@code
+ * recv} returning null, {@code closeAndRecv} returning), a failure, or {@code cancel}/{@code
+ * close} (a stream dropped without any of these leaves its span open).
  *
  * <p><b>Metrics</b>: {@code rpc.client.duration} and {@code rpc.server.duration} (histograms in
  * ms), {@code rpc.{client,server}.request.size} and {@code .response.size} (bytes of the call's
  * messages: one message for unary calls, the stream's total for streams), and {@code
  * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per stream;
- * not recorded for unary calls, whose counts are always 1). For a client stream only the duration
- * of opening it is recorded. Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
+ * not recorded for unary calls, whose counts are always 1). Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
  * rpc.grpc.status_code} over gRPC, {@code error.type} on failure.
  *
  * <p><b>Propagation</b> uses the {@link OpenTelemetry}'s propagators (W3C {@code traceparent},
@@ -140,14 +140,19 @@ public final class WeftTelemetry {
     Context context = parent.with(span);
     propagator.inject(context, inv, Carriers.SETTER);
     long start = System.nanoTime();
+    boolean stream = isStream(inv.kind());
     Throwable error = null;
     try (Scope ignored = context.makeCurrent()) {
-      return next.call(inv, req);
+      Object response = next.call(inv, req);
+      // a stream's span lasts until the stream ends, which comes after the middleware returns
+      return stream ? new TracedClientStream<>(response, failure -> end(span, inv, start, failure, false)) : response;
     } catch (Exception | Error e) {
       error = e;
       throw e;
     } finally {
-      end(span, inv, start, error, false);
+      if (!stream || error != null) {
+        end(span, inv, start, error, false);
+      }
     }
   }
 
@@ -209,10 +214,6 @@ public final class WeftTelemetry {
     }
     span.end();
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
-    if (!server && isStream(inv.kind())) {
-      metrics.recordDuration(attributes, millis); // its messages come after the middleware
-      return;
-    }
     var traffic = inv.traffic();
     // requests are what a client sends and a server receives
     metrics.record(attributes, millis, server ? traffic.bytesReceived() : traffic.bytesSent(),

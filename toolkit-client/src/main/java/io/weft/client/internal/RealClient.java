@@ -314,12 +314,16 @@ public final class RealClient {
     return openStream(method, options, null, false);
   }
 
-  /** Opens a stream, through the middleware when there is any (it sees the opening; the response is the stream). */
-  private <Req, Resp> GrpcCall<Req, Resp> openStream(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
+  /**
+   * Opens a stream, through the middleware when there is any: it sees the opening, and the
+   * response is the stream, which a middleware may wrap in its own object of the method's stream
+   * interface ({@code S}: a tracing middleware ends its span when the stream ends).
+   */
+  private <Req, Resp, S> S openStream(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
     calls.increment();
     if (config.middlewares().isEmpty()) {
-      return UnsentException.plain(
-          () -> startGrpc(method, options, first, hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), null));
+      return cast(UnsentException.plain(
+          () -> startGrpc(method, options, first, hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), null)));
     }
     return throughMiddleware(method, first, options, (inv, req) -> UnsentException.plain(() -> startGrpc(method,
         withMetadata(options, inv), cast(req), hasFirst, balancer.pick(options.hashKey().orElse(null), java.util.Set.of()), inv.traffic())));

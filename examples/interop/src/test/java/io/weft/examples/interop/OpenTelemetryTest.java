@@ -257,6 +257,8 @@ class OpenTelemetryTest {
         stream.send(new interop.stream.Request().setMsg(m));
       }
       stream.closeSend();
+      assertThat(spans.getFinishedSpanItems()).as("spans ended while the client's stream is still open")
+          .noneMatch(span -> span.getKind() == SpanKind.CLIENT);
       for (interop.stream.Response r : stream) {
         replies.add(r.getMsg());
       }
@@ -275,5 +277,22 @@ class OpenTelemetryTest {
     assertThat(metric(m, "rpc.server.requests_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
     assertThat(metric(m, "rpc.server.responses_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
     assertThat(metric(m, "rpc.client.duration").getHistogramData().getPoints().iterator().next().getCount()).isEqualTo(1);
+    assertThat(metric(m, "rpc.client.requests_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
+    assertThat(metric(m, "rpc.client.responses_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
+  }
+
+  @Test
+  void aCancelledStreamEndsItsClientSpanAsCancelled() throws Exception {
+    String address = start();
+    try (var cli = StreamServiceClient.newClient("stream.StreamService", ClientOptions.withHostPorts(address),
+        ClientOptions.withTransport(Transport.GRPC), telemetry.clientOption())) {
+      BidiStreamingClient<interop.stream.Request, interop.stream.Response> stream = cli.echoBidi();
+      stream.send(new interop.stream.Request().setMsg("a"));
+      assertThat(stream.recv().getMsg()).isEqualTo("a");
+      stream.cancel();
+    }
+    SpanData client = ofKind(awaitSpans(2), SpanKind.CLIENT);
+    assertThat(client.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("CANCELLED");
+    assertThat(client.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(1L);
   }
 }
