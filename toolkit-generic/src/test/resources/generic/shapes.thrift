@@ -25,6 +25,10 @@ struct Drawing {
   8: optional uuid ref
 }
 
+struct Node {
+  1: optional Node next
+}
+
 exception NotFound {
   1: string what
 }
@@ -42,4 +46,5 @@ service Shapes extends Base {
   Drawing Find(1: shared.Id id) throws (1: NotFound nf, 2: Busy busy)
   void Clear()
   oneway void Log(1: string line)
+  void Chain(1: Node n)
 }

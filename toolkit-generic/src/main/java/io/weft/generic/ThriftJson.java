@@ -279,7 +279,7 @@ final class ThriftJson {
         Map<String, Object> out = new LinkedHashMap<>();
         if (t instanceof TypeRef.MapOf mo) {
           for (ConstValue.Entry e : m.entries()) {
-            out.put(String.valueOf(Json.write(constant(e.key(), mo.key(), file))).replaceAll("^\"|\"$", ""), constant(e.value(), mo.value(), file));
+            out.put(String.valueOf(constant(e.key(), mo.key(), file)), constant(e.value(), mo.value(), file));
           }
         } else if (t instanceof TypeRef.Named n && schema.resolve(n) instanceof Definition.Struct s) {
           for (ConstValue.Entry e : m.entries()) {
@@ -322,6 +322,7 @@ final class ThriftJson {
       byId.put((short) f.id(), f);
     }
     Map<Short, Object> got = new HashMap<>();
+    in.incrementRecursionDepth(); // bounds a self-nesting struct by the codec's recursion limit
     in.readStructBegin();
     while (true) {
       TField tf = in.readFieldBegin();
@@ -337,6 +338,7 @@ final class ThriftJson {
       in.readFieldEnd();
     }
     in.readStructEnd();
+    in.decrementRecursionDepth();
     Map<String, Object> out = new LinkedHashMap<>();
     for (Field f : fields) {
       Object v = got.get((short) f.id());

@@ -60,7 +60,7 @@ class GenericLoopbackTest {
           return "{\"id\":\"not a number\"}";
         }
         return "{\"id\":" + id + ",\"shape\":{\"label\":\"found\"}}";
-      case "Clear":
+      case "Clear", "Chain":
         return null;
       case "Log":
         LOGGED.add((String) args.get("line"));
@@ -87,7 +87,7 @@ class GenericLoopbackTest {
   void baseServiceMethodsAndVoid() {
     assertThat(client.call("Hello", "{\"name\":\"weft\"}")).isEqualTo("\"hello weft\"");
     assertThat(client.call("Clear", "")).isEqualTo("null");
-    assertThat(client.methods()).containsExactly("Hello", "Draw", "Find", "Clear", "Log");
+    assertThat(client.methods()).containsExactly("Hello", "Draw", "Find", "Clear", "Log", "Chain");
   }
 
   @Test
@@ -136,6 +136,23 @@ class GenericLoopbackTest {
     assertThatThrownBy(() -> GenericClient.thrift(IDL, "Nothing"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no service Nothing").hasMessageContaining("Shapes");
     assertThat(client.call("Hello", "{\"name\":\"still fine\"}")).isEqualTo("\"hello still fine\"");
+  }
+
+  @Test
+  void aSelfNestingStructIsBoundedOnDecode() {
+    int depth = 100_000;
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < depth; i++) {
+      b.writeBytes(new byte[] {12, 0, 1}); // field 1, a struct: n, then next, next, ...
+    }
+    for (int i = 0; i < depth + 1; i++) {
+      b.write(0); // stops
+    }
+    byte[] bytes = b.toByteArray();
+    var codec = ThriftService.load(IDL, List.of(), "Shapes").descriptor("Chain").requestCodec();
+    assertThatThrownBy(() -> codec.decode(bytes, 0, bytes.length))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.getMessage()).contains("cannot decode Chain_args").contains("depth"));
+    assertThat(client.call("Chain", "{\"n\":{\"next\":{\"next\":{}}}}")).isEqualTo("null");
   }
 
   @Test
