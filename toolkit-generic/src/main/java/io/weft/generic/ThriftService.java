@@ -119,7 +119,10 @@ final class ThriftService {
   /** The method called {@code name}, or an error that lists the methods there are. */
   Definition.Function function(String name) {
     Definition.Function fn = functions.get(name);
-    if (fn == null || !descriptors.containsKey(name)) {
+    if (fn != null && !descriptors.containsKey(name)) {
+      throw new IllegalArgumentException(service.name() + "." + name + " is a streaming method; generic calls do not stream yet");
+    }
+    if (fn == null) {
       throw new IllegalArgumentException("service " + service.name() + " has no method " + name + " (methods: " + descriptors.keySet() + ")");
     }
     return fn;

@@ -71,6 +71,26 @@ class GenericInteropTest {
     }
   }
 
+  /** The README's example, on a free port. */
+  @org.junit.jupiter.api.Test
+  void theReadmeExample() {
+    Server mock = Server.newServer(GenericServer.thrift(InteropIdl.IDL, "EchoService",
+        (method, args) -> switch (method) {
+          case "Echo" -> "{\"Msg\": \"mocked\"}";
+          case "Fail" -> throw new GenericException("EchoError", "{\"code\": 1, \"message\": \"no\"}");
+          default -> null;
+        }), io.weft.api.ServerOptions.withPort(0)).start();
+    try (GenericClient echo = GenericClient.thrift(InteropIdl.IDL, "EchoService",
+        ClientOptions.withHostPorts("127.0.0.1:" + mock.port()), ClientOptions.withTransport(Transport.FRAMED))) {
+      assertThat(echo.call("Echo", "{\"req\": {\"Msg\": \"hi\"}}")).isEqualTo("{\"Msg\":\"mocked\"}");
+      assertThat(echo.call("Ping", "{}")).isEqualTo("null");
+      assertThatThrownBy(() -> echo.call("Fail", "{\"code\": 418, \"message\": \"teapot\"}"))
+          .isInstanceOfSatisfying(GenericException.class, e -> assertThat(e.json()).isEqualTo("{\"code\":1,\"message\":\"no\"}"));
+    } finally {
+      mock.stop();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"TTHEADER"})
   void requiredFieldsAreCheckedBeforeSending(Transport t) {

@@ -59,6 +59,9 @@ class GenericLoopbackTest {
         if (id == 3) {
           return "{\"id\":\"not a number\"}";
         }
+        if (id == 4) {
+          throw new GenericException("Gone", "{}");
+        }
         return "{\"id\":" + id + ",\"shape\":{\"label\":\"found\"}}";
       case "Clear", "Chain":
         return null;
@@ -84,6 +87,12 @@ class GenericLoopbackTest {
   }
 
   @Test
+  void enumValuesTheIdlDoesNotNameAreKept() {
+    assertThat(client.call("Draw", "{\"d\":{\"level\":9,\"notes\":{\"-4\":\"x\"}}}"))
+        .isEqualTo("{\"width\":3,\"level\":9,\"notes\":{\"-4\":\"x\"}}");
+  }
+
+  @Test
   void baseServiceMethodsAndVoid() {
     assertThat(client.call("Hello", "{\"name\":\"weft\"}")).isEqualTo("\"hello weft\"");
     assertThat(client.call("Clear", "")).isEqualTo("null");
@@ -106,6 +115,8 @@ class GenericLoopbackTest {
   void aHandlerReplyThatDoesNotFitTheIdlFailsTheCallClearly() {
     assertThatThrownBy(() -> client.call("Find", "{\"id\":3}"))
         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.getMessage()).contains("does not fit the IDL").contains("Find.success.id"));
+    assertThatThrownBy(() -> client.call("Find", "{\"id\":4}"))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.getMessage()).contains("Find declares no exception Gone"));
     assertThat(client.call("Hello", "{\"name\":\"after\"}")).isEqualTo("\"hello after\"");
   }
 
