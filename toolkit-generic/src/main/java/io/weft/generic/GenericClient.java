@@ -76,6 +76,31 @@ public final class GenericClient implements AutoCloseable {
     return service.outcome(fn, (ThriftMessage.Outcome) reply.decoded());
   }
 
+  /**
+   * The Map form of {@link #call(String, String)}: the arguments as values by parameter name and
+   * the result as a value, both as {@link Json} reads and writes them ({@code Map}, {@code List},
+   * {@code String}, {@code Boolean}, {@code null}; numbers as any of {@code Integer}, {@code Long},
+   * {@code BigInteger}, {@code BigDecimal}, {@code Double} on the way in, {@code Long} or {@code
+   * Double} on the way out; binary as {@code byte[]} or base64 in, base64 out; a set as any {@code
+   * Collection}; a map's keys as strings or as the key type's own values).
+   */
+  public Object call(String method, java.util.Map<String, ?> args) {
+    return call(method, args, CallOptions.DEFAULT);
+  }
+
+  /** {@link #call(String, java.util.Map)} with a deadline or metadata of its own. */
+  public Object call(String method, java.util.Map<String, ?> args, CallOptions options) {
+    Definition.Function fn = service.function(method);
+    MethodDescriptor<ThriftMessage, ThriftMessage> d = service.descriptor(method);
+    ThriftMessage request = ThriftMessage.encoded(service.encodeArgs(fn, args == null ? java.util.Map.of() : args));
+    if (d.kind() == MethodKind.ONEWAY) {
+      client.oneway(d, request, options);
+      return null;
+    }
+    ThriftMessage reply = client.unary(d, request, options);
+    return service.outcomeValue(fn, (ThriftMessage.Outcome) reply.decoded());
+  }
+
   /** The methods this client can call, in IDL order (base services' first). */
   public Set<String> methods() {
     return service.descriptors().keySet();

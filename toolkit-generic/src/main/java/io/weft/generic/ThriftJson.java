@@ -54,7 +54,7 @@ final class ThriftJson {
       byName.put(f.name(), f);
     }
     for (Object key : obj.keySet()) {
-      if (!byName.containsKey((String) key)) {
+      if (!(key instanceof String name) || !byName.containsKey(name)) {
         throw bad(path, structName + " has no field \"" + key + "\" (fields: " + fields.stream().map(Field::name).toList() + ")");
       }
     }
@@ -110,8 +110,9 @@ final class ThriftJson {
         }
         out.writeMapBegin(new TMap(ttype(m.key()), ttype(m.value()), obj.size()));
         for (Map.Entry<?, ?> e : obj.entrySet()) {
-          String key = (String) e.getKey();
-          write(out, m.key(), mapKey(m.key(), key, path), path + "[" + key + "]");
+          String key = String.valueOf(e.getKey());
+          // JSON keys are strings; the Map form may also give the key's own value
+          write(out, m.key(), e.getKey() instanceof String ? mapKey(m.key(), key, path) : e.getKey(), path + "[" + key + "]");
           write(out, m.value(), e.getValue(), path + "[" + key + "]");
         }
         out.writeMapEnd();
@@ -142,7 +143,7 @@ final class ThriftJson {
       case I32 -> out.writeI32((int) integer(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "i32"));
       case I64 -> out.writeI64(integer(json, path, Long.MIN_VALUE, Long.MAX_VALUE, "i64"));
       case DOUBLE -> {
-        if (json instanceof BigDecimal d) {
+        if (json instanceof Number d) {
           out.writeDouble(d.doubleValue());
         } else if (json instanceof String s && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) {
           out.writeDouble(Double.parseDouble(s));
@@ -153,7 +154,7 @@ final class ThriftJson {
       case STRING -> out.writeString(string(json, path));
       case BINARY -> {
         try {
-          out.writeBinary(ByteBuffer.wrap(Base64.getDecoder().decode(string(json, path))));
+          out.writeBinary(ByteBuffer.wrap(json instanceof byte[] bytes ? bytes : Base64.getDecoder().decode(string(json, path))));
         } catch (IllegalArgumentException e) {
           throw bad(path, "binary wants base64: " + e.getMessage());
         }
@@ -172,6 +173,10 @@ final class ThriftJson {
     BigDecimal d;
     if (json instanceof BigDecimal n) {
       d = n;
+    } else if (json instanceof Long || json instanceof Integer || json instanceof Short || json instanceof Byte) {
+      d = BigDecimal.valueOf(((Number) json).longValue());
+    } else if (json instanceof java.math.BigInteger n) {
+      d = new BigDecimal(n);
     } else if (json instanceof String s && type.equals("i64")) {
       try {
         d = new BigDecimal(s); // an i64 as a string, as JavaScript callers send it
@@ -204,10 +209,13 @@ final class ThriftJson {
   }
 
   private static List<?> array(Object json, String path, TypeRef t) {
-    if (!(json instanceof List<?> l)) {
-      throw bad(path, "want a JSON array for " + t + ", got " + describe(json));
+    if (json instanceof List<?> l) {
+      return l;
     }
-    return l;
+    if (json instanceof java.util.Collection<?> c) {
+      return new ArrayList<>(c); // a Set, in the Map form
+    }
+    throw bad(path, "want a JSON array for " + t + ", got " + describe(json));
   }
 
   /** A map key, which JSON writes as a string, as the JSON value of the key type. */
@@ -449,6 +457,9 @@ final class ThriftJson {
     }
     if (json instanceof List<?>) {
       return "an array";
+    }
+    if (json instanceof byte[]) {
+      return "bytes";
     }
     if (json instanceof String s) {
       return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";

@@ -135,7 +135,11 @@ final class ThriftService {
 
   /** The args struct of {@code fn} from the JSON object of its arguments; checks it against the IDL. */
   byte[] encodeArgs(Definition.Function fn, String jsonArgs) {
-    Object value = Json.parse(jsonArgs == null || jsonArgs.isBlank() ? "{}" : jsonArgs);
+    return encodeArgs(fn, Json.parse(jsonArgs == null || jsonArgs.isBlank() ? "{}" : jsonArgs));
+  }
+
+  /** The same from the arguments as values (the Map form). */
+  byte[] encodeArgs(Definition.Function fn, Object value) {
     return encode(p -> json.writeStruct(p, fn.name() + "_args", Definition.StructKind.STRUCT, fn.params(), value, fn.name()));
   }
 
@@ -171,11 +175,16 @@ final class ThriftService {
 
   /** What a decoded result means to a caller: the success value as JSON, or a {@link GenericException}. */
   String outcome(Definition.Function fn, ThriftMessage.Outcome o) {
+    return Json.write(outcomeValue(fn, o));
+  }
+
+  /** The same as a value: the success value as {@link Json} reads it, or a {@link GenericException}. */
+  Object outcomeValue(Definition.Function fn, ThriftMessage.Outcome o) {
     if (o.field() == null) {
       if (o.value() == null && fn.returnType() != null) {
         throw Status.of(StatusCode.INTERNAL, fn.name() + " failed: unknown result").asException();
       }
-      return Json.write(o.value());
+      return o.value();
     }
     for (Field f : fn.throwsFields()) {
       if (f.name().equals(o.field())) {

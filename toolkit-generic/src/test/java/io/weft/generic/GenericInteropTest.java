@@ -71,6 +71,34 @@ class GenericInteropTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"TTHEADER"})
+  void theMapForm(Transport t) {
+    java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+    v.put("i64v", (1L << 60) + 1);
+    v.put("i8", (byte) -7);
+    v.put("dbl", 0.25);
+    v.put("bin", new byte[] {0, 1, -1, 127});
+    v.put("ints", new java.util.TreeSet<>(java.util.List.of(2, 1)));
+    v.put("nested", java.util.Map.of(5, java.util.List.of(java.util.Map.of("id", 10))));
+    v.put("color", "GREEN");
+    v.put("req", 99);
+    try (GenericClient c = client(t)) {
+      Object reply = c.call("RoundTrip", java.util.Map.of("v", v));
+      assertThat(reply).isInstanceOf(java.util.Map.class);
+      java.util.Map<?, ?> m = (java.util.Map<?, ?>) reply;
+      assertThat(m.get("i64v")).isEqualTo((1L << 60) + 1);
+      assertThat(m.get("i8")).isEqualTo(-7L);
+      assertThat(m.get("dbl")).isEqualTo(0.25);
+      assertThat(m.get("bin")).isEqualTo("AAH/fw==");
+      assertThat(m.get("ints")).isEqualTo(java.util.List.of(1L, 2L));
+      assertThat(m.get("nested")).isEqualTo(java.util.Map.of("5", java.util.List.of(java.util.Map.of("id", 10L))));
+      assertThat(m.get("color")).isEqualTo(2L);
+      assertThatThrownBy(() -> c.call("RoundTrip", java.util.Map.of("v", java.util.Map.of("req", "x"))))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("RoundTrip.v.req: want an integer, got the string \"x\"");
+    }
+  }
+
   /** The README's example, on a free port. */
   @org.junit.jupiter.api.Test
   void theReadmeExample() {
