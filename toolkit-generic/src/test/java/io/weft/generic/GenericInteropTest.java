@@ -99,6 +99,22 @@ class GenericInteropTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"TTHEADER"})
+  void middlewareSeesGenericCallsAsGeneratedOnes(Transport t) {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.weft.api.Middleware record = next -> (inv, req) -> {
+      seen.add(inv.service() + "." + inv.method() + " " + inv.kind());
+      return next.call(inv, req);
+    };
+    try (GenericClient c = GenericClient.thrift(InteropIdl.IDL, "EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withTransport(t), ClientOptions.withMiddleware(record))) {
+      c.call("Echo", "{\"req\":{\"Msg\":\"m\"}}");
+      c.call("VisitOneway", "{\"req\":{\"Msg\":\"m\"}}");
+    }
+    assertThat(seen).containsExactly("EchoService.Echo UNARY", "EchoService.VisitOneway ONEWAY");
+  }
+
   /** The README's example, on a free port. */
   @org.junit.jupiter.api.Test
   void theReadmeExample() {
