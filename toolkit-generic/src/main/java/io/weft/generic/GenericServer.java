@@ -54,11 +54,7 @@ public final class GenericServer {
     if (d.kind() == MethodKind.ONEWAY) {
       return null;
     }
-    String value = result == null || result.isBlank() ? null : result;
-    if ("null".equals(value == null ? null : value.strip())) {
-      value = null;
-    }
-    String json = value;
+    String json = result == null || result.isBlank() ? null : result; // null, "" and "null" alike for void
     return ThriftMessage.encoded(checked(() -> s.encodeSuccess(fn, json), fn));
   }
 
