@@ -1,0 +1,71 @@
+package io.weft.generic;
+
+import io.weft.api.MethodDescriptor;
+import io.weft.api.MethodKind;
+import io.weft.api.ServiceDefinition;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.gen.model.Definition;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Serves a Thrift service without generated code: the IDL is read at run time and one {@link
+ * GenericHandler} gets every call's arguments as JSON and returns its result as JSON. The {@link
+ * ServiceDefinition} it gives is added to a {@code Server} like a generated one.
+ */
+public final class GenericServer {
+  private GenericServer() {}
+
+  /**
+   * The definition of {@code service} as {@code idl} declares it, served by {@code handler}.
+   *
+   * @throws IllegalArgumentException if the IDL does not load or has no such service
+   */
+  public static ServiceDefinition thrift(List<Path> idl, String service, GenericHandler handler) {
+    return thrift(idl, List.of(), service, handler);
+  }
+
+  /** The same, with directories to search for included files after each file's own. */
+  public static ServiceDefinition thrift(List<Path> idl, List<Path> includeDirs, String service, GenericHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    ThriftService s = ThriftService.load(idl, includeDirs, service);
+    ServiceDefinition.Builder b = ServiceDefinition.builder(s.name(), s.fullName());
+    for (MethodDescriptor<ThriftMessage, ThriftMessage> d : s.descriptors().values()) {
+      Definition.Function fn = s.function(d.methodName());
+      b.unary(d, request -> serve(s, fn, d, handler, request));
+    }
+    return b.build();
+  }
+
+  private static ThriftMessage serve(ThriftService s, Definition.Function fn, MethodDescriptor<?, ?> d, GenericHandler handler,
+      ThriftMessage request) throws Exception {
+    String args = Json.write(request.decoded());
+    String result;
+    try {
+      result = handler.handle(fn.name(), args);
+    } catch (GenericException e) {
+      if (d.kind() == MethodKind.ONEWAY) {
+        return null;
+      }
+      return ThriftMessage.encoded(checked(() -> s.encodeException(fn, e), fn));
+    }
+    if (d.kind() == MethodKind.ONEWAY) {
+      return null;
+    }
+    String json = result == null || result.isBlank() ? null : result; // null, "" and "null" alike for void
+    return ThriftMessage.encoded(checked(() -> s.encodeSuccess(fn, json), fn));
+  }
+
+  /** A reply that does not fit the IDL fails the call with INTERNAL, naming what is wrong. */
+  private static byte[] checked(java.util.function.Supplier<byte[]> encode, Definition.Function fn) {
+    try {
+      return encode.get();
+    } catch (IllegalArgumentException e) {
+      throw Status.of(StatusCode.INTERNAL, "the generic handler's reply to " + fn.name() + " does not fit the IDL: " + e.getMessage())
+          .withCause(e)
+          .asException();
+    }
+  }
+}
