@@ -58,166 +58,35 @@ public final class BizStatus {
 
   /** A JSON object of the pairs, in order. */
   public static String toJson(Map<String, String> m) {
-    StringBuilder b = new StringBuilder(16 * m.size() + 2).append('{');
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      if (b.length() > 1) {
-        b.append(',');
-      }
-      quote(b, e.getKey()).append(':');
-      quote(b, e.getValue());
-    }
-    return b.append('}').toString();
-  }
-
-  private static StringBuilder quote(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"');
+    return Json.write(m);
   }
 
   /**
    * Parses a flat JSON object whose values are strings (what Kitex writes). Numbers, booleans
-   * and null as values are kept as their text; nested values are refused.
+   * and null as values are kept as text ({@code 1.5}, {@code true}, {@code null}); nested values
+   * are refused.
    */
   public static Map<String, String> fromJson(String json) throws WireException {
     if (json.length() > MAX_EXTRA_CHARS) {
       throw new WireException("biz-extra of " + json.length() + " characters exceeds " + MAX_EXTRA_CHARS);
     }
-    Parser p = new Parser(json);
-    Map<String, String> out = new LinkedHashMap<>();
-    p.skipSpace();
-    p.expect('{');
-    p.skipSpace();
-    if (p.peek() == '}') {
-      p.pos++;
-    } else {
-      while (true) {
-        p.skipSpace();
-        String k = p.string();
-        p.skipSpace();
-        p.expect(':');
-        p.skipSpace();
-        out.put(k, p.peek() == '"' ? p.string() : p.scalar());
-        p.skipSpace();
-        char c = p.next();
-        if (c == '}') {
-          break;
-        }
-        if (c != ',') {
-          throw p.error("',' or '}'");
-        }
-      }
+    Object v;
+    try {
+      v = Json.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new WireException("malformed biz-extra: " + e.getMessage());
     }
-    p.skipSpace();
-    if (p.pos != json.length()) {
-      throw p.error("the end");
+    if (!(v instanceof Map<?, ?> object)) {
+      throw new WireException("malformed biz-extra: not a JSON object");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : object.entrySet()) {
+      Object value = e.getValue();
+      if (value instanceof Map<?, ?> || value instanceof java.util.List<?>) {
+        throw new WireException("malformed biz-extra: the value of " + e.getKey() + " is not a string or scalar");
+      }
+      out.put((String) e.getKey(), value instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(value));
     }
     return out;
-  }
-
-  private static final class Parser {
-    final String s;
-    int pos;
-
-    Parser(String s) {
-      this.s = s;
-    }
-
-    char peek() throws WireException {
-      if (pos >= s.length()) {
-        throw error("more");
-      }
-      return s.charAt(pos);
-    }
-
-    char next() throws WireException {
-      char c = peek();
-      pos++;
-      return c;
-    }
-
-    void expect(char c) throws WireException {
-      if (next() != c) {
-        pos--;
-        throw error("'" + c + "'");
-      }
-    }
-
-    void skipSpace() {
-      while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-        pos++;
-      }
-    }
-
-    String scalar() throws WireException {
-      int start = pos;
-      while (pos < s.length() && ",} \t\r\n".indexOf(s.charAt(pos)) < 0) {
-        char c = s.charAt(pos);
-        if (c == '{' || c == '[' || c == '"') {
-          throw error("a string or scalar value");
-        }
-        pos++;
-      }
-      if (pos == start) {
-        throw error("a value");
-      }
-      return s.substring(start, pos);
-    }
-
-    String string() throws WireException {
-      expect('"');
-      StringBuilder b = new StringBuilder();
-      while (true) {
-        char c = next();
-        if (c == '"') {
-          return b.toString();
-        }
-        if (c != '\\') {
-          b.append(c);
-          continue;
-        }
-        char e = next();
-        switch (e) {
-          case '"', '\\', '/' -> b.append(e);
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'n' -> b.append('\n');
-          case 'r' -> b.append('\r');
-          case 't' -> b.append('\t');
-          case 'u' -> {
-            if (pos + 4 > s.length()) {
-              throw error("four hex digits");
-            }
-            try {
-              b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-            } catch (NumberFormatException ex) {
-              throw error("four hex digits");
-            }
-            pos += 4;
-          }
-          default -> throw error("an escape");
-        }
-      }
-    }
-
-    WireException error(String expected) {
-      return new WireException("malformed biz-extra: expected " + expected + " at " + pos);
-    }
   }
 }

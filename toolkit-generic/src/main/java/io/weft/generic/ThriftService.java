@@ -12,6 +12,7 @@ import io.weft.gen.model.IdlFile;
 import io.weft.gen.model.Schema;
 import io.weft.gen.model.TypeRef;
 import io.weft.gen.thrift.Linker;
+import io.weft.wire.Json;
 import io.weft.wire.thrift.OutputTransport;
 import io.weft.wire.thrift.ThriftCodec;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.weft.generic;
+package io.weft.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.weft.generic;
+package io.weft.wire;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON reader and writer for generic calls. Values are {@code Map<String, Object>}
- * (insertion-ordered), {@code List<Object>}, {@code String}, {@code BigDecimal} (every number, so
- * that an i64 beyond 2^53 stays exact), {@code Boolean} and {@code null}. The writer also takes
+ * A small, strict JSON reader and writer, Weft's one: generic calls, the etcd registry's values,
+ * Kitex's biz-extra. Values are {@code Map<String, Object>} (insertion-ordered), {@code
+ * List<Object>}, {@code String}, {@code BigDecimal} (every number, so that an i64 beyond 2^53 stays
+ * exact), {@code Boolean} and {@code null}. The writer also takes
  * {@code Long}, {@code Integer}, {@code Short}, {@code Byte}, {@code Double} and {@code byte[]}
  * (as base64).
  */
