@@ -225,9 +225,6 @@ final class ThriftService {
     return out.toByteArray();
   }
 
-  private static TProtocol reader(byte[] data, int offset, int length) {
-    return new TBinaryProtocol(ThriftCodec.transport(data, offset, length));
-  }
 
   /** Sends pre-encoded bytes; decodes an args struct into the JSON object of the arguments. */
   private abstract static class MessageCodec implements Codec<ThriftMessage> {
@@ -247,7 +244,7 @@ final class ThriftService {
     @Override
     public ThriftMessage decode(byte[] data, int offset, int length) {
       try {
-        return new ThriftMessage(null, read(reader(data, offset, length)));
+        return new ThriftMessage(null, read(ThriftCodec.reader(data, offset, length)));
       } catch (TException | RuntimeException e) {
         throw Status.of(StatusCode.INTERNAL, "cannot decode " + what() + ": " + e.getMessage()).withCause(e).asException();
       }

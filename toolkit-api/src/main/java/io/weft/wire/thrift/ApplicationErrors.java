@@ -64,7 +64,7 @@ public final class ApplicationErrors {
 
   /** Decodes a {@code TApplicationException} body. */
   public static TApplicationException decode(byte[] data, int offset, int length) throws TException {
-    return TApplicationException.readFrom(new SafeBinaryProtocol(ThriftCodec.transport(data, offset, length)));
+    return TApplicationException.readFrom(ThriftCodec.reader(data, offset, length));
   }
 
   private static StatusCode taggedCode(String message) {

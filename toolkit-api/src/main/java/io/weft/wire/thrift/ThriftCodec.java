@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TTransportException;
 
 /**
@@ -63,10 +64,13 @@ public final class ThriftCodec<T extends ThriftStruct> implements Codec<T> {
     return value;
   }
 
-  /** A decoding transport over {@code data}, with Weft's limits. */
-  public static ArrayTransport transport(byte[] data, int offset, int length) {
+  /**
+   * A reading protocol over {@code data} with Weft's limits and its checked string lengths
+   * ({@link SafeBinaryProtocol}): what every Thrift payload Weft reads goes through.
+   */
+  public static TProtocol reader(byte[] data, int offset, int length) {
     try {
-      return new ArrayTransport(data, offset, length, CONFIG);
+      return new SafeBinaryProtocol(new ArrayTransport(data, offset, length, CONFIG));
     } catch (TTransportException e) {
       throw new IllegalStateException(e);
     }
