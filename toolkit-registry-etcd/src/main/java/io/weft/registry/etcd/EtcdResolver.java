@@ -13,12 +13,12 @@ import io.weft.registry.etcd.internal.etcdserverpb.WatchResponse;
 import io.weft.registry.etcd.internal.mvccpb.Event;
 import io.weft.registry.etcd.internal.mvccpb.KeyValue;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Resolver} that watches etcd for a service's instances, in kitex-contrib/registry-etcd's
@@ -48,6 +48,8 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   /** Key to instance, as etcd has them; guarded by this. */
+  /** Guards {@link #byKey}; a lock, not a monitor: {@link #put} may log, and logging may block on I/O. */
+  private final ReentrantLock lock = new ReentrantLock();
   private final TreeMap<String, Instance> byKey = new TreeMap<>();
   private volatile List<Instance> instances = List.of();
   private volatile BidiStreamingClient<WatchRequest, WatchResponse> stream;
@@ -112,12 +114,15 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   private long readAll() {
     RangeResponse r = etcd.kv().range(RangeRequest.newBuilder().setKey(EtcdClient.bytes(prefix))
         .setRangeEnd(EtcdClient.prefixEnd(prefix)).build(), etcd.unary());
-    synchronized (this) {
+    lock.lock();
+    try {
       byKey.clear();
       for (KeyValue kv : r.getKvsList()) {
         put(kv);
       }
       publish();
+    } finally {
+      lock.unlock();
     }
     notifyListeners();
     return r.getHeader().getRevision();
@@ -169,7 +174,8 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   }
 
   private void apply(List<Event> events) {
-    synchronized (this) {
+    lock.lock();
+    try {
       for (Event e : events) {
         if (e.getType() == Event.EventType.DELETE) {
           byKey.remove(e.getKv().getKey().toString(StandardCharsets.UTF_8));
@@ -178,6 +184,8 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
         }
       }
       publish();
+    } finally {
+      lock.unlock();
     }
     notifyListeners();
   }
@@ -200,7 +208,7 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   }
 
   private void publish() {
-    instances = List.copyOf(new ArrayList<>(byKey.values()));
+    instances = List.copyOf(byKey.values());
   }
 
   private void notifyListeners() {
