@@ -21,6 +21,21 @@ final class InteropIdl {
        "inner": {"id": 42, "note": "inner"}, "inners": [{"id": 1}, {"id": 2}],
        "nested": {"1": [{"id": 10}, {"id": 11, "note": "n"}]}, "req": 99}""";
 
+  /**
+   * Waits until the server behind {@code c} has counted {@code n} oneway calls tagged {@code tag}
+   * (oneways are not ordered against later calls), asking once a millisecond, for at most 30 s.
+   */
+  static void awaitOnewayCount(GenericClient c, String tag, int n) {
+    String want = Integer.toString(n);
+    String args = "{\"tag\":\"" + tag + "\"}";
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    String count;
+    while (!(count = c.call("OnewayCount", args)).equals(want) && System.nanoTime() - deadline < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    org.assertj.core.api.Assertions.assertThat(count).as("OnewayCount(%s) within 30 s", tag).isEqualTo(want);
+  }
+
   /** {@link #ALL_TYPES} as it comes back: enums by number. */
   static Object allTypesReply() {
     return Json.parse(ALL_TYPES.replace("\"BLUE\"", "3"));
