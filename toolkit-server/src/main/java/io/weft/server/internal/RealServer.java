@@ -433,7 +433,6 @@ public final class RealServer {
       if (t != null) {
         t.shutdownNow();
       }
-
     } finally {
       lifecycle.unlock();
       stopped.countDown();
