@@ -1,6 +1,6 @@
 package io.weft.api;
 
-import io.weft.api.internal.Contexts;
+import io.weft.internal.api.Contexts;
 import java.util.Optional;
 
 /**

@@ -2,8 +2,8 @@
 // Source: echo.thrift:8
 package echo;
 
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.util.Objects;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TField;

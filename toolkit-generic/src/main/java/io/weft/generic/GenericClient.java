@@ -6,7 +6,7 @@ import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
 import io.weft.client.Client;
 import io.weft.gen.model.Definition;
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

@@ -6,7 +6,7 @@ import io.weft.api.ServiceDefinition;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.gen.model.Definition;
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import io.weft.gen.model.Definition;
 import io.weft.gen.model.Field;
 import io.weft.gen.model.Schema;
 import io.weft.gen.model.TypeRef;
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -12,9 +12,10 @@ import io.weft.gen.model.IdlFile;
 import io.weft.gen.model.Schema;
 import io.weft.gen.model.TypeRef;
 import io.weft.gen.thrift.Linker;
-import io.weft.wire.Json;
-import io.weft.wire.thrift.OutputTransport;
-import io.weft.wire.thrift.ThriftCodec;
+import io.weft.internal.wire.Json;
+import io.weft.internal.wire.thrift.OutputTransport;
+import io.weft.internal.wire.thrift.ThriftProtocols;
+import io.weft.runtime.ThriftCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -244,7 +245,7 @@ final class ThriftService {
     @Override
     public ThriftMessage decode(byte[] data, int offset, int length) {
       try {
-        return new ThriftMessage(null, read(ThriftCodec.reader(data, offset, length)));
+        return new ThriftMessage(null, read(ThriftProtocols.reader(data, offset, length)));
       } catch (TException | RuntimeException e) {
         throw Status.of(StatusCode.INTERNAL, "cannot decode " + what() + ": " + e.getMessage()).withCause(e).asException();
       }

@@ -1,6 +1,6 @@
 package io.weft.generic;
 
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package io.weft.generic;
 
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.weft.api.Deadline;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
-import io.weft.api.internal.TlsContexts;
+import io.weft.internal.api.TlsContexts;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.weft.client.internal;
 
 import io.weft.api.Deadline;
-import io.weft.wire.Buffer;
-import io.weft.wire.ttheader.Envelope;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.ttheader.Envelope;
 
 /** The connections of one address, in one of the two modes: a pool (one call per connection at a time) or multiplexed. */
 interface Endpoint extends AutoCloseable {

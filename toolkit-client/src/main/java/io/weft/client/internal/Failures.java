@@ -3,7 +3,7 @@ package io.weft.client.internal;
 import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.wire.WireException;
+import io.weft.internal.wire.WireException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;

@@ -11,15 +11,15 @@ import io.weft.api.Serialization;
 import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.wire.Buffer;
-import io.weft.wire.grpc.GrpcCompression;
-import io.weft.wire.grpc.GrpcFrames;
-import io.weft.wire.grpc.GrpcHeaders;
-import io.weft.wire.grpc.GrpcTimeout;
-import io.weft.wire.http2.Fields;
-import io.weft.wire.http2.Http2Connection;
-import io.weft.wire.http2.Http2Stream;
-import io.weft.wire.http2.StreamException;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.grpc.GrpcCompression;
+import io.weft.internal.wire.grpc.GrpcFrames;
+import io.weft.internal.wire.grpc.GrpcHeaders;
+import io.weft.internal.wire.grpc.GrpcTimeout;
+import io.weft.internal.wire.http2.Fields;
+import io.weft.internal.wire.http2.Http2Connection;
+import io.weft.internal.wire.http2.Http2Stream;
+import io.weft.internal.wire.http2.StreamException;
 import java.util.Locale;
 
 /**

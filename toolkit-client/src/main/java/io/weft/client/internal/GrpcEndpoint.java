@@ -4,9 +4,9 @@ import io.weft.api.ClientConfig;
 import io.weft.api.Deadline;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.wire.http2.ErrorCode;
-import io.weft.wire.http2.Http2Config;
-import io.weft.wire.http2.Http2Connection;
+import io.weft.internal.wire.http2.ErrorCode;
+import io.weft.internal.wire.http2.Http2Config;
+import io.weft.internal.wire.http2.Http2Connection;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ final class GrpcEndpoint implements AutoCloseable {
     Socket s = dialer.dial(target, deadline, dialer.isTls() ? "h2" : null);
     Http2Connection c;
     try {
-      c = Http2Connection.client(new io.weft.wire.http2.SocketTransport(s), target.toString(), http2);
+      c = Http2Connection.client(new io.weft.internal.wire.http2.SocketTransport(s), target.toString(), http2);
     } catch (IOException e) {
       closeQuietly(s);
       throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e));

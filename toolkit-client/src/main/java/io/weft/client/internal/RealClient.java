@@ -15,18 +15,18 @@ import io.weft.api.Serialization;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.wire.BizStatus;
-import io.weft.wire.Buffer;
-import io.weft.wire.WireException;
-import io.weft.wire.kitexpb.KitexProtobufError;
-import io.weft.wire.thrift.ApplicationErrors;
-import io.weft.wire.ttheader.Envelope;
-import io.weft.wire.ttheader.EnvelopeWriter;
-import io.weft.wire.ttheader.Framing;
-import io.weft.wire.ttheader.IntKey;
-import io.weft.wire.ttheader.PayloadFormat;
-import io.weft.wire.ttheader.StrKey;
-import io.weft.wire.ttheader.TTHeader;
+import io.weft.internal.wire.BizStatus;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.kitexpb.KitexProtobufError;
+import io.weft.internal.wire.thrift.ApplicationErrors;
+import io.weft.internal.wire.ttheader.Envelope;
+import io.weft.internal.wire.ttheader.EnvelopeWriter;
+import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.IntKey;
+import io.weft.internal.wire.ttheader.PayloadFormat;
+import io.weft.internal.wire.ttheader.StrKey;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +188,7 @@ public final class RealClient {
     java.util.Set<HostPort> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
     CallContext caller = CallContext.current();
     Runnable send = () -> {
-      try (var ignored = io.weft.api.internal.Contexts.attach(caller)) {
+      try (var ignored = io.weft.internal.api.Contexts.attach(caller)) {
         answer.complete(attempt(method, request, options, tried, false, traffic));
       } catch (RuntimeException e) {
         if (pending.decrementAndGet() == 0) {

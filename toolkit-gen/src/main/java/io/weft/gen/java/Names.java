@@ -8,7 +8,7 @@ import java.util.Set;
 public final class Names {
   private Names() {}
 
-  public static final String WIRE_THRIFT = "io.weft.wire.thrift";
+  public static final String WIRE_THRIFT = "io.weft.runtime";
   public static final String API = "io.weft.api";
 
   public static final ClassName THRIFT_STRUCT = ClassName.get(WIRE_THRIFT, "ThriftStruct");
@@ -35,7 +35,7 @@ public final class Names {
   public static final ClassName STATUS = ClassName.get(API, "Status");
   public static final ClassName STATUS_CODE = ClassName.get(API, "StatusCode");
   public static final ClassName CLIENT = ClassName.get("io.weft.client", "Client");
-  public static final ClassName PROTOBUF_CODEC = ClassName.get("io.weft.wire.protobuf", "ProtobufCodec");
+  public static final ClassName PROTOBUF_CODEC = ClassName.get("io.weft.runtime", "ProtobufCodec");
   public static final ClassName UNARY_HANDLER = ClassName.get(API, "UnaryHandler");
   public static final ClassName SERVER_STREAMING_SERVER = ClassName.get(API, "ServerStreamingServer");
   public static final ClassName CLIENT_STREAMING_SERVER = ClassName.get(API, "ClientStreamingServer");

@@ -5,7 +5,7 @@ import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.spi.ServerConnection;
-import io.weft.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.Framing;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HexFormat;

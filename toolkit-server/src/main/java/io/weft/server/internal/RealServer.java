@@ -33,10 +33,10 @@ public final class RealServer {
   private io.weft.api.RegistryInfo registered;
 
   private volatile boolean stopping;
-  private volatile io.weft.wire.http2.Http2Config http2Config;
+  private volatile io.weft.internal.wire.http2.Http2Config http2Config;
   /** Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap, at most 256 MiB. */
-  private final io.weft.wire.http2.SendBudget sendBudget =
-      new io.weft.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+  private final io.weft.internal.wire.http2.SendBudget sendBudget =
+      new io.weft.internal.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
   /** Connections open now (counted by Weft, so that at the limit it can close idle ones rather than stop accepting). */
   private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
   private final Set<H2ServerConnection> http2Connections = ConcurrentHashMap.newKeySet();
@@ -76,12 +76,12 @@ public final class RealServer {
   }
 
   /** How this server runs HTTP/2 connections (built at start, with the timer). */
-  io.weft.wire.http2.Http2Config http2Config() {
+  io.weft.internal.wire.http2.Http2Config http2Config() {
     return http2Config;
   }
 
-  private io.weft.wire.http2.Http2Config buildHttp2Config(ScheduledExecutorService timer) {
-    return io.weft.wire.http2.Http2Config.builder(timer)
+  private io.weft.internal.wire.http2.Http2Config buildHttp2Config(ScheduledExecutorService timer) {
+    return io.weft.internal.wire.http2.Http2Config.builder(timer)
         .maxConcurrentStreams(config.maxConcurrentStreams())
         .maxPending(Math.max(config.maxFrameSize(), config.maxMessageSize()) + 5L, 32L << 20, sendBudget)
         .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
@@ -288,7 +288,7 @@ public final class RealServer {
           .shutdownHook(false);
       if (config.tls() != null) {
         builder.tls(io.helidon.common.tls.Tls.builder()
-            .sslContext(io.weft.api.internal.TlsContexts.create(config.tls()))
+            .sslContext(io.weft.internal.api.TlsContexts.create(config.tls()))
             .clientAuth(switch (config.tls().clientAuth()) {
               case NONE -> io.helidon.common.tls.TlsClientAuth.NONE;
               case OPTIONAL -> io.helidon.common.tls.TlsClientAuth.OPTIONAL;

@@ -1,8 +1,8 @@
 package io.weft.server.internal;
 
 import io.weft.api.Metadata;
-import io.weft.wire.grpc.GrpcHeaders;
-import io.weft.wire.http2.Fields;
+import io.weft.internal.wire.grpc.GrpcHeaders;
+import io.weft.internal.wire.http2.Fields;
 
 /**
  * What the server reads from a request's header block, taken in one pass over its fields (a

@@ -3,7 +3,7 @@ package io.weft.examples.interop;
 import interop.thrift.EchoError;
 import interop.thrift.EchoService;
 import interop.thrift.echoservice.EchoServiceDescriptor;
-import io.weft.wire.thrift.ThriftStruct;
+import io.weft.runtime.ThriftStruct;
 import java.util.function.Supplier;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;

@@ -67,7 +67,7 @@ final class Await {
         return false;
       }
       for (StackTraceElement frame : t.getStackTrace()) {
-        if (frame.getClassName().equals("io.weft.wire.http2.Http2Stream") && frame.getMethodName().equals("awaitWindow")) {
+        if (frame.getClassName().equals("io.weft.internal.wire.http2.Http2Stream") && frame.getMethodName().equals("awaitWindow")) {
           return true;
         }
       }

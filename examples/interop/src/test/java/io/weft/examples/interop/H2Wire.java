@@ -2,11 +2,11 @@ package io.weft.examples.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.wire.Buffer;
-import io.weft.wire.http2.Frames;
-import io.weft.wire.http2.HpackDecoder;
-import io.weft.wire.http2.HpackEncoder;
-import io.weft.wire.http2.HpackException;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.http2.Frames;
+import io.weft.internal.wire.http2.HpackDecoder;
+import io.weft.internal.wire.http2.HpackEncoder;
+import io.weft.internal.wire.http2.HpackException;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

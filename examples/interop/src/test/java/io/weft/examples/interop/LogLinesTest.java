@@ -20,8 +20,8 @@ import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.server.Server;
-import io.weft.wire.Buffer;
-import io.weft.wire.thrift.ThriftCodec;
+import io.weft.internal.wire.Buffer;
+import io.weft.runtime.ThriftCodec;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -104,7 +104,7 @@ class LogLinesTest {
     w.awaitGoAway(SOON); // logged before the GOAWAY is written
     w.close();
     assertThat(capture.lines()).singleElement().asString()
-        .startsWith("WARNING io.weft.wire.http2.Http2Connection: closing HTTP/2 connection from 127.0.0.1:")
+        .startsWith("WARNING io.weft.internal.wire.http2.Http2Connection: closing HTTP/2 connection from 127.0.0.1:")
         .contains("20000 bytes, over SETTINGS_MAX_FRAME_SIZE 16384");
     assertThat(capture.records.get(0).getThrown()).isNull();
   }

@@ -1,8 +1,8 @@
 package io.weft.examples.interop;
 
-import io.weft.wire.Buffer;
-import io.weft.wire.http2.HpackDecoder;
-import io.weft.wire.http2.HpackException;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.http2.HpackDecoder;
+import io.weft.internal.wire.http2.HpackException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

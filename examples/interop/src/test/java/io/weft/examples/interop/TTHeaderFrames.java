@@ -2,14 +2,14 @@ package io.weft.examples.interop;
 
 import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceDescriptor;
-import io.weft.wire.Buffer;
-import io.weft.wire.thrift.ThriftCodec;
-import io.weft.wire.ttheader.Envelope;
-import io.weft.wire.ttheader.EnvelopeWriter;
-import io.weft.wire.ttheader.Framing;
-import io.weft.wire.ttheader.PayloadFormat;
-import io.weft.wire.ttheader.StrKey;
-import io.weft.wire.ttheader.TTHeader;
+import io.weft.internal.wire.Buffer;
+import io.weft.runtime.ThriftCodec;
+import io.weft.internal.wire.ttheader.Envelope;
+import io.weft.internal.wire.ttheader.EnvelopeWriter;
+import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.PayloadFormat;
+import io.weft.internal.wire.ttheader.StrKey;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import interop.thrift.AllTypes;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.RpcException;
-import io.weft.wire.Buffer;
-import io.weft.wire.WireException;
-import io.weft.wire.fuzz.Fuzz;
-import io.weft.wire.thrift.ThriftCodec;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.fuzz.Fuzz;
+import io.weft.runtime.ThriftCodec;
 import org.junit.jupiter.api.Test;
 
 /**

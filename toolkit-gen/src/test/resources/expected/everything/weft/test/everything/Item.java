@@ -2,8 +2,8 @@
 // Source: everything.thrift:27
 package weft.test.everything;
 
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,8 +2,8 @@
 // Source: everything.thrift:68
 package weft.test.everything;
 
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -2,8 +2,8 @@
 // Source: shared.thrift:17
 package weft.test.shared;
 
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.util.Objects;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TField;

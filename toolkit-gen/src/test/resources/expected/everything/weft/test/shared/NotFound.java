@@ -3,8 +3,8 @@
 package weft.test.shared;
 
 import io.weft.api.DeclaredException;
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.util.Objects;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TField;

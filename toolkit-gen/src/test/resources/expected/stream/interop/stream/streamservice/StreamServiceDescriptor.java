@@ -6,7 +6,7 @@ import interop.stream.Request;
 import interop.stream.Response;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
-import io.weft.wire.thrift.ThriftCodec;
+import io.weft.runtime.ThriftCodec;
 
 /**
  * The methods of {@code StreamService} as the runtime sees them, and the structs that carry their arguments and results.

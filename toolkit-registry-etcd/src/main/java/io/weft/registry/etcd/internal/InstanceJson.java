@@ -1,6 +1,6 @@
 package io.weft.registry.etcd.internal;
 
-import io.weft.wire.Json;
+import io.weft.internal.wire.Json;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;

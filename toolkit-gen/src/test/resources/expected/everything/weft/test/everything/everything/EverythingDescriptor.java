@@ -4,9 +4,9 @@ package weft.test.everything.everything;
 
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
-import io.weft.wire.thrift.ThriftCodec;
-import io.weft.wire.thrift.ThriftStruct;
-import io.weft.wire.thrift.ThriftStructs;
+import io.weft.runtime.ThriftCodec;
+import io.weft.runtime.ThriftStruct;
+import io.weft.runtime.ThriftStructs;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,119 @@
+package io.weft.internal.wire.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.api.Metadata;
+import io.weft.api.MetaInfo;
+import io.weft.api.RpcException;
+import io.weft.internal.wire.BizStatus;
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.Vectors;
+import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.grpc.GrpcDeframer;
+import io.weft.internal.wire.grpc.GrpcStatusMessages;
+import io.weft.internal.wire.grpc.GrpcTimeout;
+import io.weft.internal.wire.kitexpb.KitexProtobufError;
+import io.weft.internal.wire.thrift.ApplicationErrors;
+import io.weft.internal.wire.thrift.ThriftSkipper;
+import io.weft.internal.wire.ttheader.EnvelopeReader;
+import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.TTHeader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.apache.thrift.TException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every decoder that reads bytes from the wire, fuzzed (see {@link Fuzz}): each test tries its
+ * seeds and then up to {@value #INPUTS} mutated inputs, within a few seconds.
+ */
+class WireFuzzTest {
+  static final int INPUTS = 30_000;
+  static final long MILLIS = 4_000;
+  static final int MAX_FRAME = 16 << 20;
+
+  @SafeVarargs
+  private static Fuzz withVectors(long seed, Class<? extends Throwable>... allowed) {
+    Fuzz f = new Fuzz(seed, allowed);
+    Vectors.load().values().forEach(f::seed);
+    return f;
+  }
+
+  @Test
+  void envelopeReaderOnEveryFraming() {
+    for (Framing framing : Framing.values()) {
+      Fuzz f = withVectors(framing.ordinal(), WireException.class, IOException.class).corpus("envelope")
+          .run(in -> {
+            EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
+            while (r.read(framing) != null) {
+              // every message the input holds
+            }
+          }, INPUTS, MILLIS);
+      assertThat(f.inputs()).isGreaterThan(1000);
+    }
+  }
+
+  @Test
+  void ttheaderHeaderBlock() {
+    withVectors(11, WireException.class).run(in -> TTHeader.decode(in, 0, in.length), INPUTS, MILLIS);
+  }
+
+  @Test
+  void thriftSkipperAndApplicationErrors() {
+    Fuzz f = withVectors(12, WireException.class, IOException.class, TException.class).corpus("thrift");
+    f.run(in -> new ThriftSkipper(new ByteArrayInputStream(in), new Buffer(64), MAX_FRAME).skipStruct(), INPUTS, MILLIS);
+    f.run(in -> ApplicationErrors.decode(in, 0, in.length), INPUTS, MILLIS);
+  }
+
+  @Test
+  void kitexProtobufError() {
+    new Fuzz(13, WireException.class)
+        .seed(new byte[] {0x08, (byte) 0xa2, 0x03, 0x12, 0x05, 'h', 'e', 'l', 'l', 'o'})
+        .run(in -> KitexProtobufError.decode(in, 0, in.length), INPUTS, MILLIS);
+  }
+
+  @Test
+  void grpcDeframerFedInRandomPieces() {
+    Random pieces = new Random(14);
+    new Fuzz(14, RpcException.class)
+        .seed(new byte[] {0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0})
+        .seed(new byte[] {1, 0, 0, 0, 2, 0x1f, (byte) 0x8b})
+        .corpus("grpc-frames")
+        .run(in -> {
+          GrpcDeframer d = new GrpcDeframer(MAX_FRAME, pieces.nextBoolean() ? "gzip" : null);
+          int off = 0;
+          while (off < in.length) {
+            int n = 1 + pieces.nextInt(in.length - off);
+            d.feed(in, off, n, m -> {});
+            off += n;
+          }
+        }, INPUTS, MILLIS);
+  }
+
+  @Test
+  void headerValueParsers() {
+    new Fuzz(15, IllegalArgumentException.class)
+        .seed("1H".getBytes(StandardCharsets.US_ASCII)).seed("99999999n".getBytes(StandardCharsets.US_ASCII))
+        .run(in -> GrpcTimeout.parseNanos(new String(in, StandardCharsets.ISO_8859_1)), INPUTS, MILLIS);
+    new Fuzz(16)
+        .seed("a%20b%E2%9C%93%".getBytes(StandardCharsets.US_ASCII))
+        .run(in -> GrpcStatusMessages.decode(new String(in, StandardCharsets.ISO_8859_1)), INPUTS, MILLIS);
+    new Fuzz(17, WireException.class)
+        .seed("{\"a\":\"b\",\"c\":\"\\u0041\\n\"}".getBytes(StandardCharsets.UTF_8))
+        .run(in -> BizStatus.fromJson(new String(in, StandardCharsets.UTF_8)), INPUTS, MILLIS);
+    new Fuzz(18)
+        .seed("rpc-persist-trace-id".getBytes(StandardCharsets.US_ASCII))
+        .run(in -> {
+          String s = new String(in, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+          Metadata m = new Metadata();
+          try {
+            m.add(s.isEmpty() ? "x" : s.replaceAll("[^a-z0-9._-]", "-"), "v");
+          } catch (IllegalArgumentException e) {
+            return;
+          }
+          MetaInfo.fromHttpHeaders(m);
+        }, INPUTS, MILLIS);
+  }
+}
