@@ -59,7 +59,7 @@ final class ThriftServices implements Payloads {
             + " and results.",
         "The name in gRPC paths, as Kitex forms it: the Go package, a dot, the service.",
         "Each method blocks until the reply (oneway: until the request is written); failures are\n"
-            + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.");
+            + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.\nThread-safe; share one.");
     ClassName base = ancestry.size() > 1 ? handlerName(ancestry.get(ancestry.size() - 2)) : null;
     return new ServiceModel(s.name(), fullServiceName(s), s.doc(), handlerName(s), base, servicePackage(s), methods(s), all,
         !streaming, notes, source);

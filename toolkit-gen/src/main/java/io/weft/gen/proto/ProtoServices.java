@@ -67,7 +67,7 @@ final class ProtoServices {
         "The methods of {@code " + full + "} as the runtime sees them.",
         "The package-qualified name used in gRPC paths.",
         "Unary methods go over TTHeader (Kitex Protobuf) unless the client was built with\n"
-            + "{@code withTransport(Transport.GRPC)}; streaming methods always use gRPC. Thread-safe; share one.");
+            + "{@code withTransport(Transport.GRPC)}; streaming methods always use gRPC.\nThread-safe; share one.");
     String source = file.getName().substring(file.getName().lastIndexOf('/') + 1);
     return new ServiceModel(s.getName(), full, comment(file.getSourceCodeInfo(), index, -1), ClassName.get(pkg, Names.type(s.getName())),
         null, sub, methods, methods, false, notes, source);

@@ -17,8 +17,8 @@ import weft.test.routes.Routes;
  * A blocking client of {@code RouteGuide}:
  * {@code RouteGuideClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Unary methods go over TTHeader (Kitex Protobuf) unless the client was built with
- * {@code withTransport(Transport.GRPC)}; streaming methods always use gRPC. Thread-safe; share
- * one.
+ * {@code withTransport(Transport.GRPC)}; streaming methods always use gRPC.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */
