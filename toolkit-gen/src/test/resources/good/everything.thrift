@@ -47,7 +47,7 @@ struct Item {
   20: set<string> tags = ["x"]
 }
 
-/** Exactly one of its fields is set. */
+/** Exactly one of its fields is set. This comment is long on purpose: it is one line of well over a hundred and twenty characters, which the generated javadoc must wrap. */
 union Choice {
   1: string text
   2: i32 number

@@ -1,6 +1,5 @@
 package io.weft.gen;
 
-import com.palantir.javapoet.JavaFile;
 import io.weft.gen.java.JavaGenerator;
 import io.weft.gen.model.GenException;
 import io.weft.gen.model.Schema;
@@ -16,28 +15,28 @@ public final class Generator {
   private Generator() {}
 
   /**
-   * The Java files for {@code options.sources()}.
+   * The Java files for {@code options.sources()}, to be written by {@link OutputWriter}.
    *
    * @throws GenException listing every problem in the IDL, with positions
    */
-  public static List<JavaFile> generate(GenOptions options) {
+  public static List<SourceFile> generate(GenOptions options) {
     List<Path> thrift = options.sources().stream().filter(p -> p.toString().endsWith(".thrift")).toList();
     List<Path> proto = options.sources().stream().filter(p -> p.toString().endsWith(".proto")).toList();
     List<Path> other = options.sources().stream().filter(p -> !thrift.contains(p) && !proto.contains(p)).toList();
     if (!other.isEmpty()) {
       throw new GenException(other.get(0) + ": not a .thrift or .proto file");
     }
-    List<JavaFile> out = new ArrayList<>();
+    List<SourceFile> out = new ArrayList<>();
     if (!thrift.isEmpty()) {
       Schema schema = Linker.link(thrift, options.includeDirs());
-      out.addAll(new JavaGenerator(schema, options.sides()).generate());
+      new JavaGenerator(schema, options.sides()).generate().forEach(f -> out.add(SourceFile.of(f)));
     }
     if (!proto.isEmpty()) {
       if (options.protoc() == null) {
         throw new GenException(proto.get(0) + ": .proto files need protoc: pass --protoc PATH (the Maven plugin finds it itself)");
       }
       try {
-        out.addAll(ProtoGenerator.generate(options.protoc(), proto, options.includeDirs(), options.outputDir(), options.sides()));
+        out.addAll(ProtoGenerator.generate(options.protoc(), proto, options.includeDirs(), options.sides()));
       } catch (IOException e) {
         throw new GenException(proto.get(0) + ": cannot run protoc " + options.protoc() + ": " + e.getMessage());
       }

@@ -1,32 +1,26 @@
 package io.weft.gen;
 
-import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
-/** The only part of the generator that touches the file system: writes sources, leaving unchanged files untouched. */
+/** The only part of the generator that touches the output folder: writes sources, leaving unchanged files untouched. */
 public final class OutputWriter {
   private OutputWriter() {}
 
   /** Writes each file under {@code root}; returns how many were new or changed. */
-  public static int write(List<JavaFile> files, Path root) throws IOException {
+  public static int write(List<SourceFile> files, Path root) throws IOException {
     int changed = 0;
-    for (JavaFile f : files) {
-      Path dir = root;
-      if (!f.packageName().isEmpty()) {
-        for (String part : f.packageName().split("\\.")) {
-          dir = dir.resolve(part);
-        }
-      }
-      Files.createDirectories(dir);
-      Path target = dir.resolve(f.typeSpec().name() + ".java");
-      byte[] content = f.toString().getBytes(StandardCharsets.UTF_8);
-      if (Files.exists(target) && java.util.Arrays.equals(Files.readAllBytes(target), content)) {
+    for (SourceFile f : files) {
+      Path target = root.resolve(f.path());
+      byte[] content = f.content().getBytes(StandardCharsets.UTF_8);
+      if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), content)) {
         continue;
       }
+      Files.createDirectories(target.getParent());
       Files.write(target, content);
       changed++;
     }

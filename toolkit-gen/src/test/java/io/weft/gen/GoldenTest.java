@@ -2,7 +2,6 @@ package io.weft.gen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,21 +24,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The generated sources for the IDLs under {@code src/test/resources/good} match the checked-in
- * expectations under {@code expected/}, are the same on every run, and compile against Weft's
- * runtime. {@code make golden} (property {@code golden.update=true}) rewrites the expectations.
+ * The generated sources for the IDLs under {@code src/test/resources/good} (Thrift, and .proto
+ * under {@code good/proto}) match the checked-in expectations under {@code expected/<idl name>/},
+ * are the same on every run, and compile against Weft's runtime. For .proto files only
+ * toolkit-gen's own files (the services) are compared, not protoc's message classes.
+ *
+ * <p>After an intended change to the output, refresh the expectations with {@code make golden}
+ * (it runs this test with property {@code golden.update=true}, which rewrites them) and review the
+ * diff before committing it.
  */
 class GoldenTest {
   private static final Path RESOURCES = Path.of("src/test/resources");
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift", "stream.thrift"})
+  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift", "stream.thrift", "proto/weft/test/routes.proto"})
   void matchesExpectedAndCompiles(String idl, @TempDir Path tmp) throws IOException {
-    Map<String, String> generated = generate(idl);
-    assertThat(generate(idl)).as("same input, same output").isEqualTo(generated);
+    Map<String, String> all = generate(idl);
+    assertThat(generate(idl)).as("same input, same output").isEqualTo(all);
+    Map<String, String> generated = new TreeMap<>(all);
+    generated.values().removeIf(text -> !text.startsWith("// " + io.weft.gen.java.Names.GENERATED));
 
-    Path expectedDir = RESOURCES.resolve("expected").resolve(idl.replace(".thrift", ""));
+    String name = Path.of(idl).getFileName().toString();
+    Path expectedDir = RESOURCES.resolve("expected").resolve(name.substring(0, name.lastIndexOf('.')));
     if (UPDATE) {
       if (Files.exists(expectedDir)) {
         try (Stream<Path> old = Files.walk(expectedDir)) {
@@ -54,7 +61,7 @@ class GoldenTest {
     }
     assertThat(read(expectedDir)).as("generated sources for " + idl + " (run 'make golden' after intended changes)").isEqualTo(generated);
 
-    compile(generated, tmp);
+    compile(all, tmp);
   }
 
   static Map<String, String> generate(String idl) {
@@ -62,10 +69,26 @@ class GoldenTest {
   }
 
   static Map<String, String> generate(String idl, Sides sides) {
-    List<JavaFile> files = Generator.generate(new GenOptions(List.of(RESOURCES.resolve("good").resolve(idl)), List.of(), Path.of("unused"), null, sides));
+    Path source = RESOURCES.resolve("good").resolve(idl);
+    if (!idl.endsWith(".proto")) {
+      return generate(List.of(source), List.of(), sides);
+    }
+    // a .proto file with the files of its folder, which it imports
+    try (Stream<Path> dir = Files.list(source.getParent())) {
+      List<Path> sources = dir.filter(p -> p.toString().endsWith(".proto")).sorted().toList();
+      return generate(sources, List.of(RESOURCES.resolve("good/proto")), sides);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Every file generated for {@code sources}, by path. */
+  static Map<String, String> generate(List<Path> sources, List<Path> includes, Sides sides) {
+    boolean proto = sources.stream().anyMatch(p -> p.toString().endsWith(".proto"));
+    List<SourceFile> files = Generator.generate(new GenOptions(sources, includes, Path.of("unused"), proto ? TestProtoc.path() : null, sides));
     Map<String, String> out = new TreeMap<>();
-    for (JavaFile f : files) {
-      out.put(f.packageName().replace('.', '/') + "/" + f.typeSpec().name() + ".java", f.toString());
+    for (SourceFile f : files) {
+      out.put(f.path(), f.content());
     }
     return out;
   }

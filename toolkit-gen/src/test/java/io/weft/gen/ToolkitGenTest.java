@@ -37,6 +37,25 @@ class ToolkitGenTest {
     assertThat(Files.getLastModifiedTime(dir.resolve("echo/Request.java")).toMillis()).isEqualTo(before);
   }
 
+  /** protoc's message classes go through the writer too: a rerun leaves them untouched, and nothing else lands in the folder. */
+  @Test
+  void protocOutputGoesThroughTheWriter(@TempDir Path dir) throws Exception {
+    String[] args = {"--out", dir.toString(), "--protoc", TestProtoc.path().toString(), "--include", "src/test/resources/good/proto",
+        "src/test/resources/good/proto/weft/test/routes.proto", "src/test/resources/good/proto/weft/test/points.proto"};
+    assertThat(run(args)).isZero();
+    Path message = dir.resolve("weft/test/routes/Routes.java");
+    Path service = dir.resolve("weft/test/routes/routeguide/RouteGuideClient.java");
+    assertThat(message).exists();
+    assertThat(service).exists();
+    assertThat(dir.resolve("weft/test/points/Point.java")).exists();
+    long before = Files.getLastModifiedTime(message).toMillis();
+    Files.setLastModifiedTime(message, java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
+    out.reset();
+    assertThat(run(args)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("(0 changed)");
+    assertThat(Files.getLastModifiedTime(message).toMillis()).isEqualTo(before - 10_000);
+  }
+
   @Test
   void idlErrorsExitWithOne(@TempDir Path dir) {
     assertThat(run("--out", dir.toString(), "src/test/resources/bad/unknown_type.thrift")).isEqualTo(1);

@@ -5,8 +5,10 @@ package echo;
 import echo.echoservice.EchoServiceServer;
 
 /**
- * <p>Implement it to serve {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()}. Each call runs on its own
- * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client, {@code EchoServiceClient}, implements it too.
+ * <p>Implement it to serve {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()}.
+ * Each call runs on its own virtual thread; {@link io.weft.api.CallContext#current()} gives its
+ * deadline and metadata.
+ * The client, {@code EchoServiceClient}, implements it too.
  */
 public interface EchoService {
   Response echo(Request req);

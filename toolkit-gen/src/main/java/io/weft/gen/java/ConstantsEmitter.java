@@ -25,7 +25,7 @@ final class ConstantsEmitter {
         FieldSpec.Builder f = FieldSpec.builder(types.javaType(c.type()), Names.escape(c.name()), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .initializer(types.constant(c.type(), c.value(), file.path(), false));
         if (c.doc() != null) {
-          f.addJavadoc("$L\n", c.doc());
+          f.addJavadoc("$L\n", Docs.wrap(c.doc()));
         }
         t.addField(f.build());
       }

@@ -41,7 +41,7 @@ final class EnumEmitter {
       FieldSpec.Builder f = FieldSpec.builder(self, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
           .initializer("new $T($L, $S)", self, v.value(), v.name());
       if (v.doc() != null) {
-        f.addJavadoc("$L\n", v.doc());
+        f.addJavadoc("$L\n", Docs.wrap(v.doc()));
       }
       t.addField(f.build());
     }
@@ -87,7 +87,7 @@ final class EnumEmitter {
   private static CodeBlock classDoc(Definition.Enum e, ClassName self) {
     CodeBlock.Builder doc = CodeBlock.builder();
     if (e.doc() != null) {
-      doc.add("$L\n\n", e.doc());
+      doc.add("$L\n\n", Docs.wrap(e.doc()));
     }
     String first = e.values().isEmpty() ? "X_VALUE" : intConstantName(e.values().get(0));
     return doc.add("<p>Thrift enum {@code $L}: a named constant, or a value the IDL does not name (sent by a peer with a\n", e.name())

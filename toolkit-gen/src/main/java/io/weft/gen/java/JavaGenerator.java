@@ -6,9 +6,9 @@ import com.palantir.javapoet.TypeSpec;
 import io.weft.gen.model.Definition;
 import io.weft.gen.model.IdlFile;
 import io.weft.gen.model.Schema;
+import io.weft.gen.service.ServiceEmitter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a linked Thrift {@link Schema} into Java source files, one per type, in the package each
@@ -19,6 +19,7 @@ public final class JavaGenerator {
   private final ThriftTypes types;
   private final StructEmitter structs;
   private final io.weft.gen.Sides sides;
+  private final ThriftServices services;
 
   /** A generator of both sides of every service. */
   public JavaGenerator(Schema schema) {
@@ -31,6 +32,7 @@ public final class JavaGenerator {
     this.types = new ThriftTypes(schema);
     this.structs = new StructEmitter(types);
     this.sides = sides;
+    this.services = new ThriftServices(types, structs, sides);
   }
 
   /** Every file the schema's IDL files generate, in a stable order. */
@@ -44,9 +46,7 @@ public final class JavaGenerator {
           case Definition.Struct s -> out.add(file(pkg, structs.emit(s, types.className(s), f.path(), false), f, d));
           case Definition.Enum e -> out.add(file(pkg, new EnumEmitter().emit(e, types.className(e)), f, d));
           case Definition.Service s -> {
-            for (Map.Entry<String, TypeSpec> e : new ServiceEmitter(types, structs, sides).emit(s)) {
-              out.add(file(e.getKey(), e.getValue(), f, d));
-            }
+            out.addAll(new ServiceEmitter(sides).emit(services.model(s, sourceName(f) + ":" + d.location().line()), services));
           }
           case Definition.Const c -> hasConst = true;
           case Definition.Typedef t -> {}

@@ -20,6 +20,9 @@ import javax.lang.model.element.Modifier;
  * isSet}/{@code unset}, {@code equals}/{@code hashCode}/{@code toString}, and {@code read}/{@code
  * write} on libthrift's {@code TProtocol} with required-field checks. Also used for the {@code
  * *Args}/{@code *Result} structs of service methods.
+ *
+ * <p>A union is immutable: one static factory per field ({@code Pick.ofLabel("x")}) is the only way
+ * to make one, so none is ever built with no field set; {@code readFrom} reads one from the wire.
  */
 final class StructEmitter {
   /** Names a {@code Throwable} already uses, which exception fields must not shadow. */
@@ -70,7 +73,7 @@ final class StructEmitter {
       t.addField(FieldSpec.builder(long.class, "serialVersionUID", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer("1L").build());
     }
     if (s.doc() != null) {
-      t.addJavadoc("$L\n", s.doc());
+      t.addJavadoc("$L\n", Docs.wrap(s.doc()));
     }
     t.addField(FieldSpec.builder(Names.TSTRUCT, "STRUCT_DESC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer("new $T($S)", Names.TSTRUCT, s.name()).build());
@@ -91,9 +94,9 @@ final class StructEmitter {
           : FieldSpec.builder(long.class, "__isset", Modifier.PRIVATE).build());
     }
 
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(union ? Modifier.PRIVATE : Modifier.PUBLIC);
     for (Member m : members) {
-      if (m.field().defaultValue() != null) {
+      if (m.field().defaultValue() != null && !union) {
         ctor.addStatement("this.$L = $L", m.name(), types.constant(m.field().type(), m.field().defaultValue(), file, true));
         if (m.primitive()) {
           ctor.addStatement(setBit(m, bitSet));
@@ -106,13 +109,7 @@ final class StructEmitter {
       accessors(t, className, m, members, union, bitSet);
     }
     if (union) {
-      MethodSpec.Builder which = MethodSpec.methodBuilder("getSetField").addModifiers(Modifier.PUBLIC).returns(String.class)
-          .addJavadoc("The IDL name of the field that is set, or null if none is.\n");
-      for (Member m : members) {
-        which.addStatement("if ($L) return $S", isSet(m, bitSet), m.field().name());
-      }
-      which.addStatement("return null");
-      t.addMethod(which.build());
+      unionMethods(t, s, className, members, bitSet);
     }
     if (exception && members.stream().noneMatch(m -> m.name().equals("message") && m.accessor().equals("Message"))) {
       t.addMethod(MethodSpec.methodBuilder("getMessage").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -152,19 +149,17 @@ final class StructEmitter {
     MethodSpec.Builder get = MethodSpec.methodBuilder("get" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(m.type())
         .addStatement("return this.$L", m.name());
     if (m.field().doc() != null) {
-      get.addJavadoc("$L\n", m.field().doc());
+      get.addJavadoc("$L\n", Docs.wrap(m.field().doc()));
     }
     t.addMethod(get.build());
 
+    t.addMethod(MethodSpec.methodBuilder("isSet" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(boolean.class)
+        .addStatement("return $L", isSet(m, bitSet)).build());
+    if (union) {
+      return;
+    }
     MethodSpec.Builder set = MethodSpec.methodBuilder("set" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(self)
         .addParameter(m.type(), m.name());
-    if (union) {
-      for (Member other : all) {
-        if (other != m) {
-          clear(set, other, bitSet);
-        }
-      }
-    }
     set.addStatement("this.$L = $L", m.name(), m.name());
     if (m.primitive()) {
       set.addStatement(setBit(m, bitSet));
@@ -172,13 +167,48 @@ final class StructEmitter {
     set.addStatement("return this");
     t.addMethod(set.build());
 
-    t.addMethod(MethodSpec.methodBuilder("isSet" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(boolean.class)
-        .addStatement("return $L", isSet(m, bitSet)).build());
-
     MethodSpec.Builder unset = MethodSpec.methodBuilder("unset" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(self);
     clear(unset, m, bitSet);
     unset.addStatement("return this");
     t.addMethod(unset.build());
+  }
+
+  /** A union's factories, {@code which()}, {@code getSetField()} and {@code readFrom}. */
+  private void unionMethods(TypeSpec.Builder t, Definition.Struct s, ClassName self, List<Member> members, boolean bitSet) {
+    for (Member m : members) {
+      MethodSpec.Builder of = MethodSpec.methodBuilder("of" + m.accessor()).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(self).addParameter(m.type(), m.name())
+          .addJavadoc("A {@code $L} that holds {@code $L}.\n", s.name(), m.field().name());
+      if (!m.primitive()) {
+        of.addStatement("$T.requireNonNull($L,$W$S)", Names.OBJECTS, m.name(),
+            s.name() + "." + m.field().name() + " cannot be null: a union holds exactly one value");
+      }
+      of.addStatement("$T u = new $T()", self, self).addStatement("u.$L = $L", m.name(), m.name());
+      if (m.primitive()) {
+        of.addStatement(setBit(m, bitSet).toString().replace("this.", "u."));
+      }
+      t.addMethod(of.addStatement("return u").build());
+    }
+    MethodSpec.Builder which = MethodSpec.methodBuilder("which").addModifiers(Modifier.PUBLIC).returns(short.class)
+        .addJavadoc("The Thrift id of the field this union holds; 0 only for a union read from a peer whose IDL\n"
+            + "has a field this one does not know (such a union cannot be written).\n");
+    for (Member m : members) {
+      which.addStatement("if ($L) return $L", isSet(m, bitSet), m.field().id());
+    }
+    t.addMethod(which.addStatement("return 0").build());
+    MethodSpec.Builder name = MethodSpec.methodBuilder("getSetField").addModifiers(Modifier.PUBLIC).returns(String.class)
+        .addJavadoc("The IDL name of the field this union holds, or null as for {@link #which()} 0.\n");
+    for (Member m : members) {
+      name.addStatement("if ($L) return $S", isSet(m, bitSet), m.field().name());
+    }
+    t.addMethod(name.addStatement("return null").build());
+    t.addMethod(MethodSpec.methodBuilder("readFrom").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
+        .addParameter(Names.TPROTOCOL, "in").addException(Names.TEXCEPTION)
+        .addJavadoc("Reads a {@code $L} from the wire; more than one field set is an error.\n", s.name())
+        .addStatement("$T u = new $T()", self, self)
+        .addStatement("u.read(in)")
+        .addStatement("return u")
+        .build());
   }
 
   private static void clear(MethodSpec.Builder b, Member m, boolean bitSet) {
@@ -231,7 +261,7 @@ final class StructEmitter {
         b.addStatement("if ($L) set++", isSet(m, bitSet));
       }
       b.beginControlFlow("if (set > 1)");
-      b.addStatement("throw new $T($T.INVALID_DATA, $S + set + $S)", Names.TPROTOCOL_EXCEPTION, Names.TPROTOCOL_EXCEPTION,
+      b.addStatement("throw new $T($T.INVALID_DATA,$W$S + set + $S)", Names.TPROTOCOL_EXCEPTION, Names.TPROTOCOL_EXCEPTION,
           "union " + s.name() + " has ", " fields set, at most one is allowed");
       b.endControlFlow();
     }
@@ -270,6 +300,13 @@ final class StructEmitter {
     MethodSpec.Builder b = MethodSpec.methodBuilder("read").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(Names.TPROTOCOL, "in").addException(Names.TEXCEPTION);
     CodeBlock.Builder c = CodeBlock.builder();
+    if (union) {
+      b.addJavadoc("Reads into a union that {@link #readFrom} has just made; a union is immutable once it holds a field.\n");
+      c.beginControlFlow("if (getSetField() != null)");
+      c.addStatement("throw new $T($S)", IllegalStateException.class,
+          "union " + s.name() + " already holds a field and is immutable; use " + s.name() + ".readFrom(in)");
+      c.endControlFlow();
+    }
     c.addStatement("in.incrementRecursionDepth()");
     c.beginControlFlow("try");
     c.addStatement("in.readStructBegin()");

@@ -232,6 +232,8 @@ final class ThriftTypes {
       case TypeRef.Named n -> {
         if (schema.resolve(n) instanceof Definition.Enum) {
           b.addStatement("$T $L = $T.of(in.readI32())", jt, var, jt);
+        } else if (isUnion(n)) {
+          b.addStatement("$T $L = $T.readFrom(in)", jt, var, jt);
         } else {
           b.addStatement("$T $L = new $T()", jt, var, jt);
           b.addStatement("$L.read(in)", var);
@@ -239,6 +241,12 @@ final class ThriftTypes {
       }
     }
     return b.build();
+  }
+
+  /** Whether {@code n} names a union (built by its factories, read by its {@code readFrom}). */
+  private boolean isUnion(TypeRef.Named n) {
+    return schema.unalias(n) instanceof TypeRef.Named u && schema.resolve(u) instanceof Definition.Struct st
+        && st.kind() == Definition.StructKind.UNION;
   }
 
   /** An expression that is true when {@code a} and {@code b} (of type {@code t}) are equal. */
@@ -319,10 +327,10 @@ final class ThriftTypes {
         ConstValue.MapValue mv = (ConstValue.MapValue) v;
         List<CodeBlock> entries = new ArrayList<>();
         for (ConstValue.Entry e : mv.entries()) {
-          entries.add(CodeBlock.of("$T.entry($L, $L)", Names.MAP, constant(m.key(), e.key(), file, false), constant(m.value(), e.value(), file, false)));
+          entries.add(CodeBlock.of("$T.entry($L,$W$L)", Names.MAP, constant(m.key(), e.key(), file, false), constant(m.value(), e.value(), file, false)));
         }
-        CodeBlock map = CodeBlock.of("new $T<>($T.ofEntries($L))", Names.LINKED_HASH_MAP, Names.MAP, CodeBlock.join(entries, ", "));
-        yield mutable ? map : CodeBlock.of("$T.unmodifiableMap($L)", Names.COLLECTIONS, map);
+        CodeBlock map = CodeBlock.of("new $T<>($T.ofEntries($Z$L))", Names.LINKED_HASH_MAP, Names.MAP, CodeBlock.join(entries, ",$W"));
+        yield mutable ? map : CodeBlock.of("$T.unmodifiableMap($Z$L)", Names.COLLECTIONS, map);
       }
       case TypeRef.Named n -> {
         Definition d = schema.resolve(n);
@@ -336,11 +344,19 @@ final class ThriftTypes {
           yield CodeBlock.of("$T.of($L)", className(e), value);
         }
         Definition.Struct st = (Definition.Struct) d;
+        if (st.kind() == Definition.StructKind.UNION) {
+          // the linker lets a union value set exactly one field
+          ConstValue.Entry e = ((ConstValue.MapValue) v).entries().get(0);
+          String fieldName = ((ConstValue.StringValue) e.key()).value();
+          var field = st.fields().stream().filter(f -> f.name().equals(fieldName)).findFirst().orElseThrow();
+          yield CodeBlock.of("$T.of$L($L)", className(st), Names.capitalize(Names.member(field.name())),
+              constant(field.type(), e.value(), file, false));
+        }
         CodeBlock.Builder cb = CodeBlock.builder().add("new $T()", className(st));
         for (ConstValue.Entry e : ((ConstValue.MapValue) v).entries()) {
           String fieldName = ((ConstValue.StringValue) e.key()).value();
           var field = st.fields().stream().filter(f -> f.name().equals(fieldName)).findFirst().orElseThrow();
-          cb.add(".set$L($L)", Names.capitalize(Names.member(field.name())), constant(field.type(), e.value(), file, false));
+          cb.add("$Z.set$L($L)", Names.capitalize(Names.member(field.name())), constant(field.type(), e.value(), file, false));
         }
         yield cb.build();
       }
@@ -352,8 +368,8 @@ final class ThriftTypes {
     for (ConstValue e : v.elements()) {
       elems.add(constant(elem, e, file, false));
     }
-    CodeBlock list = CodeBlock.of("$T.of($L)", Names.LIST, CodeBlock.join(elems, ", "));
+    CodeBlock list = CodeBlock.of("$T.of($Z$L)", Names.LIST, CodeBlock.join(elems, ",$W"));
     CodeBlock built = impl == null ? list : CodeBlock.of("new $T<>($L)", impl, list);
-    return mutable || impl == null ? built : CodeBlock.of("$T.$L($L)", Names.COLLECTIONS, unmodifiable, built);
+    return mutable || impl == null ? built : CodeBlock.of("$T.$L($Z$L)", Names.COLLECTIONS, unmodifiable, built);
   }
 }

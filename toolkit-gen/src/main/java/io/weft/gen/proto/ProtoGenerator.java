@@ -2,7 +2,8 @@ package io.weft.gen.proto;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
-import com.palantir.javapoet.JavaFile;
+import io.weft.gen.Sides;
+import io.weft.gen.SourceFile;
 import io.weft.gen.model.GenException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * Compiles .proto files: protoc (the one from Maven Central; no install) writes the message
- * classes with {@code --java_out} and a descriptor set, from which {@link ProtoServiceEmitter}
+ * classes with {@code --java_out} and a descriptor set, from which {@link ProtoServices}
  * writes the services. The well-known types ({@code google/protobuf/*.proto}) come from the
  * protobuf-java jar, so imports of them work without a protobuf install either.
  */
@@ -28,12 +29,13 @@ public final class ProtoGenerator {
   private ProtoGenerator() {}
 
   /**
-   * Runs protoc over {@code sources} (messages go straight to {@code javaOut}) and returns the
-   * service files to write.
+   * Runs protoc over {@code sources} and returns the files to write: protoc's message classes
+   * and the services. protoc writes into a temporary folder, so that only {@link
+   * io.weft.gen.OutputWriter} touches the output folder.
    *
    * @throws GenException with protoc's own error lines if it fails
    */
-  public static List<JavaFile> generate(Path protoc, List<Path> sources, List<Path> includeDirs, Path javaOut, io.weft.gen.Sides sides)
+  public static List<SourceFile> generate(Path protoc, List<Path> sources, List<Path> includeDirs, Sides sides)
       throws IOException {
     Path work = Files.createTempDirectory("weft-protoc");
     try {
@@ -54,6 +56,7 @@ public final class ProtoGenerator {
         names.add(root.relativize(abs).toString().replace('\\', '/'));
       }
       includes.add(wellKnown);
+      Path javaOut = work.resolve("java");
       Files.createDirectories(javaOut);
       Path set = work.resolve("descriptors.pb");
       List<String> cmd = new ArrayList<>();
@@ -84,11 +87,11 @@ public final class ProtoGenerator {
         descriptors = FileDescriptorSet.parseFrom(in);
       }
       ProtoNames protoNames = new ProtoNames(descriptors.getFileList());
-      ProtoServiceEmitter emitter = new ProtoServiceEmitter(protoNames, sides);
-      List<JavaFile> out = new ArrayList<>();
+      ProtoServices services = new ProtoServices(protoNames, sides);
+      List<SourceFile> out = new ArrayList<>(messages(javaOut));
       for (FileDescriptorProto f : descriptors.getFileList()) {
         if (names.contains(f.getName())) {
-          out.addAll(emitter.emit(f));
+          services.emit(f).forEach(j -> out.add(SourceFile.of(j)));
         }
       }
       return out;
@@ -97,6 +100,17 @@ public final class ProtoGenerator {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** The sources protoc wrote under {@code dir}, in a stable order. */
+  private static List<SourceFile> messages(Path dir) throws IOException {
+    List<SourceFile> out = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+        out.add(new SourceFile(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8)));
+      }
+    }
+    return out;
   }
 
   /** Copies {@code google/protobuf/*.proto} out of the protobuf-java jar. */

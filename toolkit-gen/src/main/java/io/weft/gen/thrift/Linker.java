@@ -9,6 +9,7 @@ import io.weft.gen.model.IdlFile;
 import io.weft.gen.model.Location;
 import io.weft.gen.model.Schema;
 import io.weft.gen.model.TypeRef;
+import io.weft.gen.service.MethodKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,6 +141,9 @@ public final class Linker {
             if (s.kind() == Definition.StructKind.UNION && field.requiredness() == Field.Requiredness.REQUIRED) {
               errors.error(field.location(), "union field " + field.name() + " cannot be required");
             }
+            if (s.kind() == Definition.StructKind.UNION && field.defaultValue() != null) {
+              errors.error(field.location(), "union field " + field.name() + " cannot have a default: a union is built with the one field it holds");
+            }
           }
         }
         case Definition.Typedef t -> checkType(schema, t.type());
@@ -161,7 +165,7 @@ public final class Linker {
       }
     }
     for (Definition.Function fn : s.functions()) {
-      checkStreamingMode(fn);
+      checkStreamingMode(schema, fn);
       if (fn.returnType() != null) {
         checkType(schema, fn.returnType());
       }
@@ -186,30 +190,89 @@ public final class Linker {
     }
   }
 
-  /** Kitex's {@code streaming.mode} annotation: its values, and the shape a streaming method must have. */
-  private void checkStreamingMode(Definition.Function fn) {
-    String mode = fn.annotations().get("streaming.mode");
-    if (mode == null) {
-      return;
+  /** Kitex's {@code streaming.mode} annotation, which makes a Thrift method a gRPC method. */
+  static final String STREAMING_MODE = "streaming.mode";
+
+  /** The values of {@code streaming.mode}: the only place they are spelled. */
+  private enum StreamingMode {
+    UNARY("unary", MethodKind.UNARY),
+    CLIENT("client", MethodKind.CLIENT_STREAMING),
+    SERVER("server", MethodKind.SERVER_STREAMING),
+    BIDIRECTIONAL("bidirectional", MethodKind.BIDI_STREAMING);
+
+    final String value;
+    final MethodKind kind;
+
+    StreamingMode(String value, MethodKind kind) {
+      this.value = value;
+      this.kind = kind;
     }
-    switch (mode) {
-      case "unary" -> {}
-      case "bidirectional", "client", "server" -> {
-        if (fn.params().size() != 1) {
-          errors.error(fn.location(), "streaming method " + fn.name() + " must take exactly one argument (it has " + fn.params().size() + ")");
-        }
-        if (fn.returnType() == null) {
-          errors.error(fn.location(), "streaming method " + fn.name() + " must return a type, not void");
-        }
-        if (!fn.throwsFields().isEmpty()) {
-          errors.error(fn.location(), "streaming method " + fn.name() + " cannot declare exceptions");
-        }
-        if (fn.oneway()) {
-          errors.error(fn.location(), "streaming method " + fn.name() + " cannot be oneway");
+
+    /** The mode {@code fn} declares, null if none; throws for a value Kitex does not know. */
+    static StreamingMode of(Definition.Function fn) {
+      String mode = fn.annotations().get(STREAMING_MODE);
+      if (mode == null) {
+        return null;
+      }
+      for (StreamingMode m : values()) {
+        if (m.value.equals(mode)) {
+          return m;
         }
       }
-      default -> errors.error(fn.location(), "unknown streaming.mode \"" + mode + "\" on " + fn.name()
+      throw new IllegalArgumentException("unknown " + STREAMING_MODE + " \"" + mode + "\" on " + fn.name()
           + " (expected bidirectional, client, server or unary)");
+    }
+  }
+
+  /**
+   * How the messages of a linked method flow: oneway, unary, or the streaming kind its {@code
+   * streaming.mode} annotation names.
+   */
+  public static MethodKind methodKind(Definition.Function fn) {
+    StreamingMode mode = StreamingMode.of(fn);
+    return mode != null ? mode.kind : fn.oneway() ? MethodKind.ONEWAY : MethodKind.UNARY;
+  }
+
+  /** Whether a linked unary method must travel over gRPC ({@code streaming.mode="unary"}). */
+  public static boolean grpcOnly(Definition.Function fn) {
+    return StreamingMode.of(fn) == StreamingMode.UNARY;
+  }
+
+  /** Kitex's {@code streaming.mode} annotation: its values, and the shape a streaming method must have. */
+  private void checkStreamingMode(Schema schema, Definition.Function fn) {
+    StreamingMode mode;
+    try {
+      mode = StreamingMode.of(fn);
+    } catch (IllegalArgumentException e) {
+      errors.error(fn.location(), e.getMessage());
+      return;
+    }
+    if (mode == null || !mode.kind.streaming()) {
+      return;
+    }
+    if (fn.params().size() != 1) {
+      errors.error(fn.location(), "streaming method " + fn.name() + " must take exactly one argument (it has " + fn.params().size() + ")");
+    }
+    if (fn.returnType() == null) {
+      errors.error(fn.location(), "streaming method " + fn.name() + " must return a type, not void");
+    }
+    if (!fn.throwsFields().isEmpty()) {
+      errors.error(fn.location(), "streaming method " + fn.name() + " cannot declare exceptions");
+    }
+    if (fn.oneway()) {
+      errors.error(fn.location(), "streaming method " + fn.name() + " cannot be oneway");
+    }
+    List<TypeRef> messages = new ArrayList<>();
+    fn.params().forEach(p -> messages.add(p.type()));
+    if (fn.returnType() != null) {
+      messages.add(fn.returnType());
+    }
+    for (TypeRef t : messages) {
+      if (resolves(schema, t) && !cyclic(schema, t) && schema.unalias(t) instanceof TypeRef.Named n && schema.resolve(n) instanceof Definition.Struct st
+          && st.kind() == Definition.StructKind.UNION) {
+        errors.error(fn.location(), "streaming method " + fn.name() + " cannot carry union " + st.name()
+            + " as a message (a union is built only with a field set); wrap it in a struct");
+      }
     }
   }
 
@@ -217,6 +280,16 @@ public final class Linker {
     checkType(schema, field.type());
     if (field.defaultValue() != null && resolves(schema, field.type())) {
       checkValue(schema, file, field.type(), field.defaultValue());
+    }
+  }
+
+  /** Whether {@code t} is a typedef that leads back to itself (reported by {@link #checkType}). */
+  private static boolean cyclic(Schema schema, TypeRef t) {
+    try {
+      schema.unalias(t);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
     }
   }
 
@@ -298,6 +371,10 @@ public final class Linker {
           yield v instanceof ConstValue.IntValue;
         }
         if (d instanceof Definition.Struct st && v instanceof ConstValue.MapValue mv) {
+          if (st.kind() == Definition.StructKind.UNION && mv.entries().size() != 1) {
+            errors.error(v.location(), "a value of union " + st.name() + " must set exactly one field (this one sets "
+                + mv.entries().size() + ")");
+          }
           for (ConstValue.Entry e : mv.entries()) {
             if (!(e.key() instanceof ConstValue.StringValue key)
                 || st.fields().stream().noneMatch(f -> f.name().equals(key.value()))) {

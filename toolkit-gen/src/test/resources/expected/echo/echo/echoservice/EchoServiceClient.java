@@ -13,9 +13,11 @@ import io.weft.api.StatusCode;
 import io.weft.client.Client;
 
 /**
- * A blocking client of {@code EchoService}: {@code EchoServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
+ * A blocking client of {@code EchoService}:
+ * {@code EchoServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Each method blocks until the reply (oneway: until the request is written); failures are
- * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.
+ * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */
@@ -64,7 +66,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #echo} with a deadline or metadata of its own.
    */
   public Response echo(Request req, CallOptions callOptions) {
-    EchoServiceDescriptor.EchoResult result = client.unary(EchoServiceDescriptor.ECHO, new EchoServiceDescriptor.EchoArgs().setReq(req), callOptions);
+    EchoServiceDescriptor.EchoResult result = client.unary(EchoServiceDescriptor.ECHO,
+        new EchoServiceDescriptor.EchoArgs().setReq(req), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -80,6 +83,7 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #visitOneway} with a deadline or metadata of its own.
    */
   public void visitOneway(Request req, CallOptions callOptions) {
-    client.oneway(EchoServiceDescriptor.VISIT_ONEWAY, new EchoServiceDescriptor.VisitOnewayArgs().setReq(req), callOptions);
+    client.oneway(EchoServiceDescriptor.VISIT_ONEWAY, new EchoServiceDescriptor.VisitOnewayArgs()
+        .setReq(req), callOptions);
   }
 }

@@ -18,7 +18,8 @@ import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
 /**
- * The methods of {@code EchoService} as the runtime sees them, and the structs that carry their arguments and results.
+ * The methods of {@code EchoService} as the runtime sees them, and the structs that carry their
+ * arguments and results.
  */
 public final class EchoServiceDescriptor {
   /**
@@ -31,9 +32,24 @@ public final class EchoServiceDescriptor {
    */
   public static final String FULL_SERVICE_NAME = "echo.EchoService";
 
-  public static final MethodDescriptor<EchoArgs, EchoResult> ECHO = MethodDescriptor.<EchoArgs, EchoResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Echo").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(EchoArgs::new)).responseCodec(ThriftCodec.of(EchoResult::new)).build();
+  public static final MethodDescriptor<EchoArgs, EchoResult> ECHO =
+      MethodDescriptor.<EchoArgs, EchoResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Echo")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(EchoArgs::new))
+          .responseCodec(ThriftCodec.of(EchoResult::new))
+          .build();
 
-  public static final MethodDescriptor<VisitOnewayArgs, Void> VISIT_ONEWAY = MethodDescriptor.<VisitOnewayArgs, Void>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("VisitOneway").kind(MethodKind.ONEWAY).requestCodec(ThriftCodec.of(VisitOnewayArgs::new)).build();
+  public static final MethodDescriptor<VisitOnewayArgs, Void> VISIT_ONEWAY =
+      MethodDescriptor.<VisitOnewayArgs, Void>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("VisitOneway")
+          .kind(MethodKind.ONEWAY)
+          .requestCodec(ThriftCodec.of(VisitOnewayArgs::new))
+          .build();
 
   private EchoServiceDescriptor() {
   }
@@ -52,13 +68,13 @@ public final class EchoServiceDescriptor {
       return this.req;
     }
 
+    public boolean isSetReq() {
+      return this.req != null;
+    }
+
     public EchoArgs setReq(Request req) {
       this.req = req;
       return this;
-    }
-
-    public boolean isSetReq() {
-      return this.req != null;
     }
 
     public EchoArgs unsetReq() {
@@ -163,13 +179,13 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public EchoResult setSuccess(Response success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public EchoResult unsetSuccess() {
@@ -276,13 +292,13 @@ public final class EchoServiceDescriptor {
       return this.req;
     }
 
+    public boolean isSetReq() {
+      return this.req != null;
+    }
+
     public VisitOnewayArgs setReq(Request req) {
       this.req = req;
       return this;
-    }
-
-    public boolean isSetReq() {
-      return this.req != null;
     }
 
     public VisitOnewayArgs unsetReq() {

@@ -8,7 +8,8 @@ import io.weft.api.ServiceDefinition;
 import io.weft.server.Server;
 
 /**
- * Serves {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()}, as Kitex's {@code NewServer(handler).Run()}.
+ * Serves {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()},
+ * as Kitex's {@code NewServer(handler).Run()}.
  */
 public final class EchoServiceServer {
   private EchoServiceServer() {
@@ -25,7 +26,8 @@ public final class EchoServiceServer {
    * The service as a server registers it; for several services on one {@link Server}.
    */
   public static ServiceDefinition definition(EchoService handler) {
-    return ServiceDefinition.builder(EchoServiceDescriptor.SERVICE_NAME, EchoServiceDescriptor.FULL_SERVICE_NAME)
+    return ServiceDefinition.builder(EchoServiceDescriptor.SERVICE_NAME,
+        EchoServiceDescriptor.FULL_SERVICE_NAME)
       .unary(EchoServiceDescriptor.ECHO, args -> {
         EchoServiceDescriptor.EchoResult result = new EchoServiceDescriptor.EchoResult();
         result.setSuccess(handler.echo(args.getReq()));

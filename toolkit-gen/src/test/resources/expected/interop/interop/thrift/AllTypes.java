@@ -103,14 +103,14 @@ public final class AllTypes implements ThriftStruct {
     return this.b;
   }
 
+  public boolean isSetB() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public AllTypes setB(boolean b) {
     this.b = b;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetB() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public AllTypes unsetB() {
@@ -123,14 +123,14 @@ public final class AllTypes implements ThriftStruct {
     return this.i8;
   }
 
+  public boolean isSetI8() {
+    return (this.__isset & (1L << 1)) != 0;
+  }
+
   public AllTypes setI8(byte i8) {
     this.i8 = i8;
     this.__isset |= 1L << 1;
     return this;
-  }
-
-  public boolean isSetI8() {
-    return (this.__isset & (1L << 1)) != 0;
   }
 
   public AllTypes unsetI8() {
@@ -143,14 +143,14 @@ public final class AllTypes implements ThriftStruct {
     return this.i16v;
   }
 
+  public boolean isSetI16v() {
+    return (this.__isset & (1L << 2)) != 0;
+  }
+
   public AllTypes setI16v(short i16v) {
     this.i16v = i16v;
     this.__isset |= 1L << 2;
     return this;
-  }
-
-  public boolean isSetI16v() {
-    return (this.__isset & (1L << 2)) != 0;
   }
 
   public AllTypes unsetI16v() {
@@ -163,14 +163,14 @@ public final class AllTypes implements ThriftStruct {
     return this.i32v;
   }
 
+  public boolean isSetI32v() {
+    return (this.__isset & (1L << 3)) != 0;
+  }
+
   public AllTypes setI32v(int i32v) {
     this.i32v = i32v;
     this.__isset |= 1L << 3;
     return this;
-  }
-
-  public boolean isSetI32v() {
-    return (this.__isset & (1L << 3)) != 0;
   }
 
   public AllTypes unsetI32v() {
@@ -183,14 +183,14 @@ public final class AllTypes implements ThriftStruct {
     return this.i64v;
   }
 
+  public boolean isSetI64v() {
+    return (this.__isset & (1L << 4)) != 0;
+  }
+
   public AllTypes setI64v(long i64v) {
     this.i64v = i64v;
     this.__isset |= 1L << 4;
     return this;
-  }
-
-  public boolean isSetI64v() {
-    return (this.__isset & (1L << 4)) != 0;
   }
 
   public AllTypes unsetI64v() {
@@ -203,14 +203,14 @@ public final class AllTypes implements ThriftStruct {
     return this.dbl;
   }
 
+  public boolean isSetDbl() {
+    return (this.__isset & (1L << 5)) != 0;
+  }
+
   public AllTypes setDbl(double dbl) {
     this.dbl = dbl;
     this.__isset |= 1L << 5;
     return this;
-  }
-
-  public boolean isSetDbl() {
-    return (this.__isset & (1L << 5)) != 0;
   }
 
   public AllTypes unsetDbl() {
@@ -223,13 +223,13 @@ public final class AllTypes implements ThriftStruct {
     return this.str;
   }
 
+  public boolean isSetStr() {
+    return this.str != null;
+  }
+
   public AllTypes setStr(String str) {
     this.str = str;
     return this;
-  }
-
-  public boolean isSetStr() {
-    return this.str != null;
   }
 
   public AllTypes unsetStr() {
@@ -241,13 +241,13 @@ public final class AllTypes implements ThriftStruct {
     return this.bin;
   }
 
+  public boolean isSetBin() {
+    return this.bin != null;
+  }
+
   public AllTypes setBin(byte[] bin) {
     this.bin = bin;
     return this;
-  }
-
-  public boolean isSetBin() {
-    return this.bin != null;
   }
 
   public AllTypes unsetBin() {
@@ -259,13 +259,13 @@ public final class AllTypes implements ThriftStruct {
     return this.strs;
   }
 
+  public boolean isSetStrs() {
+    return this.strs != null;
+  }
+
   public AllTypes setStrs(List<String> strs) {
     this.strs = strs;
     return this;
-  }
-
-  public boolean isSetStrs() {
-    return this.strs != null;
   }
 
   public AllTypes unsetStrs() {
@@ -277,13 +277,13 @@ public final class AllTypes implements ThriftStruct {
     return this.ints;
   }
 
+  public boolean isSetInts() {
+    return this.ints != null;
+  }
+
   public AllTypes setInts(Set<Integer> ints) {
     this.ints = ints;
     return this;
-  }
-
-  public boolean isSetInts() {
-    return this.ints != null;
   }
 
   public AllTypes unsetInts() {
@@ -295,13 +295,13 @@ public final class AllTypes implements ThriftStruct {
     return this.counts;
   }
 
+  public boolean isSetCounts() {
+    return this.counts != null;
+  }
+
   public AllTypes setCounts(Map<String, Long> counts) {
     this.counts = counts;
     return this;
-  }
-
-  public boolean isSetCounts() {
-    return this.counts != null;
   }
 
   public AllTypes unsetCounts() {
@@ -313,13 +313,13 @@ public final class AllTypes implements ThriftStruct {
     return this.color;
   }
 
+  public boolean isSetColor() {
+    return this.color != null;
+  }
+
   public AllTypes setColor(Color color) {
     this.color = color;
     return this;
-  }
-
-  public boolean isSetColor() {
-    return this.color != null;
   }
 
   public AllTypes unsetColor() {
@@ -331,13 +331,13 @@ public final class AllTypes implements ThriftStruct {
     return this.inner;
   }
 
+  public boolean isSetInner() {
+    return this.inner != null;
+  }
+
   public AllTypes setInner(Inner inner) {
     this.inner = inner;
     return this;
-  }
-
-  public boolean isSetInner() {
-    return this.inner != null;
   }
 
   public AllTypes unsetInner() {
@@ -349,13 +349,13 @@ public final class AllTypes implements ThriftStruct {
     return this.inners;
   }
 
+  public boolean isSetInners() {
+    return this.inners != null;
+  }
+
   public AllTypes setInners(List<Inner> inners) {
     this.inners = inners;
     return this;
-  }
-
-  public boolean isSetInners() {
-    return this.inners != null;
   }
 
   public AllTypes unsetInners() {
@@ -367,13 +367,13 @@ public final class AllTypes implements ThriftStruct {
     return this.nested;
   }
 
+  public boolean isSetNested() {
+    return this.nested != null;
+  }
+
   public AllTypes setNested(Map<Integer, List<Inner>> nested) {
     this.nested = nested;
     return this;
-  }
-
-  public boolean isSetNested() {
-    return this.nested != null;
   }
 
   public AllTypes unsetNested() {
@@ -385,13 +385,13 @@ public final class AllTypes implements ThriftStruct {
     return this.opt;
   }
 
+  public boolean isSetOpt() {
+    return this.opt != null;
+  }
+
   public AllTypes setOpt(String opt) {
     this.opt = opt;
     return this;
-  }
-
-  public boolean isSetOpt() {
-    return this.opt != null;
   }
 
   public AllTypes unsetOpt() {
@@ -403,14 +403,14 @@ public final class AllTypes implements ThriftStruct {
     return this.req;
   }
 
+  public boolean isSetReq() {
+    return (this.__isset & (1L << 6)) != 0;
+  }
+
   public AllTypes setReq(int req) {
     this.req = req;
     this.__isset |= 1L << 6;
     return this;
-  }
-
-  public boolean isSetReq() {
-    return (this.__isset & (1L << 6)) != 0;
   }
 
   public AllTypes unsetReq() {

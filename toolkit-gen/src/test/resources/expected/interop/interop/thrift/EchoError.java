@@ -35,14 +35,14 @@ public final class EchoError extends DeclaredException implements ThriftStruct {
     return this.code;
   }
 
+  public boolean isSetCode() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public EchoError setCode(int code) {
     this.code = code;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetCode() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public EchoError unsetCode() {
@@ -55,13 +55,13 @@ public final class EchoError extends DeclaredException implements ThriftStruct {
     return this.message;
   }
 
+  public boolean isSetMessage() {
+    return this.message != null;
+  }
+
   public EchoError setMessage(String message) {
     this.message = message;
     return this;
-  }
-
-  public boolean isSetMessage() {
-    return this.message != null;
   }
 
   public EchoError unsetMessage() {

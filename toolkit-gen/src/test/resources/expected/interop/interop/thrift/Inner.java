@@ -32,14 +32,14 @@ public final class Inner implements ThriftStruct {
     return this.id;
   }
 
+  public boolean isSetId() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public Inner setId(int id) {
     this.id = id;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetId() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public Inner unsetId() {
@@ -52,13 +52,13 @@ public final class Inner implements ThriftStruct {
     return this.note;
   }
 
+  public boolean isSetNote() {
+    return this.note != null;
+  }
+
   public Inner setNote(String note) {
     this.note = note;
     return this;
-  }
-
-  public boolean isSetNote() {
-    return this.note != null;
   }
 
   public Inner unsetNote() {

@@ -26,13 +26,13 @@ public final class Request implements ThriftStruct {
     return this.msg;
   }
 
+  public boolean isSetMsg() {
+    return this.msg != null;
+  }
+
   public Request setMsg(String msg) {
     this.msg = msg;
     return this;
-  }
-
-  public boolean isSetMsg() {
-    return this.msg != null;
   }
 
   public Request unsetMsg() {

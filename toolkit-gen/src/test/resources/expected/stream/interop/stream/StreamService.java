@@ -8,8 +8,10 @@ import io.weft.api.ClientStreamingServer;
 import io.weft.api.ServerStreamingServer;
 
 /**
- * <p>Implement it to serve {@code StreamService}: {@code StreamServiceServer.newServer(handler).run()}. Each call runs on its own
- * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. Streaming methods travel over gRPC with Thrift payloads, as Kitex's.
+ * <p>Implement it to serve {@code StreamService}: {@code StreamServiceServer.newServer(handler).run()}.
+ * Each call runs on its own virtual thread; {@link io.weft.api.CallContext#current()} gives its
+ * deadline and metadata.
+ * Streaming methods travel over gRPC with Thrift payloads, as Kitex's.
  */
 public interface StreamService {
   /**

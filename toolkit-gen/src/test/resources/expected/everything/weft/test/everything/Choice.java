@@ -13,7 +13,8 @@ import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
 /**
- * Exactly one of its fields is set.
+ * Exactly one of its fields is set. This comment is long on purpose: it is one line of well over a
+ * hundred and twenty characters, which the generated javadoc must wrap.
  */
 public final class Choice implements ThriftStruct {
   private static final TStruct STRUCT_DESC = new TStruct("Choice");
@@ -32,81 +33,91 @@ public final class Choice implements ThriftStruct {
 
   private long __isset;
 
-  public Choice() {
+  private Choice() {
   }
 
   public String getText() {
     return this.text;
   }
 
-  public Choice setText(String text) {
-    this.__isset &= ~(1L << 0);
-    this.number = 0;
-    this.item = null;
-    this.text = text;
-    return this;
-  }
-
   public boolean isSetText() {
     return this.text != null;
-  }
-
-  public Choice unsetText() {
-    this.text = null;
-    return this;
   }
 
   public int getNumber() {
     return this.number;
   }
 
-  public Choice setNumber(int number) {
-    this.text = null;
-    this.item = null;
-    this.number = number;
-    this.__isset |= 1L << 0;
-    return this;
-  }
-
   public boolean isSetNumber() {
     return (this.__isset & (1L << 0)) != 0;
-  }
-
-  public Choice unsetNumber() {
-    this.__isset &= ~(1L << 0);
-    this.number = 0;
-    return this;
   }
 
   public Item getItem() {
     return this.item;
   }
 
-  public Choice setItem(Item item) {
-    this.text = null;
-    this.__isset &= ~(1L << 0);
-    this.number = 0;
-    this.item = item;
-    return this;
-  }
-
   public boolean isSetItem() {
     return this.item != null;
   }
 
-  public Choice unsetItem() {
-    this.item = null;
-    return this;
+  /**
+   * A {@code Choice} that holds {@code text}.
+   */
+  public static Choice ofText(String text) {
+    Objects.requireNonNull(text, "Choice.text cannot be null: a union holds exactly one value");
+    Choice u = new Choice();
+    u.text = text;
+    return u;
   }
 
   /**
-   * The IDL name of the field that is set, or null if none is.
+   * A {@code Choice} that holds {@code number}.
+   */
+  public static Choice ofNumber(int number) {
+    Choice u = new Choice();
+    u.number = number;
+    u.__isset |= 1L << 0;
+    return u;
+  }
+
+  /**
+   * A {@code Choice} that holds {@code item}.
+   */
+  public static Choice ofItem(Item item) {
+    Objects.requireNonNull(item, "Choice.item cannot be null: a union holds exactly one value");
+    Choice u = new Choice();
+    u.item = item;
+    return u;
+  }
+
+  /**
+   * The Thrift id of the field this union holds; 0 only for a union read from a peer whose IDL
+   * has a field this one does not know (such a union cannot be written).
+   */
+  public short which() {
+    if (this.text != null) return 1;
+    if ((this.__isset & (1L << 0)) != 0) return 2;
+    if (this.item != null) return 3;
+    return 0;
+  }
+
+  /**
+   * The IDL name of the field this union holds, or null as for {@link #which()} 0.
    */
   public String getSetField() {
     if (this.text != null) return "text";
     if ((this.__isset & (1L << 0)) != 0) return "number";
     if (this.item != null) return "item";
     return null;
+  }
+
+  /**
+   * Reads a {@code Choice} from the wire; more than one field set is an error.
+   */
+  public static Choice readFrom(TProtocol in) throws TException {
+    Choice u = new Choice();
+    u.read(in);
+    return u;
   }
 
   /**
@@ -118,7 +129,8 @@ public final class Choice implements ThriftStruct {
     if ((this.__isset & (1L << 0)) != 0) set++;
     if (this.item != null) set++;
     if (set > 1) {
-      throw new TProtocolException(TProtocolException.INVALID_DATA, "union Choice has " + set + " fields set, at most one is allowed");
+      throw new TProtocolException(TProtocolException.INVALID_DATA,
+          "union Choice has " + set + " fields set, at most one is allowed");
     }
   }
 
@@ -148,8 +160,14 @@ public final class Choice implements ThriftStruct {
     out.writeStructEnd();
   }
 
+  /**
+   * Reads into a union that {@link #readFrom} has just made; a union is immutable once it holds a field.
+   */
   @Override
   public void read(TProtocol in) throws TException {
+    if (getSetField() != null) {
+      throw new IllegalStateException("union Choice already holds a field and is immutable; use Choice.readFrom(in)");
+    }
     in.incrementRecursionDepth();
     try {
       in.readStructBegin();

@@ -11,8 +11,10 @@ import weft.test.shared.Priority;
 /**
  * A service that extends another.
  *
- * <p>Implement it to serve {@code Everything}: {@code EverythingServer.newServer(handler).run()}. Each call runs on its own
- * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client, {@code EverythingClient}, implements it too.
+ * <p>Implement it to serve {@code Everything}: {@code EverythingServer.newServer(handler).run()}.
+ * Each call runs on its own virtual thread; {@link io.weft.api.CallContext#current()} gives its
+ * deadline and metadata.
+ * The client, {@code EverythingClient}, implements it too.
  */
 public interface Everything extends BaseService {
   /**

@@ -21,9 +21,12 @@ public final class EverythingConstants {
 
   public static final List<String> NAMES = List.of("a", "b", "c");
 
-  public static final Set<Short> SMALL = Collections.unmodifiableSet(new LinkedHashSet<>(List.of((short) 1, (short) 2, (short) 3)));
+  public static final Set<Short> SMALL = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+      (short) 1, (short) 2, (short) 3)));
 
-  public static final Map<String, Integer> LIMITS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.ofEntries(Map.entry("max", SharedConstants.MAX_ITEMS), Map.entry("min", 1))));
+  public static final Map<String, Integer> LIMITS = Collections.unmodifiableMap(
+      new LinkedHashMap<>(Map.ofEntries(Map.entry("max", SharedConstants.MAX_ITEMS),
+      Map.entry("min", 1))));
 
   public static final Priority DEFAULT_PRIORITY = Priority.MEDIUM;
 

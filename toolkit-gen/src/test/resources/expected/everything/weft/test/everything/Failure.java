@@ -41,14 +41,14 @@ public final class Failure extends DeclaredException implements ThriftStruct {
     return this.code;
   }
 
+  public boolean isSetCode() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public Failure setCode(int code) {
     this.code = code;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetCode() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public Failure unsetCode() {
@@ -61,14 +61,14 @@ public final class Failure extends DeclaredException implements ThriftStruct {
     return this.message_;
   }
 
+  public boolean isSetMessage_() {
+    return (this.__isset & (1L << 1)) != 0;
+  }
+
   public Failure setMessage_(int message_) {
     this.message_ = message_;
     this.__isset |= 1L << 1;
     return this;
-  }
-
-  public boolean isSetMessage_() {
-    return (this.__isset & (1L << 1)) != 0;
   }
 
   public Failure unsetMessage_() {
@@ -81,13 +81,13 @@ public final class Failure extends DeclaredException implements ThriftStruct {
     return this.cause_;
   }
 
+  public boolean isSetCause_() {
+    return this.cause_ != null;
+  }
+
   public Failure setCause_(String cause_) {
     this.cause_ = cause_;
     return this;
-  }
-
-  public boolean isSetCause_() {
-    return this.cause_ != null;
   }
 
   public Failure unsetCause_() {

@@ -132,13 +132,13 @@ public final class Item implements ThriftStruct {
     return this.name;
   }
 
+  public boolean isSetName() {
+    return this.name != null;
+  }
+
   public Item setName(String name) {
     this.name = name;
     return this;
-  }
-
-  public boolean isSetName() {
-    return this.name != null;
   }
 
   public Item unsetName() {
@@ -150,14 +150,14 @@ public final class Item implements ThriftStruct {
     return this.count;
   }
 
+  public boolean isSetCount() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public Item setCount(int count) {
     this.count = count;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetCount() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public Item unsetCount() {
@@ -170,14 +170,14 @@ public final class Item implements ThriftStruct {
     return this.created;
   }
 
+  public boolean isSetCreated() {
+    return (this.__isset & (1L << 1)) != 0;
+  }
+
   public Item setCreated(long created) {
     this.created = created;
     this.__isset |= 1L << 1;
     return this;
-  }
-
-  public boolean isSetCreated() {
-    return (this.__isset & (1L << 1)) != 0;
   }
 
   public Item unsetCreated() {
@@ -190,14 +190,14 @@ public final class Item implements ThriftStruct {
     return this.flag;
   }
 
+  public boolean isSetFlag() {
+    return (this.__isset & (1L << 2)) != 0;
+  }
+
   public Item setFlag(boolean flag) {
     this.flag = flag;
     this.__isset |= 1L << 2;
     return this;
-  }
-
-  public boolean isSetFlag() {
-    return (this.__isset & (1L << 2)) != 0;
   }
 
   public Item unsetFlag() {
@@ -210,14 +210,14 @@ public final class Item implements ThriftStruct {
     return this.b8;
   }
 
+  public boolean isSetB8() {
+    return (this.__isset & (1L << 3)) != 0;
+  }
+
   public Item setB8(byte b8) {
     this.b8 = b8;
     this.__isset |= 1L << 3;
     return this;
-  }
-
-  public boolean isSetB8() {
-    return (this.__isset & (1L << 3)) != 0;
   }
 
   public Item unsetB8() {
@@ -230,14 +230,14 @@ public final class Item implements ThriftStruct {
     return this.small;
   }
 
+  public boolean isSetSmall() {
+    return (this.__isset & (1L << 4)) != 0;
+  }
+
   public Item setSmall(byte small) {
     this.small = small;
     this.__isset |= 1L << 4;
     return this;
-  }
-
-  public boolean isSetSmall() {
-    return (this.__isset & (1L << 4)) != 0;
   }
 
   public Item unsetSmall() {
@@ -250,14 +250,14 @@ public final class Item implements ThriftStruct {
     return this.medium;
   }
 
+  public boolean isSetMedium() {
+    return (this.__isset & (1L << 5)) != 0;
+  }
+
   public Item setMedium(short medium) {
     this.medium = medium;
     this.__isset |= 1L << 5;
     return this;
-  }
-
-  public boolean isSetMedium() {
-    return (this.__isset & (1L << 5)) != 0;
   }
 
   public Item unsetMedium() {
@@ -270,14 +270,14 @@ public final class Item implements ThriftStruct {
     return this.ratio;
   }
 
+  public boolean isSetRatio() {
+    return (this.__isset & (1L << 6)) != 0;
+  }
+
   public Item setRatio(double ratio) {
     this.ratio = ratio;
     this.__isset |= 1L << 6;
     return this;
-  }
-
-  public boolean isSetRatio() {
-    return (this.__isset & (1L << 6)) != 0;
   }
 
   public Item unsetRatio() {
@@ -290,13 +290,13 @@ public final class Item implements ThriftStruct {
     return this.data;
   }
 
+  public boolean isSetData() {
+    return this.data != null;
+  }
+
   public Item setData(byte[] data) {
     this.data = data;
     return this;
-  }
-
-  public boolean isSetData() {
-    return this.data != null;
   }
 
   public Item unsetData() {
@@ -308,13 +308,13 @@ public final class Item implements ThriftStruct {
     return this.id;
   }
 
+  public boolean isSetId() {
+    return this.id != null;
+  }
+
   public Item setId(UUID id) {
     this.id = id;
     return this;
-  }
-
-  public boolean isSetId() {
-    return this.id != null;
   }
 
   public Item unsetId() {
@@ -326,13 +326,13 @@ public final class Item implements ThriftStruct {
     return this.urgency;
   }
 
+  public boolean isSetUrgency() {
+    return this.urgency != null;
+  }
+
   public Item setUrgency(Priority urgency) {
     this.urgency = urgency;
     return this;
-  }
-
-  public boolean isSetUrgency() {
-    return this.urgency != null;
   }
 
   public Item unsetUrgency() {
@@ -344,13 +344,13 @@ public final class Item implements ThriftStruct {
     return this.bases;
   }
 
+  public boolean isSetBases() {
+    return this.bases != null;
+  }
+
   public Item setBases(List<Base> bases) {
     this.bases = bases;
     return this;
-  }
-
-  public boolean isSetBases() {
-    return this.bases != null;
   }
 
   public Item unsetBases() {
@@ -362,13 +362,13 @@ public final class Item implements ThriftStruct {
     return this.deep;
   }
 
+  public boolean isSetDeep() {
+    return this.deep != null;
+  }
+
   public Item setDeep(Map<String, List<Set<Integer>>> deep) {
     this.deep = deep;
     return this;
-  }
-
-  public boolean isSetDeep() {
-    return this.deep != null;
   }
 
   public Item unsetDeep() {
@@ -380,13 +380,13 @@ public final class Item implements ThriftStruct {
     return this.byPriority;
   }
 
+  public boolean isSetByPriority() {
+    return this.byPriority != null;
+  }
+
   public Item setByPriority(Map<Priority, List<Item>> byPriority) {
     this.byPriority = byPriority;
     return this;
-  }
-
-  public boolean isSetByPriority() {
-    return this.byPriority != null;
   }
 
   public Item unsetByPriority() {
@@ -398,13 +398,13 @@ public final class Item implements ThriftStruct {
     return this.class_;
   }
 
+  public boolean isSetClass_() {
+    return this.class_ != null;
+  }
+
   public Item setClass_(String class_) {
     this.class_ = class_;
     return this;
-  }
-
-  public boolean isSetClass_() {
-    return this.class_ != null;
   }
 
   public Item unsetClass_() {
@@ -416,13 +416,13 @@ public final class Item implements ThriftStruct {
     return this.default_;
   }
 
+  public boolean isSetDefault_() {
+    return this.default_ != null;
+  }
+
   public Item setDefault_(String default_) {
     this.default_ = default_;
     return this;
-  }
-
-  public boolean isSetDefault_() {
-    return this.default_ != null;
   }
 
   public Item unsetDefault_() {
@@ -434,13 +434,13 @@ public final class Item implements ThriftStruct {
     return this.blobs;
   }
 
+  public boolean isSetBlobs() {
+    return this.blobs != null;
+  }
+
   public Item setBlobs(List<byte[]> blobs) {
     this.blobs = blobs;
     return this;
-  }
-
-  public boolean isSetBlobs() {
-    return this.blobs != null;
   }
 
   public Item unsetBlobs() {
@@ -452,13 +452,13 @@ public final class Item implements ThriftStruct {
     return this.snakeCaseName;
   }
 
+  public boolean isSetSnakeCaseName() {
+    return this.snakeCaseName != null;
+  }
+
   public Item setSnakeCaseName(String snakeCaseName) {
     this.snakeCaseName = snakeCaseName;
     return this;
-  }
-
-  public boolean isSetSnakeCaseName() {
-    return this.snakeCaseName != null;
   }
 
   public Item unsetSnakeCaseName() {
@@ -470,14 +470,14 @@ public final class Item implements ThriftStruct {
     return this.updated;
   }
 
+  public boolean isSetUpdated() {
+    return (this.__isset & (1L << 7)) != 0;
+  }
+
   public Item setUpdated(long updated) {
     this.updated = updated;
     this.__isset |= 1L << 7;
     return this;
-  }
-
-  public boolean isSetUpdated() {
-    return (this.__isset & (1L << 7)) != 0;
   }
 
   public Item unsetUpdated() {
@@ -490,13 +490,13 @@ public final class Item implements ThriftStruct {
     return this.tags;
   }
 
+  public boolean isSetTags() {
+    return this.tags != null;
+  }
+
   public Item setTags(Set<String> tags) {
     this.tags = tags;
     return this;
-  }
-
-  public boolean isSetTags() {
-    return this.tags != null;
   }
 
   public Item unsetTags() {

@@ -32,13 +32,13 @@ public final class NoIds implements ThriftStruct {
     return this.first;
   }
 
+  public boolean isSetFirst() {
+    return this.first != null;
+  }
+
   public NoIds setFirst(String first) {
     this.first = first;
     return this;
-  }
-
-  public boolean isSetFirst() {
-    return this.first != null;
   }
 
   public NoIds unsetFirst() {
@@ -50,14 +50,14 @@ public final class NoIds implements ThriftStruct {
     return this.second;
   }
 
+  public boolean isSetSecond() {
+    return (this.__isset & (1L << 0)) != 0;
+  }
+
   public NoIds setSecond(int second) {
     this.second = second;
     this.__isset |= 1L << 0;
     return this;
-  }
-
-  public boolean isSetSecond() {
-    return (this.__isset & (1L << 0)) != 0;
   }
 
   public NoIds unsetSecond() {

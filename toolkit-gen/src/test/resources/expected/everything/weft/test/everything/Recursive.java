@@ -33,13 +33,13 @@ public final class Recursive implements ThriftStruct {
     return this.children;
   }
 
+  public boolean isSetChildren() {
+    return this.children != null;
+  }
+
   public Recursive setChildren(List<Recursive> children) {
     this.children = children;
     return this;
-  }
-
-  public boolean isSetChildren() {
-    return this.children != null;
   }
 
   public Recursive unsetChildren() {
@@ -51,13 +51,13 @@ public final class Recursive implements ThriftStruct {
     return this.label;
   }
 
+  public boolean isSetLabel() {
+    return this.label != null;
+  }
+
   public Recursive setLabel(String label) {
     this.label = label;
     return this;
-  }
-
-  public boolean isSetLabel() {
-    return this.label != null;
   }
 
   public Recursive unsetLabel() {

@@ -26,13 +26,13 @@ public final class Base implements ThriftStruct {
     return this.id;
   }
 
+  public boolean isSetId() {
+    return this.id != null;
+  }
+
   public Base setId(String id) {
     this.id = id;
     return this;
-  }
-
-  public boolean isSetId() {
-    return this.id != null;
   }
 
   public Base unsetId() {

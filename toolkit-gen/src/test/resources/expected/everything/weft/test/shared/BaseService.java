@@ -5,8 +5,10 @@ package weft.test.shared;
 import weft.test.shared.baseservice.BaseServiceServer;
 
 /**
- * <p>Implement it to serve {@code BaseService}: {@code BaseServiceServer.newServer(handler).run()}. Each call runs on its own
- * virtual thread; {@link io.weft.api.CallContext#current()} gives its deadline and metadata. The client, {@code BaseServiceClient}, implements it too.
+ * <p>Implement it to serve {@code BaseService}: {@code BaseServiceServer.newServer(handler).run()}.
+ * Each call runs on its own virtual thread; {@link io.weft.api.CallContext#current()} gives its
+ * deadline and metadata.
+ * The client, {@code BaseServiceClient}, implements it too.
  */
 public interface BaseService {
   void ping();

@@ -29,13 +29,13 @@ public final class NotFound extends DeclaredException implements ThriftStruct {
     return this.what;
   }
 
+  public boolean isSetWhat() {
+    return this.what != null;
+  }
+
   public NotFound setWhat(String what) {
     this.what = what;
     return this;
-  }
-
-  public boolean isSetWhat() {
-    return this.what != null;
   }
 
   public NotFound unsetWhat() {

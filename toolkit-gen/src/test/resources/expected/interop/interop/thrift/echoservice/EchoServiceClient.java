@@ -15,9 +15,11 @@ import io.weft.api.StatusCode;
 import io.weft.client.Client;
 
 /**
- * A blocking client of {@code EchoService}: {@code EchoServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
+ * A blocking client of {@code EchoService}:
+ * {@code EchoServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Each method blocks until the reply (oneway: until the request is written); failures are
- * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.
+ * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */
@@ -66,7 +68,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #echo} with a deadline or metadata of its own.
    */
   public Response echo(Request req, CallOptions callOptions) {
-    EchoServiceDescriptor.EchoResult result = client.unary(EchoServiceDescriptor.ECHO, new EchoServiceDescriptor.EchoArgs().setReq(req), callOptions);
+    EchoServiceDescriptor.EchoResult result = client.unary(EchoServiceDescriptor.ECHO,
+        new EchoServiceDescriptor.EchoArgs().setReq(req), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -82,7 +85,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #visitOneway} with a deadline or metadata of its own.
    */
   public void visitOneway(Request req, CallOptions callOptions) {
-    client.oneway(EchoServiceDescriptor.VISIT_ONEWAY, new EchoServiceDescriptor.VisitOnewayArgs().setReq(req), callOptions);
+    client.oneway(EchoServiceDescriptor.VISIT_ONEWAY, new EchoServiceDescriptor.VisitOnewayArgs()
+        .setReq(req), callOptions);
   }
 
   @Override
@@ -94,7 +98,9 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #onewayCount} with a deadline or metadata of its own.
    */
   public long onewayCount(String tag, CallOptions callOptions) {
-    EchoServiceDescriptor.OnewayCountResult result = client.unary(EchoServiceDescriptor.ONEWAY_COUNT, new EchoServiceDescriptor.OnewayCountArgs().setTag(tag), callOptions);
+    EchoServiceDescriptor.OnewayCountResult result =
+        client.unary(EchoServiceDescriptor.ONEWAY_COUNT, new EchoServiceDescriptor.OnewayCountArgs()
+        .setTag(tag), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -110,7 +116,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #roundTrip} with a deadline or metadata of its own.
    */
   public AllTypes roundTrip(AllTypes v, CallOptions callOptions) {
-    EchoServiceDescriptor.RoundTripResult result = client.unary(EchoServiceDescriptor.ROUND_TRIP, new EchoServiceDescriptor.RoundTripArgs().setV(v), callOptions);
+    EchoServiceDescriptor.RoundTripResult result = client.unary(EchoServiceDescriptor.ROUND_TRIP,
+        new EchoServiceDescriptor.RoundTripArgs().setV(v), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -126,7 +133,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #fail} with a deadline or metadata of its own.
    */
   public Response fail(int code, String message, CallOptions callOptions) throws EchoError {
-    EchoServiceDescriptor.FailResult result = client.unary(EchoServiceDescriptor.FAIL, new EchoServiceDescriptor.FailArgs().setCode(code).setMessage(message), callOptions);
+    EchoServiceDescriptor.FailResult result = client.unary(EchoServiceDescriptor.FAIL,
+        new EchoServiceDescriptor.FailArgs().setCode(code).setMessage(message), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -145,7 +153,8 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #sleep} with a deadline or metadata of its own.
    */
   public Response sleep(int millis, CallOptions callOptions) {
-    EchoServiceDescriptor.SleepResult result = client.unary(EchoServiceDescriptor.SLEEP, new EchoServiceDescriptor.SleepArgs().setMillis(millis), callOptions);
+    EchoServiceDescriptor.SleepResult result = client.unary(EchoServiceDescriptor.SLEEP,
+        new EchoServiceDescriptor.SleepArgs().setMillis(millis), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -161,6 +170,7 @@ public final class EchoServiceClient implements EchoService, AutoCloseable {
    * {@link #ping} with a deadline or metadata of its own.
    */
   public void ping(CallOptions callOptions) {
-    EchoServiceDescriptor.PingResult result = client.unary(EchoServiceDescriptor.PING, new EchoServiceDescriptor.PingArgs(), callOptions);
+    EchoServiceDescriptor.PingResult result = client.unary(EchoServiceDescriptor.PING,
+        new EchoServiceDescriptor.PingArgs(), callOptions);
   }
 }

@@ -20,7 +20,8 @@ import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
 /**
- * The methods of {@code EchoService} as the runtime sees them, and the structs that carry their arguments and results.
+ * The methods of {@code EchoService} as the runtime sees them, and the structs that carry their
+ * arguments and results.
  */
 public final class EchoServiceDescriptor {
   /**
@@ -33,19 +34,74 @@ public final class EchoServiceDescriptor {
    */
   public static final String FULL_SERVICE_NAME = "interop.EchoService";
 
-  public static final MethodDescriptor<EchoArgs, EchoResult> ECHO = MethodDescriptor.<EchoArgs, EchoResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Echo").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(EchoArgs::new)).responseCodec(ThriftCodec.of(EchoResult::new)).build();
+  public static final MethodDescriptor<EchoArgs, EchoResult> ECHO =
+      MethodDescriptor.<EchoArgs, EchoResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Echo")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(EchoArgs::new))
+          .responseCodec(ThriftCodec.of(EchoResult::new))
+          .build();
 
-  public static final MethodDescriptor<VisitOnewayArgs, Void> VISIT_ONEWAY = MethodDescriptor.<VisitOnewayArgs, Void>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("VisitOneway").kind(MethodKind.ONEWAY).requestCodec(ThriftCodec.of(VisitOnewayArgs::new)).build();
+  public static final MethodDescriptor<VisitOnewayArgs, Void> VISIT_ONEWAY =
+      MethodDescriptor.<VisitOnewayArgs, Void>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("VisitOneway")
+          .kind(MethodKind.ONEWAY)
+          .requestCodec(ThriftCodec.of(VisitOnewayArgs::new))
+          .build();
 
-  public static final MethodDescriptor<OnewayCountArgs, OnewayCountResult> ONEWAY_COUNT = MethodDescriptor.<OnewayCountArgs, OnewayCountResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("OnewayCount").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(OnewayCountArgs::new)).responseCodec(ThriftCodec.of(OnewayCountResult::new)).build();
+  public static final MethodDescriptor<OnewayCountArgs, OnewayCountResult> ONEWAY_COUNT =
+      MethodDescriptor.<OnewayCountArgs, OnewayCountResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("OnewayCount")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(OnewayCountArgs::new))
+          .responseCodec(ThriftCodec.of(OnewayCountResult::new))
+          .build();
 
-  public static final MethodDescriptor<RoundTripArgs, RoundTripResult> ROUND_TRIP = MethodDescriptor.<RoundTripArgs, RoundTripResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("RoundTrip").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(RoundTripArgs::new)).responseCodec(ThriftCodec.of(RoundTripResult::new)).build();
+  public static final MethodDescriptor<RoundTripArgs, RoundTripResult> ROUND_TRIP =
+      MethodDescriptor.<RoundTripArgs, RoundTripResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("RoundTrip")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(RoundTripArgs::new))
+          .responseCodec(ThriftCodec.of(RoundTripResult::new))
+          .build();
 
-  public static final MethodDescriptor<FailArgs, FailResult> FAIL = MethodDescriptor.<FailArgs, FailResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Fail").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(FailArgs::new)).responseCodec(ThriftCodec.of(FailResult::new)).build();
+  public static final MethodDescriptor<FailArgs, FailResult> FAIL =
+      MethodDescriptor.<FailArgs, FailResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Fail")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(FailArgs::new))
+          .responseCodec(ThriftCodec.of(FailResult::new))
+          .build();
 
-  public static final MethodDescriptor<SleepArgs, SleepResult> SLEEP = MethodDescriptor.<SleepArgs, SleepResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Sleep").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(SleepArgs::new)).responseCodec(ThriftCodec.of(SleepResult::new)).build();
+  public static final MethodDescriptor<SleepArgs, SleepResult> SLEEP =
+      MethodDescriptor.<SleepArgs, SleepResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Sleep")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(SleepArgs::new))
+          .responseCodec(ThriftCodec.of(SleepResult::new))
+          .build();
 
-  public static final MethodDescriptor<PingArgs, PingResult> PING = MethodDescriptor.<PingArgs, PingResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Ping").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(PingArgs::new)).responseCodec(ThriftCodec.of(PingResult::new)).build();
+  public static final MethodDescriptor<PingArgs, PingResult> PING =
+      MethodDescriptor.<PingArgs, PingResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Ping")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(PingArgs::new))
+          .responseCodec(ThriftCodec.of(PingResult::new))
+          .build();
 
   private EchoServiceDescriptor() {
   }
@@ -64,13 +120,13 @@ public final class EchoServiceDescriptor {
       return this.req;
     }
 
+    public boolean isSetReq() {
+      return this.req != null;
+    }
+
     public EchoArgs setReq(Request req) {
       this.req = req;
       return this;
-    }
-
-    public boolean isSetReq() {
-      return this.req != null;
     }
 
     public EchoArgs unsetReq() {
@@ -175,13 +231,13 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public EchoResult setSuccess(Response success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public EchoResult unsetSuccess() {
@@ -288,13 +344,13 @@ public final class EchoServiceDescriptor {
       return this.req;
     }
 
+    public boolean isSetReq() {
+      return this.req != null;
+    }
+
     public VisitOnewayArgs setReq(Request req) {
       this.req = req;
       return this;
-    }
-
-    public boolean isSetReq() {
-      return this.req != null;
     }
 
     public VisitOnewayArgs unsetReq() {
@@ -399,13 +455,13 @@ public final class EchoServiceDescriptor {
       return this.tag;
     }
 
+    public boolean isSetTag() {
+      return this.tag != null;
+    }
+
     public OnewayCountArgs setTag(String tag) {
       this.tag = tag;
       return this;
-    }
-
-    public boolean isSetTag() {
-      return this.tag != null;
     }
 
     public OnewayCountArgs unsetTag() {
@@ -511,14 +567,14 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public OnewayCountResult setSuccess(long success) {
       this.success = success;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public OnewayCountResult unsetSuccess() {
@@ -626,13 +682,13 @@ public final class EchoServiceDescriptor {
       return this.v;
     }
 
+    public boolean isSetV() {
+      return this.v != null;
+    }
+
     public RoundTripArgs setV(AllTypes v) {
       this.v = v;
       return this;
-    }
-
-    public boolean isSetV() {
-      return this.v != null;
     }
 
     public RoundTripArgs unsetV() {
@@ -737,13 +793,13 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public RoundTripResult setSuccess(AllTypes success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public RoundTripResult unsetSuccess() {
@@ -856,14 +912,14 @@ public final class EchoServiceDescriptor {
       return this.code;
     }
 
+    public boolean isSetCode() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public FailArgs setCode(int code) {
       this.code = code;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetCode() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public FailArgs unsetCode() {
@@ -876,13 +932,13 @@ public final class EchoServiceDescriptor {
       return this.message;
     }
 
+    public boolean isSetMessage() {
+      return this.message != null;
+    }
+
     public FailArgs setMessage(String message) {
       this.message = message;
       return this;
-    }
-
-    public boolean isSetMessage() {
-      return this.message != null;
     }
 
     public FailArgs unsetMessage() {
@@ -1007,13 +1063,13 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public FailResult setSuccess(Response success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public FailResult unsetSuccess() {
@@ -1025,13 +1081,13 @@ public final class EchoServiceDescriptor {
       return this.err;
     }
 
+    public boolean isSetErr() {
+      return this.err != null;
+    }
+
     public FailResult setErr(EchoError err) {
       this.err = err;
       return this;
-    }
-
-    public boolean isSetErr() {
-      return this.err != null;
     }
 
     public FailResult unsetErr() {
@@ -1164,14 +1220,14 @@ public final class EchoServiceDescriptor {
       return this.millis;
     }
 
+    public boolean isSetMillis() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public SleepArgs setMillis(int millis) {
       this.millis = millis;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetMillis() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public SleepArgs unsetMillis() {
@@ -1272,13 +1328,13 @@ public final class EchoServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public SleepResult setSuccess(Response success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public SleepResult unsetSuccess() {

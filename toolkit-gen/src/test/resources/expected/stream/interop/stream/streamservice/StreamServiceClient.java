@@ -13,9 +13,11 @@ import io.weft.api.ServerStreamingClient;
 import io.weft.client.Client;
 
 /**
- * A blocking client of {@code StreamService}: {@code StreamServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
+ * A blocking client of {@code StreamService}:
+ * {@code StreamServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Each method blocks until the reply (oneway: until the request is written); failures are
- * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.
+ * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */

@@ -9,7 +9,8 @@ import io.weft.api.MethodKind;
 import io.weft.runtime.ThriftCodec;
 
 /**
- * The methods of {@code StreamService} as the runtime sees them, and the structs that carry their arguments and results.
+ * The methods of {@code StreamService} as the runtime sees them, and the structs that carry their
+ * arguments and results.
  */
 public final class StreamServiceDescriptor {
   /**
@@ -22,11 +23,35 @@ public final class StreamServiceDescriptor {
    */
   public static final String FULL_SERVICE_NAME = "stream.StreamService";
 
-  public static final MethodDescriptor<Request, Response> ECHO_BIDI = MethodDescriptor.<Request, Response>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("EchoBidi").kind(MethodKind.BIDI_STREAMING).requestCodec(ThriftCodec.of(Request::new)).responseCodec(ThriftCodec.of(Response::new)).build();
+  public static final MethodDescriptor<Request, Response> ECHO_BIDI =
+      MethodDescriptor.<Request, Response>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("EchoBidi")
+          .kind(MethodKind.BIDI_STREAMING)
+          .requestCodec(ThriftCodec.of(Request::new))
+          .responseCodec(ThriftCodec.of(Response::new))
+          .build();
 
-  public static final MethodDescriptor<Request, Response> ECHO_CLIENT = MethodDescriptor.<Request, Response>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("EchoClient").kind(MethodKind.CLIENT_STREAMING).requestCodec(ThriftCodec.of(Request::new)).responseCodec(ThriftCodec.of(Response::new)).build();
+  public static final MethodDescriptor<Request, Response> ECHO_CLIENT =
+      MethodDescriptor.<Request, Response>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("EchoClient")
+          .kind(MethodKind.CLIENT_STREAMING)
+          .requestCodec(ThriftCodec.of(Request::new))
+          .responseCodec(ThriftCodec.of(Response::new))
+          .build();
 
-  public static final MethodDescriptor<Request, Response> ECHO_SERVER = MethodDescriptor.<Request, Response>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("EchoServer").kind(MethodKind.SERVER_STREAMING).requestCodec(ThriftCodec.of(Request::new)).responseCodec(ThriftCodec.of(Response::new)).build();
+  public static final MethodDescriptor<Request, Response> ECHO_SERVER =
+      MethodDescriptor.<Request, Response>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("EchoServer")
+          .kind(MethodKind.SERVER_STREAMING)
+          .requestCodec(ThriftCodec.of(Request::new))
+          .responseCodec(ThriftCodec.of(Response::new))
+          .build();
 
   private StreamServiceDescriptor() {
   }

@@ -8,7 +8,8 @@ import io.weft.api.ServiceDefinition;
 import io.weft.server.Server;
 
 /**
- * Serves {@code StreamService}: {@code StreamServiceServer.newServer(handler).run()}, as Kitex's {@code NewServer(handler).Run()}.
+ * Serves {@code StreamService}: {@code StreamServiceServer.newServer(handler).run()},
+ * as Kitex's {@code NewServer(handler).Run()}.
  */
 public final class StreamServiceServer {
   private StreamServiceServer() {
@@ -25,7 +26,8 @@ public final class StreamServiceServer {
    * The service as a server registers it; for several services on one {@link Server}.
    */
   public static ServiceDefinition definition(StreamService handler) {
-    return ServiceDefinition.builder(StreamServiceDescriptor.SERVICE_NAME, StreamServiceDescriptor.FULL_SERVICE_NAME)
+    return ServiceDefinition.builder(StreamServiceDescriptor.SERVICE_NAME,
+        StreamServiceDescriptor.FULL_SERVICE_NAME)
       .bidiStreaming(StreamServiceDescriptor.ECHO_BIDI, handler::echoBidi)
       .clientStreaming(StreamServiceDescriptor.ECHO_CLIENT, handler::echoClient)
       .serverStreaming(StreamServiceDescriptor.ECHO_SERVER, handler::echoServer)

@@ -19,9 +19,11 @@ import weft.test.shared.Priority;
 import weft.test.shared.baseservice.BaseServiceDescriptor;
 
 /**
- * A blocking client of {@code Everything}: {@code EverythingClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
+ * A blocking client of {@code Everything}:
+ * {@code EverythingClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Each method blocks until the reply (oneway: until the request is written); failures are
- * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.
+ * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */
@@ -70,7 +72,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #ping} with a deadline or metadata of its own.
    */
   public void ping(CallOptions callOptions) {
-    BaseServiceDescriptor.PingResult result = client.unary(EverythingDescriptor.PING, new BaseServiceDescriptor.PingArgs(), callOptions);
+    BaseServiceDescriptor.PingResult result = client.unary(EverythingDescriptor.PING,
+        new BaseServiceDescriptor.PingArgs(), callOptions);
   }
 
   @Override
@@ -82,7 +85,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #lookup} with a deadline or metadata of its own.
    */
   public Base lookup(String id, CallOptions callOptions) throws NotFound {
-    BaseServiceDescriptor.LookupResult result = client.unary(EverythingDescriptor.LOOKUP, new BaseServiceDescriptor.LookupArgs().setId(id), callOptions);
+    BaseServiceDescriptor.LookupResult result = client.unary(EverythingDescriptor.LOOKUP,
+        new BaseServiceDescriptor.LookupArgs().setId(id), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -102,7 +106,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    */
   public Item get(String name, Priority priority, CallOptions callOptions) throws Failure,
       NotFound {
-    EverythingDescriptor.GetResult result = client.unary(EverythingDescriptor.GET, new EverythingDescriptor.GetArgs().setName(name).setPriority(priority), callOptions);
+    EverythingDescriptor.GetResult result = client.unary(EverythingDescriptor.GET,
+        new EverythingDescriptor.GetArgs().setName(name).setPriority(priority), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -124,7 +129,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #fire} with a deadline or metadata of its own.
    */
   public void fire(Item item, CallOptions callOptions) {
-    client.oneway(EverythingDescriptor.FIRE, new EverythingDescriptor.FireArgs().setItem(item), callOptions);
+    client.oneway(EverythingDescriptor.FIRE, new EverythingDescriptor.FireArgs().setItem(item),
+        callOptions);
   }
 
   @Override
@@ -136,7 +142,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #nothing} with a deadline or metadata of its own.
    */
   public void nothing(CallOptions callOptions) {
-    EverythingDescriptor.NothingResult result = client.unary(EverythingDescriptor.NOTHING, new EverythingDescriptor.NothingArgs(), callOptions);
+    EverythingDescriptor.NothingResult result = client.unary(EverythingDescriptor.NOTHING,
+        new EverythingDescriptor.NothingArgs(), callOptions);
   }
 
   @Override
@@ -148,7 +155,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #count} with a deadline or metadata of its own.
    */
   public long count(CallOptions callOptions) {
-    EverythingDescriptor.CountResult result = client.unary(EverythingDescriptor.COUNT, new EverythingDescriptor.CountArgs(), callOptions);
+    EverythingDescriptor.CountResult result = client.unary(EverythingDescriptor.COUNT,
+        new EverythingDescriptor.CountArgs(), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -164,7 +172,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #choose} with a deadline or metadata of its own.
    */
   public List<Choice> choose(Choice choice, CallOptions callOptions) {
-    EverythingDescriptor.ChooseResult result = client.unary(EverythingDescriptor.CHOOSE, new EverythingDescriptor.ChooseArgs().setChoice(choice), callOptions);
+    EverythingDescriptor.ChooseResult result = client.unary(EverythingDescriptor.CHOOSE,
+        new EverythingDescriptor.ChooseArgs().setChoice(choice), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -180,7 +189,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #blob} with a deadline or metadata of its own.
    */
   public byte[] blob(byte[] input, CallOptions callOptions) {
-    EverythingDescriptor.BlobResult result = client.unary(EverythingDescriptor.BLOB, new EverythingDescriptor.BlobArgs().setInput(input), callOptions);
+    EverythingDescriptor.BlobResult result = client.unary(EverythingDescriptor.BLOB,
+        new EverythingDescriptor.BlobArgs().setInput(input), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }
@@ -196,7 +206,8 @@ public final class EverythingClient implements Everything, AutoCloseable {
    * {@link #default_} with a deadline or metadata of its own.
    */
   public boolean default_(int default_, CallOptions callOptions) {
-    EverythingDescriptor.Default_Result result = client.unary(EverythingDescriptor.DEFAULT, new EverythingDescriptor.Default_Args().setDefault_(default_), callOptions);
+    EverythingDescriptor.Default_Result result = client.unary(EverythingDescriptor.DEFAULT,
+        new EverythingDescriptor.Default_Args().setDefault_(default_), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }

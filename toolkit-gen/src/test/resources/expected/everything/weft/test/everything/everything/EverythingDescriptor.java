@@ -27,7 +27,8 @@ import weft.test.shared.Priority;
 import weft.test.shared.baseservice.BaseServiceDescriptor;
 
 /**
- * The methods of {@code Everything} as the runtime sees them, and the structs that carry their arguments and results.
+ * The methods of {@code Everything} as the runtime sees them, and the structs that carry their
+ * arguments and results.
  */
 public final class EverythingDescriptor {
   /**
@@ -40,23 +41,94 @@ public final class EverythingDescriptor {
    */
   public static final String FULL_SERVICE_NAME = "everything.Everything";
 
-  public static final MethodDescriptor<BaseServiceDescriptor.PingArgs, BaseServiceDescriptor.PingResult> PING = MethodDescriptor.<BaseServiceDescriptor.PingArgs, BaseServiceDescriptor.PingResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Ping").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(BaseServiceDescriptor.PingArgs::new)).responseCodec(ThriftCodec.of(BaseServiceDescriptor.PingResult::new)).build();
+  public static final MethodDescriptor<BaseServiceDescriptor.PingArgs, BaseServiceDescriptor.PingResult> PING =
+      MethodDescriptor.<BaseServiceDescriptor.PingArgs, BaseServiceDescriptor.PingResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Ping")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(BaseServiceDescriptor.PingArgs::new))
+          .responseCodec(ThriftCodec.of(BaseServiceDescriptor.PingResult::new))
+          .build();
 
-  public static final MethodDescriptor<BaseServiceDescriptor.LookupArgs, BaseServiceDescriptor.LookupResult> LOOKUP = MethodDescriptor.<BaseServiceDescriptor.LookupArgs, BaseServiceDescriptor.LookupResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Lookup").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(BaseServiceDescriptor.LookupArgs::new)).responseCodec(ThriftCodec.of(BaseServiceDescriptor.LookupResult::new)).build();
+  public static final MethodDescriptor<BaseServiceDescriptor.LookupArgs, BaseServiceDescriptor.LookupResult> LOOKUP =
+      MethodDescriptor.<BaseServiceDescriptor.LookupArgs, BaseServiceDescriptor.LookupResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Lookup")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(BaseServiceDescriptor.LookupArgs::new))
+          .responseCodec(ThriftCodec.of(BaseServiceDescriptor.LookupResult::new))
+          .build();
 
-  public static final MethodDescriptor<GetArgs, GetResult> GET = MethodDescriptor.<GetArgs, GetResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Get").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(GetArgs::new)).responseCodec(ThriftCodec.of(GetResult::new)).build();
+  public static final MethodDescriptor<GetArgs, GetResult> GET =
+      MethodDescriptor.<GetArgs, GetResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Get")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(GetArgs::new))
+          .responseCodec(ThriftCodec.of(GetResult::new))
+          .build();
 
-  public static final MethodDescriptor<FireArgs, Void> FIRE = MethodDescriptor.<FireArgs, Void>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Fire").kind(MethodKind.ONEWAY).requestCodec(ThriftCodec.of(FireArgs::new)).build();
+  public static final MethodDescriptor<FireArgs, Void> FIRE =
+      MethodDescriptor.<FireArgs, Void>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Fire")
+          .kind(MethodKind.ONEWAY)
+          .requestCodec(ThriftCodec.of(FireArgs::new))
+          .build();
 
-  public static final MethodDescriptor<NothingArgs, NothingResult> NOTHING = MethodDescriptor.<NothingArgs, NothingResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Nothing").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(NothingArgs::new)).responseCodec(ThriftCodec.of(NothingResult::new)).build();
+  public static final MethodDescriptor<NothingArgs, NothingResult> NOTHING =
+      MethodDescriptor.<NothingArgs, NothingResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Nothing")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(NothingArgs::new))
+          .responseCodec(ThriftCodec.of(NothingResult::new))
+          .build();
 
-  public static final MethodDescriptor<CountArgs, CountResult> COUNT = MethodDescriptor.<CountArgs, CountResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Count").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(CountArgs::new)).responseCodec(ThriftCodec.of(CountResult::new)).build();
+  public static final MethodDescriptor<CountArgs, CountResult> COUNT =
+      MethodDescriptor.<CountArgs, CountResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Count")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(CountArgs::new))
+          .responseCodec(ThriftCodec.of(CountResult::new))
+          .build();
 
-  public static final MethodDescriptor<ChooseArgs, ChooseResult> CHOOSE = MethodDescriptor.<ChooseArgs, ChooseResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Choose").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(ChooseArgs::new)).responseCodec(ThriftCodec.of(ChooseResult::new)).build();
+  public static final MethodDescriptor<ChooseArgs, ChooseResult> CHOOSE =
+      MethodDescriptor.<ChooseArgs, ChooseResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Choose")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(ChooseArgs::new))
+          .responseCodec(ThriftCodec.of(ChooseResult::new))
+          .build();
 
-  public static final MethodDescriptor<BlobArgs, BlobResult> BLOB = MethodDescriptor.<BlobArgs, BlobResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Blob").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(BlobArgs::new)).responseCodec(ThriftCodec.of(BlobResult::new)).build();
+  public static final MethodDescriptor<BlobArgs, BlobResult> BLOB =
+      MethodDescriptor.<BlobArgs, BlobResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Blob")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(BlobArgs::new))
+          .responseCodec(ThriftCodec.of(BlobResult::new))
+          .build();
 
-  public static final MethodDescriptor<Default_Args, Default_Result> DEFAULT = MethodDescriptor.<Default_Args, Default_Result>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Default").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(Default_Args::new)).responseCodec(ThriftCodec.of(Default_Result::new)).build();
+  public static final MethodDescriptor<Default_Args, Default_Result> DEFAULT =
+      MethodDescriptor.<Default_Args, Default_Result>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Default")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(Default_Args::new))
+          .responseCodec(ThriftCodec.of(Default_Result::new))
+          .build();
 
   private EverythingDescriptor() {
   }
@@ -79,13 +151,13 @@ public final class EverythingDescriptor {
       return this.name;
     }
 
+    public boolean isSetName() {
+      return this.name != null;
+    }
+
     public GetArgs setName(String name) {
       this.name = name;
       return this;
-    }
-
-    public boolean isSetName() {
-      return this.name != null;
     }
 
     public GetArgs unsetName() {
@@ -97,13 +169,13 @@ public final class EverythingDescriptor {
       return this.priority;
     }
 
+    public boolean isSetPriority() {
+      return this.priority != null;
+    }
+
     public GetArgs setPriority(Priority priority) {
       this.priority = priority;
       return this;
-    }
-
-    public boolean isSetPriority() {
-      return this.priority != null;
     }
 
     public GetArgs unsetPriority() {
@@ -236,13 +308,13 @@ public final class EverythingDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public GetResult setSuccess(Item success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public GetResult unsetSuccess() {
@@ -254,13 +326,13 @@ public final class EverythingDescriptor {
       return this.failure;
     }
 
+    public boolean isSetFailure() {
+      return this.failure != null;
+    }
+
     public GetResult setFailure(Failure failure) {
       this.failure = failure;
       return this;
-    }
-
-    public boolean isSetFailure() {
-      return this.failure != null;
     }
 
     public GetResult unsetFailure() {
@@ -272,13 +344,13 @@ public final class EverythingDescriptor {
       return this.missing;
     }
 
+    public boolean isSetMissing() {
+      return this.missing != null;
+    }
+
     public GetResult setMissing(NotFound missing) {
       this.missing = missing;
       return this;
-    }
-
-    public boolean isSetMissing() {
-      return this.missing != null;
     }
 
     public GetResult unsetMissing() {
@@ -433,13 +505,13 @@ public final class EverythingDescriptor {
       return this.item;
     }
 
+    public boolean isSetItem() {
+      return this.item != null;
+    }
+
     public FireArgs setItem(Item item) {
       this.item = item;
       return this;
-    }
-
-    public boolean isSetItem() {
-      return this.item != null;
     }
 
     public FireArgs unsetItem() {
@@ -747,14 +819,14 @@ public final class EverythingDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public CountResult setSuccess(long success) {
       this.success = success;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public CountResult unsetSuccess() {
@@ -862,13 +934,13 @@ public final class EverythingDescriptor {
       return this.choice;
     }
 
+    public boolean isSetChoice() {
+      return this.choice != null;
+    }
+
     public ChooseArgs setChoice(Choice choice) {
       this.choice = choice;
       return this;
-    }
-
-    public boolean isSetChoice() {
-      return this.choice != null;
     }
 
     public ChooseArgs unsetChoice() {
@@ -908,8 +980,7 @@ public final class EverythingDescriptor {
           switch (field.id) {
             case 1:
               if (field.type == TType.STRUCT) {
-                Choice value = new Choice();
-                value.read(in);
+                Choice value = Choice.readFrom(in);
                 this.choice = value;
               } else {
                 ThriftStructs.skip(in, field.type);
@@ -973,13 +1044,13 @@ public final class EverythingDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public ChooseResult setSuccess(List<Choice> success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public ChooseResult unsetSuccess() {
@@ -1026,8 +1097,7 @@ public final class EverythingDescriptor {
                 TList _list0 = in.readListBegin();
                 List<Choice> value = new ArrayList<>(_list0.size);
                 for (int _i0 = 0; _i0 < _list0.size; ++_i0) {
-                  Choice _e0 = new Choice();
-                  _e0.read(in);
+                  Choice _e0 = Choice.readFrom(in);
                   value.add(_e0);
                 }
                 in.readListEnd();
@@ -1096,13 +1166,13 @@ public final class EverythingDescriptor {
       return this.input;
     }
 
+    public boolean isSetInput() {
+      return this.input != null;
+    }
+
     public BlobArgs setInput(byte[] input) {
       this.input = input;
       return this;
-    }
-
-    public boolean isSetInput() {
-      return this.input != null;
     }
 
     public BlobArgs unsetInput() {
@@ -1206,13 +1276,13 @@ public final class EverythingDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public BlobResult setSuccess(byte[] success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public BlobResult unsetSuccess() {
@@ -1320,14 +1390,14 @@ public final class EverythingDescriptor {
       return this.default_;
     }
 
+    public boolean isSetDefault_() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public Default_Args setDefault_(int default_) {
       this.default_ = default_;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetDefault_() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public Default_Args unsetDefault_() {
@@ -1430,14 +1500,14 @@ public final class EverythingDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return (this.__isset & (1L << 0)) != 0;
+    }
+
     public Default_Result setSuccess(boolean success) {
       this.success = success;
       this.__isset |= 1L << 0;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return (this.__isset & (1L << 0)) != 0;
     }
 
     public Default_Result unsetSuccess() {

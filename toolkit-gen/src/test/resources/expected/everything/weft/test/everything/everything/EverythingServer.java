@@ -11,7 +11,8 @@ import weft.test.shared.NotFound;
 import weft.test.shared.baseservice.BaseServiceDescriptor;
 
 /**
- * Serves {@code Everything}: {@code EverythingServer.newServer(handler).run()}, as Kitex's {@code NewServer(handler).Run()}.
+ * Serves {@code Everything}: {@code EverythingServer.newServer(handler).run()},
+ * as Kitex's {@code NewServer(handler).Run()}.
  */
 public final class EverythingServer {
   private EverythingServer() {
@@ -28,7 +29,8 @@ public final class EverythingServer {
    * The service as a server registers it; for several services on one {@link Server}.
    */
   public static ServiceDefinition definition(Everything handler) {
-    return ServiceDefinition.builder(EverythingDescriptor.SERVICE_NAME, EverythingDescriptor.FULL_SERVICE_NAME)
+    return ServiceDefinition.builder(EverythingDescriptor.SERVICE_NAME,
+        EverythingDescriptor.FULL_SERVICE_NAME)
       .unary(EverythingDescriptor.PING, args -> {
         BaseServiceDescriptor.PingResult result = new BaseServiceDescriptor.PingResult();
         handler.ping();

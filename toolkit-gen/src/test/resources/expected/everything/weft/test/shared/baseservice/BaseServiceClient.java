@@ -13,9 +13,11 @@ import weft.test.shared.BaseService;
 import weft.test.shared.NotFound;
 
 /**
- * A blocking client of {@code BaseService}: {@code BaseServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
+ * A blocking client of {@code BaseService}:
+ * {@code BaseServiceClient.newClient("dest", ClientOptions.withHostPorts("host:8888"))}.
  * Each method blocks until the reply (oneway: until the request is written); failures are
- * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves. Thread-safe; share one.
+ * {@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.
+ * Thread-safe; share one.
  * <p>No call has a time limit unless one is set, as in Kitex and grpc-java: {@code ClientOptions.withRPCTimeout}
  * for every call, or a method's {@code CallOptions} overload with {@code CallOptions.timeout} for one.
  */
@@ -64,7 +66,8 @@ public final class BaseServiceClient implements BaseService, AutoCloseable {
    * {@link #ping} with a deadline or metadata of its own.
    */
   public void ping(CallOptions callOptions) {
-    BaseServiceDescriptor.PingResult result = client.unary(BaseServiceDescriptor.PING, new BaseServiceDescriptor.PingArgs(), callOptions);
+    BaseServiceDescriptor.PingResult result = client.unary(BaseServiceDescriptor.PING,
+        new BaseServiceDescriptor.PingArgs(), callOptions);
   }
 
   @Override
@@ -76,7 +79,8 @@ public final class BaseServiceClient implements BaseService, AutoCloseable {
    * {@link #lookup} with a deadline or metadata of its own.
    */
   public Base lookup(String id, CallOptions callOptions) throws NotFound {
-    BaseServiceDescriptor.LookupResult result = client.unary(BaseServiceDescriptor.LOOKUP, new BaseServiceDescriptor.LookupArgs().setId(id), callOptions);
+    BaseServiceDescriptor.LookupResult result = client.unary(BaseServiceDescriptor.LOOKUP,
+        new BaseServiceDescriptor.LookupArgs().setId(id), callOptions);
     if (result.isSetSuccess()) {
       return result.getSuccess();
     }

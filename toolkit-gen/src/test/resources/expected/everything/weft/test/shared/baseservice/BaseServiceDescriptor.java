@@ -18,7 +18,8 @@ import weft.test.shared.Base;
 import weft.test.shared.NotFound;
 
 /**
- * The methods of {@code BaseService} as the runtime sees them, and the structs that carry their arguments and results.
+ * The methods of {@code BaseService} as the runtime sees them, and the structs that carry their
+ * arguments and results.
  */
 public final class BaseServiceDescriptor {
   /**
@@ -31,9 +32,25 @@ public final class BaseServiceDescriptor {
    */
   public static final String FULL_SERVICE_NAME = "shared.BaseService";
 
-  public static final MethodDescriptor<PingArgs, PingResult> PING = MethodDescriptor.<PingArgs, PingResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Ping").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(PingArgs::new)).responseCodec(ThriftCodec.of(PingResult::new)).build();
+  public static final MethodDescriptor<PingArgs, PingResult> PING =
+      MethodDescriptor.<PingArgs, PingResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Ping")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(PingArgs::new))
+          .responseCodec(ThriftCodec.of(PingResult::new))
+          .build();
 
-  public static final MethodDescriptor<LookupArgs, LookupResult> LOOKUP = MethodDescriptor.<LookupArgs, LookupResult>builder().serviceName(SERVICE_NAME).fullServiceName(FULL_SERVICE_NAME).methodName("Lookup").kind(MethodKind.UNARY).requestCodec(ThriftCodec.of(LookupArgs::new)).responseCodec(ThriftCodec.of(LookupResult::new)).build();
+  public static final MethodDescriptor<LookupArgs, LookupResult> LOOKUP =
+      MethodDescriptor.<LookupArgs, LookupResult>builder()
+          .serviceName(SERVICE_NAME)
+          .fullServiceName(FULL_SERVICE_NAME)
+          .methodName("Lookup")
+          .kind(MethodKind.UNARY)
+          .requestCodec(ThriftCodec.of(LookupArgs::new))
+          .responseCodec(ThriftCodec.of(LookupResult::new))
+          .build();
 
   private BaseServiceDescriptor() {
   }
@@ -186,13 +203,13 @@ public final class BaseServiceDescriptor {
       return this.id;
     }
 
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
     public LookupArgs setId(String id) {
       this.id = id;
       return this;
-    }
-
-    public boolean isSetId() {
-      return this.id != null;
     }
 
     public LookupArgs unsetId() {
@@ -300,13 +317,13 @@ public final class BaseServiceDescriptor {
       return this.success;
     }
 
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
     public LookupResult setSuccess(Base success) {
       this.success = success;
       return this;
-    }
-
-    public boolean isSetSuccess() {
-      return this.success != null;
     }
 
     public LookupResult unsetSuccess() {
@@ -318,13 +335,13 @@ public final class BaseServiceDescriptor {
       return this.nf;
     }
 
+    public boolean isSetNf() {
+      return this.nf != null;
+    }
+
     public LookupResult setNf(NotFound nf) {
       this.nf = nf;
       return this;
-    }
-
-    public boolean isSetNf() {
-      return this.nf != null;
     }
 
     public LookupResult unsetNf() {

@@ -9,7 +9,8 @@ import weft.test.shared.BaseService;
 import weft.test.shared.NotFound;
 
 /**
- * Serves {@code BaseService}: {@code BaseServiceServer.newServer(handler).run()}, as Kitex's {@code NewServer(handler).Run()}.
+ * Serves {@code BaseService}: {@code BaseServiceServer.newServer(handler).run()},
+ * as Kitex's {@code NewServer(handler).Run()}.
  */
 public final class BaseServiceServer {
   private BaseServiceServer() {
@@ -26,7 +27,8 @@ public final class BaseServiceServer {
    * The service as a server registers it; for several services on one {@link Server}.
    */
   public static ServiceDefinition definition(BaseService handler) {
-    return ServiceDefinition.builder(BaseServiceDescriptor.SERVICE_NAME, BaseServiceDescriptor.FULL_SERVICE_NAME)
+    return ServiceDefinition.builder(BaseServiceDescriptor.SERVICE_NAME,
+        BaseServiceDescriptor.FULL_SERVICE_NAME)
       .unary(BaseServiceDescriptor.PING, args -> {
         BaseServiceDescriptor.PingResult result = new BaseServiceDescriptor.PingResult();
         handler.ping();
