@@ -5,6 +5,8 @@ import io.weft.api.Endpoint;
 import io.weft.api.Invocation;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.Traffic;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Set;
 
 /**
@@ -19,6 +21,16 @@ import java.util.Set;
  * the same thread; concurrent attempts (backup requests) each get their own {@link #copy}.
  */
 final class ClientCall implements Endpoint {
+  private static final VarHandle ENTERED;
+
+  static {
+    try {
+      ENTERED = MethodHandles.lookup().findVarHandle(ClientCall.class, "entered", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** What the transport does with a call. */
   enum Shape {
     /** A request and its response. */
@@ -42,6 +54,9 @@ final class ClientCall implements Endpoint {
   Set<HostPort> tried;
   /** The instance of the current attempt, as the balancer picked it. */
   HostPort target;
+  /** Whether the user's middleware has called on with this call (through {@link #ENTERED}). */
+  @SuppressWarnings("unused")
+  private volatile boolean entered;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   ClientCall(MethodDescriptor<?, ?> method, Shape shape, boolean hasFirst, Object request, CallOptions options, Endpoint builtIn) {
@@ -61,16 +76,21 @@ final class ClientCall implements Endpoint {
     return c;
   }
 
-  /** The end of the user's middleware: the request and metadata as it left them go on into the built-in stages. */
+  /**
+   * The end of the user's middleware: the request and metadata as it left them go on into the
+   * built-in stages. A middleware that calls on more than once (its own retries, or hedging on
+   * other threads) gets a fresh copy for each further call, so that no two attempts share state.
+   */
   @Override
   public Object call(Invocation invocation, Object request) throws Exception {
-    this.request = request;
-    if (!invocation.metadata().equals(options.metadata())) {
-      options = options.withMetadata(invocation.metadata());
+    ClientCall attempt = ENTERED.compareAndSet(this, false, true) ? this : copy();
+    attempt.request = request;
+    if (!invocation.metadata().equals(attempt.options.metadata())) {
+      attempt.options = attempt.options.withMetadata(invocation.metadata());
     }
-    traffic = invocation.traffic();
+    attempt.traffic = invocation.traffic();
     try {
-      return builtIn.call(invocation, this);
+      return builtIn.call(invocation, attempt);
     } catch (UnsentException e) {
       throw e.plain(); // the user's middleware sees what the caller would
     }

@@ -132,4 +132,30 @@ class ClientChainTest {
       client.close();
     }
   }
+
+  @Test
+  void aMiddlewareMayCallOnSeveralTimesAtOnce() throws Exception {
+    Middleware hedging = next -> (inv, req) -> {
+      var other = new java.util.concurrent.CompletableFuture<Object>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          other.complete(next.call(inv, req + " (hedge)"));
+        } catch (Exception e) {
+          other.completeExceptionally(e);
+        }
+      });
+      Object mine = next.call(inv, req);
+      return mine + " / " + other.get();
+    };
+    RealClient client = new RealClient(ClientConfig.of("Echo", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withRetry(RetryPolicy.failureRetry(1)), ClientOptions.withMiddleware(hedging)));
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(client.unary(ECHO, "x" + i, CallOptions.timeout(Duration.ofSeconds(10))))
+            .isEqualTo("echo x" + i + " / echo x" + i + " (hedge)");
+      }
+    } finally {
+      client.close();
+    }
+  }
 }

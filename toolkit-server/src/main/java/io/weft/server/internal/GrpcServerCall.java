@@ -62,8 +62,6 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
 
   /** The response headers of most calls, per content type. */
   private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The trailers of most calls. */
-  private static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
 
   private final CallServices services;
   private final Http2Stream stream;
@@ -434,7 +432,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         headers = responseHeaders(null);
       }
       if (plainOk) {
-        block = OK_TRAILERS; // the common end of a call, encoded once
+        block = GrpcCallMeta.OK_TRAILERS; // the common end of a call, encoded once
         if (!mayWait) {
           stream.endWithTrailers(block);
           return;

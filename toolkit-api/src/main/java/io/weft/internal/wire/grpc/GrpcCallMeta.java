@@ -28,6 +28,9 @@ public final class GrpcCallMeta {
   public static final String DESTINATION_SERVICE = "destination-service";
   public static final String DESTINATION_METHOD = "destination-method";
 
+  /** The trailers of a call that ended OK with no trailers of its own: the common end of a call, encoded once. */
+  public static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
+
   private GrpcCallMeta() {}
 
   // ---- the request: written by the client, read by the server ----
