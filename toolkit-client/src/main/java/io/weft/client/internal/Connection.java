@@ -12,10 +12,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 
 /**
  * One client socket speaking one {@link Framing}. Reads honour a per-read deadline. Confined to one
@@ -53,44 +51,6 @@ final class Connection {
     } catch (IOException e) {
       closeQuietly(s);
       throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot use the connection to " + target + ": " + e.getMessage()).withCause(e));
-    }
-  }
-
-  /** Opens a TCP connection (no delay, keep-alive) within the connect timeout and the call's deadline. */
-  static Socket dialTcp(HostPort target, long connectTimeoutMillis, Deadline deadline) {
-    long timeout = connectTimeoutMillis;
-    boolean deadlineBound = false;
-    if (deadline != null) {
-      long left = deadline.remainingMillis();
-      if (left <= 0) {
-        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before connecting to " + target).asException();
-      }
-      if (timeout == 0 || left < timeout) {
-        timeout = left;
-        deadlineBound = true;
-      }
-    }
-    Socket s = new Socket();
-    try {
-      s.setTcpNoDelay(true);
-      s.setKeepAlive(true);
-      s.connect(new InetSocketAddress(target.host(), target.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
-      return s;
-    } catch (SocketTimeoutException e) {
-      closeQuietly(s);
-      if (deadlineBound) {
-        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed while connecting to " + target).asException();
-      }
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "connect to " + target + " timed out after " + timeout + " ms").withCause(e));
-    } catch (UnknownHostException e) {
-      closeQuietly(s);
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "unknown host " + target.host()).withCause(e));
-    } catch (IOException e) {
-      closeQuietly(s);
-      if (Thread.currentThread().isInterrupted()) {
-        throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
-      }
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot connect to " + target + ": " + e.getMessage()).withCause(e));
     }
   }
 

@@ -7,7 +7,10 @@ import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.internal.api.TlsContexts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -36,7 +39,7 @@ final class Dialer {
    * @throws io.weft.api.RpcException {@code UNAVAILABLE} or {@code DEADLINE_EXCEEDED}
    */
   Socket dial(HostPort target, Deadline deadline, String alpn) {
-    Socket plain = Connection.dialTcp(target, connectTimeoutMillis, deadline);
+    Socket plain = dialTcp(target, connectTimeoutMillis, deadline);
     if (ssl == null) {
       return plain;
     }
@@ -69,6 +72,52 @@ final class Dialer {
         // nothing to do
       }
       throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "TLS handshake with " + target + " failed: " + e.getMessage()).withCause(e));
+    }
+  }
+
+  /** Opens a TCP connection (no delay, keep-alive) within the connect timeout and the call's deadline. */
+  private static Socket dialTcp(HostPort target, long connectTimeoutMillis, Deadline deadline) {
+    long timeout = connectTimeoutMillis;
+    boolean deadlineBound = false;
+    if (deadline != null) {
+      long left = deadline.remainingMillis();
+      if (left <= 0) {
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before connecting to " + target).asException();
+      }
+      if (timeout == 0 || left < timeout) {
+        timeout = left;
+        deadlineBound = true;
+      }
+    }
+    Socket s = new Socket();
+    try {
+      s.setTcpNoDelay(true);
+      s.setKeepAlive(true);
+      s.connect(new InetSocketAddress(target.host(), target.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
+      return s;
+    } catch (SocketTimeoutException e) {
+      closeQuietly(s);
+      if (deadlineBound) {
+        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed while connecting to " + target).asException();
+      }
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "connect to " + target + " timed out after " + timeout + " ms").withCause(e));
+    } catch (UnknownHostException e) {
+      closeQuietly(s);
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "unknown host " + target.host()).withCause(e));
+    } catch (IOException e) {
+      closeQuietly(s);
+      if (Thread.currentThread().isInterrupted()) {
+        throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
+      }
+      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot connect to " + target + ": " + e.getMessage()).withCause(e));
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // nothing to do
     }
   }
 }

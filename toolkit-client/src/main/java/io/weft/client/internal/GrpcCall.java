@@ -4,6 +4,7 @@ import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientStreamingClient;
 import io.weft.api.Deadline;
+import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.RpcException;
@@ -12,15 +13,13 @@ import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.grpc.GrpcCallMeta;
 import io.weft.internal.wire.grpc.GrpcCompression;
 import io.weft.internal.wire.grpc.GrpcFrames;
-import io.weft.internal.wire.grpc.GrpcHeaders;
-import io.weft.internal.wire.grpc.GrpcTimeout;
 import io.weft.internal.wire.http2.Fields;
 import io.weft.internal.wire.http2.Http2Connection;
 import io.weft.internal.wire.http2.Http2Stream;
 import io.weft.internal.wire.http2.StreamException;
-import java.util.Locale;
 
 /**
  * One gRPC call on the client, in whichever shape the method has: unary, or a stream the caller
@@ -28,8 +27,6 @@ import java.util.Locale;
  * receiving may happen on two threads at once.
  */
 final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, ServerStreamingClient<Resp>, BidiStreamingClient<Req, Resp> {
-  static final String USER_AGENT = "weft-java/0.1";
-
   private final MethodDescriptor<Req, Resp> method;
   private final Deadline deadline;
   private final boolean gzip;
@@ -46,36 +43,29 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
 
   /**
    * Starts a call. With {@code first} the request goes out with the headers and the request side
-   * closes at once (unary and server-streaming calls).
+   * closes at once (unary and server-streaming calls). {@code metaInfo} and the caller and callee
+   * names travel as Kitex's headers ({@link GrpcCallMeta}).
    */
   static <Req, Resp> GrpcCall<Req, Resp> start(
-      GrpcEndpoint endpoint, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
-      Metadata extraHeaders, int maxMessageSize, Req first, boolean hasFirst, io.weft.api.Traffic traffic) {
+      Http2Pool pool, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
+      MetaInfo metaInfo, String callerService, String callerMethod, String destService, int maxMessageSize, Req first, boolean hasFirst,
+      io.weft.api.Traffic traffic) {
     boolean gzip = GrpcCompression.GZIP.equals(options.compression().orElse(null));
-    Fields h = new Fields(12);
-    h.add(":method", "POST").add(":scheme", endpoint.scheme()).add(":path", method.path()).add(":authority", authority);
-    h.add(GrpcHeaders.CONTENT_TYPE, method.serialization() == Serialization.THRIFT ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
-    h.add(GrpcHeaders.TE, "trailers");
-    h.add(GrpcHeaders.USER_AGENT, USER_AGENT);
-    h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
-    if (gzip) {
-      h.add(GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
-    }
+    long timeoutNanos = -1;
     if (deadline != null) {
-      long left = deadline.remainingNanos();
-      if (left <= 0) {
+      timeoutNanos = deadline.remainingNanos();
+      if (timeoutNanos <= 0) {
         throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " started").asException();
       }
-      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.format(left));
     }
-    addMetadata(h, options.metadata());
-    addMetadata(h, extraHeaders);
+    Fields h = GrpcCallMeta.requestHeaders(pool.scheme(), method.path(), authority, method.serialization() == Serialization.THRIFT, gzip,
+        timeoutNanos, options.metadata(), metaInfo, callerService, callerMethod, destService, method.methodName());
     Buffer body = null;
     if (hasFirst) {
       body = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(body, method.requestCodec(), first, gzip, Integer.MAX_VALUE);
     }
-    GrpcStream stream = open(endpoint, authority, h, body, hasFirst, maxMessageSize, deadline);
+    GrpcStream stream = open(pool, authority, h, body, hasFirst, maxMessageSize, deadline);
     if (traffic != null && body != null) {
       traffic.addSent(body.size());
     }
@@ -86,10 +76,10 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
    * Opens the stream on a connection with room; a connection that turns out to be going away
    * (GOAWAY before the request was sent) is left for another, once.
    */
-  private static GrpcStream open(GrpcEndpoint endpoint, String authority, Fields headers, Buffer body, boolean endStream,
+  private static GrpcStream open(Http2Pool pool, String authority, Fields headers, Buffer body, boolean endStream,
       int maxMessageSize, Deadline deadline) {
     for (int attempt = 0; ; attempt++) {
-      Http2Connection conn = endpoint.connection(deadline);
+      Http2Connection conn = pool.connection(deadline);
       GrpcStream stream = new GrpcStream(authority, maxMessageSize);
       try {
         Http2Stream s = conn.newStream(headers, body == null ? null : body.array(), 0, body == null ? 0 : body.size(), endStream, stream,
@@ -112,15 +102,6 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
         throw unsent ? new UnsentException(s) : s.asException();
       }
     }
-  }
-
-  private static void addMetadata(Fields h, Metadata md) {
-    md.forEach((k, v) -> {
-      String name = k.toLowerCase(Locale.ROOT);
-      if (!GrpcHeaders.isReserved(name)) {
-        h.add(name, v);
-      }
-    });
   }
 
   /** The unary result: exactly one message, then OK. A refused stream fails with an {@link UnsentException}. */

@@ -1,17 +1,14 @@
 package io.weft.client.internal;
 
-import io.weft.api.BizStatusException;
 import io.weft.api.Deadline;
 import io.weft.api.Metadata;
 import io.weft.api.RpcException;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.internal.wire.BizStatus;
-import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.grpc.GrpcCallMeta;
 import io.weft.internal.wire.grpc.GrpcCompression;
 import io.weft.internal.wire.grpc.GrpcHeaders;
 import io.weft.internal.wire.grpc.GrpcInbound;
-import io.weft.internal.wire.grpc.GrpcStatusMessages;
 import io.weft.internal.wire.http2.ErrorCode;
 import io.weft.internal.wire.http2.Fields;
 import io.weft.internal.wire.http2.Http2Stream;
@@ -70,7 +67,7 @@ final class GrpcStream implements Http2Stream.Listener {
         return;
       }
       if (headers == null) {
-        headers = GrpcHeaders.metadata(fields);
+        headers = GrpcCallMeta.metadata(fields);
         Status problem = checkResponse(fields);
         String encoding = fields.get(GrpcHeaders.GRPC_ENCODING);
         if (problem == null && !GrpcCompression.supported(encoding)) {
@@ -79,7 +76,7 @@ final class GrpcStream implements Http2Stream.Listener {
         if (endStream) {
           trailers = headers;
           trailersOnly = true;
-          end = problem != null ? problem : statusOf(fields);
+          end = problem != null ? problem : GrpcCallMeta.status(fields);
         } else if (problem != null) {
           end = problem;
           cancel = true;
@@ -88,8 +85,8 @@ final class GrpcStream implements Http2Stream.Listener {
           changed.signalAll();
         }
       } else {
-        trailers = GrpcHeaders.metadata(fields);
-        end = statusOf(fields);
+        trailers = GrpcCallMeta.metadata(fields);
+        end = GrpcCallMeta.status(fields);
       }
     } finally {
       lock.unlock();
@@ -193,7 +190,7 @@ final class GrpcStream implements Http2Stream.Listener {
         return null;
       }
       RuntimeException refused = unsent;
-      throw refused != null ? refused : failure(s, trailers());
+      throw refused != null ? refused : GrpcCallMeta.failure(s, trailers());
     }
     try {
       return in.take(deadline, () -> {
@@ -308,7 +305,7 @@ final class GrpcStream implements Http2Stream.Listener {
         in.fail(s.asException());
       }
     } else if (in != null) {
-      in.end(s.isOk() ? null : failure(s, trailers()));
+      in.end(s.isOk() ? null : GrpcCallMeta.failure(s, trailers()));
     }
     Http2Stream st = stream;
     if (st != null && (local || !localClosed)) {
@@ -339,7 +336,7 @@ final class GrpcStream implements Http2Stream.Listener {
     }
     GrpcInbound in = inbound;
     if (in != null) {
-      in.end(e != null ? e : failure(s, trailers()));
+      in.end(e != null ? e : GrpcCallMeta.failure(s, trailers()));
     }
   }
 
@@ -371,35 +368,4 @@ final class GrpcStream implements Http2Stream.Listener {
     }
     return null;
   }
-
-  /** What a call that ended with {@code status} throws: a Kitex business error if the trailers carry one. */
-  static RuntimeException failure(Status status, Metadata trailers) {
-    if (trailers != null && trailers.containsKey(BizStatusException.STATUS_KEY)) {
-      try {
-        BizStatusException biz = BizStatus.read(trailers::get, status.description().orElse(""));
-        if (biz != null) {
-          return biz;
-        }
-      } catch (WireException e) {
-        return Status.of(StatusCode.INTERNAL, e.getMessage()).asException(trailers);
-      }
-    }
-    return status.asException(trailers);
-  }
-
-  private static Status statusOf(Fields h) {
-    String code = h.get(GrpcHeaders.GRPC_STATUS);
-    if (code == null) {
-      return Status.of(StatusCode.UNKNOWN, "the server sent no grpc-status");
-    }
-    StatusCode c;
-    try {
-      c = StatusCode.fromValue(Integer.parseInt(code.strip()));
-    } catch (NumberFormatException e) {
-      return Status.of(StatusCode.UNKNOWN, "malformed grpc-status " + code);
-    }
-    String msg = h.get(GrpcHeaders.GRPC_MESSAGE);
-    return msg == null ? Status.of(c) : Status.of(c, GrpcStatusMessages.decode(msg));
-  }
-
 }

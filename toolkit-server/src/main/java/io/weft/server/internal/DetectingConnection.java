@@ -24,33 +24,33 @@ final class DetectingConnection implements ServerConnection {
   private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ConnectionContext ctx;
-  private final RealServer server;
+  private final ConnectionServices services;
   private volatile ServerConnection delegate;
   private volatile boolean timedOut;
   private volatile boolean closing;
 
-  DetectingConnection(ConnectionContext ctx, RealServer server) {
+  DetectingConnection(ConnectionContext ctx, ConnectionServices services) {
     this.ctx = ctx;
-    this.server = server;
+    this.services = services;
   }
 
   @Override
   public void handle(Limit limit) throws InterruptedException {
     String peer = Peers.format(ctx.remotePeer().address());
-    if (!server.connectionOpened(peer)) {
+    if (!services.connections().opened(peer)) {
       closeSocket();
       return;
     }
     try {
       detectAndServe(limit, peer);
     } finally {
-      server.connectionClosed();
+      services.connections().closed();
     }
   }
 
   private void detectAndServe(Limit limit, String peer) throws InterruptedException {
-    Duration timeout = server.config().detectionTimeout();
-    ScheduledFuture<?> timer = server.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Duration timeout = services.detectionTimeout();
+    ScheduledFuture<?> timer = services.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
     Framing framing = null;
     boolean http2;
     byte[] head = new byte[HTTP2_PREFACE.length];
@@ -70,7 +70,7 @@ final class DetectingConnection implements ServerConnection {
       timer.cancel(false);
     }
     if (http2) {
-      H2ServerConnection h2 = new H2ServerConnection(ctx, server);
+      H2ServerConnection h2 = new H2ServerConnection(ctx, services.connections(), services.http2(), services.calls());
       delegate = h2;
       if (closing) {
         h2.close(false);
@@ -84,7 +84,7 @@ final class DetectingConnection implements ServerConnection {
       closeSocket();
       return;
     }
-    SocketConnection conn = new SocketConnection(ctx, server, framing);
+    SocketConnection conn = new SocketConnection(ctx, services.calls(), services.maxFrameSize(), framing);
     delegate = conn;
     if (closing) {
       conn.close(false);

@@ -7,7 +7,6 @@ import io.weft.api.CallContext;
 import io.weft.api.ClientStreamingHandler;
 import io.weft.api.ClientStreamingServer;
 import io.weft.api.Deadline;
-import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
@@ -20,19 +19,16 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.UnaryHandler;
 import io.weft.internal.api.Contexts;
-import io.weft.internal.wire.BizStatus;
 import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.grpc.GrpcCallMeta;
 import io.weft.internal.wire.grpc.GrpcCompression;
 import io.weft.internal.wire.grpc.GrpcFrames;
 import io.weft.internal.wire.grpc.GrpcHeaders;
 import io.weft.internal.wire.grpc.GrpcInbound;
-import io.weft.internal.wire.grpc.GrpcStatusMessages;
-import io.weft.internal.wire.grpc.GrpcTimeout;
 import io.weft.internal.wire.http2.ErrorCode;
 import io.weft.internal.wire.http2.Fields;
 import io.weft.internal.wire.http2.Http2Stream;
 import io.weft.internal.wire.http2.StreamException;
-import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.lang.invoke.MethodHandles;
@@ -66,10 +62,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
 
   /** The response headers of most calls, per content type. */
   private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The trailers of most calls. */
-  private static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
 
-  private final RealServer server;
+  private final CallServices services;
   private final Http2Stream stream;
   private final MethodDefinition<Object, Object> method;
   private final String path;
@@ -93,19 +87,19 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private Buffer held;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private GrpcServerCall(RealServer server, Http2Stream stream, MethodDefinition<?, ?> method, String path, String contentType,
+  private GrpcServerCall(CallServices services, Http2Stream stream, MethodDefinition<?, ?> method, String path, String contentType,
       String acceptEncoding, String encoding, Metadata metadata, String caller, Deadline deadline) {
-    this.server = server;
+    this.services = services;
     this.stream = stream;
     this.method = (MethodDefinition) method;
     this.path = path;
     this.contentType = contentType;
     this.acceptEncoding = acceptEncoding;
-    this.inbound = new GrpcInbound(stream, server.config().maxMessageSize(), encoding, stream.connection()::flushHeld);
+    this.inbound = new GrpcInbound(stream, services.maxMessageSize(), encoding, stream.connection()::flushHeld);
     MethodDescriptor<?, ?> d = method.descriptor();
     this.callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller, stream.connection().peer(),
-        Transport.GRPC, this, MetaInfo.fromHttpHeaders(metadata));
-    this.traffic = server.config().middlewares().isEmpty() ? null : new io.weft.api.Traffic();
+        Transport.GRPC, this, GrpcCallMeta.metaInfo(metadata));
+    this.traffic = services.invoker().hasMiddleware() ? new io.weft.api.Traffic() : null;
     MethodKind kind = method.descriptor().kind();
     this.startsAtOnce = kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.BIDI_STREAMING;
   }
@@ -116,12 +110,12 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    * Serves a gRPC request whose headers just arrived: answers at once when it cannot run (unknown
    * method, bad encoding or timeout, limits), else sets up the call. Reader thread; never blocks.
    */
-  static void accept(RealServer server, Http2Stream stream, RequestHead head, boolean endStream) {
+  static void accept(CallServices services, Http2Stream stream, RequestHead head, boolean endStream) {
     String path = head.path;
     String contentType = head.contentType;
-    MethodDefinition<?, ?> method = server.registry().lookupPath(path);
+    MethodDefinition<?, ?> method = services.registry().lookupPath(path);
     if (method == null) {
-      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(server, path)));
+      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(services.registry(), path)));
       return;
     }
     String encoding = head.encoding;
@@ -133,7 +127,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     String timeout = head.timeout;
     if (timeout != null) {
       try {
-        deadline = Deadline.after(GrpcTimeout.parseNanos(timeout), TimeUnit.NANOSECONDS);
+        deadline = GrpcCallMeta.deadline(timeout);
       } catch (IllegalArgumentException e) {
         refuse(stream, contentType, Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout));
         return;
@@ -143,16 +137,16 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         return;
       }
     }
-    String refused = server.tryStartCall();
+    String refused = services.admission().tryStart();
     if (refused != null) {
       refuse(stream, contentType, Status.of(StatusCode.RESOURCE_EXHAUSTED, refused));
       return;
     }
-    GrpcServerCall call = new GrpcServerCall(server, stream, method, path, contentType, head.acceptEncoding, encoding, head.metadata,
+    GrpcServerCall call = new GrpcServerCall(services, stream, method, path, contentType, head.acceptEncoding, encoding, head.metadata,
         head.caller(), deadline);
     stream.listener(call);
     if (deadline != null) {
-      call.deadlineTask = server.timer().schedule(
+      call.deadlineTask = services.timer().schedule(
           () -> call.cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
           deadline.remainingNanos(), TimeUnit.NANOSECONDS);
     }
@@ -166,11 +160,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
 
   /** A call that cannot run: a trailers-only response with {@code status}. Reader thread. */
   private static void refuse(Http2Stream stream, String contentType, Status status) {
-    Fields f = new Fields(6).add(":status", "200").add("content-type", contentType)
-        .add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));
-    if (status.description().isPresent()) {
-      f.add(GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(status.description().get()));
-    }
+    Fields f = new Fields(6).add(":status", "200").add("content-type", contentType);
+    GrpcCallMeta.addStatus(f, status);
     stream.listener(Http2Stream.DISCARD);
     stream.endWithTrailers(f);
   }
@@ -229,15 +220,12 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     Status status = Status.OK;
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
       switch (method.handler()) {
-        case UnaryHandler<Object, Object> h -> server.invokeUnary(d, h, single(d), callContext, traffic, 0, r -> {
-          send(d, r, true); // held: headers, message and trailers leave in one write
-          return 0; // send() counts the bytes itself
-        });
+        case UnaryHandler<Object, Object> h -> services.invoker().invokeUnary(d, h, single(d), callContext, traffic, 0, new HeldReply(d));
         case ServerStreamingHandler<Object, Object> h -> {
           if (traffic == null) {
             h.handle(single(d), new Streams<>(d)); // no middleware: no frames between the handler and its thread (an idle stream's cost is its stack)
           } else {
-            server.invokeStream(d, callContext, traffic, () -> {
+            services.invoker().invokeStream(d, callContext, traffic, () -> {
               h.handle(single(d), new Streams<>(d));
               return null;
             });
@@ -248,7 +236,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
           if (traffic == null) {
             h.handle(s);
           } else {
-            server.invokeStream(d, callContext, traffic, () -> {
+            services.invoker().invokeStream(d, callContext, traffic, () -> {
               h.handle(s);
               return null;
             });
@@ -261,7 +249,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
           if (traffic == null) {
             h.handle(new Streams<>(d));
           } else {
-            server.invokeStream(d, callContext, traffic, () -> {
+            services.invoker().invokeStream(d, callContext, traffic, () -> {
               h.handle(new Streams<>(d));
               return null;
             });
@@ -270,8 +258,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       }
     } catch (BizStatusException biz) {
       // as Kitex: INTERNAL with the business message, the code and extra in the trailers
-      status = Status.of(StatusCode.INTERNAL, biz.getMessage());
-      BizStatus.write(biz, false, callContext.responseTrailers()::set);
+      status = GrpcCallMeta.bizStatus(biz, callContext.responseTrailers());
     } catch (Throwable t) {
       status = RpcException.statusOf(t);
       if (!(t instanceof RpcException) && endStatus == null) {
@@ -279,7 +266,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       }
     } finally {
       finish(status, callContext.responseTrailersIfAny(), true);
-      server.callFinished();
+      services.admission().finished();
     }
   }
 
@@ -409,7 +396,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       stream.reset(ErrorCode.CANCEL);
     }
     if (!started) {
-      server.callFinished(); // the handler never ran, so it will not count the call off
+      services.admission().finished(); // the handler never ran, so it will not count the call off
     }
   }
 
@@ -445,7 +432,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         headers = responseHeaders(null);
       }
       if (plainOk) {
-        block = OK_TRAILERS; // the common end of a call, encoded once
+        block = GrpcCallMeta.OK_TRAILERS; // the common end of a call, encoded once
         if (!mayWait) {
           stream.endWithTrailers(block);
           return;
@@ -461,13 +448,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         block.add(h.name(i), h.value(i));
       }
     }
-    block.add(GrpcHeaders.GRPC_STATUS, Integer.toString(first.code().value()));
-    if (first.description().isPresent()) {
-      block.add(GrpcHeaders.GRPC_MESSAGE, GrpcStatusMessages.encode(first.description().get()));
-    }
-    if (trailers != null) {
-      addMetadata(block, trailers, null);
-    }
+    GrpcCallMeta.addStatus(block, first);
+    GrpcCallMeta.addMetadata(block, trailers, null);
     if (!mayWait) {
       stream.endWithTrailers(block);
       return;
@@ -499,7 +481,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     if (gzipResponses) {
       f.add(GrpcHeaders.GRPC_ENCODING, GrpcCompression.GZIP);
     }
-    addMetadata(f, set, except);
+    GrpcCallMeta.addMetadata(f, set, except);
     return f;
   }
 
@@ -508,25 +490,27 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         .add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT).freeze();
   }
 
-  /** Adds {@code md} but for reserved names and, if {@code except} is given, the names it has. */
-  private static void addMetadata(Fields f, Metadata md, Metadata except) {
-    if (md == null) {
-      return;
-    }
-    md.forEach((k, v) -> {
-      String name = k.toLowerCase(Locale.ROOT);
-      if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
-        f.add(name, v);
-      }
-    });
-  }
-
-  private static String unknownMethodMessage(RealServer server, String path) {
+  private static String unknownMethodMessage(Registry registry, String path) {
     int slash = path.indexOf('/', 1);
     String service = slash > 0 ? path.substring(1, slash) : path;
-    return server.registry().hasService(service)
+    return registry.hasService(service)
         ? "method " + path.substring(slash + 1) + " of service " + service + " is not implemented"
         : "service " + service + " is not implemented";
+  }
+
+  /** A unary call's one response, held to leave with the trailers in one write; {@link #send} counts its bytes. */
+  private final class HeldReply extends UnaryReply<Object> {
+    private final MethodDescriptor<Object, Object> descriptor;
+
+    HeldReply(MethodDescriptor<Object, Object> descriptor) {
+      this.descriptor = descriptor;
+    }
+
+    @Override
+    protected long write(Object response) {
+      GrpcServerCall.this.send(descriptor, response, true);
+      return 0;
+    }
   }
 
   /** The stream objects handlers see; one class serves all three streaming shapes. */

@@ -9,6 +9,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.weft.internal.wire.grpc.GrpcHeaders;
 import io.weft.internal.wire.http2.ErrorCode;
 import io.weft.internal.wire.http2.Fields;
+import io.weft.internal.wire.http2.Http2Config;
 import io.weft.internal.wire.http2.Http2Connection;
 import io.weft.internal.wire.http2.Http2Stream;
 import io.weft.internal.wire.http2.StreamException;
@@ -26,18 +27,20 @@ import java.time.Duration;
 final class H2ServerConnection implements ServerConnection, Http2Connection.Acceptor {
   private static final byte[] NOT_GRPC = "Weft serves gRPC here: POST with content-type application/grpc\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final RealServer server;
+  private final OpenConnections connections;
+  private final CallServices calls;
   private final Http2Connection engine;
 
-  H2ServerConnection(ConnectionContext ctx, RealServer server) {
-    this.server = server;
+  H2ServerConnection(ConnectionContext ctx, OpenConnections connections, Http2Config http2, CallServices calls) {
+    this.connections = connections;
+    this.calls = calls;
     String peer = Peers.format(ctx.remotePeer().address());
-    this.engine = Http2Connection.server(new SocketTransport(ctx), peer, server.http2Config(), this);
+    this.engine = Http2Connection.server(new SocketTransport(ctx), peer, http2, this);
   }
 
   @Override
   public void handle(Limit limit) {
-    server.http2Opened(this);
+    connections.http2Opened(this);
     engine.serve();
   }
 
@@ -50,7 +53,7 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
     RequestHead head = RequestHead.of(headers);
     boolean post = "POST".equals(head.method);
     if (post && GrpcHeaders.isGrpc(head.contentType)) {
-      GrpcServerCall.accept(server, stream, head, endStream);
+      GrpcServerCall.accept(calls, stream, head, endStream);
       return;
     }
     String status = post ? "415" : "405";
@@ -63,7 +66,7 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
 
   @Override
   public void closed(Http2Connection connection) {
-    server.http2Closed(this);
+    connections.http2Closed(this);
   }
 
   /** How long no stream has been open: Helidon's idle timeout reads it. */

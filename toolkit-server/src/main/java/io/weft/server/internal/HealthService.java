@@ -99,26 +99,25 @@ final class HealthService {
     }
   }
 
-  static ServiceDefinition definition(Set<String> services, RealServer server) {
+  static ServiceDefinition definition(Set<String> services, CountDownLatch stopping) {
     return ServiceDefinition.builder("Health", FULL_NAME)
         .schema(FILE)
-        .unary(CHECK, req -> new Response(status(req.service(), services, server)))
-        .serverStreaming(WATCH, (req, stream) -> watch(req, stream, services, server))
+        .unary(CHECK, req -> new Response(status(req.service(), services, stopping)))
+        .serverStreaming(WATCH, (req, stream) -> watch(req, stream, services, stopping))
         .build();
   }
 
-  private static int status(String service, Set<String> services, RealServer server) {
+  private static int status(String service, Set<String> services, CountDownLatch stopping) {
     if (!service.isEmpty() && !services.contains(service)) {
       throw Status.of(StatusCode.NOT_FOUND, "unknown service " + service).asException();
     }
-    return server.isStopping() ? NOT_SERVING : SERVING;
+    return stopping.getCount() == 0 ? NOT_SERVING : SERVING;
   }
 
-  private static void watch(Request req, ServerStreamingServer<Response> stream, Set<String> services, RealServer server)
+  private static void watch(Request req, ServerStreamingServer<Response> stream, Set<String> services, CountDownLatch stopping)
       throws InterruptedException {
     int status = !req.service().isEmpty() && !services.contains(req.service()) ? 3 /* SERVICE_UNKNOWN */ : SERVING;
-    stream.send(new Response(server.isStopping() && status == SERVING ? NOT_SERVING : status));
-    CountDownLatch stopping = server.stoppingLatch();
+    stream.send(new Response(stopping.getCount() == 0 && status == SERVING ? NOT_SERVING : status));
     while (!stream.context().isCancelled()) {
       if (stopping.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (status == SERVING) {

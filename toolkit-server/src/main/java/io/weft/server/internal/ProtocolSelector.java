@@ -12,10 +12,10 @@ import java.util.Set;
  * itself, with its own timeout and its own log line for junk.
  */
 final class ProtocolSelector implements ServerConnectionSelector {
-  private final RealServer server;
+  private final ConnectionServices services;
 
-  ProtocolSelector(RealServer server) {
-    this.server = server;
+  ProtocolSelector(ConnectionServices services) {
+    this.services = services;
   }
 
   @Override
@@ -36,6 +36,6 @@ final class ProtocolSelector implements ServerConnectionSelector {
 
   @Override
   public ServerConnection connection(ConnectionContext ctx) {
-    return new DetectingConnection(ctx, server);
+    return new DetectingConnection(ctx, services);
   }
 }

@@ -4,13 +4,10 @@ import io.helidon.webserver.WebServer;
 import io.weft.api.ServerConfig;
 import io.weft.api.ServiceDefinition;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,39 +18,38 @@ public final class RealServer {
   private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
 
   private final ServerConfig config;
-  private final RateLimiter qps;
   private final Registry registry;
+  private final Admission admission;
+  private final Invoker invoker;
+  private final OpenConnections connections;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch stoppingLatch = new CountDownLatch(1);
-  private final AtomicLong inFlight = new AtomicLong();
+  /** Counted down when the server starts to stop (health checks turn NOT_SERVING). */
+  private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
   /** What this server registered in its registry (ServerConfig.registry), until it deregisters; null when nothing is. */
   private io.weft.api.RegistryInfo registered;
 
-  private volatile boolean stopping;
-  private volatile io.weft.internal.wire.http2.Http2Config http2Config;
   /** Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap, at most 256 MiB. */
   private final io.weft.internal.wire.http2.SendBudget sendBudget =
       new io.weft.internal.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
-  /** Connections open now (counted by Weft, so that at the limit it can close idle ones rather than stop accepting). */
-  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-  private final Set<H2ServerConnection> http2Connections = ConcurrentHashMap.newKeySet();
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
-    this.qps = config.qpsLimit() > 0 ? new RateLimiter(config.qpsLimit()) : null;
-    this.registry = new Registry(services, builtIns(services));
+    this.registry = new Registry(services, builtIns(services, stopping));
+    this.admission = new Admission(config.maxConcurrentRequests(), config.qpsLimit());
+    this.invoker = new Invoker(config.middlewares());
+    this.connections = new OpenConnections(config.maxConnections(), config.maxConnectionIdle());
   }
 
   /** Health checking and reflection, which every server offers over gRPC besides the user's services. */
-  private List<ServiceDefinition> builtIns(List<ServiceDefinition> services) {
+  private static List<ServiceDefinition> builtIns(List<ServiceDefinition> services, CountDownLatch stopping) {
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (ServiceDefinition s : services) {
       names.add(s.fullName());
     }
-    ServiceDefinition health = HealthService.definition(java.util.Set.copyOf(names), this);
+    ServiceDefinition health = HealthService.definition(java.util.Set.copyOf(names), stopping);
     List<ServiceDefinition> all = new java.util.ArrayList<>(services);
     all.add(health);
     names.add(HealthService.FULL_NAME);
@@ -65,21 +61,6 @@ public final class RealServer {
     return builtIns;
   }
 
-  /** Whether {@link #stop()} has begun. */
-  boolean isStopping() {
-    return stopping;
-  }
-
-  /** Counted down when the server starts to stop. */
-  CountDownLatch stoppingLatch() {
-    return stoppingLatch;
-  }
-
-  /** How this server runs HTTP/2 connections (built at start, with the timer). */
-  io.weft.internal.wire.http2.Http2Config http2Config() {
-    return http2Config;
-  }
-
   private io.weft.internal.wire.http2.Http2Config buildHttp2Config(ScheduledExecutorService timer) {
     return io.weft.internal.wire.http2.Http2Config.builder(timer)
         .maxConcurrentStreams(config.maxConcurrentStreams())
@@ -89,154 +70,14 @@ public final class RealServer {
         .build();
   }
 
-  /**
-   * A connection starts: true if it may stay. At the connection limit, the HTTP/2 connection idle
-   * the longest is closed (GOAWAY) to make room; only when none is idle is the new one refused.
-   */
-  boolean connectionOpened(String peer) {
-    int n = connections.incrementAndGet();
-    if (n <= config.maxConnections()) {
-      return true;
-    }
-    H2ServerConnection idlest = null;
-    long longest = 0;
-    for (H2ServerConnection c : http2Connections) {
-      long idle = c.engine().idleNanos();
-      if (idle > longest) {
-        longest = idle;
-        idlest = c;
-      }
-    }
-    if (idlest != null && http2Connections.remove(idlest)) {
-      LOG.log(System.Logger.Level.INFO, "at the limit of " + config.maxConnections() + " connections: closing " + idlest.engine().peer()
-          + ", idle for " + java.time.Duration.ofNanos(longest).toMillis() + " ms, to serve " + peer);
-      idlest.engine().shutdown();
-      return true;
-    }
-    connections.decrementAndGet();
-    LOG.log(System.Logger.Level.WARNING, "refusing connection from " + peer + ": " + config.maxConnections()
-        + " connections are open and none is idle");
-    return false;
-  }
-
-  void connectionClosed() {
-    connections.decrementAndGet();
-  }
-
-  void http2Opened(H2ServerConnection c) {
-    http2Connections.add(c);
-  }
-
-  void http2Closed(H2ServerConnection c) {
-    http2Connections.remove(c);
-  }
-
-  /** Closes (GOAWAY) the HTTP/2 connections that have carried no stream for the idle grace (grpc-java's maxConnectionIdle). */
-  private void closeIdleHttp2() {
-    long grace = config.maxConnectionIdle().toNanos();
-    for (H2ServerConnection c : http2Connections) {
-      if (c.engine().idleNanos() > grace && http2Connections.remove(c)) {
-        LOG.log(System.Logger.Level.DEBUG, "closing HTTP/2 connection from " + c.engine().peer() + ": no stream for "
-            + config.maxConnectionIdle().toMillis() + " ms");
-        c.engine().shutdown();
-      }
-    }
+  /** What each connection gets of this server (built at start, with the timer): the narrow parts, never the server. */
+  private ConnectionServices connectionServices(ScheduledExecutorService timer) {
+    CallServices calls = new CallServices(registry, admission, invoker, timer, config.maxMessageSize());
+    return new ConnectionServices(connections, timer, config.detectionTimeout(), config.maxFrameSize(), buildHttp2Config(timer), calls);
   }
 
   public ServerConfig config() {
     return config;
-  }
-
-  Registry registry() {
-    return registry;
-  }
-
-  /** A daemon timer for detection timeouts; never runs user code. */
-  ScheduledExecutorService timer() {
-    return timer;
-  }
-
-  /**
-   * Starts a call if the limits allow it (then it counts as in flight until {@link #callFinished});
-   * null when it may start, else why not.
-   */
-  String tryStartCall() {
-    int max = config.maxConcurrentRequests();
-    if (max > 0) {
-      long n;
-      do {
-        n = inFlight.get();
-        if (n >= max) {
-          return "the server is serving its limit of " + max + " concurrent requests";
-        }
-      } while (!inFlight.compareAndSet(n, n + 1));
-    } else {
-      inFlight.incrementAndGet();
-    }
-    if (qps != null && !qps.tryAcquire()) {
-      inFlight.decrementAndGet();
-      return "the server is at its limit of " + config.qpsLimit() + " requests per second";
-    }
-    return null;
-  }
-
-  void callFinished() {
-    inFlight.decrementAndGet();
-  }
-
-  /**
-   * Runs a unary or oneway handler and hands its response to {@code reply} (which sends it and
-   * returns its size), inside the configured middleware chain when there is one; a middleware that
-   * answers without calling the handler has its answer sent.
-   *
-   * @throws NullResultException if a unary (not oneway) handler returned null; logged here, once
-   */
-  @SuppressWarnings("unchecked")
-  <Req, Resp> void invokeUnary(io.weft.api.MethodDescriptor<Req, Resp> d, io.weft.api.UnaryHandler<Req, Resp> h, Req request,
-      io.weft.api.CallContext ctx, io.weft.api.Traffic traffic, long requestBytes, java.util.function.ToLongFunction<Resp> reply)
-      throws Exception {
-    if (config.middlewares().isEmpty()) {
-      reply.applyAsLong(requireResult(d, h.handle(request)));
-      return;
-    }
-    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
-        ctx.requestMetadata(), traffic != null ? traffic : new io.weft.api.Traffic());
-    inv.traffic().addReceived(requestBytes);
-    boolean[] handled = {false};
-    Object answer = io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> {
-      handled[0] = true;
-      Resp r = requireResult(d, h.handle((Req) req));
-      i.traffic().addSent(reply.applyAsLong(r));
-      return r;
-    }).call(inv, request);
-    if (!handled[0]) { // a middleware answered instead of the handler: its answer is the reply
-      inv.traffic().addSent(reply.applyAsLong(requireResult(d, (Resp) answer)));
-    }
-  }
-
-  /**
-   * {@code r}, unless a unary method's handler returned null: there is nothing to encode (a
-   * generated Thrift handler returns null when the user's method did).
-   */
-  private static <Resp> Resp requireResult(io.weft.api.MethodDescriptor<?, Resp> d, Resp r) {
-    if (r == null && d.kind() == io.weft.api.MethodKind.UNARY) {
-      NullResultException e = new NullResultException(d.methodName());
-      LOG.log(System.Logger.Level.WARNING, d.serviceName() + "." + d.methodName() + ": " + e.status().description().orElse(""));
-      throw e;
-    }
-    return r;
-  }
-
-  /** Runs a streaming handler inside the middleware chain (request and response null); {@code traffic} is the call's. */
-  void invokeStream(io.weft.api.MethodDescriptor<?, ?> d, io.weft.api.CallContext ctx, io.weft.api.Traffic traffic,
-      java.util.concurrent.Callable<Void> handler) throws Exception {
-    if (config.middlewares().isEmpty()) {
-      handler.call();
-      return;
-    }
-    io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
-        ctx.requestMetadata(), traffic);
-    io.weft.api.Middleware.chain(config.middlewares(), (i, req) -> handler.call()).call(inv, null);
   }
 
   /** How often idle connections are looked for: a quarter of the timeout, between 50 ms and 2 min. */
@@ -247,7 +88,7 @@ public final class RealServer {
 
   /** Calls being served right now, on every connection. */
   public long inFlight() {
-    return inFlight.get();
+    return admission.inFlight();
   }
 
   public void start() {
@@ -256,7 +97,7 @@ public final class RealServer {
       if (web != null) {
         return;
       }
-      if (stopping) {
+      if (stopping.getCount() == 0) {
         throw new IllegalStateException("a stopped server cannot restart; build a new one");
       }
       checkPortFree();
@@ -267,21 +108,20 @@ public final class RealServer {
       });
       t.setRemoveOnCancelPolicy(true);
       timer = t;
-      http2Config = buildHttp2Config(t);
       long idleCheck = idleCheckPeriod(config.maxConnectionIdle()).toNanos();
-      t.scheduleAtFixedRate(this::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
+      t.scheduleAtFixedRate(connections::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
       var builder = WebServer.builder()
           .host(config.host())
           .port(config.port())
           .protocolsDiscoverServices(false)
-          .addConnectionSelector(new ProtocolSelector(this))
+          .addConnectionSelector(new ProtocolSelector(connectionServices(t)))
           .connectionOptions(o -> o.tcpNoDelay(true))
           // plain TCP on java.net.Socket streams rather than Helidon's NioSocket, which copies
           // through 8 KiB buffers and so splits a batch of replies into one system call per 8 KiB;
           // but TLS on NIO: Helidon 4.5.0's java.net.Socket TLS path drops the SSL parameters,
           // client authentication included (an anonymous client got through a mutual-TLS server)
           .useNio(config.tls() != null)
-          .maxTcpConnections(-1) // Weft counts connections itself (connectionOpened): Helidon's limit stops accepting
+          .maxTcpConnections(-1) // Weft counts connections itself (OpenConnections): Helidon's limit stops accepting
           .shutdownGracePeriod(config.exitWaitTime())
           .idleConnectionTimeout(config.idleTimeout())
           .idleConnectionPeriod(idleCheckPeriod(config.idleTimeout()))
@@ -421,8 +261,7 @@ public final class RealServer {
   public void stop() {
     lifecycle.lock();
     try {
-      stopping = true;
-      stoppingLatch.countDown();
+      stopping.countDown();
       deregister(); // first: clients stop picking this server while it still answers
       WebServer w = web;
       if (w != null) {

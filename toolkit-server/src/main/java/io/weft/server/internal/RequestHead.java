@@ -1,18 +1,17 @@
 package io.weft.server.internal;
 
 import io.weft.api.Metadata;
+import io.weft.internal.wire.grpc.GrpcCallMeta;
 import io.weft.internal.wire.grpc.GrpcHeaders;
 import io.weft.internal.wire.http2.Fields;
 
 /**
  * What the server reads from a request's header block, taken in one pass over its fields (a
  * lookup per header would scan the block a dozen times per call): the pseudo-headers and gRPC's
- * own headers by name, every other field as the call's metadata. Reader thread; then read-only.
+ * own headers by name, every other field as the call's metadata ({@link GrpcCallMeta} says which
+ * are metadata and names Kitex's caller header). Reader thread; then read-only.
  */
 final class RequestHead {
-  /** The header in which a Kitex client names its own service. */
-  static final String SOURCE_SERVICE = "source-service";
-
   String method;
   String path;
   /** The content type without parameters. */
@@ -42,8 +41,8 @@ final class RequestHead {
         case GrpcHeaders.GRPC_ACCEPT_ENCODING -> h.acceptEncoding = value;
         case GrpcHeaders.GRPC_TIMEOUT -> h.timeout = value;
         default -> {
-          if (!GrpcHeaders.isReserved(name)) {
-            if (name.equals(SOURCE_SERVICE)) {
+          if (GrpcCallMeta.isMetadata(name)) {
+            if (name.equals(GrpcCallMeta.SOURCE_SERVICE)) {
               h.sourceService = value;
             }
             h.metadata.add(name, value);

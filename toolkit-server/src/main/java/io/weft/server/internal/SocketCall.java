@@ -14,18 +14,15 @@ import io.weft.api.Transport;
 import io.weft.api.UnaryHandler;
 import io.weft.api.ServiceDefinition.MethodDefinition;
 import io.weft.internal.api.Contexts;
-import io.weft.internal.wire.BizStatus;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.kitexpb.KitexProtobufError;
 import io.weft.internal.wire.thrift.ApplicationErrors;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
-import io.weft.internal.wire.ttheader.IntKey;
 import io.weft.internal.wire.ttheader.PayloadFormat;
-import io.weft.internal.wire.ttheader.StrKey;
 import io.weft.internal.wire.ttheader.TTHeader;
-import java.util.Map;
+import io.weft.internal.wire.ttheader.TTHeaderCallMeta;
 import org.apache.thrift.TApplicationException;
 
 /**
@@ -38,12 +35,12 @@ final class SocketCall implements Runnable {
   private static final System.Logger LOG = System.getLogger(SocketCall.class.getName());
 
   private final SocketConnection conn;
-  private final RealServer server;
+  private final CallServices services;
   private final Envelope request;
 
-  SocketCall(SocketConnection conn, RealServer server, Envelope request) {
+  SocketCall(SocketConnection conn, CallServices services, Envelope request) {
     this.conn = conn;
-    this.server = server;
+    this.services = services;
     this.request = request;
   }
 
@@ -73,9 +70,7 @@ final class SocketCall implements Runnable {
           "message type " + request.messageType() + " is not a request"), null);
       return;
     }
-    TTHeader header = request.header();
-    String isn = header != null ? header.strInfo().get(StrKey.IDL_SERVICE_NAME) : null;
-    MethodDefinition<?, ?> method = server.registry().lookup(isn, request.name());
+    MethodDefinition<?, ?> method = services.registry().lookup(TTHeaderCallMeta.idlService(request.header()), request.name());
     if (method == null) {
       if (!oneway) {
         replyError(new TApplicationException(TApplicationException.UNKNOWN_METHOD, "unknown method " + request.name()), null);
@@ -114,17 +109,13 @@ final class SocketCall implements Runnable {
       return;
     }
     // the reply is written inside the middleware chain (so that it sees the bytes); once it is out,
-    // nothing else may answer the same sequence id
-    boolean[] replied = {false};
-    java.util.function.ToLongFunction<Resp> reply = oneway ? r -> 0 : r -> {
-      replied[0] = true;
-      return writeReply(descriptor, r, ctx);
-    };
+    // nothing else may answer the same sequence id: Reply lets one answer through
+    Reply<Resp> reply = new Reply<>(descriptor, ctx, oneway);
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
       Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
-      server.invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx, null, request.buffer().length, reply);
+      services.invoker().invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx, null, request.buffer().length, reply);
     } catch (BizStatusException biz) {
-      if (!oneway && !replied[0]) {
+      if (!oneway && reply.claim()) {
         replyBizStatus(biz, ctx);
       }
     } catch (Throwable t) {
@@ -132,11 +123,29 @@ final class SocketCall implements Runnable {
       if (!(t instanceof RpcException)) {
         LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw", t);
       }
-      if (!oneway && !replied[0]) {
+      if (!oneway && reply.claim()) {
         replyError(t instanceof NullResultException && request.format() != PayloadFormat.KITEX_PROTOBUF
             ? new TApplicationException(TApplicationException.MISSING_RESULT, status.description().orElse(""))
             : ApplicationErrors.fromStatus(status), ctx);
       }
+    }
+  }
+
+  /** The call's one answer: the response, encoded and written; nothing for oneway. */
+  private final class Reply<Resp> extends UnaryReply<Resp> {
+    private final MethodDescriptor<?, Resp> descriptor;
+    private final ServerCallContext ctx;
+    private final boolean oneway;
+
+    Reply(MethodDescriptor<?, Resp> descriptor, ServerCallContext ctx, boolean oneway) {
+      this.descriptor = descriptor;
+      this.ctx = ctx;
+      this.oneway = oneway;
+    }
+
+    @Override
+    protected long write(Resp response) {
+      return oneway ? 0 : writeReply(descriptor, response, ctx);
     }
   }
 
@@ -158,30 +167,10 @@ final class SocketCall implements Runnable {
 
   private ServerCallContext newContext(MethodDescriptor<?, ?> descriptor) {
     TTHeader header = request.header();
-    Metadata metadata = new Metadata();
-    Deadline deadline = null;
-    String caller = "";
-    MetaInfo metaInfo = MetaInfo.EMPTY;
-    if (header != null) {
-      metaInfo = MetaInfo.fromTTHeader(header.strInfo());
-      for (Map.Entry<String, String> e : header.strInfo().entrySet()) {
-        if (!e.getKey().isEmpty()) { // Kitex's decoder accepts an empty key too; no metadata can name it
-          metadata.add(e.getKey(), e.getValue());
-        }
-      }
-      String timeout = header.intInfo().get(IntKey.RPC_TIMEOUT);
-      if (timeout != null) {
-        try {
-          long ms = Long.parseLong(timeout.trim());
-          if (ms > 0) {
-            deadline = Deadline.after(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
-          }
-        } catch (NumberFormatException e) {
-          // Kitex ignores an unparsable timeout too
-        }
-      }
-      caller = header.intInfo().getOrDefault(IntKey.FROM_SERVICE, "");
-    }
+    Metadata metadata = TTHeaderCallMeta.metadata(header);
+    MetaInfo metaInfo = TTHeaderCallMeta.metaInfo(header);
+    Deadline deadline = TTHeaderCallMeta.deadline(header);
+    String caller = TTHeaderCallMeta.caller(header);
     Transport transport = switch (request.framing()) {
       case TTHEADER -> Transport.TTHEADER;
       case TTHEADER_FRAMED -> Transport.TTHEADER_FRAMED;
@@ -203,7 +192,7 @@ final class SocketCall implements Runnable {
           "business status " + biz.code() + ": " + biz.getMessage() + " (needs TTHeader to reach the caller as such)")), ctx);
       return;
     }
-    BizStatus.write(biz, true, ctx.responseTrailers()::set);
+    TTHeaderCallMeta.putBizStatus(biz, ctx.responseTrailers());
     Buffer out = new Buffer(128);
     EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
     try {
@@ -240,16 +229,8 @@ final class SocketCall implements Runnable {
     Framing framing = request.framing();
     TTHeader header = null;
     if (framing.hasHeader()) {
-      header = new TTHeader().protocolId(request.header().protocolId());
-      if (ctx != null) {
-        Map<String, String> str = header.strInfo();
-        ctx.responseMetadata().forEach(str::put);
-        ctx.responseTrailers().forEach(str::put);
-      }
-      if (conn.draining()) {
-        header.strInfo().put(StrKey.CONNECTION_READY_TO_RESET, "1");
-      }
-      header.intInfo().put(IntKey.MSG_TYPE, Integer.toString(messageType));
+      header = TTHeaderCallMeta.reply(request.header(), ctx == null ? null : ctx.responseMetadataIfAny(),
+          ctx == null ? null : ctx.responseTrailersIfAny(), conn.draining(), messageType);
     }
     return new EnvelopeWriter(out, framing, Integer.MAX_VALUE).begin(header, request.format(), messageType, request.name(), request.seqId());
   }

@@ -4,7 +4,6 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.weft.api.ServerConfig;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.WireException;
 import io.weft.internal.wire.WriteCoalescer;
@@ -34,7 +33,8 @@ final class SocketConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
 
   private final ConnectionContext ctx;
-  private final RealServer server;
+  private final CallServices calls;
+  private final int maxFrameSize;
   private final Framing framing;
   private final String peer;
   private final WriteCoalescer output;
@@ -45,9 +45,10 @@ final class SocketConnection implements ServerConnection {
   /** When the write in progress began (0: none), so that a write stuck on a peer that stops reading ends the connection. */
   private volatile long writeStartedNanos;
 
-  SocketConnection(ConnectionContext ctx, RealServer server, Framing framing) {
+  SocketConnection(ConnectionContext ctx, CallServices calls, int maxFrameSize, Framing framing) {
     this.ctx = ctx;
-    this.server = server;
+    this.calls = calls;
+    this.maxFrameSize = maxFrameSize;
     this.framing = framing;
     this.peer = Peers.format(ctx.remotePeer().address());
     this.output = new WriteCoalescer(this::writeNow);
@@ -55,9 +56,8 @@ final class SocketConnection implements ServerConnection {
 
   @Override
   public void handle(Limit limit) {
-    ServerConfig config = server.config();
     InputStream in = new DataReaderInputStream(ctx.dataReader());
-    EnvelopeReader reader = new EnvelopeReader(in, config.maxFrameSize());
+    EnvelopeReader reader = new EnvelopeReader(in, maxFrameSize);
     try {
       while (true) {
         Envelope envelope = reader.read(framing);
@@ -65,13 +65,13 @@ final class SocketConnection implements ServerConnection {
           return; // the peer closed cleanly
         }
         lastActivityNanos = System.nanoTime();
-        String refused = server.tryStartCall();
+        String refused = calls.admission().tryStart();
         if (refused != null) {
-          new SocketCall(this, server, envelope).refuse(refused);
+          new SocketCall(this, calls, envelope).refuse(refused);
           continue;
         }
         inFlight.incrementAndGet();
-        Thread.ofVirtual().name("weft-call").start(new SocketCall(this, server, envelope));
+        Thread.ofVirtual().name("weft-call").start(new SocketCall(this, calls, envelope));
       }
     } catch (WireException e) {
       LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": " + e.getMessage());
@@ -125,7 +125,7 @@ final class SocketConnection implements ServerConnection {
   /** A request thread is done (replied or not). */
   void callFinished() {
     lastActivityNanos = System.nanoTime();
-    server.callFinished();
+    calls.admission().finished();
     if (inFlight.decrementAndGet() == 0 && draining) {
       output.awaitFlushed(); // the last replies may still be queued for the writer thread
       closed = true;

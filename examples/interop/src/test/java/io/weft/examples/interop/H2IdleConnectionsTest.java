@@ -167,7 +167,7 @@ class H2IdleConnectionsTest {
   void atTheConnectionLimitWithEveryConnectionBusyANewOneIsRefusedUntilOneCloses() throws Exception {
     final int limit = 50;
     int port = start(ServerOptions.withMaxConnections(limit));
-    LogCapture log = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.RealServer");
+    LogCapture log = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.OpenConnections");
     List<H2Wire> busy = new ArrayList<>();
     try {
       for (int i = 0; i < limit; i++) {

@@ -93,7 +93,7 @@ class PeerEdgeCasesTest {
         .addService(EchoServiceServer.definition(new EchoHandler()))
         .addService(TestServiceServer.definition(new ProtoHandler()))
         .options(all.toArray(ServerOption[]::new)).build().start();
-    serverLog = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.RealServer");
+    serverLog = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.Invoker");
     return server;
   }
 

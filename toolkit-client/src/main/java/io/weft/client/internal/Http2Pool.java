@@ -18,12 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The HTTP/2 connections to one address. Calls share a connection until it reaches the server's
- * {@code MAX_CONCURRENT_STREAMS}; then another is opened. Dead and draining (GOAWAY) connections
+ * The HTTP/2 connections to one address, part of its {@link AddressPool}. Calls share a
+ * connection until it reaches the server's {@code MAX_CONCURRENT_STREAMS}; then another is opened. Dead and draining (GOAWAY) connections
  * are dropped on the way. Every wait here (for the lock while another caller dials, for the
  * dial, for the server's SETTINGS) ends at the call's deadline and at the connect timeout.
  */
-final class GrpcEndpoint implements AutoCloseable {
+final class Http2Pool implements AutoCloseable {
   /** Keepalive pings and closing grace periods of every client's connections; never user code. */
   private static final ScheduledExecutorService TIMER = timer();
 
@@ -37,7 +37,7 @@ final class GrpcEndpoint implements AutoCloseable {
   private volatile Http2Connection preferred;
   private volatile boolean closed;
 
-  GrpcEndpoint(HostPort target, ClientConfig config, Dialer dialer) {
+  Http2Pool(HostPort target, ClientConfig config, Dialer dialer) {
     this.dialer = dialer;
     this.target = target;
     this.config = config;

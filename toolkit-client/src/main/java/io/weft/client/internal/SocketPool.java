@@ -4,8 +4,12 @@ import io.weft.api.Deadline;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.ttheader.Envelope;
 
-/** The connections of one address, in one of the two modes: a pool (one call per connection at a time) or multiplexed. */
-interface Endpoint extends AutoCloseable {
+/**
+ * The TTHeader, Framed or unframed Thrift connections of one address, in one of two modes:
+ * {@link ExclusivePool} (one call per connection at a time) or {@link MuxPool} (many calls per
+ * connection). Part of the address's {@link AddressPool}.
+ */
+sealed interface SocketPool extends AutoCloseable permits ExclusivePool, MuxPool {
   /**
    * Writes {@code request} and, unless {@code oneway}, blocks for the reply with sequence id
    * {@code seqId}.

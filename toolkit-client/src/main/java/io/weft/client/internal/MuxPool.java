@@ -9,7 +9,7 @@ import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.WriteCoalescer;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
-import io.weft.internal.wire.ttheader.StrKey;
+import io.weft.internal.wire.ttheader.TTHeaderCallMeta;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * code. A dead connection fails its waiting calls with {@code UNAVAILABLE} and is replaced on the
  * next call.
  */
-final class MuxEndpoint implements Endpoint {
+final class MuxPool implements SocketPool {
   private final HostPort target;
   private final Dialer dialer;
   private final Framing framing;
@@ -39,7 +39,7 @@ final class MuxEndpoint implements Endpoint {
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean closed;
 
-  MuxEndpoint(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
+  MuxPool(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
     this.dialer = dialer;
     this.target = target;
     this.framing = framing;
@@ -167,7 +167,7 @@ final class MuxEndpoint implements Endpoint {
             fail(Failures.closedByPeer(conn.address()));
             return;
           }
-          if (e.header() != null && e.header().strInfo().containsKey(StrKey.CONNECTION_READY_TO_RESET)) {
+          if (TTHeaderCallMeta.resetRequested(e.header())) {
             resetRequested = true;
           }
           CompletableFuture<Envelope> waiter = pending.remove(e.seqId());

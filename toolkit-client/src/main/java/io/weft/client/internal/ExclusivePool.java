@@ -8,7 +8,7 @@ import io.weft.api.StatusCode;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
-import io.weft.internal.wire.ttheader.StrKey;
+import io.weft.internal.wire.ttheader.TTHeaderCallMeta;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * on the caller's own thread, and returns the connection. Idle connections beyond {@code
  * maxIdlePerAddress}, or idle for longer than {@code idleTimeout}, are closed.
  */
-final class PooledEndpoint implements Endpoint {
+final class ExclusivePool implements SocketPool {
   private final HostPort target;
   private final Dialer dialer;
   private final Framing framing;
@@ -28,7 +28,7 @@ final class PooledEndpoint implements Endpoint {
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
   private volatile boolean closed;
 
-  PooledEndpoint(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
+  ExclusivePool(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
     this.dialer = dialer;
     this.target = target;
     this.framing = framing;
@@ -86,7 +86,7 @@ final class PooledEndpoint implements Endpoint {
       c.close();
       throw Status.of(StatusCode.INTERNAL, "reply from " + target + " has sequence id " + reply.seqId() + ", expected " + seqId).asException();
     }
-    if (reply.header() != null && reply.header().strInfo().containsKey(StrKey.CONNECTION_READY_TO_RESET)) {
+    if (TTHeaderCallMeta.resetRequested(reply.header())) {
       c.close();
     } else {
       giveBack(c);
