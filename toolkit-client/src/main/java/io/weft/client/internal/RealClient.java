@@ -37,7 +37,7 @@ import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 
 /**
- * The client behind {@link io.weft.client.Client}: encodes a call for its transport, picks an
+ * The client behind {@link io.weft.api.Client}: encodes a call for its transport, picks an
  * address round-robin, hands the frame to that address's {@link Endpoint}, and decodes the reply
  * or the error. Thread-safe.
  */
