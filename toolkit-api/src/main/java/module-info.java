@@ -7,9 +7,10 @@
  *
  * <p>The {@code io.weft.internal} packages (wire formats, HTTP/2, plumbing) are exported only to the
  * Weft modules that use them. A target module that is absent from a build is not an error, hence
- * {@code @SuppressWarnings("module")}.
+ * {@code "module"} in {@code @SuppressWarnings}; libthrift and protobuf-java are automatic modules
+ * (named by their manifests), which {@code requires} would otherwise warn about.
  */
-@SuppressWarnings("module")
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.weft.api {
   // ThriftStruct and ThriftCodec name libthrift's TProtocol; ProtobufCodec names protobuf's Message.
   requires transitive org.apache.thrift;

@@ -1,4 +1,8 @@
-/** Weft's OpenTelemetry middleware: traces, metrics and context propagation for clients and servers. */
+/**
+ * Weft's OpenTelemetry middleware: traces, metrics and context propagation for clients and servers.
+ * The OpenTelemetry API and SLF4J are automatic modules (named by their manifests).
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.weft.opentelemetry {
   requires transitive io.weft.api;
   requires transitive io.opentelemetry.api;
