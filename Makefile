@@ -43,8 +43,8 @@ $(ECHO_JAR): $(ECHO_INPUTS)
 	$(MVN) $(QUIET) -DskipTests install -pl examples/echo -am
 	@touch $@
 
-## docs: the public API's javadoc (io.weft.api, io.weft.client, io.weft.server, and the io.weft.internal.wire.thrift and
-## io.weft.internal.wire.protobuf types generated code uses) in target/reports/apidocs; fails on a public declaration without a comment
+## docs: the public API's javadoc (io.weft.api, io.weft.api.spi, and io.weft.runtime, the types generated code uses)
+## in target/reports/apidocs; fails on a public declaration without a comment
 docs:
 	MVN="$(MVN)" scripts/make-docs
 

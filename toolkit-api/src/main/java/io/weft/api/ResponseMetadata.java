@@ -10,6 +10,9 @@ public final class ResponseMetadata {
   private final Metadata headers = new Metadata();
   private final Metadata trailers = new Metadata();
 
+  /** Empty, for one call to fill. */
+  public ResponseMetadata() {}
+
   /** The response headers. */
   public Metadata headers() {
     return headers;

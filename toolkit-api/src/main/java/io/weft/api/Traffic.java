@@ -15,6 +15,9 @@ public final class Traffic {
   private final LongAdder messagesSent = new LongAdder();
   private final LongAdder messagesReceived = new LongAdder();
 
+  /** Nothing counted yet, for one call. */
+  public Traffic() {}
+
   /** Counts one message of {@code bytes} sent. */
   public void addSent(long bytes) {
     if (bytes > 0) {

@@ -124,8 +124,11 @@ class GoldenTest {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      String cp = java.util.Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-          .split(java.io.File.pathSeparator)).filter(keep).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      // the tests run on the module path: toolkit-gen's own dependencies (protobuf-java) are there,
+      // the test-scoped ones (Weft's runtime, libthrift) on the class path; the sources see both
+      String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+          + java.io.File.pathSeparator + System.getProperty("jdk.module.path", "");
+      String cp = java.util.Arrays.stream(path.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty()).filter(keep).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
       List<String> options = List.of("-classpath", cp, "-d", tmp.resolve("classes").toString(), "--release", "21", "-Xlint:all,-serial", "-Werror");
       Files.createDirectories(tmp.resolve("classes"));
       StringWriter log = new StringWriter();

@@ -4,7 +4,7 @@ import io.weft.api.CallOptions;
 import io.weft.api.ClientOption;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
-import io.weft.client.Client;
+import io.weft.api.Client;
 import io.weft.gen.model.Definition;
 import io.weft.internal.wire.Json;
 import java.nio.file.Path;

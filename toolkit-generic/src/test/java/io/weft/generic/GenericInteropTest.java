@@ -10,7 +10,7 @@ import io.weft.api.RpcException;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.examples.interop.InteropServer;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

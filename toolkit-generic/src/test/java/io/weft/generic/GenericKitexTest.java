@@ -9,7 +9,7 @@ import io.weft.api.ClientOptions;
 import io.weft.api.ServerOptions;
 import io.weft.api.Transport;
 import io.weft.examples.interop.PeerProcesses;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import io.weft.api.RpcException;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

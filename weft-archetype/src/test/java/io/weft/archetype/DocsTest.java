@@ -142,7 +142,7 @@ class DocsTest {
       import demo.hello.hello.HelloServer;
       import io.weft.api.ClientOptions;
       import io.weft.api.ServerOptions;
-      import io.weft.server.Server;
+      import io.weft.api.Server;
       import org.junit.jupiter.api.Test;
       import org.junit.jupiter.api.Timeout;
 
@@ -197,7 +197,7 @@ class DocsTest {
 
         @Test
         void neitherWeftsServerNorHelidonIsThere() {
-          for (String name : new String[] {"io.weft.server.Server", "io.helidon.webserver.WebServer"}) {
+          for (String name : new String[] {"io.weft.server.WeftServerProvider", "io.helidon.webserver.WebServer"}) {
             try {
               Class.forName(name);
               throw new AssertionError(name + " is on the class path");

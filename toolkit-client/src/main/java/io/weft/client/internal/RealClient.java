@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The client behind {@link io.weft.client.Client}: a coordinator that sends every call through
+ * The client behind {@link io.weft.api.Client}: a coordinator that sends every call through
  * one chain ({@link #buildChain}): the user's middleware, then retries and backup requests, then
  * balancing, then the transport ({@link Transports}). Thread-safe.
  */

@@ -14,11 +14,10 @@ import io.weft.api.Middleware;
 import io.weft.api.RetryPolicy;
 import io.weft.api.RpcException;
 import io.weft.api.Serialization;
-import io.weft.api.ServerConfig;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
-import io.weft.server.internal.RealServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -56,14 +55,13 @@ class ClientChainTest {
       .serviceName("Echo").fullServiceName("Echo").methodName("echo").kind(MethodKind.UNARY)
       .requestCodec(TEXT).responseCodec(TEXT).build();
 
-  private RealServer server;
+  private Server server;
   private String dead;
 
   @BeforeEach
   void start() throws IOException {
-    server = new RealServer(ServerConfig.of(ServerOptions.withServiceAddr("127.0.0.1", 0)),
-        List.of(ServiceDefinition.builder("Echo", "Echo").unary(ECHO, r -> "echo " + r).build()));
-    server.start();
+    server = Server.newServer(ServiceDefinition.builder("Echo", "Echo").unary(ECHO, r -> "echo " + r).build(),
+        ServerOptions.withServiceAddr("127.0.0.1", 0)).start();
     try (ServerSocket s = new ServerSocket(0)) { // a port nobody listens on once it closes
       dead = "127.0.0.1:" + s.getLocalPort();
     }

@@ -34,7 +34,7 @@ public final class Names {
   public static final ClassName SERVER_OPTION = ClassName.get(API, "ServerOption");
   public static final ClassName STATUS = ClassName.get(API, "Status");
   public static final ClassName STATUS_CODE = ClassName.get(API, "StatusCode");
-  public static final ClassName CLIENT = ClassName.get("io.weft.client", "Client");
+  public static final ClassName CLIENT = ClassName.get(API, "Client");
   public static final ClassName PROTOBUF_CODEC = ClassName.get("io.weft.runtime", "ProtobufCodec");
   public static final ClassName UNARY_HANDLER = ClassName.get(API, "UnaryHandler");
   public static final ClassName SERVER_STREAMING_SERVER = ClassName.get(API, "ServerStreamingServer");
@@ -43,7 +43,7 @@ public final class Names {
   public static final ClassName SERVER_STREAMING_CLIENT = ClassName.get(API, "ServerStreamingClient");
   public static final ClassName CLIENT_STREAMING_CLIENT = ClassName.get(API, "ClientStreamingClient");
   public static final ClassName BIDI_STREAMING_CLIENT = ClassName.get(API, "BidiStreamingClient");
-  public static final ClassName SERVER = ClassName.get("io.weft.server", "Server");
+  public static final ClassName SERVER = ClassName.get(API, "Server");
 
   public static final ClassName LIST = ClassName.get("java.util", "List");
   public static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");

@@ -6,11 +6,11 @@ import echo.EchoService;
 import echo.Request;
 import echo.Response;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.client.Client;
 
 /**
  * A blocking client of {@code EchoService}:

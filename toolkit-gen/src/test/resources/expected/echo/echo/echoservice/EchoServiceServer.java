@@ -3,9 +3,9 @@
 package echo.echoservice;
 
 import echo.EchoService;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 
 /**
  * Serves {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()},

@@ -17,7 +17,7 @@ import io.weft.registry.etcd.internal.InstanceJson;
 import io.weft.registry.etcd.internal.etcdserverpb.PutRequest;
 import io.weft.registry.etcd.internal.etcdserverpb.RangeRequest;
 import io.weft.registry.etcd.internal.mvccpb.KeyValue;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.weft.api.RegistryInfo;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.PeerProcesses;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;

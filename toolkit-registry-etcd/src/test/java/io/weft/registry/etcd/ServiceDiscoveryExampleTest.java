@@ -9,7 +9,7 @@ import io.weft.api.ClientOptions;
 import io.weft.api.RegistryInfo;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;

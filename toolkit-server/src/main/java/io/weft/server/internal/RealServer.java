@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The server behind {@link io.weft.server.Server}: a Helidon webserver listener whose only
+ * The server behind {@link io.weft.api.Server}: a Helidon webserver listener whose only
  * connection selector is Weft's, so that Weft sees every connection first and picks its protocol.
  */
 public final class RealServer {

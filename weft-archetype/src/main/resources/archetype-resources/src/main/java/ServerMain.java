@@ -3,7 +3,7 @@ package ${package};
 import ${package}.calc.calculator.CalculatorServer;
 import ${package}.greeter.greeter.GreeterServer;
 import io.weft.api.ServerOptions;
-import io.weft.server.Server;
+import io.weft.api.Server;
 
 /** Serves both services on one port (the first argument, else 8888) until SIGTERM or Ctrl-C. */
 public final class ServerMain {

@@ -8,7 +8,7 @@ import ${package}.greeter.HelloRequest;
 import ${package}.greeter.greeter.GreeterClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

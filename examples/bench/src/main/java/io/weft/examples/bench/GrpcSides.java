@@ -17,7 +17,7 @@ import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.client.Client;
+import io.weft.api.Client;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -25,7 +25,7 @@ import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.ThriftEchoHandler;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

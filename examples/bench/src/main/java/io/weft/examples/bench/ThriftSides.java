@@ -9,7 +9,7 @@ import io.weft.api.Transport;
 import io.weft.examples.interop.InteropServer;
 import io.weft.examples.interop.LibthriftPeers;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.time.Duration;
 
 /** The PingPong sides: interop.thrift's Echo with a {@code size}-byte Msg. */

@@ -5,7 +5,7 @@ import echo.Request;
 import echo.Response;
 import echo.echoservice.EchoServiceServer;
 import io.weft.api.ServerOptions;
-import io.weft.server.Server;
+import io.weft.api.Server;
 
 /** The seed's Thrift server: {@code svr := echo.NewServer(handler{}); svr.Run()}. Port from the first argument, default 8888. */
 public final class EchoServer {

@@ -47,7 +47,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.ServerOptions;
 import io.weft.api.Transport;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -19,7 +19,7 @@ import io.weft.api.ResponseMetadata;
 import io.weft.api.RpcException;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.client.Client;
+import io.weft.api.Client;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;

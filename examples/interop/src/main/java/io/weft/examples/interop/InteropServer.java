@@ -5,7 +5,7 @@ import interop.stream.streamservice.StreamServiceServer;
 import interop.thrift.echoservice.EchoServiceServer;
 import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.ServerOptions;
-import io.weft.server.Server;
+import io.weft.api.Server;
 
 /** The interop server: every service of docs/interop.md on one port. */
 public final class InteropServer {

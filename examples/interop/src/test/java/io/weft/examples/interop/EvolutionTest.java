@@ -11,7 +11,7 @@ import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -14,7 +14,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Vectors;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -187,7 +187,7 @@ class FaultTest {
       int port = PeerProcesses.awaitPort(p, Pattern.compile("Weft server listening on .*:(\\d+)"));
       CallOptions longDeadline = CallOptions.timeout(Duration.ofSeconds(60));
       try (var thrift = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port));
-          var grpc = io.weft.client.Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
+          var grpc = io.weft.api.Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
               ClientOptions.withTransport(Transport.GRPC))) {
         var testService = io.grpc.testing.integration.testservice.TestServiceClient.of(grpc);
         assertThat(thrift.echo(new Request().setMsg("up")).getMsg()).isEqualTo("up");

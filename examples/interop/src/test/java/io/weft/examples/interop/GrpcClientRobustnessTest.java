@@ -20,7 +20,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.CallOptions;
 import io.weft.api.RpcException;
 import io.weft.api.ServerOptions;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.weft.api.ServerOptions;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
 import java.io.ByteArrayOutputStream;

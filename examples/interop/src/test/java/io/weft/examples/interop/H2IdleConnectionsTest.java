@@ -15,7 +15,7 @@ import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.http2.Frames;
 import java.io.IOException;
 import java.io.InputStream;

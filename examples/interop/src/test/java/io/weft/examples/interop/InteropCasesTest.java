@@ -2,7 +2,7 @@ package io.weft.examples.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -52,7 +52,7 @@ class InteropCasesTest {
   @Test
   void metadataValuesLongerWhenHuffmanCoded() throws Exception {
     String value = "{\"json\":\"<\\\\~^|`>\"}" + "#$@[]!?".repeat(20);
-    try (var client = io.weft.client.Client.newClient("grpc.testing.TestService",
+    try (var client = io.weft.api.Client.newClient("grpc.testing.TestService",
         io.weft.api.ClientOptions.withHostPorts("127.0.0.1:" + server.port()), io.weft.api.ClientOptions.withTransport(io.weft.api.Transport.GRPC))) {
       var got = new io.weft.api.ResponseMetadata();
       io.grpc.testing.integration.testservice.TestServiceClient.of(client).unaryCall(

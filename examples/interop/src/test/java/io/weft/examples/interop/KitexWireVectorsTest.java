@@ -8,7 +8,7 @@ import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.grpc.GrpcFrames;
 import io.weft.runtime.ThriftCodec;

@@ -3,7 +3,7 @@ package io.weft.examples.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

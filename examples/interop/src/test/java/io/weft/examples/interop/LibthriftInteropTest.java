@@ -7,7 +7,7 @@ import interop.thrift.EchoError;
 import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.util.UUID;
 import org.apache.thrift.TApplicationException;
 import org.junit.jupiter.api.AfterAll;

@@ -19,7 +19,7 @@ import io.weft.api.RpcException;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.runtime.ThriftCodec;
 import java.io.InputStream;

@@ -19,7 +19,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.weft.api.ClientOptions;
 import io.weft.api.ServerOptions;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -38,7 +38,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.opentelemetry.TraceContextFormatter;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

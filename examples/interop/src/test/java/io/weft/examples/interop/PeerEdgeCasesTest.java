@@ -23,7 +23,7 @@ import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.thrift.ApplicationErrors;
 import io.weft.internal.wire.ttheader.Envelope;

@@ -15,7 +15,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.api.Transport;
-import io.weft.server.Server;
+import io.weft.api.Server;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

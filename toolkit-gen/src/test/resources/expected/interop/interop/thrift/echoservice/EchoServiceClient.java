@@ -8,11 +8,11 @@ import interop.thrift.EchoService;
 import interop.thrift.Request;
 import interop.thrift.Response;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.client.Client;
 
 /**
  * A blocking client of {@code EchoService}:

@@ -4,9 +4,9 @@ package interop.thrift.echoservice;
 
 import interop.thrift.EchoError;
 import interop.thrift.EchoService;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 
 /**
  * Serves {@code EchoService}: {@code EchoServiceServer.newServer(handler).run()},

@@ -6,11 +6,11 @@ import interop.stream.Request;
 import interop.stream.Response;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.ClientStreamingClient;
 import io.weft.api.ServerStreamingClient;
-import io.weft.client.Client;
 
 /**
  * A blocking client of {@code StreamService}:

@@ -3,9 +3,9 @@
 package interop.stream.streamservice;
 
 import interop.stream.StreamService;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 
 /**
  * Serves {@code StreamService}: {@code StreamServiceServer.newServer(handler).run()},

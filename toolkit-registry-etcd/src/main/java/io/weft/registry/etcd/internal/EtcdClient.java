@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.client.Client;
+import io.weft.api.Client;
 import io.weft.registry.etcd.internal.etcdserverpb.kv.KVClient;
 import io.weft.registry.etcd.internal.etcdserverpb.lease.LeaseClient;
 import io.weft.registry.etcd.internal.etcdserverpb.watch.WatchClient;

@@ -3,11 +3,11 @@
 package weft.test.everything.everything;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.client.Client;
 import java.util.List;
 import weft.test.everything.Choice;
 import weft.test.everything.Everything;

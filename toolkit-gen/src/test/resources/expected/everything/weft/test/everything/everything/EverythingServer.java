@@ -2,9 +2,9 @@
 // Source: everything.thrift:80
 package weft.test.everything.everything;
 
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 import weft.test.everything.Everything;
 import weft.test.everything.Failure;
 import weft.test.shared.NotFound;

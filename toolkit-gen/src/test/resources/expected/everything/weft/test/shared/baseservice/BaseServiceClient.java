@@ -3,11 +3,11 @@
 package weft.test.shared.baseservice;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.client.Client;
 import weft.test.shared.Base;
 import weft.test.shared.BaseService;
 import weft.test.shared.NotFound;

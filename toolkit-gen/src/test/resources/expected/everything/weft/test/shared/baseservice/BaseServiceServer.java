@@ -2,9 +2,9 @@
 // Source: shared.thrift:25
 package weft.test.shared.baseservice;
 
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 import weft.test.shared.BaseService;
 import weft.test.shared.NotFound;
 

@@ -5,11 +5,11 @@ package weft.test.routes.routeguide;
 import com.google.protobuf.Empty;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.ClientStreamingClient;
 import io.weft.api.ServerStreamingClient;
-import io.weft.client.Client;
 import weft.test.points.Point;
 import weft.test.routes.Routes;
 

@@ -2,9 +2,9 @@
 // Source: routes.proto
 package weft.test.routes.routeguide;
 
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServiceDefinition;
-import io.weft.server.Server;
 import weft.test.routes.RouteGuide;
 import weft.test.routes.Routes;
 
