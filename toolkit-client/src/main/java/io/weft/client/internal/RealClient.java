@@ -118,7 +118,8 @@ public final class RealClient {
         (inv, req) -> UnsentException.plain(() -> attempt(method, cast(req), withMetadata(options, inv), null, true, inv.traffic())));
   }
 
-  @SuppressWarnings("unchecked")
+  // the caller names the type: the middleware chain returns Object, and its terminal made the value
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private <Resp> Resp throughMiddleware(MethodDescriptor<?, ?> method, Object request, CallOptions options, io.weft.api.Endpoint terminal) {
     io.weft.api.Invocation inv = new io.weft.api.Invocation(method.serviceName(), method.methodName(), method.kind(),
         method.grpcOnly() ? Transport.GRPC : config.transport(), options.metadata().copy());
@@ -131,7 +132,8 @@ public final class RealClient {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  // the caller names the type: the middleware chain returns Object, and its terminal made the value
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <T> T cast(Object o) {
     return (T) o;
   }
@@ -319,6 +321,7 @@ public final class RealClient {
    * response is the stream, which a middleware may wrap in its own object of the method's stream
    * interface ({@code S}: a tracing middleware ends its span when the stream ends).
    */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // S is the method's stream interface, which the caller names
   private <Req, Resp, S> S openStream(MethodDescriptor<Req, Resp> method, CallOptions options, Req first, boolean hasFirst) {
     calls.increment();
     if (config.middlewares().isEmpty()) {

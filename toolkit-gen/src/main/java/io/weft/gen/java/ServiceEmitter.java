@@ -93,7 +93,7 @@ final class ServiceEmitter {
     List<Method> own = methods(s);
     List<Method> all = new ArrayList<>();
     for (Definition.Service base : types.schema().ancestry(s)) {
-      all.addAll(base == s ? own : methods(base));
+      all.addAll(base.equals(s) ? own : methods(base));
     }
     String pkg = servicePackage(s);
     List<Map.Entry<String, TypeSpec>> out = new ArrayList<>();

@@ -120,7 +120,7 @@ final class StructEmitter {
     }
     t.addMethod(validate(s, members, union, bitSet));
     t.addMethod(write(s, members, union, bitSet));
-    t.addMethod(read(s, members, union, bitSet));
+    t.addMethod(read(members, bitSet));
     t.addMethod(equalsMethod(className, members, bitSet));
     t.addMethod(hashCodeMethod(members, bitSet));
     t.addMethod(toStringMethod(s, members, bitSet));
@@ -160,7 +160,7 @@ final class StructEmitter {
         .addParameter(m.type(), m.name());
     if (union) {
       for (Member other : all) {
-        if (other != m) {
+        if (!other.equals(m)) {
           clear(set, other, bitSet);
         }
       }
@@ -266,7 +266,7 @@ final class StructEmitter {
     return b.addCode(c.build()).build();
   }
 
-  private MethodSpec read(Definition.Struct s, List<Member> members, boolean union, boolean bitSet) {
+  private MethodSpec read(List<Member> members, boolean bitSet) {
     MethodSpec.Builder b = MethodSpec.methodBuilder("read").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(Names.TPROTOCOL, "in").addException(Names.TEXCEPTION);
     CodeBlock.Builder c = CodeBlock.builder();

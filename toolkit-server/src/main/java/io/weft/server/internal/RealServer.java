@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +40,7 @@ public final class RealServer {
       new io.weft.internal.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
   /** Connections open now (counted by Weft, so that at the limit it can close idle ones rather than stop accepting). */
   private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-  private final Set<H2ServerConnection> http2Connections = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap.KeySetView<H2ServerConnection, Boolean> http2Connections = ConcurrentHashMap.newKeySet();
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
@@ -196,7 +197,7 @@ public final class RealServer {
       io.weft.api.CallContext ctx, io.weft.api.Traffic traffic, long requestBytes, java.util.function.ToLongFunction<Resp> reply)
       throws Exception {
     if (config.middlewares().isEmpty()) {
-      reply.applyAsLong(requireResult(d, h.handle(request)));
+      long unused = reply.applyAsLong(requireResult(d, h.handle(request))); // bytes sent: no middleware reads the traffic
       return;
     }
     io.weft.api.Invocation inv = new io.weft.api.Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(),
@@ -269,7 +270,7 @@ public final class RealServer {
       timer = t;
       http2Config = buildHttp2Config(t);
       long idleCheck = idleCheckPeriod(config.maxConnectionIdle()).toNanos();
-      t.scheduleAtFixedRate(this::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> unused = t.scheduleAtFixedRate(this::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS); // until stop()
       var builder = WebServer.builder()
           .host(config.host())
           .port(config.port())
