@@ -16,7 +16,7 @@ MVN := mvn -B -ntp -Dstyle.color=never
 # Maven's own progress lines off: warnings and errors only.
 QUIET := -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
-.PHONY: build test run docs classpath bench golden clean
+.PHONY: build test run docs classpath bench golden format clean
 
 ## build: compile everything, run no tests, install every io.weft artifact (with sources and javadoc jars) in the local
 ## Maven repository; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar. Prints warnings and errors only.
@@ -60,6 +60,11 @@ bench: build
 ## golden: rewrite toolkit-gen's expected outputs from the current generator
 golden:
 	$(MVN) -pl toolkit-gen -am install -Dgolden.update=true -Dtest='Golden*' -Dsurefire.failIfNoSpecifiedTests=false
+
+## format: rewrite every Java source of Weft's modules (src/main/java, src/test/java) in google-java-format's Google style;
+## `make test` fails on a file that differs from it (skip that check with -Dspotless.check.skip=true)
+format:
+	$(MVN) $(QUIET) spotless:apply -pl '!weft-bom'  # the BOM has no parent, hence no formatter, and no Java
 
 clean:
 	$(MVN) -q clean

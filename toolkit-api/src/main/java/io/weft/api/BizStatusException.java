@@ -60,6 +60,8 @@ public class BizStatusException extends RuntimeException {
     return extra;
   }
 
+  // getMessage() stays the business message a caller shows; toString() adds the code and extra for logs
+  @SuppressWarnings("OverrideThrowableToString")
   @Override
   public String toString() {
     return "BizStatusException{code=" + code + ", message=" + getMessage() + (extra.isEmpty() ? "" : ", extra=" + extra) + "}";

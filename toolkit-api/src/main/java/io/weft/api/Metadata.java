@@ -22,13 +22,13 @@ public final class Metadata {
   public static final String BINARY_SUFFIX = "-bin";
 
   // Alternating key, value. Metadata is small, so a flat list beats a map here.
-  private final ArrayList<String> entries;
+  private final List<String> entries;
 
   public Metadata() {
     entries = new ArrayList<>(4);
   }
 
-  private Metadata(ArrayList<String> entries) {
+  private Metadata(List<String> entries) {
     this.entries = entries;
   }
 

@@ -69,7 +69,7 @@ public final class Status {
 
   /** This status with its local cause replaced. */
   public Status withCause(Throwable cause) {
-    return this.cause == cause ? this : new Status(code, description, cause);
+    return Objects.equals(this.cause, cause) ? this : new Status(code, description, cause);
   }
 
   /** This status with {@code detail} appended to its description. */

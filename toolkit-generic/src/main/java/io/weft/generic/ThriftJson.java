@@ -275,7 +275,7 @@ final class ThriftJson {
       case ConstValue.StringValue s -> t instanceof TypeRef.Base b && b.kind() == TypeRef.BaseKind.BINARY
           ? Base64.getEncoder().encodeToString(s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))
           : s.value();
-      case ConstValue.Identifier id -> identifier(id, t, file);
+      case ConstValue.Identifier id -> identifier(id, file);
       case ConstValue.ListValue l -> {
         TypeRef element = t instanceof TypeRef.ListOf lo ? lo.element() : ((TypeRef.SetOf) t).element();
         List<Object> out = new ArrayList<>();
@@ -302,7 +302,7 @@ final class ThriftJson {
     };
   }
 
-  private Object identifier(ConstValue.Identifier id, TypeRef t, String file) {
+  private Object identifier(ConstValue.Identifier id, String file) {
     String name = id.name();
     if (name.equals("true") || name.equals("false")) {
       return Boolean.valueOf(name);

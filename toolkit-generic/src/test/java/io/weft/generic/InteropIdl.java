@@ -29,9 +29,10 @@ final class InteropIdl {
     String want = Integer.toString(n);
     String args = "{\"tag\":\"" + tag + "\"}";
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    String count;
-    while (!(count = c.call("OnewayCount", args)).equals(want) && System.nanoTime() - deadline < 0) {
+    String count = c.call("OnewayCount", args);
+    while (!count.equals(want) && System.nanoTime() - deadline < 0) {
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      count = c.call("OnewayCount", args);
     }
     org.assertj.core.api.Assertions.assertThat(count).as("OnewayCount(%s) within 30 s", tag).isEqualTo(want);
   }

@@ -36,6 +36,8 @@ final class Carriers {
   };
 
   static final TextMapGetter<Invocation> GETTER = new TextMapGetter<>() {
+    // deprecated since OpenTelemetry 1.68 with an empty default, yet the OT-trace and Jaeger propagators still list keys
+    @SuppressWarnings("deprecation")
     @Override
     public Iterable<String> keys(Invocation inv) {
       List<String> keys = new ArrayList<>();

@@ -250,6 +250,7 @@ public final class WriteCoalescer {
     flush(soon, true);
   }
 
+  @SuppressWarnings("ThreadPriorityCheck") // a virtual thread yields its carrier so writers behind it join this flush
   private void flush(boolean soon, boolean mayBlock) throws IOException {
     if (!mayBlock || !Thread.currentThread().isVirtual()) {
       WRITERS.newThread(this::drainQuietly).start();

@@ -262,6 +262,7 @@ final class GrpcStream implements Http2Stream.Listener {
   }
 
   /** Waits for a change, holding {@link #lock}; past the deadline, cancels the call (which signals). */
+  @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
   private void await(Deadline deadline) {
     try {
       if (deadline == null) {

@@ -11,9 +11,9 @@ import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.TTHeaderCallMeta;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -97,7 +97,7 @@ final class MuxPool implements SocketPool {
   private static final class MuxConnection {
     private final Connection conn;
     private final WriteCoalescer output;
-    private final Map<Integer, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private volatile RpcException failure;
     private volatile boolean resetRequested;
 

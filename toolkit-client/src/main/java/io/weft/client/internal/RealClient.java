@@ -98,7 +98,8 @@ public final class RealClient {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  // the caller names the type: the chain returns Object, and its innermost stage made the value
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <T> T cast(Object o) {
     return (T) o;
   }
@@ -148,6 +149,7 @@ public final class RealClient {
    * stream, which a middleware may wrap in its own object of the method's stream interface
    * ({@code S}: a tracing middleware ends its span when the stream ends).
    */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // S is the method's stream interface, which the caller names
   private <S> S openStream(MethodDescriptor<?, ?> method, CallOptions options, Object first, boolean hasFirst) {
     calls.increment();
     return cast(invoke(new ClientCall(method, ClientCall.Shape.STREAM, hasFirst, first, options, builtIn)));

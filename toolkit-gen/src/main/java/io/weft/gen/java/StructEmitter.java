@@ -106,7 +106,7 @@ final class StructEmitter {
     t.addMethod(ctor.build());
 
     for (Member m : members) {
-      accessors(t, className, m, members, union, bitSet);
+      accessors(t, className, m, union, bitSet);
     }
     if (union) {
       unionMethods(t, s, className, members, bitSet);
@@ -145,7 +145,7 @@ final class StructEmitter {
     return out;
   }
 
-  private void accessors(TypeSpec.Builder t, ClassName self, Member m, List<Member> all, boolean union, boolean bitSet) {
+  private void accessors(TypeSpec.Builder t, ClassName self, Member m, boolean union, boolean bitSet) {
     MethodSpec.Builder get = MethodSpec.methodBuilder("get" + m.accessor()).addModifiers(Modifier.PUBLIC).returns(m.type())
         .addStatement("return this.$L", m.name());
     if (m.field().doc() != null) {

@@ -32,7 +32,7 @@ final class ThriftServices implements Payloads {
   private final StructEmitter structs;
   private final Sides sides;
   private final Map<Definition.Service, List<MethodModel>> methods = new HashMap<>();
-  private final Map<MethodModel, Structs> carriers = new IdentityHashMap<>();
+  private final IdentityHashMap<MethodModel, Structs> carriers = new IdentityHashMap<>();
 
   /** The structs that carry a unary method, and the IDL file their defaults are written in. */
   private record Structs(ClassName args, ClassName result, Definition.Struct argsStruct, Definition.Struct resultStruct,

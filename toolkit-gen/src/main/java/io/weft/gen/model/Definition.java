@@ -23,6 +23,7 @@ public sealed interface Definition {
 
   record EnumValue(String name, int value, String doc, Location location) {}
 
+  @SuppressWarnings("AvoidCommonTypeNames") // the IDL's own word; always written Definition.Enum
   record Enum(String name, List<EnumValue> values, String doc, Location location) implements Definition {}
 
   record Typedef(String name, TypeRef type, String doc, Location location) implements Definition {}

@@ -16,7 +16,7 @@ public final class Schema {
   private final List<IdlFile> roots;
   private final Map<String, IdlFile> byPath;
   private final Map<String, Map<String, String>> includeAliases;
-  private final Map<Definition, IdlFile> owner = new IdentityHashMap<>();
+  private final IdentityHashMap<Definition, IdlFile> owner = new IdentityHashMap<>();
 
   /**
    * @param files every file, by path

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -130,7 +131,7 @@ public final class Parser {
   }
 
   private Definition struct(Token kw, Definition.StructKind kind) {
-    Token name = identifier("a " + kind.name().toLowerCase() + " name");
+    Token name = identifier("a " + kind.name().toLowerCase(Locale.ROOT) + " name");
     if (peek().is("xsd_all")) {
       next();
     }

@@ -47,9 +47,9 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   private final EtcdClient etcd;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  /** Key to instance, as etcd has them; guarded by this. */
   /** Guards {@link #byKey}; a lock, not a monitor: {@link #put} may log, and logging may block on I/O. */
   private final ReentrantLock lock = new ReentrantLock();
+  /** Key to instance, as etcd has them; guarded by {@link #lock}. */
   private final TreeMap<String, Instance> byKey = new TreeMap<>();
   private volatile List<Instance> instances = List.of();
   private volatile BidiStreamingClient<WatchRequest, WatchResponse> stream;

@@ -1,7 +1,6 @@
 package io.weft.server.internal;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +15,7 @@ final class OpenConnections {
   private final int max;
   private final Duration maxHttp2Idle;
   private final AtomicInteger count = new AtomicInteger();
-  private final Set<H2ServerConnection> http2 = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap.KeySetView<H2ServerConnection, Boolean> http2 = ConcurrentHashMap.newKeySet();
 
   /** {@code max} connections at once; HTTP/2 connections with no stream for {@code maxHttp2Idle} are closed by {@link #closeIdleHttp2}. */
   OpenConnections(int max, Duration maxHttp2Idle) {

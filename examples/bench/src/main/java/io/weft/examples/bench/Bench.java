@@ -136,7 +136,6 @@ public final class Bench {
           servers.weft.pid(), servers.weft.port(), servers.weftOneCarrier.pid(), servers.weftOneCarrier.port(), servers.grpcJava.pid(),
           servers.grpcJava.port(), out.resolve("server-*.log"));
       idleCheck(servers);
-      List<Pair> server = List.of(new Pair(0, 1, Kind.SERVER));
       // Weft's server twice, as the JDK schedules virtual threads by default (a carrier per core) and
       // on one carrier, against grpc-java's (side 2)
       List<Pair> servers3 = List.of(new Pair(0, 2, Kind.SERVER), new Pair(1, 2, Kind.SERVER));
@@ -156,7 +155,7 @@ public final class Bench {
         }
       }
       if (javaUnary) try (Side gw = new GrpcSides.Unary(servers, false, true, SIZE);
-          Side gw1 = new GrpcSides.Unary(servers.weftOneCarrier, false, true, SIZE);
+          Side gw1 = new GrpcSides.Unary(servers.weftOneCarrier, false, SIZE);
           Side gg = new GrpcSides.Unary(servers, false, false, SIZE);
           Side wg = new GrpcSides.Unary(servers, true, false, SIZE)) {
         List<Measured> r = compare("gRPC unary, " + SIZE + " B each way, " + CALLERS + " blocking callers over 1 connection",
@@ -167,7 +166,7 @@ public final class Bench {
       }
       for (int streams : bidi ? new int[] {1, 100} : new int[0]) {
         try (Side gw = new StreamSide(servers, false, true);
-            Side gw1 = new StreamSide(servers.weftOneCarrier, false, true);
+            Side gw1 = new StreamSide(servers.weftOneCarrier, false);
             Side gg = new StreamSide(servers, false, false)) {
           String s = streams + " stream" + (streams == 1 ? "" : "s");
           List<Measured> r = compare("gRPC bidi streaming, 64 B messages, " + s + " over 1 connection, window " + StreamSide.WINDOW

@@ -69,7 +69,7 @@ final class GhzSide implements Side {
     return server;
   }
 
-  /** The command line of one run, the payload's base64 shortened in {@link #describe()}. */
+  /** The command line of one run, the payload's base64 shortened in {@link #describe(int, Duration)}. */
   List<String> command(int concurrency, Duration duration, double rate) {
     String body = Base64.getEncoder().encodeToString(new byte[size]);
     List<String> cmd = new ArrayList<>(List.of(ghz.toString(), "--insecure",

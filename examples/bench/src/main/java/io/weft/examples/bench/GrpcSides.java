@@ -128,7 +128,6 @@ final class GrpcSides {
   /** Unary calls from Weft's or grpc-java's client. */
   static final class Unary implements Side {
     private final boolean weftClient;
-    private final boolean weftServer;
     private final SimpleRequest request;
     private final int size;
     private final Client weft;
@@ -137,12 +136,11 @@ final class GrpcSides {
     private final ServerProcess server;
 
     Unary(Servers servers, boolean weftClient, boolean weftServer, int size) {
-      this(servers.get(weftServer), weftClient, weftServer, size);
+      this(servers.get(weftServer), weftClient, size);
     }
 
-    Unary(ServerProcess server, boolean weftClient, boolean weftServer, int size) {
+    Unary(ServerProcess server, boolean weftClient, int size) {
       this.weftClient = weftClient;
-      this.weftServer = weftServer;
       this.size = size;
       this.request = request(size);
       this.server = server;

@@ -26,19 +26,17 @@ final class StreamSide implements Side {
   static final int WINDOW = 64;
 
   private final boolean weftClient;
-  private final boolean weftServer;
   private final Echo.Request message = Echo.Request.newBuilder().setMsg("x".repeat(64)).build();
   private final echo.echoservice.EchoServiceClient weft;
   private final ManagedChannel channel;
   private final ServerProcess server;
 
   StreamSide(GrpcSides.Servers servers, boolean weftClient, boolean weftServer) {
-    this(servers.get(weftServer), weftClient, weftServer);
+    this(servers.get(weftServer), weftClient);
   }
 
-  StreamSide(ServerProcess server, boolean weftClient, boolean weftServer) {
+  StreamSide(ServerProcess server, boolean weftClient) {
     this.weftClient = weftClient;
-    this.weftServer = weftServer;
     this.server = server;
     int port = server.port();
     weft = weftClient ? echo.echoservice.EchoServiceClient.newClient("echo.EchoService",

@@ -1,6 +1,7 @@
 package io.weft.examples.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import interop.thrift.Request;
@@ -254,7 +255,7 @@ class ClientFeaturesTest {
         ServerOptions.withMiddleware(io.weft.api.Middlewares.accessLog()));
     try (var cli = client(ClientOptions.withHostPorts(a), ClientOptions.withMiddleware(io.weft.api.Middlewares.events(clientEvents::add)))) {
       cli.echo(new Request().setMsg("who"));
-      catchThrowableOfType(RpcException.class, () -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20))));
+      assertThatThrownBy(() -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20)))).isInstanceOf(RpcException.class);
     }
     assertThat(clientEvents).extracting(io.weft.api.Middlewares.CallEvent::method, io.weft.api.Middlewares.CallEvent::status)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Echo", StatusCode.OK), org.assertj.core.groups.Tuple.tuple("Sleep", StatusCode.DEADLINE_EXCEEDED));
@@ -404,7 +405,7 @@ class ClientFeaturesTest {
       assertThat(log).containsExactly(
           "outer before Echo", "inner before, request hi", "server Echo tag=from-outer caller-thread=true", "inner after", "outer after");
       log.clear();
-      catchThrowableOfType(RpcException.class, () -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20))));
+      assertThatThrownBy(() -> cli.sleep(5_000, CallOptions.timeout(Duration.ofMillis(20)))).isInstanceOf(RpcException.class);
       assertThat(log).contains("outer saw DEADLINE_EXCEEDED");
     }
   }

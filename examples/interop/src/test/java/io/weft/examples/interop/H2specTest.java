@@ -132,7 +132,7 @@ class H2specTest {
     /** {@code s} with control characters other than line ends shown as {@code \xNN} (a PING payload has NULs). */
     private static String printable(String s) {
       StringBuilder out = new StringBuilder();
-      s.chars().forEach(c -> out.append(c < 0x20 && c != '\n' || c == 0x7f ? String.format("\\x%02x", c) : Character.toString(c)));
+      s.chars().forEach(c -> out.append((c < 0x20 && c != '\n') || c == 0x7f ? String.format("\\x%02x", c) : Character.toString(c)));
       return out.toString();
     }
   }

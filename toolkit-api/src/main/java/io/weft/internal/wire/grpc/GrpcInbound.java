@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class GrpcInbound {
   /** Marks a queue {@linkplain #close() closed} by its own call; never thrown. */
+  @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless sentinel compared by identity, never thrown
   private static final RuntimeException CLOSED = new RuntimeException("closed", null, false, false) {};
 
   private final Http2Stream stream;
@@ -202,6 +203,7 @@ public final class GrpcInbound {
   }
 
   /** Waits to be woken, {@code nanos} at most (0: no limit). Holds the lock, and holds it again on return. */
+  @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
   private void await(long nanos) throws InterruptedException {
     Thread me = Thread.currentThread();
     if (waiter != null && waiter != me) {

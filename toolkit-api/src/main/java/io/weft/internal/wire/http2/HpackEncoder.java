@@ -241,7 +241,7 @@ public final class HpackEncoder {
     out.writeByte(high | mask);
     int rest = value - mask;
     while (rest >= 0x80) {
-      out.writeByte(rest & 0x7f | 0x80);
+      out.writeByte((rest & 0x7f) | 0x80);
       rest >>>= 7;
     }
     out.writeByte(rest);

@@ -320,6 +320,12 @@ public final class Http2Connection {
 
   // ---- closing streams ----
 
+  /** Counts streams opened (+1) and ended (-1). Holds the lock. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // every writer holds the lock; volatile only for reads without it
+  void addActive(int delta) {
+    active += delta;
+  }
+
   /** Ends {@code s} in the table: both sides done, or reset. Holds the lock. */
   void close(Http2Stream s) {
     if (s.closed) {
@@ -327,7 +333,7 @@ public final class Http2Connection {
     }
     s.closed = true;
     streams.remove(s.id);
-    active--;
+    addActive(-1);
     credit += s.unconsumed; // whatever the layer has not taken, it never will count against the window
     s.unconsumed = 0;
     closed.mark(s.id, s.resetSent ? ClosedStreams.RESET_SENT : s.resetReceived ? ClosedStreams.RESET_RECEIVED : ClosedStreams.ENDED);
@@ -433,9 +439,9 @@ public final class Http2Connection {
           if (!heldFlushArmed.getAndSet(true)) {
             // the writer promised to flush before it waits; if its next step is slow instead,
             // what it held leaves within a millisecond anyway
-            config.timer().schedule(() -> {
+            ScheduledFuture<?> unused = config.timer().schedule(() -> {
               heldFlushArmed.set(false);
-              out.flushHeldInBackground();
+              out.flushHeldInBackground(); // throws nothing: the flush runs, and fails, on its own thread
             }, 1, TimeUnit.MILLISECONDS);
           }
         }
@@ -540,7 +546,7 @@ public final class Http2Connection {
         nextStreamId += 2;
         s.listener = listener;
         streams.put(s.id, s);
-        active++;
+        addActive(1);
         idleSince = 0;
         n = out.hasRoom() ? (int) Math.max(0, Math.min(Math.min(s.sendWindow, sendWindow), len)) : 0;
         s.sendWindow -= n;
@@ -648,7 +654,7 @@ public final class Http2Connection {
     Frames.goAway(b, Integer.MAX_VALUE, ErrorCode.NO_ERROR, "");
     Frames.ping(b, false, SHUTDOWN_PING);
     sendControl(b);
-    config.timer().schedule(this::finalGoAway, 1, TimeUnit.SECONDS);
+    ScheduledFuture<?> unused = config.timer().schedule(this::finalGoAway, 1, TimeUnit.SECONDS); // runs once, never cancelled
   }
 
   /** Sends the GOAWAY naming the last stream this side will serve. */

@@ -198,7 +198,7 @@ public final class Http2Stream {
             if ((allowed <= 0 || !room) && b.size() > 0) {
               n = 0; // the headers go out now, whatever the window: only DATA waits for it
             } else if (allowed <= 0 || !room) {
-              awaitWindow(want, allowed <= 0 && sendWindow > 0 || !room, deadline);
+              awaitWindow(want, (allowed <= 0 && sendWindow > 0) || !room, deadline);
               continue;
             }
           }
@@ -302,6 +302,7 @@ public final class Http2Stream {
    * Waits for window or socket room with {@code want} bytes in hand, charging them to the limits
    * first (once). Holds the lock.
    */
+  @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
   private void awaitWindow(int want, boolean onConnection, Deadline deadline) throws StreamException {
     if (charged < want) {
       long more = want - charged;

@@ -227,14 +227,14 @@ final class Huffman {
     int d = dstOff;
     for (int i = off, end = off + len; i < end; i++) {
       int b = src[i];
-      int e = DECODE[state << 4 | (b >>> 4) & 0xf];
+      int e = DECODE[(state << 4) | ((b >>> 4) & 0xf)];
       if (e < 0) {
         throw new HpackException("EOS symbol inside a Huffman string", i - origin);
       }
       if ((e & EMIT) != 0) {
         dst[d++] = (byte) (e >>> 8);
       }
-      e = DECODE[(e & 0xff) << 4 | b & 0xf];
+      e = DECODE[((e & 0xff) << 4) | (b & 0xf)];
       if (e < 0) {
         throw new HpackException("EOS symbol inside a Huffman string", i - origin);
       }

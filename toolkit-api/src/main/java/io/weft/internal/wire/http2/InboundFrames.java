@@ -291,7 +291,7 @@ final class InboundFrames implements FrameReader.Handler {
     Http2Stream s = new Http2Stream(c, id, c.peerSettings.initialWindowSize, c.config.streamWindow());
     s.remoteEnd = endStream;
     c.streams.put(id, s);
-    c.active++;
+    c.addActive(1);
     c.idleSince = 0;
     return s;
   }

@@ -43,8 +43,10 @@ class WireFuzzTest {
 
   @Test
   void envelopeReaderOnEveryFraming() {
-    for (Framing framing : Framing.values()) {
-      Fuzz f = withVectors(framing.ordinal(), WireException.class, IOException.class).corpus("envelope")
+    Framing[] framings = Framing.values();
+    for (int seed = 0; seed < framings.length; seed++) {
+      Framing framing = framings[seed];
+      Fuzz f = withVectors(seed, WireException.class, IOException.class).corpus("envelope")
           .run(in -> {
             EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
             while (r.read(framing) != null) {

@@ -157,7 +157,7 @@ final class EngineHarness {
    * The test's acceptor: records every stream as a {@link Call} and sets it as the listener;
    * with {@code echo}, once the request has ended, a virtual thread answers with 200, the request
    * body and grpc-status 0; with {@code autoConsume}, DATA is returned to flow control as it
-   * arrives (else the test calls {@link Call#consume}).
+   * arrives (else the test calls {@link Call#consumeAll}).
    */
   static final class Acceptor implements Http2Connection.Acceptor {
     final boolean echo;

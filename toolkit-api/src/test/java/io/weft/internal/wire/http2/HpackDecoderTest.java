@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.internal.wire.Buffer;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -306,7 +307,7 @@ class HpackDecoderTest {
     decode(d, "4001610162");
     assertThat(d.dynamicTableEntries()).isEqualTo(1);
     String big = "x".repeat(70); // 1 + 70 + 32 > 100
-    assertThat(decode(d, "40016146" + HEX.formatHex(big.getBytes()))).containsExactly(entry("a", big));
+    assertThat(decode(d, "40016146" + HEX.formatHex(big.getBytes(StandardCharsets.US_ASCII)))).containsExactly(entry("a", big));
     assertThat(d.dynamicTableEntries()).isZero();
     assertThat(d.dynamicTableSize()).isZero();
   }

@@ -183,7 +183,6 @@ public final class ScriptedPeer implements AutoCloseable {
   private final HpackDecoder decoder = new HpackDecoder(4096, Integer.MAX_VALUE);
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final List<Frame> received = new CopyOnWriteArrayList<>();
-  private final Thread reader;
   private volatile boolean autoAck;
   private volatile Closed closed; // the sentinel once taken from the queue
   private volatile boolean closing;
@@ -197,7 +196,7 @@ public final class ScriptedPeer implements AutoCloseable {
     socket.setTcpNoDelay(true);
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
-    this.reader = Thread.ofPlatform().daemon().name("scripted-peer-reader").start(this::readLoop);
+    Thread.ofPlatform().daemon().name("scripted-peer-reader").start(this::readLoop);
   }
 
   /** Connects to a server-side engine listening on loopback {@code port} and plays its client (send {@link #preface} first). */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ class ScriptedPeerTest {
       assertThat(h.endStream()).isTrue();
       assertThat(entries(h.fields())).isEqualTo(entries(req));
 
-      client.dataPadded(3, 0, "abc".getBytes(), 4).rst(3, ErrorCode.CANCEL).goAway(3, ErrorCode.ENHANCE_YOUR_CALM, "calm")
+      client.dataPadded(3, 0, "abc".getBytes(StandardCharsets.US_ASCII), 4).rst(3, ErrorCode.CANCEL).goAway(3, ErrorCode.ENHANCE_YOUR_CALM, "calm")
           .windowUpdate(0, 99).ping(false, 0x1234L);
       assertThat(server.expectNext().text()).isEqualTo("abc");
       assertThat(server.expectNext().errorCode()).isEqualTo(ErrorCode.CANCEL);

@@ -692,9 +692,10 @@ class ServerEngineTest {
     CompletableFuture<Void> w1 = c1.writeAsync(responseHeaders(), new byte[800], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
     CompletableFuture<Void> w3 = c3.writeAsync(responseHeaders(), new byte[800], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
     CompletableFuture.anyOf(w1, w3).exceptionally(t -> null).get(5, TimeUnit.SECONDS);
-    CompletableFuture<Void> failed = w1.isCompletedExceptionally() ? w1 : w3;
-    CompletableFuture<Void> waiting = failed == w1 ? w3 : w1;
-    int failedId = failed == w1 ? 1 : 3;
+    boolean firstFailed = w1.isCompletedExceptionally();
+    CompletableFuture<Void> failed = firstFailed ? w1 : w3;
+    CompletableFuture<Void> waiting = firstFailed ? w3 : w1;
+    int failedId = firstFailed ? 1 : 3;
     StreamException e = streamFailure(failed);
     assertThat(e.kind()).isEqualTo(StreamException.Kind.OVER_LIMIT);
     assertThat(waiting).isNotDone();

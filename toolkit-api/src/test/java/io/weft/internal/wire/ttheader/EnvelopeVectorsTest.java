@@ -6,6 +6,7 @@ import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -90,7 +91,7 @@ class EnvelopeVectorsTest {
     assertThat(Framing.detect(Vectors.get("C"), 8)).isEqualTo(Framing.FRAMED);
     assertThat(Framing.detect(Vectors.get("D"), 2)).isEqualTo(Framing.BUFFERED);
     assertThat(Framing.detect(Vectors.get("A"), 4)).isNull();
-    assertThat(Framing.detect("PRI * HTTP/2.0".getBytes(), 8)).isNull();
+    assertThat(Framing.detect("PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII), 8)).isNull();
   }
 
   @Test
