@@ -11,6 +11,9 @@ import io.weft.api.Transport;
 import io.weft.internal.wire.StringStruct;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.IntKey;
+import io.weft.internal.wire.ttheader.StrKey;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +39,19 @@ class SocketCallsTest {
       assertThat(request.name()).isEqualTo("Echo");
       assertThat(new StringStruct(1).decode(request.buffer(), request.bodyOffset(), request.bodyLength())).isEqualTo("hello");
       assertThat(request.header() != null).as("a TTHeader").isEqualTo(framing.hasHeader());
+    }
+  }
+
+  @Test
+  void theTTHeaderCarriesServiceNameHeadersTimeoutAndCaller() throws Exception {
+    try (RawPeer peer = RawPeer.echo(Framing.TTHEADER);
+        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()),
+            ClientOptions.withCallerName("client-svc"))) {
+      client.unary(Methods.ECHO, "x", CallOptions.timeout(Duration.ofSeconds(20)).withHeader("x-test", "value"));
+      TTHeader header = peer.nextRequest(10).header();
+      assertThat(header.strInfo()).containsEntry("x-test", "value").containsEntry(StrKey.IDL_SERVICE_NAME, "EchoService");
+      assertThat(header.intInfo()).containsEntry(IntKey.FROM_SERVICE, "client-svc").containsEntry(IntKey.TO_METHOD, "Echo");
+      assertThat(Long.parseLong(header.intInfo().get(IntKey.RPC_TIMEOUT))).isBetween(1L, 20_000L);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.weft.server;
 
+import io.weft.api.CallContext;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
 import io.weft.api.ServerOption;
@@ -19,6 +20,7 @@ import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -39,6 +41,11 @@ final class TestService {
   static final MethodDescriptor<String, String> BLOCK = unary("Block");
   /** Fail(msg) fails with INVALID_ARGUMENT and msg as its description. */
   static final MethodDescriptor<String, String> FAIL = unary("Fail");
+  /**
+   * Context(key) describes the call as its handler sees it (see {@link #describe}) and sends back
+   * the trailer {@code x-back: <key>}.
+   */
+  static final MethodDescriptor<String, String> CONTEXT = unary("Context");
 
   private TestService() {}
 
@@ -76,7 +83,24 @@ final class TestService {
         .unary(FAIL, msg -> {
           throw Status.of(StatusCode.INVALID_ARGUMENT, msg).asException();
         })
+        .unary(CONTEXT, key -> {
+          CallContext ctx = CallContext.current();
+          ctx.responseTrailers().add("x-back", key);
+          return describe(ctx, key);
+        })
         .build();
+  }
+
+  /**
+   * {@code service/method transport caller=<caller> <key>=<metadata value of key> deadline=<yes|no>},
+   * with the deadline's remaining time checked against the most any test sends (a minute).
+   */
+  static String describe(CallContext ctx, String key) {
+    String deadline = ctx.deadline()
+        .map(d -> d.remaining().compareTo(Duration.ZERO) > 0 && d.remaining().compareTo(Duration.ofMinutes(1)) <= 0 ? "yes" : "odd " + d)
+        .orElse("no");
+    return ctx.service() + "/" + ctx.method() + " " + ctx.transport() + " caller=" + ctx.callerService()
+        + " " + key + "=" + ctx.requestMetadata().get(key) + " deadline=" + deadline;
   }
 
   /** A server of this service on a free loopback port, configured further by {@code options}; not started. */
@@ -90,9 +114,14 @@ final class TestService {
 
   /** The bytes of a whole Thrift Binary CALL of {@code method}({@code msg}) in {@code framing}. */
   static byte[] call(Framing framing, String method, String msg, int seq) {
+    return call(framing, new TTHeader(), method, msg, seq);
+  }
+
+  /** As {@link #call(Framing, String, String, int)}, with this TTHeader (ignored by Framed and unframed Thrift). */
+  static byte[] call(Framing framing, TTHeader header, String method, String msg, int seq) {
     Buffer out = new Buffer();
     EnvelopeWriter w = new EnvelopeWriter(out, framing, MAX_FRAME);
-    w.begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
+    w.begin(header, PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
     byte[] body = new StringStruct(1).bytes(msg);
     out.write(body, 0, body.length);
     w.finish();
