@@ -22,7 +22,8 @@ final class Methods {
 
   private Methods() {}
 
-  private static MethodDescriptor<String, String> unary(String name) {
+  /** A unary method of {@code test.EchoService} called {@code name}. */
+  static MethodDescriptor<String, String> unary(String name) {
     return MethodDescriptor.<String, String>builder()
         .serviceName("EchoService")
         .fullServiceName("test.EchoService")
