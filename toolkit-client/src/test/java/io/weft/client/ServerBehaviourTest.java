@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -285,7 +284,7 @@ class ServerBehaviourTest {
       Future<?> stopping = pool.submit(server::stop);
       // the listener closes first: new connections are refused while the call is still running
       // (refused outright, or reset if one raced into the closing listener's backlog)
-      assertThat(untilRefused(port, Duration.ofSeconds(10)))
+      assertThat(Await.until(() -> Await.refusesConnections(port), Duration.ofSeconds(10)))
           .as("new connections refused while the call runs").isTrue();
       assertThat(inFlight.isDone()).isFalse();
       handler.release.countDown();
@@ -322,22 +321,5 @@ class ServerBehaviourTest {
     out.write(body, 0, body.length);
     w.finish();
     return out.toByteArray();
-  }
-
-  /**
-   * Whether new connections to 127.0.0.1:{@code port} are refused (or reset as they are made,
-   * having raced into a closing listener's backlog) within {@code within}. Nothing signals a
-   * listener's close, so this asks once a millisecond, parked in between.
-   */
-  private static boolean untilRefused(int port, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
-        LockSupport.parkNanos(1_000_000);
-      } catch (java.io.IOException refused) {
-        return true;
-      }
-    }
-    return false;
   }
 }
