@@ -15,6 +15,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.api.Transport;
+import io.weft.internal.api.TestCertificates;
 import io.weft.server.Server;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

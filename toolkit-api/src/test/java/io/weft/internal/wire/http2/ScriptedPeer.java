@@ -214,6 +214,11 @@ public final class ScriptedPeer implements AutoCloseable {
     return new ScriptedPeer(listener.accept(), false);
   }
 
+  /** The socket the peer plays on (for a TLS socket: to read what was negotiated). */
+  public Socket socket() {
+    return socket;
+  }
+
   /** Whether SETTINGS and PING (not their ACKs) are acknowledged by the reader as they arrive. Off by default. */
   public ScriptedPeer autoAck(boolean on) {
     autoAck = on;
