@@ -17,6 +17,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.server.Server;
 import io.weft.internal.wire.http2.Frames;
+import io.weft.internal.api.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
