@@ -8,7 +8,6 @@ import io.weft.api.CallContext;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
-import io.weft.api.Deadline;
 import io.weft.api.Invocation;
 import io.weft.api.LoadBalancer;
 import io.weft.api.MethodDescriptor;

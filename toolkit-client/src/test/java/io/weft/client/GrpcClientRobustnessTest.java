@@ -14,7 +14,6 @@ import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.api.Transport;
 import io.weft.internal.api.TestCertificates;
-import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.ErrorCode;
 import io.weft.internal.wire.http2.Frames;
 import io.weft.internal.wire.http2.ScriptedPeer;
