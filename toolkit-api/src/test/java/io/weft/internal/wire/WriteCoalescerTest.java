@@ -160,9 +160,13 @@ class WriteCoalescerTest {
         throw new AssertionError(e);
       }
     });
-    while (out.waitingForRoom() == 0) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // until the writer waits for the full queue to drain
+    // until the writer waits for the full queue to drain: a count with no signal, so asked once a
+    // millisecond (parked in between), for at most 20 s
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (out.waitingForRoom() == 0 && System.nanoTime() - deadline < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
+    assertThat(out.waitingForRoom()).as("writers waiting for room within 20 s").isEqualTo(1);
     assertThat(queuedMore.getCount()).isEqualTo(1);
     recorder.release.countDown();
     queuedMore.await();

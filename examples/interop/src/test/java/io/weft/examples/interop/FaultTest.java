@@ -15,7 +15,7 @@ import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.Server;
-import io.weft.internal.wire.Vectors;
+import io.weft.testing.Vectors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

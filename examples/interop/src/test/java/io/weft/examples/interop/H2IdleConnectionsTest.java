@@ -17,6 +17,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.Server;
 import io.weft.internal.wire.http2.Frames;
+import io.weft.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -202,6 +203,7 @@ class H2IdleConnectionsTest {
           if (!served) {
             assertThat(first.isEnd()).as("%s", first).isTrue();
             refusals++;
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // a pause before the next try, not a spin of connections
           }
         }
       }

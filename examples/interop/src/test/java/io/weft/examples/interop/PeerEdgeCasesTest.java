@@ -33,6 +33,7 @@ import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.StrKey;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.LogCapture;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;

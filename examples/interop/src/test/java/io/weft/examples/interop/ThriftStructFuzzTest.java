@@ -1,7 +1,5 @@
 package io.weft.examples.interop;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import interop.thrift.AllTypes;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.RpcException;
@@ -14,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated Thrift structs read mutated bytes (see {@link Fuzz}): deep nesting, huge container
  * and string lengths, wrong field types and truncation end in a protocol error, never in a crash
- * or an allocation the size of a claimed length.
+ * or an allocation the size of a claimed length. A fixed number of inputs from a fixed seed.
  */
 class ThriftStructFuzzTest {
   @Test
@@ -26,9 +24,8 @@ class ThriftStructFuzzTest {
         .corpus("thrift");
     ThriftCodec<AllTypes> allTypes = ThriftCodec.of(AllTypes::new);
     ThriftCodec<EchoServiceDescriptor.EchoArgs> echoArgs = ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new);
-    fuzz.run(in -> unwrapCrash(() -> allTypes.decode(in, 0, in.length)), 30_000, 5_000);
-    fuzz.run(in -> unwrapCrash(() -> echoArgs.decode(in, 0, in.length)), 10_000, 2_000);
-    assertThat(fuzz.inputs()).as("inputs tried").isGreaterThan(1000);
+    fuzz.run(in -> unwrapCrash(() -> allTypes.decode(in, 0, in.length)), 30_000);
+    fuzz.run(in -> unwrapCrash(() -> echoArgs.decode(in, 0, in.length)), 10_000);
   }
 
   /** ThriftCodec turns every failure into INTERNAL; a cause that is not a protocol error is a crash, so rethrow it. */

@@ -16,6 +16,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.api.Transport;
 import io.weft.api.Server;
+import io.weft.testing.TestCertificates;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.weft.internal.wire.http2;
 
+import io.weft.testing.ScriptedPeer;
 import static io.weft.internal.wire.http2.EngineHarness.FIVE_SECONDS;
 import static io.weft.internal.wire.http2.EngineHarness.request;
 import static io.weft.internal.wire.http2.Frames.DATA;
@@ -11,14 +12,14 @@ import static io.weft.internal.wire.http2.Frames.PING;
 import static io.weft.internal.wire.http2.Frames.RST_STREAM;
 import static io.weft.internal.wire.http2.Frames.SETTINGS;
 import static io.weft.internal.wire.http2.Frames.WINDOW_UPDATE;
-import static io.weft.internal.wire.http2.ScriptedPeer.entries;
+import static io.weft.testing.ScriptedPeer.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.api.Deadline;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.EngineHarness.Call;
 import io.weft.internal.wire.http2.EngineHarness.Client;
-import io.weft.internal.wire.http2.ScriptedPeer.Frame;
+import io.weft.testing.ScriptedPeer.Frame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.weft.internal.wire.http2;
 
+import io.weft.testing.ScriptedPeer;
 import io.weft.api.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

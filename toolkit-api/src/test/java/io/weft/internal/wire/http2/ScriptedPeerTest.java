@@ -1,7 +1,8 @@
 package io.weft.internal.wire.http2;
 
-import static io.weft.internal.wire.http2.ScriptedPeer.entries;
-import static io.weft.internal.wire.http2.ScriptedPeer.fields;
+import io.weft.testing.ScriptedPeer;
+import static io.weft.testing.ScriptedPeer.entries;
+import static io.weft.testing.ScriptedPeer.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

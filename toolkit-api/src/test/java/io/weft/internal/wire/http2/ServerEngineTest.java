@@ -1,5 +1,6 @@
 package io.weft.internal.wire.http2;
 
+import io.weft.testing.ScriptedPeer;
 import static io.weft.internal.wire.http2.EngineHarness.FIVE_SECONDS;
 import static io.weft.internal.wire.http2.EngineHarness.okTrailers;
 import static io.weft.internal.wire.http2.EngineHarness.request;
@@ -14,8 +15,8 @@ import static io.weft.internal.wire.http2.Frames.PING;
 import static io.weft.internal.wire.http2.Frames.RST_STREAM;
 import static io.weft.internal.wire.http2.Frames.SETTINGS;
 import static io.weft.internal.wire.http2.Frames.WINDOW_UPDATE;
-import static io.weft.internal.wire.http2.ScriptedPeer.entries;
-import static io.weft.internal.wire.http2.ScriptedPeer.fields;
+import static io.weft.testing.ScriptedPeer.entries;
+import static io.weft.testing.ScriptedPeer.fields;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +25,7 @@ import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.EngineHarness.Acceptor;
 import io.weft.internal.wire.http2.EngineHarness.Call;
 import io.weft.internal.wire.http2.EngineHarness.Server;
-import io.weft.internal.wire.http2.ScriptedPeer.Frame;
+import io.weft.testing.ScriptedPeer.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.weft.internal.wire.ttheader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.internal.wire.Buffer;
-import io.weft.internal.wire.Vectors;
+import io.weft.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

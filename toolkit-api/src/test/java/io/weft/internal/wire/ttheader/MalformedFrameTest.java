@@ -2,7 +2,7 @@ package io.weft.internal.wire.ttheader;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.weft.internal.wire.Vectors;
+import io.weft.testing.Vectors;
 import io.weft.internal.wire.WireException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;

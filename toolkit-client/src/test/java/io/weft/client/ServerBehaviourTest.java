@@ -1,29 +1,24 @@
-package io.weft.examples.interop;
+package io.weft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import interop.thrift.Request;
-import interop.thrift.Response;
-import interop.thrift.echoservice.EchoServiceClient;
-import interop.thrift.echoservice.EchoServiceDescriptor;
-import interop.thrift.echoservice.EchoServiceServer;
 import io.weft.api.CallContext;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.MethodDescriptor;
-import io.weft.api.MethodKind;
 import io.weft.api.RpcException;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
+import io.weft.api.ServiceDefinition;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.Client;
 import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
-import io.weft.runtime.ThriftCodec;
+import io.weft.testing.StringStruct;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
@@ -33,6 +28,7 @@ import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,36 +46,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The server's contract, end to end over real sockets: concurrency, errors, metadata, bad input, graceful stop. */
+/**
+ * The server's contract, end to end over real sockets with Weft's client, for a hand-built service
+ * (moved here from examples/interop, where it used generated stubs; it lives in toolkit-client
+ * because it needs both sides, and the server is a test dependency of the client): concurrency,
+ * errors, metadata, bad input, graceful stop.
+ */
 class ServerBehaviourTest {
-  /** A handler whose Sleep blocks until the test releases it, and whose Echo can report its call context or throw. */
-  static final class TestHandler extends ThriftEchoHandler {
+  /** Hold(msg) returns "slept" once the test releases it (see {@link TestHandler}). */
+  private static final MethodDescriptor<String, String> HOLD = Methods.unary("Hold");
+
+  /** The handlers: Hold blocks until the test releases it, and Echo can report its call context or throw. */
+  static final class TestHandler {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     final Set<String> peers = ConcurrentHashMap.newKeySet();
 
-    @Override
-    public Response echo(Request req) {
+    String echo(String msg) {
       CallContext ctx = CallContext.current();
       peers.add(ctx.peer());
-      return switch (req.getMsg()) {
+      return switch (msg) {
         case "boom" -> throw new IllegalStateException("boom");
         case "status" -> throw Status.of(StatusCode.NOT_FOUND, "no such thing").asException();
-        case "context" -> new Response().setMsg(ctx.callerService() + "|" + ctx.requestMetadata().get("k") + "|"
-            + ctx.deadline().isPresent() + "|" + ctx.method() + "|" + ctx.transport());
-        default -> super.echo(req);
+        case "context" -> ctx.callerService() + "|" + ctx.requestMetadata().get("k") + "|"
+            + ctx.deadline().isPresent() + "|" + ctx.method() + "|" + ctx.transport();
+        default -> msg;
       };
     }
 
-    @Override
-    public Response sleep(int millis) {
+    String hold(String msg) throws InterruptedException {
       entered.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new Response().setMsg("slept");
+      release.await();
+      return "slept";
+    }
+
+    ServiceDefinition definition() {
+      return ServiceDefinition.builder("EchoService", "test.EchoService")
+          .unary(Methods.ECHO, this::echo)
+          .unary(HOLD, this::hold)
+          .build();
     }
   }
 
@@ -90,16 +95,32 @@ class ServerBehaviourTest {
   private Server start(ServerOption... options) {
     List<ServerOption> all = new ArrayList<>(List.of(options));
     all.add(0, ServerOptions.withServiceAddr("127.0.0.1", 0));
-    server = Server.builder().addService(EchoServiceServer.definition(handler)).options(all.toArray(ServerOption[]::new)).build().start();
+    server = Server.builder().addService(handler.definition()).options(all.toArray(ServerOption[]::new)).build().start();
     return server;
   }
 
-  private EchoServiceClient client(ClientOption... options) {
+  /** A client of the server, closed after the test, with Echo and Hold as methods. */
+  private Stub client(ClientOption... options) {
     List<ClientOption> all = new ArrayList<>(List.of(options));
     all.add(0, ClientOptions.withHostPorts("127.0.0.1:" + server.port()));
-    EchoServiceClient c = EchoServiceClient.newClient("EchoService", all.toArray(ClientOption[]::new));
+    Client c = Client.newClient("EchoService", all.toArray(ClientOption[]::new));
     toClose.add(c);
-    return c;
+    return new Stub(c);
+  }
+
+  /** What a generated stub would offer. */
+  private record Stub(Client client) {
+    String echo(String msg) {
+      return client.unary(Methods.ECHO, msg, CallOptions.DEFAULT);
+    }
+
+    String echo(String msg, CallOptions options) {
+      return client.unary(Methods.ECHO, msg, options);
+    }
+
+    String hold(CallOptions options) {
+      return client.unary(HOLD, "x", options);
+    }
   }
 
   @AfterEach
@@ -116,7 +137,7 @@ class ServerBehaviourTest {
   @Test
   void thousandConcurrentCallersOnTenConnectionsGetTheirOwnReplies() throws Exception {
     start();
-    EchoServiceClient cli = client(ClientOptions.withMuxConnection(10));
+    Stub cli = client(ClientOptions.withMuxConnection(10));
     CountDownLatch go = new CountDownLatch(1);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<String>> replies = new ArrayList<>();
@@ -124,7 +145,7 @@ class ServerBehaviourTest {
         String msg = "caller-" + i;
         replies.add(pool.submit(() -> {
           go.await();
-          return cli.echo(new Request().setMsg(msg)).getMsg();
+          return cli.echo(msg);
         }));
       }
       go.countDown();
@@ -140,32 +161,31 @@ class ServerBehaviourTest {
     start();
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       OutputStream out = s.getOutputStream();
-      out.write(frame(EchoServiceDescriptor.SLEEP, new EchoServiceDescriptor.SleepArgs().setMillis(1), 1));
-      out.write(frame(EchoServiceDescriptor.ECHO, new EchoServiceDescriptor.EchoArgs().setReq(new Request().setMsg("quick")), 2));
+      out.write(frame("Hold", "x", 1));
+      out.write(frame("Echo", "quick", 2));
       out.flush();
       EnvelopeReader reader = new EnvelopeReader(s.getInputStream(), 1 << 20);
       Envelope first = reader.read(Framing.TTHEADER);
       assertThat(first.seqId()).as("the Echo reply overtakes the blocked Sleep").isEqualTo(2);
-      assertThat(EchoServiceDescriptor.ECHO.responseCodec().decode(first.buffer(), first.bodyOffset(), first.bodyLength())
-          .getSuccess().getMsg()).isEqualTo("quick");
+      assertThat(Methods.ECHO.responseCodec().decode(first.buffer(), first.bodyOffset(), first.bodyLength())).isEqualTo("quick");
       handler.release.countDown();
       Envelope second = reader.read(Framing.TTHEADER);
       assertThat(second.seqId()).isEqualTo(1);
-      assertThat(second.name()).isEqualTo("Sleep");
+      assertThat(second.name()).isEqualTo("Hold");
     }
   }
 
   @Test
   void muxClientRunsCallsConcurrentlyOnOneConnection() throws Exception {
     start();
-    EchoServiceClient cli = client(ClientOptions.withMuxConnection(1));
+    Stub cli = client(ClientOptions.withMuxConnection(1));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Response> slow = pool.submit(() -> cli.sleep(1));
+      Future<String> slow = pool.submit(() -> cli.hold(CallOptions.DEFAULT));
       handler.entered.await();
-      assertThat(cli.echo(new Request().setMsg("meanwhile")).getMsg()).isEqualTo("meanwhile");
+      assertThat(cli.echo("meanwhile")).isEqualTo("meanwhile");
       assertThat(slow.isDone()).isFalse();
       handler.release.countDown();
-      assertThat(slow.get(10, TimeUnit.SECONDS).getMsg()).isEqualTo("slept");
+      assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slept");
     }
   }
 
@@ -173,20 +193,20 @@ class ServerBehaviourTest {
   @EnumSource(value = Transport.class, names = {"TTHEADER", "FRAMED", "BUFFERED"})
   void handlerExceptionBecomesInternalErrorWithItsMessage(Transport transport) {
     start();
-    EchoServiceClient cli = client(ClientOptions.withTransport(transport));
-    assertThatThrownBy(() -> cli.echo(new Request().setMsg("boom")))
+    Stub cli = client(ClientOptions.withTransport(transport));
+    assertThatThrownBy(() -> cli.echo("boom"))
         .isInstanceOfSatisfying(RpcException.class, e -> {
           assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
           assertThat(e.status().description()).hasValueSatisfying(d -> assertThat(d).contains("boom"));
         });
-    assertThat(cli.echo(new Request().setMsg("after")).getMsg()).isEqualTo("after");
+    assertThat(cli.echo("after")).isEqualTo("after");
   }
 
   @Test
   void statusFromHandlerKeepsItsCodeBetweenWeftPeers() {
     start();
-    EchoServiceClient cli = client();
-    assertThatThrownBy(() -> cli.echo(new Request().setMsg("status")))
+    Stub cli = client();
+    assertThatThrownBy(() -> cli.echo("status"))
         .isInstanceOfSatisfying(RpcException.class, e -> {
           assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND);
           assertThat(e.status().description()).hasValue("no such thing");
@@ -196,13 +216,9 @@ class ServerBehaviourTest {
   @Test
   void unknownMethodIsUnimplemented() {
     start();
-    MethodDescriptor<EchoServiceDescriptor.PingArgs, EchoServiceDescriptor.PingResult> nope =
-        MethodDescriptor.<EchoServiceDescriptor.PingArgs, EchoServiceDescriptor.PingResult>builder()
-            .serviceName("EchoService").methodName("Nope").kind(MethodKind.UNARY)
-            .requestCodec(ThriftCodec.of(EchoServiceDescriptor.PingArgs::new))
-            .responseCodec(ThriftCodec.of(EchoServiceDescriptor.PingResult::new)).build();
+    MethodDescriptor<String, String> nope = Methods.unary("Nope");
     try (Client c = Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
-      assertThatThrownBy(() -> c.unary(nope, new EchoServiceDescriptor.PingArgs(), CallOptions.DEFAULT))
+      assertThatThrownBy(() -> c.unary(nope, "x", CallOptions.DEFAULT))
           .isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
             assertThat(e.getMessage()).contains("Nope");
@@ -213,43 +229,43 @@ class ServerBehaviourTest {
   @Test
   void metadataCallerAndDeadlineReachTheHandlerOverTTHeader() {
     start();
-    EchoServiceClient cli = client(ClientOptions.withCallerName("caller-svc"));
-    Response r = cli.echo(new Request().setMsg("context"), CallOptions.timeout(Duration.ofSeconds(30)).withHeader("k", "v"));
-    assertThat(r.getMsg()).isEqualTo("caller-svc|v|true|Echo|TTHEADER");
+    Stub cli = client(ClientOptions.withCallerName("caller-svc"));
+    String r = cli.echo("context", CallOptions.timeout(Duration.ofSeconds(30)).withHeader("k", "v"));
+    assertThat(r).isEqualTo("caller-svc|v|true|Echo|TTHEADER");
   }
 
   @Test
   void timeoutIsADeadlineErrorInMuxModeToo() {
     start();
-    EchoServiceClient cli = client(ClientOptions.withMuxConnection(1));
-    assertThatThrownBy(() -> cli.sleep(1, CallOptions.timeout(Duration.ofMillis(100))))
+    Stub cli = client(ClientOptions.withMuxConnection(1));
+    assertThatThrownBy(() -> cli.hold(CallOptions.timeout(Duration.ofMillis(100))))
         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
     handler.release.countDown();
-    assertThat(cli.echo(new Request().setMsg("still fine")).getMsg()).isEqualTo("still fine");
+    assertThat(cli.echo("still fine")).isEqualTo("still fine");
   }
 
   @Test
   void malformedFrameClosesOnlyItsConnection() throws Exception {
     start();
-    EchoServiceClient healthy = client();
-    assertThat(healthy.echo(new Request().setMsg("before")).getMsg()).isEqualTo("before");
+    Stub healthy = client();
+    assertThat(healthy.echo("before")).isEqualTo("before");
     // TTHeader magic, then a header size that runs past the frame
     assertClosedAfterSending(HexFormat.of().parseHex("0000001010000000000000010fff0000000000000000000000000000"));
     // a length far over the 16 MiB limit
     assertClosedAfterSending(HexFormat.of().parseHex("7ffffff010000000"));
     // HTTP/1 is not served here
     assertClosedAfterSending("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    assertThat(healthy.echo(new Request().setMsg("after")).getMsg()).isEqualTo("after");
+    assertThat(healthy.echo("after")).isEqualTo("after");
   }
 
   @Test
   void oversizedFrameIsRejectedByTheConfiguredLimit() throws Exception {
     start(ServerOptions.withMaxFrameSize(4096));
-    EchoServiceClient cli = client();
+    Stub cli = client();
     String big = "x".repeat(8192);
-    assertThatThrownBy(() -> cli.echo(new Request().setMsg(big)))
+    assertThatThrownBy(() -> cli.echo(big))
         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
-    assertThat(cli.echo(new Request().setMsg("small")).getMsg()).isEqualTo("small");
+    assertThat(cli.echo("small")).isEqualTo("small");
   }
 
   @Test
@@ -262,9 +278,9 @@ class ServerBehaviourTest {
   void gracefulStopLetsInFlightCallsFinishAndRefusesNewConnections() throws Exception {
     start();
     int port = server.port();
-    EchoServiceClient cli = client();
+    Stub cli = client();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Response> inFlight = pool.submit(() -> cli.sleep(1));
+      Future<String> inFlight = pool.submit(() -> cli.hold(CallOptions.DEFAULT));
       handler.entered.await();
       Future<?> stopping = pool.submit(server::stop);
       // the listener closes first: new connections are refused while the call is still running
@@ -273,7 +289,7 @@ class ServerBehaviourTest {
           .as("new connections refused while the call runs").isTrue();
       assertThat(inFlight.isDone()).isFalse();
       handler.release.countDown();
-      assertThat(inFlight.get(10, TimeUnit.SECONDS).getMsg()).isEqualTo("slept");
+      assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("slept");
       stopping.get(10, TimeUnit.SECONDS);
     }
     assertThat(server.isRunning()).isFalse();
@@ -291,16 +307,19 @@ class ServerBehaviourTest {
         while ((b = in.read()) >= 0) {
           assertThat(b).as("no reply bytes are expected").isLessThan(0);
         }
-      } catch (java.net.SocketException reset) {
+      } catch (SocketException reset) {
         // a reset is a close too
       }
     }
   }
 
-  private static <Req> byte[] frame(MethodDescriptor<Req, ?> method, Req args, int seq) throws Exception {
+  /** A TTHeader CALL of {@code method}({@code msg}). */
+  private static byte[] frame(String method, String msg, int seq) {
     Buffer out = new Buffer();
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 1 << 20).begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method.methodName(), seq);
-    method.requestCodec().encode(args, out);
+    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 1 << 20)
+        .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
+    byte[] body = new StringStruct(1).bytes(msg);
+    out.write(body, 0, body.length);
     w.finish();
     return out.toByteArray();
   }

@@ -1,28 +1,30 @@
-package io.weft.examples.interop;
+package io.weft.client;
 
+import io.weft.api.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import interop.thrift.Request;
-import interop.thrift.Response;
-import interop.thrift.echoservice.EchoServiceClient;
-import interop.thrift.echoservice.EchoServiceDescriptor;
-import io.grpc.testing.integration.EmptyProtos.Empty;
-import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
-import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
-import io.grpc.testing.integration.testservice.TestServiceClient;
-import io.weft.api.BidiStreamingServer;
+import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.MethodDescriptor;
-import io.weft.api.MethodKind;
 import io.weft.api.RpcException;
+import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.Server;
+import io.weft.testing.LogCapture;
 import io.weft.internal.wire.Buffer;
-import io.weft.runtime.ThriftCodec;
+import io.weft.testing.StringStruct;
+import io.weft.internal.wire.http2.Frames;
+import io.weft.testing.ScriptedPeer;
+import io.weft.internal.wire.ttheader.Envelope;
+import io.weft.internal.wire.ttheader.EnvelopeWriter;
+import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.PayloadFormat;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -30,7 +32,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,11 @@ import org.junit.jupiter.api.Timeout;
  * client meets: one line per rejected connection, WARNING only for what an operator must act on,
  * nothing for a peer that merely went away, and a handler's exception with its stack trace.
  * Records are captured by a JUL handler (System.Logger's default backend) on {@code io.weft} and
- * {@code io.helidon}.
+ * {@code io.helidon}. (Moved here from examples/interop, where it used generated stubs; the
+ * services are hand-built.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LogLinesTest {
-  private static final String FULL_DUPLEX = "/grpc.testing.TestService/FullDuplexCall";
   private static final Duration SOON = Duration.ofSeconds(10);
 
   private LogCapture capture;
@@ -64,45 +65,55 @@ class LogLinesTest {
     capture.close();
   }
 
-  /** A bidi handler that says when it started and when it ended. */
-  static final class Watched extends GrpcTestHandler {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch ended = new CountDownLatch(1);
-
-    @Override
-    public void fullDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws InterruptedException {
-      entered.countDown();
-      try {
-        super.fullDuplexCall(stream);
-      } finally {
-        ended.countDown();
-      }
+  /** A started server of {@code services} on a free port, its start-up lines forgotten. */
+  private Server start(ServiceDefinition... services) {
+    Server.Builder b = Server.builder().options(ServerOptions.withPort(0));
+    for (ServiceDefinition s : services) {
+      b.addService(s);
     }
+    server = b.build().start();
+    capture.records.clear();
+    return server;
+  }
+
+  private static ServiceDefinition echoService() {
+    return ServiceDefinition.builder("EchoService", "test.EchoService").unary(Methods.ECHO, msg -> msg).build();
   }
 
   @Test
   void aResetHttp2ConnectionWithAStreamOpenLogsNothing() throws Exception {
-    Watched handler = new Watched();
-    server = InteropServer.create(0, new ThriftEchoHandler(), handler).start();
-    capture.records.clear(); // the start-up line
-    H2Wire w = H2Wire.open(server.port());
-    w.openGrpc(FULL_DUPLEX, false);
-    assertThat(handler.entered.await(SOON.toSeconds(), TimeUnit.SECONDS)).as("the handler started").isTrue();
-    w.socket().setSoLinger(true, 0); // close with RST
-    w.socket().close();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch ended = new CountDownLatch(1);
+    start(ServiceDefinition.builder("Blobs", Blobs.SERVICE)
+        .bidiStreaming(Blobs.CHAT, stream -> {
+          entered.countDown();
+          try {
+            for (byte[] ignored : stream) {
+              // until the stream ends
+            }
+          } finally {
+            ended.countDown();
+          }
+        })
+        .build());
+    ScriptedPeer peer = ScriptedPeer.client(server.port()).autoAck(true).preface().settings();
+    peer.headers(1, Frames.FLAG_END_HEADERS, ":method", "POST", ":scheme", "http", ":path", "/" + Blobs.SERVICE + "/Chat",
+        ":authority", "localhost", "content-type", "application/grpc", "te", "trailers");
+    assertThat(entered.await(SOON.toSeconds(), TimeUnit.SECONDS)).as("the handler started").isTrue();
+    peer.socket().setSoLinger(true, 0); // close with RST
+    peer.socket().close();
     // the reader saw the reset, and failed the stream, before the handler's recv returned
-    assertThat(handler.ended.await(SOON.toSeconds(), TimeUnit.SECONDS)).as("the handler ended").isTrue();
+    assertThat(ended.await(SOON.toSeconds(), TimeUnit.SECONDS)).as("the handler ended").isTrue();
     assertThat(capture.lines()).isEmpty();
   }
 
   @Test
   void anOversizedHttp2FrameLogsOneWarning() throws Exception {
-    server = InteropServer.create(0).start();
-    capture.records.clear();
-    H2Wire w = H2Wire.open(server.port());
-    w.frame(H2Wire.DATA, 0, 1, new byte[20_000]); // over the default SETTINGS_MAX_FRAME_SIZE of 16,384
-    w.awaitGoAway(SOON); // logged before the GOAWAY is written
-    w.close();
+    start(echoService());
+    try (ScriptedPeer peer = ScriptedPeer.client(server.port()).autoAck(true).preface().settings()) {
+      peer.raw(Frames.DATA, 0, 1, new byte[20_000]); // over the default SETTINGS_MAX_FRAME_SIZE of 16,384
+      peer.await(f -> f.type() == Frames.GOAWAY, SOON); // logged before the GOAWAY is written
+    }
     assertThat(capture.lines()).singleElement().asString()
         .startsWith("WARNING io.weft.internal.wire.http2.Http2Connection: closing HTTP/2 connection from 127.0.0.1:")
         .contains("20000 bytes, over SETTINGS_MAX_FRAME_SIZE 16384");
@@ -111,13 +122,10 @@ class LogLinesTest {
 
   @Test
   void anOversizedTTHeaderFrameLogsOneWarning() throws Exception {
-    server = InteropServer.create(0).start();
-    capture.records.clear();
+    start(echoService());
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout((int) SOON.toMillis());
-      Buffer call = new Buffer();
-      TTHeaderFrames.echo(call, "hi", 1); // a first call identifies the protocol
-      s.getOutputStream().write(call.toByteArray());
+      s.getOutputStream().write(echoCall("hi", 1)); // a first call identifies the protocol
       InputStream in = s.getInputStream();
       in.readNBytes(4);
       // then a frame of 2 GiB - 16 MiB: the server closes the connection
@@ -132,10 +140,9 @@ class LogLinesTest {
   }
 
   @Test
-  void aPortInUseFailsStartWithOneExceptionAndLogsNothing() throws Exception {
-    server = InteropServer.create(0).start();
-    capture.records.clear();
-    Server second = InteropServer.create(server.port());
+  void aPortInUseFailsStartWithOneExceptionAndLogsNothing() {
+    start(echoService());
+    Server second = Server.newServer(echoService(), ServerOptions.withPort(server.port()));
     assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot listen on 0.0.0.0:" + server.port())
         .hasMessageContaining("in use");
@@ -161,23 +168,21 @@ class LogLinesTest {
   }
 
   private static ServiceDefinition unaryService(String name, String method) {
-    MethodDescriptor<EchoServiceDescriptor.EchoArgs, EchoServiceDescriptor.EchoResult> d =
-        MethodDescriptor.<EchoServiceDescriptor.EchoArgs, EchoServiceDescriptor.EchoResult>builder()
-            .serviceName(name).fullServiceName("shop." + name).methodName(method).kind(MethodKind.UNARY)
-            .requestCodec(ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new))
-            .responseCodec(ThriftCodec.of(EchoServiceDescriptor.EchoResult::new)).build();
-    return ServiceDefinition.builder(name, "shop." + name).unary(d, req -> new EchoServiceDescriptor.EchoResult()).build();
+    MethodDescriptor<String, String> d = MethodDescriptor.<String, String>builder()
+        .serviceName(name).fullServiceName("shop." + name).methodName(method).kind(io.weft.api.MethodKind.UNARY)
+        .requestCodec(new StringStruct(1)).responseCodec(new StringStruct(0)).build();
+    return ServiceDefinition.builder(name, "shop." + name).unary(d, req -> "").build();
   }
 
   @Test
   void callsToADownInstanceLogNothingAtInfo() throws Exception {
     int dead;
-    try (ServerSocket s = new ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       dead = s.getLocalPort();
     }
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + dead))) {
+    try (Client cli = Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + dead))) {
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> cli.echo(new Request().setMsg("x")))
+        assertThatThrownBy(() -> cli.unary(Methods.ECHO, "x", CallOptions.DEFAULT))
             .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
       }
     }
@@ -187,15 +192,12 @@ class LogLinesTest {
   @Test
   void aThriftHandlerExceptionIsLoggedWithItsStackTrace() {
     IllegalStateException boom = new IllegalStateException("boom");
-    server = InteropServer.create(0, new ThriftEchoHandler() {
-      @Override
-      public Response echo(Request req) {
-        throw boom;
-      }
-    }, new GrpcTestHandler()).start();
-    capture.records.clear();
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
-      assertThatThrownBy(() -> cli.echo(new Request().setMsg("x"))).isInstanceOf(RpcException.class).hasMessageContaining("boom");
+    start(ServiceDefinition.builder("EchoService", "test.EchoService").unary(Methods.ECHO, msg -> {
+      throw boom;
+    }).build());
+    try (Client cli = Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
+      assertThatThrownBy(() -> cli.unary(Methods.ECHO, "x", CallOptions.DEFAULT)).isInstanceOf(RpcException.class)
+          .hasMessageContaining("boom");
     }
     // logged before the error reply was written
     assertThat(capture.lines()).singleElement().asString().isEqualTo("WARNING io.weft.server.internal.SocketCall: EchoService.Echo handler threw");
@@ -205,19 +207,27 @@ class LogLinesTest {
   @Test
   void aGrpcHandlerExceptionIsLoggedWithItsStackTrace() {
     IllegalStateException boom = new IllegalStateException("boom");
-    server = InteropServer.create(0, new ThriftEchoHandler(), new GrpcTestHandler() {
-      @Override
-      public Empty emptyCall(Empty request) {
-        throw boom;
-      }
-    }).start();
-    capture.records.clear();
-    try (var cli = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+    start(ServiceDefinition.builder("Blobs", Blobs.SERVICE).unary(Blobs.SIZED, request -> {
+      throw boom;
+    }).build());
+    try (Client cli = Client.newClient(Blobs.SERVICE, ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
         ClientOptions.withTransport(Transport.GRPC))) {
-      assertThatThrownBy(() -> cli.emptyCall(Empty.getDefaultInstance())).isInstanceOf(RpcException.class).hasMessageContaining("boom");
+      assertThatThrownBy(() -> cli.unary(Blobs.SIZED, new byte[0], CallOptions.DEFAULT)).isInstanceOf(RpcException.class)
+          .hasMessageContaining("boom");
     }
     assertThat(capture.lines()).singleElement().asString()
-        .isEqualTo("WARNING io.weft.server.internal.GrpcServerCall: grpc.testing.TestService/EmptyCall handler threw");
+        .isEqualTo("WARNING io.weft.server.internal.GrpcServerCall: " + Blobs.SERVICE + "/Sized handler threw");
     assertThat(capture.records.get(0).getThrown()).isSameAs(boom);
+  }
+
+  /** A TTHeader CALL of Echo({@code msg}). */
+  private static byte[] echoCall(String msg, int seq) {
+    Buffer out = new Buffer();
+    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 16 << 20)
+        .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "Echo", seq);
+    byte[] body = new StringStruct(1).bytes(msg);
+    out.write(body, 0, body.length);
+    w.finish();
+    return out.toByteArray();
   }
 }

@@ -1,4 +1,4 @@
-package io.weft.internal.wire;
+package io.weft.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

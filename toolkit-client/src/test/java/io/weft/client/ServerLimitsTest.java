@@ -1,29 +1,33 @@
-package io.weft.examples.interop;
+package io.weft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import interop.thrift.Request;
-import interop.thrift.Response;
-import interop.thrift.echoservice.EchoServiceClient;
-import io.grpc.testing.integration.EmptyProtos.Empty;
-import io.grpc.testing.integration.testservice.TestServiceClient;
+import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
+import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.Client;
 import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
-import io.weft.internal.wire.Vectors;
+import io.weft.testing.StringStruct;
+import io.weft.testing.Vectors;
+import io.weft.internal.wire.ttheader.Envelope;
+import io.weft.internal.wire.ttheader.EnvelopeWriter;
+import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.PayloadFormat;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.InputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,40 +35,47 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Server limits and shutdown: concurrency and QPS limits, idle and slowloris connections, draining. */
+/**
+ * Server limits and shutdown: concurrency and QPS limits, idle and slowloris connections, draining.
+ * Against a hand-built service with Weft's client (moved here from examples/interop, where it used
+ * generated stubs).
+ */
 class ServerLimitsTest {
   private Server server;
   private final Holding handler = new Holding();
 
-  /** Echo("hold") waits until released, counting who entered. */
-  static final class Holding extends ThriftEchoHandler {
+  /** Echo("hold") waits until released, counting who entered; any other Echo returns its message. */
+  static final class Holding {
     final Semaphore entered = new Semaphore(0);
     volatile CountDownLatch release = new CountDownLatch(1);
 
-    @Override
-    public Response echo(Request req) {
-      if ("hold".equals(req.getMsg())) {
+    String echo(String msg) throws InterruptedException {
+      if ("hold".equals(msg)) {
         entered.release();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        release.await();
       }
-      return super.echo(req);
+      return msg;
     }
   }
 
   private int start(ServerOption... options) {
-    List<ServerOption> all = new ArrayList<>(List.of(options));
-    all.add(ServerOptions.withPort(0));
     server = Server.builder()
-        .addService(interop.thrift.echoservice.EchoServiceServer.definition(handler))
-        .addService(io.grpc.testing.integration.testservice.TestServiceServer.definition(new GrpcTestHandler()))
-        .options(all.toArray(ServerOption[]::new))
+        .addService(ServiceDefinition.builder("EchoService", "test.EchoService").unary(Methods.ECHO, handler::echo).build())
+        .options(options)
+        .options(ServerOptions.withServiceAddr("127.0.0.1", 0))
         .build()
         .start();
     return server.port();
+  }
+
+  private static Client client(int port, io.weft.api.ClientOption... options) {
+    List<io.weft.api.ClientOption> all = new ArrayList<>(List.of(options));
+    all.add(0, ClientOptions.withHostPorts("127.0.0.1:" + port));
+    return Client.newClient("EchoService", all.toArray(io.weft.api.ClientOption[]::new));
+  }
+
+  private static String echo(Client client, String msg) {
+    return client.unary(Methods.ECHO, msg, CallOptions.DEFAULT);
   }
 
   @AfterEach
@@ -78,21 +89,20 @@ class ServerLimitsTest {
   @Test
   void concurrencyLimitRefusesTheExcessOnBothTransports() throws Exception {
     int port = start(ServerOptions.withMaxConcurrentRequests(2));
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port));
-        Client grpc = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-            ClientOptions.withTransport(Transport.GRPC));
-        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Response> a = pool.submit(() -> cli.echo(new Request().setMsg("hold")));
-      Future<Response> b = pool.submit(() -> cli.echo(new Request().setMsg("hold")));
+    try (Client cli = client(port);
+        Client grpc = client(port, ClientOptions.withTransport(Transport.GRPC));
+        var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<String> a = pool.submit(() -> echo(cli, "hold"));
+      Future<String> b = pool.submit(() -> echo(cli, "hold"));
       handler.entered.acquire(2);
-      RpcException thrift = catchThrowableOfType(RpcException.class, () -> cli.echo(new Request().setMsg("third")));
+      RpcException thrift = catchThrowableOfType(RpcException.class, () -> echo(cli, "third"));
       assertThat(thrift.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
-      RpcException overGrpc = catchThrowableOfType(RpcException.class, () -> TestServiceClient.of(grpc).emptyCall(Empty.getDefaultInstance()));
+      RpcException overGrpc = catchThrowableOfType(RpcException.class, () -> echo(grpc, "over gRPC"));
       assertThat(overGrpc.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
       handler.release.countDown();
-      assertThat(a.get(10, TimeUnit.SECONDS).getMsg()).isEqualTo("hold");
-      assertThat(b.get(10, TimeUnit.SECONDS).getMsg()).isEqualTo("hold");
-      assertThat(cli.echo(new Request().setMsg("after")).getMsg()).isEqualTo("after");
+      assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("hold");
+      assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo("hold");
+      assertThat(echo(cli, "after")).isEqualTo("after");
     }
   }
 
@@ -101,11 +111,11 @@ class ServerLimitsTest {
     int port = start(ServerOptions.withQpsLimit(50));
     int ok = 0;
     int refused = 0;
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
+    try (Client cli = client(port)) {
       long began = System.nanoTime();
       for (int i = 0; i < 300; i++) {
         try {
-          cli.echo(new Request().setMsg("x"));
+          echo(cli, "x");
           ok++;
         } catch (RpcException e) {
           assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
@@ -146,8 +156,8 @@ class ServerLimitsTest {
       assertThat(in.read()).isEqualTo(-1);
       assertThat(sent).isLessThan(frame.length - 1);
     }
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
-      assertThat(cli.echo(new Request().setMsg("fine")).getMsg()).isEqualTo("fine");
+    try (Client cli = client(port)) {
+      assertThat(echo(cli, "fine")).isEqualTo("fine");
     }
   }
 
@@ -158,7 +168,7 @@ class ServerLimitsTest {
     Buffer frames = new Buffer(1 << 20);
     String big = "x".repeat(64 * 1024);
     for (int seq = 1; seq <= 200; seq++) {
-      TTHeaderFrames.echo(frames, big, seq);
+      echoCall(frames, big, seq);
     }
     Thread writer;
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -178,20 +188,19 @@ class ServerLimitsTest {
       assertThat(server.inFlight()).as("calls stuck writing to a client that reads nothing").isZero();
     }
     writer.join();
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
-      assertThat(cli.echo(new Request().setMsg("fine")).getMsg()).isEqualTo("fine");
+    try (Client cli = client(port)) {
+      assertThat(echo(cli, "fine")).isEqualTo("fine");
     }
   }
 
   @Test
   void drainingFinishesEveryAcceptedCallAndRefusesNewConnections() throws Exception {
     int port = start(ServerOptions.withExitWaitTime(Duration.ofSeconds(20)));
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-            ClientOptions.withMuxConnection(2));
-        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<Response>> accepted = new ArrayList<>();
+    try (Client cli = client(port, ClientOptions.withMuxConnection(2));
+        var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<String>> accepted = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        accepted.add(pool.submit(() -> cli.echo(new Request().setMsg("hold"))));
+        accepted.add(pool.submit(() -> echo(cli, "hold")));
       }
       handler.entered.acquire(50);
       Future<?> stopping = pool.submit(server::stop);
@@ -199,11 +208,20 @@ class ServerLimitsTest {
       assertThat(Await.until(() -> Await.refusesConnections(port), Duration.ofSeconds(10)))
           .as("new connections refused while the calls run").isTrue();
       handler.release.countDown();
-      for (Future<Response> f : accepted) {
-        assertThat(f.get(20, TimeUnit.SECONDS).getMsg()).isEqualTo("hold");
+      for (Future<String> f : accepted) {
+        assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo("hold");
       }
       stopping.get(20, TimeUnit.SECONDS);
     }
     server = null;
+  }
+
+  /** Appends a TTHeader CALL of Echo({@code msg}) with sequence id {@code seq}. */
+  private static void echoCall(Buffer out, String msg, int seq) {
+    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 16 << 20)
+        .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "Echo", seq);
+    byte[] body = new StringStruct(1).bytes(msg);
+    out.write(body, 0, body.length);
+    w.finish();
   }
 }

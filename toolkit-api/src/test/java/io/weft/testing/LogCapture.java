@@ -1,4 +1,4 @@
-package io.weft.examples.interop;
+package io.weft.testing;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,14 +12,14 @@ import java.util.logging.Logger;
  * The log records that named loggers (and their children) publish from now until {@link #close()},
  * at {@code min} and above: System.Logger's default backend is JUL, so this sees what Weft logs.
  * The loggers are held here, because JUL keeps them only weakly and a collected logger loses its
- * handlers.
+ * handlers. Shared with the tests of other modules through toolkit-api's test jar.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
   private final Level min;
   private final List<Logger> loggers;
-  final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  public final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-  LogCapture(Level min, String... loggerNames) {
+  public LogCapture(Level min, String... loggerNames) {
     this.min = min;
     this.loggers = Arrays.stream(loggerNames).map(Logger::getLogger).toList();
     loggers.forEach(l -> l.addHandler(this));
@@ -33,12 +33,12 @@ final class LogCapture extends Handler implements AutoCloseable {
   }
 
   /** "LEVEL logger: message" per record, for assertions and their failure messages. */
-  List<String> lines() {
+  public List<String> lines() {
     return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList();
   }
 
   /** "LEVEL message" per record. */
-  List<String> messages() {
+  public List<String> messages() {
     return records.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
   }
 

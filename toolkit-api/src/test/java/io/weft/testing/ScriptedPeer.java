@@ -1,6 +1,13 @@
-package io.weft.internal.wire.http2;
+package io.weft.testing;
 
 import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.http2.ErrorCode;
+import io.weft.internal.wire.http2.Fields;
+import io.weft.internal.wire.http2.Frames;
+import io.weft.internal.wire.http2.HpackDecoder;
+import io.weft.internal.wire.http2.HpackEncoder;
+import io.weft.internal.wire.http2.HpackException;
+import io.weft.internal.wire.http2.Settings;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -211,6 +218,11 @@ public final class ScriptedPeer implements AutoCloseable {
   public static ScriptedPeer server(ServerSocket listener) throws IOException {
     listener.setSoTimeout(10_000);
     return new ScriptedPeer(listener.accept(), false);
+  }
+
+  /** The socket the peer plays on (for a TLS socket: to read what was negotiated). */
+  public Socket socket() {
+    return socket;
   }
 
   /** Whether SETTINGS and PING (not their ACKs) are acknowledged by the reader as they arrive. Off by default. */

@@ -1,4 +1,4 @@
-package io.weft.examples.interop;
+package io.weft.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,16 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Certificates made at test time with the JDK's keytool: a self-signed key per name, valid for
- * localhost and 127.0.0.1, in a PKCS12 store and as PEM files (chain and PKCS#8 key).
+ * localhost and 127.0.0.1, in a PKCS12 store and as PEM files (chain and PKCS#8 key). Shared by
+ * the TLS tests of toolkit-client and examples/interop through toolkit-api's test jar.
  */
-final class TestCertificates {
-  static final char[] PASSWORD = "changeit".toCharArray();
+public final class TestCertificates {
+  public static final char[] PASSWORD = "changeit".toCharArray();
 
-  record Key(Path store, Path certificatePem, Path privateKeyPem) {}
+  public record Key(Path store, Path certificatePem, Path privateKeyPem) {}
 
   private TestCertificates() {}
 
-  static Key create(Path dir, String name) throws Exception {
+  public static Key create(Path dir, String name) throws Exception {
     Path store = dir.resolve(name + ".p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
