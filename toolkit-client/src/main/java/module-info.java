@@ -7,5 +7,6 @@
 module io.weft.client {
   requires transitive io.weft.api;
 
-  provides io.weft.api.spi.ClientProvider with io.weft.client.WeftClientProvider;
+  provides io.weft.api.spi.ClientProvider with
+      io.weft.client.WeftClientProvider;
 }

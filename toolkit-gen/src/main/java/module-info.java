@@ -4,8 +4,8 @@
  *
  * <p>The Maven goal ({@code io.weft.gen.maven}) is not part of the module graph: Maven loads
  * plugins on the class path, and its own jars are not modules (maven-core and maven-plugin-api
- * split the package {@code org.apache.maven.plugin}), so the build compiles this module with
- * {@code --add-reads io.weft.gen=ALL-UNNAMED} and Maven's jars on the class path. JavaPoet and
+ * split the package {@code org.apache.maven.plugin}), so the build compiles this module with {@code
+ * --add-reads io.weft.gen=ALL-UNNAMED} and Maven's jars on the class path. JavaPoet and
  * protobuf-java are automatic modules (named by their manifests); toolkit-generic, the target of
  * the qualified exports, is built after this module.
  */
@@ -16,6 +16,8 @@ module io.weft.gen {
   requires java.compiler;
 
   exports io.weft.gen;
-  exports io.weft.gen.model to io.weft.generic;
-  exports io.weft.gen.thrift to io.weft.generic;
+  exports io.weft.gen.model to
+      io.weft.generic;
+  exports io.weft.gen.thrift to
+      io.weft.generic;
 }

@@ -1,6 +1,6 @@
 /**
- * Weft's generic calls: a client and a server for a Thrift service known only by its IDL, with
- * JSON or maps for the values. The client implementation is read so that {@link
+ * Weft's generic calls: a client and a server for a Thrift service known only by its IDL, with JSON
+ * or maps for the values. The client implementation is read so that {@link
  * io.weft.api.Client#newClient} finds it on the module path.
  */
 module io.weft.generic {

@@ -10,5 +10,6 @@ module io.weft.server {
   requires io.helidon.common.socket;
   requires io.helidon.webserver;
 
-  provides io.weft.api.spi.ServerProvider with io.weft.server.WeftServerProvider;
+  provides io.weft.api.spi.ServerProvider with
+      io.weft.server.WeftServerProvider;
 }

@@ -23,15 +23,18 @@ public interface CallContext {
   /** The method's name as the IDL writes it; empty for the root context. */
   String method();
 
-  /** When the caller stops waiting, if it said (TTHeader {@code RPCTimeout}, gRPC {@code grpc-timeout}). */
+  /**
+   * When the caller stops waiting, if it said (TTHeader {@code RPCTimeout}, gRPC {@code
+   * grpc-timeout}).
+   */
   Optional<Deadline> deadline();
 
   /** The metadata the caller sent. Treat as read-only. */
   Metadata requestMetadata();
 
   /**
-   * The metainfo values the caller sent (Kitex {@code metainfo}); a client called from this
-   * thread forwards the persistent ones.
+   * The metainfo values the caller sent (Kitex {@code metainfo}); a client called from this thread
+   * forwards the persistent ones.
    */
   default MetaInfo metaInfo() {
     return MetaInfo.EMPTY;
@@ -56,7 +59,9 @@ public interface CallContext {
    */
   Metadata responseMetadata();
 
-  /** Metadata to send back after the response (gRPC trailers; merged into TTHeader string headers). */
+  /**
+   * Metadata to send back after the response (gRPC trailers; merged into TTHeader string headers).
+   */
   Metadata responseTrailers();
 
   /**

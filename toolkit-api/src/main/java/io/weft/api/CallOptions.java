@@ -5,12 +5,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-call settings: a deadline, request metadata and metainfo, compression (everything else is
- * a client option). Immutable; the {@code with*} methods return copies.
+ * Per-call settings: a deadline, request metadata and metainfo, compression (everything else is a
+ * client option). Immutable; the {@code with*} methods return copies.
  */
 public final class CallOptions {
   /** No deadline of its own (the client's RPC timeout applies) and no metadata. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null, MetaInfo.EMPTY, null);
+  public static final CallOptions DEFAULT =
+      new CallOptions(null, null, new Metadata(), null, null, MetaInfo.EMPTY, null);
 
   private final Deadline deadline;
   private final Duration timeout;
@@ -21,7 +22,12 @@ public final class CallOptions {
   private final String hashKey;
 
   private CallOptions(
-      Deadline deadline, Duration timeout, Metadata metadata, String compression, ResponseMetadata capture, MetaInfo metaInfo,
+      Deadline deadline,
+      Duration timeout,
+      Metadata metadata,
+      String compression,
+      ResponseMetadata capture,
+      MetaInfo metaInfo,
       String hashKey) {
     this.deadline = deadline;
     this.timeout = timeout;
@@ -59,11 +65,13 @@ public final class CallOptions {
   }
 
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(Objects.requireNonNull(deadline), null, metadata, compression, capture, metaInfo, hashKey);
+    return new CallOptions(
+        Objects.requireNonNull(deadline), null, metadata, compression, capture, metaInfo, hashKey);
   }
 
   public CallOptions withMetadata(Metadata metadata) {
-    return new CallOptions(deadline, timeout, metadata.copy(), compression, capture, metaInfo, hashKey);
+    return new CallOptions(
+        deadline, timeout, metadata.copy(), compression, capture, metaInfo, hashKey);
   }
 
   /** A copy whose gRPC request messages are compressed with {@code encoding} ({@code "gzip"}). */
@@ -71,29 +79,58 @@ public final class CallOptions {
     return new CallOptions(deadline, timeout, metadata, encoding, capture, metaInfo, hashKey);
   }
 
-  /** A copy with one more metadata pair (not sent over {@link Transport#FRAMED} or {@link Transport#BUFFERED}: see {@link #metadata}). */
+  /**
+   * A copy with one more metadata pair (not sent over {@link Transport#FRAMED} or {@link
+   * Transport#BUFFERED}: see {@link #metadata}).
+   */
   public CallOptions withHeader(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata.copy().add(key, value), compression, capture, metaInfo, hashKey);
+    return new CallOptions(
+        deadline,
+        timeout,
+        metadata.copy().add(key, value),
+        compression,
+        capture,
+        metaInfo,
+        hashKey);
   }
 
   /** A copy that records the response headers and trailers of a unary call in {@code sink}. */
   public CallOptions captureResponse(ResponseMetadata sink) {
-    return new CallOptions(deadline, timeout, metadata, compression, Objects.requireNonNull(sink), metaInfo, hashKey);
+    return new CallOptions(
+        deadline, timeout, metadata, compression, Objects.requireNonNull(sink), metaInfo, hashKey);
   }
 
   /** A copy that sends the persistent metainfo value {@code key} (see {@link MetaInfo}). */
   public CallOptions withPersistent(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withPersistent(key, value), hashKey);
+    return new CallOptions(
+        deadline,
+        timeout,
+        metadata,
+        compression,
+        capture,
+        metaInfo.withPersistent(key, value),
+        hashKey);
   }
 
-  /** A copy that sends the transient metainfo value {@code key}: to the callee only (see {@link MetaInfo}). */
+  /**
+   * A copy that sends the transient metainfo value {@code key}: to the callee only (see {@link
+   * MetaInfo}).
+   */
   public CallOptions withTransient(String key, String value) {
-    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo.withTransient(key, value), hashKey);
+    return new CallOptions(
+        deadline,
+        timeout,
+        metadata,
+        compression,
+        capture,
+        metaInfo.withTransient(key, value),
+        hashKey);
   }
 
   /** A copy whose {@link LoadBalancer#CONSISTENT_HASH} key is {@code key}. */
   public CallOptions withHashKey(String key) {
-    return new CallOptions(deadline, timeout, metadata, compression, capture, metaInfo, Objects.requireNonNull(key));
+    return new CallOptions(
+        deadline, timeout, metadata, compression, capture, metaInfo, Objects.requireNonNull(key));
   }
 
   /** The consistent-hashing key, if set. */
@@ -132,8 +169,8 @@ public final class CallOptions {
   }
 
   /**
-   * The deadline a call started now gets: this call's own, else {@code defaultTimeout} from now
-   * if positive, then capped by {@code inherited} (the deadline of the call being served, if any).
+   * The deadline a call started now gets: this call's own, else {@code defaultTimeout} from now if
+   * positive, then capped by {@code inherited} (the deadline of the call being served, if any).
    * Null when nothing limits the call.
    */
   public Deadline effectiveDeadline(Duration defaultTimeout, Deadline inherited) {

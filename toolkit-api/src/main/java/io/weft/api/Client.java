@@ -3,16 +3,16 @@ package io.weft.api;
 import io.weft.api.spi.ClientProvider;
 
 /**
- * A client of one destination service: configuration, connections and sequence ids, shared by
- * every call. Generated stubs ({@code EchoServiceClient.newClient(...)}) wrap one; use it directly
- * only for hand-written descriptors. Thread-safe: create one per destination and share it.
+ * A client of one destination service: configuration, connections and sequence ids, shared by every
+ * call. Generated stubs ({@code EchoServiceClient.newClient(...)}) wrap one; use it directly only
+ * for hand-written descriptors. Thread-safe: create one per destination and share it.
  *
  * <p>Calls block the calling thread (best a virtual thread) until the reply arrives, the deadline
  * passes ({@link StatusCode#DEADLINE_EXCEEDED}) or the call fails; every failure is an {@link
  * RpcException}.
  *
- * <p>There is no default deadline, as in Kitex and grpc-java: a call to a server that never
- * answers waits as long as the connection lives. Give the client one with {@link
+ * <p>There is no default deadline, as in Kitex and grpc-java: a call to a server that never answers
+ * waits as long as the connection lives. Give the client one with {@link
  * ClientOptions#withRPCTimeout}, or each call with {@link CallOptions#timeout}.
  *
  * <p>The implementation is {@code io.weft:toolkit-client}, found through {@link ClientProvider};

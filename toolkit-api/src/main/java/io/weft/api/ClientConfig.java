@@ -10,13 +10,13 @@ import java.util.Objects;
  *
  * @param destService the callee's service name, sent as TTHeader {@code ToService}
  * @param hostPorts the callee's addresses as {@code host:port}; at least one is required
- * @param rpcTimeout how long a call may take when the caller sets no deadline; zero means no
- *     limit (default zero, as in Kitex)
+ * @param rpcTimeout how long a call may take when the caller sets no deadline; zero means no limit
+ *     (default zero, as in Kitex)
  * @param connectTimeout how long dialing may take (default 1 s)
  * @param transport how calls are framed (default {@link Transport#TTHEADER})
- * @param muxConnections if positive, that many connections per address, each carrying many calls
- *     at once matched by sequence id (Kitex {@code WithMuxConnection}); if zero (the default), a
- *     pool of connections that carry one call at a time
+ * @param muxConnections if positive, that many connections per address, each carrying many calls at
+ *     once matched by sequence id (Kitex {@code WithMuxConnection}); if zero (the default), a pool
+ *     of connections that carry one call at a time
  * @param maxIdlePerAddress how many idle pooled connections are kept per address (default 1024)
  * @param idleTimeout how long a pooled connection may stay idle before it is closed (default 60 s)
  * @param maxFrameSize the largest reply frame accepted, in bytes (default 16 MiB)
@@ -56,7 +56,8 @@ public record ClientConfig(
     Objects.requireNonNull(destService, "destService");
     hostPorts = List.copyOf(hostPorts);
     if (hostPorts.isEmpty() && resolver == null) {
-      throw new IllegalArgumentException("a client needs at least one address: use ClientOptions.withHostPorts or withResolver");
+      throw new IllegalArgumentException(
+          "a client needs at least one address: use ClientOptions.withHostPorts or withResolver");
     }
     middlewares = List.copyOf(middlewares);
     requireNonNegative(resolverRefresh, "resolverRefresh");
@@ -209,9 +210,25 @@ public record ClientConfig(
 
     public ClientConfig build() {
       return new ClientConfig(
-          destService, hostPorts, rpcTimeout, connectTimeout, transport, muxConnections,
-          maxIdlePerAddress, idleTimeout, maxFrameSize, callerService, maxMessageSize, tls,
-          middlewares, resolver, resolverRefresh, loadBalancer, retry, keepAliveTime, keepAliveTimeout);
+          destService,
+          hostPorts,
+          rpcTimeout,
+          connectTimeout,
+          transport,
+          muxConnections,
+          maxIdlePerAddress,
+          idleTimeout,
+          maxFrameSize,
+          callerService,
+          maxMessageSize,
+          tls,
+          middlewares,
+          resolver,
+          resolverRefresh,
+          loadBalancer,
+          retry,
+          keepAliveTime,
+          keepAliveTimeout);
     }
   }
 }

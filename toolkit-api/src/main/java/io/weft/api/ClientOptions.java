@@ -17,12 +17,12 @@ public final class ClientOptions {
   }
 
   /**
-   * The time limit of a call when the caller sets no deadline of its own
-   * ({@link CallOptions#timeout}). There is no default, as in Kitex and grpc-java: without this
-   * option or a per-call deadline a call waits for its reply as long as the connection lives, so a
-   * server that accepts a call and never answers holds its caller forever. Set one, for example
-   * {@code withRPCTimeout(Duration.ofSeconds(3))}. The deadline travels with the call (TTHeader
-   * {@code RPCTimeout}, gRPC {@code grpc-timeout}); {@code Duration.ZERO} means no limit.
+   * The time limit of a call when the caller sets no deadline of its own ({@link
+   * CallOptions#timeout}). There is no default, as in Kitex and grpc-java: without this option or a
+   * per-call deadline a call waits for its reply as long as the connection lives, so a server that
+   * accepts a call and never answers holds its caller forever. Set one, for example {@code
+   * withRPCTimeout(Duration.ofSeconds(3))}. The deadline travels with the call (TTHeader {@code
+   * RPCTimeout}, gRPC {@code grpc-timeout}); {@code Duration.ZERO} means no limit.
    */
   public static ClientOption withRPCTimeout(Duration timeout) {
     return b -> b.rpcTimeout(timeout);
@@ -46,7 +46,10 @@ public final class ClientOptions {
     return b -> b.muxConnections(connectionsPerAddress);
   }
 
-  /** Pools connections, one call at a time each, keeping up to {@code maxIdlePerAddress} idle ones for {@code idleTimeout}. */
+  /**
+   * Pools connections, one call at a time each, keeping up to {@code maxIdlePerAddress} idle ones
+   * for {@code idleTimeout}.
+   */
   public static ClientOption withLongConnection(int maxIdlePerAddress, Duration idleTimeout) {
     return b -> b.muxConnections(0).maxIdlePerAddress(maxIdlePerAddress).idleTimeout(idleTimeout);
   }
@@ -71,12 +74,18 @@ public final class ClientOptions {
     return b -> b.callerService(serviceName);
   }
 
-  /** Adds {@code middleware} around every call (see {@link Middleware}); the first added is outermost. */
+  /**
+   * Adds {@code middleware} around every call (see {@link Middleware}); the first added is
+   * outermost.
+   */
   public static ClientOption withMiddleware(Middleware middleware) {
     return b -> b.middleware(middleware);
   }
 
-  /** Takes the instances from {@code resolver}, asking again every {@code refresh}, instead of {@link #withHostPorts}. */
+  /**
+   * Takes the instances from {@code resolver}, asking again every {@code refresh}, instead of
+   * {@link #withHostPorts}.
+   */
   public static ClientOption withResolver(Resolver resolver, Duration refresh) {
     return b -> b.resolver(resolver, refresh);
   }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Turns one message type into bytes and back: the body of a call, without any envelope or
- * framing (the transport adds those). Generated code provides one per message type; users rarely
- * write one. Implementations are stateless and thread-safe.
+ * Turns one message type into bytes and back: the body of a call, without any envelope or framing
+ * (the transport adds those). Generated code provides one per message type; users rarely write one.
+ * Implementations are stateless and thread-safe.
  *
  * @param <T> the message type
  */
@@ -15,8 +15,8 @@ public interface Codec<T> {
   Serialization serialization();
 
   /**
-   * Appends the encoding of {@code value} to {@code out}. Transports pass their own buffer here;
-   * an implementation may recognise it for a faster path, but must work with any stream.
+   * Appends the encoding of {@code value} to {@code out}. Transports pass their own buffer here; an
+   * implementation may recognise it for a faster path, but must work with any stream.
    */
   void encode(T value, OutputStream out) throws IOException;
 

@@ -5,8 +5,8 @@ package io.weft.api;
  * {@code throws}). Generated subclasses are checked exceptions: a handler throws them, and the
  * caller catches the same type with the same field values.
  *
- * <p>They travel as the method's declared result, not as a failure status; a framework failure
- * is an {@link RpcException} instead.
+ * <p>They travel as the method's declared result, not as a failure status; a framework failure is
+ * an {@link RpcException} instead.
  */
 public abstract class DeclaredException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -11,9 +11,16 @@ package io.weft.api;
  *     server middleware reads what the caller sent
  * @param traffic the message bytes the call moved, filled in by the transport as it goes
  */
-public record Invocation(String service, String method, MethodKind kind, Transport transport, Metadata metadata, Traffic traffic) {
+public record Invocation(
+    String service,
+    String method,
+    MethodKind kind,
+    Transport transport,
+    Metadata metadata,
+    Traffic traffic) {
   /** An invocation whose traffic starts at zero. */
-  public Invocation(String service, String method, MethodKind kind, Transport transport, Metadata metadata) {
+  public Invocation(
+      String service, String method, MethodKind kind, Transport transport, Metadata metadata) {
     this(service, method, kind, transport, metadata, new Traffic());
   }
 }

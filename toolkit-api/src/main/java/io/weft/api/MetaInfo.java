@@ -8,18 +8,18 @@ import java.util.Objects;
 
 /**
  * Values that travel with calls the way Kitex's {@code metainfo} carries them. A
- * <em>persistent</em> value goes to the callee and, when the callee calls on from its handler,
- * to every service further down the chain; a <em>transient</em> value goes to the direct callee
- * only. Immutable; the {@code with*} methods return copies.
+ * <em>persistent</em> value goes to the callee and, when the callee calls on from its handler, to
+ * every service further down the chain; a <em>transient</em> value goes to the direct callee only.
+ * Immutable; the {@code with*} methods return copies.
  *
  * <p>Send values with {@link CallOptions#withPersistent} and {@link CallOptions#withTransient};
- * read what arrived with {@code CallContext.current().metaInfo()}. A client called from a
- * handler's thread forwards the handler's persistent values by itself, as Kitex does.
+ * read what arrived with {@code CallContext.current().metaInfo()}. A client called from a handler's
+ * thread forwards the handler's persistent values by itself, as Kitex does.
  *
  * <p>On the wire: TTHeader string headers {@code RPC_PERSIST_<key>} and {@code RPC_TRANSIT_<key>};
- * gRPC headers {@code rpc-persist-<key>} and {@code rpc-transit-<key>}, where the key is lower
- * case with {@code -} for {@code _} (so keys that should survive gRPC are upper case with
- * underscores, Kitex's convention).
+ * gRPC headers {@code rpc-persist-<key>} and {@code rpc-transit-<key>}, where the key is lower case
+ * with {@code -} for {@code _} (so keys that should survive gRPC are upper case with underscores,
+ * Kitex's convention).
  */
 public final class MetaInfo {
   /** No values. */
@@ -27,12 +27,16 @@ public final class MetaInfo {
 
   /** The TTHeader string-header prefix of a persistent value. */
   public static final String TTHEADER_PERSISTENT = "RPC_PERSIST_";
+
   /** The TTHeader string-header prefix of a transient value. */
   public static final String TTHEADER_TRANSIENT = "RPC_TRANSIT_";
+
   /** The prefix of a transient value that a Kitex service forwards from its own caller. */
   public static final String TTHEADER_TRANSIENT_UPSTREAM = "RPC_TRANSIT_UPSTREAM_";
+
   /** The gRPC header prefix of a persistent value. */
   public static final String HTTP_PERSISTENT = "rpc-persist-";
+
   /** The gRPC header prefix of a transient value. */
   public static final String HTTP_TRANSIENT = "rpc-transit-";
 
@@ -78,7 +82,10 @@ public final class MetaInfo {
     return new MetaInfo(persistent, put(transients, key, value));
   }
 
-  /** This one's persistent values with {@code over}'s laid on top, and only {@code over}'s transient ones. */
+  /**
+   * This one's persistent values with {@code over}'s laid on top, and only {@code over}'s transient
+   * ones.
+   */
   public MetaInfo forwardedWith(MetaInfo over) {
     if (persistent.isEmpty()) {
       return over;
@@ -93,7 +100,8 @@ public final class MetaInfo {
       throw new IllegalArgumentException("empty metainfo key");
     }
     if (Objects.requireNonNull(value, "value").isEmpty()) {
-      throw new IllegalArgumentException("empty metainfo value for " + key + " (Kitex drops those)");
+      throw new IllegalArgumentException(
+          "empty metainfo value for " + key + " (Kitex drops those)");
     }
     Map<String, String> copy = new LinkedHashMap<>(m);
     copy.put(key, value);
@@ -138,7 +146,9 @@ public final class MetaInfo {
     Map<String, String> p = new LinkedHashMap<>();
     Map<String, String> t = new LinkedHashMap<>();
     headers.forEach((name, v) -> {
-      if (v.isEmpty() || name.length() <= HTTP_PERSISTENT.length() || !name.regionMatches(true, 0, "rpc-", 0, 4)) {
+      if (v.isEmpty()
+          || name.length() <= HTTP_PERSISTENT.length()
+          || !name.regionMatches(true, 0, "rpc-", 0, 4)) {
         return;
       }
       if (name.regionMatches(true, 0, HTTP_TRANSIENT, 0, HTTP_TRANSIENT.length())) {
@@ -173,12 +183,16 @@ public final class MetaInfo {
     if (p == null && t == null) {
       return EMPTY;
     }
-    return new MetaInfo(p == null ? Map.of() : Collections.unmodifiableMap(p), t == null ? Map.of() : Collections.unmodifiableMap(t));
+    return new MetaInfo(
+        p == null ? Map.of() : Collections.unmodifiableMap(p),
+        t == null ? Map.of() : Collections.unmodifiableMap(t));
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MetaInfo m && persistent.equals(m.persistent) && transients.equals(m.transients);
+    return o instanceof MetaInfo m
+        && persistent.equals(m.persistent)
+        && transients.equals(m.transients);
   }
 
   @Override

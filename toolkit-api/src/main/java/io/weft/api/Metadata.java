@@ -48,7 +48,8 @@ public final class Metadata {
   /** Appends {@code value}, base64-encoded, for a key ending in {@value #BINARY_SUFFIX}. */
   public Metadata addBinary(String key, byte[] value) {
     if (!key.endsWith(BINARY_SUFFIX)) {
-      throw new IllegalArgumentException("binary metadata keys end in " + BINARY_SUFFIX + ": " + key);
+      throw new IllegalArgumentException(
+          "binary metadata keys end in " + BINARY_SUFFIX + ": " + key);
     }
     return add(key, Base64.getEncoder().withoutPadding().encodeToString(value));
   }

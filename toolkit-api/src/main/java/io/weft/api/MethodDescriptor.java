@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Everything the runtime needs to know about one method, whichever side it is on: its names, its
- * {@link MethodKind}, and the codecs of its request and response. Generated code holds one
- * constant per method. Immutable.
+ * {@link MethodKind}, and the codecs of its request and response. Generated code holds one constant
+ * per method. Immutable.
  *
  * <p>For Thrift methods the request is the generated {@code *_args} struct and the response the
  * {@code *_result} struct (field 0 the return value, fields 1.. the declared exceptions); the
@@ -30,7 +30,8 @@ public final class MethodDescriptor<Req, Resp> {
     this.kind = Objects.requireNonNull(b.kind, "kind");
     this.requestCodec = Objects.requireNonNull(b.requestCodec, "requestCodec");
     if (b.responseCodec == null && b.kind != MethodKind.ONEWAY) {
-      throw new IllegalArgumentException(methodName + ": only oneway methods have no response codec");
+      throw new IllegalArgumentException(
+          methodName + ": only oneway methods have no response codec");
     }
     this.responseCodec = b.responseCodec;
     this.grpcOnly = b.grpcOnly || b.kind.isStreaming();
@@ -90,7 +91,10 @@ public final class MethodDescriptor<Req, Resp> {
     return fullServiceName + "/" + methodName + " (" + kind + ")";
   }
 
-  /** Builds a {@link MethodDescriptor}; service name, method name, kind and request codec are required. */
+  /**
+   * Builds a {@link MethodDescriptor}; service name, method name, kind and request codec are
+   * required.
+   */
   public static final class Builder<Req, Resp> {
     private String serviceName;
     private String fullServiceName;

@@ -37,8 +37,14 @@ final class Providers {
   private static <T> T load(Class<T> service, String what, String artifact) {
     Iterator<T> providers = ServiceLoader.load(service, service.getClassLoader()).iterator();
     if (!providers.hasNext()) {
-      throw new IllegalStateException("no " + service.getName() + " found, so " + what + " cannot be built: add the "
-          + artifact + " dependency (on the module path, it provides the implementation to module io.weft.api)");
+      throw new IllegalStateException(
+          "no "
+              + service.getName()
+              + " found, so "
+              + what
+              + " cannot be built: add the "
+              + artifact
+              + " dependency (on the module path, it provides the implementation to module io.weft.api)");
     }
     return providers.next();
   }

@@ -10,17 +10,20 @@ import java.util.Objects;
  * @param hostPort where clients reach it, {@code host:port}; null when given to {@link
  *     ServerOptions#withRegistry}: the server fills in the address it listens on (its host, or this
  *     machine's first non-loopback address when it listens on every interface, and its port)
- * @param weight its share of traffic relative to the other instances (positive; Kitex's default is 10)
+ * @param weight its share of traffic relative to the other instances (positive; Kitex's default is
+ *     10)
  * @param tags free-form labels, registered as they are
  */
-public record RegistryInfo(String serviceName, String hostPort, int weight, Map<String, String> tags) {
+public record RegistryInfo(
+    String serviceName, String hostPort, int weight, Map<String, String> tags) {
   /** Kitex's default weight ({@code discovery.DefaultWeight}). */
   public static final int DEFAULT_WEIGHT = 10;
 
   public RegistryInfo {
     Objects.requireNonNull(serviceName, "serviceName");
     if (serviceName.isEmpty() || serviceName.indexOf('/') >= 0) {
-      throw new IllegalArgumentException("serviceName must be non-empty and without '/': '" + serviceName + "'");
+      throw new IllegalArgumentException(
+          "serviceName must be non-empty and without '/': '" + serviceName + "'");
     }
     if (weight < 1) {
       throw new IllegalArgumentException("weight must be positive: " + weight);

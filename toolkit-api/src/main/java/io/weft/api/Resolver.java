@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Where a client's calls can go (Kitex's {@code discovery.Resolver}): the instances behind the
- * destination, each an address with a weight. The client asks again every refresh interval
- * ({@link ClientOptions#withResolver}), so instances may come and go; a resolver that learns of
- * changes itself (a watch on a registry) also tells the client at once through {@link #watch}.
+ * destination, each an address with a weight. The client asks again every refresh interval ({@link
+ * ClientOptions#withResolver}), so instances may come and go; a resolver that learns of changes
+ * itself (a watch on a registry) also tells the client at once through {@link #watch}.
  */
 @FunctionalInterface
 public interface Resolver {
@@ -20,16 +20,19 @@ public interface Resolver {
    * For a resolver that learns of changes itself (a watch on a registry, as {@code
    * toolkit-registry-etcd}'s): remembers {@code changed}, calls it, from any thread, whenever
    * {@link #resolve()} would give another answer, and returns true; each client using this resolver
-   * then asks again at once instead of at its next refresh. {@code changed} calls {@link #resolve()}
-   * on the calling thread, so call it holding no lock that {@code resolve()} takes. Listeners are
-   * kept until the resolver is closed, so close it after the clients that use it. The default
-   * remembers nothing and returns false: clients only ask every refresh interval.
+   * then asks again at once instead of at its next refresh. {@code changed} calls {@link
+   * #resolve()} on the calling thread, so call it holding no lock that {@code resolve()} takes.
+   * Listeners are kept until the resolver is closed, so close it after the clients that use it. The
+   * default remembers nothing and returns false: clients only ask every refresh interval.
    */
   default boolean watch(Runnable changed) {
     return false;
   }
 
-  /** One place a call can go: {@code host:port}, and its share of traffic relative to the others (positive). */
+  /**
+   * One place a call can go: {@code host:port}, and its share of traffic relative to the others
+   * (positive).
+   */
   record Instance(String hostPort, int weight) {
     public Instance {
       if (weight < 1) {
@@ -52,7 +55,9 @@ public interface Resolver {
     return () -> fixed;
   }
 
-  /** Every address DNS gives for {@code host}, each with {@code port}, looked up on every refresh. */
+  /**
+   * Every address DNS gives for {@code host}, each with {@code port}, looked up on every refresh.
+   */
   static Resolver dns(String host, int port) {
     return () -> {
       List<Instance> out = new ArrayList<>();

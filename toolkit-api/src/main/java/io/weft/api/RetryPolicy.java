@@ -7,17 +7,17 @@ import java.util.Objects;
  * Failure retries and backup requests for unary calls (Kitex's {@code retry.Policy}).
  *
  * <p>A call is retried, on another instance when there is one, only when it failed in a way that
- * proves the server never processed it: the connection could not be made, the request could not
- * be written, or an HTTP/2 server refused the stream. A call that may have been processed (a
- * timeout, a reset after the request went out, any status from the server) is never retried,
- * and oneway calls never are. Retries wait a backoff that doubles from {@code initialBackoff} up
- * to {@code maxBackoff}, with full jitter, and never past the call's deadline. A budget keeps
- * retries to a fraction of calls (plus a small allowance), so that retries cannot multiply the
- * load of an outage.
+ * proves the server never processed it: the connection could not be made, the request could not be
+ * written, or an HTTP/2 server refused the stream. A call that may have been processed (a timeout,
+ * a reset after the request went out, any status from the server) is never retried, and oneway
+ * calls never are. Retries wait a backoff that doubles from {@code initialBackoff} up to {@code
+ * maxBackoff}, with full jitter, and never past the call's deadline. A budget keeps retries to a
+ * fraction of calls (plus a small allowance), so that retries cannot multiply the load of an
+ * outage.
  *
  * <p>With {@code backupDelay} set, a unary call still unanswered after that delay is sent a second
- * time to another instance, and the first answer wins (Kitex's backup request); the budget
- * counts these too.
+ * time to another instance, and the first answer wins (Kitex's backup request); the budget counts
+ * these too.
  *
  * @param maxRetries retries after the first attempt (0: none)
  * @param initialBackoff the first wait before a retry
@@ -25,7 +25,12 @@ import java.util.Objects;
  * @param budgetRatio retries and backups allowed per call, on average (e.g. 0.1)
  * @param backupDelay when to send a backup request, or null for none
  */
-public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff, double budgetRatio, Duration backupDelay) {
+public record RetryPolicy(
+    int maxRetries,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    double budgetRatio,
+    Duration backupDelay) {
   public RetryPolicy {
     if (maxRetries < 0 || maxRetries > 10) {
       throw new IllegalArgumentException("maxRetries must be 0..10: " + maxRetries);
@@ -44,7 +49,8 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
 
   /** A backup request after {@code delay}, budget 10% of calls, no failure retries. */
   public static RetryPolicy backupRequest(Duration delay) {
-    return new RetryPolicy(0, Duration.ofMillis(10), Duration.ofSeconds(1), 0.1, Objects.requireNonNull(delay));
+    return new RetryPolicy(
+        0, Duration.ofMillis(10), Duration.ofSeconds(1), 0.1, Objects.requireNonNull(delay));
   }
 
   public RetryPolicy withBackoff(Duration initial, Duration max) {

@@ -1,11 +1,11 @@
 package io.weft.api;
 
 /**
- * The one exception every Weft failure arrives as: a {@link Status}, plus any trailing metadata
- * the peer sent with it. Unchecked, so that generated stubs read like plain method calls.
+ * The one exception every Weft failure arrives as: a {@link Status}, plus any trailing metadata the
+ * peer sent with it. Unchecked, so that generated stubs read like plain method calls.
  *
- * <p>Exceptions that an IDL declares ({@code throws} in Thrift) are not {@code RpcException}s:
- * they are generated as subclasses of {@link DeclaredException} and arrive as themselves.
+ * <p>Exceptions that an IDL declares ({@code throws} in Thrift) are not {@code RpcException}s: they
+ * are generated as subclasses of {@link DeclaredException} and arrive as themselves.
  */
 public class RpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -38,14 +38,15 @@ public class RpcException extends RuntimeException {
   }
 
   /**
-   * The status an arbitrary throwable stands for: its own status if it is an {@code
-   * RpcException}, else {@link StatusCode#INTERNAL} with the throwable's message.
+   * The status an arbitrary throwable stands for: its own status if it is an {@code RpcException},
+   * else {@link StatusCode#INTERNAL} with the throwable's message.
    */
   public static Status statusOf(Throwable t) {
     if (t instanceof RpcException e) {
       return e.status();
     }
     String message = t.getMessage();
-    return Status.of(StatusCode.INTERNAL, message != null ? message : t.getClass().getName()).withCause(t);
+    return Status.of(StatusCode.INTERNAL, message != null ? message : t.getClass().getName())
+        .withCause(t);
   }
 }

@@ -1,6 +1,9 @@
 package io.weft.api;
 
-/** The encoding of a method's messages, which an IDL fixes: Thrift IDLs give Thrift, .proto files Protobuf. */
+/**
+ * The encoding of a method's messages, which an IDL fixes: Thrift IDLs give Thrift, .proto files
+ * Protobuf.
+ */
 public enum Serialization {
   /** Thrift Binary ({@code TBinaryProtocol}, strict). */
   THRIFT("thrift"),

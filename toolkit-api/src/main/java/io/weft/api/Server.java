@@ -11,9 +11,9 @@ import java.util.Objects;
  * unframed Thrift; gRPC over HTTP/2). Every request runs its handler on its own virtual thread.
  *
  * <p>Generated code gives the usual entry point, {@code EchoServiceServer.newServer(handler)};
- * {@link #builder()} is for several services on one server, or for configuring one by hand.
- * {@link #run()} blocks like Kitex's {@code svr.Run()}; {@link #start()} and {@link #stop()} are
- * for tests and embedding. Thread-safe.
+ * {@link #builder()} is for several services on one server, or for configuring one by hand. {@link
+ * #run()} blocks like Kitex's {@code svr.Run()}; {@link #start()} and {@link #stop()} are for tests
+ * and embedding. Thread-safe.
  *
  * <p>The implementation is {@code io.weft:toolkit-server}, found through {@link ServerProvider}.
  */
@@ -55,8 +55,8 @@ public interface Server {
   long inFlight();
 
   /**
-   * The port the server listens on: the one it was given, or with port 0 the one the system
-   * chose. -1 before {@link #start()} and after {@link #stop()}.
+   * The port the server listens on: the one it was given, or with port 0 the one the system chose.
+   * -1 before {@link #start()} and after {@link #stop()}.
    */
   int port();
 
@@ -74,8 +74,8 @@ public interface Server {
     private Builder() {}
 
     /**
-     * Registers a service; several may share a server, told apart by method name (or TTHeader's
-     * IDL service name).
+     * Registers a service; several may share a server, told apart by method name (or TTHeader's IDL
+     * service name).
      */
     public Builder addService(ServiceDefinition service) {
       services.add(Objects.requireNonNull(service, "service"));
@@ -99,7 +99,8 @@ public interface Server {
         throw new IllegalStateException("a server needs at least one service");
       }
       ServerProvider provider = Providers.server();
-      return provider.newServer(ServerConfig.of(options.toArray(ServerOption[]::new)), List.copyOf(services));
+      return provider.newServer(
+          ServerConfig.of(options.toArray(ServerOption[]::new)), List.copyOf(services));
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param port the port to listen on (default 8888, as Kitex; 0 picks a free one)
  * @param maxFrameSize the largest request frame or message accepted, in bytes (default 16 MiB); a
  *     larger one closes its connection (TTHeader) or resets its stream (gRPC)
- * @param maxConnections how many connections may be open at once (default 10,000); more wait in
- *     the listen backlog
+ * @param maxConnections how many connections may be open at once (default 10,000); more wait in the
+ *     listen backlog
  * @param exitWaitTime how long {@code stop()} lets in-flight calls finish (default 5 s, as Kitex)
  * @param detectionTimeout how long a new connection may take to send the bytes that identify its
  *     protocol before it is closed (default 5 s)
@@ -21,14 +21,15 @@ import java.util.Objects;
  *     a larger one fails its call with {@code RESOURCE_EXHAUSTED}
  * @param maxConcurrentStreams how many gRPC calls one HTTP/2 connection may carry at once (default
  *     65,536; sent to clients as {@code SETTINGS_MAX_CONCURRENT_STREAMS})
- * @param tls TLS for every connection (gRPC then negotiates {@code h2} by ALPN), or null for plain TCP
+ * @param tls TLS for every connection (gRPC then negotiates {@code h2} by ALPN), or null for plain
+ *     TCP
  * @param middlewares run around every unary and oneway handler call, the first outermost
  * @param maxConcurrentRequests calls served at once, over all connections (default 0: no limit);
  *     past it a call is refused with {@code RESOURCE_EXHAUSTED} before its handler runs
  * @param qpsLimit calls started per second (default 0: no limit; bursts up to one second's worth);
  *     past it a call is refused with {@code RESOURCE_EXHAUSTED}
- * @param idleTimeout how long a connection may go without a whole request while no call runs on
- *     it, or with a reply the peer does not read (default 5 min): idle, half-open, trickling
+ * @param idleTimeout how long a connection may go without a whole request while no call runs on it,
+ *     or with a reply the peer does not read (default 5 min): idle, half-open, trickling
  *     (slowloris) and non-reading connections are closed after it
  * @param maxConnectionIdle how long an HTTP/2 connection may carry no stream before the server
  *     closes it with GOAWAY (grpc-java's {@code maxConnectionIdle}; default 30 s); at the
@@ -40,7 +41,8 @@ import java.util.Objects;
  * @param permitKeepAliveTime how often a client may ping while it has calls open (grpc-java's
  *     {@code permitKeepAliveTime}; default 5 min, and 2 h with no call open): a client that pings
  *     more often three times gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings"
- * @param registry where the server registers itself while it runs, or null (the default) for nowhere
+ * @param registry where the server registers itself while it runs, or null (the default) for
+ *     nowhere
  * @param registryInfo what it registers there (null without a registry)
  */
 public record ServerConfig(
@@ -72,7 +74,8 @@ public record ServerConfig(
     Objects.requireNonNull(host, "host");
     middlewares = List.copyOf(middlewares);
     if ((registry == null) != (registryInfo == null)) {
-      throw new IllegalArgumentException("a registry needs its registry info and the other way round");
+      throw new IllegalArgumentException(
+          "a registry needs its registry info and the other way round");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
@@ -93,7 +96,8 @@ public record ServerConfig(
       throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
     }
     if (tls != null && !tls.hasKey()) {
-      throw new IllegalArgumentException("a TLS server needs a key: TlsConfig.builder().keyPem(...) or .keyStore(...)");
+      throw new IllegalArgumentException(
+          "a TLS server needs a key: TlsConfig.builder().keyPem(...) or .keyStore(...)");
     }
     if (maxConcurrentRequests < 0 || qpsLimit < 0) {
       throw new IllegalArgumentException("request limits cannot be negative");
@@ -101,13 +105,15 @@ public record ServerConfig(
     if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
     }
-    for (Duration d : new Duration[] {maxConnectionIdle, keepAliveTime, keepAliveTimeout, permitKeepAliveTime}) {
+    for (Duration d :
+        new Duration[] {maxConnectionIdle, keepAliveTime, keepAliveTimeout, permitKeepAliveTime}) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("HTTP/2 connection timings must be positive: " + d);
       }
     }
     if (maxConcurrentStreams < 1) {
-      throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
+      throw new IllegalArgumentException(
+          "maxConcurrentStreams must be positive: " + maxConcurrentStreams);
     }
   }
 
@@ -225,9 +231,26 @@ public record ServerConfig(
     }
 
     public ServerConfig build() {
-      return new ServerConfig(host, port, maxFrameSize, maxConnections, exitWaitTime, detectionTimeout, maxMessageSize,
-          maxConcurrentStreams, tls, middlewares, maxConcurrentRequests, qpsLimit, idleTimeout, maxConnectionIdle, keepAliveTime,
-          keepAliveTimeout, permitKeepAliveTime, registry, registryInfo);
+      return new ServerConfig(
+          host,
+          port,
+          maxFrameSize,
+          maxConnections,
+          exitWaitTime,
+          detectionTimeout,
+          maxMessageSize,
+          maxConcurrentStreams,
+          tls,
+          middlewares,
+          maxConcurrentRequests,
+          qpsLimit,
+          idleTimeout,
+          maxConnectionIdle,
+          keepAliveTime,
+          keepAliveTimeout,
+          permitKeepAliveTime,
+          registry,
+          registryInfo);
     }
 
     public Builder registry(Registry registry, RegistryInfo info) {

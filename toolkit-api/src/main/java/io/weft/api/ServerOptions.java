@@ -9,7 +9,9 @@ import java.time.Duration;
 public final class ServerOptions {
   private ServerOptions() {}
 
-  /** Listen on {@code host:port}; a port of 0 picks a free one (read it back with {@code port()}). */
+  /**
+   * Listen on {@code host:port}; a port of 0 picks a free one (read it back with {@code port()}).
+   */
   public static ServerOption withServiceAddr(String host, int port) {
     return b -> b.host(host).port(port);
   }
@@ -54,7 +56,10 @@ public final class ServerOptions {
     return b -> b.detectionTimeout(timeout);
   }
 
-  /** Adds {@code middleware} around every handler call (see {@link Middleware}); the first added is outermost. */
+  /**
+   * Adds {@code middleware} around every handler call (see {@link Middleware}); the first added is
+   * outermost.
+   */
   public static ServerOption withMiddleware(Middleware middleware) {
     return b -> b.middleware(middleware);
   }
@@ -71,36 +76,51 @@ public final class ServerOptions {
     return b -> b.registry(registry, info);
   }
 
-  /** At most {@code n} calls served at once; more are refused with {@code RESOURCE_EXHAUSTED} (Kitex's concurrency limit). */
+  /**
+   * At most {@code n} calls served at once; more are refused with {@code RESOURCE_EXHAUSTED}
+   * (Kitex's concurrency limit).
+   */
   public static ServerOption withMaxConcurrentRequests(int n) {
     return b -> b.maxConcurrentRequests(n);
   }
 
-  /** At most {@code qps} calls started per second; more are refused with {@code RESOURCE_EXHAUSTED} (Kitex's QPS limit). */
+  /**
+   * At most {@code qps} calls started per second; more are refused with {@code RESOURCE_EXHAUSTED}
+   * (Kitex's QPS limit).
+   */
   public static ServerOption withQpsLimit(int qps) {
     return b -> b.qpsLimit(qps);
   }
 
-  /** Closes connections that carry no whole request and no running call for {@code timeout} (default 5 min). */
+  /**
+   * Closes connections that carry no whole request and no running call for {@code timeout} (default
+   * 5 min).
+   */
   public static ServerOption withIdleTimeout(Duration timeout) {
     return b -> b.idleTimeout(timeout);
   }
 
-  /** Closes HTTP/2 connections that carry no stream for {@code grace} (default 30 s; grpc-java's {@code maxConnectionIdle}). */
+  /**
+   * Closes HTTP/2 connections that carry no stream for {@code grace} (default 30 s; grpc-java's
+   * {@code maxConnectionIdle}).
+   */
   public static ServerOption withMaxConnectionIdle(Duration grace) {
     return b -> b.maxConnectionIdle(grace);
   }
 
   /**
    * Pings an HTTP/2 connection that has sent nothing for {@code time} (default 2 h) and closes it
-   * if the ping is not answered within {@code timeout} (default 20 s): grpc-java's
-   * {@code keepAliveTime} and {@code keepAliveTimeout}.
+   * if the ping is not answered within {@code timeout} (default 20 s): grpc-java's {@code
+   * keepAliveTime} and {@code keepAliveTimeout}.
    */
   public static ServerOption withKeepAlive(Duration time, Duration timeout) {
     return b -> b.keepAlive(time, timeout);
   }
 
-  /** How often a client with calls open may ping (default 5 min; grpc-java's {@code permitKeepAliveTime}). */
+  /**
+   * How often a client with calls open may ping (default 5 min; grpc-java's {@code
+   * permitKeepAliveTime}).
+   */
   public static ServerOption withPermitKeepAliveTime(Duration time) {
     return b -> b.permitKeepAliveTime(time);
   }

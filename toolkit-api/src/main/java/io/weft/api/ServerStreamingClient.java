@@ -1,4 +1,6 @@
 package io.weft.api;
 
-/** The caller's side of a server-streaming call: {@code recv()} responses until null, or iterate. */
+/**
+ * The caller's side of a server-streaming call: {@code recv()} responses until null, or iterate.
+ */
 public interface ServerStreamingClient<Resp> extends StreamReader<Resp>, ClientStream {}

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A service as a server registers it: its names and, for each method, the {@link
- * MethodDescriptor} and the handler that serves it. Generated code builds one from the user's
- * implementation of the service interface. Immutable.
+ * A service as a server registers it: its names and, for each method, the {@link MethodDescriptor}
+ * and the handler that serves it. Generated code builds one from the user's implementation of the
+ * service interface. Immutable.
  */
 public final class ServiceDefinition {
   private final String name;
@@ -24,7 +24,10 @@ public final class ServiceDefinition {
     this.schema = b.schema;
   }
 
-  /** Starts a definition of the service {@code name} (as the IDL writes it) whose gRPC name is {@code fullName}. */
+  /**
+   * Starts a definition of the service {@code name} (as the IDL writes it) whose gRPC name is
+   * {@code fullName}.
+   */
   public static Builder builder(String name, String fullName) {
     return new Builder(name, fullName);
   }
@@ -49,8 +52,8 @@ public final class ServiceDefinition {
   }
 
   /**
-   * The IDL the service was generated from, for server reflection: for Protobuf services the
-   * {@code com.google.protobuf.Descriptors.FileDescriptor} of its .proto file; empty otherwise.
+   * The IDL the service was generated from, for server reflection: for Protobuf services the {@code
+   * com.google.protobuf.Descriptors.FileDescriptor} of its .proto file; empty otherwise.
    */
   public java.util.Optional<Object> schema() {
     return java.util.Optional.ofNullable(schema);
@@ -67,7 +70,8 @@ public final class ServiceDefinition {
    * @param descriptor what the method is
    * @param handler how it is served; its type matches {@code descriptor.kind()}
    */
-  public record MethodDefinition<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, MethodHandler<Req, Resp> handler) {
+  public record MethodDefinition<Req, Resp>(
+      MethodDescriptor<Req, Resp> descriptor, MethodHandler<Req, Resp> handler) {
     public MethodDefinition {
       Objects.requireNonNull(descriptor, "descriptor");
       Objects.requireNonNull(handler, "handler");
@@ -87,7 +91,8 @@ public final class ServiceDefinition {
     }
 
     /** Adds a unary or oneway method. */
-    public <Req, Resp> Builder unary(MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
+    public <Req, Resp> Builder unary(
+        MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
       if (method.kind() != MethodKind.UNARY && method.kind() != MethodKind.ONEWAY) {
         throw new IllegalArgumentException(method + " is not unary or oneway");
       }
@@ -95,21 +100,25 @@ public final class ServiceDefinition {
     }
 
     /** Adds a server-streaming method. */
-    public <Req, Resp> Builder serverStreaming(MethodDescriptor<Req, Resp> method, ServerStreamingHandler<Req, Resp> handler) {
+    public <Req, Resp> Builder serverStreaming(
+        MethodDescriptor<Req, Resp> method, ServerStreamingHandler<Req, Resp> handler) {
       return add(kind(method, MethodKind.SERVER_STREAMING, handler));
     }
 
     /** Adds a client-streaming method. */
-    public <Req, Resp> Builder clientStreaming(MethodDescriptor<Req, Resp> method, ClientStreamingHandler<Req, Resp> handler) {
+    public <Req, Resp> Builder clientStreaming(
+        MethodDescriptor<Req, Resp> method, ClientStreamingHandler<Req, Resp> handler) {
       return add(kind(method, MethodKind.CLIENT_STREAMING, handler));
     }
 
     /** Adds a bidirectional-streaming method. */
-    public <Req, Resp> Builder bidiStreaming(MethodDescriptor<Req, Resp> method, BidiStreamingHandler<Req, Resp> handler) {
+    public <Req, Resp> Builder bidiStreaming(
+        MethodDescriptor<Req, Resp> method, BidiStreamingHandler<Req, Resp> handler) {
       return add(kind(method, MethodKind.BIDI_STREAMING, handler));
     }
 
-    private static <Req, Resp> MethodDefinition<Req, Resp> kind(MethodDescriptor<Req, Resp> method, MethodKind kind, MethodHandler<Req, Resp> h) {
+    private static <Req, Resp> MethodDefinition<Req, Resp> kind(
+        MethodDescriptor<Req, Resp> method, MethodKind kind, MethodHandler<Req, Resp> h) {
       if (method.kind() != kind) {
         throw new IllegalArgumentException(method + " is not " + kind);
       }
@@ -119,7 +128,8 @@ public final class ServiceDefinition {
     private Builder add(MethodDefinition<?, ?> def) {
       String methodName = def.descriptor().methodName();
       if (methods.putIfAbsent(methodName, def) != null) {
-        throw new IllegalArgumentException("method " + methodName + " is defined twice in " + fullName);
+        throw new IllegalArgumentException(
+            "method " + methodName + " is defined twice in " + fullName);
       }
       return this;
     }

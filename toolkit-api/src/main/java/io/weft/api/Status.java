@@ -4,22 +4,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of a call: a {@link StatusCode}, an optional human-readable description, and,
- * locally only, the cause. Immutable.
+ * The outcome of a call: a {@link StatusCode}, an optional human-readable description, and, locally
+ * only, the cause. Immutable.
  *
- * <p>The description travels to the peer ({@code grpc-message}, or the message of a Thrift
- * {@code TApplicationException}); the cause never does. Derive statuses with {@link
- * #withDescription} and {@link #withCause}; raise them with {@link #asException()}.
+ * <p>The description travels to the peer ({@code grpc-message}, or the message of a Thrift {@code
+ * TApplicationException}); the cause never does. Derive statuses with {@link #withDescription} and
+ * {@link #withCause}; raise them with {@link #asException()}.
  */
 public final class Status {
   public static final Status OK = new Status(StatusCode.OK, null, null);
   public static final Status CANCELLED = new Status(StatusCode.CANCELLED, null, null);
   public static final Status UNKNOWN = new Status(StatusCode.UNKNOWN, null, null);
   public static final Status INVALID_ARGUMENT = new Status(StatusCode.INVALID_ARGUMENT, null, null);
-  public static final Status DEADLINE_EXCEEDED = new Status(StatusCode.DEADLINE_EXCEEDED, null, null);
+  public static final Status DEADLINE_EXCEEDED =
+      new Status(StatusCode.DEADLINE_EXCEEDED, null, null);
   public static final Status NOT_FOUND = new Status(StatusCode.NOT_FOUND, null, null);
-  public static final Status RESOURCE_EXHAUSTED = new Status(StatusCode.RESOURCE_EXHAUSTED, null, null);
-  public static final Status FAILED_PRECONDITION = new Status(StatusCode.FAILED_PRECONDITION, null, null);
+  public static final Status RESOURCE_EXHAUSTED =
+      new Status(StatusCode.RESOURCE_EXHAUSTED, null, null);
+  public static final Status FAILED_PRECONDITION =
+      new Status(StatusCode.FAILED_PRECONDITION, null, null);
   public static final Status UNIMPLEMENTED = new Status(StatusCode.UNIMPLEMENTED, null, null);
   public static final Status INTERNAL = new Status(StatusCode.INTERNAL, null, null);
   public static final Status UNAVAILABLE = new Status(StatusCode.UNAVAILABLE, null, null);
@@ -64,7 +67,9 @@ public final class Status {
 
   /** This status with its description replaced. */
   public Status withDescription(String description) {
-    return Objects.equals(this.description, description) ? this : new Status(code, description, cause);
+    return Objects.equals(this.description, description)
+        ? this
+        : new Status(code, description, cause);
   }
 
   /** This status with its local cause replaced. */

@@ -10,14 +10,18 @@ import java.util.Objects;
  * Thrift ride on the TLS stream as they would on TCP. Immutable.
  *
  * @param certificateChain PEM file with this side's certificate chain, or null
- * @param privateKey PEM file with this side's PKCS#8 private key ({@code BEGIN PRIVATE KEY}), or null
- * @param keyStore a key store (PKCS12 or JKS) with this side's key and chain, instead of PEM, or null
+ * @param privateKey PEM file with this side's PKCS#8 private key ({@code BEGIN PRIVATE KEY}), or
+ *     null
+ * @param keyStore a key store (PKCS12 or JKS) with this side's key and chain, instead of PEM, or
+ *     null
  * @param keyStorePassword its password (also the key's), or null
- * @param trustedCertificates PEM file with the certificates to trust, or null for the JDK's defaults
+ * @param trustedCertificates PEM file with the certificates to trust, or null for the JDK's
+ *     defaults
  * @param trustStore a key store with the certificates to trust, instead of PEM, or null
  * @param trustStorePassword its password, or null
  * @param clientAuth whether a server asks clients for certificates (mutual TLS)
- * @param verifyHostname whether a client checks that the server's certificate names the host it dialed (default true)
+ * @param verifyHostname whether a client checks that the server's certificate names the host it
+ *     dialed (default true)
  */
 public record TlsConfig(
     Path certificateChain,
@@ -110,8 +114,16 @@ public record TlsConfig(
     }
 
     public TlsConfig build() {
-      return new TlsConfig(certificateChain, privateKey, keyStore, keyStorePassword, trustedCertificates, trustStore,
-          trustStorePassword, clientAuth, verifyHostname);
+      return new TlsConfig(
+          certificateChain,
+          privateKey,
+          keyStore,
+          keyStorePassword,
+          trustedCertificates,
+          trustStore,
+          trustStorePassword,
+          clientAuth,
+          verifyHostname);
     }
   }
 }

@@ -1,8 +1,13 @@
 package io.weft.api;
 
-/** How a client frames its calls on the wire. A server detects each connection's transport itself. */
+/**
+ * How a client frames its calls on the wire. A server detects each connection's transport itself.
+ */
 public enum Transport {
-  /** Kitex's TTHeader: a header with metadata (method, timeout, caller, string keys), then the payload. The default. */
+  /**
+   * Kitex's TTHeader: a header with metadata (method, timeout, caller, string keys), then the
+   * payload. The default.
+   */
   TTHEADER,
   /** TTHeader whose Thrift payload is itself length-prefixed (Kitex {@code TTHeaderFramed}). */
   TTHEADER_FRAMED,

@@ -12,7 +12,10 @@ import io.weft.internal.wire.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** The {@link Codec} of one protobuf message type. Stateless; generated code holds one per message type. */
+/**
+ * The {@link Codec} of one protobuf message type. Stateless; generated code holds one per message
+ * type.
+ */
 public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
   private final Parser<T> parser;
 
@@ -20,7 +23,10 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
     this.parser = parser;
   }
 
-  /** The codec of the messages {@code parser} parses, e.g. {@code ProtobufCodec.of(Request.parser())}. */
+  /**
+   * The codec of the messages {@code parser} parses, e.g. {@code
+   * ProtobufCodec.of(Request.parser())}.
+   */
   public static <T extends MessageLite> ProtobufCodec<T> of(Parser<T> parser) {
     return new ProtobufCodec<>(parser);
   }
@@ -49,7 +55,9 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
     try {
       return parser.parseFrom(data, offset, length);
     } catch (InvalidProtocolBufferException e) {
-      throw Status.of(StatusCode.INTERNAL, "invalid protobuf: " + e.getMessage()).withCause(e).asException();
+      throw Status.of(StatusCode.INTERNAL, "invalid protobuf: " + e.getMessage())
+          .withCause(e)
+          .asException();
     }
   }
 }

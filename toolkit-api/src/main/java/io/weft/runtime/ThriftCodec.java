@@ -36,7 +36,8 @@ public final class ThriftCodec<T extends ThriftStruct> implements Codec<T> {
     try {
       value.write(ThriftProtocols.writer(out));
     } catch (TException e) {
-      throw new IOException("cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -46,7 +47,9 @@ public final class ThriftCodec<T extends ThriftStruct> implements Codec<T> {
     try {
       value.read(ThriftProtocols.reader(data, offset, length));
     } catch (TException | RuntimeException e) {
-      throw Status.of(StatusCode.INTERNAL, "cannot decode " + value.getClass().getSimpleName() + ": " + e.getMessage())
+      throw Status.of(
+              StatusCode.INTERNAL,
+              "cannot decode " + value.getClass().getSimpleName() + ": " + e.getMessage())
           .withCause(e)
           .asException();
     }

@@ -16,9 +16,14 @@ import org.apache.thrift.protocol.TProtocolUtil;
 public final class ThriftStructs {
   private ThriftStructs() {}
 
-  /** The remaining bytes of {@code b} as an array (libthrift reads {@code binary} as a ByteBuffer). */
+  /**
+   * The remaining bytes of {@code b} as an array (libthrift reads {@code binary} as a ByteBuffer).
+   */
   public static byte[] bytes(ByteBuffer b) {
-    if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+    if (b.hasArray()
+        && b.arrayOffset() == 0
+        && b.position() == 0
+        && b.remaining() == b.array().length) {
       return b.array();
     }
     byte[] out = new byte[b.remaining()];
@@ -33,15 +38,19 @@ public final class ThriftStructs {
 
   /** Fails a read or write whose required field is unset. */
   public static TProtocolException missingRequired(String field, String struct) {
-    return new TProtocolException(TProtocolException.INVALID_DATA, "required field '" + field + "' of " + struct + " is unset");
+    return new TProtocolException(
+        TProtocolException.INVALID_DATA,
+        "required field '" + field + "' of " + struct + " is unset");
   }
 
   /**
-   * The error for writing a union with no field set: a peer could not tell which field it meant,
-   * so it is refused at the writer, as Apache Thrift and Kitex do.
+   * The error for writing a union with no field set: a peer could not tell which field it meant, so
+   * it is refused at the writer, as Apache Thrift and Kitex do.
    */
   public static TProtocolException emptyUnion(String union) {
-    return new TProtocolException(TProtocolException.INVALID_DATA, "union " + union + " has no field set; exactly one must be set to write it");
+    return new TProtocolException(
+        TProtocolException.INVALID_DATA,
+        "union " + union + " has no field set; exactly one must be set to write it");
   }
 
   /** The text form of a binary value in {@code toString()}: hex, shortened past 128 bytes. */

@@ -20,7 +20,8 @@ class ProvidersTest {
 
   @Test
   void newServerWithoutToolkitServerNamesTheArtifact() {
-    ServiceDefinition service = ServiceDefinition.builder("EchoService", "echo.EchoService").build();
+    ServiceDefinition service =
+        ServiceDefinition.builder("EchoService", "echo.EchoService").build();
     assertThatThrownBy(() -> Server.newServer(service))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("io.weft:toolkit-server")

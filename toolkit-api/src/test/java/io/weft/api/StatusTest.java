@@ -22,7 +22,8 @@ class StatusTest {
   @Test
   void derivedStatusesKeepTheCodeAndNeverSendTheCause() {
     Exception cause = new IllegalStateException("local only");
-    Status s = Status.NOT_FOUND.withDescription("no row").withCause(cause).augmentDescription("id=7");
+    Status s =
+        Status.NOT_FOUND.withDescription("no row").withCause(cause).augmentDescription("id=7");
     assertThat(s.code()).isEqualTo(StatusCode.NOT_FOUND);
     assertThat(s.description()).hasValue("no row\nid=7");
     assertThat(s.cause()).containsSame(cause);
@@ -35,10 +36,14 @@ class StatusTest {
 
   @Test
   void statusOfAnArbitraryThrowableIsInternalWithItsMessage() {
-    assertThat(RpcException.statusOf(new IllegalArgumentException("bad")).code()).isEqualTo(StatusCode.INTERNAL);
-    assertThat(RpcException.statusOf(new IllegalArgumentException("bad")).description()).hasValue("bad");
-    assertThat(RpcException.statusOf(new NullPointerException()).description()).hasValue("java.lang.NullPointerException");
-    assertThat(RpcException.statusOf(Status.CANCELLED.asException()).code()).isEqualTo(StatusCode.CANCELLED);
+    assertThat(RpcException.statusOf(new IllegalArgumentException("bad")).code())
+        .isEqualTo(StatusCode.INTERNAL);
+    assertThat(RpcException.statusOf(new IllegalArgumentException("bad")).description())
+        .hasValue("bad");
+    assertThat(RpcException.statusOf(new NullPointerException()).description())
+        .hasValue("java.lang.NullPointerException");
+    assertThat(RpcException.statusOf(Status.CANCELLED.asException()).code())
+        .isEqualTo(StatusCode.CANCELLED);
   }
 
   @Test
@@ -62,9 +67,12 @@ class StatusTest {
     Deadline inherited = Deadline.after(Duration.ofSeconds(1));
     assertThat(CallOptions.DEFAULT.effectiveDeadline(Duration.ZERO, null)).isNull();
     assertThat(CallOptions.DEFAULT.effectiveDeadline(Duration.ZERO, inherited)).isSameAs(inherited);
-    Deadline own = CallOptions.timeout(Duration.ofMinutes(1)).effectiveDeadline(Duration.ZERO, inherited);
+    Deadline own =
+        CallOptions.timeout(Duration.ofMinutes(1)).effectiveDeadline(Duration.ZERO, inherited);
     assertThat(own).isSameAs(inherited);
-    Deadline shorter = CallOptions.timeout(Duration.ofMillis(10)).effectiveDeadline(Duration.ofHours(1), inherited);
+    Deadline shorter =
+        CallOptions.timeout(Duration.ofMillis(10))
+            .effectiveDeadline(Duration.ofHours(1), inherited);
     assertThat(shorter.remaining()).isLessThanOrEqualTo(Duration.ofMillis(10));
     Deadline fromClient = CallOptions.DEFAULT.effectiveDeadline(Duration.ofMillis(50), null);
     assertThat(fromClient.remaining()).isLessThanOrEqualTo(Duration.ofMillis(50));

@@ -34,7 +34,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
   /** "LEVEL logger: message" per record, for assertions and their failure messages. */
   public List<String> lines() {
-    return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()).toList();
+    return records.stream()
+        .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage())
+        .toList();
   }
 
   /** "LEVEL message" per record. */

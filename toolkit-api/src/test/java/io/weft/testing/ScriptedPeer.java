@@ -41,8 +41,8 @@ import java.util.function.Predicate;
  * <p>A reader thread reads every frame the engine sends into a queue; header blocks (HEADERS and
  * its CONTINUATIONs) are decoded with an {@link HpackDecoder} once complete, on the frame that
  * completes them. The test takes frames with {@link #next}, {@link #await} (skipping others) or
- * {@link #poll}, and waits for the engine to close the socket with {@link #awaitClosed}. Every
- * wait has a timeout; none polls.
+ * {@link #poll}, and waits for the engine to close the socket with {@link #awaitClosed}. Every wait
+ * has a timeout; none polls.
  *
  * <p>Writes throw {@link UncheckedIOException} once the socket is gone (flood tests stop on it).
  * Thread-safe: writes are serialized (an encode and its frame's write are one step, keeping the
@@ -51,13 +51,28 @@ import java.util.function.Predicate;
 public final class ScriptedPeer implements AutoCloseable {
   /** A frame type's name, for messages. */
   private static final String[] TYPES = {
-    "DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"
+    "DATA",
+    "HEADERS",
+    "PRIORITY",
+    "RST_STREAM",
+    "SETTINGS",
+    "PUSH_PROMISE",
+    "PING",
+    "GOAWAY",
+    "WINDOW_UPDATE",
+    "CONTINUATION"
   };
 
-  /** The longest a frame may be from the engine: its peer's (our) SETTINGS_MAX_FRAME_SIZE is never raised past 2^24-1. */
+  /**
+   * The longest a frame may be from the engine: its peer's (our) SETTINGS_MAX_FRAME_SIZE is never
+   * raised past 2^24-1.
+   */
   private static final int MAX_FRAME = Settings.MAX_FRAME;
 
-  /** A frame the engine sent. {@code fields} is the decoded header block on the frame that completes one, else null. */
+  /**
+   * A frame the engine sent. {@code fields} is the decoded header block on the frame that completes
+   * one, else null.
+   */
   public record Frame(int type, int flags, int stream, byte[] payload, Fields fields) {
     public boolean has(int flag) {
       return (flags & flag) != 0;
@@ -118,7 +133,9 @@ public final class ScriptedPeer implements AutoCloseable {
       require(Frames.SETTINGS);
       Map<Integer, Long> m = new LinkedHashMap<>();
       for (int i = 0; i + 6 <= payload.length; i += 6) {
-        m.put(Buffer.getUnsignedShort(payload, i), Integer.toUnsignedLong(Buffer.getInt(payload, i + 2)));
+        m.put(
+            Buffer.getUnsignedShort(payload, i),
+            Integer.toUnsignedLong(Buffer.getInt(payload, i + 2)));
       }
       return m;
     }
@@ -152,8 +169,12 @@ public final class ScriptedPeer implements AutoCloseable {
       }
       switch (type) {
         case Frames.RST_STREAM -> b.append(", ").append(codeName(rawErrorCode()));
-        case Frames.GOAWAY -> b.append(", last ").append(lastStreamId()).append(", ").append(codeName(rawErrorCode()))
-            .append(debug().isEmpty() ? "" : ", \"" + debug() + "\"");
+        case Frames.GOAWAY ->
+            b.append(", last ")
+                .append(lastStreamId())
+                .append(", ")
+                .append(codeName(rawErrorCode()))
+                .append(debug().isEmpty() ? "" : ", \"" + debug() + "\"");
         case Frames.WINDOW_UPDATE -> b.append(", +").append(increment());
         case Frames.PING -> b.append(", 0x").append(Long.toHexString(pingData()));
         case Frames.SETTINGS -> b.append(", ").append(settings());
@@ -170,7 +191,9 @@ public final class ScriptedPeer implements AutoCloseable {
     }
 
     private static String codeName(int c) {
-      return c >= 0 && c <= ErrorCode.HTTP_1_1_REQUIRED.code() ? ErrorCode.of(c).name() : "0x" + Integer.toHexString(c);
+      return c >= 0 && c <= ErrorCode.HTTP_1_1_REQUIRED.code()
+          ? ErrorCode.of(c).name()
+          : "0x" + Integer.toHexString(c);
     }
   }
 
@@ -206,7 +229,10 @@ public final class ScriptedPeer implements AutoCloseable {
     Thread.ofPlatform().daemon().name("scripted-peer-reader").start(this::readLoop);
   }
 
-  /** Connects to a server-side engine listening on loopback {@code port} and plays its client (send {@link #preface} first). */
+  /**
+   * Connects to a server-side engine listening on loopback {@code port} and plays its client (send
+   * {@link #preface} first).
+   */
   public static ScriptedPeer client(int port) throws IOException {
     return new ScriptedPeer(new Socket(InetAddress.getLoopbackAddress(), port), true);
   }
@@ -225,7 +251,10 @@ public final class ScriptedPeer implements AutoCloseable {
     return socket;
   }
 
-  /** Whether SETTINGS and PING (not their ACKs) are acknowledged by the reader as they arrive. Off by default. */
+  /**
+   * Whether SETTINGS and PING (not their ACKs) are acknowledged by the reader as they arrive. Off
+   * by default.
+   */
   public ScriptedPeer autoAck(boolean on) {
     autoAck = on;
     return this;
@@ -280,7 +309,8 @@ public final class ScriptedPeer implements AutoCloseable {
 
   /**
    * Encodes {@code fields} with this connection's encoder, updating its dynamic table: the bytes
-   * must then be sent, in order with other blocks (with {@link #headerBlock} and {@link #continuation}).
+   * must then be sent, in order with other blocks (with {@link #headerBlock} and {@link
+   * #continuation}).
    */
   public byte[] encode(Fields fields) {
     synchronized (writeLock) {
@@ -293,7 +323,9 @@ public final class ScriptedPeer implements AutoCloseable {
     }
   }
 
-  /** The encoder itself, for tests that build blocks field by field (hold no other write meanwhile). */
+  /**
+   * The encoder itself, for tests that build blocks field by field (hold no other write meanwhile).
+   */
   public HpackEncoder encoder() {
     return encoder;
   }
@@ -435,10 +467,15 @@ public final class ScriptedPeer implements AutoCloseable {
    */
   public Frame next(Duration timeout) {
     try {
-      Object o = closed != null && queue.isEmpty() ? closed : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      Object o =
+          closed != null && queue.isEmpty()
+              ? closed
+              : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
       if (o instanceof Closed c) {
         closed = c;
-        throw new AssertionError("the engine closed the connection" + describe(c.cause()) + "; received: " + received, c.cause());
+        throw new AssertionError(
+            "the engine closed the connection" + describe(c.cause()) + "; received: " + received,
+            c.cause());
       }
       return (Frame) o;
     } catch (InterruptedException e) {
@@ -469,12 +506,14 @@ public final class ScriptedPeer implements AutoCloseable {
   /**
    * The next frame that matches, skipping others.
    *
-   * @throws AssertionError if none came within {@code timeout}, or the engine closed the connection first
+   * @throws AssertionError if none came within {@code timeout}, or the engine closed the connection
+   *     first
    */
   public Frame await(Predicate<Frame> match, Duration timeout) {
     Frame f = poll(match, timeout);
     if (f == null) {
-      throw new AssertionError("no matching frame within " + timeout.toMillis() + " ms; received: " + received);
+      throw new AssertionError(
+          "no matching frame within " + timeout.toMillis() + " ms; received: " + received);
     }
     return f;
   }
@@ -497,16 +536,29 @@ public final class ScriptedPeer implements AutoCloseable {
   public Frame expectGoAway(ErrorCode code) {
     Frame f = await(x -> x.type() == Frames.GOAWAY, Duration.ofSeconds(5));
     if (f.rawErrorCode() != code.code()) {
-      throw new AssertionError("expected GOAWAY " + code + ", got " + f + "; received: " + received);
+      throw new AssertionError(
+          "expected GOAWAY " + code + ", got " + f + "; received: " + received);
     }
     return f;
   }
 
-  /** The next RST_STREAM on {@code stream} (others skipped), within 5 s; its code must be {@code code}. */
+  /**
+   * The next RST_STREAM on {@code stream} (others skipped), within 5 s; its code must be {@code
+   * code}.
+   */
   public Frame expectRst(int stream, ErrorCode code) {
-    Frame f = await(x -> x.type() == Frames.RST_STREAM && x.stream() == stream, Duration.ofSeconds(5));
+    Frame f =
+        await(x -> x.type() == Frames.RST_STREAM && x.stream() == stream, Duration.ofSeconds(5));
     if (f.rawErrorCode() != code.code()) {
-      throw new AssertionError("expected RST_STREAM " + code + " on stream " + stream + ", got " + f + "; received: " + received);
+      throw new AssertionError(
+          "expected RST_STREAM "
+              + code
+              + " on stream "
+              + stream
+              + ", got "
+              + f
+              + "; received: "
+              + received);
     }
     return f;
   }
@@ -544,8 +596,8 @@ public final class ScriptedPeer implements AutoCloseable {
   }
 
   /**
-   * Asserts that every RST_STREAM and GOAWAY the engine sent carries one of RFC 9113's codes
-   * (0x0 to 0xd); returns how many there were.
+   * Asserts that every RST_STREAM and GOAWAY the engine sent carries one of RFC 9113's codes (0x0
+   * to 0xd); returns how many there were.
    */
   public int assertOnlyKnownErrorCodes() {
     int n = 0;

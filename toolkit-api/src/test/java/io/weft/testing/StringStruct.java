@@ -31,20 +31,28 @@ public final class StringStruct implements Codec<String> {
   public void encode(String value, OutputStream out) throws IOException {
     byte[] b = value.getBytes(StandardCharsets.UTF_8);
     out.write(new byte[] {11, (byte) (fieldId >> 8), (byte) fieldId});
-    out.write(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
+    out.write(
+        new byte[] {
+          (byte) (b.length >>> 24),
+          (byte) (b.length >>> 16),
+          (byte) (b.length >>> 8),
+          (byte) b.length
+        });
     out.write(b);
     out.write(0);
   }
 
   @Override
   public String decode(byte[] data, int offset, int length) {
-    boolean ok = length >= 8
-        && data[offset] == 11
-        && ((data[offset + 1] & 0xff) << 8 | (data[offset + 2] & 0xff)) == fieldId
-        && Buffer.getInt(data, offset + 3) == length - 8
-        && data[offset + length - 1] == 0;
+    boolean ok =
+        length >= 8
+            && data[offset] == 11
+            && ((data[offset + 1] & 0xff) << 8 | (data[offset + 2] & 0xff)) == fieldId
+            && Buffer.getInt(data, offset + 3) == length - 8
+            && data[offset + length - 1] == 0;
     if (!ok) {
-      throw Status.of(StatusCode.INTERNAL, "not a struct of one string field " + fieldId).asException();
+      throw Status.of(StatusCode.INTERNAL, "not a struct of one string field " + fieldId)
+          .asException();
     }
     return new String(data, offset + 7, length - 8, StandardCharsets.UTF_8);
   }

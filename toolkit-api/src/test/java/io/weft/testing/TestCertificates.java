@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Certificates made at test time with the JDK's keytool: a self-signed key per name, valid for
- * localhost and 127.0.0.1, in a PKCS12 store and as PEM files (chain and PKCS#8 key). Shared by
- * the TLS tests of toolkit-client and examples/interop through toolkit-api's test jar.
+ * localhost and 127.0.0.1, in a PKCS12 store and as PEM files (chain and PKCS#8 key). Shared by the
+ * TLS tests of toolkit-client and examples/interop through toolkit-api's test jar.
  */
 public final class TestCertificates {
   public static final char[] PASSWORD = "changeit".toCharArray();
@@ -25,10 +25,33 @@ public final class TestCertificates {
   public static Key create(Path dir, String name) throws Exception {
     Path store = dir.resolve(name + ".p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=" + name, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    keytool.toString(),
+                    "-genkeypair",
+                    "-alias",
+                    name,
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=" + name,
+                    "-ext",
+                    "SAN=dns:localhost,ip:127.0.0.1",
+                    "-validity",
+                    "2",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    store.toString(),
+                    "-storepass",
+                    new String(PASSWORD),
+                    "-keypass",
+                    new String(PASSWORD)))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("keytool failed: " + out);
@@ -45,7 +68,12 @@ public final class TestCertificates {
   }
 
   private static String pem(String type, byte[] der) throws IOException {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

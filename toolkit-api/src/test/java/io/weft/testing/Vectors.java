@@ -7,7 +7,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The byte-level vectors of {@code shared/spec/vectors.txt} (copied to test resources), by letter. */
+/**
+ * The byte-level vectors of {@code shared/spec/vectors.txt} (copied to test resources), by letter.
+ */
 public final class Vectors {
   private Vectors() {}
 

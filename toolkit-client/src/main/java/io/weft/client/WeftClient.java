@@ -10,7 +10,9 @@ import io.weft.api.MethodDescriptor;
 import io.weft.api.ServerStreamingClient;
 import io.weft.client.internal.RealClient;
 
-/** The {@link Client} that {@link Client#newClient} returns: a thin face over {@link RealClient}. */
+/**
+ * The {@link Client} that {@link Client#newClient} returns: a thin face over {@link RealClient}.
+ */
 final class WeftClient implements Client {
   private final RealClient delegate;
 
@@ -19,7 +21,8 @@ final class WeftClient implements Client {
   }
 
   @Override
-  public <Req, Resp> Resp unary(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+  public <Req, Resp> Resp unary(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     return delegate.unary(method, request, options);
   }
 

@@ -18,27 +18,33 @@ final class Blobs {
   static final String SERVICE = "test.Blobs";
 
   /** Messages as they are: the bytes are the encoding. */
-  static final Codec<byte[]> BYTES = new Codec<>() {
-    @Override
-    public Serialization serialization() {
-      return Serialization.PROTOBUF;
-    }
+  static final Codec<byte[]> BYTES =
+      new Codec<>() {
+        @Override
+        public Serialization serialization() {
+          return Serialization.PROTOBUF;
+        }
 
-    @Override
-    public void encode(byte[] value, OutputStream out) throws IOException {
-      out.write(value);
-    }
+        @Override
+        public void encode(byte[] value, OutputStream out) throws IOException {
+          out.write(value);
+        }
 
-    @Override
-    public byte[] decode(byte[] data, int offset, int length) {
-      return Arrays.copyOfRange(data, offset, offset + length);
-    }
-  };
+        @Override
+        public byte[] decode(byte[] data, int offset, int length) {
+          return Arrays.copyOfRange(data, offset, offset + length);
+        }
+      };
 
-  /** Unary: the reply is as long as the request's first four bytes say (0 for a shorter request). */
+  /**
+   * Unary: the reply is as long as the request's first four bytes say (0 for a shorter request).
+   */
   static final MethodDescriptor<byte[], byte[]> SIZED = method("Sized", MethodKind.UNARY);
+
   /** Client streaming: the reply is empty, once the client has closed its side. */
-  static final MethodDescriptor<byte[], byte[]> UPLOAD = method("Upload", MethodKind.CLIENT_STREAMING);
+  static final MethodDescriptor<byte[], byte[]> UPLOAD =
+      method("Upload", MethodKind.CLIENT_STREAMING);
+
   /** Bidi streaming: each message answered with a message sized as {@link #SIZED} says. */
   static final MethodDescriptor<byte[], byte[]> CHAT = method("Chat", MethodKind.BIDI_STREAMING);
 
@@ -70,17 +76,21 @@ final class Blobs {
   static ServiceDefinition service() {
     return ServiceDefinition.builder("Blobs", SERVICE)
         .unary(SIZED, Blobs::reply)
-        .clientStreaming(UPLOAD, stream -> {
-          for (byte[] ignored : stream) {
-            // read everything the client sends
-          }
-          stream.sendAndClose(new byte[0]);
-        })
-        .bidiStreaming(CHAT, stream -> {
-          for (byte[] m : stream) {
-            stream.send(reply(m));
-          }
-        })
+        .clientStreaming(
+            UPLOAD,
+            stream -> {
+              for (byte[] ignored : stream) {
+                // read everything the client sends
+              }
+              stream.sendAndClose(new byte[0]);
+            })
+        .bidiStreaming(
+            CHAT,
+            stream -> {
+              for (byte[] m : stream) {
+                stream.send(reply(m));
+              }
+            })
         .build();
   }
 }

@@ -1,16 +1,16 @@
 package io.weft.client;
 
-import io.weft.api.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Server;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +26,8 @@ class ClientServerTest {
 
   @BeforeAll
   static void start() {
-    server = Server.newServer(Methods.service(), ServerOptions.withServiceAddr("127.0.0.1", 0)).start();
+    server =
+        Server.newServer(Methods.service(), ServerOptions.withServiceAddr("127.0.0.1", 0)).start();
   }
 
   @AfterAll
@@ -35,35 +36,50 @@ class ClientServerTest {
   }
 
   private static Client client(Transport transport) {
-    return Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-        ClientOptions.withTransport(transport), ClientOptions.withCallerName("client-svc"));
+    return Client.newClient(
+        "EchoService",
+        ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+        ClientOptions.withTransport(transport),
+        ClientOptions.withCallerName("client-svc"));
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void echo(Transport transport) {
     try (Client client = client(transport)) {
-      assertThat(client.unary(Methods.ECHO, "over " + transport, CallOptions.timeout(Duration.ofSeconds(20))))
+      assertThat(
+              client.unary(
+                  Methods.ECHO, "over " + transport, CallOptions.timeout(Duration.ofSeconds(20))))
           .isEqualTo("over " + transport);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"TTHEADER", "TTHEADER_FRAMED", "GRPC"})
+  @EnumSource(
+      value = Transport.class,
+      names = {"TTHEADER", "TTHEADER_FRAMED", "GRPC"})
   void headersDeadlineAndCallerReachTheHandler(Transport transport) {
     try (Client client = client(transport)) {
-      String seen = client.unary(Methods.CONTEXT, "x-test",
-          CallOptions.timeout(Duration.ofSeconds(20)).withHeader("x-test", "value"));
+      String seen =
+          client.unary(
+              Methods.CONTEXT,
+              "x-test",
+              CallOptions.timeout(Duration.ofSeconds(20)).withHeader("x-test", "value"));
       assertThat(seen).isEqualTo("caller=client-svc x-test=value deadline=true");
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"FRAMED", "BUFFERED"})
+  @EnumSource(
+      value = Transport.class,
+      names = {"FRAMED", "BUFFERED"})
   void transportsWithoutHeadersCarryNoneButTheCallGoesThrough(Transport transport) {
     try (Client client = client(transport)) {
-      String seen = client.unary(Methods.CONTEXT, "x-test",
-          CallOptions.timeout(Duration.ofSeconds(20)).withHeader("x-test", "value"));
+      String seen =
+          client.unary(
+              Methods.CONTEXT,
+              "x-test",
+              CallOptions.timeout(Duration.ofSeconds(20)).withHeader("x-test", "value"));
       assertThat(seen).isEqualTo("caller= x-test=null deadline=false");
     }
   }
@@ -72,8 +88,12 @@ class ClientServerTest {
   @EnumSource(Transport.class)
   void aHandlersStatusReachesTheCaller(Transport transport) {
     try (Client client = client(transport)) {
-      RpcException e = catchThrowableOfType(RpcException.class,
-          () -> client.unary(Methods.FAIL, "not now", CallOptions.timeout(Duration.ofSeconds(20))));
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () ->
+                  client.unary(
+                      Methods.FAIL, "not now", CallOptions.timeout(Duration.ofSeconds(20))));
       assertThat(e.getMessage()).contains("not now");
       assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
     }

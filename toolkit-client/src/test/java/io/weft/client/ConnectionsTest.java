@@ -1,10 +1,10 @@
 package io.weft.client;
 
-import io.weft.api.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
 import io.weft.api.StatusCode;
@@ -27,13 +27,20 @@ class ConnectionsTest {
   @Test
   void aPeerThatNeverAnswersEndsInDeadlineExceededAtTheCallsTimeout() throws Exception {
     try (RawPeer peer = new RawPeer(Framing.TTHEADER, request -> null);
-        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()))) {
+        Client client =
+            Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()))) {
       long start = System.nanoTime();
-      RpcException e = catchThrowableOfType(RpcException.class,
-          () -> client.unary(Methods.ECHO, "anyone?", CallOptions.timeout(Duration.ofMillis(300))));
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () ->
+                  client.unary(
+                      Methods.ECHO, "anyone?", CallOptions.timeout(Duration.ofMillis(300))));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
-      assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(10));
+      assertThat(took)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(300))
+          .isLessThan(Duration.ofSeconds(10));
       assertThat(peer.nextRequest(10)).as("the request, written before the wait").isNotNull();
     }
   }
@@ -41,10 +48,15 @@ class ConnectionsTest {
   @Test
   void theClientsRpcTimeoutAppliesToEveryCall() throws Exception {
     try (RawPeer peer = new RawPeer(Framing.TTHEADER, request -> null);
-        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()),
-            ClientOptions.withRPCTimeout(Duration.ofMillis(200)))) {
+        Client client =
+            Client.newClient(
+                "EchoService",
+                ClientOptions.withHostPorts(peer.hostPort()),
+                ClientOptions.withRPCTimeout(Duration.ofMillis(200)))) {
       for (int i = 0; i < 2; i++) {
-        RpcException e = catchThrowableOfType(RpcException.class, () -> client.unary(Methods.ECHO, "x", CallOptions.DEFAULT));
+        RpcException e =
+            catchThrowableOfType(
+                RpcException.class, () -> client.unary(Methods.ECHO, "x", CallOptions.DEFAULT));
         assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
       }
     }
@@ -56,37 +68,55 @@ class ConnectionsTest {
     try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = gone.getLocalPort(); // nothing listens there once this closes
     }
-    try (Client client = Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
-      RpcException e = catchThrowableOfType(RpcException.class,
-          () -> client.unary(Methods.ECHO, "x", CallOptions.timeout(Duration.ofSeconds(20))));
+    try (Client client =
+        Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () -> client.unary(Methods.ECHO, "x", CallOptions.timeout(Duration.ofSeconds(20))));
       assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
       assertThat(e.getMessage()).contains("127.0.0.1:" + port);
     }
   }
 
   @Test
-  void aMalformedReplyFailsTheCallClosesTheConnectionAndTheNextCallConnectsAgain() throws Exception {
+  void aMalformedReplyFailsTheCallClosesTheConnectionAndTheNextCallConnectsAgain()
+      throws Exception {
     // a length, then bytes where TTHeader's magic should be: not a frame any peer would write
     byte[] garbage = "\0\0\0\u000cnot a frame!".getBytes(StandardCharsets.ISO_8859_1);
     boolean[] first = {true};
-    try (RawPeer peer = new RawPeer(Framing.TTHEADER, request -> {
-          synchronized (first) {
-            if (first[0]) {
-              first[0] = false;
-              return garbage;
-            }
-          }
-          return RawPeer.reply(Framing.TTHEADER, request, io.weft.internal.wire.ttheader.Envelope.REPLY,
-              new io.weft.testing.StringStruct(0).bytes("fine"));
-        });
-        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()))) {
-      RpcException e = catchThrowableOfType(RpcException.class,
-          () -> client.unary(Methods.ECHO, "x", CallOptions.timeout(Duration.ofSeconds(20))));
+    try (RawPeer peer =
+            new RawPeer(
+                Framing.TTHEADER,
+                request -> {
+                  synchronized (first) {
+                    if (first[0]) {
+                      first[0] = false;
+                      return garbage;
+                    }
+                  }
+                  return RawPeer.reply(
+                      Framing.TTHEADER,
+                      request,
+                      io.weft.internal.wire.ttheader.Envelope.REPLY,
+                      new io.weft.testing.StringStruct(0).bytes("fine"));
+                });
+        Client client =
+            Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()))) {
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () -> client.unary(Methods.ECHO, "x", CallOptions.timeout(Duration.ofSeconds(20))));
       assertThat(e.code()).isNotEqualTo(StatusCode.DEADLINE_EXCEEDED);
-      assertThat(e.getMessage()).as("a message that says what was wrong").containsIgnoringCase("magic");
-      assertThat(peer.awaitClosedByClient(1, 20)).as("the client closed the connection it could not read").isTrue();
+      assertThat(e.getMessage())
+          .as("a message that says what was wrong")
+          .containsIgnoringCase("magic");
+      assertThat(peer.awaitClosedByClient(1, 20))
+          .as("the client closed the connection it could not read")
+          .isTrue();
 
-      assertThat(client.unary(Methods.ECHO, "again", CallOptions.timeout(Duration.ofSeconds(20)))).isEqualTo("fine");
+      assertThat(client.unary(Methods.ECHO, "again", CallOptions.timeout(Duration.ofSeconds(20))))
+          .isEqualTo("fine");
       assertThat(peer.accepted()).isEqualTo(2);
     }
   }
@@ -94,10 +124,14 @@ class ConnectionsTest {
   @Test
   void thePoolReusesOneConnectionForCallsOneAfterAnother() throws Exception {
     try (RawPeer peer = RawPeer.echo(Framing.TTHEADER);
-        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()),
-            ClientOptions.withLongConnection(4, Duration.ofMinutes(1)))) {
+        Client client =
+            Client.newClient(
+                "EchoService",
+                ClientOptions.withHostPorts(peer.hostPort()),
+                ClientOptions.withLongConnection(4, Duration.ofMinutes(1)))) {
       for (int i = 0; i < 5; i++) {
-        assertThat(client.unary(Methods.ECHO, "call " + i, CallOptions.DEFAULT)).isEqualTo("call " + i);
+        assertThat(client.unary(Methods.ECHO, "call " + i, CallOptions.DEFAULT))
+            .isEqualTo("call " + i);
       }
       assertThat(peer.accepted()).isEqualTo(1);
     }
@@ -106,13 +140,18 @@ class ConnectionsTest {
   @Test
   void aMultiplexedClientCarriesConcurrentCallsOnOneConnection() throws Exception {
     try (RawPeer peer = RawPeer.echo(Framing.TTHEADER);
-        Client client = Client.newClient("EchoService", ClientOptions.withHostPorts(peer.hostPort()),
-            ClientOptions.withMuxConnection(1));
+        Client client =
+            Client.newClient(
+                "EchoService",
+                ClientOptions.withHostPorts(peer.hostPort()),
+                ClientOptions.withMuxConnection(1));
         var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<String>> calls = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         String msg = "call " + i;
-        calls.add(threads.submit(() -> client.unary(Methods.ECHO, msg, CallOptions.timeout(Duration.ofSeconds(20)))));
+        calls.add(
+            threads.submit(() ->
+                client.unary(Methods.ECHO, msg, CallOptions.timeout(Duration.ofSeconds(20)))));
       }
       for (int i = 0; i < calls.size(); i++) {
         assertThat(calls.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("call " + i);

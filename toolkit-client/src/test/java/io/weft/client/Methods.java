@@ -15,9 +15,14 @@ import io.weft.testing.StringStruct;
 final class Methods {
   /** Echo(msg) returns msg. */
   static final MethodDescriptor<String, String> ECHO = unary("Echo");
+
   /** Fail(msg) fails with FAILED_PRECONDITION and msg as its description. */
   static final MethodDescriptor<String, String> FAIL = unary("Fail");
-  /** Context(key) returns what its handler saw: caller, metadata value of key, whether a deadline came. */
+
+  /**
+   * Context(key) returns what its handler saw: caller, metadata value of key, whether a deadline
+   * came.
+   */
   static final MethodDescriptor<String, String> CONTEXT = unary("Context");
 
   private Methods() {}
@@ -38,14 +43,24 @@ final class Methods {
   static ServiceDefinition service() {
     return ServiceDefinition.builder("EchoService", "test.EchoService")
         .unary(ECHO, msg -> msg)
-        .unary(FAIL, msg -> {
-          throw Status.of(StatusCode.FAILED_PRECONDITION, msg).asException();
-        })
-        .unary(CONTEXT, key -> {
-          CallContext ctx = CallContext.current();
-          return "caller=" + ctx.callerService() + " " + key + "=" + ctx.requestMetadata().get(key)
-              + " deadline=" + ctx.deadline().isPresent();
-        })
+        .unary(
+            FAIL,
+            msg -> {
+              throw Status.of(StatusCode.FAILED_PRECONDITION, msg).asException();
+            })
+        .unary(
+            CONTEXT,
+            key -> {
+              CallContext ctx = CallContext.current();
+              return "caller="
+                  + ctx.callerService()
+                  + " "
+                  + key
+                  + "="
+                  + ctx.requestMetadata().get(key)
+                  + " deadline="
+                  + ctx.deadline().isPresent();
+            })
         .build();
   }
 }

@@ -1,13 +1,13 @@
 package io.weft.client;
 
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.StringStruct;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.StringStruct;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -51,15 +51,26 @@ final class RawPeer implements AutoCloseable {
 
   /** A peer that answers every call with a REPLY whose result is the request's string. */
   static RawPeer echo(Framing framing) throws IOException {
-    return new RawPeer(framing, request -> reply(framing, request, Envelope.REPLY, new StringStruct(0).bytes(
-        new StringStruct(1).decode(request.buffer(), request.bodyOffset(), request.bodyLength()))));
+    return new RawPeer(
+        framing,
+        request ->
+            reply(
+                framing,
+                request,
+                Envelope.REPLY,
+                new StringStruct(0)
+                    .bytes(
+                        new StringStruct(1)
+                            .decode(
+                                request.buffer(), request.bodyOffset(), request.bodyLength()))));
   }
 
   /** A whole reply to {@code request}: its name and sequence id, this message type and body. */
   static byte[] reply(Framing framing, Envelope request, int messageType, byte[] body) {
     Buffer out = new Buffer();
     EnvelopeWriter w = new EnvelopeWriter(out, framing, MAX_FRAME);
-    w.begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, messageType, request.name(), request.seqId());
+    w.begin(
+        new TTHeader(), PayloadFormat.THRIFT_BINARY, messageType, request.name(), request.seqId());
     out.write(body, 0, body.length);
     w.finish();
     return out.toByteArray();
@@ -80,7 +91,10 @@ final class RawPeer implements AutoCloseable {
     return requests.poll(seconds, TimeUnit.SECONDS);
   }
 
-  /** Waits until the client has closed {@code n} connections (EOF or reset), for at most {@code seconds}. */
+  /**
+   * Waits until the client has closed {@code n} connections (EOF or reset), for at most {@code
+   * seconds}.
+   */
   boolean awaitClosedByClient(int n, long seconds) throws InterruptedException {
     return closedByClient.tryAcquire(n, seconds, TimeUnit.SECONDS);
   }

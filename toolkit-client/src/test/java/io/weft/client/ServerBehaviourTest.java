@@ -5,26 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.api.CallContext;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Client;
-import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.StringStruct;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.StringStruct;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -56,7 +56,10 @@ class ServerBehaviourTest {
   /** Hold(msg) returns "slept" once the test releases it (see {@link TestHandler}). */
   private static final MethodDescriptor<String, String> HOLD = Methods.unary("Hold");
 
-  /** The handlers: Hold blocks until the test releases it, and Echo can report its call context or throw. */
+  /**
+   * The handlers: Hold blocks until the test releases it, and Echo can report its call context or
+   * throw.
+   */
   static final class TestHandler {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -68,8 +71,16 @@ class ServerBehaviourTest {
       return switch (msg) {
         case "boom" -> throw new IllegalStateException("boom");
         case "status" -> throw Status.of(StatusCode.NOT_FOUND, "no such thing").asException();
-        case "context" -> ctx.callerService() + "|" + ctx.requestMetadata().get("k") + "|"
-            + ctx.deadline().isPresent() + "|" + ctx.method() + "|" + ctx.transport();
+        case "context" ->
+            ctx.callerService()
+                + "|"
+                + ctx.requestMetadata().get("k")
+                + "|"
+                + ctx.deadline().isPresent()
+                + "|"
+                + ctx.method()
+                + "|"
+                + ctx.transport();
         default -> msg;
       };
     }
@@ -95,7 +106,12 @@ class ServerBehaviourTest {
   private Server start(ServerOption... options) {
     List<ServerOption> all = new ArrayList<>(List.of(options));
     all.add(0, ServerOptions.withServiceAddr("127.0.0.1", 0));
-    server = Server.builder().addService(handler.definition()).options(all.toArray(ServerOption[]::new)).build().start();
+    server =
+        Server.builder()
+            .addService(handler.definition())
+            .options(all.toArray(ServerOption[]::new))
+            .build()
+            .start();
     return server;
   }
 
@@ -143,10 +159,11 @@ class ServerBehaviourTest {
       List<Future<String>> replies = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
         String msg = "caller-" + i;
-        replies.add(pool.submit(() -> {
-          go.await();
-          return cli.echo(msg);
-        }));
+        replies.add(
+            pool.submit(() -> {
+              go.await();
+              return cli.echo(msg);
+            }));
       }
       go.countDown();
       for (int i = 0; i < 1000; i++) {
@@ -167,7 +184,11 @@ class ServerBehaviourTest {
       EnvelopeReader reader = new EnvelopeReader(s.getInputStream(), 1 << 20);
       Envelope first = reader.read(Framing.TTHEADER);
       assertThat(first.seqId()).as("the Echo reply overtakes the blocked Sleep").isEqualTo(2);
-      assertThat(Methods.ECHO.responseCodec().decode(first.buffer(), first.bodyOffset(), first.bodyLength())).isEqualTo("quick");
+      assertThat(
+              Methods.ECHO
+                  .responseCodec()
+                  .decode(first.buffer(), first.bodyOffset(), first.bodyLength()))
+          .isEqualTo("quick");
       handler.release.countDown();
       Envelope second = reader.read(Framing.TTHEADER);
       assertThat(second.seqId()).isEqualTo(1);
@@ -190,15 +211,20 @@ class ServerBehaviourTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"TTHEADER", "FRAMED", "BUFFERED"})
+  @EnumSource(
+      value = Transport.class,
+      names = {"TTHEADER", "FRAMED", "BUFFERED"})
   void handlerExceptionBecomesInternalErrorWithItsMessage(Transport transport) {
     start();
     Stub cli = client(ClientOptions.withTransport(transport));
     assertThatThrownBy(() -> cli.echo("boom"))
-        .isInstanceOfSatisfying(RpcException.class, e -> {
-          assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
-          assertThat(e.status().description()).hasValueSatisfying(d -> assertThat(d).contains("boom"));
-        });
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
+              assertThat(e.status().description())
+                  .hasValueSatisfying(d -> assertThat(d).contains("boom"));
+            });
     assertThat(cli.echo("after")).isEqualTo("after");
   }
 
@@ -207,22 +233,28 @@ class ServerBehaviourTest {
     start();
     Stub cli = client();
     assertThatThrownBy(() -> cli.echo("status"))
-        .isInstanceOfSatisfying(RpcException.class, e -> {
-          assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND);
-          assertThat(e.status().description()).hasValue("no such thing");
-        });
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND);
+              assertThat(e.status().description()).hasValue("no such thing");
+            });
   }
 
   @Test
   void unknownMethodIsUnimplemented() {
     start();
     MethodDescriptor<String, String> nope = Methods.unary("Nope");
-    try (Client c = Client.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
+    try (Client c =
+        Client.newClient(
+            "EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
       assertThatThrownBy(() -> c.unary(nope, "x", CallOptions.DEFAULT))
-          .isInstanceOfSatisfying(RpcException.class, e -> {
-            assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-            assertThat(e.getMessage()).contains("Nope");
-          });
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
+                assertThat(e.getMessage()).contains("Nope");
+              });
     }
   }
 
@@ -230,7 +262,8 @@ class ServerBehaviourTest {
   void metadataCallerAndDeadlineReachTheHandlerOverTTHeader() {
     start();
     Stub cli = client(ClientOptions.withCallerName("caller-svc"));
-    String r = cli.echo("context", CallOptions.timeout(Duration.ofSeconds(30)).withHeader("k", "v"));
+    String r =
+        cli.echo("context", CallOptions.timeout(Duration.ofSeconds(30)).withHeader("k", "v"));
     assertThat(r).isEqualTo("caller-svc|v|true|Echo|TTHEADER");
   }
 
@@ -239,7 +272,8 @@ class ServerBehaviourTest {
     start();
     Stub cli = client(ClientOptions.withMuxConnection(1));
     assertThatThrownBy(() -> cli.hold(CallOptions.timeout(Duration.ofMillis(100))))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
     handler.release.countDown();
     assertThat(cli.echo("still fine")).isEqualTo("still fine");
   }
@@ -250,11 +284,13 @@ class ServerBehaviourTest {
     Stub healthy = client();
     assertThat(healthy.echo("before")).isEqualTo("before");
     // TTHeader magic, then a header size that runs past the frame
-    assertClosedAfterSending(HexFormat.of().parseHex("0000001010000000000000010fff0000000000000000000000000000"));
+    assertClosedAfterSending(
+        HexFormat.of().parseHex("0000001010000000000000010fff0000000000000000000000000000"));
     // a length far over the 16 MiB limit
     assertClosedAfterSending(HexFormat.of().parseHex("7ffffff010000000"));
     // HTTP/1 is not served here
-    assertClosedAfterSending("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertClosedAfterSending(
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     assertThat(healthy.echo("after")).isEqualTo("after");
   }
 
@@ -264,7 +300,8 @@ class ServerBehaviourTest {
     Stub cli = client();
     String big = "x".repeat(8192);
     assertThatThrownBy(() -> cli.echo(big))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
     assertThat(cli.echo("small")).isEqualTo("small");
   }
 
@@ -286,7 +323,8 @@ class ServerBehaviourTest {
       // the listener closes first: new connections are refused while the call is still running
       // (refused outright, or reset if one raced into the closing listener's backlog)
       assertThat(Await.until(() -> Await.refusesConnections(port), Duration.ofSeconds(10)))
-          .as("new connections refused while the call runs").isTrue();
+          .as("new connections refused while the call runs")
+          .isTrue();
       assertThat(inFlight.isDone()).isFalse();
       handler.release.countDown();
       assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("slept");
@@ -316,8 +354,9 @@ class ServerBehaviourTest {
   /** A TTHeader CALL of {@code method}({@code msg}). */
   private static byte[] frame(String method, String msg, int seq) {
     Buffer out = new Buffer();
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 1 << 20)
-        .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
+    EnvelopeWriter w =
+        new EnvelopeWriter(out, Framing.TTHEADER, 1 << 20)
+            .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
     byte[] body = new StringStruct(1).bytes(msg);
     out.write(body, 0, body.length);
     w.finish();

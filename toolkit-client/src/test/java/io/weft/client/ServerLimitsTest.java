@@ -4,23 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Client;
-import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.StringStruct;
-import io.weft.testing.Vectors;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.StringStruct;
+import io.weft.testing.Vectors;
 import java.io.InputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -44,7 +44,9 @@ class ServerLimitsTest {
   private Server server;
   private final Holding handler = new Holding();
 
-  /** Echo("hold") waits until released, counting who entered; any other Echo returns its message. */
+  /**
+   * Echo("hold") waits until released, counting who entered; any other Echo returns its message.
+   */
   static final class Holding {
     final Semaphore entered = new Semaphore(0);
     volatile CountDownLatch release = new CountDownLatch(1);
@@ -59,12 +61,16 @@ class ServerLimitsTest {
   }
 
   private int start(ServerOption... options) {
-    server = Server.builder()
-        .addService(ServiceDefinition.builder("EchoService", "test.EchoService").unary(Methods.ECHO, handler::echo).build())
-        .options(options)
-        .options(ServerOptions.withServiceAddr("127.0.0.1", 0))
-        .build()
-        .start();
+    server =
+        Server.builder()
+            .addService(
+                ServiceDefinition.builder("EchoService", "test.EchoService")
+                    .unary(Methods.ECHO, handler::echo)
+                    .build())
+            .options(options)
+            .options(ServerOptions.withServiceAddr("127.0.0.1", 0))
+            .build()
+            .start();
     return server.port();
   }
 
@@ -97,7 +103,8 @@ class ServerLimitsTest {
       handler.entered.acquire(2);
       RpcException thrift = catchThrowableOfType(RpcException.class, () -> echo(cli, "third"));
       assertThat(thrift.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
-      RpcException overGrpc = catchThrowableOfType(RpcException.class, () -> echo(grpc, "over gRPC"));
+      RpcException overGrpc =
+          catchThrowableOfType(RpcException.class, () -> echo(grpc, "over gRPC"));
       assertThat(overGrpc.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
       handler.release.countDown();
       assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("hold");
@@ -138,7 +145,9 @@ class ServerLimitsTest {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(frame, 0, 10);
-      assertThat(s.getInputStream().read()).as("the server closed the idle connection").isEqualTo(-1);
+      assertThat(s.getInputStream().read())
+          .as("the server closed the idle connection")
+          .isEqualTo(-1);
     }
     // slowloris: one byte every 50 ms never completes a request in time
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -176,16 +185,22 @@ class ServerLimitsTest {
       // written from another thread: when the server drops the connection, the kernel does not
       // always tell a writer stuck on a full window (its RST can fall outside the window), and the
       // test is about the server's calls, not this write
-      writer = Thread.ofVirtual().start(() -> {
-        try {
-          s.getOutputStream().write(frames.array(), 0, frames.size());
-        } catch (java.io.IOException closedWhileWriting) {
-          // the server gave up on us first, or the test closed the socket
-        }
-      });
-      Await.until(() -> server.inFlight() > 0 || !writer.isAlive(), Duration.ofSeconds(20)); // the calls have started
+      writer =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  s.getOutputStream().write(frames.array(), 0, frames.size());
+                } catch (java.io.IOException closedWhileWriting) {
+                  // the server gave up on us first, or the test closed the socket
+                }
+              });
+      Await.until(
+          () -> server.inFlight() > 0 || !writer.isAlive(),
+          Duration.ofSeconds(20)); // the calls have started
       Await.until(() -> server.inFlight() == 0, Duration.ofSeconds(20));
-      assertThat(server.inFlight()).as("calls stuck writing to a client that reads nothing").isZero();
+      assertThat(server.inFlight())
+          .as("calls stuck writing to a client that reads nothing")
+          .isZero();
     }
     writer.join();
     try (Client cli = client(port)) {
@@ -206,7 +221,8 @@ class ServerLimitsTest {
       Future<?> stopping = pool.submit(server::stop);
       // refused outright, or reset if one raced into the closing listener's backlog
       assertThat(Await.until(() -> Await.refusesConnections(port), Duration.ofSeconds(10)))
-          .as("new connections refused while the calls run").isTrue();
+          .as("new connections refused while the calls run")
+          .isTrue();
       handler.release.countDown();
       for (Future<String> f : accepted) {
         assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo("hold");
@@ -218,8 +234,9 @@ class ServerLimitsTest {
 
   /** Appends a TTHeader CALL of Echo({@code msg}) with sequence id {@code seq}. */
   private static void echoCall(Buffer out, String msg, int seq) {
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, 16 << 20)
-        .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "Echo", seq);
+    EnvelopeWriter w =
+        new EnvelopeWriter(out, Framing.TTHEADER, 16 << 20)
+            .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "Echo", seq);
     byte[] body = new StringStruct(1).bytes(msg);
     out.write(body, 0, body.length);
     w.finish();

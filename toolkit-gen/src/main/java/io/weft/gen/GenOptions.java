@@ -12,7 +12,8 @@ import java.util.List;
  * @param protoc the protoc executable, needed only for {@code .proto} sources (null otherwise)
  * @param sides which of each service's client and server classes to generate
  */
-public record GenOptions(List<Path> sources, List<Path> includeDirs, Path outputDir, Path protoc, Sides sides) {
+public record GenOptions(
+    List<Path> sources, List<Path> includeDirs, Path outputDir, Path protoc, Sides sides) {
   public GenOptions {
     sources = List.copyOf(sources);
     includeDirs = List.copyOf(includeDirs);

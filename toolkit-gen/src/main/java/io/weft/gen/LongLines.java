@@ -29,7 +29,11 @@ final class LongLines {
 
   private static String breakLine(String line) {
     String code = line.strip();
-    if (line.length() <= LIMIT || code.startsWith("*") || code.startsWith("/") || line.indexOf('"') >= 0 || line.indexOf('\'') >= 0) {
+    if (line.length() <= LIMIT
+        || code.startsWith("*")
+        || code.startsWith("/")
+        || line.indexOf('"') >= 0
+        || line.indexOf('\'') >= 0) {
       return line;
     }
     String indent = line.substring(0, line.length() - line.stripLeading().length()) + "    ";

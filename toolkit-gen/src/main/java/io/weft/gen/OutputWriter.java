@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The only part of the generator that touches the output folder: writes sources, leaving unchanged files untouched. */
+/**
+ * The only part of the generator that touches the output folder: writes sources, leaving unchanged
+ * files untouched.
+ */
 public final class OutputWriter {
   private OutputWriter() {}
 

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * One generated Java source: its path under the output folder ({@code io/weft/Foo.java}, always
- * with {@code /}) and its text. Emitters and protoc produce these; only {@link OutputWriter}
- * writes them.
+ * with {@code /}) and its text. Emitters and protoc produce these; only {@link OutputWriter} writes
+ * them.
  */
 public record SourceFile(String path, String content) {
   private static final Pattern TRAILING_SPACES = Pattern.compile("[ \\t]+$", Pattern.MULTILINE);

@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * The command line: {@code java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH]
  * [--sides both|client|server] FILE...} ({@code .thrift} and {@code .proto}; protoc also from
- * {@code $WEFT_PROTOC}; {@code --sides client} leaves out the {@code XxxServer} classes, see {@link Sides}). Exits 0
- * on success, 1 if the IDL has errors (each printed as {@code file:line:column: message}), 2 on a
- * usage error.
+ * {@code $WEFT_PROTOC}; {@code --sides client} leaves out the {@code XxxServer} classes, see {@link
+ * Sides}). Exits 0 on success, 1 if the IDL has errors (each printed as {@code file:line:column:
+ * message}), 2 on a usage error.
  */
 public final class ToolkitGen {
   private ToolkitGen() {}
@@ -23,7 +23,8 @@ public final class ToolkitGen {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     Path outDir = null;
-    Path protoc = System.getenv("WEFT_PROTOC") == null ? null : Path.of(System.getenv("WEFT_PROTOC"));
+    Path protoc =
+        System.getenv("WEFT_PROTOC") == null ? null : Path.of(System.getenv("WEFT_PROTOC"));
     List<Path> includes = new ArrayList<>();
     List<Path> sources = new ArrayList<>();
     Sides sides = Sides.BOTH;
@@ -91,7 +92,8 @@ public final class ToolkitGen {
     if (problem != null) {
       s.println("toolkit-gen: " + problem);
     }
-    s.println("usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] [--sides both|client|server] FILE.thrift|FILE.proto...");
+    s.println(
+        "usage: java -jar toolkit-gen.jar --out DIR [--include DIR]... [--protoc PATH] [--sides both|client|server] FILE.thrift|FILE.proto...");
     return 2;
   }
 }

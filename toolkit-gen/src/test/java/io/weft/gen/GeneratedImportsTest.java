@@ -15,8 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * toolkit-server or toolkit-client, nor an internal one.
  */
 class GeneratedImportsTest {
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(io\\.weft\\.[\\w.]+);$", Pattern.MULTILINE);
-  private static final Pattern QUALIFIED = Pattern.compile("\\bio\\.weft\\.(?!api\\.|runtime\\.)[a-z]\\w*\\.");
+  private static final Pattern IMPORT =
+      Pattern.compile("^import (?:static )?(io\\.weft\\.[\\w.]+);$", Pattern.MULTILINE);
+  private static final Pattern QUALIFIED =
+      Pattern.compile("\\bio\\.weft\\.(?!api\\.|runtime\\.)[a-z]\\w*\\.");
 
   @ParameterizedTest
   @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift", "stream.thrift"})
@@ -24,10 +26,14 @@ class GeneratedImportsTest {
     for (Map.Entry<String, String> file : GoldenTest.generate(idl).entrySet()) {
       Matcher imports = IMPORT.matcher(file.getValue());
       while (imports.find()) {
-        assertThat(imports.group(1)).as(file.getKey()).matches("io\\.weft\\.(api|runtime)\\.[A-Z]\\w*(\\.\\w+)*");
+        assertThat(imports.group(1))
+            .as(file.getKey())
+            .matches("io\\.weft\\.(api|runtime)\\.[A-Z]\\w*(\\.\\w+)*");
       }
       assertThat(QUALIFIED.matcher(file.getValue()).results().map(m -> m.group()).toList())
-          .as("fully qualified Weft names outside io.weft.api and io.weft.runtime in " + file.getKey())
+          .as(
+              "fully qualified Weft names outside io.weft.api and io.weft.runtime in "
+                  + file.getKey())
           .isEqualTo(List.of());
     }
   }

@@ -29,16 +29,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  * are the same on every run, and compile against Weft's runtime. For .proto files only
  * toolkit-gen's own files (the services) are compared, not protoc's message classes.
  *
- * <p>After an intended change to the output, refresh the expectations with {@code make golden}
- * (it runs this test with property {@code golden.update=true}, which rewrites them) and review the
- * diff before committing it.
+ * <p>After an intended change to the output, refresh the expectations with {@code make golden} (it
+ * runs this test with property {@code golden.update=true}, which rewrites them) and review the diff
+ * before committing it.
  */
 class GoldenTest {
   private static final Path RESOURCES = Path.of("src/test/resources");
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo.thrift", "interop.thrift", "everything.thrift", "stream.thrift", "proto/weft/test/routes.proto"})
+  @ValueSource(
+      strings = {
+        "echo.thrift",
+        "interop.thrift",
+        "everything.thrift",
+        "stream.thrift",
+        "proto/weft/test/routes.proto"
+      })
   void matchesExpectedAndCompiles(String idl, @TempDir Path tmp) throws IOException {
     Map<String, String> all = generate(idl);
     assertThat(generate(idl)).as("same input, same output").isEqualTo(all);
@@ -46,7 +53,8 @@ class GoldenTest {
     generated.values().removeIf(text -> !text.startsWith("// " + io.weft.gen.java.Names.GENERATED));
 
     String name = Path.of(idl).getFileName().toString();
-    Path expectedDir = RESOURCES.resolve("expected").resolve(name.substring(0, name.lastIndexOf('.')));
+    Path expectedDir =
+        RESOURCES.resolve("expected").resolve(name.substring(0, name.lastIndexOf('.')));
     if (UPDATE) {
       if (Files.exists(expectedDir)) {
         try (Stream<Path> old = Files.walk(expectedDir)) {
@@ -59,7 +67,9 @@ class GoldenTest {
         Files.writeString(p, e.getValue());
       }
     }
-    assertThat(read(expectedDir)).as("generated sources for " + idl + " (run 'make golden' after intended changes)").isEqualTo(generated);
+    assertThat(read(expectedDir))
+        .as("generated sources for " + idl + " (run 'make golden' after intended changes)")
+        .isEqualTo(generated);
 
     compile(all, tmp);
   }
@@ -85,7 +95,10 @@ class GoldenTest {
   /** Every file generated for {@code sources}, by path. */
   static Map<String, String> generate(List<Path> sources, List<Path> includes, Sides sides) {
     boolean proto = sources.stream().anyMatch(p -> p.toString().endsWith(".proto"));
-    List<SourceFile> files = Generator.generate(new GenOptions(sources, includes, Path.of("unused"), proto ? TestProtoc.path() : null, sides));
+    List<SourceFile> files =
+        Generator.generate(
+            new GenOptions(
+                sources, includes, Path.of("unused"), proto ? TestProtoc.path() : null, sides));
     Map<String, String> out = new TreeMap<>();
     for (SourceFile f : files) {
       out.put(f.path(), f.content());
@@ -100,19 +113,26 @@ class GoldenTest {
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+        out.put(
+            dir.relativize(p).toString().replace('\\', '/'),
+            Files.readString(p, StandardCharsets.UTF_8));
       }
     }
     return out;
   }
 
-  /** Compiles the sources against the test classpath (Weft's runtime and libthrift); fails with the compiler's messages. */
+  /**
+   * Compiles the sources against the test classpath (Weft's runtime and libthrift); fails with the
+   * compiler's messages.
+   */
   static void compile(Map<String, String> sources, Path tmp) throws IOException {
     compile(sources, tmp, entry -> true);
   }
 
   /** Compiles {@code sources} against the test class path's entries that {@code keep} accepts. */
-  static void compile(Map<String, String> sources, Path tmp, java.util.function.Predicate<String> keep) throws IOException {
+  static void compile(
+      Map<String, String> sources, Path tmp, java.util.function.Predicate<String> keep)
+      throws IOException {
     Path src = tmp.resolve("src");
     List<Path> paths = new ArrayList<>();
     for (var e : sources.entrySet()) {
@@ -123,16 +143,35 @@ class GoldenTest {
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+    try (StandardJavaFileManager fm =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
       // the tests run on the module path: toolkit-gen's own dependencies (protobuf-java) are there,
       // the test-scoped ones (Weft's runtime, libthrift) on the class path; the sources see both
-      String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-          + java.io.File.pathSeparator + System.getProperty("jdk.module.path", "");
-      String cp = java.util.Arrays.stream(path.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty()).filter(keep).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-      List<String> options = List.of("-classpath", cp, "-d", tmp.resolve("classes").toString(), "--release", "21", "-Xlint:all,-serial", "-Werror");
+      String path =
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+              + java.io.File.pathSeparator
+              + System.getProperty("jdk.module.path", "");
+      String cp =
+          java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+              .filter(e -> !e.isEmpty())
+              .filter(keep)
+              .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      List<String> options =
+          List.of(
+              "-classpath",
+              cp,
+              "-d",
+              tmp.resolve("classes").toString(),
+              "--release",
+              "21",
+              "-Xlint:all,-serial",
+              "-Werror");
       Files.createDirectories(tmp.resolve("classes"));
       StringWriter log = new StringWriter();
-      boolean ok = javac.getTask(log, fm, diagnostics, options, null, fm.getJavaFileObjectsFromPaths(paths)).call();
+      boolean ok =
+          javac
+              .getTask(log, fm, diagnostics, options, null, fm.getJavaFileObjectsFromPaths(paths))
+              .call();
       StringBuilder errors = new StringBuilder(log.toString());
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
         errors.append(d).append('\n');

@@ -29,14 +29,21 @@ class LineLengthTest {
         Arguments.of(List.of(GOOD.resolve("interop.thrift")), List.of()),
         Arguments.of(List.of(GOOD.resolve("everything.thrift")), List.of()),
         Arguments.of(List.of(GOOD.resolve("stream.thrift")), List.of()),
-        Arguments.of(List.of(GOOD.resolve("proto/weft/test/routes.proto")), List.of(GOOD.resolve("proto"))),
-        Arguments.of(List.of(EXAMPLES.resolve("interop/src/main/thrift/interop.thrift")), List.of()),
+        Arguments.of(
+            List.of(GOOD.resolve("proto/weft/test/routes.proto")), List.of(GOOD.resolve("proto"))),
+        Arguments.of(
+            List.of(EXAMPLES.resolve("interop/src/main/thrift/interop.thrift")), List.of()),
         Arguments.of(List.of(EXAMPLES.resolve("interop/src/main/thrift/stream.thrift")), List.of()),
-        Arguments.of(List.of(EXAMPLES.resolve("interop/src/main/thrift/evolution.thrift")), List.of()),
+        Arguments.of(
+            List.of(EXAMPLES.resolve("interop/src/main/thrift/evolution.thrift")), List.of()),
         Arguments.of(List.of(EXAMPLES.resolve("echo/src/main/thrift/echo.thrift")), List.of()),
         Arguments.of(List.of(interopProto.resolve("echo.proto")), List.of(interopProto)),
-        Arguments.of(List.of(interopProto.resolve("grpc/testing/test.proto"), interopProto.resolve("grpc/testing/messages.proto"),
-            interopProto.resolve("grpc/testing/empty.proto")), List.of(interopProto)),
+        Arguments.of(
+            List.of(
+                interopProto.resolve("grpc/testing/test.proto"),
+                interopProto.resolve("grpc/testing/messages.proto"),
+                interopProto.resolve("grpc/testing/empty.proto")),
+            List.of(interopProto)),
         Arguments.of(List.of(EXAMPLES.resolve("streaming/src/main/proto/echo.proto")), List.of()));
   }
 
@@ -52,7 +59,14 @@ class LineLengthTest {
         List<String> lines = f.getValue().lines().toList();
         for (int i = 0; i < lines.size(); i++) {
           if (lines.get(i).length() > LIMIT) {
-            tooLong.add(f.getKey() + ":" + (i + 1) + " (" + lines.get(i).length() + "): " + lines.get(i).strip());
+            tooLong.add(
+                f.getKey()
+                    + ":"
+                    + (i + 1)
+                    + " ("
+                    + lines.get(i).length()
+                    + "): "
+                    + lines.get(i).strip());
           }
         }
       }

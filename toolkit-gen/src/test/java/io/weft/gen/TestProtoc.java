@@ -11,8 +11,10 @@ final class TestProtoc {
     String configured = System.getProperty("weft.test.protoc", "target/protoc/protoc.exe");
     Path p = Path.of(configured);
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("no protoc at " + p.toAbsolutePath()
-          + ": run the tests through Maven (it copies com.google.protobuf:protoc into target/protoc)");
+      throw new IllegalStateException(
+          "no protoc at "
+              + p.toAbsolutePath()
+              + ": run the tests through Maven (it copies com.google.protobuf:protoc into target/protoc)");
     }
     if (!Files.isExecutable(p) && !p.toFile().setExecutable(true)) {
       throw new IllegalStateException("cannot make " + p + " executable");

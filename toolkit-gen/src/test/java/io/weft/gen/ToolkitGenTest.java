@@ -10,13 +10,18 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line: writes the tree, reports IDL errors with exit code 1 and usage errors with 2. */
+/**
+ * The command line: writes the tree, reports IDL errors with exit code 1 and usage errors with 2.
+ */
 class ToolkitGenTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return ToolkitGen.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return ToolkitGen.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -34,14 +39,26 @@ class ToolkitGenTest {
     out.reset();
     assertThat(run("--out", dir.toString(), "src/test/resources/good/echo.thrift")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("(0 changed)");
-    assertThat(Files.getLastModifiedTime(dir.resolve("echo/Request.java")).toMillis()).isEqualTo(before);
+    assertThat(Files.getLastModifiedTime(dir.resolve("echo/Request.java")).toMillis())
+        .isEqualTo(before);
   }
 
-  /** protoc's message classes go through the writer too: a rerun leaves them untouched, and nothing else lands in the folder. */
+  /**
+   * protoc's message classes go through the writer too: a rerun leaves them untouched, and nothing
+   * else lands in the folder.
+   */
   @Test
   void protocOutputGoesThroughTheWriter(@TempDir Path dir) throws Exception {
-    String[] args = {"--out", dir.toString(), "--protoc", TestProtoc.path().toString(), "--include", "src/test/resources/good/proto",
-        "src/test/resources/good/proto/weft/test/routes.proto", "src/test/resources/good/proto/weft/test/points.proto"};
+    String[] args = {
+      "--out",
+      dir.toString(),
+      "--protoc",
+      TestProtoc.path().toString(),
+      "--include",
+      "src/test/resources/good/proto",
+      "src/test/resources/good/proto/weft/test/routes.proto",
+      "src/test/resources/good/proto/weft/test/points.proto"
+    };
     assertThat(run(args)).isZero();
     Path message = dir.resolve("weft/test/routes/Routes.java");
     Path service = dir.resolve("weft/test/routes/routeguide/RouteGuideClient.java");
@@ -49,7 +66,8 @@ class ToolkitGenTest {
     assertThat(service).exists();
     assertThat(dir.resolve("weft/test/points/Point.java")).exists();
     long before = Files.getLastModifiedTime(message).toMillis();
-    Files.setLastModifiedTime(message, java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
+    Files.setLastModifiedTime(
+        message, java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
     out.reset();
     assertThat(run(args)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("(0 changed)");
@@ -58,8 +76,10 @@ class ToolkitGenTest {
 
   @Test
   void idlErrorsExitWithOne(@TempDir Path dir) {
-    assertThat(run("--out", dir.toString(), "src/test/resources/bad/unknown_type.thrift")).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown_type.thrift:2:6: unknown type Missing");
+    assertThat(run("--out", dir.toString(), "src/test/resources/bad/unknown_type.thrift"))
+        .isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown_type.thrift:2:6: unknown type Missing");
   }
 
   @Test
@@ -75,10 +95,21 @@ class ToolkitGenTest {
     Path lib = dir.resolve("lib");
     Files.createDirectories(idl);
     Files.createDirectories(lib);
-    Files.writeString(lib.resolve("common.thrift"), "namespace java lib\nstruct Common { 1: string x }\n");
-    Files.writeString(idl.resolve("main.thrift"), "include \"common.thrift\"\nnamespace java app\nstruct Main { 1: common.Common c }\n");
-    assertThat(run("--out", dir.resolve("out").toString(), idl.resolve("main.thrift").toString())).isEqualTo(1);
-    assertThat(run("--out", dir.resolve("out").toString(), "--include", lib.toString(), idl.resolve("main.thrift").toString())).isZero();
+    Files.writeString(
+        lib.resolve("common.thrift"), "namespace java lib\nstruct Common { 1: string x }\n");
+    Files.writeString(
+        idl.resolve("main.thrift"),
+        "include \"common.thrift\"\nnamespace java app\nstruct Main { 1: common.Common c }\n");
+    assertThat(run("--out", dir.resolve("out").toString(), idl.resolve("main.thrift").toString()))
+        .isEqualTo(1);
+    assertThat(
+            run(
+                "--out",
+                dir.resolve("out").toString(),
+                "--include",
+                lib.toString(),
+                idl.resolve("main.thrift").toString()))
+        .isZero();
     assertThat(dir.resolve("out/app/Main.java")).exists();
     assertThat(dir.resolve("out/lib/Common.java")).exists();
   }

@@ -28,12 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A generated union is immutable and cannot be written empty: it has no public constructor and no
- * setters, one factory per field builds it, and reading one with two fields set is an error.
- * Runs the code generated for everything.thrift's {@code Choice}.
+ * setters, one factory per field builds it, and reading one with two fields set is an error. Runs
+ * the code generated for everything.thrift's {@code Choice}.
  */
 class UnionTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static Class<?> choice;
 
@@ -41,7 +40,9 @@ class UnionTest {
   static void compile() throws IOException, ClassNotFoundException {
     GoldenTest.compile(GoldenTest.generate("everything.thrift"), tmp);
     URL classes = tmp.resolve("classes").toUri().toURL();
-    choice = new URLClassLoader(new URL[] {classes}, UnionTest.class.getClassLoader()).loadClass("weft.test.everything.Choice");
+    choice =
+        new URLClassLoader(new URL[] {classes}, UnionTest.class.getClassLoader())
+            .loadClass("weft.test.everything.Choice");
   }
 
   @Test
@@ -80,27 +81,32 @@ class UnionTest {
 
   @Test
   void twoFieldsOnTheWireAreADecodeError() throws Exception {
-    byte[] two = bytes(p -> {
-      p.writeFieldBegin(new TField("text", TType.STRING, (short) 1));
-      p.writeString("a");
-      p.writeFieldEnd();
-      p.writeFieldBegin(new TField("number", TType.I32, (short) 2));
-      p.writeI32(7);
-      p.writeFieldEnd();
-    });
+    byte[] two =
+        bytes(p -> {
+          p.writeFieldBegin(new TField("text", TType.STRING, (short) 1));
+          p.writeString("a");
+          p.writeFieldEnd();
+          p.writeFieldBegin(new TField("number", TType.I32, (short) 2));
+          p.writeI32(7);
+          p.writeFieldEnd();
+        });
     assertThatThrownBy(() -> readFrom(two))
         .isInstanceOf(TProtocolException.class)
         .hasMessage("union Choice has 2 fields set, at most one is allowed");
   }
 
-  /** A newer peer's field only: read as holding no field (as Apache Thrift and Kitex do), and refused by the writer. */
+  /**
+   * A newer peer's field only: read as holding no field (as Apache Thrift and Kitex do), and
+   * refused by the writer.
+   */
   @Test
   void unionWithOnlyAnUnknownFieldReadsButCannotBeWritten() throws Exception {
-    byte[] unknown = bytes(p -> {
-      p.writeFieldBegin(new TField("newer", TType.I64, (short) 9));
-      p.writeI64(42);
-      p.writeFieldEnd();
-    });
+    byte[] unknown =
+        bytes(p -> {
+          p.writeFieldBegin(new TField("newer", TType.I64, (short) 9));
+          p.writeI64(42);
+          p.writeFieldEnd();
+        });
     Object u = readFrom(unknown);
     assertThat(call(u, "which")).isEqualTo((short) 0);
     assertThat(call(u, "getSetField")).isNull();
@@ -140,7 +146,10 @@ class UnionTest {
   }
 
   private static Object readFrom(byte[] data) throws Exception {
-    return invoke(choice.getMethod("readFrom", TProtocol.class), null, new TBinaryProtocol(new TMemoryInputTransport(data)));
+    return invoke(
+        choice.getMethod("readFrom", TProtocol.class),
+        null,
+        new TBinaryProtocol(new TMemoryInputTransport(data)));
   }
 
   private static Object of(String factory, Class<?> type, Object value) throws Exception {

@@ -1,10 +1,10 @@
 package io.weft.generic;
 
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOption;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
-import io.weft.api.Client;
 import io.weft.gen.model.Definition;
 import io.weft.internal.wire.Json;
 import java.nio.file.Path;
@@ -44,19 +44,20 @@ public final class GenericClient implements AutoCloseable {
   }
 
   /** The same, with directories to search for included files after each file's own. */
-  public static GenericClient thrift(List<Path> idl, List<Path> includeDirs, String service, ClientOption... options) {
+  public static GenericClient thrift(
+      List<Path> idl, List<Path> includeDirs, String service, ClientOption... options) {
     ThriftService s = ThriftService.load(idl, includeDirs, service);
     return new GenericClient(s, Client.newClient(service, options));
   }
 
   /**
-   * Calls {@code method} with its arguments as a JSON object by parameter name ({@code
-   * {"req": {...}}}; empty or {@code {}} for none) and returns the result as JSON: the return
-   * value, or {@code null} for a void method. A oneway method returns {@code null} once the
-   * request is written.
+   * Calls {@code method} with its arguments as a JSON object by parameter name ({@code {"req":
+   * {...}}}; empty or {@code {}} for none) and returns the result as JSON: the return value, or
+   * {@code null} for a void method. A oneway method returns {@code null} once the request is
+   * written.
    *
-   * @throws IllegalArgumentException if there is no such method or the JSON does not fit the
-   *     IDL (nothing is sent then)
+   * @throws IllegalArgumentException if there is no such method or the JSON does not fit the IDL
+   *     (nothing is sent then)
    * @throws GenericException if the server replied with an exception the method declares
    * @throws io.weft.api.RpcException if the call failed
    */
@@ -93,7 +94,8 @@ public final class GenericClient implements AutoCloseable {
   public Object call(String method, java.util.Map<String, ?> args, CallOptions options) {
     Definition.Function fn = service.function(method);
     MethodDescriptor<ThriftMessage, ThriftMessage> d = service.descriptor(method);
-    ThriftMessage request = ThriftMessage.encoded(service.encodeArgs(fn, args == null ? java.util.Map.of() : args));
+    ThriftMessage request =
+        ThriftMessage.encoded(service.encodeArgs(fn, args == null ? java.util.Map.of() : args));
     if (d.kind() == MethodKind.ONEWAY) {
       client.oneway(d, request, options);
       return null;

@@ -3,9 +3,9 @@ package io.weft.generic;
 import java.util.Objects;
 
 /**
- * A declared exception of a generic call, as JSON: what a Thrift method's {@code throws} names.
- * A {@link GenericClient} throws it when the server replied with one; a {@link GenericHandler}
- * throws it to reply with one.
+ * A declared exception of a generic call, as JSON: what a Thrift method's {@code throws} names. A
+ * {@link GenericClient} throws it when the server replied with one; a {@link GenericHandler} throws
+ * it to reply with one.
  */
 public final class GenericException extends RuntimeException {
   private static final long serialVersionUID = 1L;

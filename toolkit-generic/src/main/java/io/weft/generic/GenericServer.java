@@ -29,7 +29,8 @@ public final class GenericServer {
   }
 
   /** The same, with directories to search for included files after each file's own. */
-  public static ServiceDefinition thrift(List<Path> idl, List<Path> includeDirs, String service, GenericHandler handler) {
+  public static ServiceDefinition thrift(
+      List<Path> idl, List<Path> includeDirs, String service, GenericHandler handler) {
     Objects.requireNonNull(handler, "handler");
     ThriftService s = ThriftService.load(idl, includeDirs, service);
     ServiceDefinition.Builder b = ServiceDefinition.builder(s.name(), s.fullName());
@@ -40,8 +41,13 @@ public final class GenericServer {
     return b.build();
   }
 
-  private static ThriftMessage serve(ThriftService s, Definition.Function fn, MethodDescriptor<?, ?> d, GenericHandler handler,
-      ThriftMessage request) throws Exception {
+  private static ThriftMessage serve(
+      ThriftService s,
+      Definition.Function fn,
+      MethodDescriptor<?, ?> d,
+      GenericHandler handler,
+      ThriftMessage request)
+      throws Exception {
     String args = Json.write(request.decoded());
     String result;
     try {
@@ -55,16 +61,23 @@ public final class GenericServer {
     if (d.kind() == MethodKind.ONEWAY) {
       return null;
     }
-    String json = result == null || result.isBlank() ? null : result; // null, "" and "null" alike for void
+    String json =
+        result == null || result.isBlank() ? null : result; // null, "" and "null" alike for void
     return ThriftMessage.encoded(checked(() -> s.encodeSuccess(fn, json), fn));
   }
 
   /** A reply that does not fit the IDL fails the call with INTERNAL, naming what is wrong. */
-  private static byte[] checked(java.util.function.Supplier<byte[]> encode, Definition.Function fn) {
+  private static byte[] checked(
+      java.util.function.Supplier<byte[]> encode, Definition.Function fn) {
     try {
       return encode.get();
     } catch (IllegalArgumentException e) {
-      throw Status.of(StatusCode.INTERNAL, "the generic handler's reply to " + fn.name() + " does not fit the IDL: " + e.getMessage())
+      throw Status.of(
+              StatusCode.INTERNAL,
+              "the generic handler's reply to "
+                  + fn.name()
+                  + " does not fit the IDL: "
+                  + e.getMessage())
           .withCause(e)
           .asException();
     }

@@ -27,8 +27,8 @@ import org.apache.thrift.protocol.TType;
 
 /**
  * Writes JSON values (as {@link Json} reads them) as Thrift Binary of an IDL type, and reads them
- * back, driven by the linked {@link Schema}. The mapping is Kitex's JSON generic call's: structs
- * as objects by field name, i64 as exact numbers, binary as base64, enums as numbers (a name is
+ * back, driven by the linked {@link Schema}. The mapping is Kitex's JSON generic call's: structs as
+ * objects by field name, i64 as exact numbers, binary as base64, enums as numbers (a name is
  * accepted on write), map keys as strings.
  */
 final class ThriftJson {
@@ -44,8 +44,17 @@ final class ThriftJson {
 
   // ---- JSON -> Thrift ----
 
-  /** Writes the JSON object {@code json} as a struct with {@code fields}; {@code path} names it in errors. */
-  void writeStruct(TProtocol out, String structName, Definition.StructKind kind, List<Field> fields, Object json, String path)
+  /**
+   * Writes the JSON object {@code json} as a struct with {@code fields}; {@code path} names it in
+   * errors.
+   */
+  void writeStruct(
+      TProtocol out,
+      String structName,
+      Definition.StructKind kind,
+      List<Field> fields,
+      Object json,
+      String path)
       throws TException {
     if (!(json instanceof Map<?, ?> obj)) {
       throw bad(path, "want a JSON object for " + structName + ", got " + describe(json));
@@ -56,7 +65,14 @@ final class ThriftJson {
     }
     for (Object key : obj.keySet()) {
       if (!(key instanceof String name) || !byName.containsKey(name)) {
-        throw bad(path, structName + " has no field \"" + key + "\" (fields: " + fields.stream().map(Field::name).toList() + ")");
+        throw bad(
+            path,
+            structName
+                + " has no field \""
+                + key
+                + "\" (fields: "
+                + fields.stream().map(Field::name).toList()
+                + ")");
       }
     }
     out.writeStructBegin(new TStruct(structName));
@@ -113,7 +129,11 @@ final class ThriftJson {
         for (Map.Entry<?, ?> e : obj.entrySet()) {
           String key = String.valueOf(e.getKey());
           // JSON keys are strings; the Map form may also give the key's own value
-          write(out, m.key(), e.getKey() instanceof String ? mapKey(m.key(), key, path) : e.getKey(), path + "[" + key + "]");
+          write(
+              out,
+              m.key(),
+              e.getKey() instanceof String ? mapKey(m.key(), key, path) : e.getKey(),
+              path + "[" + key + "]");
           write(out, m.value(), e.getValue(), path + "[" + key + "]");
         }
         out.writeMapEnd();
@@ -131,7 +151,8 @@ final class ThriftJson {
     }
   }
 
-  private void writeBase(TProtocol out, TypeRef.BaseKind kind, Object json, String path) throws TException {
+  private void writeBase(TProtocol out, TypeRef.BaseKind kind, Object json, String path)
+      throws TException {
     switch (kind) {
       case BOOL -> {
         if (!(json instanceof Boolean b)) {
@@ -139,14 +160,18 @@ final class ThriftJson {
         }
         out.writeBool(b);
       }
-      case BYTE -> out.writeByte((byte) integer(json, path, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte"));
-      case I16 -> out.writeI16((short) integer(json, path, Short.MIN_VALUE, Short.MAX_VALUE, "i16"));
-      case I32 -> out.writeI32((int) integer(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "i32"));
+      case BYTE ->
+          out.writeByte((byte) integer(json, path, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte"));
+      case I16 ->
+          out.writeI16((short) integer(json, path, Short.MIN_VALUE, Short.MAX_VALUE, "i16"));
+      case I32 ->
+          out.writeI32((int) integer(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "i32"));
       case I64 -> out.writeI64(integer(json, path, Long.MIN_VALUE, Long.MAX_VALUE, "i64"));
       case DOUBLE -> {
         if (json instanceof Number d) {
           out.writeDouble(d.doubleValue());
-        } else if (json instanceof String s && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) {
+        } else if (json instanceof String s
+            && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) {
           out.writeDouble(Double.parseDouble(s));
         } else {
           throw bad(path, "want a number, got " + describe(json));
@@ -155,7 +180,11 @@ final class ThriftJson {
       case STRING -> out.writeString(string(json, path));
       case BINARY -> {
         try {
-          out.writeBinary(ByteBuffer.wrap(json instanceof byte[] bytes ? bytes : Base64.getDecoder().decode(string(json, path))));
+          out.writeBinary(
+              ByteBuffer.wrap(
+                  json instanceof byte[] bytes
+                      ? bytes
+                      : Base64.getDecoder().decode(string(json, path))));
         } catch (IllegalArgumentException e) {
           throw bad(path, "binary wants base64: " + e.getMessage());
         }
@@ -174,7 +203,10 @@ final class ThriftJson {
     BigDecimal d;
     if (json instanceof BigDecimal n) {
       d = n;
-    } else if (json instanceof Long || json instanceof Integer || json instanceof Short || json instanceof Byte) {
+    } else if (json instanceof Long
+        || json instanceof Integer
+        || json instanceof Short
+        || json instanceof Byte) {
       d = BigDecimal.valueOf(((Number) json).longValue());
     } else if (json instanceof java.math.BigInteger n) {
       d = new BigDecimal(n);
@@ -263,21 +295,28 @@ final class ThriftJson {
       }
       throw bad(path, e.name() + " has no value " + name);
     }
-    return (int) integer(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "i32 (enum " + e.name() + ")");
+    return (int)
+        integer(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "i32 (enum " + e.name() + ")");
   }
 
   /** An IDL constant as the JSON value of {@code type}. */
   private Object constant(ConstValue c, TypeRef type, String file) {
     TypeRef t = schema.unalias(type);
     return switch (c) {
-      case ConstValue.IntValue i -> t instanceof TypeRef.Base b && b.kind() == TypeRef.BaseKind.BOOL ? i.value() != 0 : BigDecimal.valueOf(i.value());
+      case ConstValue.IntValue i ->
+          t instanceof TypeRef.Base b && b.kind() == TypeRef.BaseKind.BOOL
+              ? i.value() != 0
+              : BigDecimal.valueOf(i.value());
       case ConstValue.DoubleValue d -> BigDecimal.valueOf(d.value());
-      case ConstValue.StringValue s -> t instanceof TypeRef.Base b && b.kind() == TypeRef.BaseKind.BINARY
-          ? Base64.getEncoder().encodeToString(s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-          : s.value();
+      case ConstValue.StringValue s ->
+          t instanceof TypeRef.Base b && b.kind() == TypeRef.BaseKind.BINARY
+              ? Base64.getEncoder()
+                  .encodeToString(s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              : s.value();
       case ConstValue.Identifier id -> identifier(id, file);
       case ConstValue.ListValue l -> {
-        TypeRef element = t instanceof TypeRef.ListOf lo ? lo.element() : ((TypeRef.SetOf) t).element();
+        TypeRef element =
+            t instanceof TypeRef.ListOf lo ? lo.element() : ((TypeRef.SetOf) t).element();
         List<Object> out = new ArrayList<>();
         for (ConstValue e : l.elements()) {
           out.add(constant(e, element, file));
@@ -288,12 +327,16 @@ final class ThriftJson {
         Map<String, Object> out = new LinkedHashMap<>();
         if (t instanceof TypeRef.MapOf mo) {
           for (ConstValue.Entry e : m.entries()) {
-            out.put(String.valueOf(constant(e.key(), mo.key(), file)), constant(e.value(), mo.value(), file));
+            out.put(
+                String.valueOf(constant(e.key(), mo.key(), file)),
+                constant(e.value(), mo.value(), file));
           }
-        } else if (t instanceof TypeRef.Named n && schema.resolve(n) instanceof Definition.Struct s) {
+        } else if (t instanceof TypeRef.Named n
+            && schema.resolve(n) instanceof Definition.Struct s) {
           for (ConstValue.Entry e : m.entries()) {
             String name = ((ConstValue.StringValue) e.key()).value();
-            Field f = s.fields().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            Field f =
+                s.fields().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
             out.put(name, constant(e.value(), f.type(), schema.fileOf(s).path()));
           }
         }
@@ -324,8 +367,12 @@ final class ThriftJson {
 
   // ---- Thrift -> JSON ----
 
-  /** Reads a struct with {@code fields} into a JSON object in field order; unknown fields are skipped. */
-  Map<String, Object> readStruct(TProtocol in, String structName, List<Field> fields) throws TException {
+  /**
+   * Reads a struct with {@code fields} into a JSON object in field order; unknown fields are
+   * skipped.
+   */
+  Map<String, Object> readStruct(TProtocol in, String structName, List<Field> fields)
+      throws TException {
     Map<Short, Field> byId = new HashMap<>();
     for (Field f : fields) {
       byId.put((short) f.id(), f);
@@ -428,20 +475,22 @@ final class ThriftJson {
   byte ttype(TypeRef type) {
     TypeRef t = schema.unalias(type);
     return switch (t) {
-      case TypeRef.Base b -> switch (b.kind()) {
-        case BOOL -> TType.BOOL;
-        case BYTE -> TType.BYTE;
-        case I16 -> TType.I16;
-        case I32 -> TType.I32;
-        case I64 -> TType.I64;
-        case DOUBLE -> TType.DOUBLE;
-        case STRING, BINARY -> TType.STRING;
-        case UUID -> TType.UUID;
-      };
+      case TypeRef.Base b ->
+          switch (b.kind()) {
+            case BOOL -> TType.BOOL;
+            case BYTE -> TType.BYTE;
+            case I16 -> TType.I16;
+            case I32 -> TType.I32;
+            case I64 -> TType.I64;
+            case DOUBLE -> TType.DOUBLE;
+            case STRING, BINARY -> TType.STRING;
+            case UUID -> TType.UUID;
+          };
       case TypeRef.ListOf l -> TType.LIST;
       case TypeRef.SetOf s -> TType.SET;
       case TypeRef.MapOf m -> TType.MAP;
-      case TypeRef.Named n -> schema.resolve(n) instanceof Definition.Enum ? TType.I32 : TType.STRUCT;
+      case TypeRef.Named n ->
+          schema.resolve(n) instanceof Definition.Enum ? TType.I32 : TType.STRUCT;
     };
   }
 

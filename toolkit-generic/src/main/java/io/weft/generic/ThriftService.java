@@ -15,7 +15,6 @@ import io.weft.gen.thrift.Linker;
 import io.weft.internal.wire.Json;
 import io.weft.internal.wire.thrift.OutputTransport;
 import io.weft.internal.wire.thrift.ThriftProtocols;
-import io.weft.runtime.ThriftCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,23 +30,27 @@ import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TTransportException;
 
 /**
- * One Thrift service read from its IDL at run time: its methods (base services' included), and
- * for each a {@link MethodDescriptor} whose codecs turn JSON into Thrift Binary and back. The IDL
- * is read by toolkit-gen's own parser and linker.
+ * One Thrift service read from its IDL at run time: its methods (base services' included), and for
+ * each a {@link MethodDescriptor} whose codecs turn JSON into Thrift Binary and back. The IDL is
+ * read by toolkit-gen's own parser and linker.
  */
 final class ThriftService {
   private final ThriftJson json;
   private final Definition.Service service;
   private final String fullName;
   private final Map<String, Definition.Function> functions = new LinkedHashMap<>();
-  private final Map<String, MethodDescriptor<ThriftMessage, ThriftMessage>> descriptors = new LinkedHashMap<>();
+  private final Map<String, MethodDescriptor<ThriftMessage, ThriftMessage>> descriptors =
+      new LinkedHashMap<>();
 
   private ThriftService(Schema schema, Definition.Service service) {
     this.json = new ThriftJson(schema);
     this.service = service;
     IdlFile f = schema.fileOf(service);
     String go = f.namespaces().get("go");
-    String pkg = go == null ? f.baseName() : go.substring(Math.max(go.lastIndexOf('.'), go.lastIndexOf('/')) + 1);
+    String pkg =
+        go == null
+            ? f.baseName()
+            : go.substring(Math.max(go.lastIndexOf('.'), go.lastIndexOf('/')) + 1);
     this.fullName = pkg.isEmpty() ? service.name() : pkg + "." + service.name();
     for (Definition.Service s : schema.ancestry(service)) {
       for (Definition.Function fn : s.functions()) {
@@ -59,12 +62,13 @@ final class ThriftService {
       if (mode != null && !mode.equals("unary")) {
         continue; // streaming methods are not generic yet
       }
-      MethodDescriptor.Builder<ThriftMessage, ThriftMessage> b = MethodDescriptor.<ThriftMessage, ThriftMessage>builder()
-          .serviceName(service.name())
-          .fullServiceName(fullName)
-          .methodName(fn.name())
-          .kind(fn.oneway() ? MethodKind.ONEWAY : MethodKind.UNARY)
-          .requestCodec(new ArgsCodec(fn));
+      MethodDescriptor.Builder<ThriftMessage, ThriftMessage> b =
+          MethodDescriptor.<ThriftMessage, ThriftMessage>builder()
+              .serviceName(service.name())
+              .fullServiceName(fullName)
+              .methodName(fn.name())
+              .kind(fn.oneway() ? MethodKind.ONEWAY : MethodKind.UNARY)
+              .requestCodec(new ArgsCodec(fn));
       if (!fn.oneway()) {
         b.responseCodec(new ResultCodec(fn));
       }
@@ -103,7 +107,8 @@ final class ThriftService {
         }
       }
     }
-    throw new IllegalArgumentException("no service " + serviceName + " in " + idl + " (services: " + names + ")");
+    throw new IllegalArgumentException(
+        "no service " + serviceName + " in " + idl + " (services: " + names + ")");
   }
 
   String name() {
@@ -122,10 +127,18 @@ final class ThriftService {
   Definition.Function function(String name) {
     Definition.Function fn = functions.get(name);
     if (fn != null && !descriptors.containsKey(name)) {
-      throw new IllegalArgumentException(service.name() + "." + name + " is a streaming method; generic calls do not stream yet");
+      throw new IllegalArgumentException(
+          service.name() + "." + name + " is a streaming method; generic calls do not stream yet");
     }
     if (fn == null) {
-      throw new IllegalArgumentException("service " + service.name() + " has no method " + name + " (methods: " + descriptors.keySet() + ")");
+      throw new IllegalArgumentException(
+          "service "
+              + service.name()
+              + " has no method "
+              + name
+              + " (methods: "
+              + descriptors.keySet()
+              + ")");
     }
     return fn;
   }
@@ -135,14 +148,18 @@ final class ThriftService {
     return descriptors.get(name);
   }
 
-  /** The args struct of {@code fn} from the JSON object of its arguments; checks it against the IDL. */
+  /**
+   * The args struct of {@code fn} from the JSON object of its arguments; checks it against the IDL.
+   */
   byte[] encodeArgs(Definition.Function fn, String jsonArgs) {
     return encodeArgs(fn, Json.parse(jsonArgs == null || jsonArgs.isBlank() ? "{}" : jsonArgs));
   }
 
   /** The same from the arguments as values (the Map form). */
   byte[] encodeArgs(Definition.Function fn, Object value) {
-    return encode(p -> json.writeStruct(p, fn.name() + "_args", Definition.StructKind.STRUCT, fn.params(), value, fn.name()));
+    return encode(p ->
+        json.writeStruct(
+            p, fn.name() + "_args", Definition.StructKind.STRUCT, fn.params(), value, fn.name()));
   }
 
   /** The result struct of {@code fn} with the success value {@code jsonResult}. */
@@ -151,7 +168,8 @@ final class ThriftService {
     Map<String, Object> result = new LinkedHashMap<>();
     if (fn.returnType() != null) {
       if (value == null) {
-        throw new IllegalArgumentException(fn.name() + " returns " + fn.returnType() + ", not null");
+        throw new IllegalArgumentException(
+            fn.name() + " returns " + fn.returnType() + ", not null");
       }
       result.put("success", value);
     }
@@ -167,20 +185,37 @@ final class ThriftService {
         return encodeResult(fn, result);
       }
     }
-    throw new IllegalArgumentException(fn.name() + " declares no exception " + e.typeName() + " (throws: "
-        + fn.throwsFields().stream().map(f -> typeName(f.type())).toList() + ")");
+    throw new IllegalArgumentException(
+        fn.name()
+            + " declares no exception "
+            + e.typeName()
+            + " (throws: "
+            + fn.throwsFields().stream().map(f -> typeName(f.type())).toList()
+            + ")");
   }
 
   private byte[] encodeResult(Definition.Function fn, Map<String, Object> result) {
-    return encode(p -> json.writeStruct(p, fn.name() + "_result", Definition.StructKind.STRUCT, resultFields(fn), result, fn.name()));
+    return encode(p ->
+        json.writeStruct(
+            p,
+            fn.name() + "_result",
+            Definition.StructKind.STRUCT,
+            resultFields(fn),
+            result,
+            fn.name()));
   }
 
-  /** What a decoded result means to a caller: the success value as JSON, or a {@link GenericException}. */
+  /**
+   * What a decoded result means to a caller: the success value as JSON, or a {@link
+   * GenericException}.
+   */
   String outcome(Definition.Function fn, ThriftMessage.Outcome o) {
     return Json.write(outcomeValue(fn, o));
   }
 
-  /** The same as a value: the success value as {@link Json} reads it, or a {@link GenericException}. */
+  /**
+   * The same as a value: the success value as {@link Json} reads it, or a {@link GenericException}.
+   */
   Object outcomeValue(Definition.Function fn, ThriftMessage.Outcome o) {
     if (o.field() == null) {
       if (o.value() == null && fn.returnType() != null) {
@@ -204,10 +239,28 @@ final class ThriftService {
   private static List<Field> resultFields(Definition.Function fn) {
     List<Field> fields = new ArrayList<>();
     if (fn.returnType() != null) {
-      fields.add(new Field(0, "success", Field.Requiredness.OPTIONAL, fn.returnType(), null, Map.of(), null, fn.location()));
+      fields.add(
+          new Field(
+              0,
+              "success",
+              Field.Requiredness.OPTIONAL,
+              fn.returnType(),
+              null,
+              Map.of(),
+              null,
+              fn.location()));
     }
     for (Field f : fn.throwsFields()) {
-      fields.add(new Field(f.id(), f.name(), Field.Requiredness.OPTIONAL, f.type(), null, Map.of(), null, f.location()));
+      fields.add(
+          new Field(
+              f.id(),
+              f.name(),
+              Field.Requiredness.OPTIONAL,
+              f.type(),
+              null,
+              Map.of(),
+              null,
+              f.location()));
     }
     return fields;
   }
@@ -225,7 +278,6 @@ final class ThriftService {
     }
     return out.toByteArray();
   }
-
 
   /** Sends pre-encoded bytes; decodes an args struct into the JSON object of the arguments. */
   private abstract static class MessageCodec implements Codec<ThriftMessage> {
@@ -247,7 +299,9 @@ final class ThriftService {
       try {
         return new ThriftMessage(null, read(ThriftProtocols.reader(data, offset, length)));
       } catch (TException | RuntimeException e) {
-        throw Status.of(StatusCode.INTERNAL, "cannot decode " + what() + ": " + e.getMessage()).withCause(e).asException();
+        throw Status.of(StatusCode.INTERNAL, "cannot decode " + what() + ": " + e.getMessage())
+            .withCause(e)
+            .asException();
       }
     }
 

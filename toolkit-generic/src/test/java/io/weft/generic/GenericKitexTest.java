@@ -1,15 +1,15 @@
 package io.weft.generic;
 
-import io.weft.internal.wire.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.weft.api.ClientOptions;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.Transport;
 import io.weft.examples.interop.PeerProcesses;
-import io.weft.api.Server;
+import io.weft.internal.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,11 @@ class GenericKitexTest {
     } catch (IOException e) {
       fail("the Kitex peer did not start: " + e.getMessage());
     }
-    weft = Server.newServer(GenericServer.thrift(InteropIdl.IDL, "EchoService", new InteropIdl.EchoHandler()), ServerOptions.withPort(0)).start();
+    weft =
+        Server.newServer(
+                GenericServer.thrift(InteropIdl.IDL, "EchoService", new InteropIdl.EchoHandler()),
+                ServerOptions.withPort(0))
+            .start();
   }
 
   @AfterAll
@@ -49,11 +53,18 @@ class GenericKitexTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"TTHEADER", "FRAMED", "BUFFERED"})
+  @EnumSource(
+      value = Transport.class,
+      names = {"TTHEADER", "FRAMED", "BUFFERED"})
   void genericClientAgainstKitex(Transport t) {
-    try (GenericClient c = GenericClient.thrift(InteropIdl.IDL, "EchoService",
-        ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("thrift")), ClientOptions.withTransport(t))) {
-      assertThat(c.call("Echo", "{\"req\":{\"Msg\":\"to kitex ✓\"}}")).isEqualTo("{\"Msg\":\"to kitex ✓\"}");
+    try (GenericClient c =
+        GenericClient.thrift(
+            InteropIdl.IDL,
+            "EchoService",
+            ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("thrift")),
+            ClientOptions.withTransport(t))) {
+      assertThat(c.call("Echo", "{\"req\":{\"Msg\":\"to kitex ✓\"}}"))
+          .isEqualTo("{\"Msg\":\"to kitex ✓\"}");
       String reply = c.call("RoundTrip", "{\"v\":" + InteropIdl.ALL_TYPES + "}");
       assertThat(reply).contains("\"i64v\":1152921504606846977").contains("\"bin\":\"AAH/fw==\"");
       assertThat(Json.parse(reply)).isEqualTo(InteropIdl.allTypesReply());
@@ -62,27 +73,48 @@ class GenericKitexTest {
       assertThat(c.call("VisitOneway", "{\"req\":{\"Msg\":\"" + tag + "\"}}")).isNull();
       InteropIdl.awaitOnewayCount(c, tag, 1);
       assertThatThrownBy(() -> c.call("Fail", "{\"code\":418,\"message\":\"teapot\"}"))
-          .isInstanceOfSatisfying(GenericException.class, e -> {
-            assertThat(e.typeName()).isEqualTo("EchoError");
-            assertThat(e.json()).isEqualTo("{\"code\":418,\"message\":\"teapot\"}");
-          });
+          .isInstanceOfSatisfying(
+              GenericException.class,
+              e -> {
+                assertThat(e.typeName()).isEqualTo("EchoError");
+                assertThat(e.json()).isEqualTo("{\"code\":418,\"message\":\"teapot\"}");
+              });
     }
   }
 
   @ParameterizedTest(name = "kitex client → weft generic server: {0}/{1}")
   @CsvSource({
-      "ttheader, echo", "ttheader, oneway", "ttheader, all_types", "ttheader, declared_exception", "ttheader, void",
-      "framed, echo", "framed, all_types", "framed, declared_exception",
-      "buffered, echo", "buffered, all_types", "buffered, declared_exception",
+    "ttheader, echo",
+    "ttheader, oneway",
+    "ttheader, all_types",
+    "ttheader, declared_exception",
+    "ttheader, void",
+    "framed, echo",
+    "framed, all_types",
+    "framed, declared_exception",
+    "buffered, echo",
+    "buffered, all_types",
+    "buffered, declared_exception",
   })
   void kitexClientAgainstGenericServer(String transport, String testCase) throws Exception {
     assertThat(kitexClient(weft.port(), transport, testCase)).isNull();
   }
 
   /** Runs {@code kitexpeer client}; null when the case passed, else its output. */
-  static String kitexClient(int port, String transport, String testCase) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(PeerProcesses.kitexPeer().toString(), "client", "--addr", "127.0.0.1:" + port, "--transport", transport,
-        "--case", testCase).redirectErrorStream(true).start();
+  static String kitexClient(int port, String transport, String testCase)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                PeerProcesses.kitexPeer().toString(),
+                "client",
+                "--addr",
+                "127.0.0.1:" + port,
+                "--transport",
+                transport,
+                "--case",
+                testCase)
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -8,22 +8,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Thrift service with streaming methods: its unary methods are generic, its streaming ones say they are not (yet). */
+/**
+ * A Thrift service with streaming methods: its unary methods are generic, its streaming ones say
+ * they are not (yet).
+ */
 class StreamingIdlTest {
   @Test
   void streamingMethodsAreAClearError(@TempDir Path dir) throws Exception {
     Path idl = dir.resolve("s.thrift");
-    Files.writeString(idl, """
+    Files.writeString(
+        idl,
+        """
         struct Msg { 1: string text }
         service S {
           Msg Unary(1: Msg m)
           Msg Bidi(1: Msg m) (streaming.mode="bidirectional")
         }
         """);
-    try (GenericClient c = GenericClient.thrift(List.of(idl), "S", io.weft.api.ClientOptions.withHostPorts("127.0.0.1:1"))) {
+    try (GenericClient c =
+        GenericClient.thrift(
+            List.of(idl), "S", io.weft.api.ClientOptions.withHostPorts("127.0.0.1:1"))) {
       org.assertj.core.api.Assertions.assertThat(c.methods()).containsExactly("Unary");
       assertThatThrownBy(() -> c.call("Bidi", "{}"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("S.Bidi is a streaming method; generic calls do not stream yet");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("S.Bidi is a streaming method; generic calls do not stream yet");
     }
   }
 }

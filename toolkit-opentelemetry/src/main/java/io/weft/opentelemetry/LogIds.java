@@ -3,12 +3,13 @@ package io.weft.opentelemetry;
 import io.opentelemetry.api.trace.SpanContext;
 
 /**
- * Puts {@code trace_id} and {@code span_id} into SLF4J's MDC while a handler runs, when SLF4J is
- * on the class path (it is an optional dependency), and puts back what was there after.
+ * Puts {@code trace_id} and {@code span_id} into SLF4J's MDC while a handler runs, when SLF4J is on
+ * the class path (it is an optional dependency), and puts back what was there after.
  */
 final class LogIds {
   /** MDC keys, as OpenTelemetry's own logging instrumentation names them. */
   static final String TRACE_ID = "trace_id";
+
   static final String SPAN_ID = "span_id";
 
   private static final boolean SLF4J = slf4jPresent();

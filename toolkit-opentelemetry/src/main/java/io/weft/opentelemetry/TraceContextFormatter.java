@@ -18,8 +18,8 @@ import java.util.logging.LogRecord;
  *
  * <p>Its format is {@link java.util.logging.SimpleFormatter}'s, with two more arguments: {@code
  * %7$s} the trace id and {@code %8$s} the span id (empty outside a span). Set it with the logging
- * property {@code io.weft.opentelemetry.TraceContextFormatter.format}; the default is
- * {@value #DEFAULT_FORMAT}. For example, in {@code logging.properties}:
+ * property {@code io.weft.opentelemetry.TraceContextFormatter.format}; the default is {@value
+ * #DEFAULT_FORMAT}. For example, in {@code logging.properties}:
  *
  * <pre>
  * java.util.logging.ConsoleHandler.formatter = io.weft.opentelemetry.TraceContextFormatter
@@ -28,7 +28,8 @@ import java.util.logging.LogRecord;
  */
 public class TraceContextFormatter extends Formatter {
   /** The format used when none is configured. */
-  public static final String DEFAULT_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s [trace_id=%7$s span_id=%8$s] %5$s%6$s%n";
+  public static final String DEFAULT_FORMAT =
+      "%1$tF %1$tT.%1$tL %4$s %3$s [trace_id=%7$s span_id=%8$s] %5$s%6$s%n";
 
   private final String format;
 
@@ -43,15 +44,19 @@ public class TraceContextFormatter extends Formatter {
   }
 
   private static String configured() {
-    String f = LogManager.getLogManager().getProperty(TraceContextFormatter.class.getName() + ".format");
+    String f =
+        LogManager.getLogManager().getProperty(TraceContextFormatter.class.getName() + ".format");
     return f == null || f.isBlank() ? DEFAULT_FORMAT : f;
   }
 
   @Override
   public String format(LogRecord record) {
     ZonedDateTime time = ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault());
-    String source = record.getSourceClassName() == null ? record.getLoggerName()
-        : record.getSourceClassName() + (record.getSourceMethodName() == null ? "" : " " + record.getSourceMethodName());
+    String source =
+        record.getSourceClassName() == null
+            ? record.getLoggerName()
+            : record.getSourceClassName()
+                + (record.getSourceMethodName() == null ? "" : " " + record.getSourceMethodName());
     String thrown = "";
     if (record.getThrown() != null) {
       StringWriter sw = new StringWriter();
@@ -64,7 +69,15 @@ public class TraceContextFormatter extends Formatter {
     SpanContext span = Span.current().getSpanContext();
     String traceId = span.isValid() ? span.getTraceId() : "";
     String spanId = span.isValid() ? span.getSpanId() : "";
-    return String.format(format, time, source, record.getLoggerName(), record.getLevel().getLocalizedName(),
-        formatMessage(record), thrown, traceId, spanId);
+    return String.format(
+        format,
+        time,
+        source,
+        record.getLoggerName(),
+        record.getLevel().getLocalizedName(),
+        formatMessage(record),
+        thrown,
+        traceId,
+        spanId);
   }
 }

@@ -3,7 +3,6 @@ package io.weft.opentelemetry;
 import io.weft.api.BidiStreamingClient;
 import io.weft.api.ClientStreamingClient;
 import io.weft.api.Metadata;
-import io.weft.api.RpcException;
 import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
@@ -12,15 +11,19 @@ import java.util.function.Consumer;
 
 /**
  * A client stream that reports its end once: the clean end of what the server sends ({@code recv}
- * returning null, or {@code closeAndRecv} returning), a failure of any operation, or a cancel.
- * It stands for whichever of the three client stream kinds the call opened, as the stream it wraps
+ * returning null, or {@code closeAndRecv} returning), a failure of any operation, or a cancel. It
+ * stands for whichever of the three client stream kinds the call opened, as the stream it wraps
  * does; a stream abandoned without any of these never reports.
  */
 final class TracedClientStream<Req, Resp>
-    implements ServerStreamingClient<Resp>, ClientStreamingClient<Req, Resp>, BidiStreamingClient<Req, Resp> {
+    implements ServerStreamingClient<Resp>,
+        ClientStreamingClient<Req, Resp>,
+        BidiStreamingClient<Req, Resp> {
   private final Object stream;
+
   /** Called once, with null for a clean end or the failure. */
   private final Consumer<Throwable> ended;
+
   private final AtomicBoolean done = new AtomicBoolean();
 
   TracedClientStream(Object stream, Consumer<Throwable> ended) {
@@ -92,7 +95,9 @@ final class TracedClientStream<Req, Resp>
   @Override
   public void close() {
     ((io.weft.api.ClientStream) stream).close();
-    end(Status.of(StatusCode.CANCELLED, "closed before it ended").asException()); // no-op once it has ended
+    end(
+        Status.of(StatusCode.CANCELLED, "closed before it ended")
+            .asException()); // no-op once it has ended
   }
 
   private void end(Throwable failure) {

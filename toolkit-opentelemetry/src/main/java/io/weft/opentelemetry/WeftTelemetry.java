@@ -38,31 +38,32 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Spans</b> follow OpenTelemetry's RPC semantic conventions as of v1.37 (the experimental
  * ones that grpc-java's and Kitex's instrumentations also emit): a {@code CLIENT} span per call
- * made and a {@code SERVER} span per call served, named {@code service/method} with the service
- * as the IDL names it (without a proto package, which a middleware does not see), with {@code
+ * made and a {@code SERVER} span per call served, named {@code service/method} with the service as
+ * the IDL names it (without a proto package, which a middleware does not see), with {@code
  * rpc.system} ({@code grpc} over gRPC, else {@code apache_thrift}: TTHeader, Framed and unframed
  * Thrift, and Kitex Protobuf inside TTHeader), {@code rpc.service}, {@code rpc.method}, over gRPC
- * {@code rpc.grpc.status_code}, on a server {@code network.peer.address}/{@code
- * network.peer.port}, and on failure {@code error.type} and an exception event. A client span is
- * in error for any failure; a gRPC server span for the server-side codes of the gRPC conventions
- * (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), any other server
- * span for any exception. A server stream's span covers the whole handler, so the whole stream; a
- * client stream's span lasts from opening the stream to its end: the server's clean end ({@code
- * recv} returning null, {@code closeAndRecv} returning), a failure, or {@code cancel}/{@code
- * close} (a stream dropped without any of these leaves its span open).
+ * {@code rpc.grpc.status_code}, on a server {@code network.peer.address}/{@code network.peer.port},
+ * and on failure {@code error.type} and an exception event. A client span is in error for any
+ * failure; a gRPC server span for the server-side codes of the gRPC conventions (UNKNOWN,
+ * DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), any other server span for
+ * any exception. A server stream's span covers the whole handler, so the whole stream; a client
+ * stream's span lasts from opening the stream to its end: the server's clean end ({@code recv}
+ * returning null, {@code closeAndRecv} returning), a failure, or {@code cancel}/{@code close} (a
+ * stream dropped without any of these leaves its span open).
  *
  * <p><b>Metrics</b>: {@code rpc.client.duration} and {@code rpc.server.duration} (histograms in
  * ms), {@code rpc.{client,server}.request.size} and {@code .response.size} (bytes of the call's
  * messages: one message for unary calls, the stream's total for streams), and {@code
- * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per stream;
- * not recorded for unary calls, whose counts are always 1). Attributes: {@code rpc.system}, {@code rpc.service}, {@code rpc.method}, {@code
- * rpc.grpc.status_code} over gRPC, {@code error.type} on failure.
+ * rpc.{client,server}.requests_per_rpc} and {@code .responses_per_rpc} (messages per stream; not
+ * recorded for unary calls, whose counts are always 1). Attributes: {@code rpc.system}, {@code
+ * rpc.service}, {@code rpc.method}, {@code rpc.grpc.status_code} over gRPC, {@code error.type} on
+ * failure.
  *
  * <p><b>Propagation</b> uses the {@link OpenTelemetry}'s propagators (W3C {@code traceparent},
  * {@code tracestate} and {@code baggage} when configured so): over gRPC as lower-case metadata
  * (plus the {@code rpc-transit-} copy a Kitex gRPC server reads through its metainfo); over
- * TTHeader as kitex-contrib/obs-opentelemetry carries them, transient metainfo, so TTHeader
- * string headers {@code RPC_TRANSIT_traceparent}, {@code RPC_TRANSIT_tracestate}, {@code
+ * TTHeader as kitex-contrib/obs-opentelemetry carries them, transient metainfo, so TTHeader string
+ * headers {@code RPC_TRANSIT_traceparent}, {@code RPC_TRANSIT_tracestate}, {@code
  * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
  * no trace context travels.
  *
@@ -80,16 +81,22 @@ public final class WeftTelemetry {
   static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
   static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
   static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
-  static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = AttributeKey.longKey("rpc.grpc.status_code");
+  static final AttributeKey<Long> RPC_GRPC_STATUS_CODE =
+      AttributeKey.longKey("rpc.grpc.status_code");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+  static final AttributeKey<String> NETWORK_PEER_ADDRESS =
+      AttributeKey.stringKey("network.peer.address");
   static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
-  /** Per method and transport, what every call of it repeats: its span name and its metric attributes when it succeeds. */
+
+  /**
+   * Per method and transport, what every call of it repeats: its span name and its metric
+   * attributes when it succeeds.
+   */
   private final ConcurrentHashMap<MethodKey, Method> methods = new ConcurrentHashMap<>();
 
   private record MethodKey(String service, String method, Transport transport) {}
@@ -103,7 +110,10 @@ public final class WeftTelemetry {
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
 
-  /** Instrumentation that reports to {@code openTelemetry} (the application's SDK, or {@code GlobalOpenTelemetry.get()}). */
+  /**
+   * Instrumentation that reports to {@code openTelemetry} (the application's SDK, or {@code
+   * GlobalOpenTelemetry.get()}).
+   */
   public static WeftTelemetry create(OpenTelemetry openTelemetry) {
     return new WeftTelemetry(Objects.requireNonNull(openTelemetry, "openTelemetry"));
   }
@@ -113,14 +123,17 @@ public final class WeftTelemetry {
     return ClientOptions.withMiddleware(clientMiddleware());
   }
 
-  /** The server option that instruments every call served: {@code withMiddleware(serverMiddleware())}. */
+  /**
+   * The server option that instruments every call served: {@code
+   * withMiddleware(serverMiddleware())}.
+   */
   public ServerOption serverOption() {
     return ServerOptions.withMiddleware(serverMiddleware());
   }
 
   /**
-   * The client middleware. Add it first (outermost) to time the whole call, retries included;
-   * the trace context is written into the call's metadata.
+   * The client middleware. Add it first (outermost) to time the whole call, retries included; the
+   * trace context is written into the call's metadata.
    */
   public Middleware clientMiddleware() {
     return next -> (inv, req) -> clientCall(next, inv, req);
@@ -145,7 +158,9 @@ public final class WeftTelemetry {
     try (Scope ignored = context.makeCurrent()) {
       Object response = next.call(inv, req);
       // a stream's span lasts until the stream ends, which comes after the middleware returns
-      return stream ? new TracedClientStream<>(response, failure -> end(span, inv, start, failure, false)) : response;
+      return stream
+          ? new TracedClientStream<>(response, failure -> end(span, inv, start, failure, false))
+          : response;
     } catch (Exception | Error e) {
       error = e;
       throw e;
@@ -163,7 +178,8 @@ public final class WeftTelemetry {
     Context context = parent.with(span);
     long start = System.nanoTime();
     Throwable error = null;
-    try (Scope ignored = context.makeCurrent(); LogIds.Restore logIds = LogIds.put(span.getSpanContext())) {
+    try (Scope ignored = context.makeCurrent();
+        LogIds.Restore logIds = LogIds.put(span.getSpanContext())) {
       return next.call(inv, req);
     } catch (Exception | Error e) {
       error = e;
@@ -174,12 +190,14 @@ public final class WeftTelemetry {
   }
 
   private Span startSpan(Invocation inv, SpanKind kind, Context parent) {
-    SpanBuilder b = tracer.spanBuilder(method(inv).spanName())
-        .setSpanKind(kind)
-        .setParent(parent)
-        .setAttribute(RPC_SYSTEM, rpcSystem(inv.transport()))
-        .setAttribute(RPC_SERVICE, inv.service())
-        .setAttribute(RPC_METHOD, inv.method());
+    SpanBuilder b =
+        tracer
+            .spanBuilder(method(inv).spanName())
+            .setSpanKind(kind)
+            .setParent(parent)
+            .setAttribute(RPC_SYSTEM, rpcSystem(inv.transport()))
+            .setAttribute(RPC_SERVICE, inv.service())
+            .setAttribute(RPC_METHOD, inv.method());
     if (kind == SpanKind.SERVER) {
       String peer = CallContext.current().peer();
       int colon = peer.lastIndexOf(':');
@@ -196,7 +214,10 @@ public final class WeftTelemetry {
 
   private void end(Span span, Invocation inv, long start, Throwable error, boolean server) {
     double millis = (System.nanoTime() - start) / 1e6;
-    StatusCode code = error == null ? StatusCode.OK : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
+    StatusCode code =
+        error == null
+            ? StatusCode.OK
+            : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
     if (inv.transport() == Transport.GRPC) {
       span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
     }
@@ -208,7 +229,8 @@ public final class WeftTelemetry {
       span.setAttribute(ERROR_TYPE, type);
       span.recordException(error);
       if (isError(code, inv.transport(), server)) {
-        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
+        span.setStatus(
+            io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
       }
       attributes = metricAttributes(inv, code).put(ERROR_TYPE, type).build();
     }
@@ -216,10 +238,17 @@ public final class WeftTelemetry {
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
     var traffic = inv.traffic();
     // requests are what a client sends and a server receives
-    metrics.record(attributes, millis, server ? traffic.bytesReceived() : traffic.bytesSent(),
+    metrics.record(
+        attributes,
+        millis,
+        server ? traffic.bytesReceived() : traffic.bytesSent(),
         server ? traffic.bytesSent() : traffic.bytesReceived());
-    if (isStream(inv.kind())) { // a unary call's counts are 1 and 1 (0 for oneway's response): not worth recording each time
-      metrics.recordMessages(attributes, server ? traffic.messagesReceived() : traffic.messagesSent(),
+    if (isStream(
+        inv.kind())) { // a unary call's counts are 1 and 1 (0 for oneway's response): not worth
+      // recording each time
+      metrics.recordMessages(
+          attributes,
+          server ? traffic.messagesReceived() : traffic.messagesSent(),
           server ? traffic.messagesSent() : traffic.messagesReceived());
     }
   }
@@ -228,23 +257,33 @@ public final class WeftTelemetry {
     MethodKey key = new MethodKey(inv.service(), inv.method(), inv.transport());
     Method m = methods.get(key);
     if (m == null) {
-      m = methods.computeIfAbsent(key, k -> new Method(k.service() + "/" + k.method(), metricAttributes(inv, StatusCode.OK).build()));
+      m =
+          methods.computeIfAbsent(
+              key,
+              k ->
+                  new Method(
+                      k.service() + "/" + k.method(),
+                      metricAttributes(inv, StatusCode.OK).build()));
     }
     return m;
   }
 
   private static AttributesBuilder metricAttributes(Invocation inv, StatusCode code) {
-    AttributesBuilder b = Attributes.builder()
-        .put(RPC_SYSTEM, rpcSystem(inv.transport()))
-        .put(RPC_SERVICE, inv.service())
-        .put(RPC_METHOD, inv.method());
+    AttributesBuilder b =
+        Attributes.builder()
+            .put(RPC_SYSTEM, rpcSystem(inv.transport()))
+            .put(RPC_SERVICE, inv.service())
+            .put(RPC_METHOD, inv.method());
     if (inv.transport() == Transport.GRPC) {
       b.put(RPC_GRPC_STATUS_CODE, code.value());
     }
     return b;
   }
 
-  /** Whether a call that ended with {@code code} marks its span in error (the gRPC conventions' rule on a gRPC server). */
+  /**
+   * Whether a call that ended with {@code code} marks its span in error (the gRPC conventions' rule
+   * on a gRPC server).
+   */
   private static boolean isError(StatusCode code, Transport transport, boolean server) {
     if (!server || transport != Transport.GRPC) {
       return true;
@@ -260,7 +299,9 @@ public final class WeftTelemetry {
   }
 
   private static boolean isStream(MethodKind kind) {
-    return kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.SERVER_STREAMING || kind == MethodKind.BIDI_STREAMING;
+    return kind == MethodKind.CLIENT_STREAMING
+        || kind == MethodKind.SERVER_STREAMING
+        || kind == MethodKind.BIDI_STREAMING;
   }
 
   /** The decimal number from {@code from} to the end of {@code s}, or -1 if there is none. */
@@ -280,6 +321,8 @@ public final class WeftTelemetry {
   }
 
   private static String stripBrackets(String host) {
-    return host.length() > 1 && host.charAt(0) == '[' && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return host.length() > 1 && host.charAt(0) == '[' && host.endsWith("]")
+        ? host.substring(1, host.length() - 1)
+        : host;
   }
 }

@@ -27,16 +27,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where the client middleware writes the trace context for each transport, and that the server
- * middleware reads it back from there (the network tests are examples/interop's
- * OpenTelemetryTest and OpenTelemetryKitexTest).
+ * middleware reads it back from there (the network tests are examples/interop's OpenTelemetryTest
+ * and OpenTelemetryKitexTest).
  */
 class PropagationTest {
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-      .setPropagators(ContextPropagators.create(
-          TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-      .build();
+  final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .setPropagators(
+              ContextPropagators.create(
+                  TextMapPropagator.composite(
+                      W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+          .build();
   final WeftTelemetry telemetry = WeftTelemetry.create(otel);
 
   @AfterEach
@@ -48,7 +54,12 @@ class PropagationTest {
   Metadata sent(Transport transport) throws Exception {
     Invocation inv = new Invocation("Echo", "Echo", MethodKind.UNARY, transport, new Metadata());
     Span parent = otel.getTracer("test").spanBuilder("parent").startSpan();
-    try (Scope ignored = Baggage.builder().put("who", "me").build().storeInContext(Context.current().with(parent)).makeCurrent()) {
+    try (Scope ignored =
+        Baggage.builder()
+            .put("who", "me")
+            .build()
+            .storeInContext(Context.current().with(parent))
+            .makeCurrent()) {
       telemetry.clientMiddleware().wrap((i, req) -> "ok").call(inv, "req");
     } finally {
       parent.end();
@@ -60,8 +71,10 @@ class PropagationTest {
   void ttheaderCarriesItAsObsOpentelemetryDoes() throws Exception {
     for (Transport t : new Transport[] {Transport.TTHEADER, Transport.TTHEADER_FRAMED}) {
       Metadata md = sent(t);
-      assertThat(md.keys()).containsExactlyInAnyOrder("RPC_TRANSIT_traceparent", "RPC_TRANSIT_baggage");
-      assertThat(md.get("RPC_TRANSIT_traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+      assertThat(md.keys())
+          .containsExactlyInAnyOrder("RPC_TRANSIT_traceparent", "RPC_TRANSIT_baggage");
+      assertThat(md.get("RPC_TRANSIT_traceparent"))
+          .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
       assertThat(md.get("RPC_TRANSIT_baggage")).isEqualTo("who=me");
     }
   }
@@ -69,7 +82,9 @@ class PropagationTest {
   @Test
   void grpcCarriesTheW3cHeadersAndKitexsMetainfoCopy() throws Exception {
     Metadata md = sent(Transport.GRPC);
-    assertThat(md.keys()).containsExactlyInAnyOrder("traceparent", "baggage", "rpc-transit-traceparent", "rpc-transit-baggage");
+    assertThat(md.keys())
+        .containsExactlyInAnyOrder(
+            "traceparent", "baggage", "rpc-transit-traceparent", "rpc-transit-baggage");
     assertThat(md.get("rpc-transit-traceparent")).isEqualTo(md.get("traceparent"));
   }
 
@@ -83,25 +98,34 @@ class PropagationTest {
   void theServerReadsEveryForm() throws Exception {
     String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     Metadata[] forms = {
-        new Metadata().add("RPC_TRANSIT_traceparent", traceparent),
-        new Metadata().add("traceparent", traceparent),
-        new Metadata().add("rpc-transit-traceparent", traceparent)};
+      new Metadata().add("RPC_TRANSIT_traceparent", traceparent),
+      new Metadata().add("traceparent", traceparent),
+      new Metadata().add("rpc-transit-traceparent", traceparent)
+    };
     Transport[] transports = {Transport.TTHEADER, Transport.GRPC, Transport.GRPC};
     for (int i = 0; i < forms.length; i++) {
       AtomicReference<SpanContext> inHandler = new AtomicReference<>();
       AtomicReference<String> logged = new AtomicReference<>();
       Invocation inv = new Invocation("Echo", "Echo", MethodKind.UNARY, transports[i], forms[i]);
-      telemetry.serverMiddleware().wrap((in, req) -> {
-        inHandler.set(Span.current().getSpanContext());
-        logged.set(new TraceContextFormatter("%7$s/%8$s").format(new LogRecord(Level.INFO, "x")));
-        return "ok";
-      }).call(inv, "req");
+      telemetry
+          .serverMiddleware()
+          .wrap((in, req) -> {
+            inHandler.set(Span.current().getSpanContext());
+            logged.set(
+                new TraceContextFormatter("%7$s/%8$s").format(new LogRecord(Level.INFO, "x")));
+            return "ok";
+          })
+          .call(inv, "req");
       assertThat(inHandler.get().getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
-      assertThat(logged.get()).isEqualTo(inHandler.get().getTraceId() + "/" + inHandler.get().getSpanId());
+      assertThat(logged.get())
+          .isEqualTo(inHandler.get().getTraceId() + "/" + inHandler.get().getSpanId());
     }
-    assertThat(spans.getFinishedSpanItems()).hasSize(3)
+    assertThat(spans.getFinishedSpanItems())
+        .hasSize(3)
         .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo("b7ad6b7169203331"));
     // outside a span the formatter writes empty ids
-    assertThat(new TraceContextFormatter("[%7$s][%8$s] %5$s").format(new LogRecord(Level.INFO, "out"))).isEqualTo("[][] out");
+    assertThat(
+            new TraceContextFormatter("[%7$s][%8$s] %5$s").format(new LogRecord(Level.INFO, "out")))
+        .isEqualTo("[][] out");
   }
 }

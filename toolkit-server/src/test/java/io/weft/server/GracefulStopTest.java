@@ -1,11 +1,11 @@
 package io.weft.server;
 
-import io.weft.api.Server;
 import static io.weft.server.TestService.call;
 import static io.weft.server.TestService.readReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Server#stop()} lets the calls in flight finish within the exit wait time, then closes
- * every connection; the server's life cycle as {@link Server#port()} and {@link
- * Server#isRunning()} report it.
+ * every connection; the server's life cycle as {@link Server#port()} and {@link Server#isRunning()}
+ * report it.
  */
 class GracefulStopTest {
   @Test
@@ -45,7 +45,9 @@ class GracefulStopTest {
   @Test
   void stopWaitsForTheCallInFlightWhichStillGetsItsReply() throws Exception {
     TestService.Blocking blocking = new TestService.Blocking(1);
-    Server server = TestService.server(blocking, ServerOptions.withExitWaitTime(Duration.ofSeconds(30))).start();
+    Server server =
+        TestService.server(blocking, ServerOptions.withExitWaitTime(Duration.ofSeconds(30)))
+            .start();
     int port = server.port();
     try (Socket s = connect(port)) {
       s.getOutputStream().write(call(Framing.TTHEADER, "Block", "in flight", 9));
@@ -54,14 +56,17 @@ class GracefulStopTest {
 
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::stop);
       // stop must still be waiting for the call, however long we give it (here a moment)
-      assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+      assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
 
       blocking.release.countDown();
       Envelope reply = readReply(s.getInputStream(), Framing.TTHEADER);
       assertThat(reply.seqId()).isEqualTo(9);
       assertThat(TestService.result(reply)).isEqualTo("released in flight");
       stopped.get(30, TimeUnit.SECONDS);
-      assertThat(readReply(s.getInputStream(), Framing.TTHEADER)).as("the connection, closed once the call ended").isNull();
+      assertThat(readReply(s.getInputStream(), Framing.TTHEADER))
+          .as("the connection, closed once the call ended")
+          .isNull();
     }
     assertThat(server.inFlight()).isZero();
     assertThatThrownBy(() -> connect(port).close()).isInstanceOf(ConnectException.class);
@@ -70,7 +75,9 @@ class GracefulStopTest {
   @Test
   void stopGivesUpOnACallThatOutlastsTheExitWaitTime() throws Exception {
     TestService.Blocking blocking = new TestService.Blocking(1);
-    Server server = TestService.server(blocking, ServerOptions.withExitWaitTime(Duration.ofMillis(200))).start();
+    Server server =
+        TestService.server(blocking, ServerOptions.withExitWaitTime(Duration.ofMillis(200)))
+            .start();
     try (Socket s = connect(server.port())) {
       s.getOutputStream().write(call(Framing.TTHEADER, "Block", "stuck", 1));
       blocking.entered.await();
@@ -78,7 +85,9 @@ class GracefulStopTest {
       server.stop();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
       assertThat(server.isRunning()).isFalse();
-      assertThat(readReply(s.getInputStream(), Framing.TTHEADER)).as("the connection, closed without a reply").isNull();
+      assertThat(readReply(s.getInputStream(), Framing.TTHEADER))
+          .as("the connection, closed without a reply")
+          .isNull();
     } finally {
       blocking.release.countDown();
     }

@@ -1,13 +1,13 @@
 package io.weft.server;
 
-import io.weft.api.Server;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.api.Server;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.StringStruct;
 import io.weft.internal.wire.http2.Frames;
 import io.weft.testing.ScriptedPeer;
 import io.weft.testing.ScriptedPeer.Frame;
+import io.weft.testing.StringStruct;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * gRPC over cleartext HTTP/2 on the same port as the socket protocols, spoken frame by frame by a
- * {@link ScriptedPeer}: a Thrift-serialized unary call, the status of a failing handler, an
- * unknown method, and several calls on one connection.
+ * {@link ScriptedPeer}: a Thrift-serialized unary call, the status of a failing handler, an unknown
+ * method, and several calls on one connection.
  */
 class GrpcTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -51,7 +51,8 @@ class GrpcTest {
   void severalCallsShareOneConnection() throws IOException {
     try (ScriptedPeer peer = open()) {
       for (int stream = 1; stream <= 7; stream += 2) {
-        assertThat(call(peer, stream, "Echo", "stream " + stream).messages).containsExactly("stream " + stream);
+        assertThat(call(peer, stream, "Echo", "stream " + stream).messages)
+            .containsExactly("stream " + stream);
       }
     }
   }
@@ -79,21 +80,48 @@ class GrpcTest {
     return ScriptedPeer.client(server.port()).autoAck(true).preface().settings();
   }
 
-  /** What came back on one stream: the response headers, the messages, and the trailers (or headers-only trailers). */
-  private record Reply(io.weft.internal.wire.http2.Fields headers, List<String> messages, io.weft.internal.wire.http2.Fields trailers) {}
+  /**
+   * What came back on one stream: the response headers, the messages, and the trailers (or
+   * headers-only trailers).
+   */
+  private record Reply(
+      io.weft.internal.wire.http2.Fields headers,
+      List<String> messages,
+      io.weft.internal.wire.http2.Fields trailers) {}
 
-  private static Reply call(ScriptedPeer peer, int stream, String method, String msg) throws IOException {
-    peer.headers(stream, Frames.FLAG_END_HEADERS,
-        ":method", "POST", ":scheme", "http", ":path", "/" + TestService.FULL_NAME + "/" + method, ":authority", "localhost",
-        "content-type", "application/grpc+thrift", "te", "trailers");
+  private static Reply call(ScriptedPeer peer, int stream, String method, String msg)
+      throws IOException {
+    peer.headers(
+        stream,
+        Frames.FLAG_END_HEADERS,
+        ":method",
+        "POST",
+        ":scheme",
+        "http",
+        ":path",
+        "/" + TestService.FULL_NAME + "/" + method,
+        ":authority",
+        "localhost",
+        "content-type",
+        "application/grpc+thrift",
+        "te",
+        "trailers");
     peer.data(stream, Frames.FLAG_END_STREAM, grpcMessage(msg));
-    Frame first = peer.await(f -> f.stream() == stream && f.type() == Frames.HEADERS && f.fields() != null, WAIT);
+    Frame first =
+        peer.await(
+            f -> f.stream() == stream && f.type() == Frames.HEADERS && f.fields() != null, WAIT);
     if (first.endStream()) {
       return new Reply(first.fields(), List.of(), first.fields()); // a trailers-only response
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     while (true) {
-      Frame f = peer.await(x -> x.stream() == stream && (x.type() == Frames.DATA || (x.type() == Frames.HEADERS && x.fields() != null)), WAIT);
+      Frame f =
+          peer.await(
+              x ->
+                  x.stream() == stream
+                      && (x.type() == Frames.DATA
+                          || (x.type() == Frames.HEADERS && x.fields() != null)),
+              WAIT);
       if (f.type() == Frames.DATA) {
         body.write(f.data());
         assertThat(f.endStream()).as("a gRPC response ends with trailers, not DATA").isFalse();

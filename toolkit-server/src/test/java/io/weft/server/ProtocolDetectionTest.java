@@ -1,10 +1,10 @@
 package io.weft.server;
 
-import io.weft.api.Server;
 import static io.weft.server.TestService.call;
 import static io.weft.server.TestService.readReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.internal.wire.ttheader.Framing;
 import java.io.IOException;
@@ -29,8 +29,12 @@ class ProtocolDetectionTest {
 
   @BeforeAll
   static void start() {
-    server = TestService.server(new TestService.Blocking(0),
-        ServerOptions.withMaxFrameSize(64 << 10), ServerOptions.withDetectionTimeout(Duration.ofSeconds(2))).start();
+    server =
+        TestService.server(
+                new TestService.Blocking(0),
+                ServerOptions.withMaxFrameSize(64 << 10),
+                ServerOptions.withDetectionTimeout(Duration.ofSeconds(2)))
+            .start();
   }
 
   @AfterAll
@@ -39,37 +43,47 @@ class ProtocolDetectionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      // a TLS 1.2 ClientHello's record header and the start of its handshake
-      "16030100a5010000a10303",
-      // HTTP/1.1
-      "474554202f20485454502f312e310d0a486f73743a206c6f63616c686f73740d0a0d0a",
-      // random bytes
-      "ff13a7c2094be1d077aa52",
-      // a TTHeader length of 1 GiB, far past the 64 KiB limit, then the magic
-      "400000001000000000000001",
-      // a Framed length of 1 MiB, past the limit, then a strict binary version
-      "0010000080010001"})
+  @ValueSource(
+      strings = {
+        // a TLS 1.2 ClientHello's record header and the start of its handshake
+        "16030100a5010000a10303",
+        // HTTP/1.1
+        "474554202f20485454502f312e310d0a486f73743a206c6f63616c686f73740d0a0d0a",
+        // random bytes
+        "ff13a7c2094be1d077aa52",
+        // a TTHeader length of 1 GiB, far past the 64 KiB limit, then the magic
+        "400000001000000000000001",
+        // a Framed length of 1 MiB, past the limit, then a strict binary version
+        "0010000080010001"
+      })
   void garbageClosesOnlyItsOwnConnection(String hex) throws IOException {
     try (Socket healthy = connect()) {
       healthy.getOutputStream().write(call(Framing.TTHEADER, "Echo", "before", 1));
-      assertThat(TestService.result(readReply(healthy.getInputStream(), Framing.TTHEADER))).isEqualTo("before");
+      assertThat(TestService.result(readReply(healthy.getInputStream(), Framing.TTHEADER)))
+          .isEqualTo("before");
 
       try (Socket bad = connect()) {
         bad.getOutputStream().write(HexFormat.of().parseHex(hex));
-        assertThat(readToEnd(bad.getInputStream())).as("what the server sent before closing").hasSizeLessThan(4096);
+        assertThat(readToEnd(bad.getInputStream()))
+            .as("what the server sent before closing")
+            .hasSizeLessThan(4096);
       }
 
       healthy.getOutputStream().write(call(Framing.TTHEADER, "Echo", "after", 2));
-      assertThat(TestService.result(readReply(healthy.getInputStream(), Framing.TTHEADER))).isEqualTo("after");
+      assertThat(TestService.result(readReply(healthy.getInputStream(), Framing.TTHEADER)))
+          .isEqualTo("after");
     }
     try (Socket fresh = connect()) {
       fresh.getOutputStream().write(call(Framing.FRAMED, "Echo", "fresh", 3));
-      assertThat(TestService.result(readReply(fresh.getInputStream(), Framing.FRAMED))).isEqualTo("fresh");
+      assertThat(TestService.result(readReply(fresh.getInputStream(), Framing.FRAMED)))
+          .isEqualTo("fresh");
     }
   }
 
-  /** Reads until the server closes the connection (an orderly close or a reset); fails on the socket's timeout. */
+  /**
+   * Reads until the server closes the connection (an orderly close or a reset); fails on the
+   * socket's timeout.
+   */
   private static byte[] readToEnd(InputStream in) throws IOException {
     java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
     byte[] b = new byte[1024];

@@ -1,10 +1,10 @@
 package io.weft.server;
 
-import io.weft.api.Server;
 import static io.weft.server.TestService.call;
 import static io.weft.server.TestService.readReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.api.Server;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The socket protocols a server detects from a connection's first bytes, each spoken with raw
- * bytes on a socket of the test's own to a server of a hand-built service on port 0: TTHeader,
+ * The socket protocols a server detects from a connection's first bytes, each spoken with raw bytes
+ * on a socket of the test's own to a server of a hand-built service on port 0: TTHeader,
  * TTHeader-framed, Framed and unframed Thrift.
  */
 class SocketProtocolsTest {
@@ -68,8 +68,11 @@ class SocketProtocolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Framing.class, names = {"TTHEADER", "FRAMED"})
-  void anUnknownMethodIsAnExceptionNamingItAndTheConnectionStaysUsable(Framing framing) throws IOException {
+  @EnumSource(
+      value = Framing.class,
+      names = {"TTHEADER", "FRAMED"})
+  void anUnknownMethodIsAnExceptionNamingItAndTheConnectionStaysUsable(Framing framing)
+      throws IOException {
     try (Socket s = connect()) {
       s.getOutputStream().write(call(framing, "NoSuchMethod", "x", 3));
       Envelope reply = readReply(s.getInputStream(), framing);
@@ -78,12 +81,15 @@ class SocketProtocolsTest {
       assertThat(TestService.text(reply)).contains("NoSuchMethod");
 
       s.getOutputStream().write(call(framing, "Echo", "still here", 4));
-      assertThat(TestService.result(readReply(s.getInputStream(), framing))).isEqualTo("still here");
+      assertThat(TestService.result(readReply(s.getInputStream(), framing)))
+          .isEqualTo("still here");
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Framing.class, names = {"TTHEADER", "FRAMED"})
+  @EnumSource(
+      value = Framing.class,
+      names = {"TTHEADER", "FRAMED"})
   void aHandlersRpcExceptionIsAnExceptionWithItsDescription(Framing framing) throws IOException {
     try (Socket s = connect()) {
       s.getOutputStream().write(call(framing, "Fail", "the reason", 5));
@@ -95,8 +101,11 @@ class SocketProtocolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Framing.class, names = {"TTHEADER", "FRAMED"})
-  void aRequestTheCodecCannotReadIsAnExceptionNotAClosedConnection(Framing framing) throws IOException {
+  @EnumSource(
+      value = Framing.class,
+      names = {"TTHEADER", "FRAMED"})
+  void aRequestTheCodecCannotReadIsAnExceptionNotAClosedConnection(Framing framing)
+      throws IOException {
     byte[] bad = call(framing, "Echo", "abc", 6);
     bad[bad.length - 1] = 1; // the struct's stop byte
     try (Socket s = connect()) {

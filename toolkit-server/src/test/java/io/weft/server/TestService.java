@@ -1,9 +1,9 @@
 package io.weft.server;
 
-import io.weft.api.Server;
 import io.weft.api.CallContext;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
@@ -11,13 +11,13 @@ import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.UnaryHandler;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.StringStruct;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.StringStruct;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +28,8 @@ import java.util.concurrent.CountDownLatch;
  * A service built by hand, as generated code would build it, without any generated code: {@code
  * test.EchoService} with methods whose request and response are Thrift structs of one string field
  * ({@link StringStruct}: field 1 in the request, field 0 in the response, as Thrift's {@code _args}
- * and {@code _result} structs). Also writes and reads the raw frames of calls to it, for tests that talk to a server
- * with a socket of their own.
+ * and {@code _result} structs). Also writes and reads the raw frames of calls to it, for tests that
+ * talk to a server with a socket of their own.
  */
 final class TestService {
   static final String NAME = "EchoService";
@@ -38,10 +38,13 @@ final class TestService {
 
   /** Echo(msg) returns msg. */
   static final MethodDescriptor<String, String> ECHO = unary("Echo");
+
   /** Block(msg) returns once the test releases it (see {@link Blocking}). */
   static final MethodDescriptor<String, String> BLOCK = unary("Block");
+
   /** Fail(msg) fails with INVALID_ARGUMENT and msg as its description. */
   static final MethodDescriptor<String, String> FAIL = unary("Fail");
+
   /**
    * Context(key) describes the call as its handler sees it (see {@link #describe}) and sends back
    * the trailer {@code x-back: <key>}.
@@ -73,38 +76,63 @@ final class TestService {
 
   /** The service: Echo, Block (held by {@code blocking}) and Fail. */
   static ServiceDefinition definition(Blocking blocking) {
-    UnaryHandler<String, String> block = msg -> {
-      blocking.entered.countDown();
-      blocking.release.await();
-      return "released " + msg;
-    };
+    UnaryHandler<String, String> block =
+        msg -> {
+          blocking.entered.countDown();
+          blocking.release.await();
+          return "released " + msg;
+        };
     return ServiceDefinition.builder(NAME, FULL_NAME)
         .unary(ECHO, msg -> msg)
         .unary(BLOCK, block)
-        .unary(FAIL, msg -> {
-          throw Status.of(StatusCode.INVALID_ARGUMENT, msg).asException();
-        })
-        .unary(CONTEXT, key -> {
-          CallContext ctx = CallContext.current();
-          ctx.responseTrailers().add("x-back", key);
-          return describe(ctx, key);
-        })
+        .unary(
+            FAIL,
+            msg -> {
+              throw Status.of(StatusCode.INVALID_ARGUMENT, msg).asException();
+            })
+        .unary(
+            CONTEXT,
+            key -> {
+              CallContext ctx = CallContext.current();
+              ctx.responseTrailers().add("x-back", key);
+              return describe(ctx, key);
+            })
         .build();
   }
 
   /**
-   * {@code service/method transport caller=<caller> <key>=<metadata value of key> deadline=<yes|no>},
-   * with the deadline's remaining time checked against the most any test sends (a minute).
+   * {@code service/method transport caller=<caller> <key>=<metadata value of key>
+   * deadline=<yes|no>}, with the deadline's remaining time checked against the most any test sends
+   * (a minute).
    */
   static String describe(CallContext ctx, String key) {
-    String deadline = ctx.deadline()
-        .map(d -> d.remaining().compareTo(Duration.ZERO) > 0 && d.remaining().compareTo(Duration.ofMinutes(1)) <= 0 ? "yes" : "odd " + d)
-        .orElse("no");
-    return ctx.service() + "/" + ctx.method() + " " + ctx.transport() + " caller=" + ctx.callerService()
-        + " " + key + "=" + ctx.requestMetadata().get(key) + " deadline=" + deadline;
+    String deadline =
+        ctx.deadline()
+            .map(d ->
+                d.remaining().compareTo(Duration.ZERO) > 0
+                        && d.remaining().compareTo(Duration.ofMinutes(1)) <= 0
+                    ? "yes"
+                    : "odd " + d)
+            .orElse("no");
+    return ctx.service()
+        + "/"
+        + ctx.method()
+        + " "
+        + ctx.transport()
+        + " caller="
+        + ctx.callerService()
+        + " "
+        + key
+        + "="
+        + ctx.requestMetadata().get(key)
+        + " deadline="
+        + deadline;
   }
 
-  /** A server of this service on a free loopback port, configured further by {@code options}; not started. */
+  /**
+   * A server of this service on a free loopback port, configured further by {@code options}; not
+   * started.
+   */
   static Server server(Blocking blocking, ServerOption... options) {
     return Server.builder()
         .addService(definition(blocking))
@@ -118,7 +146,10 @@ final class TestService {
     return call(framing, new TTHeader(), method, msg, seq);
   }
 
-  /** As {@link #call(Framing, String, String, int)}, with this TTHeader (ignored by Framed and unframed Thrift). */
+  /**
+   * As {@link #call(Framing, String, String, int)}, with this TTHeader (ignored by Framed and
+   * unframed Thrift).
+   */
   static byte[] call(Framing framing, TTHeader header, String method, String msg, int seq) {
     Buffer out = new Buffer();
     EnvelopeWriter w = new EnvelopeWriter(out, framing, MAX_FRAME);
@@ -141,6 +172,7 @@ final class TestService {
 
   /** The body of a reply as text, for looking for a message in an EXCEPTION. */
   static String text(Envelope reply) {
-    return new String(reply.buffer(), reply.bodyOffset(), reply.bodyLength(), StandardCharsets.UTF_8);
+    return new String(
+        reply.buffer(), reply.bodyOffset(), reply.bodyLength(), StandardCharsets.UTF_8);
   }
 }

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's "Use Weft in your project" is tested as a reader would follow it: its pom (taken from
- * README.md between {@code <!-- docs-test:NAME -->} markers, never copied here), its client-only
- * dependencies and its archetype command each make a project outside the reactor, which Maven builds
- * and tests in a subprocess, offline, against the local repository this build installs into. A README
- * that drifts from the code fails here.
+ * The README's "Use Weft in your project" is tested as a reader would follow it: its pom (taken
+ * from README.md between {@code <!-- docs-test:NAME -->} markers, never copied here), its
+ * client-only dependencies and its archetype command each make a project outside the reactor, which
+ * Maven builds and tests in a subprocess, offline, against the local repository this build installs
+ * into. A README that drifts from the code fails here.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DocsTest {
@@ -43,7 +43,8 @@ class DocsTest {
 
   @Test
   void readmeNamesThisBuildsVersionAndJdk() {
-    assertThat(snippet("pom")).as("the README's pom snippet: weft.version")
+    assertThat(snippet("pom"))
+        .as("the README's pom snippet: weft.version")
         .contains("<weft.version>" + version + "</weft.version>");
     assertThat(snippet("archetype")).as("the README's archetype command").contains(version);
     assertThat(section("Use Weft in your project")).contains("JDK 21");
@@ -52,13 +53,16 @@ class DocsTest {
   @Test
   void bomHasTheReactorsVersions() throws IOException {
     String bom = Files.readString(Path.of(property("weft.bom")));
-    assertThat(bom).as("weft-bom/pom.xml: its own version, and the versions weft-parent builds with")
+    assertThat(bom)
+        .as("weft-bom/pom.xml: its own version, and the versions weft-parent builds with")
         .contains("<version>" + version + "</version>")
         .contains("<thrift.version>" + property("weft.thrift.version") + "</thrift.version>")
         .contains("<protobuf.version>" + property("weft.protobuf.version") + "</protobuf.version>");
   }
 
-  /** The README's pom, as is, with a Thrift IDL, a proto IDL and a test that serves and calls both. */
+  /**
+   * The README's pom, as is, with a Thrift IDL, a proto IDL and a test that serves and calls both.
+   */
   @Test
   void readmePomBuildsAService() throws Exception {
     Path dir = work.resolve("readme-service");
@@ -79,15 +83,22 @@ class DocsTest {
     String pom = snippet("pom");
     String clientOnly = snippet("client-only");
     pom = replaceBlock(pom, "properties", block(clientOnly, "properties"), 0);
-    pom = replaceBlock(pom, "dependencies", block(clientOnly, "dependencies"), pom.indexOf("</dependencyManagement>"));
+    pom =
+        replaceBlock(
+            pom,
+            "dependencies",
+            block(clientOnly, "dependencies"),
+            pom.indexOf("</dependencyManagement>"));
     Path dir = work.resolve("readme-client");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("pom.xml"), pom);
     writeSources(dir, CLIENT_TEST);
     String out = mvn(dir, "test");
     assertThat(out).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
-    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloClient.java")).exists();
-    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloServer.java")).doesNotExist();
+    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloClient.java"))
+        .exists();
+    assertThat(dir.resolve("target/generated-sources/weft/demo/hello/hello/HelloServer.java"))
+        .doesNotExist();
   }
 
   /** The first {@code <tag>…</tag>} of {@code xml}. */
@@ -97,7 +108,10 @@ class DocsTest {
     return m.group();
   }
 
-  /** {@code xml} with its first {@code <tag>…</tag>} at or after {@code from} replaced by {@code with}. */
+  /**
+   * {@code xml} with its first {@code <tag>…</tag>} at or after {@code from} replaced by {@code
+   * with}.
+   */
   private static String replaceBlock(String xml, String tag, String with, int from) {
     Matcher m = Pattern.compile("(?s)<" + tag + ">.*?</" + tag + ">").matcher(xml);
     assertThat(m.find(Math.max(from, 0))).as("a <%s> block in the README's pom", tag).isTrue();
@@ -107,7 +121,8 @@ class DocsTest {
   /** The README's archetype command, then the generated project's own test. */
   @Test
   void archetypeMakesARunnableProject() throws Exception {
-    List<String> command = new ArrayList<>(List.of(snippet("archetype").replace("\\\n", " ").strip().split("\\s+")));
+    List<String> command =
+        new ArrayList<>(List.of(snippet("archetype").replace("\\\n", " ").strip().split("\\s+")));
     assertThat(command.get(0)).isEqualTo("mvn");
     command.remove(0);
     Path dir = work.resolve("archetype");
@@ -121,18 +136,24 @@ class DocsTest {
   }
 
   private static String artifactId(List<String> command) {
-    return command.stream().filter(a -> a.startsWith("-DartifactId=")).map(a -> a.substring("-DartifactId=".length()))
-        .findFirst().orElseThrow(() -> new AssertionError("the README's archetype command sets no -DartifactId"));
+    return command.stream()
+        .filter(a -> a.startsWith("-DartifactId="))
+        .map(a -> a.substring("-DartifactId=".length()))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("the README's archetype command sets no -DartifactId"));
   }
 
-  private static final String IDL = """
+  private static final String IDL =
+      """
       namespace java demo.hello
       struct HelloRequest { 1: string name }
       struct HelloReply { 1: string message }
       service Hello { HelloReply SayHello(1: HelloRequest req) }
       """;
 
-  private static final String SERVICE_TEST = """
+  private static final String SERVICE_TEST =
+      """
       package demo;
 
       import demo.hello.Hello;
@@ -165,7 +186,8 @@ class DocsTest {
       """;
 
   /** A client alone: it calls a port nobody listens on, and finds no server classes to load. */
-  private static final String CLIENT_TEST = """
+  private static final String CLIENT_TEST =
+      """
       package demo;
 
       import demo.hello.HelloRequest;
@@ -217,25 +239,55 @@ class DocsTest {
     Files.writeString(testDir.resolve("HelloTest.java"), test);
   }
 
-  /** Runs Maven offline on the running build's local repository; returns its output, fails with its tail. */
+  /**
+   * Runs Maven offline on the running build's local repository; returns its output, fails with its
+   * tail.
+   */
   private static String mvn(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(property("maven.home"), "bin", "mvn").toString());
-    command.addAll(List.of("-B", "-o", "-ntp", "-Dstyle.color=never", "-Dmaven.repo.local=" + property("weft.repo.local")));
+    command.addAll(
+        List.of(
+            "-B",
+            "-o",
+            "-ntp",
+            "-Dstyle.color=never",
+            "-Dmaven.repo.local=" + property("weft.repo.local")));
     command.addAll(List.of(args));
     Path log = dir.resolve("mvn-" + System.nanoTime() + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = pb.start();
     if (!p.waitFor(MVN_MINUTES, TimeUnit.MINUTES)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      fail("mvn " + String.join(" ", args) + " in " + dir + " did not end within " + MVN_MINUTES + " min; log: " + log);
+      fail(
+          "mvn "
+              + String.join(" ", args)
+              + " in "
+              + dir
+              + " did not end within "
+              + MVN_MINUTES
+              + " min; log: "
+              + log);
     }
     String out = Files.readString(log);
     if (p.exitValue() != 0) {
-      fail("mvn " + String.join(" ", args) + " in " + dir + " exited " + p.exitValue() + "; log " + log + " ends:\n" + tail(out, 60));
+      fail(
+          "mvn "
+              + String.join(" ", args)
+              + " in "
+              + dir
+              + " exited "
+              + p.exitValue()
+              + "; log "
+              + log
+              + " ends:\n"
+              + tail(out, 60));
     }
     return out;
   }
@@ -245,12 +297,25 @@ class DocsTest {
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
-  /** The fenced block between {@code <!-- docs-test:NAME -->} and {@code <!-- /docs-test:NAME -->}. */
+  /**
+   * The fenced block between {@code <!-- docs-test:NAME -->} and {@code <!-- /docs-test:NAME -->}.
+   */
   private static String snippet(String name) {
-    Matcher m = Pattern.compile("(?s)<!-- docs-test:" + Pattern.quote(name) + " -->\\s*```[a-z]*\\n(.*?)```\\s*<!-- /docs-test:"
-        + Pattern.quote(name) + " -->").matcher(readme);
+    Matcher m =
+        Pattern.compile(
+                "(?s)<!-- docs-test:"
+                    + Pattern.quote(name)
+                    + " -->\\s*```[a-z]*\\n(.*?)```\\s*<!-- /docs-test:"
+                    + Pattern.quote(name)
+                    + " -->")
+            .matcher(readme);
     if (!m.find()) {
-      fail("README.md has no fenced block between <!-- docs-test:" + name + " --> and <!-- /docs-test:" + name + " -->");
+      fail(
+          "README.md has no fenced block between <!-- docs-test:"
+              + name
+              + " --> and <!-- /docs-test:"
+              + name
+              + " -->");
     }
     return m.group(1);
   }
@@ -265,7 +330,10 @@ class DocsTest {
   private static String property(String name) {
     String v = System.getProperty(name);
     if (v == null || v.isBlank()) {
-      fail("system property " + name + " is not set: run this test through Maven (weft-archetype's pom sets it)");
+      fail(
+          "system property "
+              + name
+              + " is not set: run this test through Maven (weft-archetype's pom sets it)");
     }
     return v;
   }

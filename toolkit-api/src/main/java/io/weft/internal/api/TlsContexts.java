@@ -44,7 +44,8 @@ public final class TlsContexts {
           ks = KeyStore.getInstance("PKCS12");
           ks.load(null, null);
           List<Certificate> chain = certificates(config.certificateChain());
-          ks.setKeyEntry("key", privateKey(config.privateKey()), password, chain.toArray(Certificate[]::new));
+          ks.setKeyEntry(
+              "key", privateKey(config.privateKey()), password, chain.toArray(Certificate[]::new));
         }
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
@@ -53,7 +54,10 @@ public final class TlsContexts {
       if (config.trustStore() != null || config.trustedCertificates() != null) {
         KeyStore ts;
         if (config.trustStore() != null) {
-          ts = load(config.trustStore(), config.trustStorePassword() == null ? new char[0] : config.trustStorePassword());
+          ts =
+              load(
+                  config.trustStore(),
+                  config.trustStorePassword() == null ? new char[0] : config.trustStorePassword());
         } else {
           ts = KeyStore.getInstance("PKCS12");
           ts.load(null, null);
@@ -66,14 +70,18 @@ public final class TlsContexts {
         tmf.init(ts);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+      ctx.init(
+          kmf == null ? null : kmf.getKeyManagers(),
+          tmf == null ? null : tmf.getTrustManagers(),
+          null);
       return ctx;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
-  private static KeyStore load(Path path, char[] password) throws GeneralSecurityException, IOException {
+  private static KeyStore load(Path path, char[] password)
+      throws GeneralSecurityException, IOException {
     String type = path.toString().endsWith(".jks") ? "JKS" : "PKCS12";
     KeyStore ks = KeyStore.getInstance(type);
     try (InputStream in = Files.newInputStream(path)) {
@@ -82,9 +90,11 @@ public final class TlsContexts {
     return ks;
   }
 
-  private static List<Certificate> certificates(Path pem) throws GeneralSecurityException, IOException {
+  private static List<Certificate> certificates(Path pem)
+      throws GeneralSecurityException, IOException {
     try (InputStream in = Files.newInputStream(pem)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new IllegalArgumentException(pem + " holds no certificate");
       }
@@ -97,8 +107,10 @@ public final class TlsContexts {
     int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = text.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < 0) {
-      throw new IllegalArgumentException(pem + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY); convert it with "
-          + "'openssl pkcs8 -topk8 -nocrypt'");
+      throw new IllegalArgumentException(
+          pem
+              + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY); convert it with "
+              + "'openssl pkcs8 -topk8 -nocrypt'");
     }
     byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);

@@ -17,10 +17,11 @@ public final class BizStatus {
   private BizStatus() {}
 
   /**
-   * Writes {@code e}'s code, extra and (when {@code withMessage}) message through {@code put}.
-   * gRPC carries the message in {@code grpc-message} instead.
+   * Writes {@code e}'s code, extra and (when {@code withMessage}) message through {@code put}. gRPC
+   * carries the message in {@code grpc-message} instead.
    */
-  public static void write(BizStatusException e, boolean withMessage, BiConsumer<String, String> put) {
+  public static void write(
+      BizStatusException e, boolean withMessage, BiConsumer<String, String> put) {
     put.accept(BizStatusException.STATUS_KEY, Integer.toString(e.code()));
     if (withMessage) {
       put.accept(BizStatusException.MESSAGE_KEY, e.getMessage());
@@ -31,12 +32,13 @@ public final class BizStatus {
   }
 
   /**
-   * The business error the headers carry, or null when they carry none (no {@code biz-status},
-   * or 0). {@code message} is used when the headers have no {@code biz-message}.
+   * The business error the headers carry, or null when they carry none (no {@code biz-status}, or
+   * 0). {@code message} is used when the headers have no {@code biz-message}.
    *
    * @throws WireException if {@code biz-status} or {@code biz-extra} is malformed
    */
-  public static BizStatusException read(UnaryOperator<String> get, String message) throws WireException {
+  public static BizStatusException read(UnaryOperator<String> get, String message)
+      throws WireException {
     String status = get.apply(BizStatusException.STATUS_KEY);
     if (status == null) {
       return null;
@@ -52,7 +54,9 @@ public final class BizStatus {
     }
     String msg = get.apply(BizStatusException.MESSAGE_KEY);
     String extra = get.apply(BizStatusException.EXTRA_KEY);
-    return new BizStatusException(code, msg != null ? msg : message == null ? "" : message,
+    return new BizStatusException(
+        code,
+        msg != null ? msg : message == null ? "" : message,
         extra == null || extra.isEmpty() ? Map.of() : fromJson(extra));
   }
 
@@ -62,13 +66,14 @@ public final class BizStatus {
   }
 
   /**
-   * Parses a flat JSON object whose values are strings (what Kitex writes). Numbers, booleans
-   * and null as values are kept as text ({@code 1.5}, {@code true}, {@code null}); nested values
-   * are refused.
+   * Parses a flat JSON object whose values are strings (what Kitex writes). Numbers, booleans and
+   * null as values are kept as text ({@code 1.5}, {@code true}, {@code null}); nested values are
+   * refused.
    */
   public static Map<String, String> fromJson(String json) throws WireException {
     if (json.length() > MAX_EXTRA_CHARS) {
-      throw new WireException("biz-extra of " + json.length() + " characters exceeds " + MAX_EXTRA_CHARS);
+      throw new WireException(
+          "biz-extra of " + json.length() + " characters exceeds " + MAX_EXTRA_CHARS);
     }
     Object v;
     try {
@@ -83,9 +88,12 @@ public final class BizStatus {
     for (Map.Entry<?, ?> e : object.entrySet()) {
       Object value = e.getValue();
       if (value instanceof Map<?, ?> || value instanceof java.util.List<?>) {
-        throw new WireException("malformed biz-extra: the value of " + e.getKey() + " is not a string or scalar");
+        throw new WireException(
+            "malformed biz-extra: the value of " + e.getKey() + " is not a string or scalar");
       }
-      out.put((String) e.getKey(), value instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(value));
+      out.put(
+          (String) e.getKey(),
+          value instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(value));
     }
     return out;
   }

@@ -5,13 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A growable byte array that encoders append to, big-endian, with random access for patching
- * length fields after the fact. Unsynchronized: one encoder owns it at a time. It is an {@link
+ * A growable byte array that encoders append to, big-endian, with random access for patching length
+ * fields after the fact. Unsynchronized: one encoder owns it at a time. It is an {@link
  * OutputStream} so that any codec can write to it; codecs that recognise it write straight into
  * {@link #array()}.
  */
 public final class Buffer extends OutputStream {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
   /**
    * A first capacity that holds a typical request or reply frame (headers plus a payload of a KiB
    * or so) without growing: every growth is an allocation and a copy.
@@ -74,7 +75,10 @@ public final class Buffer extends OutputStream {
     return at;
   }
 
-  /** Advances the size after the caller wrote {@code n} bytes into {@link #array()} at {@link #size()}. */
+  /**
+   * Advances the size after the caller wrote {@code n} bytes into {@link #array()} at {@link
+   * #size()}.
+   */
   public void advance(int n) {
     if (n < 0 || size + n > bytes.length) {
       throw new IndexOutOfBoundsException(n);
@@ -152,7 +156,10 @@ public final class Buffer extends OutputStream {
 
   /** Reads a big-endian int at {@code pos} of {@code b}. */
   public static int getInt(byte[] b, int pos) {
-    return (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
+    return (b[pos] & 0xff) << 24
+        | (b[pos + 1] & 0xff) << 16
+        | (b[pos + 2] & 0xff) << 8
+        | (b[pos + 3] & 0xff);
   }
 
   /** Reads a big-endian unsigned short at {@code pos} of {@code b}. */

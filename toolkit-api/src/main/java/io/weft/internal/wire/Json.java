@@ -12,9 +12,8 @@ import java.util.Map;
  * A small, strict JSON reader and writer, Weft's one: generic calls, the etcd registry's values,
  * Kitex's biz-extra. Values are {@code Map<String, Object>} (insertion-ordered), {@code
  * List<Object>}, {@code String}, {@code BigDecimal} (every number, so that an i64 beyond 2^53 stays
- * exact), {@code Boolean} and {@code null}. The writer also takes
- * {@code Long}, {@code Integer}, {@code Short}, {@code Byte}, {@code Double} and {@code byte[]}
- * (as base64).
+ * exact), {@code Boolean} and {@code null}. The writer also takes {@code Long}, {@code Integer},
+ * {@code Short}, {@code Byte}, {@code Double} and {@code byte[]} (as base64).
  */
 public final class Json {
   private final String text;
@@ -27,7 +26,8 @@ public final class Json {
   /**
    * Parses one JSON document.
    *
-   * @throws IllegalArgumentException saying where and what, if {@code text} is not exactly one JSON value
+   * @throws IllegalArgumentException saying where and what, if {@code text} is not exactly one JSON
+   *     value
    */
   public static Object parse(String text) {
     if (text == null) {
@@ -259,7 +259,11 @@ public final class Json {
       out.append(b);
     } else if (v instanceof BigDecimal d) {
       out.append(d.toString());
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
+    } else if (v instanceof Long
+        || v instanceof Integer
+        || v instanceof Short
+        || v instanceof Byte
+        || v instanceof BigInteger) {
       out.append(v);
     } else if (v instanceof Double d) {
       if (d.isNaN() || d.isInfinite()) {

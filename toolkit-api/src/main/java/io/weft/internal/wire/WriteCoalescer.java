@@ -7,24 +7,24 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection's outgoing bytes. Callers append whole frames; one thread at a time writes
- * everything queued in one system call and keeps writing until the queue is empty, while the
- * others return as soon as their bytes are queued. So concurrent calls on one connection share
- * system calls, as a Netty channel's flush does, with no thread of its own while idle.
+ * everything queued in one system call and keeps writing until the queue is empty, while the others
+ * return as soon as their bytes are queued. So concurrent calls on one connection share system
+ * calls, as a Netty channel's flush does, with no thread of its own while idle.
  *
  * <p>Who writes: {@link #write(Buffer)} writes at once when nobody else is writing (a unary call
  * should not wait for company); {@link #writeSoon} lets the threads that are ready to run append
  * theirs first, so that other calls' frames join the same system call: a virtual thread that
- * becomes the writer yields once and then writes (no thread is started for it), anything else
- * hands the write to a short-lived virtual thread. A connection's reader, which must never block
- * on a full socket, always hands it over ({@link #writeSoonWithoutWaiting}).
+ * becomes the writer yields once and then writes (no thread is started for it), anything else hands
+ * the write to a short-lived virtual thread. A connection's reader, which must never block on a
+ * full socket, always hands it over ({@link #writeSoonWithoutWaiting}).
  *
  * <p>Bytes leave in the order they were appended. A failed write fails the coalescer: every later
  * write throws that failure, and so does a {@linkplain #write(byte[], int, int, boolean) waiting}
- * write whose bytes were not written. Memory: a batch buffer that grew past {@value #KEEP} bytes
- * is dropped after use; a writer that finds {@value #MAX_QUEUED} bytes or more already queued
- * waits until they are written (a peer that stops reading holds up its writers, not the heap),
- * except through {@link #writeSoonWithoutWaiting}, which a connection's reader uses for its few
- * small control frames.
+ * write whose bytes were not written. Memory: a batch buffer that grew past {@value #KEEP} bytes is
+ * dropped after use; a writer that finds {@value #MAX_QUEUED} bytes or more already queued waits
+ * until they are written (a peer that stops reading holds up its writers, not the heap), except
+ * through {@link #writeSoonWithoutWaiting}, which a connection's reader uses for its few small
+ * control frames.
  */
 public final class WriteCoalescer {
   /** Where the bytes go; called by one thread at a time, never under the coalescer's lock. */
@@ -34,8 +34,10 @@ public final class WriteCoalescer {
   }
 
   private static final int KEEP = 256 * 1024;
+
   /** Queued bytes beyond which writers wait for the socket. */
   public static final int MAX_QUEUED = 1 << 20;
+
   private static final ThreadFactory WRITERS = Thread.ofVirtual().name("weft-writer").factory();
 
   private final Sink sink;
@@ -45,10 +47,15 @@ public final class WriteCoalescer {
   // guarded by lock
   private Buffer pending = new Buffer(4096);
   private Buffer spare = new Buffer(4096);
+
   /** {@code pending.size()}, readable without the lock. */
   private volatile int queued;
-  /** Whether a thread owns the socket: it writes (or is about to write) until the queue is empty. */
+
+  /**
+   * Whether a thread owns the socket: it writes (or is about to write) until the queue is empty.
+   */
   private boolean writing;
+
   private long appended;
   private long flushed;
   private IOException failure;
@@ -97,7 +104,8 @@ public final class WriteCoalescer {
   /**
    * Writes the bytes now, or leaves them to the thread already writing.
    *
-   * @param wait whether to return only once these bytes are written, even when another thread writes them
+   * @param wait whether to return only once these bytes are written, even when another thread
+   *     writes them
    * @throws IOException the failure of this write, or of an earlier one
    */
   public void write(byte[] bytes, int off, int len, boolean wait) throws IOException {
@@ -155,7 +163,10 @@ public final class WriteCoalescer {
     writeSoon(b, true);
   }
 
-  /** As {@link #writeSoon(Buffer)}, but never waits: for a connection's reader thread, which must not block on the socket. */
+  /**
+   * As {@link #writeSoon(Buffer)}, but never waits: for a connection's reader thread, which must
+   * not block on the socket.
+   */
   public void writeSoonWithoutWaiting(Buffer b) throws IOException {
     writeSoon(b, false);
   }
@@ -168,9 +179,9 @@ public final class WriteCoalescer {
 
   /**
    * Queues the bytes without writing them: a caller that knows it will write again at once (a
-   * stream that replies to requests already queued) lets its next frames join these in one
-   * system call. They leave with the next write by anyone, or at {@link #flushHeld}, which the
-   * caller owes before it waits for anything.
+   * stream that replies to requests already queued) lets its next frames join these in one system
+   * call. They leave with the next write by anyone, or at {@link #flushHeld}, which the caller owes
+   * before it waits for anything.
    */
   public void hold(Buffer b) throws IOException {
     lock.lock();
@@ -187,7 +198,10 @@ public final class WriteCoalescer {
     drain();
   }
 
-  /** As {@link #flushHeld}, but a new virtual thread writes: for a timer, which must not wait on the socket. */
+  /**
+   * As {@link #flushHeld}, but a new virtual thread writes: for a timer, which must not wait on the
+   * socket.
+   */
   public void flushHeldInBackground() {
     if (claimHeld()) {
       WRITERS.newThread(this::drainQuietly).start();
@@ -201,7 +215,9 @@ public final class WriteCoalescer {
     }
   }
 
-  /** Makes the caller the writer of held bytes; false if there are none, or someone writes already. */
+  /**
+   * Makes the caller the writer of held bytes; false if there are none, or someone writes already.
+   */
   private boolean claimHeld() {
     lock.lock();
     try {
@@ -250,7 +266,9 @@ public final class WriteCoalescer {
     flush(soon, true);
   }
 
-  @SuppressWarnings("ThreadPriorityCheck") // a virtual thread yields its carrier so writers behind it join this flush
+  @SuppressWarnings(
+      "ThreadPriorityCheck") // a virtual thread yields its carrier so writers behind it join this
+  // flush
   private void flush(boolean soon, boolean mayBlock) throws IOException {
     if (!mayBlock || !Thread.currentThread().isVirtual()) {
       WRITERS.newThread(this::drainQuietly).start();
@@ -309,7 +327,10 @@ public final class WriteCoalescer {
     }
   }
 
-  /** Waits, under the lock, while a writer is busy and too much is queued behind it; throws an earlier failure. */
+  /**
+   * Waits, under the lock, while a writer is busy and too much is queued behind it; throws an
+   * earlier failure.
+   */
   private void awaitRoom() throws IOException {
     while (writing && pending.size() >= MAX_QUEUED && failure == null) {
       waitingForRoom++;

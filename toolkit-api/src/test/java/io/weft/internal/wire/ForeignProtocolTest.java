@@ -14,18 +14,24 @@ class ForeignProtocolTest {
 
   @Test
   void tlsRecordsAreRecognised() {
-    // the alert a TLS server answers a plaintext request with (0x15030300 = the "352518912 bytes" of a TTHeader length)
-    assertThat(describe(HexFormat.of().parseHex("15030300020232"))).isEqualTo("a TLS record (the peer expects TLS)");
-    assertThat(describe(HexFormat.of().parseHex("16030100f8"))).isEqualTo("a TLS record (the peer expects TLS)"); // a ClientHello
+    // the alert a TLS server answers a plaintext request with (0x15030300 = the "352518912 bytes"
+    // of a TTHeader length)
+    assertThat(describe(HexFormat.of().parseHex("15030300020232")))
+        .isEqualTo("a TLS record (the peer expects TLS)");
+    assertThat(describe(HexFormat.of().parseHex("16030100f8")))
+        .isEqualTo("a TLS record (the peer expects TLS)"); // a ClientHello
     assertThat(describe(HexFormat.of().parseHex("170303"))).isNotNull();
   }
 
   @Test
   void http1ResponsesAreRecognisedWithTheirStatusLine() {
-    byte[] answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] answer =
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     assertThat(describe(answer)).isEqualTo("an HTTP/1.x response (\"HTTP/1.1 400 Bad Request\")");
-    assertThat(ForeignProtocol.describe(answer, 0, 4)).isEqualTo("an HTTP/1.x response"); // a TTHeader length word: "HTTP"
-    assertThat(ForeignProtocol.describe(answer, 0, 9)).isEqualTo("an HTTP/1.x response (\"HTTP/1.1 \")"); // an HTTP/2 frame header's worth
+    assertThat(ForeignProtocol.describe(answer, 0, 4))
+        .isEqualTo("an HTTP/1.x response"); // a TTHeader length word: "HTTP"
+    assertThat(ForeignProtocol.describe(answer, 0, 9))
+        .isEqualTo("an HTTP/1.x response (\"HTTP/1.1 \")"); // an HTTP/2 frame header's worth
   }
 
   @Test

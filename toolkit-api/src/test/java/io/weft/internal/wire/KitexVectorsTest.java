@@ -1,7 +1,5 @@
 package io.weft.internal.wire;
 
-import io.weft.testing.StringStruct;
-import io.weft.testing.KitexVectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.internal.wire.grpc.GrpcDeframer;
@@ -13,6 +11,8 @@ import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.IntKey;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.KitexVectors;
+import io.weft.testing.StringStruct;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,13 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vectors of {@code kitex-vectors.txt} at the wire-format level, without a server, a client or
- * generated code: they decode as their comments say, and Weft's writers produce them byte for
- * byte. (examples/interop's KitexWireVectorsTest checks them against Weft's server and client.)
+ * generated code: they decode as their comments say, and Weft's writers produce them byte for byte.
+ * (examples/interop's KitexWireVectorsTest checks them against Weft's server and client.)
  */
 class KitexVectorsTest {
   private static final int MAX = 16 << 20;
+
   /** SimpleRequest{response_size: 4}: field 2, varint 4. */
   private static final String SIMPLE_REQUEST = "1004";
+
   /** SimpleResponse{payload: {body: 4 zero bytes}}: field 1 (6 bytes) holding field 2 (4 bytes). */
   private static final String SIMPLE_RESPONSE = "0a06120400000000";
 
@@ -47,8 +49,9 @@ class KitexVectorsTest {
   @Test
   void envelopeWriterWritesF() {
     Buffer out = new Buffer();
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, MAX)
-        .begin(new TTHeader(), PayloadFormat.KITEX_PROTOBUF, Envelope.CALL, "UnaryCall", 7);
+    EnvelopeWriter w =
+        new EnvelopeWriter(out, Framing.TTHEADER, MAX)
+            .begin(new TTHeader(), PayloadFormat.KITEX_PROTOBUF, Envelope.CALL, "UnaryCall", 7);
     byte[] body = HexFormat.of().parseHex(SIMPLE_REQUEST);
     out.write(body, 0, body.length);
     w.finish();
@@ -71,8 +74,9 @@ class KitexVectorsTest {
     TTHeader header = new TTHeader();
     header.intInfo().put(IntKey.MSG_TYPE, "2");
     Buffer out = new Buffer();
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, MAX)
-        .begin(header, PayloadFormat.KITEX_PROTOBUF, Envelope.REPLY, "UnaryCall", 7);
+    EnvelopeWriter w =
+        new EnvelopeWriter(out, Framing.TTHEADER, MAX)
+            .begin(header, PayloadFormat.KITEX_PROTOBUF, Envelope.REPLY, "UnaryCall", 7);
     byte[] body = HexFormat.of().parseHex(SIMPLE_RESPONSE);
     out.write(body, 0, body.length);
     w.finish();
@@ -92,7 +96,8 @@ class KitexVectorsTest {
     List<byte[]> messages = new ArrayList<>();
     new GrpcDeframer(MAX, null).feed(h, 0, h.length, messages::add);
     assertThat(messages).hasSize(1);
-    assertThat(new StringStruct(1).decode(messages.get(0), 0, messages.get(0).length)).isEqualTo("hello");
+    assertThat(new StringStruct(1).decode(messages.get(0), 0, messages.get(0).length))
+        .isEqualTo("hello");
   }
 
   private static Envelope read(byte[] frame) throws IOException {

@@ -78,25 +78,28 @@ class WriteCoalescerTest {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          for (int i = 0; i < each; i++) {
-            Buffer r = record(writer, i);
-            switch (i % 3) {
-              case 0 -> out.write(r);
-              case 1 -> out.writeSoon(r);
-              default -> out.write(r.array(), 0, r.size(), true);
-            }
-          }
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  for (int i = 0; i < each; i++) {
+                    Buffer r = record(writer, i);
+                    switch (i % 3) {
+                      case 0 -> out.write(r);
+                      case 1 -> out.writeSoon(r);
+                      default -> out.write(r.array(), 0, r.size(), true);
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              }));
     }
     for (Thread t : threads) {
       t.join();
     }
-    // the last records may still be with a writer thread: a waiting write returns only once all before it are out
+    // the last records may still be with a writer thread: a waiting write returns only once all
+    // before it are out
     out.write(new byte[0], 0, 0, true);
     byte[] all = sink.written();
     assertThat(all).hasSize(writers * each * 8);
@@ -114,13 +117,15 @@ class WriteCoalescerTest {
   void bytesQueuedWhileTheSocketIsBusyLeaveTogether() throws Exception {
     StallingSink recorder = new StallingSink();
     WriteCoalescer out = new WriteCoalescer(recorder);
-    Thread first = Thread.ofVirtual().start(() -> {
-      try {
-        out.write(record(0, 0));
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread first =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                out.write(record(0, 0));
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            });
     recorder.inWrite.await();
     for (int i = 1; i <= 5; i++) {
       out.write(record(0, i)); // returns at once: the first writer takes these too
@@ -133,11 +138,16 @@ class WriteCoalescerTest {
 
   @Test
   void aFailedWriteFailsEveryLaterWrite() {
-    WriteCoalescer out = new WriteCoalescer((b, off, len) -> {
-      throw new IOException("connection reset");
-    });
-    assertThatThrownBy(() -> out.write(record(0, 0))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
-    assertThatThrownBy(() -> out.writeSoon(record(0, 1))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+    WriteCoalescer out =
+        new WriteCoalescer((b, off, len) -> {
+          throw new IOException("connection reset");
+        });
+    assertThatThrownBy(() -> out.write(record(0, 0)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("connection reset");
+    assertThatThrownBy(() -> out.writeSoon(record(0, 1)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("connection reset");
     assertThat(out.failure()).hasMessage("connection reset");
   }
 
@@ -152,14 +162,16 @@ class WriteCoalescerTest {
     out.writeSoon(big); // queued: the limit is reached, not passed
     out.writeSoonWithoutWaiting(record(0, 1)); // a reader's control frame: never waits
     CountDownLatch queuedMore = new CountDownLatch(1);
-    Thread writer = Thread.ofVirtual().start(() -> {
-      try {
-        out.writeSoon(record(0, 2));
-        queuedMore.countDown();
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread writer =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                out.writeSoon(record(0, 2));
+                queuedMore.countDown();
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            });
     // until the writer waits for the full queue to drain: a count with no signal, so asked once a
     // millisecond (parked in between), for at most 20 s
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);

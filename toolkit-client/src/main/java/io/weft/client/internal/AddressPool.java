@@ -14,9 +14,10 @@ final class AddressPool implements AutoCloseable {
   private final Http2Pool http2;
 
   AddressPool(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
-    this.sockets = config.muxConnections() > 0
-        ? new MuxPool(target, framing, config, dialer)
-        : new ExclusivePool(target, framing, config, dialer);
+    this.sockets =
+        config.muxConnections() > 0
+            ? new MuxPool(target, framing, config, dialer)
+            : new ExclusivePool(target, framing, config, dialer);
     this.http2 = new Http2Pool(target, config, dialer);
   }
 
@@ -30,7 +31,9 @@ final class AddressPool implements AutoCloseable {
     return http2;
   }
 
-  /** Closes every connection; calls in flight fail with {@code UNAVAILABLE}, and so do later ones. */
+  /**
+   * Closes every connection; calls in flight fail with {@code UNAVAILABLE}, and so do later ones.
+   */
   @Override
   public void close() {
     sockets.close();

@@ -26,7 +26,9 @@ final class AddressPools implements AutoCloseable {
   /** The pool of {@code target}, made on first use. */
   AddressPool of(HostPort target) {
     AddressPool p = pools.get(target);
-    return p != null ? p : pools.computeIfAbsent(target, k -> new AddressPool(k, framing, config, dialer));
+    return p != null
+        ? p
+        : pools.computeIfAbsent(target, k -> new AddressPool(k, framing, config, dialer));
   }
 
   @Override

@@ -19,10 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Picks the instance of each call: the {@link Resolver}'s list (refreshed every interval on a
  * calling thread, never holding the others up, and at once when a watching resolver says it
- * changed), the {@link LoadBalancer} policy, and ejection:
- * an instance whose connection failed is skipped for a cool-down that doubles with each further
- * failure (from 200 ms up to 30 s), after which one call re-checks it. When every instance is
- * ejected, the one that comes back soonest is tried anyway.
+ * changed), the {@link LoadBalancer} policy, and ejection: an instance whose connection failed is
+ * skipped for a cool-down that doubles with each further failure (from 200 ms up to 30 s), after
+ * which one call re-checks it. When every instance is ejected, the one that comes back soonest is
+ * tried anyway.
  */
 final class Balancer {
   private static final System.Logger LOG = System.getLogger(Balancer.class.getName());
@@ -39,18 +39,30 @@ final class Balancer {
   private volatile View view = new View(List.of(), new int[0], 0, new TreeMap<>());
   private volatile long refreshAt;
 
-  /** One instance's failures: ejected until {@code until} (nanoTime), for {@code failures} in a row. */
+  /**
+   * One instance's failures: ejected until {@code until} (nanoTime), for {@code failures} in a row.
+   */
   private static final class Health {
     volatile long until;
     volatile int failures;
   }
 
   /** The instances as last resolved, with what the policies need precomputed. */
-  private record View(List<HostPort> targets, int[] cumulativeWeights, int totalWeight, TreeMap<Long, HostPort> ring) {}
+  private record View(
+      List<HostPort> targets,
+      int[] cumulativeWeights,
+      int totalWeight,
+      TreeMap<Long, HostPort> ring) {}
 
   Balancer(ClientConfig config) {
-    this.resolver = config.resolver() != null ? config.resolver() : Resolver.fixed(config.hostPorts().toArray(String[]::new));
-    this.refreshNanos = config.resolver() != null ? Math.max(1, config.resolverRefresh().toNanos()) : Long.MAX_VALUE;
+    this.resolver =
+        config.resolver() != null
+            ? config.resolver()
+            : Resolver.fixed(config.hostPorts().toArray(String[]::new));
+    this.refreshNanos =
+        config.resolver() != null
+            ? Math.max(1, config.resolverRefresh().toNanos())
+            : Long.MAX_VALUE;
     this.policy = config.loadBalancer();
     refresh(true);
     if (config.resolver() != null) {
@@ -74,19 +86,27 @@ final class Balancer {
     View v = view;
     List<HostPort> all = v.targets();
     if (all.isEmpty()) {
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "the resolver gives no instance to call"));
+      throw new UnsentException(
+          Status.of(StatusCode.UNAVAILABLE, "the resolver gives no instance to call"));
     }
     long now = System.nanoTime();
-    HostPort first = switch (policy) {
-      case ROUND_ROBIN -> all.get(Math.floorMod(next.getAndIncrement(), all.size()));
-      case WEIGHTED_RANDOM -> weighted(v);
-      case CONSISTENT_HASH -> hashKey == null ? all.get(Math.floorMod(next.getAndIncrement(), all.size())) : onRing(v, hashKey);
-    };
+    HostPort first =
+        switch (policy) {
+          case ROUND_ROBIN -> all.get(Math.floorMod(next.getAndIncrement(), all.size()));
+          case WEIGHTED_RANDOM -> weighted(v);
+          case CONSISTENT_HASH ->
+              hashKey == null
+                  ? all.get(Math.floorMod(next.getAndIncrement(), all.size()))
+                  : onRing(v, hashKey);
+        };
     if (usable(first, exclude, now)) {
       return first;
     }
     // walk on from the policy's choice (round-robin order, or the ring's) to the first usable one
-    List<HostPort> order = policy == LoadBalancer.CONSISTENT_HASH && hashKey != null ? ringOrder(v, hashKey) : rotate(all, first);
+    List<HostPort> order =
+        policy == LoadBalancer.CONSISTENT_HASH && hashKey != null
+            ? ringOrder(v, hashKey)
+            : rotate(all, first);
     for (HostPort hp : order) {
       if (usable(hp, exclude, now)) {
         return hp;
@@ -130,7 +150,9 @@ final class Balancer {
     // DEBUG: the failed call reports the failure itself (or is retried), and a flapping instance
     // would log a pair of lines per call
     if (n == 1) {
-      LOG.log(System.Logger.Level.DEBUG, "instance " + hp + " failed: ejected for " + cooldown / 1_000_000 + " ms");
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "instance " + hp + " failed: ejected for " + cooldown / 1_000_000 + " ms");
     }
   }
 
@@ -202,7 +224,10 @@ final class Balancer {
     return h ^ (h >>> 33);
   }
 
-  /** Asks the resolver again: when due (a caller's turn), or at once ({@code force}: at the start, or on a watch's word). */
+  /**
+   * Asks the resolver again: when due (a caller's turn), or at once ({@code force}: at the start,
+   * or on a watch's word).
+   */
   private void refresh(boolean force) {
     if (!force && !refreshing.tryLock()) {
       return; // another caller is refreshing; use the current list meanwhile
@@ -218,7 +243,9 @@ final class Balancer {
       try {
         instances = resolver.resolve();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "resolver failed, keeping " + view.targets().size() + " instances: " + e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "resolver failed, keeping " + view.targets().size() + " instances: " + e);
         refreshAt = System.nanoTime();
         return;
       }

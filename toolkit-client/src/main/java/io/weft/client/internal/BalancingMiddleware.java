@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Balancing as built-in middleware: picks the instance of each attempt ({@link Balancer}: the
- * resolver's list, the policy, ejection), avoiding those the call already failed on, and tells
- * the balancer how a unary or oneway attempt went (a failure before the call got out ejects the
+ * resolver's list, the policy, ejection), avoiding those the call already failed on, and tells the
+ * balancer how a unary or oneway attempt went (a failure before the call got out ejects the
  * instance for a while). Streams are only routed. Its stage reads the call from the {@link
  * ClientCall} it is handed and leaves the instance in it for the transport.
  */
@@ -22,7 +22,9 @@ final class BalancingMiddleware implements Middleware {
   public Endpoint wrap(Endpoint next) {
     return (inv, req) -> {
       ClientCall call = (ClientCall) req;
-      HostPort target = balancer.pick(call.options.hashKey().orElse(null), call.tried == null ? Set.of() : call.tried);
+      HostPort target =
+          balancer.pick(
+              call.options.hashKey().orElse(null), call.tried == null ? Set.of() : call.tried);
       call.target = target;
       if (call.shape == ClientCall.Shape.STREAM) {
         return next.call(inv, call);

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * One call on its way through the client's built-in middleware (retry and backup requests,
- * balancing, the transport): the request those stages pass on, carrying all they need, so that
- * the chain is built once per client and a call allocates no stage of its own.
+ * balancing, the transport): the request those stages pass on, carrying all they need, so that the
+ * chain is built once per client and a call allocates no stage of its own.
  *
  * <p>It is also the endpoint at the end of the user's middleware: there it takes the request and
  * metadata as the middleware left them and enters the built-in stages.
@@ -43,23 +43,40 @@ final class ClientCall implements Endpoint {
 
   final MethodDescriptor<Object, Object> method;
   final Shape shape;
-  /** For a stream: whether {@link #request} is its first (and only) message, sent with the headers. */
+
+  /**
+   * For a stream: whether {@link #request} is its first (and only) message, sent with the headers.
+   */
   final boolean hasFirst;
+
   private final Endpoint builtIn;
   Object request;
   CallOptions options;
+
   /** The bytes the call moves, for the user's middleware; null when there is none. */
   Traffic traffic;
-  /** Instances this call already failed on, avoided by the next attempt; null when the call is not retried. */
+
+  /**
+   * Instances this call already failed on, avoided by the next attempt; null when the call is not
+   * retried.
+   */
   Set<HostPort> tried;
+
   /** The instance of the current attempt, as the balancer picked it. */
   HostPort target;
+
   /** Whether the user's middleware has called on with this call (through {@link #ENTERED}). */
   @SuppressWarnings("unused")
   private volatile boolean entered;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  ClientCall(MethodDescriptor<?, ?> method, Shape shape, boolean hasFirst, Object request, CallOptions options, Endpoint builtIn) {
+  ClientCall(
+      MethodDescriptor<?, ?> method,
+      Shape shape,
+      boolean hasFirst,
+      Object request,
+      CallOptions options,
+      Endpoint builtIn) {
     this.method = (MethodDescriptor) method;
     this.shape = shape;
     this.hasFirst = hasFirst;

@@ -29,12 +29,15 @@ final class Connection {
   private final String address;
   volatile long idleSinceNanos;
 
-  private Connection(Socket socket, Framing framing, int maxFrameSize, String address) throws IOException {
+  private Connection(Socket socket, Framing framing, int maxFrameSize, String address)
+      throws IOException {
     this.socket = socket;
     this.framing = framing;
     this.address = address;
     this.out = socket.getOutputStream();
-    this.in = new DeadlineInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024), socket);
+    this.in =
+        new DeadlineInputStream(
+            new BufferedInputStream(socket.getInputStream(), 64 * 1024), socket);
     this.reader = new EnvelopeReader(in, maxFrameSize);
   }
 
@@ -44,13 +47,18 @@ final class Connection {
    * @throws io.weft.api.RpcException {@code UNAVAILABLE} if it cannot connect in time, {@code
    *     DEADLINE_EXCEEDED} if the call's deadline passes first
    */
-  static Connection open(HostPort target, Framing framing, int maxFrameSize, Dialer dialer, Deadline deadline) {
+  static Connection open(
+      HostPort target, Framing framing, int maxFrameSize, Dialer dialer, Deadline deadline) {
     Socket s = dialer.dial(target, deadline, null);
     try {
       return new Connection(s, framing, maxFrameSize, target.toString());
     } catch (IOException e) {
       closeQuietly(s);
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "cannot use the connection to " + target + ": " + e.getMessage()).withCause(e));
+      throw new UnsentException(
+          Status.of(
+                  StatusCode.UNAVAILABLE,
+                  "cannot use the connection to " + target + ": " + e.getMessage())
+              .withCause(e));
     }
   }
 
@@ -92,7 +100,10 @@ final class Connection {
     }
   }
 
-  /** Sets the socket's read timeout to the time left before each read; a passed deadline reads as a timeout. */
+  /**
+   * Sets the socket's read timeout to the time left before each read; a passed deadline reads as a
+   * timeout.
+   */
   private static final class DeadlineInputStream extends FilterInputStream {
     private final Socket socket;
     private int currentTimeout = -1;
@@ -118,7 +129,10 @@ final class Connection {
       }
     }
 
-    /** Whether the next read may block with the wrong timeout: only then is {@code available()} (a system call) worth asking. */
+    /**
+     * Whether the next read may block with the wrong timeout: only then is {@code available()} (a
+     * system call) worth asking.
+     */
     private boolean mayNeedArming() throws IOException {
       return (deadline != null || currentTimeout != 0) && in.available() == 0;
     }

@@ -57,7 +57,8 @@ final class ExclusivePool implements SocketPool {
     }
   }
 
-  private Envelope exchangeOn(Connection c, Buffer request, int seqId, Deadline deadline, boolean oneway) {
+  private Envelope exchangeOn(
+      Connection c, Buffer request, int seqId, Deadline deadline, boolean oneway) {
     try {
       c.write(request);
     } catch (IOException e) {
@@ -73,7 +74,10 @@ final class ExclusivePool implements SocketPool {
       reply = c.read(deadline);
     } catch (IOException | RuntimeException e) {
       c.close();
-      if (e instanceof java.io.EOFException || (e instanceof IOException && !(e instanceof java.net.SocketTimeoutException) && !Thread.currentThread().isInterrupted())) {
+      if (e instanceof java.io.EOFException
+          || (e instanceof IOException
+              && !(e instanceof java.net.SocketTimeoutException)
+              && !Thread.currentThread().isInterrupted())) {
         throw new StaleConnection(e);
       }
       throw Failures.of(e, target.toString(), true);
@@ -84,7 +88,10 @@ final class ExclusivePool implements SocketPool {
     }
     if (reply.seqId() != seqId) {
       c.close();
-      throw Status.of(StatusCode.INTERNAL, "reply from " + target + " has sequence id " + reply.seqId() + ", expected " + seqId).asException();
+      throw Status.of(
+              StatusCode.INTERNAL,
+              "reply from " + target + " has sequence id " + reply.seqId() + ", expected " + seqId)
+          .asException();
     }
     if (TTHeaderCallMeta.resetRequested(reply.header())) {
       c.close();

@@ -17,23 +17,41 @@ final class Failures {
       return e;
     }
     if (t instanceof SocketTimeoutException) {
-      return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address).asException();
+      return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address)
+          .asException();
     }
     if (Thread.currentThread().isInterrupted()) {
-      return Status.of(StatusCode.CANCELLED, "interrupted while calling " + address).withCause(t).asException();
+      return Status.of(StatusCode.CANCELLED, "interrupted while calling " + address)
+          .withCause(t)
+          .asException();
     }
     if (t instanceof WireException) {
-      return Status.of(StatusCode.INTERNAL, "malformed reply from " + address + ": " + t.getMessage()).withCause(t).asException();
+      return Status.of(
+              StatusCode.INTERNAL, "malformed reply from " + address + ": " + t.getMessage())
+          .withCause(t)
+          .asException();
     }
-    String what = t instanceof EOFException || t.getMessage() == null ? "connection closed" : t.getMessage();
+    String what =
+        t instanceof EOFException || t.getMessage() == null ? "connection closed" : t.getMessage();
     if (t instanceof IOException || t instanceof java.io.UncheckedIOException) {
-      Status s = Status.of(StatusCode.UNAVAILABLE, (afterWrite ? "connection to " : "cannot write to ") + address + " failed: " + what).withCause(t);
+      Status s =
+          Status.of(
+                  StatusCode.UNAVAILABLE,
+                  (afterWrite ? "connection to " : "cannot write to ")
+                      + address
+                      + " failed: "
+                      + what)
+              .withCause(t);
       return afterWrite ? s.asException() : new UnsentException(s);
     }
-    return Status.of(StatusCode.INTERNAL, "call to " + address + " failed: " + t).withCause(t).asException();
+    return Status.of(StatusCode.INTERNAL, "call to " + address + " failed: " + t)
+        .withCause(t)
+        .asException();
   }
 
   static RpcException closedByPeer(String address) {
-    return Status.of(StatusCode.UNAVAILABLE, "connection to " + address + " closed before the reply").asException();
+    return Status.of(
+            StatusCode.UNAVAILABLE, "connection to " + address + " closed before the reply")
+        .asException();
   }
 }

@@ -26,14 +26,22 @@ import io.weft.internal.wire.http2.StreamException;
  * drives with {@code send}, {@code recv}, {@code closeSend}, {@code closeAndRecv}. Sending and
  * receiving may happen on two threads at once.
  */
-final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, ServerStreamingClient<Resp>, BidiStreamingClient<Req, Resp> {
+final class GrpcCall<Req, Resp>
+    implements ClientStreamingClient<Req, Resp>,
+        ServerStreamingClient<Resp>,
+        BidiStreamingClient<Req, Resp> {
   private final MethodDescriptor<Req, Resp> method;
   private final Deadline deadline;
   private final boolean gzip;
   private final GrpcStream stream;
   private final io.weft.api.Traffic traffic;
 
-  private GrpcCall(MethodDescriptor<Req, Resp> method, Deadline deadline, boolean gzip, GrpcStream stream, io.weft.api.Traffic traffic) {
+  private GrpcCall(
+      MethodDescriptor<Req, Resp> method,
+      Deadline deadline,
+      boolean gzip,
+      GrpcStream stream,
+      io.weft.api.Traffic traffic) {
     this.method = method;
     this.deadline = deadline;
     this.gzip = gzip;
@@ -47,19 +55,44 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
    * names travel as Kitex's headers ({@link GrpcCallMeta}).
    */
   static <Req, Resp> GrpcCall<Req, Resp> start(
-      Http2Pool pool, String authority, MethodDescriptor<Req, Resp> method, CallOptions options, Deadline deadline,
-      MetaInfo metaInfo, String callerService, String callerMethod, String destService, int maxMessageSize, Req first, boolean hasFirst,
+      Http2Pool pool,
+      String authority,
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      Deadline deadline,
+      MetaInfo metaInfo,
+      String callerService,
+      String callerMethod,
+      String destService,
+      int maxMessageSize,
+      Req first,
+      boolean hasFirst,
       io.weft.api.Traffic traffic) {
     boolean gzip = GrpcCompression.GZIP.equals(options.compression().orElse(null));
     long timeoutNanos = -1;
     if (deadline != null) {
       timeoutNanos = deadline.remainingNanos();
       if (timeoutNanos <= 0) {
-        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " started").asException();
+        throw Status.of(
+                StatusCode.DEADLINE_EXCEEDED,
+                "deadline passed before " + method.methodName() + " started")
+            .asException();
       }
     }
-    Fields h = GrpcCallMeta.requestHeaders(pool.scheme(), method.path(), authority, method.serialization() == Serialization.THRIFT, gzip,
-        timeoutNanos, options.metadata(), metaInfo, callerService, callerMethod, destService, method.methodName());
+    Fields h =
+        GrpcCallMeta.requestHeaders(
+            pool.scheme(),
+            method.path(),
+            authority,
+            method.serialization() == Serialization.THRIFT,
+            gzip,
+            timeoutNanos,
+            options.metadata(),
+            metaInfo,
+            callerService,
+            callerMethod,
+            destService,
+            method.methodName());
     Buffer body = null;
     if (hasFirst) {
       body = new Buffer(Buffer.TYPICAL_FRAME);
@@ -76,14 +109,28 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
    * Opens the stream on a connection with room; a connection that turns out to be going away
    * (GOAWAY before the request was sent) is left for another, once.
    */
-  private static GrpcStream open(Http2Pool pool, String authority, Fields headers, Buffer body, boolean endStream,
-      int maxMessageSize, Deadline deadline) {
+  private static GrpcStream open(
+      Http2Pool pool,
+      String authority,
+      Fields headers,
+      Buffer body,
+      boolean endStream,
+      int maxMessageSize,
+      Deadline deadline) {
     for (int attempt = 0; ; attempt++) {
       Http2Connection conn = pool.connection(deadline);
       GrpcStream stream = new GrpcStream(authority, maxMessageSize);
       try {
-        Http2Stream s = conn.newStream(headers, body == null ? null : body.array(), 0, body == null ? 0 : body.size(), endStream, stream,
-            deadline, conn.activeStreams() > 0);
+        Http2Stream s =
+            conn.newStream(
+                headers,
+                body == null ? null : body.array(),
+                0,
+                body == null ? 0 : body.size(),
+                endStream,
+                stream,
+                deadline,
+                conn.activeStreams() > 0);
         stream.opened(s, endStream);
         return stream;
       } catch (StreamException e) {
@@ -92,27 +139,42 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
           continue;
         }
         if (!unsent && stream.isDone()) {
-          return stream; // the server ended the call while the request was still going out: its status is the call's
+          return stream; // the server ended the call while the request was still going out: its
+          // status is the call's
         }
-        Status s = switch (e.kind()) {
-          case DEADLINE -> Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded sending the request to " + authority);
-          case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")");
-          default -> Status.of(StatusCode.UNAVAILABLE, "cannot send to " + authority + ": " + e.getMessage()).withCause(e);
-        };
+        Status s =
+            switch (e.kind()) {
+              case DEADLINE ->
+                  Status.of(
+                      StatusCode.DEADLINE_EXCEEDED,
+                      "deadline exceeded sending the request to " + authority);
+              case RESET_BY_PEER ->
+                  Status.of(StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")");
+              default ->
+                  Status.of(
+                          StatusCode.UNAVAILABLE,
+                          "cannot send to " + authority + ": " + e.getMessage())
+                      .withCause(e);
+            };
         throw unsent ? new UnsentException(s) : s.asException();
       }
     }
   }
 
-  /** The unary result: exactly one message, then OK. A refused stream fails with an {@link UnsentException}. */
+  /**
+   * The unary result: exactly one message, then OK. A refused stream fails with an {@link
+   * UnsentException}.
+   */
   Resp single() {
     Resp r = next();
     if (r == null) {
-      throw Status.of(StatusCode.INTERNAL, method.methodName() + " completed without a response").asException();
+      throw Status.of(StatusCode.INTERNAL, method.methodName() + " completed without a response")
+          .asException();
     }
     if (next() != null) {
       stream.cancel(Status.of(StatusCode.INTERNAL, "more than one response"));
-      throw Status.of(StatusCode.INTERNAL, method.methodName() + " returned more than one response").asException();
+      throw Status.of(StatusCode.INTERNAL, method.methodName() + " returned more than one response")
+          .asException();
     }
     return r;
   }
@@ -126,7 +188,9 @@ final class GrpcCall<Req, Resp> implements ClientStreamingClient<Req, Resp>, Ser
     }
   }
 
-  /** The next message, or null at the end; a refused stream fails with an {@link UnsentException}. */
+  /**
+   * The next message, or null at the end; a refused stream fails with an {@link UnsentException}.
+   */
   private Resp next() {
     byte[] bytes = stream.take(deadline);
     if (bytes == null) {

@@ -24,7 +24,12 @@ final class GrpcCalls {
    * it, REFUSED_STREAM) is sent once more, as grpc-java's transparent retry, whatever the retry
    * policy: a server closing an idle connection races new calls this way.
    */
-  <Req, Resp> Resp unary(Http2Pool pool, String authority, MethodDescriptor<Req, Resp> method, Req request, CallOptions options,
+  <Req, Resp> Resp unary(
+      Http2Pool pool,
+      String authority,
+      MethodDescriptor<Req, Resp> method,
+      Req request,
+      CallOptions options,
       Traffic traffic) {
     for (int attempt = 0; ; attempt++) {
       GrpcCall<Req, Resp> call = start(pool, authority, method, options, request, true, traffic);
@@ -35,20 +40,44 @@ final class GrpcCalls {
           throw e;
         }
       } finally {
-        options.responseCapture().ifPresent(c -> {
-          c.headers().merge(call.headers());
-          c.trailers().merge(call.trailers());
-        });
+        options
+            .responseCapture()
+            .ifPresent(c -> {
+              c.headers().merge(call.headers());
+              c.trailers().merge(call.trailers());
+            });
       }
     }
   }
 
-  /** Starts a call; with {@code hasFirst}, {@code first} goes out with the headers and the request side closes. */
-  <Req, Resp> GrpcCall<Req, Resp> start(Http2Pool pool, String authority, MethodDescriptor<Req, Resp> method, CallOptions options,
-      Req first, boolean hasFirst, Traffic traffic) {
+  /**
+   * Starts a call; with {@code hasFirst}, {@code first} goes out with the headers and the request
+   * side closes.
+   */
+  <Req, Resp> GrpcCall<Req, Resp> start(
+      Http2Pool pool,
+      String authority,
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      Req first,
+      boolean hasFirst,
+      Traffic traffic) {
     CallContext caller = CallContext.current();
-    Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
-    return GrpcCall.start(pool, authority, method, options, deadline, caller.metaInfo().forwardedWith(options.metaInfo()),
-        config.callerService(), caller.method(), config.destService(), config.maxMessageSize(), first, hasFirst, traffic);
+    Deadline deadline =
+        options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+    return GrpcCall.start(
+        pool,
+        authority,
+        method,
+        options,
+        deadline,
+        caller.metaInfo().forwardedWith(options.metaInfo()),
+        config.callerService(),
+        caller.method(),
+        config.destService(),
+        config.maxMessageSize(),
+        first,
+        hasFirst,
+        traffic);
   }
 }

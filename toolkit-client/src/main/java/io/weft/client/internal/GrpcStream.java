@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection's loss. Messages that arrived before the end are delivered first, unless this side
  * cancelled.
  *
- * <p>Locking: {@link #lock} guards the header and status state; it is never held while calling
- * into the stream (which takes the connection's lock).
+ * <p>Locking: {@link #lock} guards the header and status state; it is never held while calling into
+ * the stream (which takes the connection's lock).
  */
 final class GrpcStream implements Http2Stream.Listener {
   private final String address;
@@ -46,7 +46,9 @@ final class GrpcStream implements Http2Stream.Listener {
     this.maxInbound = maxInbound;
   }
 
-  /** The stream is open (events may have arrived before this, through the listener's own argument). */
+  /**
+   * The stream is open (events may have arrived before this, through the listener's own argument).
+   */
   void opened(Http2Stream s, boolean requestEnded) {
     stream = s;
     if (requestEnded) {
@@ -71,7 +73,9 @@ final class GrpcStream implements Http2Stream.Listener {
         Status problem = checkResponse(fields);
         String encoding = fields.get(GrpcHeaders.GRPC_ENCODING);
         if (problem == null && !GrpcCompression.supported(encoding)) {
-          problem = Status.of(StatusCode.INTERNAL, "the server used unsupported grpc-encoding " + encoding);
+          problem =
+              Status.of(
+                  StatusCode.INTERNAL, "the server used unsupported grpc-encoding " + encoding);
         }
         if (endStream) {
           trailers = headers;
@@ -101,7 +105,8 @@ final class GrpcStream implements Http2Stream.Listener {
     GrpcInbound in = inbound;
     if (in == null) {
       s.consumed(len);
-      complete(Status.of(StatusCode.INTERNAL, "DATA before the response headers from " + address), true);
+      complete(
+          Status.of(StatusCode.INTERNAL, "DATA before the response headers from " + address), true);
       return;
     }
     try {
@@ -111,7 +116,8 @@ final class GrpcStream implements Http2Stream.Listener {
       return;
     }
     if (endStream) {
-      complete(Status.of(StatusCode.INTERNAL, "the server ended the stream without trailers"), false);
+      complete(
+          Status.of(StatusCode.INTERNAL, "the server ended the stream without trailers"), false);
     }
   }
 
@@ -123,18 +129,20 @@ final class GrpcStream implements Http2Stream.Listener {
     } else if (why.kind() == StreamException.Kind.CONNECTION_LOST) {
       st = Status.of(StatusCode.UNAVAILABLE, why.getMessage()).withCause(why);
     } else if (why.kind() == StreamException.Kind.RESET_BY_PEER) {
-      StatusCode code = switch (why.code()) {
-        case CANCEL -> StatusCode.CANCELLED;
-        case REFUSED_STREAM -> StatusCode.UNAVAILABLE;
-        case ENHANCE_YOUR_CALM -> StatusCode.RESOURCE_EXHAUSTED;
-        case INADEQUATE_SECURITY -> StatusCode.PERMISSION_DENIED;
-        default -> StatusCode.INTERNAL;
-      };
+      StatusCode code =
+          switch (why.code()) {
+            case CANCEL -> StatusCode.CANCELLED;
+            case REFUSED_STREAM -> StatusCode.UNAVAILABLE;
+            case ENHANCE_YOUR_CALM -> StatusCode.RESOURCE_EXHAUSTED;
+            case INADEQUATE_SECURITY -> StatusCode.PERMISSION_DENIED;
+            default -> StatusCode.INTERNAL;
+          };
       st = Status.of(code, "the server reset the stream (" + why.code() + ")");
     } else {
       st = Status.of(StatusCode.INTERNAL, why.getMessage());
     }
-    completeFailure(why.kind() == StreamException.Kind.REFUSED ? new UnsentException(st) : null, st);
+    completeFailure(
+        why.kind() == StreamException.Kind.REFUSED ? new UnsentException(st) : null, st);
   }
 
   // ---- the caller's threads ----
@@ -153,17 +161,26 @@ final class GrpcStream implements Http2Stream.Listener {
     }
   }
 
-  /** Sends DATA (a message, or with {@code endStream} the end of the request), waiting for window until {@code deadline}. */
+  /**
+   * Sends DATA (a message, or with {@code endStream} the end of the request), waiting for window
+   * until {@code deadline}.
+   */
   void write(byte[] data, int off, int len, boolean endStream, Deadline deadline) {
     try {
       stream.write(null, data, off, len, null, endStream, deadline, true);
     } catch (StreamException e) {
       Status s = status;
       if (s == null) {
-        s = e.kind() == StreamException.Kind.DEADLINE
-            ? Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting to send to " + address)
-            : e.kind() == StreamException.Kind.RESET_BY_PEER ? Status.of(StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")")
-            : Status.of(StatusCode.UNAVAILABLE, "cannot send to " + address + ": " + e.getMessage());
+        s =
+            e.kind() == StreamException.Kind.DEADLINE
+                ? Status.of(
+                    StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting to send to " + address)
+                : e.kind() == StreamException.Kind.RESET_BY_PEER
+                    ? Status.of(
+                        StatusCode.CANCELLED, "the server reset the stream (" + e.code() + ")")
+                    : Status.of(
+                        StatusCode.UNAVAILABLE,
+                        "cannot send to " + address + ": " + e.getMessage());
         cancel(s);
         s = status;
       }
@@ -193,10 +210,14 @@ final class GrpcStream implements Http2Stream.Listener {
       throw refused != null ? refused : GrpcCallMeta.failure(s, trailers());
     }
     try {
-      return in.take(deadline, () -> {
-        cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address));
-        return status.asException();
-      });
+      return in.take(
+          deadline,
+          () -> {
+            cancel(
+                Status.of(
+                    StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address));
+            return status.asException();
+          });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancel(Status.of(StatusCode.CANCELLED, "interrupted while waiting for " + address));
@@ -256,12 +277,17 @@ final class GrpcStream implements Http2Stream.Listener {
     return status != null;
   }
 
-  /** Ends the call from this side (cancel, deadline, local error): the server sees RST_STREAM(CANCEL). */
+  /**
+   * Ends the call from this side (cancel, deadline, local error): the server sees
+   * RST_STREAM(CANCEL).
+   */
   void cancel(Status why) {
     complete(why, true);
   }
 
-  /** Waits for a change, holding {@link #lock}; past the deadline, cancels the call (which signals). */
+  /**
+   * Waits for a change, holding {@link #lock}; past the deadline, cancels the call (which signals).
+   */
   @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
   private void await(Deadline deadline) {
     try {
@@ -273,7 +299,8 @@ final class GrpcStream implements Http2Stream.Listener {
       if (left <= 0) {
         lock.unlock();
         try {
-          cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address));
+          cancel(
+              Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + address));
         } finally {
           lock.lock();
         }
@@ -293,8 +320,8 @@ final class GrpcStream implements Http2Stream.Listener {
 
   /**
    * Ends the call with {@code s} unless it already ended. {@code local}: this side ends it, so the
-   * server gets RST_STREAM(CANCEL) and queued messages are dropped. When the server finishes
-   * while requests could still be sent, the stream is reset with NO_ERROR, so it can be released.
+   * server gets RST_STREAM(CANCEL) and queued messages are dropped. When the server finishes while
+   * requests could still be sent, the stream is reset with NO_ERROR, so it can be released.
    */
   private void complete(Status s, boolean local) {
     if (!end(s)) {
@@ -329,7 +356,10 @@ final class GrpcStream implements Http2Stream.Listener {
     }
   }
 
-  /** The call failed from outside: messages already queued come first, then {@code e} (or the status's exception). */
+  /**
+   * The call failed from outside: messages already queued come first, then {@code e} (or the
+   * status's exception).
+   */
   private void completeFailure(RuntimeException e, Status s) {
     unsent = e;
     if (!end(s)) {
@@ -341,7 +371,10 @@ final class GrpcStream implements Http2Stream.Listener {
     }
   }
 
-  /** Set when the call failed before the server processed it (refused stream, GOAWAY): safe to retry. */
+  /**
+   * Set when the call failed before the server processed it (refused stream, GOAWAY): safe to
+   * retry.
+   */
   private volatile RuntimeException unsent;
 
   /** Whether the call failed before the server processed it. */
@@ -353,14 +386,15 @@ final class GrpcStream implements Http2Stream.Listener {
     boolean hasStatus = h.get(GrpcHeaders.GRPC_STATUS) != null;
     String http = h.get(":status");
     if (!"200".equals(http) && !hasStatus) {
-      StatusCode code = switch (http == null ? "" : http) {
-        case "400" -> StatusCode.INTERNAL;
-        case "401" -> StatusCode.UNAUTHENTICATED;
-        case "403" -> StatusCode.PERMISSION_DENIED;
-        case "404" -> StatusCode.UNIMPLEMENTED;
-        case "429", "502", "503", "504" -> StatusCode.UNAVAILABLE;
-        default -> StatusCode.UNKNOWN;
-      };
+      StatusCode code =
+          switch (http == null ? "" : http) {
+            case "400" -> StatusCode.INTERNAL;
+            case "401" -> StatusCode.UNAUTHENTICATED;
+            case "403" -> StatusCode.PERMISSION_DENIED;
+            case "404" -> StatusCode.UNIMPLEMENTED;
+            case "429", "502", "503", "504" -> StatusCode.UNAVAILABLE;
+            default -> StatusCode.UNKNOWN;
+          };
       return Status.of(code, "HTTP status " + http + " from the server");
     }
     String ct = h.get("content-type");

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The HTTP/2 connections to one address, part of its {@link AddressPool}. Calls share a
- * connection until it reaches the server's {@code MAX_CONCURRENT_STREAMS}; then another is opened. Dead and draining (GOAWAY) connections
- * are dropped on the way. Every wait here (for the lock while another caller dials, for the
- * dial, for the server's SETTINGS) ends at the call's deadline and at the connect timeout.
+ * The HTTP/2 connections to one address, part of its {@link AddressPool}. Calls share a connection
+ * until it reaches the server's {@code MAX_CONCURRENT_STREAMS}; then another is opened. Dead and
+ * draining (GOAWAY) connections are dropped on the way. Every wait here (for the lock while another
+ * caller dials, for the dial, for the server's SETTINGS) ends at the call's deadline and at the
+ * connect timeout.
  */
 final class Http2Pool implements AutoCloseable {
   /** Keepalive pings and closing grace periods of every client's connections; never user code. */
@@ -30,8 +31,12 @@ final class Http2Pool implements AutoCloseable {
   private final HostPort target;
   private final Dialer dialer;
   private final ClientConfig config;
-  /** Built anew when a server says this client pings too often (then with twice the keepalive time). */
+
+  /**
+   * Built anew when a server says this client pings too often (then with twice the keepalive time).
+   */
   private volatile Http2Config http2;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Http2Connection> connections = new ArrayList<>();
   private volatile Http2Connection preferred;
@@ -41,22 +46,28 @@ final class Http2Pool implements AutoCloseable {
     this.dialer = dialer;
     this.target = target;
     this.config = config;
-    this.http2 = Http2Config.builder(TIMER)
-        .streamWindow(1 << 20)
-        .connectionWindow(16 << 20)
-        .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
-        // a sender blocked here is the caller's own thread holding the caller's own message: limits
-        // meant for a server's peers that do not read would only fail large requests (UNAVAILABLE)
-        .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
-        .build();
+    this.http2 =
+        Http2Config.builder(TIMER)
+            .streamWindow(1 << 20)
+            .connectionWindow(16 << 20)
+            .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
+            // a sender blocked here is the caller's own thread holding the caller's own message:
+            // limits
+            // meant for a server's peers that do not read would only fail large requests
+            // (UNAVAILABLE)
+            .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
+            .build();
   }
 
   private static ScheduledExecutorService timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "weft-client-timer");
-      th.setDaemon(true);
-      return th;
-    });
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "weft-client-timer");
+              th.setDaemon(true);
+              return th;
+            });
     t.setRemoveOnCancelPolicy(true);
     return t;
   }
@@ -68,8 +79,8 @@ final class Http2Pool implements AutoCloseable {
 
   /**
    * A connection with a stream slot reserved for the caller ({@link Http2Connection#tryReserve}),
-   * dialing one if every connection is at the server's stream limit. The caller's {@code
-   * newStream} uses the slot.
+   * dialing one if every connection is at the server's stream limit. The caller's {@code newStream}
+   * uses the slot.
    */
   Http2Connection connection(Deadline deadline) {
     Http2Connection c = preferred;
@@ -88,7 +99,8 @@ final class Http2Pool implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target).asException();
+      throw Status.of(StatusCode.CANCELLED, "interrupted while connecting to " + target)
+          .asException();
     }
     try {
       if (closed) {
@@ -96,10 +108,15 @@ final class Http2Pool implements AutoCloseable {
       }
       for (Http2Connection x : connections) {
         if (!x.isAlive() && x.pingedTooOften()) {
-          // as grpc-java: a server that answered our keepalive with GOAWAY too_many_pings gets half as many
-          http2 = Http2Config.builder(TIMER).streamWindow(http2.streamWindow()).connectionWindow(http2.connectionWindow())
-              .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
-              .keepAlive(http2.keepAliveTime().multipliedBy(2), http2.keepAliveTimeout()).build();
+          // as grpc-java: a server that answered our keepalive with GOAWAY too_many_pings gets half
+          // as many
+          http2 =
+              Http2Config.builder(TIMER)
+                  .streamWindow(http2.streamWindow())
+                  .connectionWindow(http2.connectionWindow())
+                  .maxPending(Long.MAX_VALUE, Long.MAX_VALUE, null)
+                  .keepAlive(http2.keepAliveTime().multipliedBy(2), http2.keepAliveTimeout())
+                  .build();
         }
       }
       connections.removeIf(x -> !x.isAlive());
@@ -114,7 +131,10 @@ final class Http2Pool implements AutoCloseable {
       Http2Connection fresh = open(deadline);
       connections.add(fresh);
       if (!fresh.tryReserve()) {
-        throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "a new HTTP/2 connection to " + target + " allows no stream"));
+        throw new UnsentException(
+            Status.of(
+                StatusCode.UNAVAILABLE,
+                "a new HTTP/2 connection to " + target + " allows no stream"));
       }
       preferred = fresh;
       return fresh;
@@ -123,28 +143,47 @@ final class Http2Pool implements AutoCloseable {
     }
   }
 
-  /** Dials, sends the preface and waits for the server's SETTINGS, within the deadline and the connect timeout. */
+  /**
+   * Dials, sends the preface and waits for the server's SETTINGS, within the deadline and the
+   * connect timeout.
+   */
   private Http2Connection open(Deadline deadline) {
     Socket s = dialer.dial(target, deadline, dialer.isTls() ? "h2" : null);
     Http2Connection c;
     try {
-      c = Http2Connection.client(new io.weft.internal.wire.http2.SocketTransport(s), target.toString(), http2);
+      c =
+          Http2Connection.client(
+              new io.weft.internal.wire.http2.SocketTransport(s), target.toString(), http2);
     } catch (IOException e) {
       closeQuietly(s);
-      throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + e.getMessage()).withCause(e));
+      throw new UnsentException(
+          Status.of(
+                  StatusCode.UNAVAILABLE,
+                  "HTTP/2 handshake with " + target + " failed: " + e.getMessage())
+              .withCause(e));
     }
     try {
       if (!c.awaitSettings(waitNanos(deadline))) {
         String lost = c.lostReason();
-        if (lost != null) { // the server closed, or sent what is not HTTP/2 (a TLS record, an HTTP/1.x response)
-          throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + lost));
+        if (lost
+            != null) { // the server closed, or sent what is not HTTP/2 (a TLS record, an HTTP/1.x
+          // response)
+          throw new UnsentException(
+              Status.of(
+                  StatusCode.UNAVAILABLE, "HTTP/2 handshake with " + target + " failed: " + lost));
         }
         c.close(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS");
         if (deadline != null && deadline.isExpired()) {
           throw timedOut(deadline, "during the HTTP/2 handshake with " + target);
         }
-        throw new UnsentException(Status.of(StatusCode.UNAVAILABLE, "no HTTP/2 SETTINGS from " + target + " within the connect timeout of "
-            + config.connectTimeout().toMillis() + " ms (is it an HTTP/2 server?)"));
+        throw new UnsentException(
+            Status.of(
+                StatusCode.UNAVAILABLE,
+                "no HTTP/2 SETTINGS from "
+                    + target
+                    + " within the connect timeout of "
+                    + config.connectTimeout().toMillis()
+                    + " ms (is it an HTTP/2 server?)"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -154,9 +193,13 @@ final class Http2Pool implements AutoCloseable {
     return c;
   }
 
-  /** How long a connecting step may wait: until the deadline, and at most the connect timeout (when set). */
+  /**
+   * How long a connecting step may wait: until the deadline, and at most the connect timeout (when
+   * set).
+   */
   private long waitNanos(Deadline deadline) {
-    long wait = config.connectTimeout().isZero() ? Long.MAX_VALUE : config.connectTimeout().toNanos();
+    long wait =
+        config.connectTimeout().isZero() ? Long.MAX_VALUE : config.connectTimeout().toNanos();
     if (deadline != null) {
       wait = Math.min(wait, Math.max(0, deadline.remainingNanos()));
     }
@@ -167,7 +210,10 @@ final class Http2Pool implements AutoCloseable {
     if (deadline != null && deadline.isExpired()) {
       return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed " + what).asException();
     }
-    return new UnsentException(Status.of(StatusCode.UNAVAILABLE, "connect timeout of " + config.connectTimeout().toMillis() + " ms passed " + what));
+    return new UnsentException(
+        Status.of(
+            StatusCode.UNAVAILABLE,
+            "connect timeout of " + config.connectTimeout().toMillis() + " ms passed " + what));
   }
 
   private static void closeQuietly(Socket s) {

@@ -23,11 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A fixed number of connections to one address, each carrying many calls at once (Kitex's {@code
  * WithMuxConnection}). Callers write through the connection's {@link WriteCoalescer} and wait: a
- * call alone on the connection writes at once, while others are in flight a writer thread sends
- * the requests queued meanwhile in one system call. One reader
- * virtual thread per connection matches replies to callers by sequence id and never runs user
- * code. A dead connection fails its waiting calls with {@code UNAVAILABLE} and is replaced on the
- * next call.
+ * call alone on the connection writes at once, while others are in flight a writer thread sends the
+ * requests queued meanwhile in one system call. One reader virtual thread per connection matches
+ * replies to callers by sequence id and never runs user code. A dead connection fails its waiting
+ * calls with {@code UNAVAILABLE} and is replaced on the next call.
  */
 final class MuxPool implements SocketPool {
   private final HostPort target;
@@ -69,7 +68,9 @@ final class MuxPool implements SocketPool {
         if (closed) {
           throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
         }
-        c = new MuxConnection(Connection.open(target, framing, config.maxFrameSize(), dialer, deadline));
+        c =
+            new MuxConnection(
+                Connection.open(target, framing, config.maxFrameSize(), dialer, deadline));
         slots[i] = c;
       }
       return c;
@@ -97,7 +98,8 @@ final class MuxPool implements SocketPool {
   private static final class MuxConnection {
     private final Connection conn;
     private final WriteCoalescer output;
-    private final ConcurrentMap<Integer, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, CompletableFuture<Envelope>> pending =
+        new ConcurrentHashMap<>();
     private volatile RpcException failure;
     private volatile boolean resetRequested;
 
@@ -122,7 +124,9 @@ final class MuxPool implements SocketPool {
         pending.put(seqId, reply);
       }
       try {
-        output.write(request, pending.size() > 1); // with others in flight, requests written meanwhile join this one
+        output.write(
+            request,
+            pending.size() > 1); // with others in flight, requests written meanwhile join this one
       } catch (IOException e) {
         RpcException err = Failures.of(e, conn.address(), false);
         fail(err);
@@ -136,20 +140,28 @@ final class MuxPool implements SocketPool {
         throw failure;
       }
       try {
-        return deadline == null ? reply.get() : reply.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        return deadline == null
+            ? reply.get()
+            : reply.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         pending.remove(seqId);
-        throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + conn.address()).asException();
+        throw Status.of(
+                StatusCode.DEADLINE_EXCEEDED, "deadline exceeded waiting for " + conn.address())
+            .asException();
       } catch (InterruptedException e) {
         pending.remove(seqId);
         Thread.currentThread().interrupt();
-        throw Status.of(StatusCode.CANCELLED, "interrupted while calling " + conn.address()).asException();
+        throw Status.of(StatusCode.CANCELLED, "interrupted while calling " + conn.address())
+            .asException();
       } catch (ExecutionException e) {
         throw Failures.of(e.getCause(), conn.address(), true);
       }
     }
 
-    /** The coalescer's sink; a failed write fails every call waiting on the connection, whichever thread wrote. */
+    /**
+     * The coalescer's sink; a failed write fails every call waiting on the connection, whichever
+     * thread wrote.
+     */
     private void writeNow(byte[] bytes, int off, int len) throws IOException {
       try {
         conn.write(bytes, off, len);
@@ -175,7 +187,11 @@ final class MuxPool implements SocketPool {
             waiter.complete(e);
           }
           if (resetRequested && pending.isEmpty()) {
-            fail(Status.of(StatusCode.UNAVAILABLE, "server is closing the connection to " + conn.address()).asException());
+            fail(
+                Status.of(
+                        StatusCode.UNAVAILABLE,
+                        "server is closing the connection to " + conn.address())
+                    .asException());
             return;
           }
         }

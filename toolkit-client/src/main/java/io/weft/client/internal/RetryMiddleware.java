@@ -22,12 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The client's retry policy as built-in middleware, for unary calls (oneway calls and streams
- * pass through): a call that failed before it got out ({@link UnsentException}) is sent again,
- * on another instance when there is one, after a jittered backoff, within the retry budget and
- * the deadline; or, with a backup delay, a call with no answer after the delay is sent again
- * elsewhere and the first answer wins. Its stage reads the call from the {@link ClientCall} it is
- * handed.
+ * The client's retry policy as built-in middleware, for unary calls (oneway calls and streams pass
+ * through): a call that failed before it got out ({@link UnsentException}) is sent again, on
+ * another instance when there is one, after a jittered backoff, within the retry budget and the
+ * deadline; or, with a backup delay, a call with no answer after the delay is sent again elsewhere
+ * and the first answer wins. Its stage reads the call from the {@link ClientCall} it is handed.
  */
 final class RetryMiddleware implements Middleware {
   private final RetryPolicy policy;
@@ -59,11 +58,16 @@ final class RetryMiddleware implements Middleware {
       if (call.shape != ClientCall.Shape.UNARY) {
         return next.call(inv, call);
       }
-      return policy.backupDelay() != null ? withBackup(next, inv, call) : withRetries(next, inv, call);
+      return policy.backupDelay() != null
+          ? withBackup(next, inv, call)
+          : withRetries(next, inv, call);
     };
   }
 
-  /** Sends the call; one that did not get out is sent again while the policy, budget and deadline allow. */
+  /**
+   * Sends the call; one that did not get out is sent again while the policy, budget and deadline
+   * allow.
+   */
   private Object withRetries(Endpoint next, Invocation inv, ClientCall call) throws Exception {
     call.tried = new HashSet<>();
     budget.call();
@@ -75,7 +79,8 @@ final class RetryMiddleware implements Middleware {
           throw e;
         }
         CallContext caller = CallContext.current();
-        Deadline deadline = call.options.effectiveDeadline(rpcTimeout, caller.deadline().orElse(null));
+        Deadline deadline =
+            call.options.effectiveDeadline(rpcTimeout, caller.deadline().orElse(null));
         long backoff = backoffNanos(retry);
         if (deadline != null && deadline.remainingNanos() <= backoff) {
           throw e;
@@ -90,27 +95,34 @@ final class RetryMiddleware implements Middleware {
 
   /** Full jitter over an exponential backoff: uniform in [0, min(max, initial * 2^retry)]. */
   private long backoffNanos(int retry) {
-    long cap = Math.min(policy.maxBackoff().toNanos(), policy.initialBackoff().toNanos() << Math.min(retry, 20));
+    long cap =
+        Math.min(
+            policy.maxBackoff().toNanos(),
+            policy.initialBackoff().toNanos() << Math.min(retry, 20));
     return cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1);
   }
 
-  /** Sends the call; after the policy's delay without an answer, sends it again elsewhere; the first answer wins. */
+  /**
+   * Sends the call; after the policy's delay without an answer, sends it again elsewhere; the first
+   * answer wins.
+   */
   private Object withBackup(Endpoint next, Invocation inv, ClientCall call) {
     budget.call();
     CompletableFuture<Object> answer = new CompletableFuture<>();
     AtomicInteger pending = new AtomicInteger(1);
     call.tried = ConcurrentHashMap.newKeySet();
     CallContext caller = CallContext.current();
-    Runnable send = () -> {
-      ClientCall attempt = call.copy(); // each attempt its own target
-      try (var ignored = Contexts.attach(caller)) {
-        answer.complete(next.call(inv, attempt));
-      } catch (Exception e) {
-        if (pending.decrementAndGet() == 0) {
-          answer.completeExceptionally(e);
-        }
-      }
-    };
+    Runnable send =
+        () -> {
+          ClientCall attempt = call.copy(); // each attempt its own target
+          try (var ignored = Contexts.attach(caller)) {
+            answer.complete(next.call(inv, attempt));
+          } catch (Exception e) {
+            if (pending.decrementAndGet() == 0) {
+              answer.completeExceptionally(e);
+            }
+          }
+        };
     String name = call.method.methodName();
     Thread.ofVirtual().name("weft-call " + name).start(send);
     try {
@@ -134,7 +146,8 @@ final class RetryMiddleware implements Middleware {
       throw (RuntimeException) e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Status.of(StatusCode.CANCELLED, "interrupted while waiting for the answer").asException();
+      throw Status.of(StatusCode.CANCELLED, "interrupted while waiting for the answer")
+          .asException();
     }
   }
 }

@@ -43,7 +43,12 @@ final class TTHeaderCalls {
   }
 
   /** One unary attempt on {@code pool}: its response, or what the reply says went wrong. */
-  <Req, Resp> Resp unary(SocketPool pool, MethodDescriptor<Req, Resp> method, Req request, CallOptions options, Traffic traffic) {
+  <Req, Resp> Resp unary(
+      SocketPool pool,
+      MethodDescriptor<Req, Resp> method,
+      Req request,
+      CallOptions options,
+      Traffic traffic) {
     Envelope reply = exchange(pool, method, request, options, false, traffic);
     if (traffic != null) {
       traffic.addReceived(reply.buffer().length);
@@ -55,7 +60,9 @@ final class TTHeaderCalls {
       try {
         biz = TTHeaderCallMeta.bizStatus(header);
       } catch (WireException e) {
-        throw Status.of(StatusCode.INTERNAL, "reply to " + method.methodName() + ": " + e.getMessage()).asException();
+        throw Status.of(
+                StatusCode.INTERNAL, "reply to " + method.methodName() + ": " + e.getMessage())
+            .asException();
       }
       if (biz != null) {
         throw biz;
@@ -65,22 +72,39 @@ final class TTHeaderCalls {
       throw remoteError(reply);
     }
     if (reply.messageType() != Envelope.REPLY) {
-      throw Status.of(StatusCode.INTERNAL, "reply to " + method.methodName() + " has message type " + reply.messageType()).asException();
+      throw Status.of(
+              StatusCode.INTERNAL,
+              "reply to " + method.methodName() + " has message type " + reply.messageType())
+          .asException();
     }
     return method.responseCodec().decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
   }
 
   /** Sends a oneway request on {@code pool}; returns once it is written. */
-  <Req> void oneway(SocketPool pool, MethodDescriptor<Req, ?> method, Req request, CallOptions options, Traffic traffic) {
+  <Req> void oneway(
+      SocketPool pool,
+      MethodDescriptor<Req, ?> method,
+      Req request,
+      CallOptions options,
+      Traffic traffic) {
     exchange(pool, method, request, options, true, traffic);
   }
 
-  private <Req> Envelope exchange(SocketPool pool, MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway,
+  private <Req> Envelope exchange(
+      SocketPool pool,
+      MethodDescriptor<Req, ?> method,
+      Req request,
+      CallOptions options,
+      boolean oneway,
       Traffic traffic) {
     CallContext caller = CallContext.current();
-    Deadline deadline = options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+    Deadline deadline =
+        options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
     if (deadline != null && deadline.isExpired()) {
-      throw Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before " + method.methodName() + " was sent").asException();
+      throw Status.of(
+              StatusCode.DEADLINE_EXCEEDED,
+              "deadline passed before " + method.methodName() + " was sent")
+          .asException();
     }
     int seqId = nextSeq.incrementAndGet();
     Buffer frame = encode(method, request, options, oneway, seqId, deadline, caller);
@@ -91,18 +115,39 @@ final class TTHeaderCalls {
   }
 
   private <Req> Buffer encode(
-      MethodDescriptor<Req, ?> method, Req request, CallOptions options, boolean oneway, int seqId, Deadline deadline, CallContext caller) {
-    PayloadFormat format = method.serialization() == Serialization.PROTOBUF ? PayloadFormat.KITEX_PROTOBUF : PayloadFormat.THRIFT_BINARY;
+      MethodDescriptor<Req, ?> method,
+      Req request,
+      CallOptions options,
+      boolean oneway,
+      int seqId,
+      Deadline deadline,
+      CallContext caller) {
+    PayloadFormat format =
+        method.serialization() == Serialization.PROTOBUF
+            ? PayloadFormat.KITEX_PROTOBUF
+            : PayloadFormat.THRIFT_BINARY;
     if (format == PayloadFormat.KITEX_PROTOBUF && framing == Framing.BUFFERED) {
-      throw Status.of(StatusCode.UNIMPLEMENTED,
-          method.methodName() + " is a Protobuf method: call it over TTHeader, Framed or gRPC, not BUFFERED (unframed Thrift)").asException();
+      throw Status.of(
+              StatusCode.UNIMPLEMENTED,
+              method.methodName()
+                  + " is a Protobuf method: call it over TTHeader, Framed or gRPC, not BUFFERED (unframed Thrift)")
+          .asException();
     }
     int messageType = oneway ? Envelope.ONEWAY : Envelope.CALL;
     TTHeader header = null;
     if (framing.hasHeader()) {
-      header = TTHeaderCallMeta.request(options.metadata(), caller.metaInfo().forwardedWith(options.metaInfo()), method.serviceName(),
-          config.callerService(), caller.method(), config.destService(), method.methodName(), messageType,
-          framing == Framing.TTHEADER_FRAMED || format == PayloadFormat.KITEX_PROTOBUF, deadline);
+      header =
+          TTHeaderCallMeta.request(
+              options.metadata(),
+              caller.metaInfo().forwardedWith(options.metaInfo()),
+              method.serviceName(),
+              config.callerService(),
+              caller.method(),
+              config.destService(),
+              method.methodName(),
+              messageType,
+              framing == Framing.TTHEADER_FRAMED || format == PayloadFormat.KITEX_PROTOBUF,
+              deadline);
     }
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = new EnvelopeWriter(out, framing, config.maxFrameSize());
@@ -111,10 +156,16 @@ final class TTHeaderCalls {
       method.requestCodec().encode(request, out);
       w.finish();
     } catch (IOException e) {
-      throw Status.of(StatusCode.INTERNAL, "cannot encode the request of " + method.methodName() + ": " + e.getMessage())
-          .withCause(e).asException();
+      throw Status.of(
+              StatusCode.INTERNAL,
+              "cannot encode the request of " + method.methodName() + ": " + e.getMessage())
+          .withCause(e)
+          .asException();
     } catch (WireException e) {
-      throw Status.of(StatusCode.RESOURCE_EXHAUSTED, "request of " + method.methodName() + ": " + e.getMessage()).asException();
+      throw Status.of(
+              StatusCode.RESOURCE_EXHAUSTED,
+              "request of " + method.methodName() + ": " + e.getMessage())
+          .asException();
     }
     return out;
   }
@@ -122,13 +173,19 @@ final class TTHeaderCalls {
   private static RpcException remoteError(Envelope reply) {
     try {
       if (reply.format() == PayloadFormat.KITEX_PROTOBUF) {
-        KitexProtobufError e = KitexProtobufError.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
-        return ApplicationErrors.toStatus(new TApplicationException(e.typeId(), e.message())).asException();
+        KitexProtobufError e =
+            KitexProtobufError.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
+        return ApplicationErrors.toStatus(new TApplicationException(e.typeId(), e.message()))
+            .asException();
       }
-      TApplicationException e = ApplicationErrors.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
+      TApplicationException e =
+          ApplicationErrors.decode(reply.buffer(), reply.bodyOffset(), reply.bodyLength());
       return ApplicationErrors.toStatus(e).asException();
     } catch (TException | WireException e) {
-      return Status.of(StatusCode.INTERNAL, "malformed error reply to " + reply.name() + ": " + e.getMessage()).asException();
+      return Status.of(
+              StatusCode.INTERNAL,
+              "malformed error reply to " + reply.name() + ": " + e.getMessage())
+          .asException();
     }
   }
 }

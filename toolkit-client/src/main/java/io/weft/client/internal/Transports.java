@@ -9,8 +9,8 @@ import io.weft.api.Transport;
 
 /**
  * The innermost endpoint of the client's chain: sends one attempt of a {@link ClientCall} to the
- * instance the balancer picked, over the client's transport (gRPC for streaming methods whatever
- * it is; oneway calls always over the socket framing), on that instance's {@link AddressPool}.
+ * instance the balancer picked, over the client's transport (gRPC for streaming methods whatever it
+ * is; oneway calls always over the socket framing), on that instance's {@link AddressPool}.
  * Thread-safe.
  */
 final class Transports implements Endpoint, AutoCloseable {
@@ -36,14 +36,30 @@ final class Transports implements Endpoint, AutoCloseable {
     HostPort target = call.target;
     AddressPool pool = pools.of(target);
     return switch (call.shape) {
-      case UNARY -> grpc || call.method.grpcOnly()
-          ? http2.unary(pool.http2(), target.toString(), call.method, call.request, call.options, call.traffic)
-          : sockets.unary(pool.sockets(), call.method, call.request, call.options, call.traffic);
+      case UNARY ->
+          grpc || call.method.grpcOnly()
+              ? http2.unary(
+                  pool.http2(),
+                  target.toString(),
+                  call.method,
+                  call.request,
+                  call.options,
+                  call.traffic)
+              : sockets.unary(
+                  pool.sockets(), call.method, call.request, call.options, call.traffic);
       case ONEWAY -> {
         sockets.oneway(pool.sockets(), call.method, call.request, call.options, call.traffic);
         yield null;
       }
-      case STREAM -> http2.start(pool.http2(), target.toString(), call.method, call.options, call.request, call.hasFirst, call.traffic);
+      case STREAM ->
+          http2.start(
+              pool.http2(),
+              target.toString(),
+              call.method,
+              call.options,
+              call.request,
+              call.hasFirst,
+              call.traffic);
     };
   }
 

@@ -24,7 +24,10 @@ final class UnsentException extends RpcException {
     return e;
   }
 
-  /** Runs {@code call}, turning an {@code UnsentException} that escapes it into a plain {@code RpcException}. */
+  /**
+   * Runs {@code call}, turning an {@code UnsentException} that escapes it into a plain {@code
+   * RpcException}.
+   */
   static <T> T plain(java.util.function.Supplier<T> call) {
     try {
       return call.get();

@@ -31,37 +31,47 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client's one chain, against a real server and a dead address: the user's middleware runs
- * once per call, outside retries and balancing, and sees what the caller sees.
+ * The client's one chain, against a real server and a dead address: the user's middleware runs once
+ * per call, outside retries and balancing, and sees what the caller sees.
  */
 class ClientChainTest {
-  private static final Codec<String> TEXT = new Codec<>() {
-    @Override
-    public Serialization serialization() {
-      return Serialization.THRIFT;
-    }
+  private static final Codec<String> TEXT =
+      new Codec<>() {
+        @Override
+        public Serialization serialization() {
+          return Serialization.THRIFT;
+        }
 
-    @Override
-    public void encode(String value, OutputStream out) throws IOException {
-      out.write(value.getBytes(StandardCharsets.UTF_8));
-    }
+        @Override
+        public void encode(String value, OutputStream out) throws IOException {
+          out.write(value.getBytes(StandardCharsets.UTF_8));
+        }
 
-    @Override
-    public String decode(byte[] data, int offset, int length) {
-      return new String(data, offset, length, StandardCharsets.UTF_8);
-    }
-  };
-  private static final MethodDescriptor<String, String> ECHO = MethodDescriptor.<String, String>builder()
-      .serviceName("Echo").fullServiceName("Echo").methodName("echo").kind(MethodKind.UNARY)
-      .requestCodec(TEXT).responseCodec(TEXT).build();
+        @Override
+        public String decode(byte[] data, int offset, int length) {
+          return new String(data, offset, length, StandardCharsets.UTF_8);
+        }
+      };
+  private static final MethodDescriptor<String, String> ECHO =
+      MethodDescriptor.<String, String>builder()
+          .serviceName("Echo")
+          .fullServiceName("Echo")
+          .methodName("echo")
+          .kind(MethodKind.UNARY)
+          .requestCodec(TEXT)
+          .responseCodec(TEXT)
+          .build();
 
   private Server server;
   private String dead;
 
   @BeforeEach
   void start() throws IOException {
-    server = Server.newServer(ServiceDefinition.builder("Echo", "Echo").unary(ECHO, r -> "echo " + r).build(),
-        ServerOptions.withServiceAddr("127.0.0.1", 0)).start();
+    server =
+        Server.newServer(
+                ServiceDefinition.builder("Echo", "Echo").unary(ECHO, r -> "echo " + r).build(),
+                ServerOptions.withServiceAddr("127.0.0.1", 0))
+            .start();
     try (ServerSocket s = new ServerSocket(0)) { // a port nobody listens on once it closes
       dead = "127.0.0.1:" + s.getLocalPort();
     }
@@ -75,22 +85,31 @@ class ClientChainTest {
   @Test
   void middlewareSeesEachCallOnceWhileRetriesGoToAnotherInstance() {
     AtomicInteger seen = new AtomicInteger();
-    Middleware counting = next -> (inv, req) -> {
-      seen.incrementAndGet();
-      return next.call(inv, req);
-    };
-    RealClient client = new RealClient(ClientConfig.of("Echo",
-        ClientOptions.withHostPorts(dead, "127.0.0.1:" + server.port()),
-        ClientOptions.withLoadBalancer(LoadBalancer.ROUND_ROBIN),
-        ClientOptions.withRetry(RetryPolicy.failureRetry(2).withBackoff(Duration.ZERO, Duration.ZERO)),
-        ClientOptions.withMiddleware(counting)));
+    Middleware counting =
+        next ->
+            (inv, req) -> {
+              seen.incrementAndGet();
+              return next.call(inv, req);
+            };
+    RealClient client =
+        new RealClient(
+            ClientConfig.of(
+                "Echo",
+                ClientOptions.withHostPorts(dead, "127.0.0.1:" + server.port()),
+                ClientOptions.withLoadBalancer(LoadBalancer.ROUND_ROBIN),
+                ClientOptions.withRetry(
+                    RetryPolicy.failureRetry(2).withBackoff(Duration.ZERO, Duration.ZERO)),
+                ClientOptions.withMiddleware(counting)));
     try {
       for (int i = 0; i < 4; i++) {
-        assertThat(client.unary(ECHO, "x" + i, CallOptions.timeout(Duration.ofSeconds(10)))).isEqualTo("echo x" + i);
+        assertThat(client.unary(ECHO, "x" + i, CallOptions.timeout(Duration.ofSeconds(10))))
+            .isEqualTo("echo x" + i);
       }
       long[] stats = client.stats();
       assertThat(stats[0]).as("calls").isEqualTo(4);
-      assertThat(stats[1]).as("retries: the dead instance was picked at least once").isGreaterThanOrEqualTo(1);
+      assertThat(stats[1])
+          .as("retries: the dead instance was picked at least once")
+          .isGreaterThanOrEqualTo(1);
       assertThat(seen).as("middleware runs, once per call").hasValue(4);
     } finally {
       client.close();
@@ -100,20 +119,32 @@ class ClientChainTest {
   @Test
   void middlewareSeesThePlainFailureTheCallerSees() {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    Middleware watching = next -> (inv, req) -> {
-      try {
-        return next.call(inv, req);
-      } catch (RuntimeException e) {
-        failures.add(e);
-        throw e;
-      }
-    };
-    RealClient client = new RealClient(ClientConfig.of("Echo", ClientOptions.withHostPorts(dead), ClientOptions.withMiddleware(watching)));
+    Middleware watching =
+        next ->
+            (inv, req) -> {
+              try {
+                return next.call(inv, req);
+              } catch (RuntimeException e) {
+                failures.add(e);
+                throw e;
+              }
+            };
+    RealClient client =
+        new RealClient(
+            ClientConfig.of(
+                "Echo", ClientOptions.withHostPorts(dead), ClientOptions.withMiddleware(watching)));
     try {
-      RpcException e = catchThrowableOfType(RpcException.class, () -> client.unary(ECHO, "x", CallOptions.timeout(Duration.ofSeconds(10))));
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () -> client.unary(ECHO, "x", CallOptions.timeout(Duration.ofSeconds(10))));
       assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
-      assertThat(e.getClass()).as("never the internal UnsentException").isEqualTo(RpcException.class);
-      assertThat(failures).singleElement().satisfies(f -> assertThat(f.getClass()).isEqualTo(RpcException.class));
+      assertThat(e.getClass())
+          .as("never the internal UnsentException")
+          .isEqualTo(RpcException.class);
+      assertThat(failures)
+          .singleElement()
+          .satisfies(f -> assertThat(f.getClass()).isEqualTo(RpcException.class));
     } finally {
       client.close();
     }
@@ -123,7 +154,10 @@ class ClientChainTest {
   void withoutMiddlewareTheFailureIsPlainToo() {
     RealClient client = new RealClient(ClientConfig.of("Echo", ClientOptions.withHostPorts(dead)));
     try {
-      RpcException e = catchThrowableOfType(RpcException.class, () -> client.unary(ECHO, "x", CallOptions.timeout(Duration.ofSeconds(10))));
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () -> client.unary(ECHO, "x", CallOptions.timeout(Duration.ofSeconds(10))));
       assertThat(e.getClass()).isEqualTo(RpcException.class);
       assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
     } finally {
@@ -133,20 +167,28 @@ class ClientChainTest {
 
   @Test
   void aMiddlewareMayCallOnSeveralTimesAtOnce() throws Exception {
-    Middleware hedging = next -> (inv, req) -> {
-      var other = new java.util.concurrent.CompletableFuture<Object>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          other.complete(next.call(inv, req + " (hedge)"));
-        } catch (Exception e) {
-          other.completeExceptionally(e);
-        }
-      });
-      Object mine = next.call(inv, req);
-      return mine + " / " + other.get();
-    };
-    RealClient client = new RealClient(ClientConfig.of("Echo", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-        ClientOptions.withRetry(RetryPolicy.failureRetry(1)), ClientOptions.withMiddleware(hedging)));
+    Middleware hedging =
+        next ->
+            (inv, req) -> {
+              var other = new java.util.concurrent.CompletableFuture<Object>();
+              Thread.ofVirtual()
+                  .start(() -> {
+                    try {
+                      other.complete(next.call(inv, req + " (hedge)"));
+                    } catch (Exception e) {
+                      other.completeExceptionally(e);
+                    }
+                  });
+              Object mine = next.call(inv, req);
+              return mine + " / " + other.get();
+            };
+    RealClient client =
+        new RealClient(
+            ClientConfig.of(
+                "Echo",
+                ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+                ClientOptions.withRetry(RetryPolicy.failureRetry(1)),
+                ClientOptions.withMiddleware(hedging)));
     try {
       for (int i = 0; i < 20; i++) {
         assertThat(client.unary(ECHO, "x" + i, CallOptions.timeout(Duration.ofSeconds(10))))

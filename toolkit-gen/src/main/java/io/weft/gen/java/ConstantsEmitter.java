@@ -17,13 +17,21 @@ final class ConstantsEmitter {
   }
 
   TypeSpec emit(IdlFile file, ClassName className) {
-    TypeSpec.Builder t = TypeSpec.classBuilder(className).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc("The constants of {@code $L}.\n", file.baseName() + ".thrift")
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    TypeSpec.Builder t =
+        TypeSpec.classBuilder(className)
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addJavadoc("The constants of {@code $L}.\n", file.baseName() + ".thrift")
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (Definition d : file.definitions()) {
       if (d instanceof Definition.Const c) {
-        FieldSpec.Builder f = FieldSpec.builder(types.javaType(c.type()), Names.escape(c.name()), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .initializer(types.constant(c.type(), c.value(), file.path(), false));
+        FieldSpec.Builder f =
+            FieldSpec.builder(
+                    types.javaType(c.type()),
+                    Names.escape(c.name()),
+                    Modifier.PUBLIC,
+                    Modifier.STATIC,
+                    Modifier.FINAL)
+                .initializer(types.constant(c.type(), c.value(), file.path(), false));
         if (c.doc() != null) {
           f.addJavadoc("$L\n", Docs.wrap(c.doc()));
         }

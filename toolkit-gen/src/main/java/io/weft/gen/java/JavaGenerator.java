@@ -43,10 +43,14 @@ public final class JavaGenerator {
       boolean hasConst = false;
       for (Definition d : f.definitions()) {
         switch (d) {
-          case Definition.Struct s -> out.add(file(pkg, structs.emit(s, types.className(s), f.path(), false), f, d));
-          case Definition.Enum e -> out.add(file(pkg, new EnumEmitter().emit(e, types.className(e)), f, d));
+          case Definition.Struct s ->
+              out.add(file(pkg, structs.emit(s, types.className(s), f.path(), false), f, d));
+          case Definition.Enum e ->
+              out.add(file(pkg, new EnumEmitter().emit(e, types.className(e)), f, d));
           case Definition.Service s -> {
-            out.addAll(new ServiceEmitter(sides).emit(services.model(s, sourceName(f) + ":" + d.location().line()), services));
+            out.addAll(
+                new ServiceEmitter(sides)
+                    .emit(services.model(s, sourceName(f) + ":" + d.location().line()), services));
           }
           case Definition.Const c -> hasConst = true;
           case Definition.Typedef t -> {}
@@ -54,9 +58,12 @@ public final class JavaGenerator {
       }
       if (hasConst) {
         ClassName constants = ThriftTypes.constantsClass(pkg, f.baseName());
-        out.add(JavaFile.builder(pkg, new ConstantsEmitter(types).emit(f, constants))
-            .addFileComment("$L\nSource: $L", Names.GENERATED, sourceName(f))
-            .skipJavaLangImports(true).indent("  ").build());
+        out.add(
+            JavaFile.builder(pkg, new ConstantsEmitter(types).emit(f, constants))
+                .addFileComment("$L\nSource: $L", Names.GENERATED, sourceName(f))
+                .skipJavaLangImports(true)
+                .indent("  ")
+                .build());
       }
     }
     return out;
@@ -70,7 +77,10 @@ public final class JavaGenerator {
         .build();
   }
 
-  /** The IDL file's name without its directory, so that output does not depend on where it was built. */
+  /**
+   * The IDL file's name without its directory, so that output does not depend on where it was
+   * built.
+   */
   private static String sourceName(IdlFile f) {
     String p = f.path().replace('\\', '/');
     return p.substring(p.lastIndexOf('/') + 1);

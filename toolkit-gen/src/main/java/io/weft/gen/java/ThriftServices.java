@@ -35,8 +35,13 @@ final class ThriftServices implements Payloads {
   private final IdentityHashMap<MethodModel, Structs> carriers = new IdentityHashMap<>();
 
   /** The structs that carry a unary method, and the IDL file their defaults are written in. */
-  private record Structs(ClassName args, ClassName result, Definition.Struct argsStruct, Definition.Struct resultStruct,
-      Definition.Function fn, String file) {}
+  private record Structs(
+      ClassName args,
+      ClassName result,
+      Definition.Struct argsStruct,
+      Definition.Struct resultStruct,
+      Definition.Function fn,
+      String file) {}
 
   ThriftServices(ThriftTypes types, StructEmitter structs, Sides sides) {
     this.types = types;
@@ -52,17 +57,35 @@ final class ThriftServices implements Payloads {
       all.addAll(methods(base));
     }
     boolean streaming = all.stream().anyMatch(m -> m.kind().streaming());
-    String handlerNote = streaming ? "Streaming methods travel over gRPC with Thrift payloads, as Kitex's."
-        : sides.client() ? "The client, {@code " + s.name() + "Client}, implements it too." : null;
-    ServiceModel.Notes notes = new ServiceModel.Notes(handlerNote,
-        "The methods of {@code " + s.name() + "} as the runtime sees them, and the structs that carry their arguments"
-            + " and results.",
-        "The name in gRPC paths, as Kitex forms it: the Go package, a dot, the service.",
-        "Each method blocks until the reply (oneway: until the request is written); failures are\n"
-            + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.\nThread-safe; share one.");
+    String handlerNote =
+        streaming
+            ? "Streaming methods travel over gRPC with Thrift payloads, as Kitex's."
+            : sides.client()
+                ? "The client, {@code " + s.name() + "Client}, implements it too."
+                : null;
+    ServiceModel.Notes notes =
+        new ServiceModel.Notes(
+            handlerNote,
+            "The methods of {@code "
+                + s.name()
+                + "} as the runtime sees them, and the structs that carry their arguments"
+                + " and results.",
+            "The name in gRPC paths, as Kitex forms it: the Go package, a dot, the service.",
+            "Each method blocks until the reply (oneway: until the request is written); failures are\n"
+                + "{@link io.weft.api.RpcException}s, declared exceptions arrive as themselves.\nThread-safe; share one.");
     ClassName base = ancestry.size() > 1 ? handlerName(ancestry.get(ancestry.size() - 2)) : null;
-    return new ServiceModel(s.name(), fullServiceName(s), s.doc(), handlerName(s), base, servicePackage(s), methods(s), all,
-        !streaming, notes, source);
+    return new ServiceModel(
+        s.name(),
+        fullServiceName(s),
+        s.doc(),
+        handlerName(s),
+        base,
+        servicePackage(s),
+        methods(s),
+        all,
+        !streaming,
+        notes,
+        source);
   }
 
   private ClassName handlerName(Definition.Service s) {
@@ -73,11 +96,17 @@ final class ThriftServices implements Payloads {
     return Schema.javaPackage(types.schema().fileOf(s)) + "." + Names.servicePackage(s.name());
   }
 
-  /** The gRPC service name Kitex uses: the Go package (last part of {@code namespace go}, else the file name) and the service. */
+  /**
+   * The gRPC service name Kitex uses: the Go package (last part of {@code namespace go}, else the
+   * file name) and the service.
+   */
   private String fullServiceName(Definition.Service s) {
     IdlFile f = types.schema().fileOf(s);
     String go = f.namespaces().get("go");
-    String pkg = go == null ? f.baseName() : go.substring(Math.max(go.lastIndexOf('.'), go.lastIndexOf('/')) + 1);
+    String pkg =
+        go == null
+            ? f.baseName()
+            : go.substring(Math.max(go.lastIndexOf('.'), go.lastIndexOf('/')) + 1);
     return pkg.isEmpty() ? s.name() : pkg + "." + s.name();
   }
 
@@ -98,23 +127,64 @@ final class ThriftServices implements Payloads {
         Field param = fn.params().get(0);
         TypeName request = types.javaType(param.type(), true);
         TypeName response = types.javaType(fn.returnType(), true);
-        out.add(new MethodModel(fn.name(), javaName, constant, kind, fn.doc(), request, response,
-            List.of(ParameterSpec.builder(request, Names.member(param.name())).build()), response,
-            List.of(ClassName.get(Exception.class)), List.of(), false));
+        out.add(
+            new MethodModel(
+                fn.name(),
+                javaName,
+                constant,
+                kind,
+                fn.doc(),
+                request,
+                response,
+                List.of(ParameterSpec.builder(request, Names.member(param.name())).build()),
+                response,
+                List.of(ClassName.get(Exception.class)),
+                List.of(),
+                false));
         continue;
       }
       String base = Names.capitalize(javaName);
-      Definition.Struct args = new Definition.Struct(Definition.StructKind.STRUCT, fn.name() + "_args", fn.params(), Map.of(), null,
-          fn.location());
+      Definition.Struct args =
+          new Definition.Struct(
+              Definition.StructKind.STRUCT,
+              fn.name() + "_args",
+              fn.params(),
+              Map.of(),
+              null,
+              fn.location());
       List<Field> resultFields = new ArrayList<>();
       if (fn.returnType() != null) {
-        resultFields.add(new Field(0, "success", Field.Requiredness.OPTIONAL, fn.returnType(), null, Map.of(), null, fn.location()));
+        resultFields.add(
+            new Field(
+                0,
+                "success",
+                Field.Requiredness.OPTIONAL,
+                fn.returnType(),
+                null,
+                Map.of(),
+                null,
+                fn.location()));
       }
       for (Field t : fn.throwsFields()) {
-        resultFields.add(new Field(t.id(), t.name(), Field.Requiredness.OPTIONAL, t.type(), null, Map.of(), null, t.location()));
+        resultFields.add(
+            new Field(
+                t.id(),
+                t.name(),
+                Field.Requiredness.OPTIONAL,
+                t.type(),
+                null,
+                Map.of(),
+                null,
+                t.location()));
       }
-      Definition.Struct result = new Definition.Struct(Definition.StructKind.STRUCT, fn.name() + "_result", resultFields, Map.of(),
-          null, fn.location());
+      Definition.Struct result =
+          new Definition.Struct(
+              Definition.StructKind.STRUCT,
+              fn.name() + "_result",
+              resultFields,
+              Map.of(),
+              null,
+              fn.location());
       ClassName argsClass = descriptor.nestedClass(base + "Args");
       ClassName resultClass = descriptor.nestedClass(base + "Result");
       List<ParameterSpec> params = new ArrayList<>();
@@ -126,9 +196,20 @@ final class ThriftServices implements Payloads {
         exceptions.add(types.javaType(t.type()));
       }
       TypeName returns = fn.returnType() == null ? TypeName.VOID : types.javaType(fn.returnType());
-      MethodModel m = new MethodModel(fn.name(), javaName, constant, kind, fn.doc(), argsClass,
-          kind == MethodKind.ONEWAY ? ClassName.get(Void.class) : resultClass, params, returns, exceptions, exceptions,
-          Linker.grpcOnly(fn));
+      MethodModel m =
+          new MethodModel(
+              fn.name(),
+              javaName,
+              constant,
+              kind,
+              fn.doc(),
+              argsClass,
+              kind == MethodKind.ONEWAY ? ClassName.get(Void.class) : resultClass,
+              params,
+              returns,
+              exceptions,
+              exceptions,
+              Linker.grpcOnly(fn));
       carriers.put(m, new Structs(argsClass, resultClass, args, result, fn, file));
       out.add(m);
     }
@@ -164,16 +245,27 @@ final class ThriftServices implements Payloads {
     }
     CodeBlock.Builder b = CodeBlock.builder();
     if (m.kind() == MethodKind.ONEWAY) {
-      return b.addStatement("client.oneway($T.$L,$W$L,$WcallOptions)", descriptor, m.constant(), args.build()).build();
+      return b.addStatement(
+              "client.oneway($T.$L,$W$L,$WcallOptions)", descriptor, m.constant(), args.build())
+          .build();
     }
-    b.addStatement("$T result =$Wclient.unary($T.$L,$W$L,$WcallOptions)", c.result(), descriptor, m.constant(), args.build());
+    b.addStatement(
+        "$T result =$Wclient.unary($T.$L,$W$L,$WcallOptions)",
+        c.result(),
+        descriptor,
+        m.constant(),
+        args.build());
     for (StructEmitter.Member r : structs.members(c.resultStruct())) {
       b.beginControlFlow("if (result.isSet$L())", r.accessor())
-          .addStatement(r.field().id() == 0 ? "return result.get$L()" : "throw result.get$L()", r.accessor())
+          .addStatement(
+              r.field().id() == 0 ? "return result.get$L()" : "throw result.get$L()", r.accessor())
           .endControlFlow();
     }
     if (c.fn().returnType() != null) {
-      b.addStatement("throw $T.of($T.INTERNAL,$W$S).asException()", Names.STATUS, Names.STATUS_CODE,
+      b.addStatement(
+          "throw $T.of($T.INTERNAL,$W$S).asException()",
+          Names.STATUS,
+          Names.STATUS_CODE,
           m.idlName() + " failed: unknown result");
     }
     return b.build();
@@ -183,7 +275,8 @@ final class ThriftServices implements Payloads {
   public CodeBlock serverRegistration(MethodModel m, ClassName descriptor) {
     Structs c = carriers.get(m);
     List<StructEmitter.Member> params = structs.members(c.argsStruct());
-    String callArgs = String.join(",$W", params.stream().map(p -> "args.get" + p.accessor() + "()").toList());
+    String callArgs =
+        String.join(",$W", params.stream().map(p -> "args.get" + p.accessor() + "()").toList());
     CodeBlock.Builder def = CodeBlock.builder();
     def.add(".unary($T.$L, args -> {\n", descriptor, m.constant());
     def.indent();
@@ -196,7 +289,8 @@ final class ThriftServices implements Payloads {
       boolean throwsAny = !c.fn().throwsFields().isEmpty();
       // a handler can return null only for a result of reference type; the generated handler then
       // returns null too, which the server answers as MISSING_RESULT
-      boolean nullable = resultMembers.stream().anyMatch(r -> r.field().id() == 0 && !r.primitive());
+      boolean nullable =
+          resultMembers.stream().anyMatch(r -> r.field().id() == 0 && !r.primitive());
       if (throwsAny) {
         def.beginControlFlow("try");
       }
@@ -215,7 +309,8 @@ final class ThriftServices implements Payloads {
         def.endControlFlow();
       }
       if (nullable) {
-        def.add("// null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)\n");
+        def.add(
+            "// null when the handler returned null: the server answers with an error (Thrift MISSING_RESULT)\n");
         def.addStatement("return result.isSetSuccess() ? result : null");
       } else {
         def.addStatement("return result");

@@ -57,12 +57,16 @@ final class ThriftTypes {
     return definition(t) instanceof Definition.Enum;
   }
 
-  /** Whether the Java type is a primitive (bool, byte, i16, i32, i64, double), so "unset" needs an isset bit. */
+  /**
+   * Whether the Java type is a primitive (bool, byte, i16, i32, i64, double), so "unset" needs an
+   * isset bit.
+   */
   boolean isPrimitive(TypeRef t) {
-    return unalias(t) instanceof TypeRef.Base b && switch (b.kind()) {
-      case BOOL, BYTE, I16, I32, I64, DOUBLE -> true;
-      default -> false;
-    };
+    return unalias(t) instanceof TypeRef.Base b
+        && switch (b.kind()) {
+          case BOOL, BYTE, I16, I32, I64, DOUBLE -> true;
+          default -> false;
+        };
   }
 
   boolean isBinary(TypeRef t) {
@@ -75,45 +79,52 @@ final class ThriftTypes {
 
   TypeName javaType(TypeRef t, boolean boxed) {
     TypeRef u = unalias(t);
-    TypeName name = switch (u) {
-      case TypeRef.Base b -> switch (b.kind()) {
-        case BOOL -> TypeName.BOOLEAN;
-        case BYTE -> TypeName.BYTE;
-        case I16 -> TypeName.SHORT;
-        case I32 -> TypeName.INT;
-        case I64 -> TypeName.LONG;
-        case DOUBLE -> TypeName.DOUBLE;
-        case STRING -> ClassName.get(String.class);
-        case BINARY -> ArrayTypeName.of(TypeName.BYTE);
-        case UUID -> Names.UUID;
-      };
-      case TypeRef.ListOf l -> ParameterizedTypeName.get(Names.LIST, javaType(l.element(), true));
-      case TypeRef.SetOf s -> ParameterizedTypeName.get(Names.SET, javaType(s.element(), true));
-      case TypeRef.MapOf m -> ParameterizedTypeName.get(Names.MAP, javaType(m.key(), true), javaType(m.value(), true));
-      case TypeRef.Named n -> className(schema.resolve(n));
-    };
+    TypeName name =
+        switch (u) {
+          case TypeRef.Base b ->
+              switch (b.kind()) {
+                case BOOL -> TypeName.BOOLEAN;
+                case BYTE -> TypeName.BYTE;
+                case I16 -> TypeName.SHORT;
+                case I32 -> TypeName.INT;
+                case I64 -> TypeName.LONG;
+                case DOUBLE -> TypeName.DOUBLE;
+                case STRING -> ClassName.get(String.class);
+                case BINARY -> ArrayTypeName.of(TypeName.BYTE);
+                case UUID -> Names.UUID;
+              };
+          case TypeRef.ListOf l ->
+              ParameterizedTypeName.get(Names.LIST, javaType(l.element(), true));
+          case TypeRef.SetOf s -> ParameterizedTypeName.get(Names.SET, javaType(s.element(), true));
+          case TypeRef.MapOf m ->
+              ParameterizedTypeName.get(
+                  Names.MAP, javaType(m.key(), true), javaType(m.value(), true));
+          case TypeRef.Named n -> className(schema.resolve(n));
+        };
     return boxed ? name.box() : name;
   }
 
   /** {@code TType.X} for a type. */
   CodeBlock ttype(TypeRef t) {
     TypeRef u = unalias(t);
-    String c = switch (u) {
-      case TypeRef.Base b -> switch (b.kind()) {
-        case BOOL -> "BOOL";
-        case BYTE -> "BYTE";
-        case I16 -> "I16";
-        case I32 -> "I32";
-        case I64 -> "I64";
-        case DOUBLE -> "DOUBLE";
-        case STRING, BINARY -> "STRING";
-        case UUID -> "UUID";
-      };
-      case TypeRef.ListOf l -> "LIST";
-      case TypeRef.SetOf s -> "SET";
-      case TypeRef.MapOf m -> "MAP";
-      case TypeRef.Named n -> schema.resolve(n) instanceof Definition.Enum ? "I32" : "STRUCT";
-    };
+    String c =
+        switch (u) {
+          case TypeRef.Base b ->
+              switch (b.kind()) {
+                case BOOL -> "BOOL";
+                case BYTE -> "BYTE";
+                case I16 -> "I16";
+                case I32 -> "I32";
+                case I64 -> "I64";
+                case DOUBLE -> "DOUBLE";
+                case STRING, BINARY -> "STRING";
+                case UUID -> "UUID";
+              };
+          case TypeRef.ListOf l -> "LIST";
+          case TypeRef.SetOf s -> "SET";
+          case TypeRef.MapOf m -> "MAP";
+          case TypeRef.Named n -> schema.resolve(n) instanceof Definition.Enum ? "I32" : "STRUCT";
+        };
     return CodeBlock.of("$T.$L", Names.TTYPE, c);
   }
 
@@ -137,7 +148,8 @@ final class ThriftTypes {
       }
       case TypeRef.ListOf l -> {
         String e = "_e" + depth;
-        b.addStatement("out.writeListBegin(new $T($L, $L.size()))", Names.TLIST, ttype(l.element()), expr);
+        b.addStatement(
+            "out.writeListBegin(new $T($L, $L.size()))", Names.TLIST, ttype(l.element()), expr);
         b.beginControlFlow("for ($T $L : $L)", javaType(l.element(), true), e, expr);
         b.add(write(e, l.element(), depth + 1));
         b.endControlFlow();
@@ -145,7 +157,8 @@ final class ThriftTypes {
       }
       case TypeRef.SetOf s -> {
         String e = "_e" + depth;
-        b.addStatement("out.writeSetBegin(new $T($L, $L.size()))", Names.TSET, ttype(s.element()), expr);
+        b.addStatement(
+            "out.writeSetBegin(new $T($L, $L.size()))", Names.TSET, ttype(s.element()), expr);
         b.beginControlFlow("for ($T $L : $L)", javaType(s.element(), true), e, expr);
         b.add(write(e, s.element(), depth + 1));
         b.endControlFlow();
@@ -153,9 +166,19 @@ final class ThriftTypes {
       }
       case TypeRef.MapOf m -> {
         String e = "_e" + depth;
-        b.addStatement("out.writeMapBegin(new $T($L, $L, $L.size()))", Names.TMAP, ttype(m.key()), ttype(m.value()), expr);
-        b.beginControlFlow("for ($T<$T, $T> $L : $L.entrySet())",
-            ClassName.get("java.util", "Map", "Entry"), javaType(m.key(), true), javaType(m.value(), true), e, expr);
+        b.addStatement(
+            "out.writeMapBegin(new $T($L, $L, $L.size()))",
+            Names.TMAP,
+            ttype(m.key()),
+            ttype(m.value()),
+            expr);
+        b.beginControlFlow(
+            "for ($T<$T, $T> $L : $L.entrySet())",
+            ClassName.get("java.util", "Map", "Entry"),
+            javaType(m.key(), true),
+            javaType(m.value(), true),
+            e,
+            expr);
         b.add(write(e + ".getKey()", m.key(), depth + 1));
         b.add(write(e + ".getValue()", m.value(), depth + 1));
         b.endControlFlow();
@@ -172,7 +195,9 @@ final class ThriftTypes {
     return b.build();
   }
 
-  /** Statements that declare {@code var} (of type {@code t}) and read it from protocol {@code in}. */
+  /**
+   * Statements that declare {@code var} (of type {@code t}) and read it from protocol {@code in}.
+   */
   CodeBlock read(String var, TypeRef t, int depth) {
     TypeRef u = unalias(t);
     CodeBlock.Builder b = CodeBlock.builder();
@@ -187,7 +212,8 @@ final class ThriftTypes {
           case I64 -> b.addStatement("$T $L = in.readI64()", jt, var);
           case DOUBLE -> b.addStatement("$T $L = in.readDouble()", jt, var);
           case STRING -> b.addStatement("$T $L = in.readString()", jt, var);
-          case BINARY -> b.addStatement("$T $L = $T.bytes(in.readBinary())", jt, var, Names.THRIFT_STRUCTS);
+          case BINARY ->
+              b.addStatement("$T $L = $T.bytes(in.readBinary())", jt, var, Names.THRIFT_STRUCTS);
           case UUID -> b.addStatement("$T $L = in.readUuid()", jt, var);
         }
       }
@@ -245,7 +271,8 @@ final class ThriftTypes {
 
   /** Whether {@code n} names a union (built by its factories, read by its {@code readFrom}). */
   private boolean isUnion(TypeRef.Named n) {
-    return schema.unalias(n) instanceof TypeRef.Named u && schema.resolve(u) instanceof Definition.Struct st
+    return schema.unalias(n) instanceof TypeRef.Named u
+        && schema.resolve(u) instanceof Definition.Struct st
         && st.kind() == Definition.StructKind.UNION;
   }
 
@@ -283,26 +310,41 @@ final class ThriftTypes {
 
   /** An expression for the text of {@code a} in {@code toString()}. */
   CodeBlock text(String a, TypeRef t) {
-    return isBinary(t) ? CodeBlock.of("$T.hex($L)", Names.THRIFT_STRUCTS, a) : CodeBlock.of("$L", a);
+    return isBinary(t)
+        ? CodeBlock.of("$T.hex($L)", Names.THRIFT_STRUCTS, a)
+        : CodeBlock.of("$L", a);
   }
 
   /**
    * A Java expression for constant {@code v} of type {@code t}, as written in {@code file}.
    *
-   * @param mutable whether containers must be mutable (field defaults) or may be immutable (constants)
+   * @param mutable whether containers must be mutable (field defaults) or may be immutable
+   *     (constants)
    */
   CodeBlock constant(TypeRef t, ConstValue v, String file, boolean mutable) {
     TypeRef u = unalias(t);
-    if (v instanceof ConstValue.Identifier id && !id.name().equals("true") && !id.name().equals("false")) {
+    if (v instanceof ConstValue.Identifier id
+        && !id.name().equals("true")
+        && !id.name().equals("false")) {
       ConstResolver.Target target = ConstResolver.resolve(schema, file, id.name());
       if (target instanceof ConstResolver.EnumTarget et) {
         return CodeBlock.of("$T.$L", className(et.type()), EnumEmitter.constantName(et.value()));
       }
       if (target instanceof ConstResolver.ConstTarget ct) {
         var f = schema.fileOf(ct.constant());
-        CodeBlock ref = CodeBlock.of("$T.$L", constantsClass(Schema.javaPackage(f), f.baseName()), Names.escape(ct.constant().name()));
-        if (mutable && (u instanceof TypeRef.ListOf || u instanceof TypeRef.SetOf || u instanceof TypeRef.MapOf)) {
-          TypeName impl = u instanceof TypeRef.ListOf ? Names.ARRAY_LIST : u instanceof TypeRef.SetOf ? Names.LINKED_HASH_SET : Names.LINKED_HASH_MAP;
+        CodeBlock ref =
+            CodeBlock.of(
+                "$T.$L",
+                constantsClass(Schema.javaPackage(f), f.baseName()),
+                Names.escape(ct.constant().name()));
+        if (mutable
+            && (u instanceof TypeRef.ListOf
+                || u instanceof TypeRef.SetOf
+                || u instanceof TypeRef.MapOf)) {
+          TypeName impl =
+              u instanceof TypeRef.ListOf
+                  ? Names.ARRAY_LIST
+                  : u instanceof TypeRef.SetOf ? Names.LINKED_HASH_SET : Names.LINKED_HASH_MAP;
           return CodeBlock.of("new $T<>($L)", impl, ref);
         }
         return ref;
@@ -310,26 +352,66 @@ final class ThriftTypes {
       throw new IllegalStateException("unresolved constant " + id.name());
     }
     return switch (u) {
-      case TypeRef.Base b -> switch (b.kind()) {
-        case BOOL -> CodeBlock.of("$L", v instanceof ConstValue.Identifier id ? id.name() : Boolean.toString(((ConstValue.IntValue) v).value() != 0));
-        case BYTE -> CodeBlock.of("(byte) $L", ((ConstValue.IntValue) v).value());
-        case I16 -> CodeBlock.of("(short) $L", ((ConstValue.IntValue) v).value());
-        case I32 -> CodeBlock.of("$L", ((ConstValue.IntValue) v).value());
-        case I64 -> CodeBlock.of("$LL", ((ConstValue.IntValue) v).value());
-        case DOUBLE -> CodeBlock.of("$L", v instanceof ConstValue.IntValue i ? (double) i.value() + "" : Double.toString(((ConstValue.DoubleValue) v).value()));
-        case STRING -> CodeBlock.of("$S", ((ConstValue.StringValue) v).value());
-        case BINARY -> CodeBlock.of("$S.getBytes($T.UTF_8)", ((ConstValue.StringValue) v).value(), StandardCharsets.class);
-        case UUID -> CodeBlock.of("$T.fromString($S)", Names.UUID, ((ConstValue.StringValue) v).value());
-      };
-      case TypeRef.ListOf l -> collection(mutable ? Names.ARRAY_LIST : null, "unmodifiableList", l.element(), (ConstValue.ListValue) v, file, mutable);
-      case TypeRef.SetOf s -> collection(Names.LINKED_HASH_SET, "unmodifiableSet", s.element(), (ConstValue.ListValue) v, file, mutable);
+      case TypeRef.Base b ->
+          switch (b.kind()) {
+            case BOOL ->
+                CodeBlock.of(
+                    "$L",
+                    v instanceof ConstValue.Identifier id
+                        ? id.name()
+                        : Boolean.toString(((ConstValue.IntValue) v).value() != 0));
+            case BYTE -> CodeBlock.of("(byte) $L", ((ConstValue.IntValue) v).value());
+            case I16 -> CodeBlock.of("(short) $L", ((ConstValue.IntValue) v).value());
+            case I32 -> CodeBlock.of("$L", ((ConstValue.IntValue) v).value());
+            case I64 -> CodeBlock.of("$LL", ((ConstValue.IntValue) v).value());
+            case DOUBLE ->
+                CodeBlock.of(
+                    "$L",
+                    v instanceof ConstValue.IntValue i
+                        ? (double) i.value() + ""
+                        : Double.toString(((ConstValue.DoubleValue) v).value()));
+            case STRING -> CodeBlock.of("$S", ((ConstValue.StringValue) v).value());
+            case BINARY ->
+                CodeBlock.of(
+                    "$S.getBytes($T.UTF_8)",
+                    ((ConstValue.StringValue) v).value(),
+                    StandardCharsets.class);
+            case UUID ->
+                CodeBlock.of("$T.fromString($S)", Names.UUID, ((ConstValue.StringValue) v).value());
+          };
+      case TypeRef.ListOf l ->
+          collection(
+              mutable ? Names.ARRAY_LIST : null,
+              "unmodifiableList",
+              l.element(),
+              (ConstValue.ListValue) v,
+              file,
+              mutable);
+      case TypeRef.SetOf s ->
+          collection(
+              Names.LINKED_HASH_SET,
+              "unmodifiableSet",
+              s.element(),
+              (ConstValue.ListValue) v,
+              file,
+              mutable);
       case TypeRef.MapOf m -> {
         ConstValue.MapValue mv = (ConstValue.MapValue) v;
         List<CodeBlock> entries = new ArrayList<>();
         for (ConstValue.Entry e : mv.entries()) {
-          entries.add(CodeBlock.of("$T.entry($L,$W$L)", Names.MAP, constant(m.key(), e.key(), file, false), constant(m.value(), e.value(), file, false)));
+          entries.add(
+              CodeBlock.of(
+                  "$T.entry($L,$W$L)",
+                  Names.MAP,
+                  constant(m.key(), e.key(), file, false),
+                  constant(m.value(), e.value(), file, false)));
         }
-        CodeBlock map = CodeBlock.of("new $T<>($T.ofEntries($Z$L))", Names.LINKED_HASH_MAP, Names.MAP, CodeBlock.join(entries, ",$W"));
+        CodeBlock map =
+            CodeBlock.of(
+                "new $T<>($T.ofEntries($Z$L))",
+                Names.LINKED_HASH_MAP,
+                Names.MAP,
+                CodeBlock.join(entries, ",$W"));
         yield mutable ? map : CodeBlock.of("$T.unmodifiableMap($Z$L)", Names.COLLECTIONS, map);
       }
       case TypeRef.Named n -> {
@@ -348,28 +430,50 @@ final class ThriftTypes {
           // the linker lets a union value set exactly one field
           ConstValue.Entry e = ((ConstValue.MapValue) v).entries().get(0);
           String fieldName = ((ConstValue.StringValue) e.key()).value();
-          var field = st.fields().stream().filter(f -> f.name().equals(fieldName)).findFirst().orElseThrow();
-          yield CodeBlock.of("$T.of$L($L)", className(st), Names.capitalize(Names.member(field.name())),
+          var field =
+              st.fields().stream()
+                  .filter(f -> f.name().equals(fieldName))
+                  .findFirst()
+                  .orElseThrow();
+          yield CodeBlock.of(
+              "$T.of$L($L)",
+              className(st),
+              Names.capitalize(Names.member(field.name())),
               constant(field.type(), e.value(), file, false));
         }
         CodeBlock.Builder cb = CodeBlock.builder().add("new $T()", className(st));
         for (ConstValue.Entry e : ((ConstValue.MapValue) v).entries()) {
           String fieldName = ((ConstValue.StringValue) e.key()).value();
-          var field = st.fields().stream().filter(f -> f.name().equals(fieldName)).findFirst().orElseThrow();
-          cb.add("$Z.set$L($L)", Names.capitalize(Names.member(field.name())), constant(field.type(), e.value(), file, false));
+          var field =
+              st.fields().stream()
+                  .filter(f -> f.name().equals(fieldName))
+                  .findFirst()
+                  .orElseThrow();
+          cb.add(
+              "$Z.set$L($L)",
+              Names.capitalize(Names.member(field.name())),
+              constant(field.type(), e.value(), file, false));
         }
         yield cb.build();
       }
     };
   }
 
-  private CodeBlock collection(ClassName impl, String unmodifiable, TypeRef elem, ConstValue.ListValue v, String file, boolean mutable) {
+  private CodeBlock collection(
+      ClassName impl,
+      String unmodifiable,
+      TypeRef elem,
+      ConstValue.ListValue v,
+      String file,
+      boolean mutable) {
     List<CodeBlock> elems = new ArrayList<>();
     for (ConstValue e : v.elements()) {
       elems.add(constant(elem, e, file, false));
     }
     CodeBlock list = CodeBlock.of("$T.of($Z$L)", Names.LIST, CodeBlock.join(elems, ",$W"));
     CodeBlock built = impl == null ? list : CodeBlock.of("new $T<>($L)", impl, list);
-    return mutable || impl == null ? built : CodeBlock.of("$T.$L($Z$L)", Names.COLLECTIONS, unmodifiable, built);
+    return mutable || impl == null
+        ? built
+        : CodeBlock.of("$T.$L($Z$L)", Names.COLLECTIONS, unmodifiable, built);
   }
 }

@@ -57,7 +57,9 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "weft.protoc")
   private File protocExecutable;
 
-  @SuppressWarnings("deprecation") // @Component still injects on every Maven 3.x; JSR-330 would need a dependency more
+  @SuppressWarnings(
+      "deprecation") // @Component still injects on every Maven 3.x; JSR-330 would need a dependency
+  // more
   @Component
   private RepositorySystem repositorySystem;
 
@@ -68,17 +70,16 @@ public final class GenerateMojo extends AbstractMojo {
   private List<RemoteRepository> remoteRepositories;
 
   /** Extra directories searched for {@code include}d files. */
-  @Parameter
-  private List<File> includeDirectories = new ArrayList<>();
+  @Parameter private List<File> includeDirectories = new ArrayList<>();
 
   /** Where the Java sources go. */
   @Parameter(defaultValue = "${project.build.directory}/generated-sources/weft")
   private File outputDirectory;
 
   /**
-   * Which sides of each service to generate: {@code both} (the default), {@code client} (no
-   * {@code XxxServer} classes, so that an application that only calls services compiles against
-   * {@code toolkit-client} alone) or {@code server}.
+   * Which sides of each service to generate: {@code both} (the default), {@code client} (no {@code
+   * XxxServer} classes, so that an application that only calls services compiles against {@code
+   * toolkit-client} alone) or {@code server}.
    */
   @Parameter(property = "weft.sides", defaultValue = "both")
   private String sides;
@@ -105,9 +106,19 @@ public final class GenerateMojo extends AbstractMojo {
     includeDirectories.forEach(f -> includes.add(f.toPath()));
     Path protoc = protos.isEmpty() ? null : protoc();
     try {
-      var files = Generator.generate(new GenOptions(sources, includes, outputDirectory.toPath(), protoc, sides()));
+      var files =
+          Generator.generate(
+              new GenOptions(sources, includes, outputDirectory.toPath(), protoc, sides()));
       int changed = OutputWriter.write(files, outputDirectory.toPath());
-      getLog().info("toolkit-gen: " + sources.size() + " IDL files, " + files.size() + " Java files (" + changed + " changed)");
+      getLog()
+          .info(
+              "toolkit-gen: "
+                  + sources.size()
+                  + " IDL files, "
+                  + files.size()
+                  + " Java files ("
+                  + changed
+                  + " changed)");
     } catch (GenException e) {
       e.errors().forEach(getLog()::error);
       throw new MojoFailureException("IDL errors:\n" + String.join("\n", e.errors()));
@@ -128,17 +139,29 @@ public final class GenerateMojo extends AbstractMojo {
     }
   }
 
-  /** The protoc to run: the configured one, or the release from Maven Central, made executable in target/. */
+  /**
+   * The protoc to run: the configured one, or the release from Maven Central, made executable in
+   * target/.
+   */
   private Path protoc() throws MojoExecutionException {
     if (protocExecutable != null) {
       return protocExecutable.toPath();
     }
     String classifier = osClassifier();
-    Artifact wanted = new DefaultArtifact("com.google.protobuf", "protoc", classifier, "exe", protocVersion);
+    Artifact wanted =
+        new DefaultArtifact("com.google.protobuf", "protoc", classifier, "exe", protocVersion);
     try {
-      File resolved = repositorySystem.resolveArtifact(repositorySession,
-          new ArtifactRequest(wanted, remoteRepositories, null)).getArtifact().getFile();
-      Path target = Path.of(project.getBuild().getDirectory(), "protoc", "protoc-" + protocVersion + "-" + classifier + ".exe");
+      File resolved =
+          repositorySystem
+              .resolveArtifact(
+                  repositorySession, new ArtifactRequest(wanted, remoteRepositories, null))
+              .getArtifact()
+              .getFile();
+      Path target =
+          Path.of(
+              project.getBuild().getDirectory(),
+              "protoc",
+              "protoc-" + protocVersion + "-" + classifier + ".exe");
       if (!Files.exists(target) || Files.size(target) != resolved.length()) {
         Files.createDirectories(target.getParent());
         Files.copy(resolved.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -155,10 +178,17 @@ public final class GenerateMojo extends AbstractMojo {
   private static String osClassifier() throws MojoExecutionException {
     String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(java.util.Locale.ROOT);
-    String o = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("windows") ? "windows" : null;
-    String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "aarch_64" : null;
+    String o =
+        os.contains("linux")
+            ? "linux"
+            : os.contains("mac") ? "osx" : os.contains("windows") ? "windows" : null;
+    String a =
+        arch.equals("amd64") || arch.equals("x86_64")
+            ? "x86_64"
+            : arch.equals("aarch64") || arch.equals("arm64") ? "aarch_64" : null;
     if (o == null || a == null) {
-      throw new MojoExecutionException("no protoc release for " + os + "/" + arch + "; set weft.protoc to a local protoc");
+      throw new MojoExecutionException(
+          "no protoc release for " + os + "/" + arch + "; set weft.protoc to a local protoc");
     }
     return o + "-" + a;
   }

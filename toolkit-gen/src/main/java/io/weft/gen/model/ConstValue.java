@@ -12,7 +12,10 @@ public sealed interface ConstValue {
 
   record StringValue(String value, Location location) implements ConstValue {}
 
-  /** A reference to another constant or an enum value ({@code Color.RED}, {@code other.LIMIT}), or {@code true}/{@code false}. */
+  /**
+   * A reference to another constant or an enum value ({@code Color.RED}, {@code other.LIMIT}), or
+   * {@code true}/{@code false}.
+   */
   record Identifier(String name, Location location) implements ConstValue {}
 
   record ListValue(List<ConstValue> elements, Location location) implements ConstValue {}

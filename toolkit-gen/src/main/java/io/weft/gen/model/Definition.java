@@ -18,24 +18,38 @@ public sealed interface Definition {
     EXCEPTION
   }
 
-  record Struct(StructKind kind, String name, List<Field> fields, Map<String, String> annotations, String doc, Location location)
+  record Struct(
+      StructKind kind,
+      String name,
+      List<Field> fields,
+      Map<String, String> annotations,
+      String doc,
+      Location location)
       implements Definition {}
 
   record EnumValue(String name, int value, String doc, Location location) {}
 
   @SuppressWarnings("AvoidCommonTypeNames") // the IDL's own word; always written Definition.Enum
-  record Enum(String name, List<EnumValue> values, String doc, Location location) implements Definition {}
+  record Enum(String name, List<EnumValue> values, String doc, Location location)
+      implements Definition {}
 
   record Typedef(String name, TypeRef type, String doc, Location location) implements Definition {}
 
-  record Const(String name, TypeRef type, ConstValue value, String doc, Location location) implements Definition {}
+  record Const(String name, TypeRef type, ConstValue value, String doc, Location location)
+      implements Definition {}
 
   /**
    * A service.
    *
    * @param extendsName the base service as written ({@code Base} or {@code other.Base}), or null
    */
-  record Service(String name, String extendsName, List<Function> functions, Map<String, String> annotations, String doc, Location location)
+  record Service(
+      String name,
+      String extendsName,
+      List<Function> functions,
+      Map<String, String> annotations,
+      String doc,
+      Location location)
       implements Definition {}
 
   /**

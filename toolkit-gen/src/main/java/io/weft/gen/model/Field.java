@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * A field of a struct, union or exception, a parameter, or a {@code throws} entry.
  *
- * @param id the field id ({@code 1:}); negative if the IDL gave none (assigned -1, -2, ... as Apache Thrift does)
+ * @param id the field id ({@code 1:}); negative if the IDL gave none (assigned -1, -2, ... as
+ *     Apache Thrift does)
  * @param name as written
  * @param requiredness as written
  * @param type its type
@@ -24,7 +25,9 @@ public record Field(
     String doc,
     Location location) {
 
-  /** Whether a field must be set ({@code required}), may be unset ({@code optional}), or neither. */
+  /**
+   * Whether a field must be set ({@code required}), may be unset ({@code optional}), or neither.
+   */
   public enum Requiredness {
     REQUIRED,
     OPTIONAL,

@@ -2,7 +2,10 @@ package io.weft.gen.model;
 
 import java.util.List;
 
-/** The IDL could not be compiled; {@link #errors()} lists each problem as {@code file:line:column: message}. */
+/**
+ * The IDL could not be compiled; {@link #errors()} lists each problem as {@code file:line:column:
+ * message}.
+ */
 public final class GenException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

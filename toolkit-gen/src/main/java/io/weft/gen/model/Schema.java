@@ -23,7 +23,10 @@ public final class Schema {
    * @param roots the files named on the command line, whose code is generated
    * @param includeAliases for each file path: include prefix ({@code other}) to included file path
    */
-  public Schema(Map<String, IdlFile> files, List<IdlFile> roots, Map<String, Map<String, String>> includeAliases) {
+  public Schema(
+      Map<String, IdlFile> files,
+      List<IdlFile> roots,
+      Map<String, Map<String, String>> includeAliases) {
     this.byPath = new LinkedHashMap<>(files);
     this.files = List.copyOf(files.values());
     this.roots = List.copyOf(roots);
@@ -52,7 +55,10 @@ public final class Schema {
     return owner.get(d);
   }
 
-  /** The definition {@code name} ({@code X} or {@code include.X}) as seen from {@code fromFile}, or null. */
+  /**
+   * The definition {@code name} ({@code X} or {@code include.X}) as seen from {@code fromFile}, or
+   * null.
+   */
   public Definition lookup(String fromFile, String name) {
     IdlFile from = byPath.get(fromFile);
     if (from == null) {
@@ -90,7 +96,10 @@ public final class Schema {
     return d;
   }
 
-  /** {@code t} with typedefs followed until the type is a base type, a container, or a struct/enum reference. */
+  /**
+   * {@code t} with typedefs followed until the type is a base type, a container, or a struct/enum
+   * reference.
+   */
   public TypeRef unalias(TypeRef t) {
     int guard = 0;
     while (t instanceof TypeRef.Named n && resolve(n) instanceof Definition.Typedef td) {
@@ -116,7 +125,10 @@ public final class Schema {
     return chain;
   }
 
-  /** The Java package of a file: {@code namespace java}, else {@code namespace *}, else the file's base name. */
+  /**
+   * The Java package of a file: {@code namespace java}, else {@code namespace *}, else the file's
+   * base name.
+   */
   public static String javaPackage(IdlFile f) {
     String ns = f.namespaces().get("java");
     if (ns == null) {

@@ -20,23 +20,23 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Compiles .proto files: protoc (the one from Maven Central; no install) writes the message
- * classes with {@code --java_out} and a descriptor set, from which {@link ProtoServices}
- * writes the services. The well-known types ({@code google/protobuf/*.proto}) come from the
- * protobuf-java jar, so imports of them work without a protobuf install either.
+ * Compiles .proto files: protoc (the one from Maven Central; no install) writes the message classes
+ * with {@code --java_out} and a descriptor set, from which {@link ProtoServices} writes the
+ * services. The well-known types ({@code google/protobuf/*.proto}) come from the protobuf-java jar,
+ * so imports of them work without a protobuf install either.
  */
 public final class ProtoGenerator {
   private ProtoGenerator() {}
 
   /**
-   * Runs protoc over {@code sources} and returns the files to write: protoc's message classes
-   * and the services. protoc writes into a temporary folder, so that only {@link
+   * Runs protoc over {@code sources} and returns the files to write: protoc's message classes and
+   * the services. protoc writes into a temporary folder, so that only {@link
    * io.weft.gen.OutputWriter} touches the output folder.
    *
    * @throws GenException with protoc's own error lines if it fails
    */
-  public static List<SourceFile> generate(Path protoc, List<Path> sources, List<Path> includeDirs, Sides sides)
-      throws IOException {
+  public static List<SourceFile> generate(
+      Path protoc, List<Path> sources, List<Path> includeDirs, Sides sides) throws IOException {
     Path work = Files.createTempDirectory("weft-protoc");
     try {
       Path wellKnown = work.resolve("include");
@@ -80,7 +80,8 @@ public final class ProtoGenerator {
       }
       if (code != 0) {
         List<String> errors = output.lines().filter(l -> !l.isBlank()).toList();
-        throw new GenException(errors.isEmpty() ? List.of("protoc failed with exit code " + code) : errors);
+        throw new GenException(
+            errors.isEmpty() ? List.of("protoc failed with exit code " + code) : errors);
       }
       FileDescriptorSet descriptors;
       try (InputStream in = Files.newInputStream(set)) {
@@ -107,7 +108,10 @@ public final class ProtoGenerator {
     List<SourceFile> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-        out.add(new SourceFile(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8)));
+        out.add(
+            new SourceFile(
+                dir.relativize(p).toString().replace('\\', '/'),
+                Files.readString(p, StandardCharsets.UTF_8)));
       }
     }
     return out;
@@ -115,7 +119,8 @@ public final class ProtoGenerator {
 
   /** Copies {@code google/protobuf/*.proto} out of the protobuf-java jar. */
   private static void extractWellKnownTypes(Path dir) throws IOException {
-    URL any = FileDescriptorProto.class.getClassLoader().getResource("google/protobuf/descriptor.proto");
+    URL any =
+        FileDescriptorProto.class.getClassLoader().getResource("google/protobuf/descriptor.proto");
     if (any == null) {
       return;
     }

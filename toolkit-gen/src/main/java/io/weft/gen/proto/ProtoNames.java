@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java class protoc's {@code --java_out} gives each message, so that service code can name
- * it: {@code java_package} (else the proto package), {@code java_outer_classname} (else the file
- * name in UpperCamelCase, plus {@code OuterClass} on a clash), and {@code java_multiple_files}.
+ * The Java class protoc's {@code --java_out} gives each message, so that service code can name it:
+ * {@code java_package} (else the proto package), {@code java_outer_classname} (else the file name
+ * in UpperCamelCase, plus {@code OuterClass} on a clash), and {@code java_multiple_files}.
  */
 final class ProtoNames {
   private final Map<String, ClassName> byFullName = new HashMap<>();
@@ -23,11 +23,14 @@ final class ProtoNames {
       String outer = outerClassName(f);
       String prefix = f.getPackage().isEmpty() ? "." : "." + f.getPackage() + ".";
       for (DescriptorProto m : f.getMessageTypeList()) {
-        ClassName c = multiple ? ClassName.get(pkg, m.getName()) : ClassName.get(pkg, outer, m.getName());
+        ClassName c =
+            multiple ? ClassName.get(pkg, m.getName()) : ClassName.get(pkg, outer, m.getName());
         add(prefix + m.getName(), c, m);
       }
       for (EnumDescriptorProto e : f.getEnumTypeList()) {
-        byFullName.put(prefix + e.getName(), multiple ? ClassName.get(pkg, e.getName()) : ClassName.get(pkg, outer, e.getName()));
+        byFullName.put(
+            prefix + e.getName(),
+            multiple ? ClassName.get(pkg, e.getName()) : ClassName.get(pkg, outer, e.getName()));
       }
     }
   }

@@ -39,7 +39,9 @@ final class ProtoServices {
   List<JavaFile> emit(FileDescriptorProto file) {
     List<JavaFile> out = new ArrayList<>();
     ServiceEmitter emitter = new ServiceEmitter(sides);
-    Payloads payloads = new ProtoPayloads(ClassName.get(ProtoNames.javaPackage(file), ProtoNames.outerClassName(file)));
+    Payloads payloads =
+        new ProtoPayloads(
+            ClassName.get(ProtoNames.javaPackage(file), ProtoNames.outerClassName(file)));
     for (int i = 0; i < file.getServiceCount(); i++) {
       out.addAll(emitter.emit(model(file, i), payloads));
     }
@@ -52,28 +54,58 @@ final class ProtoServices {
     List<MethodModel> methods = new ArrayList<>();
     for (int j = 0; j < s.getMethodCount(); j++) {
       MethodDescriptorProto m = s.getMethod(j);
-      MethodKind kind = m.getClientStreaming()
-          ? (m.getServerStreaming() ? MethodKind.BIDI_STREAMING : MethodKind.CLIENT_STREAMING)
-          : (m.getServerStreaming() ? MethodKind.SERVER_STREAMING : MethodKind.UNARY);
+      MethodKind kind =
+          m.getClientStreaming()
+              ? (m.getServerStreaming() ? MethodKind.BIDI_STREAMING : MethodKind.CLIENT_STREAMING)
+              : (m.getServerStreaming() ? MethodKind.SERVER_STREAMING : MethodKind.UNARY);
       ClassName request = names.message(m.getInputType());
       ClassName response = names.message(m.getOutputType());
-      methods.add(new MethodModel(m.getName(), Names.member(m.getName()), Names.upperSnake(m.getName()), kind,
-          comment(file.getSourceCodeInfo(), index, j), request, response, List.of(ParameterSpec.builder(request, "request").build()),
-          response, List.of(ClassName.get(Exception.class)), List.of(), false));
+      methods.add(
+          new MethodModel(
+              m.getName(),
+              Names.member(m.getName()),
+              Names.upperSnake(m.getName()),
+              kind,
+              comment(file.getSourceCodeInfo(), index, j),
+              request,
+              response,
+              List.of(ParameterSpec.builder(request, "request").build()),
+              response,
+              List.of(ClassName.get(Exception.class)),
+              List.of(),
+              false));
     }
-    String sub = pkg.isEmpty() ? Names.servicePackage(s.getName()) : pkg + "." + Names.servicePackage(s.getName());
+    String sub =
+        pkg.isEmpty()
+            ? Names.servicePackage(s.getName())
+            : pkg + "." + Names.servicePackage(s.getName());
     String full = file.getPackage().isEmpty() ? s.getName() : file.getPackage() + "." + s.getName();
-    ServiceModel.Notes notes = new ServiceModel.Notes("Call it with {@code " + s.getName() + "Client}.",
-        "The methods of {@code " + full + "} as the runtime sees them.",
-        "The package-qualified name used in gRPC paths.",
-        "Unary methods go over TTHeader (Kitex Protobuf) unless the client was built with\n"
-            + "{@code withTransport(Transport.GRPC)}; streaming methods always use gRPC.\nThread-safe; share one.");
+    ServiceModel.Notes notes =
+        new ServiceModel.Notes(
+            "Call it with {@code " + s.getName() + "Client}.",
+            "The methods of {@code " + full + "} as the runtime sees them.",
+            "The package-qualified name used in gRPC paths.",
+            "Unary methods go over TTHeader (Kitex Protobuf) unless the client was built with\n"
+                + "{@code withTransport(Transport.GRPC)}; streaming methods always use gRPC.\nThread-safe; share one.");
     String source = file.getName().substring(file.getName().lastIndexOf('/') + 1);
-    return new ServiceModel(s.getName(), full, comment(file.getSourceCodeInfo(), index, -1), ClassName.get(pkg, Names.type(s.getName())),
-        null, sub, methods, methods, false, notes, source);
+    return new ServiceModel(
+        s.getName(),
+        full,
+        comment(file.getSourceCodeInfo(), index, -1),
+        ClassName.get(pkg, Names.type(s.getName())),
+        null,
+        sub,
+        methods,
+        methods,
+        false,
+        notes,
+        source);
   }
 
-  /** The protobuf side of a service's code; {@code outer} is the class protoc generates for the file. */
+  /**
+   * The protobuf side of a service's code; {@code outer} is the class protoc generates for the
+   * file.
+   */
   private record ProtoPayloads(ClassName outer) implements Payloads {
     @Override
     public CodeBlock codec(TypeName type) {
@@ -88,7 +120,8 @@ final class ProtoServices {
     @Override
     public CodeBlock clientCall(MethodModel m, ClassName descriptor) {
       return CodeBlock.builder()
-          .addStatement("return client.unary($T.$L,$Wrequest,$WcallOptions)", descriptor, m.constant())
+          .addStatement(
+              "return client.unary($T.$L,$Wrequest,$WcallOptions)", descriptor, m.constant())
           .build();
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
  * @param constant the name of its descriptor constant
  * @param kind how its messages flow
  * @param doc its documentation, or null
- * @param request the type the descriptor carries as request (Thrift unary: the {@code *Args} struct)
+ * @param request the type the descriptor carries as request (Thrift unary: the {@code *Args}
+ *     struct)
  * @param response the type the descriptor carries as response (Thrift unary: the {@code *Result}
  *     struct; {@code Void} for oneway)
  * @param params the parameters of the handler and client methods (streaming: the one request, if
@@ -20,7 +21,8 @@ import java.util.List;
  * @param returns what the handler and client methods of a unary method return
  * @param handlerExceptions what the handler method declares
  * @param clientExceptions what the client method declares
- * @param grpcOnly whether a unary method must travel over gRPC (Kitex's {@code streaming.mode="unary"})
+ * @param grpcOnly whether a unary method must travel over gRPC (Kitex's {@code
+ *     streaming.mode="unary"})
  */
 public record MethodModel(
     String idlName,

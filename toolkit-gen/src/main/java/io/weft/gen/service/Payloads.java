@@ -7,9 +7,9 @@ import com.palantir.javapoet.TypeSpec;
 import java.util.List;
 
 /**
- * What differs between IDLs in a service's code: how messages are encoded, and how a unary
- * method's parameters, result and declared exceptions travel (Thrift packs them into {@code *Args}
- * and {@code *Result} structs; protobuf sends the request and response messages as they are).
+ * What differs between IDLs in a service's code: how messages are encoded, and how a unary method's
+ * parameters, result and declared exceptions travel (Thrift packs them into {@code *Args} and
+ * {@code *Result} structs; protobuf sends the request and response messages as they are).
  */
 public interface Payloads {
   /** The codec expression of message type {@code type}. */
@@ -24,9 +24,13 @@ public interface Payloads {
    */
   CodeBlock clientCall(MethodModel m, ClassName descriptor);
 
-  /** The registration of a unary or oneway method in the service definition, from {@code .unary(}. */
+  /**
+   * The registration of a unary or oneway method in the service definition, from {@code .unary(}.
+   */
   CodeBlock serverRegistration(MethodModel m, ClassName descriptor);
 
-  /** What the service definition adds after the methods (protobuf: the file descriptor), or empty. */
+  /**
+   * What the service definition adds after the methods (protobuf: the file descriptor), or empty.
+   */
   CodeBlock definitionExtras();
 }

@@ -3,7 +3,10 @@ package io.weft.gen.thrift;
 import io.weft.gen.model.Definition;
 import io.weft.gen.model.Schema;
 
-/** Resolves a constant reference: {@code LIMIT}, {@code Color.RED}, {@code other.LIMIT} or {@code other.Color.RED}. */
+/**
+ * Resolves a constant reference: {@code LIMIT}, {@code Color.RED}, {@code other.LIMIT} or {@code
+ * other.Color.RED}.
+ */
 public final class ConstResolver {
   private ConstResolver() {}
 

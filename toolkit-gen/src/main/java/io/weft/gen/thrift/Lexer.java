@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits Thrift IDL into tokens. Handles {@code //}, {@code #} and block comments; a {@code /** * /}
- * comment, or a run of line comments directly above a definition, becomes that definition's doc.
+ * Splits Thrift IDL into tokens. Handles {@code //}, {@code #} and block comments; a {@code /** *
+ * /} comment, or a run of line comments directly above a definition, becomes that definition's doc.
  */
 final class Lexer {
   enum Kind {
@@ -26,7 +26,9 @@ final class Lexer {
 
     @Override
     public String toString() {
-      return kind == Kind.EOF ? "end of file" : kind == Kind.STRING ? "\"" + text + "\"" : "'" + text + "'";
+      return kind == Kind.EOF
+          ? "end of file"
+          : kind == Kind.STRING ? "\"" + text + "\"" : "'" + text + "'";
     }
   }
 
@@ -55,11 +57,17 @@ final class Lexer {
       char c = src.charAt(pos);
       if (Character.isLetter(c) || c == '_') {
         int start = pos;
-        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_' || src.charAt(pos) == '.')) {
+        while (pos < src.length()
+            && (Character.isLetterOrDigit(src.charAt(pos))
+                || src.charAt(pos) == '_'
+                || src.charAt(pos) == '.')) {
           advance();
         }
         out.add(new Token(Kind.IDENT, src.substring(start, pos), at, doc));
-      } else if (Character.isDigit(c) || ((c == '-' || c == '+') && pos + 1 < src.length() && (Character.isDigit(src.charAt(pos + 1)) || src.charAt(pos + 1) == '.'))) {
+      } else if (Character.isDigit(c)
+          || ((c == '-' || c == '+')
+              && pos + 1 < src.length()
+              && (Character.isDigit(src.charAt(pos + 1)) || src.charAt(pos + 1) == '.'))) {
         out.add(number(at, doc));
       } else if (c == '"' || c == '\'') {
         out.add(new Token(Kind.STRING, string(c, at), at, doc));
@@ -97,7 +105,9 @@ final class Lexer {
       } else if (c == '.' || c == 'e' || c == 'E') {
         isDouble = true;
         advance();
-        if ((c == 'e' || c == 'E') && pos < src.length() && (src.charAt(pos) == '-' || src.charAt(pos) == '+')) {
+        if ((c == 'e' || c == 'E')
+            && pos < src.length()
+            && (src.charAt(pos) == '-' || src.charAt(pos) == '+')) {
           advance();
         }
       } else {
@@ -137,7 +147,9 @@ final class Lexer {
     }
   }
 
-  /** Skips whitespace and comments; returns the doc comment directly before the next token, if any. */
+  /**
+   * Skips whitespace and comments; returns the doc comment directly before the next token, if any.
+   */
   private String skipSpaceAndComments() {
     String doc = null;
     StringBuilder lineDoc = null;

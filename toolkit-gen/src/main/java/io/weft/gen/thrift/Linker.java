@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads Thrift files and everything they include, then links them: every type, constant, enum
- * value and base service must resolve; names must be unique per file; {@code throws} must name
+ * Loads Thrift files and everything they include, then links them: every type, constant, enum value
+ * and base service must resolve; names must be unique per file; {@code throws} must name
  * exceptions; defaults must fit their fields. Every problem is reported, with its position, in one
  * {@link GenException}.
  */
@@ -39,7 +39,10 @@ public final class Linker {
     this.includeDirs = includeDirs;
   }
 
-  /** Loads and links {@code roots} and their includes, searching {@code includeDirs} after each file's own directory. */
+  /**
+   * Loads and links {@code roots} and their includes, searching {@code includeDirs} after each
+   * file's own directory.
+   */
   public static Schema link(List<Path> roots, List<Path> includeDirs) {
     return new Linker(includeDirs).run(roots);
   }
@@ -69,8 +72,14 @@ public final class Linker {
       for (String inc : f.includes()) {
         Path target = resolveInclude(p, inc);
         if (target == null) {
-          errors.error(new Location(f.path(), 1, 1), "cannot find included file \"" + inc + "\" (looked next to " + f.path()
-              + (includeDirs.isEmpty() ? "" : " and in " + includeDirs) + ")");
+          errors.error(
+              new Location(f.path(), 1, 1),
+              "cannot find included file \""
+                  + inc
+                  + "\" (looked next to "
+                  + f.path()
+                  + (includeDirs.isEmpty() ? "" : " and in " + includeDirs)
+                  + ")");
           continue;
         }
         IdlFile included = load(target, f);
@@ -138,11 +147,16 @@ public final class Linker {
         case Definition.Struct s -> {
           for (Field field : s.fields()) {
             checkField(schema, f.path(), field);
-            if (s.kind() == Definition.StructKind.UNION && field.requiredness() == Field.Requiredness.REQUIRED) {
+            if (s.kind() == Definition.StructKind.UNION
+                && field.requiredness() == Field.Requiredness.REQUIRED) {
               errors.error(field.location(), "union field " + field.name() + " cannot be required");
             }
             if (s.kind() == Definition.StructKind.UNION && field.defaultValue() != null) {
-              errors.error(field.location(), "union field " + field.name() + " cannot have a default: a union is built with the one field it holds");
+              errors.error(
+                  field.location(),
+                  "union field "
+                      + field.name()
+                      + " cannot have a default: a union is built with the one field it holds");
             }
           }
         }
@@ -161,7 +175,13 @@ public final class Linker {
     if (s.extendsName() != null) {
       Definition base = schema.lookup(f.path(), s.extendsName());
       if (!(base instanceof Definition.Service)) {
-        errors.error(s.location(), "service " + s.name() + " extends " + s.extendsName() + ", which is not a known service");
+        errors.error(
+            s.location(),
+            "service "
+                + s.name()
+                + " extends "
+                + s.extendsName()
+                + ", which is not a known service");
       }
     }
     for (Definition.Function fn : s.functions()) {
@@ -182,8 +202,10 @@ public final class Linker {
       }
       for (Field t : fn.throwsFields()) {
         checkType(schema, t.type());
-        if (resolves(schema, t.type()) && !(schema.unalias(t.type()) instanceof TypeRef.Named n
-            && schema.resolve(n) instanceof Definition.Struct st && st.kind() == Definition.StructKind.EXCEPTION)) {
+        if (resolves(schema, t.type())
+            && !(schema.unalias(t.type()) instanceof TypeRef.Named n
+                && schema.resolve(n) instanceof Definition.Struct st
+                && st.kind() == Definition.StructKind.EXCEPTION)) {
           errors.error(t.location(), "throws names " + t.type() + ", which is not an exception");
         }
       }
@@ -219,8 +241,14 @@ public final class Linker {
           return m;
         }
       }
-      throw new IllegalArgumentException("unknown " + STREAMING_MODE + " \"" + mode + "\" on " + fn.name()
-          + " (expected bidirectional, client, server or unary)");
+      throw new IllegalArgumentException(
+          "unknown "
+              + STREAMING_MODE
+              + " \""
+              + mode
+              + "\" on "
+              + fn.name()
+              + " (expected bidirectional, client, server or unary)");
     }
   }
 
@@ -238,7 +266,10 @@ public final class Linker {
     return StreamingMode.of(fn) == StreamingMode.UNARY;
   }
 
-  /** Kitex's {@code streaming.mode} annotation: its values, and the shape a streaming method must have. */
+  /**
+   * Kitex's {@code streaming.mode} annotation: its values, and the shape a streaming method must
+   * have.
+   */
   private void checkStreamingMode(Schema schema, Definition.Function fn) {
     StreamingMode mode;
     try {
@@ -251,10 +282,17 @@ public final class Linker {
       return;
     }
     if (fn.params().size() != 1) {
-      errors.error(fn.location(), "streaming method " + fn.name() + " must take exactly one argument (it has " + fn.params().size() + ")");
+      errors.error(
+          fn.location(),
+          "streaming method "
+              + fn.name()
+              + " must take exactly one argument (it has "
+              + fn.params().size()
+              + ")");
     }
     if (fn.returnType() == null) {
-      errors.error(fn.location(), "streaming method " + fn.name() + " must return a type, not void");
+      errors.error(
+          fn.location(), "streaming method " + fn.name() + " must return a type, not void");
     }
     if (!fn.throwsFields().isEmpty()) {
       errors.error(fn.location(), "streaming method " + fn.name() + " cannot declare exceptions");
@@ -268,10 +306,18 @@ public final class Linker {
       messages.add(fn.returnType());
     }
     for (TypeRef t : messages) {
-      if (resolves(schema, t) && !cyclic(schema, t) && schema.unalias(t) instanceof TypeRef.Named n && schema.resolve(n) instanceof Definition.Struct st
+      if (resolves(schema, t)
+          && !cyclic(schema, t)
+          && schema.unalias(t) instanceof TypeRef.Named n
+          && schema.resolve(n) instanceof Definition.Struct st
           && st.kind() == Definition.StructKind.UNION) {
-        errors.error(fn.location(), "streaming method " + fn.name() + " cannot carry union " + st.name()
-            + " as a message (a union is built only with a field set); wrap it in a struct");
+        errors.error(
+            fn.location(),
+            "streaming method "
+                + fn.name()
+                + " cannot carry union "
+                + st.name()
+                + " as a message (a union is built only with a field set); wrap it in a struct");
       }
     }
   }
@@ -310,12 +356,18 @@ public final class Linker {
         if (d == null) {
           errors.error(n.location(), "unknown type " + n.name());
         } else if (d instanceof Definition.Service || d instanceof Definition.Const) {
-          errors.error(n.location(), n.name() + " is a " + (d instanceof Definition.Service ? "service" : "constant") + ", not a type");
+          errors.error(
+              n.location(),
+              n.name()
+                  + " is a "
+                  + (d instanceof Definition.Service ? "service" : "constant")
+                  + ", not a type");
         } else if (d instanceof Definition.Typedef td) {
           Set<Definition> seen = new HashSet<>();
           TypeRef cur = td.type();
           seen.add(td);
-          while (cur instanceof TypeRef.Named cn && schema.lookup(cn.file(), cn.name()) instanceof Definition.Typedef next) {
+          while (cur instanceof TypeRef.Named cn
+              && schema.lookup(cn.file(), cn.name()) instanceof Definition.Typedef next) {
             if (!seen.add(next)) {
               errors.error(n.location(), "typedef " + n.name() + " refers to itself");
               return;
@@ -352,43 +404,73 @@ public final class Linker {
       }
       return;
     }
-    boolean ok = switch (t) {
-      case TypeRef.Base b -> switch (b.kind()) {
-        case BOOL -> v instanceof ConstValue.IntValue i && (i.value() == 0 || i.value() == 1);
-        case BYTE -> v instanceof ConstValue.IntValue i && i.value() >= Byte.MIN_VALUE && i.value() <= Byte.MAX_VALUE;
-        case I16 -> v instanceof ConstValue.IntValue i && i.value() >= Short.MIN_VALUE && i.value() <= Short.MAX_VALUE;
-        case I32 -> v instanceof ConstValue.IntValue i && i.value() >= Integer.MIN_VALUE && i.value() <= Integer.MAX_VALUE;
-        case I64 -> v instanceof ConstValue.IntValue;
-        case DOUBLE -> v instanceof ConstValue.IntValue || v instanceof ConstValue.DoubleValue;
-        case STRING, BINARY, UUID -> v instanceof ConstValue.StringValue;
-      };
-      case TypeRef.ListOf l -> v instanceof ConstValue.ListValue lv && checkAll(schema, file, l.element(), lv.elements());
-      case TypeRef.SetOf s -> v instanceof ConstValue.ListValue lv && checkAll(schema, file, s.element(), lv.elements());
-      case TypeRef.MapOf m -> v instanceof ConstValue.MapValue mv && checkEntries(schema, file, m.key(), m.value(), mv);
-      case TypeRef.Named n -> {
-        Definition d = schema.resolve(n);
-        if (d instanceof Definition.Enum) {
-          yield v instanceof ConstValue.IntValue;
-        }
-        if (d instanceof Definition.Struct st && v instanceof ConstValue.MapValue mv) {
-          if (st.kind() == Definition.StructKind.UNION && mv.entries().size() != 1) {
-            errors.error(v.location(), "a value of union " + st.name() + " must set exactly one field (this one sets "
-                + mv.entries().size() + ")");
-          }
-          for (ConstValue.Entry e : mv.entries()) {
-            if (!(e.key() instanceof ConstValue.StringValue key)
-                || st.fields().stream().noneMatch(f -> f.name().equals(key.value()))) {
-              errors.error(e.key().location(), "struct " + st.name() + " has no field " + describe(e.key()));
-            } else {
-              Field f = st.fields().stream().filter(x -> x.name().equals(key.value())).findFirst().orElseThrow();
-              checkValue(schema, file, f.type(), e.value());
+    boolean ok =
+        switch (t) {
+          case TypeRef.Base b ->
+              switch (b.kind()) {
+                case BOOL ->
+                    v instanceof ConstValue.IntValue i && (i.value() == 0 || i.value() == 1);
+                case BYTE ->
+                    v instanceof ConstValue.IntValue i
+                        && i.value() >= Byte.MIN_VALUE
+                        && i.value() <= Byte.MAX_VALUE;
+                case I16 ->
+                    v instanceof ConstValue.IntValue i
+                        && i.value() >= Short.MIN_VALUE
+                        && i.value() <= Short.MAX_VALUE;
+                case I32 ->
+                    v instanceof ConstValue.IntValue i
+                        && i.value() >= Integer.MIN_VALUE
+                        && i.value() <= Integer.MAX_VALUE;
+                case I64 -> v instanceof ConstValue.IntValue;
+                case DOUBLE ->
+                    v instanceof ConstValue.IntValue || v instanceof ConstValue.DoubleValue;
+                case STRING, BINARY, UUID -> v instanceof ConstValue.StringValue;
+              };
+          case TypeRef.ListOf l ->
+              v instanceof ConstValue.ListValue lv
+                  && checkAll(schema, file, l.element(), lv.elements());
+          case TypeRef.SetOf s ->
+              v instanceof ConstValue.ListValue lv
+                  && checkAll(schema, file, s.element(), lv.elements());
+          case TypeRef.MapOf m ->
+              v instanceof ConstValue.MapValue mv
+                  && checkEntries(schema, file, m.key(), m.value(), mv);
+          case TypeRef.Named n -> {
+            Definition d = schema.resolve(n);
+            if (d instanceof Definition.Enum) {
+              yield v instanceof ConstValue.IntValue;
             }
+            if (d instanceof Definition.Struct st && v instanceof ConstValue.MapValue mv) {
+              if (st.kind() == Definition.StructKind.UNION && mv.entries().size() != 1) {
+                errors.error(
+                    v.location(),
+                    "a value of union "
+                        + st.name()
+                        + " must set exactly one field (this one sets "
+                        + mv.entries().size()
+                        + ")");
+              }
+              for (ConstValue.Entry e : mv.entries()) {
+                if (!(e.key() instanceof ConstValue.StringValue key)
+                    || st.fields().stream().noneMatch(f -> f.name().equals(key.value()))) {
+                  errors.error(
+                      e.key().location(),
+                      "struct " + st.name() + " has no field " + describe(e.key()));
+                } else {
+                  Field f =
+                      st.fields().stream()
+                          .filter(x -> x.name().equals(key.value()))
+                          .findFirst()
+                          .orElseThrow();
+                  checkValue(schema, file, f.type(), e.value());
+                }
+              }
+              yield true;
+            }
+            yield false;
           }
-          yield true;
-        }
-        yield false;
-      }
-    };
+        };
     if (!ok) {
       errors.error(v.location(), describe(v) + " is not a value of type " + type);
     }
@@ -401,7 +483,8 @@ public final class Linker {
     return true;
   }
 
-  private boolean checkEntries(Schema schema, String file, TypeRef k, TypeRef v, ConstValue.MapValue mv) {
+  private boolean checkEntries(
+      Schema schema, String file, TypeRef k, TypeRef v, ConstValue.MapValue mv) {
     for (ConstValue.Entry e : mv.entries()) {
       checkValue(schema, file, k, e.key());
       checkValue(schema, file, v, e.value());
@@ -420,7 +503,10 @@ public final class Linker {
     };
   }
 
-  /** Files are known by their path relative to the working directory (absolute if outside it): stable, and readable in messages. */
+  /**
+   * Files are known by their path relative to the working directory (absolute if outside it):
+   * stable, and readable in messages.
+   */
   private static String key(Path p) {
     Path abs = p.toAbsolutePath().normalize();
     Path cwd = Path.of("").toAbsolutePath();

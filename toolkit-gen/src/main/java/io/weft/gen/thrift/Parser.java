@@ -18,14 +18,15 @@ import java.util.Set;
 
 /**
  * Parses one Thrift IDL file into an {@link IdlFile}: the whole grammar of Apache Thrift's IDL
- * ({@code include}, {@code cpp_include}, {@code namespace}, {@code typedef}, {@code const},
- * {@code enum}, {@code senum}, {@code struct}, {@code union}, {@code exception}, {@code service},
+ * ({@code include}, {@code cpp_include}, {@code namespace}, {@code typedef}, {@code const}, {@code
+ * enum}, {@code senum}, {@code struct}, {@code union}, {@code exception}, {@code service},
  * annotations). Names are not resolved here; the {@link Linker} does that. The first syntax error
  * ends the file with a {@link GenException} naming file, line, column and what was expected.
  */
 public final class Parser {
   private static final Set<String> BASE_TYPES =
-      Set.of("bool", "byte", "i8", "i16", "i32", "i64", "double", "string", "binary", "uuid", "slist");
+      Set.of(
+          "bool", "byte", "i8", "i16", "i32", "i64", "double", "string", "binary", "uuid", "slist");
 
   private final List<Token> tokens;
   private final String path;
@@ -51,7 +52,8 @@ public final class Parser {
         case "include" -> includes.add(expect(Kind.STRING, "an include path in quotes").text());
         case "cpp_include" -> expect(Kind.STRING, "a cpp_include path in quotes");
         case "namespace" -> {
-          Token scope = peek().is("*") ? next() : expect(Kind.IDENT, "a namespace scope (java, go, *, ...)");
+          Token scope =
+              peek().is("*") ? next() : expect(Kind.IDENT, "a namespace scope (java, go, *, ...)");
           Token ns = expect(Kind.IDENT, "a namespace name");
           namespaces.put(scope.text(), ns.text());
           annotations();
@@ -65,7 +67,9 @@ public final class Parser {
         case "union" -> defs.add(struct(t, Definition.StructKind.UNION));
         case "exception" -> defs.add(struct(t, Definition.StructKind.EXCEPTION));
         case "service" -> defs.add(service(t));
-        default -> throw error(t, "a definition (struct, enum, service, ...) or a header (include, namespace)");
+        default ->
+            throw error(
+                t, "a definition (struct, enum, service, ...) or a header (include, namespace)");
       }
       separator();
     }
@@ -106,7 +110,8 @@ public final class Parser {
         throw new GenException(v.location() + ": enum value " + value + " does not fit in i32");
       }
       if (!seen.add(v.text())) {
-        throw new GenException(v.location() + ": duplicate enum value " + v.text() + " in " + name.text());
+        throw new GenException(
+            v.location() + ": duplicate enum value " + v.text() + " in " + name.text());
       }
       annotations();
       separator();
@@ -127,7 +132,8 @@ public final class Parser {
     }
     expect("}");
     annotations();
-    return new Definition.Typedef(name.text(), new TypeRef.Base(TypeRef.BaseKind.STRING), kw.doc(), name.location());
+    return new Definition.Typedef(
+        name.text(), new TypeRef.Base(TypeRef.BaseKind.STRING), kw.doc(), name.location());
   }
 
   private Definition struct(Token kw, Definition.StructKind kind) {
@@ -183,9 +189,19 @@ public final class Parser {
       Map<String, String> ann = annotations();
       separator();
       if (!seen.add(fname.text())) {
-        throw new GenException(fname.location() + ": duplicate method " + fname.text() + " in service " + name.text());
+        throw new GenException(
+            fname.location() + ": duplicate method " + fname.text() + " in service " + name.text());
       }
-      functions.add(new Definition.Function(fname.text(), oneway, returnType, params, throwsFields, ann, first.doc(), fname.location()));
+      functions.add(
+          new Definition.Function(
+              fname.text(),
+              oneway,
+              returnType,
+              params,
+              throwsFields,
+              ann,
+              first.doc(),
+              fname.location()));
     }
     expect("}");
     Map<String, String> ann = annotations();
@@ -230,7 +246,8 @@ public final class Parser {
       Map<String, String> ann = annotations();
       separator();
       if (!ids.add(id)) {
-        throw new GenException(first.location() + ": duplicate field id " + id + " (" + name.text() + ")");
+        throw new GenException(
+            first.location() + ": duplicate field id " + id + " (" + name.text() + ")");
       }
       if (!names.add(name.text())) {
         throw new GenException(name.location() + ": duplicate field name " + name.text());
@@ -273,17 +290,19 @@ public final class Parser {
       }
       default -> {
         if (BASE_TYPES.contains(t.text())) {
-          type = new TypeRef.Base(switch (t.text()) {
-            case "bool" -> TypeRef.BaseKind.BOOL;
-            case "byte", "i8" -> TypeRef.BaseKind.BYTE;
-            case "i16" -> TypeRef.BaseKind.I16;
-            case "i32" -> TypeRef.BaseKind.I32;
-            case "i64" -> TypeRef.BaseKind.I64;
-            case "double" -> TypeRef.BaseKind.DOUBLE;
-            case "binary" -> TypeRef.BaseKind.BINARY;
-            case "uuid" -> TypeRef.BaseKind.UUID;
-            default -> TypeRef.BaseKind.STRING;
-          });
+          type =
+              new TypeRef.Base(
+                  switch (t.text()) {
+                    case "bool" -> TypeRef.BaseKind.BOOL;
+                    case "byte", "i8" -> TypeRef.BaseKind.BYTE;
+                    case "i16" -> TypeRef.BaseKind.I16;
+                    case "i32" -> TypeRef.BaseKind.I32;
+                    case "i64" -> TypeRef.BaseKind.I64;
+                    case "double" -> TypeRef.BaseKind.DOUBLE;
+                    case "binary" -> TypeRef.BaseKind.BINARY;
+                    case "uuid" -> TypeRef.BaseKind.UUID;
+                    default -> TypeRef.BaseKind.STRING;
+                  });
         } else if (isReserved(t.text())) {
           throw error(t, "a type");
         } else {
@@ -385,8 +404,26 @@ public final class Parser {
 
   private static boolean isReserved(String s) {
     return switch (s) {
-      case "struct", "union", "exception", "service", "enum", "senum", "typedef", "const", "include", "namespace", "oneway",
-          "void", "throws", "extends", "required", "optional", "map", "list", "set" -> true;
+      case "struct",
+          "union",
+          "exception",
+          "service",
+          "enum",
+          "senum",
+          "typedef",
+          "const",
+          "include",
+          "namespace",
+          "oneway",
+          "void",
+          "throws",
+          "extends",
+          "required",
+          "optional",
+          "map",
+          "list",
+          "set" ->
+          true;
       default -> false;
     };
   }
@@ -430,7 +467,10 @@ public final class Parser {
       s = s.substring(1);
     }
     try {
-      long v = s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+      long v =
+          s.startsWith("0x") || s.startsWith("0X")
+              ? Long.parseUnsignedLong(s.substring(2), 16)
+              : Long.parseLong(s);
       return neg ? -v : v;
     } catch (NumberFormatException e) {
       throw new GenException(t.location() + ": integer out of range: " + t.text());

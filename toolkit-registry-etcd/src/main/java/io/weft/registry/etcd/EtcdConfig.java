@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where etcd is and how Weft lays out its instances there; defaults as kitex-contrib/registry-etcd's.
+ * Where etcd is and how Weft lays out its instances there; defaults as
+ * kitex-contrib/registry-etcd's.
  *
- * @param endpoints etcd's client addresses, {@code host:port} (plain gRPC, no TLS); calls go to
- *     the first that answers, as the Weft client balances them
+ * @param endpoints etcd's client addresses, {@code host:port} (plain gRPC, no TLS); calls go to the
+ *     first that answers, as the Weft client balances them
  * @param prefix the key prefix: an instance of service {@code s} at {@code h:p} is the key {@code
  *     <prefix>/s/h:p} (default {@code kitex/registry-etcd}, registry-etcd's)
  * @param leaseTtl how long a registration outlives its server when the server dies without
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param callTimeout the deadline of each call to etcd but the long-lived watch and keep-alive
  *     streams (default 3 s, registry-etcd's)
  */
-public record EtcdConfig(List<String> endpoints, String prefix, Duration leaseTtl, Duration callTimeout) {
+public record EtcdConfig(
+    List<String> endpoints, String prefix, Duration leaseTtl, Duration callTimeout) {
   /** registry-etcd's key prefix. */
   public static final String DEFAULT_PREFIX = "kitex/registry-etcd";
 
@@ -40,7 +42,8 @@ public record EtcdConfig(List<String> endpoints, String prefix, Duration leaseTt
 
   /** etcd at {@code endpoints}, with the defaults. */
   public static EtcdConfig of(String... endpoints) {
-    return new EtcdConfig(List.of(endpoints), DEFAULT_PREFIX, Duration.ofSeconds(60), Duration.ofSeconds(3));
+    return new EtcdConfig(
+        List.of(endpoints), DEFAULT_PREFIX, Duration.ofSeconds(60), Duration.ofSeconds(3));
   }
 
   /** This, with the key prefix {@code prefix}. */

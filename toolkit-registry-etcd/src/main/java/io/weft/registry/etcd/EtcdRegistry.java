@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A {@link Registry} in etcd, in kitex-contrib/registry-etcd's layout, so that Kitex clients using
  * registry-etcd's resolver find Weft servers: each registered instance is the key {@code
  * <prefix>/<service>/<host:port>} whose value is registry-etcd's JSON ({@code
- * {"network":"tcp","address":...,"weight":...,"tags":{...}}}), attached to a lease of the configured
- * TTL. While the server runs, a virtual thread keeps the lease alive over etcd's {@code
+ * {"network":"tcp","address":...,"weight":...,"tags":{...}}}), attached to a lease of the
+ * configured TTL. While the server runs, a virtual thread keeps the lease alive over etcd's {@code
  * LeaseKeepAlive} stream, renewing every third of the TTL; when etcd is away it tries again, and
  * when etcd says the lease is gone (it was away longer than the TTL) it grants a new lease and
  * writes the key again. {@link #deregister} deletes the key and revokes the lease. A server killed
@@ -38,7 +38,10 @@ import java.util.concurrent.TimeUnit;
 public final class EtcdRegistry implements Registry, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EtcdRegistry.class.getName());
   private static final long MAX_BACKOFF_MILLIS = 2_000;
-  /** A watch event crosses a network in milliseconds; this leaves room for a busy etcd or client. */
+
+  /**
+   * A watch event crosses a network in milliseconds; this leaves room for a busy etcd or client.
+   */
   private static final java.time.Duration DRAIN_TIME = java.time.Duration.ofMillis(500);
 
   private final EtcdConfig config;
@@ -68,9 +71,18 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
     /** Grants a lease and writes the key under it. */
     void put() {
       long ttl = config.leaseTtl().toSeconds();
-      long id = etcd.lease().leaseGrant(LeaseGrantRequest.newBuilder().setTTL(ttl).build(), etcd.unary()).getID();
-      etcd.kv().put(PutRequest.newBuilder().setKey(EtcdClient.bytes(key)).setValue(EtcdClient.bytes(value)).setLease(id).build(),
-          etcd.unary());
+      long id =
+          etcd.lease()
+              .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(ttl).build(), etcd.unary())
+              .getID();
+      etcd.kv()
+          .put(
+              PutRequest.newBuilder()
+                  .setKey(EtcdClient.bytes(key))
+                  .setValue(EtcdClient.bytes(value))
+                  .setLease(id)
+                  .build(),
+              etcd.unary());
       leaseId = id;
     }
 
@@ -79,7 +91,8 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
       long period = Math.max(100, config.leaseTtl().toMillis() / 3);
       long backoff = 100;
       while (stop.getCount() > 0) {
-        try (BidiStreamingClient<LeaseKeepAliveRequest, LeaseKeepAliveResponse> s = etcd.lease().leaseKeepAlive()) {
+        try (BidiStreamingClient<LeaseKeepAliveRequest, LeaseKeepAliveResponse> s =
+            etcd.lease().leaseKeepAlive()) {
           stream = s;
           while (stop.getCount() > 0) {
             s.send(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
@@ -88,7 +101,9 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
               throw new IllegalStateException("etcd ended the keep-alive stream");
             }
             if (r.getTTL() <= 0) {
-              LOG.log(System.Logger.Level.WARNING, "lease of " + key + " expired (etcd was away too long): registering again");
+              LOG.log(
+                  System.Logger.Level.WARNING,
+                  "lease of " + key + " expired (etcd was away too long): registering again");
               put();
             }
             backoff = 100;
@@ -102,7 +117,9 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
           if (stop.getCount() == 0) {
             return;
           }
-          LOG.log(System.Logger.Level.DEBUG, "keeping " + key + " alive failed, retrying in " + backoff + " ms: " + e);
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              "keeping " + key + " alive failed, retrying in " + backoff + " ms: " + e);
           try {
             if (stop.await(backoff, TimeUnit.MILLISECONDS)) {
               return;
@@ -140,10 +157,13 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
   @Override
   public void register(RegistryInfo info) {
     if (info.hostPort() == null) {
-      throw new IllegalArgumentException("cannot register " + info.serviceName() + " without an address (host:port)");
+      throw new IllegalArgumentException(
+          "cannot register " + info.serviceName() + " without an address (host:port)");
     }
     String key = config.key(info.serviceName(), info.hostPort());
-    Registration r = new Registration(key, new InstanceJson("tcp", info.hostPort(), info.weight(), info.tags()).encode());
+    Registration r =
+        new Registration(
+            key, new InstanceJson("tcp", info.hostPort(), info.weight(), info.tags()).encode());
     if (registrations.putIfAbsent(key, r) != null) {
       throw new IllegalStateException(key + " is registered already");
     }
@@ -160,7 +180,8 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
    * Stops renewing {@code info}'s lease, deletes its key and revokes the lease (which deletes the
    * key too, should the delete have failed).
    *
-   * @throws io.weft.api.RpcException if etcd took neither: the key then stays until its lease expires
+   * @throws io.weft.api.RpcException if etcd took neither: the key then stays until its lease
+   *     expires
    */
   @Override
   public void deregister(RegistryInfo info) {
@@ -172,12 +193,15 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
     r.halt();
     RuntimeException deleting = null;
     try {
-      etcd.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(EtcdClient.bytes(key)).build(), etcd.unary());
+      etcd.kv()
+          .deleteRange(
+              DeleteRangeRequest.newBuilder().setKey(EtcdClient.bytes(key)).build(), etcd.unary());
     } catch (RuntimeException e) {
       deleting = e; // revoking the lease deletes the key too
     }
     try {
-      etcd.lease().leaseRevoke(LeaseRevokeRequest.newBuilder().setID(r.leaseId).build(), etcd.unary());
+      etcd.lease()
+          .leaseRevoke(LeaseRevokeRequest.newBuilder().setID(r.leaseId).build(), etcd.unary());
     } catch (RuntimeException e) {
       if (deleting != null) {
         e.addSuppressed(deleting);
@@ -199,8 +223,8 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
   }
 
   /**
-   * Stops keeping any registration alive (their keys then expire with their leases) and closes
-   * the connection to etcd. Servers deregister themselves when they stop; close this after them.
+   * Stops keeping any registration alive (their keys then expire with their leases) and closes the
+   * connection to etcd. Servers deregister themselves when they stop; close this after them.
    */
   @Override
   public void close() {

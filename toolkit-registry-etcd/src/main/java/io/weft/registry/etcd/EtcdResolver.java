@@ -47,17 +47,24 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
   private final EtcdClient etcd;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  /** Guards {@link #byKey}; a lock, not a monitor: {@link #put} may log, and logging may block on I/O. */
+
+  /**
+   * Guards {@link #byKey}; a lock, not a monitor: {@link #put} may log, and logging may block on
+   * I/O.
+   */
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Key to instance, as etcd has them; guarded by {@link #lock}. */
   private final TreeMap<String, Instance> byKey = new TreeMap<>();
+
   private volatile List<Instance> instances = List.of();
   private volatile BidiStreamingClient<WatchRequest, WatchResponse> stream;
   private final Thread watcher;
 
   private EtcdResolver(String service, EtcdConfig config) {
     if (service.isEmpty() || service.indexOf('/') >= 0) {
-      throw new IllegalArgumentException("service must be non-empty and without '/': '" + service + "'");
+      throw new IllegalArgumentException(
+          "service must be non-empty and without '/': '" + service + "'");
     }
     this.service = service;
     this.prefix = config.servicePrefix(service);
@@ -67,9 +74,17 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
       revision = readAll();
     } catch (RuntimeException e) {
       etcd.close();
-      throw new IllegalStateException("cannot read " + service + "'s instances from etcd at " + config.endpoints() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read "
+              + service
+              + "'s instances from etcd at "
+              + config.endpoints()
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    this.watcher = Thread.ofVirtual().name("weft-etcd-watch " + prefix).start(() -> watchLoop(revision));
+    this.watcher =
+        Thread.ofVirtual().name("weft-etcd-watch " + prefix).start(() -> watchLoop(revision));
   }
 
   /**
@@ -112,8 +127,14 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
 
   /** Replaces every instance with what etcd has now; the revision of that read. */
   private long readAll() {
-    RangeResponse r = etcd.kv().range(RangeRequest.newBuilder().setKey(EtcdClient.bytes(prefix))
-        .setRangeEnd(EtcdClient.prefixEnd(prefix)).build(), etcd.unary());
+    RangeResponse r =
+        etcd.kv()
+            .range(
+                RangeRequest.newBuilder()
+                    .setKey(EtcdClient.bytes(prefix))
+                    .setRangeEnd(EtcdClient.prefixEnd(prefix))
+                    .build(),
+                etcd.unary());
     lock.lock();
     try {
       byKey.clear();
@@ -128,21 +149,32 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
     return r.getHeader().getRevision();
   }
 
-  /** Watches from {@code revision + 1}; on any break, reads everything again and watches from there. */
+  /**
+   * Watches from {@code revision + 1}; on any break, reads everything again and watches from there.
+   */
   private void watchLoop(long revision) {
     long backoff = 100;
     long next = revision + 1;
     while (closed.getCount() > 0) {
       try (BidiStreamingClient<WatchRequest, WatchResponse> s = etcd.watch().watch()) {
         stream = s;
-        s.send(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-            .setKey(EtcdClient.bytes(prefix)).setRangeEnd(EtcdClient.prefixEnd(prefix)).setStartRevision(next)).build());
+        s.send(
+            WatchRequest.newBuilder()
+                .setCreateRequest(
+                    WatchCreateRequest.newBuilder()
+                        .setKey(EtcdClient.bytes(prefix))
+                        .setRangeEnd(EtcdClient.prefixEnd(prefix))
+                        .setStartRevision(next))
+                .build());
         WatchResponse w;
         while ((w = s.recv()) != null) {
           backoff = 100;
           if (w.getCanceled()) {
-            throw new IllegalStateException("etcd cancelled the watch" + (w.getCompactRevision() > 0
-                ? " (revision " + next + " is compacted)" : "") + ": " + w.getCancelReason());
+            throw new IllegalStateException(
+                "etcd cancelled the watch"
+                    + (w.getCompactRevision() > 0 ? " (revision " + next + " is compacted)" : "")
+                    + ": "
+                    + w.getCancelReason());
           }
           if (w.getEventsCount() > 0) {
             apply(w.getEventsList());
@@ -154,8 +186,16 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
         if (closed.getCount() == 0) {
           return;
         }
-        LOG.log(System.Logger.Level.DEBUG, "watch of " + prefix + " broke, keeping " + instances.size()
-            + " instances, again in " + backoff + " ms: " + e);
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "watch of "
+                + prefix
+                + " broke, keeping "
+                + instances.size()
+                + " instances, again in "
+                + backoff
+                + " ms: "
+                + e);
         try {
           if (closed.await(backoff, TimeUnit.MILLISECONDS)) {
             return;
@@ -190,17 +230,24 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
     notifyListeners();
   }
 
-  /** Adds or replaces the instance of {@code kv}; a value that is not registry-etcd's JSON is skipped, as registry-etcd skips it. */
+  /**
+   * Adds or replaces the instance of {@code kv}; a value that is not registry-etcd's JSON is
+   * skipped, as registry-etcd skips it.
+   */
   private void put(KeyValue kv) {
     String key = kv.getKey().toString(StandardCharsets.UTF_8);
     try {
       InstanceJson j = InstanceJson.decode(kv.getValue().toString(StandardCharsets.UTF_8));
       if (!j.network().equals("tcp")) {
-        LOG.log(System.Logger.Level.WARNING, "ignoring " + key + ": network " + j.network() + ", not tcp");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ignoring " + key + ": network " + j.network() + ", not tcp");
         byKey.remove(key);
         return;
       }
-      byKey.put(key, new Instance(j.address(), j.weight() > 0 ? j.weight() : RegistryInfo.DEFAULT_WEIGHT));
+      byKey.put(
+          key,
+          new Instance(j.address(), j.weight() > 0 ? j.weight() : RegistryInfo.DEFAULT_WEIGHT));
     } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.WARNING, "ignoring " + key + ": " + e.getMessage());
       byKey.remove(key);
@@ -216,7 +263,8 @@ public final class EtcdResolver implements Resolver, AutoCloseable {
       try {
         r.run();
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "a listener of " + service + "'s instances failed: " + e);
+        LOG.log(
+            System.Logger.Level.WARNING, "a listener of " + service + "'s instances failed: " + e);
       }
     }
   }

@@ -68,35 +68,52 @@ final class EtcdServer implements AutoCloseable {
   private void startProcess() throws IOException, InterruptedException {
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    process = new ProcessBuilder(GoTools.etcd().toString(),
-        "--name", "weft-test", "--data-dir", dataDir.resolve("data").toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "weft-test=" + peer,
-        "--log-level", "info")
-        .redirectErrorStream(true)
-        .start();
+    process =
+        new ProcessBuilder(
+                GoTools.etcd().toString(),
+                "--name",
+                "weft-test",
+                "--data-dir",
+                dataDir.resolve("data").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "weft-test=" + peer,
+                "--log-level",
+                "info")
+            .redirectErrorStream(true)
+            .start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Process p = process;
-    Thread.ofVirtual().name("etcd-log").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (lastLines) {
-            lastLines.addLast(line);
-            if (lastLines.size() > 30) {
-              lastLines.removeFirst();
+    Thread.ofVirtual()
+        .name("etcd-log")
+        .start(() -> {
+          try (BufferedReader r =
+              new BufferedReader(
+                  new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+              synchronized (lastLines) {
+                lastLines.addLast(line);
+                if (lastLines.size() > 30) {
+                  lastLines.removeFirst();
+                }
+              }
+              if (line.contains("ready to serve client requests")) {
+                ready.complete(null);
+              }
             }
+          } catch (IOException e) {
+            // the process ended
           }
-          if (line.contains("ready to serve client requests")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ready.completeExceptionally(new IOException("etcd exited before it was ready"));
-    });
+          ready.completeExceptionally(new IOException("etcd exited before it was ready"));
+        });
     try {
       ready.get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

@@ -8,7 +8,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
-/** Waits for a resolver's instances to satisfy a condition, woken by the resolver's own change notices. */
+/**
+ * Waits for a resolver's instances to satisfy a condition, woken by the resolver's own change
+ * notices.
+ */
 final class Instances {
   private final Resolver resolver;
   private final ReentrantLock lock = new ReentrantLock();
@@ -27,7 +30,8 @@ final class Instances {
   }
 
   /** The instances once {@code ok} holds for them; fails the test after {@code within}. */
-  List<Resolver.Instance> await(Predicate<List<Resolver.Instance>> ok, Duration within, String what) throws Exception {
+  List<Resolver.Instance> await(Predicate<List<Resolver.Instance>> ok, Duration within, String what)
+      throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     lock.lock();
     try {
@@ -38,7 +42,8 @@ final class Instances {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("timed out after " + within + " waiting for " + what + "; instances: " + now);
+          throw new AssertionError(
+              "timed out after " + within + " waiting for " + what + "; instances: " + now);
         }
         changed.await(left, TimeUnit.NANOSECONDS);
       }
@@ -50,7 +55,11 @@ final class Instances {
   /** Once exactly {@code hostPorts} are there, in any order. */
   List<Resolver.Instance> awaitHostPorts(Duration within, String... hostPorts) throws Exception {
     java.util.Set<String> want = java.util.Set.of(hostPorts);
-    return await(l -> l.size() == want.size() && l.stream().map(Resolver.Instance::hostPort).allMatch(want::contains),
-        within, "exactly " + want);
+    return await(
+        l ->
+            l.size() == want.size()
+                && l.stream().map(Resolver.Instance::hostPort).allMatch(want::contains),
+        within,
+        "exactly " + want);
   }
 }

@@ -8,10 +8,10 @@ import interop.thrift.echoservice.EchoServiceClient;
 import interop.thrift.echoservice.EchoServiceServer;
 import io.weft.api.ClientOptions;
 import io.weft.api.RegistryInfo;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.PeerProcesses;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.api.Server;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -54,15 +54,23 @@ class KitexThroughEtcdTest {
   @Test
   void aWeftClientFindsAKitexServerRegisteredThroughRegistryEtcd() throws Exception {
     String hostPort = "127.0.0.1:" + freePort();
-    Process kitex = new ProcessBuilder(peer.toString(), "server", etcd.endpoint(), "kitex-echo", hostPort)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process kitex =
+        new ProcessBuilder(peer.toString(), "server", etcd.endpoint(), "kitex-echo", hostPort)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try (EtcdResolver resolver = EtcdResolver.start("kitex-echo", etcdAt)) {
-      BufferedReader out = new BufferedReader(new InputStreamReader(kitex.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).as("the Kitex server's first line").isEqualTo("serving " + hostPort);
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(kitex.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine())
+          .as("the Kitex server's first line")
+          .isEqualTo("serving " + hostPort);
       Instances instances = new Instances(resolver);
       instances.awaitHostPorts(Duration.ofSeconds(30), hostPort);
-      try (EchoServiceClient client = EchoServiceClient.newClient("kitex-echo", ClientOptions.withResolver(resolver, Duration.ofMinutes(5)))) {
-        assertThat(client.echo(new Request().setMsg("hello")).getMsg()).isEqualTo("hello from kitex");
+      try (EchoServiceClient client =
+          EchoServiceClient.newClient(
+              "kitex-echo", ClientOptions.withResolver(resolver, Duration.ofMinutes(5)))) {
+        assertThat(client.echo(new Request().setMsg("hello")).getMsg())
+            .isEqualTo("hello from kitex");
       }
       // a graceful stop deregisters: the Weft client's resolver hears of it
       kitex.getOutputStream().close();
@@ -77,20 +85,30 @@ class KitexThroughEtcdTest {
   @Test
   void aKitexClientFindsAWeftServerRegisteredThroughEtcd() throws Exception {
     EtcdRegistry registry = new EtcdRegistry(etcdAt);
-    Server weft = EchoServiceServer.newServer(new ThriftEchoHandler() {
-      @Override
-      public Response echo(Request req) {
-        return new Response().setMsg(req.getMsg() + " from weft");
-      }
-    }, ServerOptions.withServiceAddr("127.0.0.1", 0), ServerOptions.withRegistry(registry, RegistryInfo.of("weft-echo"))).start();
+    Server weft =
+        EchoServiceServer.newServer(
+                new ThriftEchoHandler() {
+                  @Override
+                  public Response echo(Request req) {
+                    return new Response().setMsg(req.getMsg() + " from weft");
+                  }
+                },
+                ServerOptions.withServiceAddr("127.0.0.1", 0),
+                ServerOptions.withRegistry(registry, RegistryInfo.of("weft-echo")))
+            .start();
     try {
-      Process kitex = new ProcessBuilder(peer.toString(), "call", etcd.endpoint(), "weft-echo", "hello", "3")
-          .redirectErrorStream(true).start();
+      Process kitex =
+          new ProcessBuilder(peer.toString(), "call", etcd.endpoint(), "weft-echo", "hello", "3")
+              .redirectErrorStream(true)
+              .start();
       kitex.getOutputStream().close();
       String printed = new String(kitex.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(kitex.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(kitex.exitValue()).as("the Kitex client's exit; it printed:\n%s", printed).isZero();
-      assertThat(printed.lines().toList()).containsExactly("hello from weft", "hello from weft", "hello from weft");
+      assertThat(kitex.exitValue())
+          .as("the Kitex client's exit; it printed:\n%s", printed)
+          .isZero();
+      assertThat(printed.lines().toList())
+          .containsExactly("hello from weft", "hello from weft", "hello from weft");
     } finally {
       weft.stop();
       registry.close();

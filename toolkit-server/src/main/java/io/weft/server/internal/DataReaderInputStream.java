@@ -8,7 +8,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Helidon's connection {@link DataReader} as an {@link InputStream}: end of stream when the peer
- * closes, an {@link java.io.IOException} when the socket fails. Confined to the connection's reader thread.
+ * closes, an {@link java.io.IOException} when the socket fails. Confined to the connection's reader
+ * thread.
  */
 final class DataReaderInputStream extends InputStream {
   private final DataReader reader;

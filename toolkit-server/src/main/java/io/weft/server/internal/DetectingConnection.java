@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class DetectingConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(DetectingConnection.class.getName());
   private static final int WANT = 8;
-  private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HTTP2_PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ConnectionContext ctx;
   private final ConnectionServices services;
@@ -50,7 +51,8 @@ final class DetectingConnection implements ServerConnection {
 
   private void detectAndServe(Limit limit, String peer) throws InterruptedException {
     Duration timeout = services.detectionTimeout();
-    ScheduledFuture<?> timer = services.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer =
+        services.timer().schedule(this::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
     Framing framing = null;
     boolean http2;
     byte[] head = new byte[HTTP2_PREFACE.length];
@@ -59,18 +61,25 @@ final class DetectingConnection implements ServerConnection {
       if (!http2) {
         framing = detect(ctx.dataReader(), head);
       }
-    } catch (DataReader.InsufficientDataAvailableException | ServerConnectionException | UncheckedIOException e) {
+    } catch (DataReader.InsufficientDataAvailableException
+        | ServerConnectionException
+        | UncheckedIOException e) {
       if (timedOut) {
-        LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": no protocol identified within " + timeout);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "closing connection from " + peer + ": no protocol identified within " + timeout);
       } else if (!closing) {
-        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " closed before identifying its protocol");
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "connection from " + peer + " closed before identifying its protocol");
       }
       return;
     } finally {
       timer.cancel(false);
     }
     if (http2) {
-      H2ServerConnection h2 = new H2ServerConnection(ctx, services.connections(), services.http2(), services.calls());
+      H2ServerConnection h2 =
+          new H2ServerConnection(ctx, services.connections(), services.http2(), services.calls());
       delegate = h2;
       if (closing) {
         h2.close(false);
@@ -79,12 +88,18 @@ final class DetectingConnection implements ServerConnection {
       return;
     }
     if (framing == null) {
-      LOG.log(System.Logger.Level.WARNING, "closing connection from " + peer + ": first bytes " + HexFormat.of().formatHex(head, 0, Math.min(WANT, head.length))
-          + " match no protocol served here (HTTP/2, TTHeader, Framed or unframed Thrift)");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "closing connection from "
+              + peer
+              + ": first bytes "
+              + HexFormat.of().formatHex(head, 0, Math.min(WANT, head.length))
+              + " match no protocol served here (HTTP/2, TTHeader, Framed or unframed Thrift)");
       closeSocket();
       return;
     }
-    SocketConnection conn = new SocketConnection(ctx, services.calls(), services.maxFrameSize(), framing);
+    SocketConnection conn =
+        new SocketConnection(ctx, services.calls(), services.maxFrameSize(), framing);
     delegate = conn;
     if (closing) {
       conn.close(false);

@@ -37,7 +37,8 @@ final class DirectRead implements BufferData {
   }
 
   private static UnsupportedOperationException unsupported() {
-    return new UnsupportedOperationException("a read target only: HelidonSocket.read fills it through readFrom(InputStream)");
+    return new UnsupportedOperationException(
+        "a read target only: HelidonSocket.read fills it through readFrom(InputStream)");
   }
 
   @Override

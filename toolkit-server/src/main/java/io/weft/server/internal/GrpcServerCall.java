@@ -29,23 +29,23 @@ import io.weft.internal.wire.http2.ErrorCode;
 import io.weft.internal.wire.http2.Fields;
 import io.weft.internal.wire.http2.Http2Stream;
 import io.weft.internal.wire.http2.StreamException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One gRPC call on the server: the HTTP/2 stream's listener, and the call its handler sees. The
  * connection's reader delivers the request (headers, messages into {@link GrpcInbound}, resets);
- * the call's own virtual thread runs the handler and writes the response; a timer may end it at
- * its deadline. The handler thread is the only thread per call: a unary or server-streaming call
- * starts it once the request is complete, so it never waits for its one message.
+ * the call's own virtual thread runs the handler and writes the response; a timer may end it at its
+ * deadline. The handler thread is the only thread per call: a unary or server-streaming call starts
+ * it once the request is complete, so it never waits for its one message.
  *
  * <p>Writes are ordered by {@link #writeLock}. The call ends exactly once, in {@link #finish}:
- * trailers from the handler's thread (which may wait for the client's window), or, from a reader
- * or timer thread that must never wait, trailers queued at once, or a reset when the handler is
- * in the middle of a write.
+ * trailers from the handler's thread (which may wait for the client's window), or, from a reader or
+ * timer thread that must never wait, trailers queued at once, or a reset when the handler is in the
+ * middle of a write.
  */
 final class GrpcServerCall implements Http2Stream.Listener, java.util.function.BooleanSupplier {
   private static final System.Logger LOG = System.getLogger(GrpcServerCall.class.getName());
@@ -61,7 +61,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   }
 
   /** The response headers of most calls, per content type. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final CallServices services;
   private final Http2Stream stream;
@@ -71,11 +72,18 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private final String acceptEncoding;
   private final GrpcInbound inbound;
   private final ServerCallContext callContext;
+
   /** The bytes the call moves, for middleware; null when there is none to read them. */
   private final io.weft.api.Traffic traffic;
+
   private final ReentrantLock writeLock = new ReentrantLock();
-  /** The status the call ended with, set once (compare-and-set through {@link #END}); null while it runs. */
+
+  /**
+   * The status the call ended with, set once (compare-and-set through {@link #END}); null while it
+   * runs.
+   */
   private volatile Status endStatus;
+
   private final boolean startsAtOnce;
   private volatile java.util.concurrent.ScheduledFuture<?> deadlineTask;
   private volatile boolean started;
@@ -83,22 +91,43 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private boolean headersSent;
   private boolean localClosed;
   private boolean gzipResponses;
+
   /** A unary (or sendAndClose) response held back to leave with the trailers, or null. */
   private Buffer held;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private GrpcServerCall(CallServices services, Http2Stream stream, MethodDefinition<?, ?> method, String path, String contentType,
-      String acceptEncoding, String encoding, Metadata metadata, String caller, Deadline deadline) {
+  private GrpcServerCall(
+      CallServices services,
+      Http2Stream stream,
+      MethodDefinition<?, ?> method,
+      String path,
+      String contentType,
+      String acceptEncoding,
+      String encoding,
+      Metadata metadata,
+      String caller,
+      Deadline deadline) {
     this.services = services;
     this.stream = stream;
     this.method = (MethodDefinition) method;
     this.path = path;
     this.contentType = contentType;
     this.acceptEncoding = acceptEncoding;
-    this.inbound = new GrpcInbound(stream, services.maxMessageSize(), encoding, stream.connection()::flushHeld);
+    this.inbound =
+        new GrpcInbound(
+            stream, services.maxMessageSize(), encoding, stream.connection()::flushHeld);
     MethodDescriptor<?, ?> d = method.descriptor();
-    this.callContext = new ServerCallContext(d.serviceName(), d.methodName(), deadline, metadata, caller, stream.connection().peer(),
-        Transport.GRPC, this, GrpcCallMeta.metaInfo(metadata));
+    this.callContext =
+        new ServerCallContext(
+            d.serviceName(),
+            d.methodName(),
+            deadline,
+            metadata,
+            caller,
+            stream.connection().peer(),
+            Transport.GRPC,
+            this,
+            GrpcCallMeta.metaInfo(metadata));
     this.traffic = services.invoker().hasMiddleware() ? new io.weft.api.Traffic() : null;
     MethodKind kind = method.descriptor().kind();
     this.startsAtOnce = kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.BIDI_STREAMING;
@@ -110,17 +139,26 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    * Serves a gRPC request whose headers just arrived: answers at once when it cannot run (unknown
    * method, bad encoding or timeout, limits), else sets up the call. Reader thread; never blocks.
    */
-  static void accept(CallServices services, Http2Stream stream, RequestHead head, boolean endStream) {
+  static void accept(
+      CallServices services, Http2Stream stream, RequestHead head, boolean endStream) {
     String path = head.path;
     String contentType = head.contentType;
     MethodDefinition<?, ?> method = services.registry().lookupPath(path);
     if (method == null) {
-      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(services.registry(), path)));
+      refuse(
+          stream,
+          contentType,
+          Status.of(StatusCode.UNIMPLEMENTED, unknownMethodMessage(services.registry(), path)));
       return;
     }
     String encoding = head.encoding;
     if (!GrpcCompression.supported(encoding)) {
-      refuse(stream, contentType, Status.of(StatusCode.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported (use gzip or identity)"));
+      refuse(
+          stream,
+          contentType,
+          Status.of(
+              StatusCode.UNIMPLEMENTED,
+              "grpc-encoding " + encoding + " is not supported (use gzip or identity)"));
       return;
     }
     Deadline deadline = null;
@@ -129,11 +167,17 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       try {
         deadline = GrpcCallMeta.deadline(timeout);
       } catch (IllegalArgumentException e) {
-        refuse(stream, contentType, Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout));
+        refuse(
+            stream,
+            contentType,
+            Status.of(StatusCode.INTERNAL, "invalid grpc-timeout: " + timeout));
         return;
       }
       if (deadline.isExpired()) {
-        refuse(stream, contentType, Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started"));
+        refuse(
+            stream,
+            contentType,
+            Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started"));
         return;
       }
     }
@@ -142,13 +186,31 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       refuse(stream, contentType, Status.of(StatusCode.RESOURCE_EXHAUSTED, refused));
       return;
     }
-    GrpcServerCall call = new GrpcServerCall(services, stream, method, path, contentType, head.acceptEncoding, encoding, head.metadata,
-        head.caller(), deadline);
+    GrpcServerCall call =
+        new GrpcServerCall(
+            services,
+            stream,
+            method,
+            path,
+            contentType,
+            head.acceptEncoding,
+            encoding,
+            head.metadata,
+            head.caller(),
+            deadline);
     stream.listener(call);
     if (deadline != null) {
-      call.deadlineTask = services.timer().schedule(
-          () -> call.cancel(Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout), true),
-          deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+      call.deadlineTask =
+          services
+              .timer()
+              .schedule(
+                  () ->
+                      call.cancel(
+                          Status.of(
+                              StatusCode.DEADLINE_EXCEEDED, "deadline exceeded after " + timeout),
+                          true),
+                  deadline.remainingNanos(),
+                  TimeUnit.NANOSECONDS);
     }
     if (endStream) {
       call.inbound.end(null);
@@ -180,7 +242,9 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     try {
       inbound.data(b, off, len);
     } catch (RpcException e) {
-      LOG.log(System.Logger.Level.WARNING, "ending gRPC call " + path + " from " + s.describe() + ": " + e.status());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "ending gRPC call " + path + " from " + s.describe() + ": " + e.status());
       cancel(e.status(), true);
       return;
     }
@@ -205,11 +269,14 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
 
   @Override
   public void reset(Http2Stream s, StreamException why) {
-    Status status = switch (why.kind()) {
-      case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + why.code() + ")");
-      case CONNECTION_LOST -> Status.of(StatusCode.CANCELLED, "the client's connection closed");
-      default -> Status.of(StatusCode.INTERNAL, why.getMessage());
-    };
+    Status status =
+        switch (why.kind()) {
+          case RESET_BY_PEER ->
+              Status.of(
+                  StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + why.code() + ")");
+          case CONNECTION_LOST -> Status.of(StatusCode.CANCELLED, "the client's connection closed");
+          default -> Status.of(StatusCode.INTERNAL, why.getMessage());
+        };
     cancel(status, false);
   }
 
@@ -220,15 +287,28 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     Status status = Status.OK;
     try (Contexts.Scope ignored = Contexts.attach(callContext)) {
       switch (method.handler()) {
-        case UnaryHandler<Object, Object> h -> services.invoker().invokeUnary(d, h, single(d), callContext, traffic, 0, new HeldReply(d));
+        case UnaryHandler<Object, Object> h ->
+            services
+                .invoker()
+                .invokeUnary(d, h, single(d), callContext, traffic, 0, new HeldReply(d));
         case ServerStreamingHandler<Object, Object> h -> {
           if (traffic == null) {
-            h.handle(single(d), new Streams<>(d)); // no middleware: no frames between the handler and its thread (an idle stream's cost is its stack)
+            h.handle(
+                single(d),
+                new Streams<>(
+                    d)); // no middleware: no frames between the handler and its thread (an idle
+            // stream's cost is its stack)
           } else {
-            services.invoker().invokeStream(d, callContext, traffic, () -> {
-              h.handle(single(d), new Streams<>(d));
-              return null;
-            });
+            services
+                .invoker()
+                .invokeStream(
+                    d,
+                    callContext,
+                    traffic,
+                    () -> {
+                      h.handle(single(d), new Streams<>(d));
+                      return null;
+                    });
           }
         }
         case ClientStreamingHandler<Object, Object> h -> {
@@ -236,23 +316,36 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
           if (traffic == null) {
             h.handle(s);
           } else {
-            services.invoker().invokeStream(d, callContext, traffic, () -> {
-              h.handle(s);
-              return null;
-            });
+            services
+                .invoker()
+                .invokeStream(
+                    d,
+                    callContext,
+                    traffic,
+                    () -> {
+                      h.handle(s);
+                      return null;
+                    });
           }
           if (!s.responded) {
-            status = Status.of(StatusCode.INTERNAL, d.methodName() + " returned without sendAndClose");
+            status =
+                Status.of(StatusCode.INTERNAL, d.methodName() + " returned without sendAndClose");
           }
         }
         case BidiStreamingHandler<Object, Object> h -> {
           if (traffic == null) {
             h.handle(new Streams<>(d));
           } else {
-            services.invoker().invokeStream(d, callContext, traffic, () -> {
-              h.handle(new Streams<>(d));
-              return null;
-            });
+            services
+                .invoker()
+                .invokeStream(
+                    d,
+                    callContext,
+                    traffic,
+                    () -> {
+                      h.handle(new Streams<>(d));
+                      return null;
+                    });
           }
         }
       }
@@ -262,7 +355,10 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     } catch (Throwable t) {
       status = RpcException.statusOf(t);
       if (!(t instanceof RpcException) && endStatus == null) {
-        LOG.log(System.Logger.Level.WARNING, d.fullServiceName() + "/" + d.methodName() + " handler threw", t);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            d.fullServiceName() + "/" + d.methodName() + " handler threw",
+            t);
       }
     } finally {
       finish(status, callContext.responseTrailersIfAny(), true);
@@ -274,10 +370,13 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private Object single(MethodDescriptor<Object, Object> d) throws InterruptedException {
     Object request = recv(d);
     if (request == null) {
-      throw Status.of(StatusCode.INTERNAL, "the client half-closed without sending a request").asException();
+      throw Status.of(StatusCode.INTERNAL, "the client half-closed without sending a request")
+          .asException();
     }
     if (inbound.take(null, null) != null) {
-      throw Status.of(StatusCode.INTERNAL, "the client sent more than one request to " + d.methodName()).asException();
+      throw Status.of(
+              StatusCode.INTERNAL, "the client sent more than one request to " + d.methodName())
+          .asException();
     }
     return request;
   }
@@ -293,15 +392,19 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     return d.requestCodec().decode(bytes, 0, bytes.length);
   }
 
-  /** Sends one response message, the headers first if they are not out yet; {@code hold}: keep it for {@link #finish}. */
+  /**
+   * Sends one response message, the headers first if they are not out yet; {@code hold}: keep it
+   * for {@link #finish}.
+   */
   private void send(MethodDescriptor<Object, Object> d, Object message, boolean hold) {
     writeLock.lock();
     try {
       checkOpen();
       Fields headers = null;
       if (!headersSent) {
-        gzipResponses = GrpcCompression.GZIP.equals(callContext.responseCompression())
-            && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
+        gzipResponses =
+            GrpcCompression.GZIP.equals(callContext.responseCompression())
+                && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
         headers = responseHeaders(null);
       }
       Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
@@ -316,7 +419,14 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       }
       // a reply to a request that is already queued is held for the next one's (an echo loop's
       // replies leave together; the handler flushes before it waits in recv); else it leaves soon
-      stream.write(headers, encoded.array(), 0, encoded.size(), null, false, null,
+      stream.write(
+          headers,
+          encoded.array(),
+          0,
+          encoded.size(),
+          null,
+          false,
+          null,
           inbound.hasQueued() ? Http2Stream.Flush.HELD : Http2Stream.Flush.SOON);
       headersSent = true;
     } catch (StreamException e) {
@@ -345,11 +455,17 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     if (s != null) {
       return s;
     }
-    s = switch (e.kind()) {
-      case OVER_LIMIT -> Status.of(StatusCode.RESOURCE_EXHAUSTED, e.getMessage());
-      case RESET_BY_PEER -> Status.of(StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + e.code() + ")");
-      default -> Status.of(StatusCode.UNAVAILABLE, "cannot write to " + stream.describe() + ": " + e.getMessage());
-    };
+    s =
+        switch (e.kind()) {
+          case OVER_LIMIT -> Status.of(StatusCode.RESOURCE_EXHAUSTED, e.getMessage());
+          case RESET_BY_PEER ->
+              Status.of(
+                  StatusCode.CANCELLED, "cancelled by the client (RST_STREAM " + e.code() + ")");
+          default ->
+              Status.of(
+                  StatusCode.UNAVAILABLE,
+                  "cannot write to " + stream.describe() + ": " + e.getMessage());
+        };
     cancel(s, false);
     return endStatus;
   }
@@ -400,7 +516,10 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     }
   }
 
-  /** Ends the call with trailers (or a trailers-only response) carrying the first status it got, exactly once. */
+  /**
+   * Ends the call with trailers (or a trailers-only response) carrying the first status it got,
+   * exactly once.
+   */
   private void finish(Status status, Metadata trailers, boolean mayWait) {
     END.compareAndSet(this, null, status);
     writeLock.lock();
@@ -443,7 +562,9 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       block = new Fields(4);
     } else {
       block = new Fields(8);
-      Fields h = responseHeaders(trailers); // trailers-only: the response headers and the status in one block
+      Fields h =
+          responseHeaders(
+              trailers); // trailers-only: the response headers and the status in one block
       for (int i = 0; i < h.size(); i++) {
         block.add(h.name(i), h.value(i));
       }
@@ -457,22 +578,41 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     writeEnd(headers, message, block);
   }
 
-  /** Writes the response's last frames: headers if not out yet, the held message, the trailers. Handler thread. */
+  /**
+   * Writes the response's last frames: headers if not out yet, the held message, the trailers.
+   * Handler thread.
+   */
   private void writeEnd(Fields headers, Buffer message, Fields trailers) {
     try {
-      stream.write(headers, message == null ? null : message.array(), 0, message == null ? 0 : message.size(), trailers, true, null,
-          stream.connection().activeStreams() > 1); // with others open, replies finishing meanwhile join this write
+      stream.write(
+          headers,
+          message == null ? null : message.array(),
+          0,
+          message == null ? 0 : message.size(),
+          trailers,
+          true,
+          null,
+          stream.connection().activeStreams()
+              > 1); // with others open, replies finishing meanwhile join this write
     } catch (StreamException e) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot end gRPC call " + path + " on " + stream.describe() + ": " + e.getMessage());
-      stream.reset(ErrorCode.INTERNAL_ERROR); // never leave the caller waiting for trailers that will not come
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "cannot end gRPC call " + path + " on " + stream.describe() + ": " + e.getMessage());
+      stream.reset(
+          ErrorCode
+              .INTERNAL_ERROR); // never leave the caller waiting for trailers that will not come
     }
   }
 
-  /** The response headers ({@code :status}, content type, encodings, the handler's metadata but for names in {@code except}). */
+  /**
+   * The response headers ({@code :status}, content type, encodings, the handler's metadata but for
+   * names in {@code except}).
+   */
   private Fields responseHeaders(Metadata except) {
     Metadata set = callContext.responseMetadataIfAny();
     if (!gzipResponses && (set == null || set.isEmpty())) {
-      return COMMON_HEADERS.computeIfAbsent(contentType, GrpcServerCall::commonHeaders); // encoded once per content type
+      return COMMON_HEADERS.computeIfAbsent(
+          contentType, GrpcServerCall::commonHeaders); // encoded once per content type
     }
     Fields f = new Fields(8);
     f.add(":status", "200");
@@ -486,8 +626,11 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   }
 
   private static Fields commonHeaders(String contentType) {
-    return new Fields(3).add(":status", "200").add("content-type", contentType)
-        .add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT).freeze();
+    return new Fields(3)
+        .add(":status", "200")
+        .add("content-type", contentType)
+        .add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT)
+        .freeze();
   }
 
   private static String unknownMethodMessage(Registry registry, String path) {
@@ -498,7 +641,10 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         : "service " + service + " is not implemented";
   }
 
-  /** A unary call's one response, held to leave with the trailers in one write; {@link #send} counts its bytes. */
+  /**
+   * A unary call's one response, held to leave with the trailers in one write; {@link #send} counts
+   * its bytes.
+   */
   private final class HeldReply extends UnaryReply<Object> {
     private final MethodDescriptor<Object, Object> descriptor;
 
@@ -515,7 +661,9 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
 
   /** The stream objects handlers see; one class serves all three streaming shapes. */
   private final class Streams<Req, Resp>
-      implements ServerStreamingServer<Resp>, ClientStreamingServer<Req, Resp>, BidiStreamingServer<Req, Resp> {
+      implements ServerStreamingServer<Resp>,
+          ClientStreamingServer<Req, Resp>,
+          BidiStreamingServer<Req, Resp> {
     private final MethodDescriptor<Object, Object> descriptor;
     private volatile boolean responded;
 
@@ -546,7 +694,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         throw new IllegalStateException("sendAndClose was already called");
       }
       responded = true;
-      GrpcServerCall.this.send(descriptor, response, true); // held: one write for headers, message and trailers
+      GrpcServerCall.this.send(
+          descriptor, response, true); // held: one write for headers, message and trailers
       finish(Status.OK, callContext.responseTrailersIfAny(), true);
     }
 

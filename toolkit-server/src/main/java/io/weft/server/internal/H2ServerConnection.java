@@ -25,13 +25,16 @@ import java.time.Duration;
  * (405 or 415, once its request has ended), with no thread and nothing kept.
  */
 final class H2ServerConnection implements ServerConnection, Http2Connection.Acceptor {
-  private static final byte[] NOT_GRPC = "Weft serves gRPC here: POST with content-type application/grpc\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOT_GRPC =
+      "Weft serves gRPC here: POST with content-type application/grpc\n"
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final OpenConnections connections;
   private final CallServices calls;
   private final Http2Connection engine;
 
-  H2ServerConnection(ConnectionContext ctx, OpenConnections connections, Http2Config http2, CallServices calls) {
+  H2ServerConnection(
+      ConnectionContext ctx, OpenConnections connections, Http2Config http2, CallServices calls) {
     this.connections = connections;
     this.calls = calls;
     String peer = Peers.format(ctx.remotePeer().address());
@@ -84,7 +87,10 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
     }
   }
 
-  /** A request Weft does not serve: its body is dropped, and once it ends the reply goes out. Reader thread only. */
+  /**
+   * A request Weft does not serve: its body is dropped, and once it ends the reply goes out. Reader
+   * thread only.
+   */
   private static final class PlainReply implements Http2Stream.Listener {
     private final String status;
 
@@ -93,8 +99,12 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
     }
 
     void send(Http2Stream stream) {
-      stream.sendLater(new Fields(3).add(":status", status).add("content-type", "text/plain")
-          .add("content-length", Integer.toString(NOT_GRPC.length)), NOT_GRPC);
+      stream.sendLater(
+          new Fields(3)
+              .add(":status", status)
+              .add("content-type", "text/plain")
+              .add("content-length", Integer.toString(NOT_GRPC.length)),
+          NOT_GRPC);
     }
 
     @Override

@@ -2,15 +2,17 @@ package io.weft.server.internal;
 
 import io.weft.api.CallContext;
 import io.weft.api.Invocation;
-import io.weft.api.Middleware;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
+import io.weft.api.Middleware;
 import io.weft.api.Traffic;
 import io.weft.api.UnaryHandler;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Runs handlers inside the server's middleware chain; with no middleware, directly. Thread-safe. */
+/**
+ * Runs handlers inside the server's middleware chain; with no middleware, directly. Thread-safe.
+ */
 final class Invoker {
   private static final System.Logger LOG = System.getLogger(Invoker.class.getName());
 
@@ -33,20 +35,37 @@ final class Invoker {
    * @throws NullResultException if a unary (not oneway) handler returned null; logged here, once
    */
   @SuppressWarnings("unchecked")
-  <Req, Resp> void invokeUnary(MethodDescriptor<Req, Resp> d, UnaryHandler<Req, Resp> h, Req request, CallContext ctx, Traffic traffic,
-      long requestBytes, UnaryReply<Resp> reply) throws Exception {
+  <Req, Resp> void invokeUnary(
+      MethodDescriptor<Req, Resp> d,
+      UnaryHandler<Req, Resp> h,
+      Req request,
+      CallContext ctx,
+      Traffic traffic,
+      long requestBytes,
+      UnaryReply<Resp> reply)
+      throws Exception {
     if (middlewares.isEmpty()) {
       reply.send(requireResult(d, h.handle(request)));
       return;
     }
-    Invocation inv = new Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(), ctx.requestMetadata(),
-        traffic != null ? traffic : new Traffic());
+    Invocation inv =
+        new Invocation(
+            d.serviceName(),
+            d.methodName(),
+            d.kind(),
+            ctx.transport(),
+            ctx.requestMetadata(),
+            traffic != null ? traffic : new Traffic());
     inv.traffic().addReceived(requestBytes);
-    Object answer = Middleware.chain(middlewares, (i, req) -> {
-      Resp r = requireResult(d, h.handle((Req) req));
-      i.traffic().addSent(reply.send(r));
-      return r;
-    }).call(inv, request);
+    Object answer =
+        Middleware.chain(
+                middlewares,
+                (i, req) -> {
+                  Resp r = requireResult(d, h.handle((Req) req));
+                  i.traffic().addSent(reply.send(r));
+                  return r;
+                })
+            .call(inv, request);
     if (!reply.claimed()) { // a middleware answered instead of the handler: its answer is the reply
       inv.traffic().addSent(reply.send(requireResult(d, (Resp) answer)));
     }
@@ -59,19 +78,33 @@ final class Invoker {
   private static <Resp> Resp requireResult(MethodDescriptor<?, Resp> d, Resp r) {
     if (r == null && d.kind() == MethodKind.UNARY) {
       NullResultException e = new NullResultException(d.methodName());
-      LOG.log(System.Logger.Level.WARNING, d.serviceName() + "." + d.methodName() + ": " + e.status().description().orElse(""));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          d.serviceName() + "." + d.methodName() + ": " + e.status().description().orElse(""));
       throw e;
     }
     return r;
   }
 
-  /** Runs a streaming handler inside the middleware chain (request and response null); {@code traffic} is the call's. */
-  void invokeStream(MethodDescriptor<?, ?> d, CallContext ctx, Traffic traffic, Callable<Void> handler) throws Exception {
+  /**
+   * Runs a streaming handler inside the middleware chain (request and response null); {@code
+   * traffic} is the call's.
+   */
+  void invokeStream(
+      MethodDescriptor<?, ?> d, CallContext ctx, Traffic traffic, Callable<Void> handler)
+      throws Exception {
     if (middlewares.isEmpty()) {
       handler.call();
       return;
     }
-    Invocation inv = new Invocation(d.serviceName(), d.methodName(), d.kind(), ctx.transport(), ctx.requestMetadata(), traffic);
+    Invocation inv =
+        new Invocation(
+            d.serviceName(),
+            d.methodName(),
+            d.kind(),
+            ctx.transport(),
+            ctx.requestMetadata(),
+            traffic);
     Middleware.chain(middlewares, (i, req) -> handler.call()).call(inv, null);
   }
 }

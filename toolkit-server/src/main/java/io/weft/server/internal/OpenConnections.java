@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The server's open connections: their count against the connection limit (Weft counts them
- * itself, so that at the limit it can close idle HTTP/2 connections rather than stop accepting),
- * and the HTTP/2 ones, for closing the idlest. Thread-safe.
+ * The server's open connections: their count against the connection limit (Weft counts them itself,
+ * so that at the limit it can close idle HTTP/2 connections rather than stop accepting), and the
+ * HTTP/2 ones, for closing the idlest. Thread-safe.
  */
 final class OpenConnections {
   private static final System.Logger LOG = System.getLogger(OpenConnections.class.getName());
@@ -15,9 +15,13 @@ final class OpenConnections {
   private final int max;
   private final Duration maxHttp2Idle;
   private final AtomicInteger count = new AtomicInteger();
-  private final ConcurrentHashMap.KeySetView<H2ServerConnection, Boolean> http2 = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap.KeySetView<H2ServerConnection, Boolean> http2 =
+      ConcurrentHashMap.newKeySet();
 
-  /** {@code max} connections at once; HTTP/2 connections with no stream for {@code maxHttp2Idle} are closed by {@link #closeIdleHttp2}. */
+  /**
+   * {@code max} connections at once; HTTP/2 connections with no stream for {@code maxHttp2Idle} are
+   * closed by {@link #closeIdleHttp2}.
+   */
   OpenConnections(int max, Duration maxHttp2Idle) {
     this.max = max;
     this.maxHttp2Idle = maxHttp2Idle;
@@ -42,13 +46,23 @@ final class OpenConnections {
       }
     }
     if (idlest != null && http2.remove(idlest)) {
-      LOG.log(System.Logger.Level.INFO, "at the limit of " + max + " connections: closing " + idlest.engine().peer()
-          + ", idle for " + Duration.ofNanos(longest).toMillis() + " ms, to serve " + peer);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "at the limit of "
+              + max
+              + " connections: closing "
+              + idlest.engine().peer()
+              + ", idle for "
+              + Duration.ofNanos(longest).toMillis()
+              + " ms, to serve "
+              + peer);
       idlest.engine().shutdown();
       return true;
     }
     count.decrementAndGet();
-    LOG.log(System.Logger.Level.WARNING, "refusing connection from " + peer + ": " + max + " connections are open and none is idle");
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "refusing connection from " + peer + ": " + max + " connections are open and none is idle");
     return false;
   }
 
@@ -65,13 +79,21 @@ final class OpenConnections {
     http2.remove(c);
   }
 
-  /** Closes (GOAWAY) the HTTP/2 connections that have carried no stream for the idle grace (grpc-java's maxConnectionIdle). */
+  /**
+   * Closes (GOAWAY) the HTTP/2 connections that have carried no stream for the idle grace
+   * (grpc-java's maxConnectionIdle).
+   */
   void closeIdleHttp2() {
     long grace = maxHttp2Idle.toNanos();
     for (H2ServerConnection c : http2) {
       if (c.engine().idleNanos() > grace && http2.remove(c)) {
-        LOG.log(System.Logger.Level.DEBUG, "closing HTTP/2 connection from " + c.engine().peer() + ": no stream for "
-            + maxHttp2Idle.toMillis() + " ms");
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "closing HTTP/2 connection from "
+                + c.engine().peer()
+                + ": no stream for "
+                + maxHttp2Idle.toMillis()
+                + " ms");
         c.engine().shutdown();
       }
     }

@@ -9,7 +9,8 @@ final class Peers {
 
   static String format(SocketAddress address) {
     if (address instanceof InetSocketAddress isa) {
-      String host = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+      String host =
+          isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + isa.getPort();
     }
     return String.valueOf(address);

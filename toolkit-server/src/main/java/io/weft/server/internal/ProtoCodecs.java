@@ -50,7 +50,10 @@ final class ProtoCodecs {
     };
   }
 
-  /** Reads a message whose only interesting field is string field {@code number}; others are skipped. */
+  /**
+   * Reads a message whose only interesting field is string field {@code number}; others are
+   * skipped.
+   */
   static String readStringField(CodedInputStream in, int number) throws IOException {
     String value = "";
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {

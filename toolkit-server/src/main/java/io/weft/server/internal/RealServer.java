@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The server behind {@link io.weft.api.Server}: a Helidon webserver listener whose only
- * connection selector is Weft's, so that Weft sees every connection first and picks its protocol.
+ * The server behind {@link io.weft.api.Server}: a Helidon webserver listener whose only connection
+ * selector is Weft's, so that Weft sees every connection first and picks its protocol.
  */
 public final class RealServer {
   private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
@@ -24,16 +24,26 @@ public final class RealServer {
   private final OpenConnections connections;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final CountDownLatch stopped = new CountDownLatch(1);
+
   /** Counted down when the server starts to stop (health checks turn NOT_SERVING). */
   private final CountDownLatch stopping = new CountDownLatch(1);
+
   private volatile WebServer web;
   private volatile ScheduledExecutorService timer;
-  /** What this server registered in its registry (ServerConfig.registry), until it deregisters; null when nothing is. */
+
+  /**
+   * What this server registered in its registry (ServerConfig.registry), until it deregisters; null
+   * when nothing is.
+   */
   private io.weft.api.RegistryInfo registered;
 
-  /** Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap, at most 256 MiB. */
+  /**
+   * Bytes all HTTP/2 senders together may hold for peers that do not read: a quarter of the heap,
+   * at most 256 MiB.
+   */
   private final io.weft.internal.wire.http2.SendBudget sendBudget =
-      new io.weft.internal.wire.http2.SendBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+      new io.weft.internal.wire.http2.SendBudget(
+          Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
 
   public RealServer(ServerConfig config, List<ServiceDefinition> services) {
     this.config = config;
@@ -43,8 +53,12 @@ public final class RealServer {
     this.connections = new OpenConnections(config.maxConnections(), config.maxConnectionIdle());
   }
 
-  /** Health checking and reflection, which every server offers over gRPC besides the user's services. */
-  private static List<ServiceDefinition> builtIns(List<ServiceDefinition> services, CountDownLatch stopping) {
+  /**
+   * Health checking and reflection, which every server offers over gRPC besides the user's
+   * services.
+   */
+  private static List<ServiceDefinition> builtIns(
+      List<ServiceDefinition> services, CountDownLatch stopping) {
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (ServiceDefinition s : services) {
       names.add(s.fullName());
@@ -57,30 +71,44 @@ public final class RealServer {
     names.add("grpc.reflection.v1alpha.ServerReflection");
     List<ServiceDefinition> builtIns = new java.util.ArrayList<>();
     builtIns.add(health);
-    builtIns.addAll(ReflectionService.definitions(all, List.copyOf(names))); // Health's descriptor too
+    builtIns.addAll(
+        ReflectionService.definitions(all, List.copyOf(names))); // Health's descriptor too
     return builtIns;
   }
 
   private io.weft.internal.wire.http2.Http2Config buildHttp2Config(ScheduledExecutorService timer) {
     return io.weft.internal.wire.http2.Http2Config.builder(timer)
         .maxConcurrentStreams(config.maxConcurrentStreams())
-        .maxPending(Math.max(config.maxFrameSize(), config.maxMessageSize()) + 5L, 32L << 20, sendBudget)
+        .maxPending(
+            Math.max(config.maxFrameSize(), config.maxMessageSize()) + 5L, 32L << 20, sendBudget)
         .keepAlive(config.keepAliveTime(), config.keepAliveTimeout())
         .permitKeepAliveTime(config.permitKeepAliveTime())
         .build();
   }
 
-  /** What each connection gets of this server (built at start, with the timer): the narrow parts, never the server. */
+  /**
+   * What each connection gets of this server (built at start, with the timer): the narrow parts,
+   * never the server.
+   */
   private ConnectionServices connectionServices(ScheduledExecutorService timer) {
-    CallServices calls = new CallServices(registry, admission, invoker, timer, config.maxMessageSize());
-    return new ConnectionServices(connections, timer, config.detectionTimeout(), config.maxFrameSize(), buildHttp2Config(timer), calls);
+    CallServices calls =
+        new CallServices(registry, admission, invoker, timer, config.maxMessageSize());
+    return new ConnectionServices(
+        connections,
+        timer,
+        config.detectionTimeout(),
+        config.maxFrameSize(),
+        buildHttp2Config(timer),
+        calls);
   }
 
   public ServerConfig config() {
     return config;
   }
 
-  /** How often idle connections are looked for: a quarter of the timeout, between 50 ms and 2 min. */
+  /**
+   * How often idle connections are looked for: a quarter of the timeout, between 50 ms and 2 min.
+   */
   static java.time.Duration idleCheckPeriod(java.time.Duration timeout) {
     long ms = Math.max(50, Math.min(120_000, timeout.toMillis() / 4));
     return java.time.Duration.ofMillis(ms);
@@ -101,51 +129,74 @@ public final class RealServer {
         throw new IllegalStateException("a stopped server cannot restart; build a new one");
       }
       checkPortFree();
-      ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread th = new Thread(r, "weft-server-timer");
-        th.setDaemon(true);
-        return th;
-      });
+      ScheduledThreadPoolExecutor t =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread th = new Thread(r, "weft-server-timer");
+                th.setDaemon(true);
+                return th;
+              });
       t.setRemoveOnCancelPolicy(true);
       timer = t;
       long idleCheck = idleCheckPeriod(config.maxConnectionIdle()).toNanos();
       // runs until the timer shuts down with the server; closeIdleHttp2 throws nothing to collect
-      var unused = t.scheduleAtFixedRate(connections::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
-      var builder = WebServer.builder()
-          .host(config.host())
-          .port(config.port())
-          .protocolsDiscoverServices(false)
-          .addConnectionSelector(new ProtocolSelector(connectionServices(t)))
-          .connectionOptions(o -> o.tcpNoDelay(true))
-          // plain TCP on java.net.Socket streams rather than Helidon's NioSocket, which copies
-          // through 8 KiB buffers and so splits a batch of replies into one system call per 8 KiB;
-          // but TLS on NIO: Helidon 4.5.0's java.net.Socket TLS path drops the SSL parameters,
-          // client authentication included (an anonymous client got through a mutual-TLS server)
-          .useNio(config.tls() != null)
-          .maxTcpConnections(-1) // Weft counts connections itself (OpenConnections): Helidon's limit stops accepting
-          .shutdownGracePeriod(config.exitWaitTime())
-          .idleConnectionTimeout(config.idleTimeout())
-          .idleConnectionPeriod(idleCheckPeriod(config.idleTimeout()))
-          .shutdownHook(false);
+      var unused =
+          t.scheduleAtFixedRate(
+              connections::closeIdleHttp2, idleCheck, idleCheck, TimeUnit.NANOSECONDS);
+      var builder =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              .protocolsDiscoverServices(false)
+              .addConnectionSelector(new ProtocolSelector(connectionServices(t)))
+              .connectionOptions(o -> o.tcpNoDelay(true))
+              // plain TCP on java.net.Socket streams rather than Helidon's NioSocket, which copies
+              // through 8 KiB buffers and so splits a batch of replies into one system call per 8
+              // KiB;
+              // but TLS on NIO: Helidon 4.5.0's java.net.Socket TLS path drops the SSL parameters,
+              // client authentication included (an anonymous client got through a mutual-TLS
+              // server)
+              .useNio(config.tls() != null)
+              .maxTcpConnections(
+                  -1) // Weft counts connections itself (OpenConnections): Helidon's limit stops
+              // accepting
+              .shutdownGracePeriod(config.exitWaitTime())
+              .idleConnectionTimeout(config.idleTimeout())
+              .idleConnectionPeriod(idleCheckPeriod(config.idleTimeout()))
+              .shutdownHook(false);
       if (config.tls() != null) {
-        builder.tls(io.helidon.common.tls.Tls.builder()
-            .sslContext(io.weft.internal.api.TlsContexts.create(config.tls()))
-            .clientAuth(switch (config.tls().clientAuth()) {
-              case NONE -> io.helidon.common.tls.TlsClientAuth.NONE;
-              case OPTIONAL -> io.helidon.common.tls.TlsClientAuth.OPTIONAL;
-              case REQUIRED -> io.helidon.common.tls.TlsClientAuth.REQUIRED;
-            })
-            .build());
+        builder.tls(
+            io.helidon.common.tls.Tls.builder()
+                .sslContext(io.weft.internal.api.TlsContexts.create(config.tls()))
+                .clientAuth(
+                    switch (config.tls().clientAuth()) {
+                      case NONE -> io.helidon.common.tls.TlsClientAuth.NONE;
+                      case OPTIONAL -> io.helidon.common.tls.TlsClientAuth.OPTIONAL;
+                      case REQUIRED -> io.helidon.common.tls.TlsClientAuth.REQUIRED;
+                    })
+                .build());
       }
       WebServer w = builder.build();
       w.start();
       if (w.port() < 0) {
         w.stop();
         t.shutdownNow();
-        throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " (in use, or not permitted)");
+        throw new IllegalStateException(
+            "cannot listen on "
+                + config.host()
+                + ":"
+                + config.port()
+                + " (in use, or not permitted)");
       }
       web = w;
-      LOG.log(System.Logger.Level.INFO, "Weft server listening on " + config.host() + ":" + w.port() + (config.tls() != null ? " (TLS)" : ""));
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Weft server listening on "
+              + config.host()
+              + ":"
+              + w.port()
+              + (config.tls() != null ? " (TLS)" : ""));
       register(w.port());
     } finally {
       lifecycle.unlock();
@@ -172,10 +223,18 @@ public final class RealServer {
       web.stop();
       web = null;
       timer.shutdownNow();
-      throw new IllegalStateException("cannot register " + info.serviceName() + " at " + info.hostPort() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot register "
+              + info.serviceName()
+              + " at "
+              + info.hostPort()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     registered = info;
-    LOG.log(System.Logger.Level.INFO, "registered " + info.serviceName() + " at " + info.hostPort());
+    LOG.log(
+        System.Logger.Level.INFO, "registered " + info.serviceName() + " at " + info.hostPort());
   }
 
   /**
@@ -190,14 +249,19 @@ public final class RealServer {
     registered = null;
     try {
       config.registry().deregister(info);
-      LOG.log(System.Logger.Level.INFO, "deregistered " + info.serviceName() + " at " + info.hostPort());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "deregistered " + info.serviceName() + " at " + info.hostPort());
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot deregister " + info.serviceName() + " at " + info.hostPort() + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot deregister " + info.serviceName() + " at " + info.hostPort() + ": " + e);
       return;
     }
     long drain = config.registry().drainTime().toNanos();
     if (drain > 0) {
-      java.util.concurrent.locks.LockSupport.parkNanos(drain); // serving on: this is the grace, not a wait for something
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          drain); // serving on: this is the grace, not a wait for something
     }
   }
 
@@ -207,15 +271,20 @@ public final class RealServer {
    */
   static String advertisedHost(String listenHost) {
     if (!listenHost.equals("0.0.0.0") && !listenHost.equals("::") && !listenHost.equals("[::]")) {
-      return listenHost.indexOf(':') >= 0 && !listenHost.startsWith("[") ? "[" + listenHost + "]" : listenHost;
+      return listenHost.indexOf(':') >= 0 && !listenHost.startsWith("[")
+          ? "[" + listenHost + "]"
+          : listenHost;
     }
     try {
-      for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (java.net.NetworkInterface ni :
+          java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
         if (!ni.isUp() || ni.isLoopback()) {
           continue;
         }
         for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
-          if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+          if (a instanceof java.net.Inet4Address
+              && !a.isLoopbackAddress()
+              && !a.isLinkLocalAddress()) {
             return a.getHostAddress();
           }
         }
@@ -236,11 +305,15 @@ public final class RealServer {
     if (config.port() == 0) {
       return;
     }
-    try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-      probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true); // as Helidon binds: a port in TIME_WAIT is free
+    try (java.nio.channels.ServerSocketChannel probe =
+        java.nio.channels.ServerSocketChannel.open()) {
+      probe.setOption(
+          java.net.StandardSocketOptions.SO_REUSEADDR,
+          true); // as Helidon binds: a port in TIME_WAIT is free
       probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
   }
 

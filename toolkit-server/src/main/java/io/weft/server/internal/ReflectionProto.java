@@ -6,15 +6,16 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.TextFormat;
 
 /**
- * grpc/reflection/{v1,v1alpha}/reflection.proto as descriptors, so that reflection describes
- * itself like every service it lists ({@code grpcurl describe} resolves each listed name). The
- * two versions differ only in their package.
+ * grpc/reflection/{v1,v1alpha}/reflection.proto as descriptors, so that reflection describes itself
+ * like every service it lists ({@code grpcurl describe} resolves each listed name). The two
+ * versions differ only in their package.
  */
 final class ReflectionProto {
   private ReflectionProto() {}
 
   /** The file's descriptor in text form, {@code PKG} standing for the package. */
-  private static final String TEXT = """
+  private static final String TEXT =
+      """
       name: "grpc/reflection/PKG/reflection.proto"
       package: "grpc.reflection.PKG"
       syntax: "proto3"

@@ -26,47 +26,53 @@ import java.util.Set;
 final class ReflectionService {
   private ReflectionService() {}
 
-  /** A request: the host, which field of the oneof was set, its text, and the raw bytes (echoed back). */
+  /**
+   * A request: the host, which field of the oneof was set, its text, and the raw bytes (echoed
+   * back).
+   */
   record Request(String host, int kind, String argument, byte[] raw) {}
 
   /** A response, already encoded apart from the envelope. */
   record Response(byte[] encoded) {}
 
-  private static final io.weft.api.Codec<Request> REQUEST = ProtoCodecs.of(
-      (r, out) -> out.writeRawBytes(r.raw()),
-      in -> {
-        byte[] raw = in.readRawBytes(in.getBytesUntilLimit());
-        CodedInputStream c = CodedInputStream.newInstance(raw);
-        String host = "";
-        int kind = 0;
-        String arg = "";
-        for (int tag = c.readTag(); tag != 0; tag = c.readTag()) {
-          int field = tag >>> 3;
-          if (field == 1 && (tag & 7) == 2) {
-            host = c.readStringRequireUtf8();
-          } else if ((field == 3 || field == 4 || field == 6 || field == 7) && (tag & 7) == 2) {
-            kind = field;
-            arg = c.readStringRequireUtf8();
-          } else if (field == 5 && (tag & 7) == 2) {
-            kind = 5;
-            c.readBytes();
-          } else {
-            c.skipField(tag);
-          }
-        }
-        return new Request(host, kind, arg, raw);
-      });
+  private static final io.weft.api.Codec<Request> REQUEST =
+      ProtoCodecs.of(
+          (r, out) -> out.writeRawBytes(r.raw()),
+          in -> {
+            byte[] raw = in.readRawBytes(in.getBytesUntilLimit());
+            CodedInputStream c = CodedInputStream.newInstance(raw);
+            String host = "";
+            int kind = 0;
+            String arg = "";
+            for (int tag = c.readTag(); tag != 0; tag = c.readTag()) {
+              int field = tag >>> 3;
+              if (field == 1 && (tag & 7) == 2) {
+                host = c.readStringRequireUtf8();
+              } else if ((field == 3 || field == 4 || field == 6 || field == 7) && (tag & 7) == 2) {
+                kind = field;
+                arg = c.readStringRequireUtf8();
+              } else if (field == 5 && (tag & 7) == 2) {
+                kind = 5;
+                c.readBytes();
+              } else {
+                c.skipField(tag);
+              }
+            }
+            return new Request(host, kind, arg, raw);
+          });
 
-  private static final io.weft.api.Codec<Response> RESPONSE = ProtoCodecs.of(
-      (r, out) -> out.writeRawBytes(r.encoded()),
-      in -> new Response(in.readRawBytes(in.getBytesUntilLimit())));
+  private static final io.weft.api.Codec<Response> RESPONSE =
+      ProtoCodecs.of(
+          (r, out) -> out.writeRawBytes(r.encoded()),
+          in -> new Response(in.readRawBytes(in.getBytesUntilLimit())));
 
   /**
    * The reflection services, v1 and v1alpha, for a server of {@code services} (health included).
    * They list those of {@code serviceNames} that have Protobuf descriptors (themselves too), so
    * that every listed name resolves; services without (Thrift ones) are not listed.
    */
-  static List<ServiceDefinition> definitions(List<ServiceDefinition> services, List<String> serviceNames) {
+  static List<ServiceDefinition> definitions(
+      List<ServiceDefinition> services, List<String> serviceNames) {
     List<FileDescriptor> files = new ArrayList<>();
     for (ServiceDefinition s : services) {
       if (s.schema().orElse(null) instanceof FileDescriptor f) {
@@ -82,15 +88,26 @@ final class ReflectionService {
     Index index = new Index(files, serviceNames);
     List<ServiceDefinition> out = new ArrayList<>();
     own.forEach((full, file) -> {
-      io.weft.api.MethodDescriptor<Request, Response> info = io.weft.api.MethodDescriptor.<Request, Response>builder()
-          .serviceName("ServerReflection").fullServiceName(full).methodName("ServerReflectionInfo")
-          .kind(MethodKind.BIDI_STREAMING).requestCodec(REQUEST).responseCodec(RESPONSE).build();
-      out.add(ServiceDefinition.builder("ServerReflection", full).schema(file).bidiStreaming(info, stream -> serve(stream, index)).build());
+      io.weft.api.MethodDescriptor<Request, Response> info =
+          io.weft.api.MethodDescriptor.<Request, Response>builder()
+              .serviceName("ServerReflection")
+              .fullServiceName(full)
+              .methodName("ServerReflectionInfo")
+              .kind(MethodKind.BIDI_STREAMING)
+              .requestCodec(REQUEST)
+              .responseCodec(RESPONSE)
+              .build();
+      out.add(
+          ServiceDefinition.builder("ServerReflection", full)
+              .schema(file)
+              .bidiStreaming(info, stream -> serve(stream, index))
+              .build());
     });
     return out;
   }
 
-  private static void serve(BidiStreamingServer<Request, Response> stream, Index index) throws IOException {
+  private static void serve(BidiStreamingServer<Request, Response> stream, Index index)
+      throws IOException {
     for (Request r : stream) {
       stream.send(new Response(answer(r, index)));
     }
@@ -118,7 +135,8 @@ final class ReflectionService {
         out.writeBytes(6, list.toByteString());
       }
       case 3, 4 -> {
-        FileDescriptor f = r.kind() == 3 ? index.byFile.get(r.argument()) : index.bySymbol.get(r.argument());
+        FileDescriptor f =
+            r.kind() == 3 ? index.byFile.get(r.argument()) : index.bySymbol.get(r.argument());
         if (f == null) {
           error(out, 5, (r.kind() == 3 ? "file " : "symbol ") + r.argument() + " not found");
         } else {
@@ -145,7 +163,8 @@ final class ReflectionService {
     return body.toByteString().toByteArray();
   }
 
-  private static void error(com.google.protobuf.CodedOutputStream out, int code, String message) throws IOException {
+  private static void error(com.google.protobuf.CodedOutputStream out, int code, String message)
+      throws IOException {
     ByteString.Output err = ByteString.newOutput();
     var e = com.google.protobuf.CodedOutputStream.newInstance(err);
     e.writeInt32(1, code);
@@ -168,7 +187,10 @@ final class ReflectionService {
     }
   }
 
-  /** Every file, service, method, message and enum the registered services' descriptors reach, and the services listed. */
+  /**
+   * Every file, service, method, message and enum the registered services' descriptors reach, and
+   * the services listed.
+   */
   private static final class Index {
     final Map<String, FileDescriptor> byFile = new LinkedHashMap<>();
     final Map<String, FileDescriptor> bySymbol = new LinkedHashMap<>();

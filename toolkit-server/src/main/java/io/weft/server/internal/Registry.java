@@ -42,8 +42,16 @@ final class Registry {
     for (MethodDefinition<?, ?> m : s.methods()) {
       MethodDefinition<?, ?> clash = byMethod.putIfAbsent(m.descriptor().methodName(), m);
       if (clash != null && user && !m.descriptor().grpcOnly() && !clash.descriptor().grpcOnly()) {
-        LOG.log(System.Logger.Level.INFO, "method " + m.descriptor().methodName() + " exists in " + clash.descriptor().serviceName()
-            + " and " + s.name() + "; callers without an IDL service name header reach " + clash.descriptor().serviceName());
+        LOG.log(
+            System.Logger.Level.INFO,
+            "method "
+                + m.descriptor().methodName()
+                + " exists in "
+                + clash.descriptor().serviceName()
+                + " and "
+                + s.name()
+                + "; callers without an IDL service name header reach "
+                + clash.descriptor().serviceName());
       }
       byPath.put(m.descriptor().path(), m);
     }

@@ -6,16 +6,18 @@ import io.weft.internal.wire.grpc.GrpcHeaders;
 import io.weft.internal.wire.http2.Fields;
 
 /**
- * What the server reads from a request's header block, taken in one pass over its fields (a
- * lookup per header would scan the block a dozen times per call): the pseudo-headers and gRPC's
- * own headers by name, every other field as the call's metadata ({@link GrpcCallMeta} says which
- * are metadata and names Kitex's caller header). Reader thread; then read-only.
+ * What the server reads from a request's header block, taken in one pass over its fields (a lookup
+ * per header would scan the block a dozen times per call): the pseudo-headers and gRPC's own
+ * headers by name, every other field as the call's metadata ({@link GrpcCallMeta} says which are
+ * metadata and names Kitex's caller header). Reader thread; then read-only.
  */
 final class RequestHead {
   String method;
   String path;
+
   /** The content type without parameters. */
   String contentType;
+
   String encoding;
   String acceptEncoding;
   String timeout;

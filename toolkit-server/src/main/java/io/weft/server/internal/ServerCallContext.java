@@ -8,7 +8,10 @@ import io.weft.api.Transport;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-/** The {@link CallContext} of one call a server serves. Built by the transport, read by the handler's thread(s). */
+/**
+ * The {@link CallContext} of one call a server serves. Built by the transport, read by the
+ * handler's thread(s).
+ */
 final class ServerCallContext implements CallContext {
   private final String service;
   private final String method;
@@ -127,7 +130,9 @@ final class ServerCallContext implements CallContext {
 
   @Override
   public boolean isCancelled() {
-    return cancelled || transportCancelled.getAsBoolean() || (deadline != null && deadline.isExpired());
+    return cancelled
+        || transportCancelled.getAsBoolean()
+        || (deadline != null && deadline.isExpired());
   }
 
   void cancel() {

@@ -8,11 +8,11 @@ import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
 import io.weft.api.RpcException;
 import io.weft.api.Serialization;
+import io.weft.api.ServiceDefinition.MethodDefinition;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.api.UnaryHandler;
-import io.weft.api.ServiceDefinition.MethodDefinition;
 import io.weft.internal.api.Contexts;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.kitexpb.KitexProtobufError;
@@ -49,15 +49,23 @@ final class SocketCall implements Runnable {
     try {
       serve();
     } catch (Throwable t) {
-      LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + request.name() + " from " + conn.peer(), t);
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "unexpected failure serving " + request.name() + " from " + conn.peer(),
+          t);
     } finally {
       conn.callFinished();
     }
   }
 
-  /** Answers without running the handler: the server's limits refused the call (oneway calls are dropped). */
+  /**
+   * Answers without running the handler: the server's limits refused the call (oneway calls are
+   * dropped).
+   */
   void refuse(String why) {
-    LOG.log(System.Logger.Level.DEBUG, "refused " + request.name() + " from " + conn.peer() + ": " + why);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "refused " + request.name() + " from " + conn.peer() + ": " + why);
     if (request.messageType() == Envelope.CALL) {
       replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.RESOURCE_EXHAUSTED, why)), null);
     }
@@ -66,28 +74,50 @@ final class SocketCall implements Runnable {
   private void serve() {
     boolean oneway = request.messageType() == Envelope.ONEWAY;
     if (request.messageType() != Envelope.CALL && !oneway) {
-      replyError(new TApplicationException(TApplicationException.INVALID_MESSAGE_TYPE,
-          "message type " + request.messageType() + " is not a request"), null);
+      replyError(
+          new TApplicationException(
+              TApplicationException.INVALID_MESSAGE_TYPE,
+              "message type " + request.messageType() + " is not a request"),
+          null);
       return;
     }
-    MethodDefinition<?, ?> method = services.registry().lookup(TTHeaderCallMeta.idlService(request.header()), request.name());
+    MethodDefinition<?, ?> method =
+        services.registry().lookup(TTHeaderCallMeta.idlService(request.header()), request.name());
     if (method == null) {
       if (!oneway) {
-        replyError(new TApplicationException(TApplicationException.UNKNOWN_METHOD, "unknown method " + request.name()), null);
+        replyError(
+            new TApplicationException(
+                TApplicationException.UNKNOWN_METHOD, "unknown method " + request.name()),
+            null);
       } else {
-        LOG.log(System.Logger.Level.DEBUG, "oneway call of unknown method " + request.name() + " from " + conn.peer());
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "oneway call of unknown method " + request.name() + " from " + conn.peer());
       }
       return;
     }
-    Serialization expected = request.format() == PayloadFormat.KITEX_PROTOBUF ? Serialization.PROTOBUF : Serialization.THRIFT;
+    Serialization expected =
+        request.format() == PayloadFormat.KITEX_PROTOBUF
+            ? Serialization.PROTOBUF
+            : Serialization.THRIFT;
     if (method.descriptor().serialization() != expected) {
-      replyError(new TApplicationException(TApplicationException.INVALID_PROTOCOL,
-          request.name() + " takes " + method.descriptor().serialization() + " payloads, not " + expected), null);
+      replyError(
+          new TApplicationException(
+              TApplicationException.INVALID_PROTOCOL,
+              request.name()
+                  + " takes "
+                  + method.descriptor().serialization()
+                  + " payloads, not "
+                  + expected),
+          null);
       return;
     }
     if (method.descriptor().grpcOnly()) {
-      replyError(new TApplicationException(TApplicationException.UNSUPPORTED_CLIENT_TYPE,
-          request.name() + " is a streaming method: call it over gRPC"), null);
+      replyError(
+          new TApplicationException(
+              TApplicationException.UNSUPPORTED_CLIENT_TYPE,
+              request.name() + " is a streaming method: call it over gRPC"),
+          null);
       return;
     }
     oneway |= method.descriptor().kind() == MethodKind.ONEWAY;
@@ -102,9 +132,19 @@ final class SocketCall implements Runnable {
       ctx = newContext(descriptor);
     } catch (RuntimeException e) {
       // headers Weft cannot represent: the caller gets an error, never silence
-      LOG.log(System.Logger.Level.WARNING, "refused " + request.name() + " from " + conn.peer() + ": bad TTHeader headers: " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "refused "
+              + request.name()
+              + " from "
+              + conn.peer()
+              + ": bad TTHeader headers: "
+              + e.getMessage());
       if (!oneway) {
-        replyError(new TApplicationException(TApplicationException.PROTOCOL_ERROR, "bad TTHeader headers: " + e.getMessage()), null);
+        replyError(
+            new TApplicationException(
+                TApplicationException.PROTOCOL_ERROR, "bad TTHeader headers: " + e.getMessage()),
+            null);
       }
       return;
     }
@@ -112,8 +152,20 @@ final class SocketCall implements Runnable {
     // nothing else may answer the same sequence id: Reply lets one answer through
     Reply<Resp> reply = new Reply<>(descriptor, ctx, oneway);
     try (Contexts.Scope ignored = Contexts.attach(ctx)) {
-      Req req = descriptor.requestCodec().decode(request.buffer(), request.bodyOffset(), request.bodyLength());
-      services.invoker().invokeUnary(descriptor, (UnaryHandler<Req, Resp>) method.handler(), req, ctx, null, request.buffer().length, reply);
+      Req req =
+          descriptor
+              .requestCodec()
+              .decode(request.buffer(), request.bodyOffset(), request.bodyLength());
+      services
+          .invoker()
+          .invokeUnary(
+              descriptor,
+              (UnaryHandler<Req, Resp>) method.handler(),
+              req,
+              ctx,
+              null,
+              request.buffer().length,
+              reply);
     } catch (BizStatusException biz) {
       if (!oneway && reply.claim()) {
         replyBizStatus(biz, ctx);
@@ -121,12 +173,18 @@ final class SocketCall implements Runnable {
     } catch (Throwable t) {
       Status status = RpcException.statusOf(t);
       if (!(t instanceof RpcException)) {
-        LOG.log(System.Logger.Level.WARNING, descriptor.serviceName() + "." + descriptor.methodName() + " handler threw", t);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            descriptor.serviceName() + "." + descriptor.methodName() + " handler threw",
+            t);
       }
       if (!oneway && reply.claim()) {
-        replyError(t instanceof NullResultException && request.format() != PayloadFormat.KITEX_PROTOBUF
-            ? new TApplicationException(TApplicationException.MISSING_RESULT, status.description().orElse(""))
-            : ApplicationErrors.fromStatus(status), ctx);
+        replyError(
+            t instanceof NullResultException && request.format() != PayloadFormat.KITEX_PROTOBUF
+                ? new TApplicationException(
+                    TApplicationException.MISSING_RESULT, status.description().orElse(""))
+                : ApplicationErrors.fromStatus(status),
+            ctx);
       }
     }
   }
@@ -149,16 +207,25 @@ final class SocketCall implements Runnable {
     }
   }
 
-  /** Encodes and writes the reply; returns its size in bytes (0 if it could not be encoded: an error reply went instead). */
-  private <Resp> long writeReply(MethodDescriptor<?, Resp> descriptor, Resp response, ServerCallContext ctx) {
+  /**
+   * Encodes and writes the reply; returns its size in bytes (0 if it could not be encoded: an error
+   * reply went instead).
+   */
+  private <Resp> long writeReply(
+      MethodDescriptor<?, Resp> descriptor, Resp response, ServerCallContext ctx) {
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = beginReply(out, Envelope.REPLY, ctx);
     try {
       descriptor.responseCodec().encode(response, out);
       w.finish();
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot encode the reply of " + descriptor.methodName() + ": " + e.getMessage());
-      replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.INTERNAL, "cannot encode reply: " + e.getMessage())), ctx);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot encode the reply of " + descriptor.methodName() + ": " + e.getMessage());
+      replyError(
+          ApplicationErrors.fromStatus(
+              Status.of(StatusCode.INTERNAL, "cannot encode reply: " + e.getMessage())),
+          ctx);
       return 0;
     }
     conn.write(out);
@@ -171,25 +238,42 @@ final class SocketCall implements Runnable {
     MetaInfo metaInfo = TTHeaderCallMeta.metaInfo(header);
     Deadline deadline = TTHeaderCallMeta.deadline(header);
     String caller = TTHeaderCallMeta.caller(header);
-    Transport transport = switch (request.framing()) {
-      case TTHEADER -> Transport.TTHEADER;
-      case TTHEADER_FRAMED -> Transport.TTHEADER_FRAMED;
-      case FRAMED -> Transport.FRAMED;
-      case BUFFERED -> Transport.BUFFERED;
-    };
-    return new ServerCallContext(descriptor.serviceName(), descriptor.methodName(), deadline, metadata, caller, conn.peer(),
-        transport, conn::isClosed, metaInfo);
+    Transport transport =
+        switch (request.framing()) {
+          case TTHEADER -> Transport.TTHEADER;
+          case TTHEADER_FRAMED -> Transport.TTHEADER_FRAMED;
+          case FRAMED -> Transport.FRAMED;
+          case BUFFERED -> Transport.BUFFERED;
+        };
+    return new ServerCallContext(
+        descriptor.serviceName(),
+        descriptor.methodName(),
+        deadline,
+        metadata,
+        caller,
+        conn.peer(),
+        transport,
+        conn::isClosed,
+        metaInfo);
   }
 
   /**
    * Answers a business status error as Kitex does: a normal reply with an empty result (so the
-   * payload still decodes) and the status in the TTHeader string headers. Without a header there
-   * is nowhere to put it, so the caller gets an internal error with the status in its message.
+   * payload still decodes) and the status in the TTHeader string headers. Without a header there is
+   * nowhere to put it, so the caller gets an internal error with the status in its message.
    */
   private void replyBizStatus(BizStatusException biz, ServerCallContext ctx) {
     if (!request.framing().hasHeader()) {
-      replyError(ApplicationErrors.fromStatus(Status.of(StatusCode.INTERNAL,
-          "business status " + biz.code() + ": " + biz.getMessage() + " (needs TTHeader to reach the caller as such)")), ctx);
+      replyError(
+          ApplicationErrors.fromStatus(
+              Status.of(
+                  StatusCode.INTERNAL,
+                  "business status "
+                      + biz.code()
+                      + ": "
+                      + biz.getMessage()
+                      + " (needs TTHeader to reach the caller as such)")),
+          ctx);
       return;
     }
     TTHeaderCallMeta.putBizStatus(biz, ctx.responseTrailers());
@@ -213,7 +297,9 @@ final class SocketCall implements Runnable {
     EnvelopeWriter w = beginReply(out, Envelope.EXCEPTION, ctx);
     try {
       if (request.format() == PayloadFormat.KITEX_PROTOBUF) {
-        new KitexProtobufError(error.getType(), error.getMessage() == null ? "" : error.getMessage()).encode(out);
+        new KitexProtobufError(
+                error.getType(), error.getMessage() == null ? "" : error.getMessage())
+            .encode(out);
       } else {
         ApplicationErrors.encode(error, out);
       }
@@ -229,9 +315,15 @@ final class SocketCall implements Runnable {
     Framing framing = request.framing();
     TTHeader header = null;
     if (framing.hasHeader()) {
-      header = TTHeaderCallMeta.reply(request.header(), ctx == null ? null : ctx.responseMetadataIfAny(),
-          ctx == null ? null : ctx.responseTrailersIfAny(), conn.draining(), messageType);
+      header =
+          TTHeaderCallMeta.reply(
+              request.header(),
+              ctx == null ? null : ctx.responseMetadataIfAny(),
+              ctx == null ? null : ctx.responseTrailersIfAny(),
+              conn.draining(),
+              messageType);
     }
-    return new EnvelopeWriter(out, framing, Integer.MAX_VALUE).begin(header, request.format(), messageType, request.name(), request.seqId());
+    return new EnvelopeWriter(out, framing, Integer.MAX_VALUE)
+        .begin(header, request.format(), messageType, request.name(), request.seqId());
   }
 }

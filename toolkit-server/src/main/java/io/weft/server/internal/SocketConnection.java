@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One TTHeader, Framed or unframed Thrift connection on the server. The connection's own virtual
- * thread (Helidon's, running {@link #handle}) only reads and decodes frames; each request then
- * runs on a virtual thread of its own ({@link SocketCall}), so a slow handler never delays the
- * next request. Replies are written by the request threads through one {@link WriteCoalescer}:
- * whichever finds the socket free writes, and replies that arrive meanwhile leave together in its
- * next system call (a multiplexing client keeps many calls in flight on one connection).
+ * thread (Helidon's, running {@link #handle}) only reads and decodes frames; each request then runs
+ * on a virtual thread of its own ({@link SocketCall}), so a slow handler never delays the next
+ * request. Replies are written by the request threads through one {@link WriteCoalescer}: whichever
+ * finds the socket free writes, and replies that arrive meanwhile leave together in its next system
+ * call (a multiplexing client keeps many calls in flight on one connection).
  *
  * <p>Closing is graceful ({@link #close(boolean) close(false)}, on server stop or idle timeout):
- * requests already read are served and their replies carry Kitex's {@code crrst} header, then
- * the socket closes once none is in flight.
+ * requests already read are served and their replies carry Kitex's {@code crrst} header, then the
+ * socket closes once none is in flight.
  */
 final class SocketConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
@@ -42,7 +42,11 @@ final class SocketConnection implements ServerConnection {
   private volatile boolean draining;
   private volatile boolean closed;
   private volatile long lastActivityNanos = System.nanoTime();
-  /** When the write in progress began (0: none), so that a write stuck on a peer that stops reading ends the connection. */
+
+  /**
+   * When the write in progress began (0: none), so that a write stuck on a peer that stops reading
+   * ends the connection.
+   */
   private volatile long writeStartedNanos;
 
   SocketConnection(ConnectionContext ctx, CallServices calls, int maxFrameSize, Framing framing) {
@@ -74,14 +78,19 @@ final class SocketConnection implements ServerConnection {
         Thread.ofVirtual().name("weft-call").start(new SocketCall(this, calls, envelope));
       }
     } catch (WireException e) {
-      LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "closing " + framing + " connection from " + peer + ": " + e.getMessage());
     } catch (EOFException e) {
       if (!closed) {
-        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " closed mid-message: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "connection from " + peer + " closed mid-message: " + e.getMessage());
       }
     } catch (IOException | UncheckedIOException e) {
       if (!closed) {
-        LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + " failed: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.DEBUG, "connection from " + peer + " failed: " + e.getMessage());
       }
     } finally {
       closed = true;
@@ -90,10 +99,10 @@ final class SocketConnection implements ServerConnection {
   }
 
   /**
-   * Writes one encoded reply; returns false if the connection is gone. Called from request
-   * threads. A call alone on its connection writes at once; when others are in flight (a
-   * multiplexing client) the reply is queued for a writer thread, so that the replies finishing
-   * meanwhile leave in the same system call.
+   * Writes one encoded reply; returns false if the connection is gone. Called from request threads.
+   * A call alone on its connection writes at once; when others are in flight (a multiplexing
+   * client) the reply is queued for a writer thread, so that the replies finishing meanwhile leave
+   * in the same system call.
    */
   boolean write(Buffer reply) {
     if (closed) {
@@ -107,7 +116,10 @@ final class SocketConnection implements ServerConnection {
     }
   }
 
-  /** The coalescer's sink: one system call's worth of replies, timed so that a peer that stops reading is noticed. */
+  /**
+   * The coalescer's sink: one system call's worth of replies, timed so that a peer that stops
+   * reading is noticed.
+   */
   private void writeNow(byte[] bytes, int off, int len) throws IOException {
     writeStartedNanos = System.nanoTime();
     try {
@@ -153,8 +165,8 @@ final class SocketConnection implements ServerConnection {
 
   /**
    * How long the connection has been idle, for the server's idle-connection check: since the last
-   * whole request when no call runs; and, however many calls run, since a write began that has
-   * not finished (a peer that stops reading), so that the same timeout closes both.
+   * whole request when no call runs; and, however many calls run, since a write began that has not
+   * finished (a peer that stops reading), so that the same timeout closes both.
    */
   @Override
   public Duration idleTime() {
@@ -171,18 +183,27 @@ final class SocketConnection implements ServerConnection {
     draining = true;
     boolean stuckWriting = writeStartedNanos != 0;
     if (stuckWriting && !closed) {
-      LOG.log(System.Logger.Level.WARNING, "closing " + framing + " connection from " + peer + ": it has read nothing of a reply for "
-          + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis() + " ms");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "closing "
+              + framing
+              + " connection from "
+              + peer
+              + ": it has read nothing of a reply for "
+              + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis()
+              + " ms");
     }
     if (interrupt || stuckWriting) {
       closed = true;
       closeSocket();
     } else if (inFlight.get() == 0) {
-      Thread.ofVirtual().name("weft-drain").start(() -> { // a last reply may still be on its way out
-        output.awaitFlushed();
-        closed = true;
-        closeSocket();
-      });
+      Thread.ofVirtual()
+          .name("weft-drain")
+          .start(() -> { // a last reply may still be on its way out
+            output.awaitFlushed();
+            closed = true;
+            closeSocket();
+          });
     }
   }
 

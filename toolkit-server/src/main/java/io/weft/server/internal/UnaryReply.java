@@ -25,12 +25,18 @@ abstract class UnaryReply<Resp> {
   @SuppressWarnings("unused") // through CLAIMED
   private volatile boolean claimed;
 
-  /** Sends {@code response} unless an answer was already claimed; returns the bytes sent (0 if none). */
+  /**
+   * Sends {@code response} unless an answer was already claimed; returns the bytes sent (0 if
+   * none).
+   */
   final long send(Resp response) {
     return claim() ? write(response) : 0;
   }
 
-  /** Takes the right to answer: true once, for the first caller; the caller then answers (with an error). */
+  /**
+   * Takes the right to answer: true once, for the first caller; the caller then answers (with an
+   * error).
+   */
   final boolean claim() {
     return CLAIMED.compareAndSet(this, false, true);
   }
@@ -40,6 +46,9 @@ abstract class UnaryReply<Resp> {
     return claimed;
   }
 
-  /** Encodes and writes the response; returns its size in bytes (0 when the transport counts them itself). */
+  /**
+   * Encodes and writes the response; returns its size in bytes (0 when the transport counts them
+   * itself).
+   */
   protected abstract long write(Resp response);
 }

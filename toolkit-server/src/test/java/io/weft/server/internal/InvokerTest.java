@@ -20,23 +20,30 @@ import org.junit.jupiter.api.Test;
 
 /** Handlers inside the server's middleware, answering exactly once whoever answers. */
 class InvokerTest {
-  private static final Codec<String> TEXT = new Codec<>() {
-    @Override
-    public Serialization serialization() {
-      return Serialization.THRIFT;
-    }
+  private static final Codec<String> TEXT =
+      new Codec<>() {
+        @Override
+        public Serialization serialization() {
+          return Serialization.THRIFT;
+        }
 
-    @Override
-    public void encode(String value, OutputStream out) {}
+        @Override
+        public void encode(String value, OutputStream out) {}
 
-    @Override
-    public String decode(byte[] data, int offset, int length) {
-      return "";
-    }
-  };
-  private static final MethodDescriptor<String, String> ECHO = MethodDescriptor.<String, String>builder()
-      .serviceName("Echo").fullServiceName("Echo").methodName("echo").kind(MethodKind.UNARY)
-      .requestCodec(TEXT).responseCodec(TEXT).build();
+        @Override
+        public String decode(byte[] data, int offset, int length) {
+          return "";
+        }
+      };
+  private static final MethodDescriptor<String, String> ECHO =
+      MethodDescriptor.<String, String>builder()
+          .serviceName("Echo")
+          .fullServiceName("Echo")
+          .methodName("echo")
+          .kind(MethodKind.UNARY)
+          .requestCodec(TEXT)
+          .responseCodec(TEXT)
+          .build();
 
   /** Records what was sent. */
   private static final class Sent extends UnaryReply<String> {
@@ -50,7 +57,16 @@ class InvokerTest {
   }
 
   private static ServerCallContext context() {
-    return new ServerCallContext("Echo", "echo", null, new Metadata(), "", "peer", Transport.TTHEADER, () -> false, MetaInfo.EMPTY);
+    return new ServerCallContext(
+        "Echo",
+        "echo",
+        null,
+        new Metadata(),
+        "",
+        "peer",
+        Transport.TTHEADER,
+        () -> false,
+        MetaInfo.EMPTY);
   }
 
   @Test
@@ -69,12 +85,15 @@ class InvokerTest {
   }
 
   @Test
-  void aMiddlewareThatReturnsSomethingElseAfterTheHandlerAnsweredSendsNothingMore() throws Exception {
+  void aMiddlewareThatReturnsSomethingElseAfterTheHandlerAnsweredSendsNothingMore()
+      throws Exception {
     Sent sent = new Sent();
-    Middleware rewrite = next -> (inv, req) -> {
-      next.call(inv, req);
-      return "rewritten too late";
-    };
+    Middleware rewrite =
+        next ->
+            (inv, req) -> {
+              next.call(inv, req);
+              return "rewritten too late";
+            };
     new Invoker(List.of(rewrite)).invokeUnary(ECHO, r -> "handler", "hi", context(), null, 2, sent);
     assertThat(sent.responses).containsExactly("handler");
   }
@@ -82,21 +101,26 @@ class InvokerTest {
   @Test
   void aMiddlewareThatRecoversFromANullResultHasItsAnswerSent() throws Exception {
     Sent sent = new Sent();
-    Middleware recover = next -> (inv, req) -> {
-      try {
-        return next.call(inv, req);
-      } catch (NullResultException e) {
-        return "fallback";
-      }
-    };
+    Middleware recover =
+        next ->
+            (inv, req) -> {
+              try {
+                return next.call(inv, req);
+              } catch (NullResultException e) {
+                return "fallback";
+              }
+            };
     new Invoker(List.of(recover)).invokeUnary(ECHO, r -> null, "hi", context(), null, 2, sent);
-    assertThat(sent.responses).as("the handler answered nothing, so the middleware's answer is the reply").containsExactly("fallback");
+    assertThat(sent.responses)
+        .as("the handler answered nothing, so the middleware's answer is the reply")
+        .containsExactly("fallback");
   }
 
   @Test
   void aNullResultWithoutMiddlewareIsAnErrorAndNothingIsSent() {
     Sent sent = new Sent();
-    assertThatThrownBy(() -> new Invoker(List.of()).invokeUnary(ECHO, r -> null, "hi", context(), null, 2, sent))
+    assertThatThrownBy(() ->
+            new Invoker(List.of()).invokeUnary(ECHO, r -> null, "hi", context(), null, 2, sent))
         .isInstanceOf(NullResultException.class);
     assertThat(sent.responses).isEmpty();
     assertThat(sent.claim()).as("an error may still answer").isTrue();
@@ -111,24 +135,27 @@ class InvokerTest {
       CountDownLatch done = new CountDownLatch(8);
       for (int t = 0; t < 8; t++) {
         int n = t;
-        Thread.ofVirtual().start(() -> {
-          try {
-            go.await();
-            if (n % 2 == 0) {
-              sent.send("response " + n);
-            } else if (sent.claim()) {
-              errorsClaimed.incrementAndGet();
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            done.countDown();
-          }
-        });
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                go.await();
+                if (n % 2 == 0) {
+                  sent.send("response " + n);
+                } else if (sent.claim()) {
+                  errorsClaimed.incrementAndGet();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                done.countDown();
+              }
+            });
       }
       go.countDown();
       done.await();
-      assertThat(sent.responses.size() + errorsClaimed.get()).as("answers in round " + round).isEqualTo(1);
+      assertThat(sent.responses.size() + errorsClaimed.get())
+          .as("answers in round " + round)
+          .isEqualTo(1);
       assertThat(sent.claimed()).isTrue();
     }
   }

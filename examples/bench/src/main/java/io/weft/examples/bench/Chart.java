@@ -15,7 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** A PNG of the run: per comparison, each side's throughput as a bar (relative to the group's best) and its p99. */
+/**
+ * A PNG of the run: per comparison, each side's throughput as a bar (relative to the group's best)
+ * and its p99.
+ */
 final class Chart {
   private Chart() {}
 
@@ -30,12 +33,16 @@ final class Chart {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Weft vs peers: throughput (bar, per comparison), p99 latency, server CPU per call; green: Weft's client or server", 12, 24);
+    g.drawString(
+        "Weft vs peers: throughput (bar, per comparison), p99 latency, server CPU per call; green: Weft's client or server",
+        12,
+        24);
     int y = 44;
     int labelW = 330;
     int barMax = 520;
@@ -51,21 +58,36 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString(r.side(), 24, y + 15);
-        double frac = openLoop ? r.median().p99us() / Math.max(1, worstP99) : r.median().perSecond() / best;
+        double frac =
+            openLoop ? r.median().p99us() / Math.max(1, worstP99) : r.median().perSecond() / best;
         int w = (int) Math.round(frac * barMax);
         g.setColor(r.side().contains("weft") ? new Color(0x2e7d32) : new Color(0x78909c));
         g.fillRect(labelW, y + 2, Math.max(1, w), barH - 4);
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1));
-        String text = openLoop
-            ? String.format(Locale.ROOT, "p99 %,.0f µs (p50 %,.0f)", r.median().p99us(), r.median().p50us())
-            : String.format(Locale.ROOT, "%,.0f/s%s", r.median().perSecond(),
-                r.median().p99us() > 0 ? String.format(Locale.ROOT, "  p99 %,.0f µs", r.median().p99us()) : "");
+        String text =
+            openLoop
+                ? String.format(
+                    Locale.ROOT, "p99 %,.0f µs (p50 %,.0f)", r.median().p99us(), r.median().p50us())
+                : String.format(
+                    Locale.ROOT,
+                    "%,.0f/s%s",
+                    r.median().perSecond(),
+                    r.median().p99us() > 0
+                        ? String.format(Locale.ROOT, "  p99 %,.0f µs", r.median().p99us())
+                        : "");
         if (!Double.isNaN(r.serverCpuUs())) {
           text += String.format(Locale.ROOT, "  server %.1f µs/call", r.serverCpuUs());
         }
-        String ratios = r.ratio().isEmpty() ? "" : "   " + (r.ratio().startsWith("Weft") ? "" : "Weft ") + r.ratio() + (r.cpuRatio().isEmpty() || r.cpuRatio().equals("—") ? ""
-            : ", CPU/call " + r.cpuRatio());
+        String ratios =
+            r.ratio().isEmpty()
+                ? ""
+                : "   "
+                    + (r.ratio().startsWith("Weft") ? "" : "Weft ")
+                    + r.ratio()
+                    + (r.cpuRatio().isEmpty() || r.cpuRatio().equals("—")
+                        ? ""
+                        : ", CPU/call " + r.cpuRatio());
         g.drawString(text + ratios, labelW + Math.max(1, w) + 8, y + 15);
         y += barH + 6;
       }

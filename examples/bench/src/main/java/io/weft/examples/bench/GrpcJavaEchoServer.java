@@ -14,13 +14,14 @@ public final class GrpcJavaEchoServer {
   private GrpcJavaEchoServer() {}
 
   public static void main(String[] args) throws Exception {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .directExecutor()
-        .maxConcurrentCallsPerConnection(Integer.MAX_VALUE)
-        .addService(GrpcSides.testService())
-        .addService(GrpcSides.echoService())
-        .build()
-        .start();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .directExecutor()
+            .maxConcurrentCallsPerConnection(Integer.MAX_VALUE)
+            .addService(GrpcSides.testService())
+            .addService(GrpcSides.echoService())
+            .build()
+            .start();
     System.out.println("grpc-java listening on 127.0.0.1:" + server.getPort());
     server.awaitTermination();
   }

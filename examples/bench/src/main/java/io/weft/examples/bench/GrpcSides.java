@@ -15,9 +15,9 @@ import io.grpc.testing.integration.Messages.Payload;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.api.Client;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,61 +32,82 @@ import java.util.concurrent.TimeUnit;
 final class GrpcSides {
   private GrpcSides() {}
 
-  static final MethodDescriptor<SimpleRequest, SimpleResponse> UNARY = MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("grpc.testing.TestService/UnaryCall")
-      .setRequestMarshaller(ProtoUtils.marshaller(SimpleRequest.getDefaultInstance()))
-      .setResponseMarshaller(ProtoUtils.marshaller(SimpleResponse.getDefaultInstance()))
-      .build();
-  static final MethodDescriptor<Echo.Request, Echo.Response> BIDI = MethodDescriptor.<Echo.Request, Echo.Response>newBuilder()
-      .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-      .setFullMethodName("echo.EchoService/BidiSideStreaming")
-      .setRequestMarshaller(ProtoUtils.marshaller(Echo.Request.getDefaultInstance()))
-      .setResponseMarshaller(ProtoUtils.marshaller(Echo.Response.getDefaultInstance()))
-      .build();
+  static final MethodDescriptor<SimpleRequest, SimpleResponse> UNARY =
+      MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("grpc.testing.TestService/UnaryCall")
+          .setRequestMarshaller(ProtoUtils.marshaller(SimpleRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(SimpleResponse.getDefaultInstance()))
+          .build();
+  static final MethodDescriptor<Echo.Request, Echo.Response> BIDI =
+      MethodDescriptor.<Echo.Request, Echo.Response>newBuilder()
+          .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+          .setFullMethodName("echo.EchoService/BidiSideStreaming")
+          .setRequestMarshaller(ProtoUtils.marshaller(Echo.Request.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(Echo.Response.getDefaultInstance()))
+          .build();
 
   static SimpleRequest request(int size) {
-    return SimpleRequest.newBuilder().setResponseSize(size).setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size]))).build();
+    return SimpleRequest.newBuilder()
+        .setResponseSize(size)
+        .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
+        .build();
   }
 
   static void check(SimpleResponse r, int size) {
     if (r.getPayload().getBody().size() != size) {
-      throw new IllegalStateException("expected " + size + " bytes, got " + r.getPayload().getBody().size());
+      throw new IllegalStateException(
+          "expected " + size + " bytes, got " + r.getPayload().getBody().size());
     }
   }
 
   /** echo.proto's BidiSideStreaming for grpc-java: each request echoed. */
   static ServerServiceDefinition echoService() {
     return ServerServiceDefinition.builder("echo.EchoService")
-        .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<>() {
-          @Override
-          public void onNext(Echo.Request req) {
-            out.onNext(Echo.Response.newBuilder().setMsg(req.getMsg()).build());
-          }
+        .addMethod(
+            BIDI,
+            ServerCalls.asyncBidiStreamingCall(out ->
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(Echo.Request req) {
+                    out.onNext(Echo.Response.newBuilder().setMsg(req.getMsg()).build());
+                  }
 
-          @Override
-          public void onError(Throwable t) {}
+                  @Override
+                  public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() {
-            out.onCompleted();
-          }
-        }))
+                  @Override
+                  public void onCompleted() {
+                    out.onCompleted();
+                  }
+                }))
         .build();
   }
 
-  /** grpc.testing's UnaryCall for grpc-java: a payload of {@code response_size} zero bytes back, as Weft's interop handler answers. */
+  /**
+   * grpc.testing's UnaryCall for grpc-java: a payload of {@code response_size} zero bytes back, as
+   * Weft's interop handler answers.
+   */
   static ServerServiceDefinition testService() {
     return ServerServiceDefinition.builder("grpc.testing.TestService")
-        .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
-          out.onNext(SimpleResponse.newBuilder()
-              .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()]))).build());
-          out.onCompleted();
-        }))
+        .addMethod(
+            UNARY,
+            ServerCalls.asyncUnaryCall((req, out) -> {
+              out.onNext(
+                  SimpleResponse.newBuilder()
+                      .setPayload(
+                          Payload.newBuilder()
+                              .setBody(ByteString.copyFrom(new byte[req.getResponseSize()])))
+                      .build());
+              out.onCompleted();
+            }))
         .build();
   }
 
-  /** The two servers, each in a process of its own ({@link ServerProcess}), serving UnaryCall and BidiSideStreaming alike. */
+  /**
+   * The two servers, each in a process of its own ({@link ServerProcess}), serving UnaryCall and
+   * BidiSideStreaming alike.
+   */
   static final class Servers implements AutoCloseable {
     final ServerProcess weft;
     final ServerProcess weftOneCarrier;
@@ -122,7 +143,10 @@ final class GrpcSides {
 
   /** grpc-java's channel to {@code port}, direct executor. */
   static ManagedChannel channel(int port) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
+    return NettyChannelBuilder.forAddress("127.0.0.1", port)
+        .usePlaintext()
+        .directExecutor()
+        .build();
   }
 
   /** Unary calls from Weft's or grpc-java's client. */
@@ -145,8 +169,13 @@ final class GrpcSides {
       this.request = request(size);
       this.server = server;
       int port = server.port();
-      weft = weftClient ? Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-          ClientOptions.withTransport(Transport.GRPC)) : null;
+      weft =
+          weftClient
+              ? Client.newClient(
+                  "grpc.testing.TestService",
+                  ClientOptions.withHostPorts("127.0.0.1:" + port),
+                  ClientOptions.withTransport(Transport.GRPC))
+              : null;
       channel = weftClient ? null : channel(port);
     }
 
@@ -171,8 +200,14 @@ final class GrpcSides {
         TestServiceClient cli = TestServiceClient.of(weft);
         return LoadGen.run(concurrency, duration, rate, w -> check(cli.unaryCall(request), size));
       }
-      return LoadGen.run(concurrency, duration, rate,
-          w -> check(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, request), size));
+      return LoadGen.run(
+          concurrency,
+          duration,
+          rate,
+          w ->
+              check(
+                  ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, request),
+                  size));
     }
 
     @Override

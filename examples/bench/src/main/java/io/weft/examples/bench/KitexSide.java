@@ -40,16 +40,35 @@ final class KitexSide implements Side {
 
   @Override
   public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
-    Process p = new ProcessBuilder(binary.toString(), "bench", "--addr", "127.0.0.1:" + port,
-        "--concurrency", Integer.toString(concurrency), "--seconds", Double.toString(duration.toMillis() / 1000.0),
-        "--size", Integer.toString(size), "--rate", String.format(Locale.ROOT, "%.1f", rate))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                binary.toString(),
+                "bench",
+                "--addr",
+                "127.0.0.1:" + port,
+                "--concurrency",
+                Integer.toString(concurrency),
+                "--seconds",
+                Double.toString(duration.toMillis() / 1000.0),
+                "--size",
+                Integer.toString(size),
+                "--rate",
+                String.format(Locale.ROOT, "%.1f", rate))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("kitexpeer bench failed: " + line);
     }
-    return new LoadGen.Result((long) field(line, "calls"), (long) field(line, "errors"), field(line, "seconds"),
-        field(line, "p50us"), field(line, "p99us"), field(line, "p999us"), Double.NaN, Double.NaN); // its CPU is spent in other processes
+    return new LoadGen.Result(
+        (long) field(line, "calls"),
+        (long) field(line, "errors"),
+        field(line, "seconds"),
+        field(line, "p50us"),
+        field(line, "p99us"),
+        field(line, "p999us"),
+        Double.NaN,
+        Double.NaN); // its CPU is spent in other processes
   }
 
   private static double field(String json, String name) {

@@ -36,9 +36,8 @@ final class Proc {
   }
 
   /**
-   * A process's user and system CPU so far, in clock ticks ({@code utime}, {@code stime} of
-   * {@code /proc/<pid>/stat}; every thread of it, none of its children); {@code {-1, -1}} if it
-   * has ended.
+   * A process's user and system CPU so far, in clock ticks ({@code utime}, {@code stime} of {@code
+   * /proc/<pid>/stat}; every thread of it, none of its children); {@code {-1, -1}} if it has ended.
    */
   static long[] cpuTicks(String pid) {
     try {
@@ -60,15 +59,17 @@ final class Proc {
   }
 
   /**
-   * The machine's busy and total clock ticks so far, over all cores ({@code /proc/stat}'s cpu
-   * line; busy is everything but idle and iowait).
+   * The machine's busy and total clock ticks so far, over all cores ({@code /proc/stat}'s cpu line;
+   * busy is everything but idle and iowait).
    */
   static long[] machineTicks() {
     try {
       String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = line.trim().split("\\s+");
       long total = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal (guest is in user)
+      for (int i = 1;
+          i < f.length && i <= 8;
+          i++) { // user nice system idle iowait irq softirq steal (guest is in user)
         total += Long.parseLong(f[i]);
       }
       long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
@@ -78,10 +79,17 @@ final class Proc {
     }
   }
 
-  /** A process's I/O counters: bytes and calls of read-like and write-like system calls ({@code /proc/<pid>/io}). */
+  /**
+   * A process's I/O counters: bytes and calls of read-like and write-like system calls ({@code
+   * /proc/<pid>/io}).
+   */
   record Io(long readBytes, long writeBytes, long reads, long writes) {
     Io minus(Io before) {
-      return new Io(readBytes - before.readBytes, writeBytes - before.writeBytes, reads - before.reads, writes - before.writes);
+      return new Io(
+          readBytes - before.readBytes,
+          writeBytes - before.writeBytes,
+          reads - before.reads,
+          writes - before.writes);
     }
   }
 
@@ -99,7 +107,7 @@ final class Proc {
           case "wchar" -> wchar = v;
           case "syscr" -> syscr = v;
           case "syscw" -> syscw = v;
-          default -> { }
+          default -> {}
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -24,32 +24,53 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
   /** Weft's interop server (every interop service on one port). */
   static ServerProcess weft(Path logDir) throws IOException {
-    return new ServerProcess("weft", "io.weft.examples.interop.Main", List.of("server", "--port", "0"),
-        Pattern.compile("Weft server listening on .*:(\\d+)"), logDir, List.of());
+    return new ServerProcess(
+        "weft",
+        "io.weft.examples.interop.Main",
+        List.of("server", "--port", "0"),
+        Pattern.compile("Weft server listening on .*:(\\d+)"),
+        logDir,
+        List.of());
   }
 
   /**
-   * Weft's interop server with the JDK's virtual-thread scheduler on one carrier thread
-   * ({@code -Djdk.virtualThreadScheduler.parallelism=1}): on a machine whose two cores the load
-   * generator shares, the cheaper setting, since no carrier wakes another for each short call (as
-   * Netty serves a connection on one event-loop thread). The default is one carrier per core.
+   * Weft's interop server with the JDK's virtual-thread scheduler on one carrier thread ({@code
+   * -Djdk.virtualThreadScheduler.parallelism=1}): on a machine whose two cores the load generator
+   * shares, the cheaper setting, since no carrier wakes another for each short call (as Netty
+   * serves a connection on one event-loop thread). The default is one carrier per core.
    */
   static ServerProcess weftOneCarrier(Path logDir) throws IOException {
-    return new ServerProcess("weft-1-carrier", "io.weft.examples.interop.Main", List.of("server", "--port", "0"),
-        Pattern.compile("Weft server listening on .*:(\\d+)"), logDir, List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
+    return new ServerProcess(
+        "weft-1-carrier",
+        "io.weft.examples.interop.Main",
+        List.of("server", "--port", "0"),
+        Pattern.compile("Weft server listening on .*:(\\d+)"),
+        logDir,
+        List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
   }
 
-  /** grpc-java on Netty, direct executor, serving the same two methods ({@link GrpcJavaEchoServer}). */
+  /**
+   * grpc-java on Netty, direct executor, serving the same two methods ({@link GrpcJavaEchoServer}).
+   */
   static ServerProcess grpcJava(Path logDir) throws IOException {
-    return new ServerProcess("grpc-java", GrpcJavaEchoServer.class.getName(), List.of(),
-        Pattern.compile("grpc-java listening on .*:(\\d+)"), logDir, List.of());
+    return new ServerProcess(
+        "grpc-java",
+        GrpcJavaEchoServer.class.getName(),
+        List.of(),
+        Pattern.compile("grpc-java listening on .*:(\\d+)"),
+        logDir,
+        List.of());
   }
 
-  /** The server processes running now (idle between rounds): not "other processes" in the quiet check. */
+  /**
+   * The server processes running now (idle between rounds): not "other processes" in the quiet
+   * check.
+   */
   private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
   static { // a bench JVM that ends early (an exception, Ctrl-C) leaves no server behind
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(p -> p.process.destroyForcibly())));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> RUNNING.forEach(p -> p.process.destroyForcibly())));
   }
 
   /** The CPU clock ticks all running server processes have used so far. */
@@ -66,9 +87,18 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
 
-  ServerProcess(String name, String mainClass, List<String> args, Pattern listening, Path logDir, List<String> extraFlags) throws IOException {
+  ServerProcess(
+      String name,
+      String mainClass,
+      List<String> args,
+      Pattern listening,
+      Path logDir,
+      List<String> extraFlags)
+      throws IOException {
     this.name = name;
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmFlags());
     cmd.addAll(extraFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
@@ -77,8 +107,15 @@ final class ServerProcess implements AutoCloseable {
     Files.createDirectories(logDir);
     Path log = logDir.resolve("server-" + name + ".log");
     PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true);
-    out.println("# " + String.join(" ", cmd.subList(0, cmd.indexOf("-cp"))) + " -cp <bench classpath> " + mainClass + " " + String.join(" ", args));
-    BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    out.println(
+        "# "
+            + String.join(" ", cmd.subList(0, cmd.indexOf("-cp")))
+            + " -cp <bench classpath> "
+            + mainClass
+            + " "
+            + String.join(" ", args));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     int found = -1;
     String line;
     while ((line = in.readLine()) != null) {
@@ -91,21 +128,26 @@ final class ServerProcess implements AutoCloseable {
     }
     if (found < 0) {
       out.close();
-      throw new IOException(name + " server ended without printing a line like " + listening + "; see " + log);
+      throw new IOException(
+          name + " server ended without printing a line like " + listening + "; see " + log);
     }
     port = found;
     RUNNING.add(this);
-    // a platform thread: a virtual one blocked reading the pipe can hold a carrier, and the load generators need both
-    Thread.ofPlatform().daemon().name("output of " + name + " server").start(() -> { // keep its output (and its pipe drained) until it ends
-      try (out) {
-        String l;
-        while ((l = in.readLine()) != null) {
-          out.println(l);
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
+    // a platform thread: a virtual one blocked reading the pipe can hold a carrier, and the load
+    // generators need both
+    Thread.ofPlatform()
+        .daemon()
+        .name("output of " + name + " server")
+        .start(() -> { // keep its output (and its pipe drained) until it ends
+          try (out) {
+            String l;
+            while ((l = in.readLine()) != null) {
+              out.println(l);
+            }
+          } catch (IOException e) {
+            // the process ended
+          }
+        });
   }
 
   /**
@@ -113,7 +155,9 @@ final class ServerProcess implements AutoCloseable {
    * two servers, and the bench JVM, run with the same ones.
    */
   static List<String> jvmFlags() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-X")).toList();
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-X"))
+        .toList();
   }
 
   String name() {
@@ -132,7 +176,8 @@ final class ServerProcess implements AutoCloseable {
   long cpuTicks() {
     long[] t = Proc.cpuTicks(pid());
     if (t[0] < 0) {
-      throw new IllegalStateException(name + " server process " + pid() + " has ended (exit " + process.exitValue() + ")");
+      throw new IllegalStateException(
+          name + " server process " + pid() + " has ended (exit " + process.exitValue() + ")");
     }
     return t[0] + t[1];
   }

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 final class StreamMemory {
   private StreamMemory() {}
 
-  record Figures(String server, String client, int streams, long heapBytes, long rssBytes, int connections) {
+  record Figures(
+      String server, String client, int streams, long heapBytes, long rssBytes, int connections) {
     double heapPerStream() {
       return (double) heapBytes / streams;
     }
@@ -48,70 +49,84 @@ final class StreamMemory {
     void close() throws Exception;
   }
 
-  static Figures measure(Path logDir, boolean weftServer, boolean weftClient, int n) throws Exception {
-    try (ServerProcess server = weftServer ? ServerProcess.weft(logDir) : ServerProcess.grpcJava(logDir)) {
+  static Figures measure(Path logDir, boolean weftServer, boolean weftClient, int n)
+      throws Exception {
+    try (ServerProcess server =
+        weftServer ? ServerProcess.weft(logDir) : ServerProcess.grpcJava(logDir)) {
       Echo.Request hello = Echo.Request.newBuilder().setMsg("hi").build();
       ConcurrentLinkedQueue<Held> open = new ConcurrentLinkedQueue<>();
-      EchoServiceClient weft = weftClient ? EchoServiceClient.newClient("echo.EchoService",
-          ClientOptions.withHostPorts("127.0.0.1:" + server.port()), ClientOptions.withTransport(Transport.GRPC)) : null;
+      EchoServiceClient weft =
+          weftClient
+              ? EchoServiceClient.newClient(
+                  "echo.EchoService",
+                  ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+                  ClientOptions.withTransport(Transport.GRPC))
+              : null;
       ManagedChannel channel = weftClient ? null : GrpcSides.channel(server.port());
       try {
-        Callable<Held> opener = weftClient ? () -> {
-          var s = weft.bidiSideStreaming();
-          s.send(hello);
-          if (s.recv() == null) {
-            throw new IllegalStateException("a stream ended at once");
-          }
-          return () -> {
-            s.closeSend();
-            s.recv();
-            s.close();
-          };
-        } : () -> {
-          CountDownLatch echoed = new CountDownLatch(1);
-          CountDownLatch done = new CountDownLatch(1);
-          StreamObserver<Echo.Request> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
-              new StreamObserver<>() {
-                @Override
-                public void onNext(Echo.Response value) {
-                  echoed.countDown();
+        Callable<Held> opener =
+            weftClient
+                ? () -> {
+                  var s = weft.bidiSideStreaming();
+                  s.send(hello);
+                  if (s.recv() == null) {
+                    throw new IllegalStateException("a stream ended at once");
+                  }
+                  return () -> {
+                    s.closeSend();
+                    s.recv();
+                    s.close();
+                  };
                 }
+                : () -> {
+                  CountDownLatch echoed = new CountDownLatch(1);
+                  CountDownLatch done = new CountDownLatch(1);
+                  StreamObserver<Echo.Request> requests =
+                      ClientCalls.asyncBidiStreamingCall(
+                          channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
+                          new StreamObserver<>() {
+                            @Override
+                            public void onNext(Echo.Response value) {
+                              echoed.countDown();
+                            }
 
-                @Override
-                public void onError(Throwable t) {
-                  echoed.countDown();
-                  done.countDown();
-                }
+                            @Override
+                            public void onError(Throwable t) {
+                              echoed.countDown();
+                              done.countDown();
+                            }
 
-                @Override
-                public void onCompleted() {
-                  done.countDown();
-                }
-              });
-          requests.onNext(hello);
-          if (!echoed.await(60, TimeUnit.SECONDS) || done.getCount() == 0) {
-            throw new IllegalStateException("no echo on a new stream");
-          }
-          return () -> {
-            requests.onCompleted();
-            done.await(60, TimeUnit.SECONDS);
-          };
-        };
+                            @Override
+                            public void onCompleted() {
+                              done.countDown();
+                            }
+                          });
+                  requests.onNext(hello);
+                  if (!echoed.await(60, TimeUnit.SECONDS) || done.getCount() == 0) {
+                    throw new IllegalStateException("no echo on a new stream");
+                  }
+                  return () -> {
+                    requests.onCompleted();
+                    done.await(60, TimeUnit.SECONDS);
+                  };
+                };
         opener.call().close(); // the first connection and call: not per stream
         long heap0 = heapAfterGc(server.pid());
         long rss0 = Proc.rss(server.pid());
         List<Thread> openers = new ArrayList<>();
         int per = n / 100;
         for (int t = 0; t < 100; t++) {
-          openers.add(Thread.ofVirtual().start(() -> {
-            try {
-              for (int i = 0; i < per; i++) {
-                open.add(opener.call());
-              }
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }));
+          openers.add(
+              Thread.ofVirtual()
+                  .start(() -> {
+                    try {
+                      for (int i = 0; i < per; i++) {
+                        open.add(opener.call());
+                      }
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
         }
         for (Thread t : openers) {
           t.join();
@@ -125,8 +140,13 @@ final class StreamMemory {
         for (Held s : open) {
           s.close();
         }
-        return new Figures(weftServer ? "weft (interop server)" : "grpc-java (Netty, direct executor)", weftClient ? "weft" : "grpc-java",
-            open.size(), heap1 - heap0, rss1 - rss0, connections);
+        return new Figures(
+            weftServer ? "weft (interop server)" : "grpc-java (Netty, direct executor)",
+            weftClient ? "weft" : "grpc-java",
+            open.size(),
+            heap1 - heap0,
+            rss1 - rss0,
+            connections);
       } finally {
         if (weft != null) {
           weft.close();
@@ -150,16 +170,29 @@ final class StreamMemory {
   }
 
   private static String jcmd(long pid, String command) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                command)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out;
   }
 
   static String row(Figures f) {
-    return String.format(Locale.ROOT, "| %,d open bidi streams | %s | %s | %,.0f B | %,.0f B | %,.0f MiB | %,.0f MiB | %d |",
-        f.streams(), f.server(), f.client(), f.heapPerStream(), f.rssPerStream(), f.heapBytes() / 1048576.0, f.rssBytes() / 1048576.0,
+    return String.format(
+        Locale.ROOT,
+        "| %,d open bidi streams | %s | %s | %,.0f B | %,.0f B | %,.0f MiB | %,.0f MiB | %d |",
+        f.streams(),
+        f.server(),
+        f.client(),
+        f.heapPerStream(),
+        f.rssPerStream(),
+        f.heapBytes() / 1048576.0,
+        f.rssBytes() / 1048576.0,
         f.connections());
   }
 }

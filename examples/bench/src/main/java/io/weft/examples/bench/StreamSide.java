@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bidi streaming throughput: {@code streams} echo.proto BidiSideStreaming streams, each with up
- * to {@link #WINDOW} messages in flight (a sender waits for a permit, each echo returns one),
- * counting the echoes that come back (a result's calls are messages; its errors, streams that
- * failed). Latency figures are not measured here (NaN).
+ * Bidi streaming throughput: {@code streams} echo.proto BidiSideStreaming streams, each with up to
+ * {@link #WINDOW} messages in flight (a sender waits for a permit, each echo returns one), counting
+ * the echoes that come back (a result's calls are messages; its errors, streams that failed).
+ * Latency figures are not measured here (NaN).
  */
 final class StreamSide implements Side {
   static final int WINDOW = 64;
@@ -39,8 +39,13 @@ final class StreamSide implements Side {
     this.weftClient = weftClient;
     this.server = server;
     int port = server.port();
-    weft = weftClient ? echo.echoservice.EchoServiceClient.newClient("echo.EchoService",
-        ClientOptions.withHostPorts("127.0.0.1:" + port), ClientOptions.withTransport(Transport.GRPC)) : null;
+    weft =
+        weftClient
+            ? echo.echoservice.EchoServiceClient.newClient(
+                "echo.EchoService",
+                ClientOptions.withHostPorts("127.0.0.1:" + port),
+                ClientOptions.withTransport(Transport.GRPC))
+            : null;
     channel = weftClient ? null : GrpcSides.channel(port);
   }
 
@@ -63,37 +68,48 @@ final class StreamSide implements Side {
     long end = start + duration.toNanos();
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < streams; s++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          if (weftClient) {
-            weftStream(end, received);
-          } else {
-            grpcJavaStream(end, received);
-          }
-        } catch (Exception e) {
-          failed.incrementAndGet();
-          System.err.println("  stream failed: " + e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  if (weftClient) {
+                    weftStream(end, received);
+                  } else {
+                    grpcJavaStream(end, received);
+                  }
+                } catch (Exception e) {
+                  failed.incrementAndGet();
+                  System.err.println("  stream failed: " + e);
+                }
+              }));
     }
     for (Thread t : threads) {
       t.join();
     }
     long[] cpuAfter = Proc.selfCpuTicks();
     long messages = Math.max(1, received.get());
-    return new LoadGen.Result(received.get(), failed.get(), (System.nanoTime() - start) / 1e9, Double.NaN, Double.NaN, Double.NaN,
-        (cpuAfter[0] - cpuBefore[0]) * Proc.usPerTick() / messages, (cpuAfter[1] - cpuBefore[1]) * Proc.usPerTick() / messages);
+    return new LoadGen.Result(
+        received.get(),
+        failed.get(),
+        (System.nanoTime() - start) / 1e9,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        (cpuAfter[0] - cpuBefore[0]) * Proc.usPerTick() / messages,
+        (cpuAfter[1] - cpuBefore[1]) * Proc.usPerTick() / messages);
   }
 
   private void weftStream(long end, AtomicLong received) throws InterruptedException {
     Semaphore window = new Semaphore(WINDOW);
     try (BidiStreamingClient<Echo.Request, Echo.Response> stream = weft.bidiSideStreaming()) {
-      Thread reader = Thread.ofVirtual().start(() -> {
-        while (stream.recv() != null) {
-          received.incrementAndGet();
-          window.release();
-        }
-      });
+      Thread reader =
+          Thread.ofVirtual()
+              .start(() -> {
+                while (stream.recv() != null) {
+                  received.incrementAndGet();
+                  window.release();
+                }
+              });
       while (System.nanoTime() < end) {
         if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
           stream.send(message);
@@ -107,24 +123,26 @@ final class StreamSide implements Side {
   private void grpcJavaStream(long end, AtomicLong received) throws InterruptedException {
     Semaphore window = new Semaphore(WINDOW);
     CountDownLatch done = new CountDownLatch(1);
-    StreamObserver<Echo.Request> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(Echo.Response value) {
-            received.incrementAndGet();
-            window.release();
-          }
+    StreamObserver<Echo.Request> requests =
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(GrpcSides.BIDI, CallOptions.DEFAULT),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(Echo.Response value) {
+                received.incrementAndGet();
+                window.release();
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            done.countDown();
-          }
+              @Override
+              public void onError(Throwable t) {
+                done.countDown();
+              }
 
-          @Override
-          public void onCompleted() {
-            done.countDown();
-          }
-        });
+              @Override
+              public void onCompleted() {
+                done.countDown();
+              }
+            });
     while (System.nanoTime() < end) {
       if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
         requests.onNext(message);

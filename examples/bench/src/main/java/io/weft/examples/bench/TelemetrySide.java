@@ -21,11 +21,11 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.ThriftEchoHandler;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.api.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,8 +34,9 @@ import java.util.List;
 /**
  * Weft's TTHeader PingPong with toolkit-opentelemetry on both ends, or the same without it: what
  * the instrumentation costs per call. On: the OpenTelemetry SDK as an application runs it, a given
- * share of the traces sampled (the rest propagate but record no span), spans through a batch processor and metrics through a periodic reader (every
- * second), both to exporters that drop what they get, so that no I/O is measured.
+ * share of the traces sampled (the rest propagate but record no span), spans through a batch
+ * processor and metrics through a periodic reader (every second), both to exporters that drop what
+ * they get, so that no I/O is measured.
  */
 final class TelemetrySide implements Side {
   private final OpenTelemetrySdk sdk;
@@ -45,7 +46,10 @@ final class TelemetrySide implements Side {
   private final int size;
   private final double sampled;
 
-  /** {@code sampled}: the share of traces recorded (1 for all), or NaN for no instrumentation at all. */
+  /**
+   * {@code sampled}: the share of traces recorded (1 for all), or NaN for no instrumentation at
+   * all.
+   */
   TelemetrySide(int size, double sampled) {
     this.sampled = sampled;
     boolean instrumented = !Double.isNaN(sampled);
@@ -54,36 +58,52 @@ final class TelemetrySide implements Side {
     List<ServerOption> serverOptions = new ArrayList<>(List.of(ServerOptions.withPort(0)));
     List<ClientOption> clientOptions = new ArrayList<>();
     if (instrumented) {
-      sdk = OpenTelemetrySdk.builder()
-          .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.traceIdRatioBased(sampled)).addSpanProcessor(BatchSpanProcessor.builder(new DroppedSpans()).build()).build())
-          .setMeterProvider(SdkMeterProvider.builder()
-              .registerMetricReader(PeriodicMetricReader.builder(new DroppedMetrics()).setInterval(Duration.ofSeconds(1)).build())
-              .build())
-          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-          .build();
+      sdk =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(
+                  SdkTracerProvider.builder()
+                      .setSampler(Sampler.traceIdRatioBased(sampled))
+                      .addSpanProcessor(BatchSpanProcessor.builder(new DroppedSpans()).build())
+                      .build())
+              .setMeterProvider(
+                  SdkMeterProvider.builder()
+                      .registerMetricReader(
+                          PeriodicMetricReader.builder(new DroppedMetrics())
+                              .setInterval(Duration.ofSeconds(1))
+                              .build())
+                      .build())
+              .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+              .build();
       WeftTelemetry telemetry = WeftTelemetry.create(sdk);
       serverOptions.add(telemetry.serverOption());
       clientOptions.add(telemetry.clientOption());
     } else {
       sdk = null;
     }
-    server = Server.builder()
-        .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
-        .options(serverOptions.toArray(ServerOption[]::new))
-        .build()
-        .start();
+    server =
+        Server.builder()
+            .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
+            .options(serverOptions.toArray(ServerOption[]::new))
+            .build()
+            .start();
     clientOptions.add(ClientOptions.withHostPorts("127.0.0.1:" + server.port()));
     client = EchoServiceClient.newClient("EchoService", clientOptions.toArray(ClientOption[]::new));
   }
 
   @Override
   public String name() {
-    return sdk == null ? "weft → weft" : String.format(java.util.Locale.ROOT, "weft → weft (OpenTelemetry on both ends, %.0f%% sampled)", sampled * 100);
+    return sdk == null
+        ? "weft → weft"
+        : String.format(
+            java.util.Locale.ROOT,
+            "weft → weft (OpenTelemetry on both ends, %.0f%% sampled)",
+            sampled * 100);
   }
 
   @Override
   public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
-    return LoadGen.run(concurrency, duration, rate, w -> ThriftSides.check(client.echo(request), size));
+    return LoadGen.run(
+        concurrency, duration, rate, w -> ThriftSides.check(client.echo(request), size));
   }
 
   @Override

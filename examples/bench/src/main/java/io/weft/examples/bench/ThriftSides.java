@@ -5,11 +5,11 @@ import interop.thrift.Response;
 import interop.thrift.echoservice.EchoServiceClient;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.ClientOptions;
+import io.weft.api.Server;
 import io.weft.api.Transport;
 import io.weft.examples.interop.InteropServer;
 import io.weft.examples.interop.LibthriftPeers;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.api.Server;
 import java.time.Duration;
 
 /** The PingPong sides: interop.thrift's Echo with a {@code size}-byte Msg. */
@@ -22,7 +22,8 @@ final class ThriftSides {
 
   static void check(Response r, int size) {
     if (r.getMsg().length() != size) {
-      throw new IllegalStateException("echo of " + size + " bytes came back with " + r.getMsg().length());
+      throw new IllegalStateException(
+          "echo of " + size + " bytes came back with " + r.getMsg().length());
     }
   }
 
@@ -39,16 +40,24 @@ final class ThriftSides {
       this.size = size;
       this.mux = mux;
       this.request = request(size);
-      client = mux == 0
-          ? EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-              ClientOptions.withTransport(transport))
-          : EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-              ClientOptions.withTransport(transport), ClientOptions.withMuxConnection(mux));
+      client =
+          mux == 0
+              ? EchoServiceClient.newClient(
+                  "EchoService",
+                  ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+                  ClientOptions.withTransport(transport))
+              : EchoServiceClient.newClient(
+                  "EchoService",
+                  ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+                  ClientOptions.withTransport(transport),
+                  ClientOptions.withMuxConnection(mux));
     }
 
     @Override
     public String name() {
-      return mux == 0 ? "weft → weft" : "weft → weft (mux, " + mux + " connection" + (mux == 1 ? "" : "s") + ")";
+      return mux == 0
+          ? "weft → weft"
+          : "weft → weft (mux, " + mux + " connection" + (mux == 1 ? "" : "s") + ")";
     }
 
     @Override
@@ -87,8 +96,19 @@ final class ThriftSides {
 
     @Override
     public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
-      return LoadGen.run(concurrency, duration, rate, w -> check(clients[w].call("Echo",
-          new EchoServiceDescriptor.EchoArgs().setReq(request), EchoServiceDescriptor.EchoResult::new).getSuccess(), size));
+      return LoadGen.run(
+          concurrency,
+          duration,
+          rate,
+          w ->
+              check(
+                  clients[w]
+                      .call(
+                          "Echo",
+                          new EchoServiceDescriptor.EchoArgs().setReq(request),
+                          EchoServiceDescriptor.EchoResult::new)
+                      .getSuccess(),
+                  size));
     }
 
     @Override

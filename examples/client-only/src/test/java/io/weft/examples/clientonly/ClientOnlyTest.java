@@ -26,9 +26,11 @@ class ClientOnlyTest {
     try (ServerSocket closed = new ServerSocket(0)) {
       port = closed.getLocalPort();
     }
-    try (var cli = EchoServiceClient.newClient("echo", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
+    try (var cli =
+        EchoServiceClient.newClient("echo", ClientOptions.withHostPorts("127.0.0.1:" + port))) {
       assertThatThrownBy(() -> cli.echo(new Request().setMsg("hello")))
-          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
     }
   }
 
@@ -42,7 +44,8 @@ class ClientOnlyTest {
 
   @Test
   void buildingAServerSaysWhichArtifactIsMissing() {
-    ServiceDefinition service = ServiceDefinition.builder("EchoService", "echo.EchoService").build();
+    ServiceDefinition service =
+        ServiceDefinition.builder("EchoService", "echo.EchoService").build();
     assertThatThrownBy(() -> Server.newServer(service))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("io.weft:toolkit-server");
@@ -50,8 +53,11 @@ class ClientOnlyTest {
 
   @Test
   void neitherWeftsServerNorHelidonIsOnTheClassPath() {
-    for (String name : new String[] {"io.weft.server.WeftServerProvider", "io.helidon.webserver.WebServer"}) {
-      assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
+    for (String name :
+        new String[] {"io.weft.server.WeftServerProvider", "io.helidon.webserver.WebServer"}) {
+      assertThatThrownBy(() -> Class.forName(name))
+          .as(name)
+          .isInstanceOf(ClassNotFoundException.class);
     }
   }
 }

@@ -4,10 +4,13 @@ import echo.EchoService;
 import echo.Request;
 import echo.Response;
 import echo.echoservice.EchoServiceServer;
-import io.weft.api.ServerOptions;
 import io.weft.api.Server;
+import io.weft.api.ServerOptions;
 
-/** The seed's Thrift server: {@code svr := echo.NewServer(handler{}); svr.Run()}. Port from the first argument, default 8888. */
+/**
+ * The seed's Thrift server: {@code svr := echo.NewServer(handler{}); svr.Run()}. Port from the
+ * first argument, default 8888.
+ */
 public final class EchoServer {
   private EchoServer() {}
 
@@ -25,7 +28,8 @@ public final class EchoServer {
   }
 
   /** Keeps the logger configured below from being collected (and reset). */
-  private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+  private static final java.util.logging.Logger HELIDON =
+      java.util.logging.Logger.getLogger("io.helidon");
 
   public static void main(String[] args) throws InterruptedException {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");

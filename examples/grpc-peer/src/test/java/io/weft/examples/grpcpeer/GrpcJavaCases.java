@@ -30,29 +30,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The client cases of the gRPC interop-test descriptions, written with grpc-java's call API.
- * Each throws AssertionError (or the call's exception) when the server misbehaves.
+ * The client cases of the gRPC interop-test descriptions, written with grpc-java's call API. Each
+ * throws AssertionError (or the call's exception) when the server misbehaves.
  */
 final class GrpcJavaCases {
   private static final int[] REQUEST_SIZES = {27182, 8, 1828, 45904};
   private static final int[] RESPONSE_SIZES = {31415, 9, 2653, 58979};
-  static final String SPECIAL_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
+  static final String SPECIAL_MESSAGE =
+      "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
   private static final long WAIT_SECONDS = 30;
 
   private GrpcJavaCases() {}
 
   static void run(Channel ch, String testCase) throws Exception {
     switch (testCase) {
-      case "empty_unary" -> check(ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.EMPTY_CALL, opts(), Empty.getDefaultInstance())
-          .equals(Empty.getDefaultInstance()), "EmptyCall returned a non-empty message");
+      case "empty_unary" ->
+          check(
+              ClientCalls.blockingUnaryCall(
+                      ch, GrpcJavaTestService.EMPTY_CALL, opts(), Empty.getDefaultInstance())
+                  .equals(Empty.getDefaultInstance()),
+              "EmptyCall returned a non-empty message");
       case "large_unary" -> {
-        SimpleResponse r = ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest());
-        check(r.getPayload().getBody().size() == 314159, "payload of " + r.getPayload().getBody().size() + " bytes");
+        SimpleResponse r =
+            ClientCalls.blockingUnaryCall(
+                ch, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest());
+        check(
+            r.getPayload().getBody().size() == 314159,
+            "payload of " + r.getPayload().getBody().size() + " bytes");
       }
       case "client_streaming" -> {
         Recorder<StreamingInputCallResponse> rec = new Recorder<>();
-        StreamObserver<StreamingInputCallRequest> req = ClientCalls.asyncClientStreamingCall(
-            ch.newCall(GrpcJavaTestService.STREAMING_INPUT_CALL, opts()), rec);
+        StreamObserver<StreamingInputCallRequest> req =
+            ClientCalls.asyncClientStreamingCall(
+                ch.newCall(GrpcJavaTestService.STREAMING_INPUT_CALL, opts()), rec);
         for (int size : REQUEST_SIZES) {
           req.onNext(StreamingInputCallRequest.newBuilder().setPayload(payload(size)).build());
         }
@@ -65,19 +75,27 @@ final class GrpcJavaCases {
         for (int size : RESPONSE_SIZES) {
           b.addResponseParameters(ResponseParameters.newBuilder().setSize(size));
         }
-        Iterator<StreamingOutputCallResponse> it = ClientCalls.blockingServerStreamingCall(ch, GrpcJavaTestService.STREAMING_OUTPUT_CALL, opts(), b.build());
+        Iterator<StreamingOutputCallResponse> it =
+            ClientCalls.blockingServerStreamingCall(
+                ch, GrpcJavaTestService.STREAMING_OUTPUT_CALL, opts(), b.build());
         for (int size : RESPONSE_SIZES) {
-          check(it.hasNext() && it.next().getPayload().getBody().size() == size, "wrong response for size " + size);
+          check(
+              it.hasNext() && it.next().getPayload().getBody().size() == size,
+              "wrong response for size " + size);
         }
         check(!it.hasNext(), "more responses than asked for");
       }
       case "ping_pong" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-        StreamObserver<StreamingOutputCallRequest> req = ClientCalls.asyncBidiStreamingCall(ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
+        StreamObserver<StreamingOutputCallRequest> req =
+            ClientCalls.asyncBidiStreamingCall(
+                ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
         for (int i = 0; i < REQUEST_SIZES.length; i++) {
-          req.onNext(StreamingOutputCallRequest.newBuilder()
-              .addResponseParameters(ResponseParameters.newBuilder().setSize(RESPONSE_SIZES[i]))
-              .setPayload(payload(REQUEST_SIZES[i])).build());
+          req.onNext(
+              StreamingOutputCallRequest.newBuilder()
+                  .addResponseParameters(ResponseParameters.newBuilder().setSize(RESPONSE_SIZES[i]))
+                  .setPayload(payload(REQUEST_SIZES[i]))
+                  .build());
           check(rec.next().getPayload().getBody().size() == RESPONSE_SIZES[i], "wrong pong " + i);
         }
         req.onCompleted();
@@ -85,14 +103,17 @@ final class GrpcJavaCases {
       }
       case "empty_stream" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-        StreamObserver<StreamingOutputCallRequest> req = ClientCalls.asyncBidiStreamingCall(ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
+        StreamObserver<StreamingOutputCallRequest> req =
+            ClientCalls.asyncBidiStreamingCall(
+                ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
         req.onCompleted();
         rec.awaitOk();
         check(rec.received == 0, "responses to an empty stream");
       }
       case "cancel_after_begin" -> {
         Recorder<StreamingInputCallResponse> rec = new Recorder<>();
-        ClientCall<StreamingInputCallRequest, StreamingInputCallResponse> call = ch.newCall(GrpcJavaTestService.STREAMING_INPUT_CALL, opts());
+        ClientCall<StreamingInputCallRequest, StreamingInputCallResponse> call =
+            ch.newCall(GrpcJavaTestService.STREAMING_INPUT_CALL, opts());
         ClientCalls.asyncClientStreamingCall(call, rec);
         call.cancel("cancelled by the test", null);
         Status s = rec.awaitStatus();
@@ -100,10 +121,15 @@ final class GrpcJavaCases {
       }
       case "cancel_after_first_response" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-        ClientCallStreamObserver<StreamingOutputCallRequest> req = (ClientCallStreamObserver<StreamingOutputCallRequest>)
-            ClientCalls.asyncBidiStreamingCall(ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
-        req.onNext(StreamingOutputCallRequest.newBuilder()
-            .addResponseParameters(ResponseParameters.newBuilder().setSize(31415)).setPayload(payload(27182)).build());
+        ClientCallStreamObserver<StreamingOutputCallRequest> req =
+            (ClientCallStreamObserver<StreamingOutputCallRequest>)
+                ClientCalls.asyncBidiStreamingCall(
+                    ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
+        req.onNext(
+            StreamingOutputCallRequest.newBuilder()
+                .addResponseParameters(ResponseParameters.newBuilder().setSize(31415))
+                .setPayload(payload(27182))
+                .build());
         check(rec.next().getPayload().getBody().size() == 31415, "wrong first response");
         req.cancel("cancelled by the test", null);
         Status s = rec.awaitStatus();
@@ -111,8 +137,12 @@ final class GrpcJavaCases {
       }
       case "timeout_on_sleeping_server" -> {
         Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-        StreamObserver<StreamingOutputCallRequest> req = ClientCalls.asyncBidiStreamingCall(
-            ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts().withDeadlineAfter(1, TimeUnit.MILLISECONDS)), rec);
+        StreamObserver<StreamingOutputCallRequest> req =
+            ClientCalls.asyncBidiStreamingCall(
+                ch.newCall(
+                    GrpcJavaTestService.FULL_DUPLEX_CALL,
+                    opts().withDeadlineAfter(1, TimeUnit.MILLISECONDS)),
+                rec);
         try {
           req.onNext(StreamingOutputCallRequest.newBuilder().setPayload(payload(27182)).build());
         } catch (IllegalStateException alreadyClosed) {
@@ -124,22 +154,51 @@ final class GrpcJavaCases {
       case "status_code_and_message" -> statusCase(ch, "test status message");
       case "special_status_message" -> {
         Status s = unaryStatus(ch, SPECIAL_MESSAGE);
-        check(s.getCode() == Status.Code.UNKNOWN && SPECIAL_MESSAGE.equals(s.getDescription()), "got " + s);
+        check(
+            s.getCode() == Status.Code.UNKNOWN && SPECIAL_MESSAGE.equals(s.getDescription()),
+            "got " + s);
       }
       case "custom_metadata" -> customMetadata(ch);
       case "client_compressed_unary" -> {
-        SimpleResponse r = ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts().withCompression("gzip"), largeRequest());
-        check(r.getPayload().getBody().size() == 314159, "gzip request: " + r.getPayload().getBody().size() + " bytes back");
+        SimpleResponse r =
+            ClientCalls.blockingUnaryCall(
+                ch, GrpcJavaTestService.UNARY_CALL, opts().withCompression("gzip"), largeRequest());
+        check(
+            r.getPayload().getBody().size() == 314159,
+            "gzip request: " + r.getPayload().getBody().size() + " bytes back");
       }
       case "server_compressed_unary" -> {
-        SimpleResponse r = ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest().toBuilder()
-            .setResponseCompressed(io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true)).build());
-        check(r.getPayload().getBody().size() == 314159, "gzip response: " + r.getPayload().getBody().size() + " bytes");
+        SimpleResponse r =
+            ClientCalls.blockingUnaryCall(
+                ch,
+                GrpcJavaTestService.UNARY_CALL,
+                opts(),
+                largeRequest().toBuilder()
+                    .setResponseCompressed(
+                        io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true))
+                    .build());
+        check(
+            r.getPayload().getBody().size() == 314159,
+            "gzip response: " + r.getPayload().getBody().size() + " bytes");
       }
-      case "unimplemented_method" -> expectCode(() -> ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNIMPLEMENTED_CALL, opts(),
-          Empty.getDefaultInstance()), Status.Code.UNIMPLEMENTED);
-      case "unimplemented_service" -> expectCode(() -> ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNIMPLEMENTED_SERVICE_CALL, opts(),
-          Empty.getDefaultInstance()), Status.Code.UNIMPLEMENTED);
+      case "unimplemented_method" ->
+          expectCode(
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ch,
+                      GrpcJavaTestService.UNIMPLEMENTED_CALL,
+                      opts(),
+                      Empty.getDefaultInstance()),
+              Status.Code.UNIMPLEMENTED);
+      case "unimplemented_service" ->
+          expectCode(
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ch,
+                      GrpcJavaTestService.UNIMPLEMENTED_SERVICE_CALL,
+                      opts(),
+                      Empty.getDefaultInstance()),
+              Status.Code.UNIMPLEMENTED);
       default -> throw new IllegalArgumentException("unknown case " + testCase);
     }
   }
@@ -154,19 +213,32 @@ final class GrpcJavaCases {
 
   private static void statusCase(Channel ch, String message) throws Exception {
     Status s = unaryStatus(ch, message);
-    check(s.getCode() == Status.Code.UNKNOWN && message.equals(s.getDescription()), "unary got " + s);
+    check(
+        s.getCode() == Status.Code.UNKNOWN && message.equals(s.getDescription()), "unary got " + s);
     Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-    StreamObserver<StreamingOutputCallRequest> req = ClientCalls.asyncBidiStreamingCall(ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
-    req.onNext(StreamingOutputCallRequest.newBuilder().setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(message)).build());
+    StreamObserver<StreamingOutputCallRequest> req =
+        ClientCalls.asyncBidiStreamingCall(
+            ch.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
+    req.onNext(
+        StreamingOutputCallRequest.newBuilder()
+            .setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(message))
+            .build());
     req.onCompleted();
     Status b = rec.awaitStatus();
-    check(b.getCode() == Status.Code.UNKNOWN && message.equals(b.getDescription()), "full duplex got " + b);
+    check(
+        b.getCode() == Status.Code.UNKNOWN && message.equals(b.getDescription()),
+        "full duplex got " + b);
   }
 
   private static Status unaryStatus(Channel ch, String message) {
     try {
-      ClientCalls.blockingUnaryCall(ch, GrpcJavaTestService.UNARY_CALL, opts(),
-          SimpleRequest.newBuilder().setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(message)).build());
+      ClientCalls.blockingUnaryCall(
+          ch,
+          GrpcJavaTestService.UNARY_CALL,
+          opts(),
+          SimpleRequest.newBuilder()
+              .setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(message))
+              .build());
       throw new AssertionError("the call succeeded");
     } catch (StatusRuntimeException e) {
       return e.getStatus();
@@ -180,26 +252,40 @@ final class GrpcJavaCases {
     extra.put(GrpcJavaTestService.ECHO_TRAILING, trailing);
     AtomicReference<Metadata> headers = new AtomicReference<>();
     AtomicReference<Metadata> trailers = new AtomicReference<>();
-    Channel intercepted = ClientInterceptors.intercept(ch, MetadataUtils.newAttachHeadersInterceptor(extra),
-        MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
-    ClientCalls.blockingUnaryCall(intercepted, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest());
+    Channel intercepted =
+        ClientInterceptors.intercept(
+            ch,
+            MetadataUtils.newAttachHeadersInterceptor(extra),
+            MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+    ClientCalls.blockingUnaryCall(
+        intercepted, GrpcJavaTestService.UNARY_CALL, opts(), largeRequest());
     checkEcho(headers.get(), trailers.get(), trailing);
 
     headers.set(null);
     trailers.set(null);
     Recorder<StreamingOutputCallResponse> rec = new Recorder<>();
-    StreamObserver<StreamingOutputCallRequest> req = ClientCalls.asyncBidiStreamingCall(
-        intercepted.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
-    req.onNext(StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(314159)).setPayload(payload(271828)).build());
+    StreamObserver<StreamingOutputCallRequest> req =
+        ClientCalls.asyncBidiStreamingCall(
+            intercepted.newCall(GrpcJavaTestService.FULL_DUPLEX_CALL, opts()), rec);
+    req.onNext(
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(ResponseParameters.newBuilder().setSize(314159))
+            .setPayload(payload(271828))
+            .build());
     req.onCompleted();
     rec.awaitOk();
     checkEcho(headers.get(), trailers.get(), trailing);
   }
 
   private static void checkEcho(Metadata headers, Metadata trailers, byte[] trailing) {
-    check(headers != null && "test_initial_metadata_value".equals(headers.get(GrpcJavaTestService.ECHO_INITIAL)), "initial metadata: " + headers);
-    check(trailers != null && Arrays.equals(trailing, trailers.get(GrpcJavaTestService.ECHO_TRAILING)), "trailing metadata: " + trailers);
+    check(
+        headers != null
+            && "test_initial_metadata_value".equals(headers.get(GrpcJavaTestService.ECHO_INITIAL)),
+        "initial metadata: " + headers);
+    check(
+        trailers != null
+            && Arrays.equals(trailing, trailers.get(GrpcJavaTestService.ECHO_TRAILING)),
+        "trailing metadata: " + trailers);
   }
 
   private static void expectCode(Runnable call, Status.Code code) {

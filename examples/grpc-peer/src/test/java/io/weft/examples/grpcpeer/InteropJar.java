@@ -37,10 +37,14 @@ final class InteropJar {
   /** Starts {@code interop.jar server} on a free port and waits until it accepts connections. */
   static Process startServer(int port, Path log) throws IOException, InterruptedException {
     if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build the interop module first");
+      throw new IllegalStateException(
+          JAR.toAbsolutePath() + " is missing: build the interop module first");
     }
-    Process p = new ProcessBuilder(java("server", "--port", Integer.toString(port)))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(java("server", "--port", Integer.toString(port)))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     while (true) {
       if (!p.isAlive()) {
         throw new IllegalStateException("interop server exited: " + Files.readString(log));

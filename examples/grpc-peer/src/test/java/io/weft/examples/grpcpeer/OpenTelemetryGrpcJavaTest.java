@@ -41,13 +41,13 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.weft.api.BidiStreamingServer;
 import io.weft.api.ClientOptions;
 import io.weft.api.ClientStreamingServer;
+import io.weft.api.Server;
+import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
-import io.weft.api.ServerOptions;
 import io.weft.api.Transport;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.api.Server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,40 +62,48 @@ import org.junit.jupiter.api.Test;
 /**
  * W3C trace context and baggage between grpc-java and Weft with toolkit-opentelemetry, both ways:
  * grpc-java sends {@code traceparent} and {@code baggage} as any W3C-instrumented gRPC client does
- * (set by hand here: grpc-java's own OpenTelemetry module is not among this build's artifacts),
- * and a grpc-java server reads what Weft's client sends.
+ * (set by hand here: grpc-java's own OpenTelemetry module is not among this build's artifacts), and
+ * a grpc-java server reads what Weft's client sends.
  */
 class OpenTelemetryGrpcJavaTest {
   static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   static final String PARENT_SPAN_ID = "b7ad6b7169203331";
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-  static final MethodDescriptor<byte[], byte[]> EMPTY_CALL = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("grpc.testing.TestService/EmptyCall")
-      .setRequestMarshaller(BYTES)
-      .setResponseMarshaller(BYTES)
-      .build();
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+  static final MethodDescriptor<byte[], byte[]> EMPTY_CALL =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("grpc.testing.TestService/EmptyCall")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
 
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-      .setPropagators(ContextPropagators.create(
-          TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-      .build();
+  final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .setPropagators(
+              ContextPropagators.create(
+                  TextMapPropagator.composite(
+                      W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+          .build();
   final WeftTelemetry telemetry = WeftTelemetry.create(otel);
 
   @AfterEach
@@ -107,72 +115,109 @@ class OpenTelemetryGrpcJavaTest {
   void grpcJavaClientsTraceContinuesInWeftsHandler() throws Exception {
     CompletableFuture<SpanContext> inHandler = new CompletableFuture<>();
     CompletableFuture<String> baggage = new CompletableFuture<>();
-    Server weft = Server.builder()
-        .addService(TestServiceServer.definition(new EmptyCallOnly() {
-          @Override
-          public Empty emptyCall(Empty request) {
-            inHandler.complete(Span.current().getSpanContext());
-            baggage.complete(Baggage.current().getEntryValue("who"));
-            return request;
-          }
-        }))
-        .options(ServerOptions.withPort(0), telemetry.serverOption())
-        .build()
-        .start();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", weft.port()).usePlaintext().build();
+    Server weft =
+        Server.builder()
+            .addService(
+                TestServiceServer.definition(
+                    new EmptyCallOnly() {
+                      @Override
+                      public Empty emptyCall(Empty request) {
+                        inHandler.complete(Span.current().getSpanContext());
+                        baggage.complete(Baggage.current().getEntryValue("who"));
+                        return request;
+                      }
+                    }))
+            .options(ServerOptions.withPort(0), telemetry.serverOption())
+            .build()
+            .start();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", weft.port()).usePlaintext().build();
     try {
       Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01");
+      headers.put(
+          Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+          "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01");
       headers.put(Metadata.Key.of("baggage", Metadata.ASCII_STRING_MARSHALLER), "who=grpc-java");
-      Channel traced = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-      ClientCalls.blockingUnaryCall(traced, EMPTY_CALL, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+      Channel traced =
+          ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+      ClientCalls.blockingUnaryCall(
+          traced,
+          EMPTY_CALL,
+          CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+          new byte[0]);
     } finally {
       channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       weft.stop();
     }
     assertThat(inHandler.get(10, TimeUnit.SECONDS).getTraceId()).isEqualTo(TRACE_ID);
     assertThat(baggage.get(10, TimeUnit.SECONDS)).isEqualTo("grpc-java");
-    SpanData server = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+    SpanData server =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getKind() == SpanKind.SERVER)
+            .findFirst()
+            .orElseThrow();
     assertThat(server.getSpanContext()).isEqualTo(inHandler.get());
     assertThat(server.getParentSpanId()).isEqualTo(PARENT_SPAN_ID);
-    // Weft names the service as the IDL does, without the proto package (grpc-java: grpc.testing.TestService)
+    // Weft names the service as the IDL does, without the proto package (grpc-java:
+    // grpc.testing.TestService)
     assertThat(server.getName()).isEqualTo("TestService/EmptyCall");
   }
 
   @Test
   void weftClientsTraceReachesAGrpcJavaServer() throws Exception {
     CompletableFuture<Metadata> received = new CompletableFuture<>();
-    ServerServiceDefinition service = ServerServiceDefinition.builder("grpc.testing.TestService")
-        .addMethod(EMPTY_CALL, ServerCalls.asyncUnaryCall((req, out) -> {
-          out.onNext(new byte[0]);
-          out.onCompleted();
-        }))
-        .build();
-    ServerInterceptor capture = new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        received.complete(headers);
-        return next.startCall(call, headers);
-      }
-    };
-    io.grpc.Server grpcJava = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerInterceptors.intercept(service, capture))
-        .build()
-        .start();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("grpc.testing.TestService")
+            .addMethod(
+                EMPTY_CALL,
+                ServerCalls.asyncUnaryCall((req, out) -> {
+                  out.onNext(new byte[0]);
+                  out.onCompleted();
+                }))
+            .build();
+    ServerInterceptor capture =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            received.complete(headers);
+            return next.startCall(call, headers);
+          }
+        };
+    io.grpc.Server grpcJava =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(ServerInterceptors.intercept(service, capture))
+            .build()
+            .start();
     Span parent = otel.getTracer("test").spanBuilder("caller").startSpan();
-    try (var cli = TestServiceClient.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + grpcJava.getPort()),
-        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withRPCTimeout(Duration.ofSeconds(10)), telemetry.clientOption());
-        Scope ignored = Baggage.builder().put("who", "weft").build().storeInContext(Context.current().with(parent)).makeCurrent()) {
+    try (var cli =
+            TestServiceClient.newClient(
+                "grpc.testing.TestService",
+                ClientOptions.withHostPorts("127.0.0.1:" + grpcJava.getPort()),
+                ClientOptions.withTransport(Transport.GRPC),
+                ClientOptions.withRPCTimeout(Duration.ofSeconds(10)),
+                telemetry.clientOption());
+        Scope ignored =
+            Baggage.builder()
+                .put("who", "weft")
+                .build()
+                .storeInContext(Context.current().with(parent))
+                .makeCurrent()) {
       cli.emptyCall(Empty.getDefaultInstance());
     } finally {
       parent.end();
       grpcJava.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
     Metadata headers = received.get(10, TimeUnit.SECONDS);
-    SpanData client = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    SpanData client =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getKind() == SpanKind.CLIENT)
+            .findFirst()
+            .orElseThrow();
     assertThat(headers.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER)))
         .startsWith("00-" + parent.getSpanContext().getTraceId() + "-" + client.getSpanId() + "-");
-    assertThat(headers.get(Metadata.Key.of("baggage", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("who=weft");
+    assertThat(headers.get(Metadata.Key.of("baggage", Metadata.ASCII_STRING_MARSHALLER)))
+        .isEqualTo("who=weft");
   }
 
   /** TestService with EmptyCall only (the test overrides it); the rest are unimplemented. */
@@ -192,24 +237,33 @@ class OpenTelemetryGrpcJavaTest {
     }
 
     @Override
-    public void streamingOutputCall(Messages.StreamingOutputCallRequest request,
+    public void streamingOutputCall(
+        Messages.StreamingOutputCallRequest request,
         ServerStreamingServer<Messages.StreamingOutputCallResponse> stream) {
       throw unimplemented();
     }
 
     @Override
     public void streamingInputCall(
-        ClientStreamingServer<Messages.StreamingInputCallRequest, Messages.StreamingInputCallResponse> stream) {
+        ClientStreamingServer<
+                Messages.StreamingInputCallRequest, Messages.StreamingInputCallResponse>
+            stream) {
       throw unimplemented();
     }
 
     @Override
-    public void fullDuplexCall(BidiStreamingServer<Messages.StreamingOutputCallRequest, Messages.StreamingOutputCallResponse> stream) {
+    public void fullDuplexCall(
+        BidiStreamingServer<
+                Messages.StreamingOutputCallRequest, Messages.StreamingOutputCallResponse>
+            stream) {
       throw unimplemented();
     }
 
     @Override
-    public void halfDuplexCall(BidiStreamingServer<Messages.StreamingOutputCallRequest, Messages.StreamingOutputCallResponse> stream) {
+    public void halfDuplexCall(
+        BidiStreamingServer<
+                Messages.StreamingOutputCallRequest, Messages.StreamingOutputCallResponse>
+            stream) {
       throw unimplemented();
     }
 

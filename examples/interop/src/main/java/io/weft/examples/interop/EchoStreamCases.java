@@ -9,10 +9,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The three streaming cases shared by {@code stream.thrift}'s {@code StreamService} and
- * {@code echo.proto}'s {@code EchoService}, which behave alike: bidi echoes each message, client
- * streaming answers every message joined by ",", server streaming answers {@code msg-0} …
- * {@code msg-9}. Returns null when the case passes, else what went wrong.
+ * The three streaming cases shared by {@code stream.thrift}'s {@code StreamService} and {@code
+ * echo.proto}'s {@code EchoService}, which behave alike: bidi echoes each message, client streaming
+ * answers every message joined by ",", server streaming answers {@code msg-0} … {@code msg-9}.
+ * Returns null when the case passes, else what went wrong.
  *
  * @param <Req> the IDL's request message
  * @param <Resp> the IDL's response message
@@ -37,7 +37,10 @@ record EchoStreamCases<Req, Resp>(
             stream.send(request.apply(m));
             Resp r = stream.recv();
             if (r == null || !m.equals(msg.apply(r))) {
-              yield "bidi echo of " + m + " answered " + (r == null ? "end of stream" : msg.apply(r));
+              yield "bidi echo of "
+                  + m
+                  + " answered "
+                  + (r == null ? "end of stream" : msg.apply(r));
             }
           }
           stream.closeSend();

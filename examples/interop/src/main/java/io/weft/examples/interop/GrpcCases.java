@@ -13,13 +13,13 @@ import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.grpc.testing.integration.unimplementedservice.UnimplementedServiceClient;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.Metadata;
 import io.weft.api.ResponseMetadata;
 import io.weft.api.RpcException;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Client;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -31,20 +31,31 @@ import java.util.HexFormat;
 final class GrpcCases {
   private static final int[] REQUEST_SIZES = {27182, 8, 1828, 45904};
   private static final int[] RESPONSE_SIZES = {31415, 9, 2653, 58979};
-  static final String SPECIAL_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
+  static final String SPECIAL_MESSAGE =
+      "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
 
   private GrpcCases() {}
 
   static String run(String host, int port, Transport transport, String testCase) throws Exception {
-    try (Client client = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts(host + ":" + port),
-        ClientOptions.withTransport(transport), ClientOptions.withMaxMessageSize(InteropServer.MAX_MESSAGE))) {
+    try (Client client =
+        Client.newClient(
+            "grpc.testing.TestService",
+            ClientOptions.withHostPorts(host + ":" + port),
+            ClientOptions.withTransport(transport),
+            ClientOptions.withMaxMessageSize(InteropServer.MAX_MESSAGE))) {
       TestServiceClient cli = TestServiceClient.of(client);
       return switch (testCase) {
-        case "empty_unary" -> check(cli.emptyCall(Empty.getDefaultInstance()).equals(Empty.getDefaultInstance()), "EmptyCall returned a non-empty message");
+        case "empty_unary" ->
+            check(
+                cli.emptyCall(Empty.getDefaultInstance()).equals(Empty.getDefaultInstance()),
+                "EmptyCall returned a non-empty message");
         case "large_unary" -> {
           SimpleResponse r = cli.unaryCall(largeRequest());
-          yield check(r.getPayload().getBody().size() == 314159 && isZeros(r.getPayload().getBody()),
-              "UnaryCall returned " + r.getPayload().getBody().size() + " bytes, expected 314159 zeros");
+          yield check(
+              r.getPayload().getBody().size() == 314159 && isZeros(r.getPayload().getBody()),
+              "UnaryCall returned "
+                  + r.getPayload().getBody().size()
+                  + " bytes, expected 314159 zeros");
         }
         case "client_streaming" -> {
           var stream = cli.streamingInputCall();
@@ -62,7 +73,8 @@ final class GrpcCases {
           int i = 0;
           try (var stream = cli.streamingOutputCall(req.build())) {
             for (StreamingOutputCallResponse r : stream) {
-              if (i >= RESPONSE_SIZES.length || r.getPayload().getBody().size() != RESPONSE_SIZES[i]) {
+              if (i >= RESPONSE_SIZES.length
+                  || r.getPayload().getBody().size() != RESPONSE_SIZES[i]) {
                 yield "response " + i + " has " + r.getPayload().getBody().size() + " bytes";
               }
               i++;
@@ -73,12 +85,20 @@ final class GrpcCases {
         case "ping_pong" -> {
           try (var stream = cli.fullDuplexCall()) {
             for (int i = 0; i < REQUEST_SIZES.length; i++) {
-              stream.send(StreamingOutputCallRequest.newBuilder()
-                  .addResponseParameters(ResponseParameters.newBuilder().setSize(RESPONSE_SIZES[i]))
-                  .setPayload(payload(REQUEST_SIZES[i])).build());
+              stream.send(
+                  StreamingOutputCallRequest.newBuilder()
+                      .addResponseParameters(
+                          ResponseParameters.newBuilder().setSize(RESPONSE_SIZES[i]))
+                      .setPayload(payload(REQUEST_SIZES[i]))
+                      .build());
               StreamingOutputCallResponse r = stream.recv();
               if (r == null || r.getPayload().getBody().size() != RESPONSE_SIZES[i]) {
-                yield "ping " + i + " got " + (r == null ? "the end of the stream" : r.getPayload().getBody().size() + " bytes");
+                yield "ping "
+                    + i
+                    + " got "
+                    + (r == null
+                        ? "the end of the stream"
+                        : r.getPayload().getBody().size() + " bytes");
               }
             }
             stream.closeSend();
@@ -98,9 +118,11 @@ final class GrpcCases {
         }
         case "cancel_after_first_response" -> {
           var stream = cli.fullDuplexCall();
-          stream.send(StreamingOutputCallRequest.newBuilder()
-              .addResponseParameters(ResponseParameters.newBuilder().setSize(31415))
-              .setPayload(payload(27182)).build());
+          stream.send(
+              StreamingOutputCallRequest.newBuilder()
+                  .addResponseParameters(ResponseParameters.newBuilder().setSize(31415))
+                  .setPayload(payload(27182))
+                  .build());
           if (stream.recv() == null) {
             yield "no first response";
           }
@@ -108,33 +130,57 @@ final class GrpcCases {
           yield expectCode(stream::recv, StatusCode.CANCELLED);
         }
         case "timeout_on_sleeping_server" -> {
-          yield expectCode(() -> {
-            try (var stream = cli.fullDuplexCall(CallOptions.timeout(Duration.ofMillis(1)))) {
-              stream.send(StreamingOutputCallRequest.newBuilder().setPayload(payload(27182)).build());
-              return stream.recv();
-            }
-          }, StatusCode.DEADLINE_EXCEEDED);
+          yield expectCode(
+              () -> {
+                try (var stream = cli.fullDuplexCall(CallOptions.timeout(Duration.ofMillis(1)))) {
+                  stream.send(
+                      StreamingOutputCallRequest.newBuilder().setPayload(payload(27182)).build());
+                  return stream.recv();
+                }
+              },
+              StatusCode.DEADLINE_EXCEEDED);
         }
         case "status_code_and_message" -> statusCase(cli, "test status message");
         case "special_status_message" -> {
-          String problem = expectStatus(() -> cli.unaryCall(SimpleRequest.newBuilder()
-              .setResponseStatus(EchoStatus.newBuilder().setCode(2).setMessage(SPECIAL_MESSAGE)).build()), StatusCode.UNKNOWN, SPECIAL_MESSAGE);
+          String problem =
+              expectStatus(
+                  () ->
+                      cli.unaryCall(
+                          SimpleRequest.newBuilder()
+                              .setResponseStatus(
+                                  EchoStatus.newBuilder().setCode(2).setMessage(SPECIAL_MESSAGE))
+                              .build()),
+                  StatusCode.UNKNOWN,
+                  SPECIAL_MESSAGE);
           yield problem;
         }
         case "custom_metadata" -> customMetadata(cli);
         case "client_compressed_unary" -> {
-          SimpleResponse r = cli.unaryCall(largeRequest(), CallOptions.DEFAULT.withCompression("gzip"));
-          yield check(r.getPayload().getBody().size() == 314159, "gzip request: " + r.getPayload().getBody().size() + " bytes back");
+          SimpleResponse r =
+              cli.unaryCall(largeRequest(), CallOptions.DEFAULT.withCompression("gzip"));
+          yield check(
+              r.getPayload().getBody().size() == 314159,
+              "gzip request: " + r.getPayload().getBody().size() + " bytes back");
         }
         case "server_compressed_unary" -> {
-          SimpleResponse r = cli.unaryCall(largeRequest().toBuilder()
-              .setResponseCompressed(io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true)).build());
-          yield check(r.getPayload().getBody().size() == 314159, "gzip response: " + r.getPayload().getBody().size() + " bytes");
+          SimpleResponse r =
+              cli.unaryCall(
+                  largeRequest().toBuilder()
+                      .setResponseCompressed(
+                          io.grpc.testing.integration.Messages.BoolValue.newBuilder()
+                              .setValue(true))
+                      .build());
+          yield check(
+              r.getPayload().getBody().size() == 314159,
+              "gzip response: " + r.getPayload().getBody().size() + " bytes");
         }
-        case "unimplemented_method" -> expectCode(() -> cli.unimplementedCall(Empty.getDefaultInstance()), StatusCode.UNIMPLEMENTED);
+        case "unimplemented_method" ->
+            expectCode(
+                () -> cli.unimplementedCall(Empty.getDefaultInstance()), StatusCode.UNIMPLEMENTED);
         case "unimplemented_service" -> {
           UnimplementedServiceClient other = UnimplementedServiceClient.of(client);
-          yield expectCode(() -> other.unimplementedCall(Empty.getDefaultInstance()), StatusCode.UNIMPLEMENTED);
+          yield expectCode(
+              () -> other.unimplementedCall(Empty.getDefaultInstance()), StatusCode.UNIMPLEMENTED);
         }
         default -> "unknown case " + testCase;
       };
@@ -143,23 +189,35 @@ final class GrpcCases {
 
   private static String statusCase(TestServiceClient cli, String message) {
     EchoStatus status = EchoStatus.newBuilder().setCode(2).setMessage(message).build();
-    String unary = expectStatus(() -> cli.unaryCall(SimpleRequest.newBuilder().setResponseStatus(status).build()), StatusCode.UNKNOWN, message);
+    String unary =
+        expectStatus(
+            () -> cli.unaryCall(SimpleRequest.newBuilder().setResponseStatus(status).build()),
+            StatusCode.UNKNOWN,
+            message);
     if (unary != null) {
       return "unary: " + unary;
     }
-    String bidi = expectStatus(() -> {
-      try (var stream = cli.fullDuplexCall()) {
-        stream.send(StreamingOutputCallRequest.newBuilder().setResponseStatus(status).build());
-        stream.closeSend();
-        return stream.recv();
-      }
-    }, StatusCode.UNKNOWN, message);
+    String bidi =
+        expectStatus(
+            () -> {
+              try (var stream = cli.fullDuplexCall()) {
+                stream.send(
+                    StreamingOutputCallRequest.newBuilder().setResponseStatus(status).build());
+                stream.closeSend();
+                return stream.recv();
+              }
+            },
+            StatusCode.UNKNOWN,
+            message);
     return bidi == null ? null : "full duplex: " + bidi;
   }
 
   private static String customMetadata(TestServiceClient cli) {
     byte[] trailing = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
-    Metadata md = new Metadata().add(GrpcTestHandler.ECHO_INITIAL, "test_initial_metadata_value").addBinary(GrpcTestHandler.ECHO_TRAILING, trailing);
+    Metadata md =
+        new Metadata()
+            .add(GrpcTestHandler.ECHO_INITIAL, "test_initial_metadata_value")
+            .addBinary(GrpcTestHandler.ECHO_TRAILING, trailing);
     ResponseMetadata got = new ResponseMetadata();
     cli.unaryCall(largeRequest(), CallOptions.metadata(md).captureResponse(got));
     String problem = checkEcho(got.headers(), got.trailers(), trailing);
@@ -167,9 +225,11 @@ final class GrpcCases {
       return "unary: " + problem;
     }
     try (var stream = cli.fullDuplexCall(CallOptions.metadata(md))) {
-      stream.send(StreamingOutputCallRequest.newBuilder()
-          .addResponseParameters(ResponseParameters.newBuilder().setSize(314159))
-          .setPayload(payload(271828)).build());
+      stream.send(
+          StreamingOutputCallRequest.newBuilder()
+              .addResponseParameters(ResponseParameters.newBuilder().setSize(314159))
+              .setPayload(payload(271828))
+              .build());
       stream.closeSend();
       while (stream.recv() != null) {
         // drain
@@ -185,7 +245,8 @@ final class GrpcCases {
     }
     byte[] got = trailers.getBinary(GrpcTestHandler.ECHO_TRAILING);
     if (got == null || !Arrays.equals(got, trailing)) {
-      return "trailing metadata not echoed: " + (got == null ? trailers : HexFormat.of().formatHex(got));
+      return "trailing metadata not echoed: "
+          + (got == null ? trailers : HexFormat.of().formatHex(got));
     }
     return null;
   }
@@ -222,7 +283,8 @@ final class GrpcCases {
     }
   }
 
-  private static String expectStatus(java.util.concurrent.Callable<?> call, StatusCode code, String message) {
+  private static String expectStatus(
+      java.util.concurrent.Callable<?> call, StatusCode code, String message) {
     try {
       call.call();
       return "expected " + code + " but the call succeeded";

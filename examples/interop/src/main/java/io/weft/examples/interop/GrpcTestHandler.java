@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code grpc.testing.TestService} as the public gRPC interop-test descriptions say a test server behaves. */
+/**
+ * {@code grpc.testing.TestService} as the public gRPC interop-test descriptions say a test server
+ * behaves.
+ */
 public class GrpcTestHandler implements TestService {
   static final String ECHO_INITIAL = "x-grpc-test-echo-initial";
   static final String ECHO_TRAILING = "x-grpc-test-echo-trailing-bin";
@@ -52,24 +55,29 @@ public class GrpcTestHandler implements TestService {
   }
 
   @Override
-  public void streamingOutputCall(StreamingOutputCallRequest request, ServerStreamingServer<StreamingOutputCallResponse> stream)
+  public void streamingOutputCall(
+      StreamingOutputCallRequest request, ServerStreamingServer<StreamingOutputCallResponse> stream)
       throws InterruptedException {
     echoMetadata();
     respond(request, stream);
   }
 
   @Override
-  public void streamingInputCall(ClientStreamingServer<StreamingInputCallRequest, StreamingInputCallResponse> stream) {
+  public void streamingInputCall(
+      ClientStreamingServer<StreamingInputCallRequest, StreamingInputCallResponse> stream) {
     echoMetadata();
     int sum = 0;
     for (StreamingInputCallRequest r : stream) {
       sum += r.getPayload().getBody().size();
     }
-    stream.sendAndClose(StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(sum).build());
+    stream.sendAndClose(
+        StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(sum).build());
   }
 
   @Override
-  public void fullDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws InterruptedException {
+  public void fullDuplexCall(
+      BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream)
+      throws InterruptedException {
     echoMetadata();
     for (StreamingOutputCallRequest r : stream) {
       respond(r, stream);
@@ -77,7 +85,9 @@ public class GrpcTestHandler implements TestService {
   }
 
   @Override
-  public void halfDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws InterruptedException {
+  public void halfDuplexCall(
+      BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream)
+      throws InterruptedException {
     echoMetadata();
     List<StreamingOutputCallRequest> all = new ArrayList<>();
     for (StreamingOutputCallRequest r : stream) {
@@ -93,7 +103,9 @@ public class GrpcTestHandler implements TestService {
     throw Status.of(StatusCode.UNIMPLEMENTED, "UnimplementedCall is not implemented").asException();
   }
 
-  private static void respond(StreamingOutputCallRequest r, StreamWriter<StreamingOutputCallResponse> out) throws InterruptedException {
+  private static void respond(
+      StreamingOutputCallRequest r, StreamWriter<StreamingOutputCallResponse> out)
+      throws InterruptedException {
     if (r.hasResponseStatus() && r.getResponseStatus().getCode() != 0) {
       throw status(r.getResponseStatus());
     }

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The interop client cases of docs/interop.md. Each returns null when it passes, else why it failed. */
+/**
+ * The interop client cases of docs/interop.md. Each returns null when it passes, else why it
+ * failed.
+ */
 public final class InteropClient {
   private InteropClient() {}
 
@@ -32,10 +35,13 @@ public final class InteropClient {
         case "framed" -> thrift(host, port, Transport.FRAMED, testCase);
         case "buffered" -> thrift(host, port, Transport.BUFFERED, testCase);
         case "grpc" -> GrpcCases.run(host, port, Transport.GRPC, testCase);
-        case "kitexpb" -> switch (testCase) {
-          case "empty_unary", "large_unary" -> GrpcCases.run(host, port, Transport.TTHEADER, testCase);
-          default -> "case " + testCase + " is not defined for kitexpb (empty_unary, large_unary)";
-        };
+        case "kitexpb" ->
+            switch (testCase) {
+              case "empty_unary", "large_unary" ->
+                  GrpcCases.run(host, port, Transport.TTHEADER, testCase);
+              default ->
+                  "case " + testCase + " is not defined for kitexpb (empty_unary, large_unary)";
+            };
         case "grpc-thrift" -> StreamCases.thrift(host, port, testCase);
         case "grpc-proto-echo" -> StreamCases.proto(host, port, testCase);
         default -> "unknown transport " + transport;
@@ -47,9 +53,13 @@ public final class InteropClient {
     }
   }
 
-  static String thrift(String host, int port, Transport transport, String testCase) throws Exception {
-    try (var cli = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts(host + ":" + port),
-        ClientOptions.withTransport(transport))) {
+  static String thrift(String host, int port, Transport transport, String testCase)
+      throws Exception {
+    try (var cli =
+        EchoServiceClient.newClient(
+            "EchoService",
+            ClientOptions.withHostPorts(host + ":" + port),
+            ClientOptions.withTransport(transport))) {
       return switch (testCase) {
         case "echo" -> {
           for (String msg : List.of("hello", "", "héllo wörld ✓ 你好")) {
@@ -85,7 +95,9 @@ public final class InteropClient {
             cli.fail(418, "teapot");
             yield "Fail returned normally";
           } catch (EchoError e) {
-            yield e.getCode() == 418 && "teapot".equals(e.getMessage()) ? null : "EchoError has wrong fields: " + e;
+            yield e.getCode() == 418 && "teapot".equals(e.getMessage())
+                ? null
+                : "EchoError has wrong fields: " + e;
           }
         }
         case "void" -> {
@@ -113,7 +125,8 @@ public final class InteropClient {
   /** A fully populated {@code AllTypes} with {@code opt} unset. */
   public static AllTypes allTypes() {
     Map<Integer, List<Inner>> nested = new LinkedHashMap<>();
-    nested.put(1, new ArrayList<>(List.of(new Inner().setId(10), new Inner().setId(11).setNote("n"))));
+    nested.put(
+        1, new ArrayList<>(List.of(new Inner().setId(10), new Inner().setId(11).setNote("n"))));
     nested.put(-2, new ArrayList<>());
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("a", 1L);

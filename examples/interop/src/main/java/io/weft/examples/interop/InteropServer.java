@@ -4,8 +4,8 @@ import interop.evolution.paletteservice.PaletteServiceServer;
 import interop.stream.streamservice.StreamServiceServer;
 import interop.thrift.echoservice.EchoServiceServer;
 import io.grpc.testing.integration.testservice.TestServiceServer;
-import io.weft.api.ServerOptions;
 import io.weft.api.Server;
+import io.weft.api.ServerOptions;
 
 /** The interop server: every service of docs/interop.md on one port. */
 public final class InteropServer {
@@ -19,16 +19,23 @@ public final class InteropServer {
     return create(port, new ThriftEchoHandler(), new GrpcTestHandler());
   }
 
-  /** The same, with {@code thrift} and {@code grpc} serving their IDLs' services (tests extend them). */
+  /**
+   * The same, with {@code thrift} and {@code grpc} serving their IDLs' services (tests extend
+   * them).
+   */
   public static Server create(int port, ThriftEchoHandler thrift, GrpcTestHandler grpc) {
     return Server.builder()
         .addService(EchoServiceServer.definition(thrift))
         .addService(TestServiceServer.definition(grpc))
         .addService(StreamServiceServer.definition(new StreamEchoHandler()))
         .addService(PaletteServiceServer.definition(new PaletteEchoHandler()))
-        // gRPC only; registered after interop.thrift's EchoService, which keeps the name over TTHeader
+        // gRPC only; registered after interop.thrift's EchoService, which keeps the name over
+        // TTHeader
         .addService(echo.echoservice.EchoServiceServer.definition(new ProtoEchoHandler()))
-        .options(ServerOptions.withPort(port), ServerOptions.withMaxMessageSize(MAX_MESSAGE), ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
+        .options(
+            ServerOptions.withPort(port),
+            ServerOptions.withMaxMessageSize(MAX_MESSAGE),
+            ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
         .build();
   }
 

@@ -44,8 +44,12 @@ public final class LibthriftPeers {
       protocol = new TBinaryProtocol(transport);
     }
 
-    /** Sends a CALL and reads its REPLY into a fresh result; a TApplicationException reply is thrown. */
-    public <R extends ThriftStruct> R call(String method, ThriftStruct args, Supplier<R> result) throws TException {
+    /**
+     * Sends a CALL and reads its REPLY into a fresh result; a TApplicationException reply is
+     * thrown.
+     */
+    public <R extends ThriftStruct> R call(String method, ThriftStruct args, Supplier<R> result)
+        throws TException {
       int id = ++seq;
       protocol.writeMessageBegin(new TMessage(method, TMessageType.CALL, id));
       args.write(protocol);
@@ -53,7 +57,8 @@ public final class LibthriftPeers {
       transport.flush();
       TMessage reply = protocol.readMessageBegin();
       if (reply.seqid != id) {
-        throw new TApplicationException(TApplicationException.BAD_SEQUENCE_ID, "got seq " + reply.seqid + ", expected " + id);
+        throw new TApplicationException(
+            TApplicationException.BAD_SEQUENCE_ID, "got seq " + reply.seqid + ", expected " + id);
       }
       if (reply.type == TMessageType.EXCEPTION) {
         TApplicationException e = TApplicationException.readFrom(protocol);
@@ -87,11 +92,12 @@ public final class LibthriftPeers {
 
     public Server(EchoService handler, boolean framed) throws TException {
       socket = new TServerSocket(0);
-      TThreadPoolServer.Args args = new TThreadPoolServer.Args(socket)
-          .processor(new Processor(handler))
-          .protocolFactory(new TBinaryProtocol.Factory())
-          .transportFactory(framed ? new TFramedTransport.Factory() : new TTransportFactory())
-          .minWorkerThreads(4);
+      TThreadPoolServer.Args args =
+          new TThreadPoolServer.Args(socket)
+              .processor(new Processor(handler))
+              .protocolFactory(new TBinaryProtocol.Factory())
+              .transportFactory(framed ? new TFramedTransport.Factory() : new TTransportFactory())
+              .minWorkerThreads(4);
       server = new TThreadPoolServer(args);
       thread = new Thread(server::serve, "libthrift-server");
       thread.setDaemon(true);
@@ -116,56 +122,64 @@ public final class LibthriftPeers {
       TMessage msg = in.readMessageBegin();
       ThriftStruct result;
       try {
-        result = switch (msg.name) {
-          case "Echo" -> {
-            var a = read(in, new EchoServiceDescriptor.EchoArgs());
-            yield new EchoServiceDescriptor.EchoResult().setSuccess(handler.echo(a.getReq()));
-          }
-          case "VisitOneway" -> {
-            var a = read(in, new EchoServiceDescriptor.VisitOnewayArgs());
-            handler.visitOneway(a.getReq());
-            yield null;
-          }
-          case "OnewayCount" -> {
-            var a = read(in, new EchoServiceDescriptor.OnewayCountArgs());
-            yield new EchoServiceDescriptor.OnewayCountResult().setSuccess(handler.onewayCount(a.getTag()));
-          }
-          case "RoundTrip" -> {
-            var a = read(in, new EchoServiceDescriptor.RoundTripArgs());
-            yield new EchoServiceDescriptor.RoundTripResult().setSuccess(handler.roundTrip(a.getV()));
-          }
-          case "Fail" -> {
-            var a = read(in, new EchoServiceDescriptor.FailArgs());
-            var r = new EchoServiceDescriptor.FailResult();
-            try {
-              r.setSuccess(handler.fail(a.getCode(), a.getMessage()));
-            } catch (EchoError e) {
-              r.setErr(e);
-            }
-            yield r;
-          }
-          case "Sleep" -> {
-            var a = read(in, new EchoServiceDescriptor.SleepArgs());
-            yield new EchoServiceDescriptor.SleepResult().setSuccess(handler.sleep(a.getMillis()));
-          }
-          case "Ping" -> {
-            read(in, new EchoServiceDescriptor.PingArgs());
-            handler.ping();
-            yield new EchoServiceDescriptor.PingResult();
-          }
-          default -> {
-            TProtocolUtil.skip(in, TType.STRUCT);
-            in.readMessageEnd();
-            TApplicationException x = new TApplicationException(TApplicationException.UNKNOWN_METHOD, "Invalid method name: '" + msg.name + "'");
-            out.writeMessageBegin(new TMessage(msg.name, TMessageType.EXCEPTION, msg.seqid));
-            x.write(out);
-            out.writeMessageEnd();
-            out.getTransport().flush();
-            yield null;
-          }
-        };
+        result =
+            switch (msg.name) {
+              case "Echo" -> {
+                var a = read(in, new EchoServiceDescriptor.EchoArgs());
+                yield new EchoServiceDescriptor.EchoResult().setSuccess(handler.echo(a.getReq()));
+              }
+              case "VisitOneway" -> {
+                var a = read(in, new EchoServiceDescriptor.VisitOnewayArgs());
+                handler.visitOneway(a.getReq());
+                yield null;
+              }
+              case "OnewayCount" -> {
+                var a = read(in, new EchoServiceDescriptor.OnewayCountArgs());
+                yield new EchoServiceDescriptor.OnewayCountResult()
+                    .setSuccess(handler.onewayCount(a.getTag()));
+              }
+              case "RoundTrip" -> {
+                var a = read(in, new EchoServiceDescriptor.RoundTripArgs());
+                yield new EchoServiceDescriptor.RoundTripResult()
+                    .setSuccess(handler.roundTrip(a.getV()));
+              }
+              case "Fail" -> {
+                var a = read(in, new EchoServiceDescriptor.FailArgs());
+                var r = new EchoServiceDescriptor.FailResult();
+                try {
+                  r.setSuccess(handler.fail(a.getCode(), a.getMessage()));
+                } catch (EchoError e) {
+                  r.setErr(e);
+                }
+                yield r;
+              }
+              case "Sleep" -> {
+                var a = read(in, new EchoServiceDescriptor.SleepArgs());
+                yield new EchoServiceDescriptor.SleepResult()
+                    .setSuccess(handler.sleep(a.getMillis()));
+              }
+              case "Ping" -> {
+                read(in, new EchoServiceDescriptor.PingArgs());
+                handler.ping();
+                yield new EchoServiceDescriptor.PingResult();
+              }
+              default -> {
+                TProtocolUtil.skip(in, TType.STRUCT);
+                in.readMessageEnd();
+                TApplicationException x =
+                    new TApplicationException(
+                        TApplicationException.UNKNOWN_METHOD,
+                        "Invalid method name: '" + msg.name + "'");
+                out.writeMessageBegin(new TMessage(msg.name, TMessageType.EXCEPTION, msg.seqid));
+                x.write(out);
+                out.writeMessageEnd();
+                out.getTransport().flush();
+                yield null;
+              }
+            };
       } catch (RuntimeException e) {
-        TApplicationException x = new TApplicationException(TApplicationException.INTERNAL_ERROR, e.getMessage());
+        TApplicationException x =
+            new TApplicationException(TApplicationException.INTERNAL_ERROR, e.getMessage());
         out.writeMessageBegin(new TMessage(msg.name, TMessageType.EXCEPTION, msg.seqid));
         x.write(out);
         out.writeMessageEnd();

@@ -15,11 +15,14 @@ public final class Main {
   private Main() {}
 
   /** Keeps the configured logger from being collected (and its level reset). */
-  private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+  private static final java.util.logging.Logger HELIDON =
+      java.util.logging.Logger.getLogger("io.helidon");
 
   public static void main(String[] args) throws Exception {
-    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-    HELIDON.setLevel(java.util.logging.Level.parse(System.getProperty("weft.helidon.level", "WARNING")));
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    HELIDON.setLevel(
+        java.util.logging.Level.parse(System.getProperty("weft.helidon.level", "WARNING")));
     if (System.getProperty("weft.helidon.level") != null) {
       for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
         h.setLevel(java.util.logging.Level.ALL);
@@ -33,10 +36,17 @@ public final class Main {
     switch (args[0]) {
       case "server" -> InteropServer.run(Integer.parseInt(require(opts, "port")));
       case "client" -> {
-        String failure = InteropClient.run(opts.getOrDefault("host", "127.0.0.1"), Integer.parseInt(require(opts, "port")),
-            require(opts, "transport"), require(opts, "case"));
+        String failure =
+            InteropClient.run(
+                opts.getOrDefault("host", "127.0.0.1"),
+                Integer.parseInt(require(opts, "port")),
+                require(opts, "transport"),
+                require(opts, "case"));
         if (failure != null) {
-          System.err.println(args.length > 0 ? "FAIL " + opts.get("transport") + "/" + opts.get("case") + ": " + failure : failure);
+          System.err.println(
+              args.length > 0
+                  ? "FAIL " + opts.get("transport") + "/" + opts.get("case") + ": " + failure
+                  : failure);
           System.exit(1);
         }
         System.out.println("PASS " + opts.get("transport") + "/" + opts.get("case"));
@@ -49,9 +59,11 @@ public final class Main {
     }
   }
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar interop.jar server --port N
-             java -jar interop.jar client --host H --port N --transport T --case C""";
+             java -jar interop.jar client --host H --port N --transport T --case C\
+      """;
 
   private static Map<String, String> options(String[] args) {
     Map<String, String> out = new HashMap<>();

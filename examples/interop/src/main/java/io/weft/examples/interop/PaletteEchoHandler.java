@@ -1,7 +1,7 @@
 package io.weft.examples.interop;
 
-import interop.evolution.PaletteService;
 import interop.evolution.Palette;
+import interop.evolution.PaletteService;
 import interop.evolution.Pick;
 import interop.evolution.Shade;
 

@@ -61,9 +61,9 @@ public final class PeerProcesses {
   }
 
   /**
-   * The built {@code kitexotelpeer} ({@code interop/kitex-otel/bin/kitexotelpeer}): Kitex's client and
-   * server with kitex-contrib/obs-opentelemetry, for the tests of Weft's OpenTelemetry module. A Go
-   * module of its own, on interop/kitex's generated code.
+   * The built {@code kitexotelpeer} ({@code interop/kitex-otel/bin/kitexotelpeer}): Kitex's client
+   * and server with kitex-contrib/obs-opentelemetry, for the tests of Weft's OpenTelemetry module.
+   * A Go module of its own, on interop/kitex's generated code.
    */
   public static Path kitexOtelPeer() throws IOException, InterruptedException {
     BUILDING.lock();
@@ -77,13 +77,17 @@ public final class PeerProcesses {
     }
   }
 
-  /** Builds the Go program in {@code dir} (relative to the repository) into {@code dir/bin/name}. */
+  /**
+   * Builds the Go program in {@code dir} (relative to the repository) into {@code dir/bin/name}.
+   */
   private static Path build(String dir, String name) throws IOException, InterruptedException {
     Path source = repoRoot().resolve(dir);
     Path out = source.resolve("bin/" + name);
-    ProcessBuilder pb = new ProcessBuilder(go(), "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
-        .directory(source.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                go(), "build", "-mod=readonly", "-buildvcs=false", "-o", out.toString(), ".")
+            .directory(source.toFile())
+            .redirectErrorStream(true);
     if (System.getenv("HOME") == null && System.getenv("GOPATH") == null) {
       // Go keeps its module and build caches under $HOME; without one, keep them beside the peer
       Path cache = source.resolve("bin/go");
@@ -121,11 +125,16 @@ public final class PeerProcesses {
         return c.toString();
       }
     }
-    throw new IOException(need + ", "
-        + "and found no `go` on the PATH, in /usr/local/go/bin or in /usr/lib/go/bin: install Go and run again");
+    throw new IOException(
+        need
+            + ", "
+            + "and found no `go` on the PATH, in /usr/local/go/bin or in /usr/lib/go/bin: install Go and run again");
   }
 
-  /** The repository's root: the nearest directory above the working directory with {@code interop/kitex/go.mod}. */
+  /**
+   * The repository's root: the nearest directory above the working directory with {@code
+   * interop/kitex/go.mod}.
+   */
   static Path repoRoot() throws IOException {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.exists(d.resolve("interop/kitex/go.mod"))) {
@@ -137,22 +146,24 @@ public final class PeerProcesses {
 
   /**
    * Reads {@code server}'s output until a line matches {@code listening}, whose first group is the
-   * port; the rest of the output is drained in the background so that the process never blocks on
-   * a full pipe.
+   * port; the rest of the output is drained in the background so that the process never blocks on a
+   * full pipe.
    */
   public static int awaitPort(Process server, Pattern listening) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
       Matcher m = listening.matcher(line);
       if (m.find()) {
-        Thread.ofVirtual().start(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (IOException e) {
-            // the process ended
-          }
-        });
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                out.transferTo(java.io.Writer.nullWriter());
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
         return Integer.parseInt(m.group(1));
       }
     }
@@ -168,8 +179,13 @@ public final class PeerProcesses {
     private final java.util.Map<String, Integer> ports = new java.util.HashMap<>();
 
     public KitexServers() throws IOException, InterruptedException {
-      process = new ProcessBuilder(kitexPeer().toString(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      process =
+          new ProcessBuilder(kitexPeer().toString(), "server")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine(); // the peer prints its ports as one JSON line once it listens
       if (line == null) {
         process.waitFor(10, TimeUnit.SECONDS);

@@ -8,7 +8,10 @@ import io.weft.api.ClientStreamingServer;
 import io.weft.api.ServerStreamingServer;
 import java.util.StringJoiner;
 
-/** {@code StreamService} of {@code stream.thrift}: Thrift payloads over gRPC, as the IDL's comments say. */
+/**
+ * {@code StreamService} of {@code stream.thrift}: Thrift payloads over gRPC, as the IDL's comments
+ * say.
+ */
 public class StreamEchoHandler implements StreamService {
   @Override
   public void echoBidi(BidiStreamingServer<Request, Response> stream) {

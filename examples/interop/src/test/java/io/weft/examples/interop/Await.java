@@ -55,23 +55,27 @@ final class Await {
   }
 
   /**
-   * Waits until {@code sender} is held back by HTTP/2 flow control: inside the engine's wait for the
-   * peer's window (or socket room), {@code Http2Stream.awaitWindow}, which it enters only once it
-   * has nothing it may send. Unlike a thread state of WAITING, which a thread blocked on any lock
-   * or queue also shows, this is the one place a sender waits for its peer.
+   * Waits until {@code sender} is held back by HTTP/2 flow control: inside the engine's wait for
+   * the peer's window (or socket room), {@code Http2Stream.awaitWindow}, which it enters only once
+   * it has nothing it may send. Unlike a thread state of WAITING, which a thread blocked on any
+   * lock or queue also shows, this is the one place a sender waits for its peer.
    */
-  static boolean untilWaitingForWindow(java.util.function.Supplier<Thread> sender, Duration within) {
-    return until(() -> {
-      Thread t = sender.get();
-      if (t == null) {
-        return false;
-      }
-      for (StackTraceElement frame : t.getStackTrace()) {
-        if (frame.getClassName().equals("io.weft.internal.wire.http2.Http2Stream") && frame.getMethodName().equals("awaitWindow")) {
-          return true;
-        }
-      }
-      return false;
-    }, within);
+  static boolean untilWaitingForWindow(
+      java.util.function.Supplier<Thread> sender, Duration within) {
+    return until(
+        () -> {
+          Thread t = sender.get();
+          if (t == null) {
+            return false;
+          }
+          for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals("io.weft.internal.wire.http2.Http2Stream")
+                && frame.getMethodName().equals("awaitWindow")) {
+              return true;
+            }
+          }
+          return false;
+        },
+        within);
   }
 }

@@ -9,9 +9,9 @@ import interop.evolution.Shade;
 import interop.evolution.paletteservice.PaletteServiceClient;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Server;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,7 +59,10 @@ class EvolutionTest {
 
   // ---- enum values the IDL does not name ----
 
-  /** Kitex's client sends Shade 7, 8 and 9 in every position; Weft's server must answer them unchanged. */
+  /**
+   * Kitex's client sends Shade 7, 8 and 9 in every position; Weft's server must answer them
+   * unchanged.
+   */
   @ParameterizedTest(name = "kitex client → weft: {0}/unnamed_enums")
   @ValueSource(strings = {"ttheader", "ttheader-mux", "framed", "buffered"})
   void kitexClientGetsUnnamedValuesBack(String transport) throws Exception {
@@ -68,8 +71,11 @@ class EvolutionTest {
 
   @Test
   void weftClientAndServerKeepUnnamedValues() {
-    try (var cli = PaletteServiceClient.newClient("PaletteService", ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
-        ClientOptions.withTransport(Transport.TTHEADER))) {
+    try (var cli =
+        PaletteServiceClient.newClient(
+            "PaletteService",
+            ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
+            ClientOptions.withTransport(Transport.TTHEADER))) {
       Palette sent = palette();
       assertThat(cli.echoPalette(sent)).isEqualTo(sent);
       Shade seven = cli.echoShade(Shade.of(7));
@@ -80,7 +86,10 @@ class EvolutionTest {
     }
   }
 
-  /** The bytes libthrift writes for a Palette full of unnamed values: Weft reads them all and writes the same bytes back. */
+  /**
+   * The bytes libthrift writes for a Palette full of unnamed values: Weft reads them all and writes
+   * the same bytes back.
+   */
   @Test
   void libthriftBytesComeBackByteForByte() throws Exception {
     byte[] bytes = libthriftPalette();
@@ -92,8 +101,12 @@ class EvolutionTest {
     assertThat(p.getMany().get(0)).isSameAs(Shade.LIGHT);
     assertThat(p.getDistinct()).extracting(Shade::getValue).containsExactly(7, 8, 2);
     // two unnamed keys stay two keys, and no key is null
-    assertThat(p.getPairs()).hasSize(3).doesNotContainKey(null)
-        .containsEntry(Shade.of(7), Shade.of(8)).containsEntry(Shade.of(8), Shade.DARK).containsEntry(Shade.LIGHT, Shade.of(9));
+    assertThat(p.getPairs())
+        .hasSize(3)
+        .doesNotContainKey(null)
+        .containsEntry(Shade.of(7), Shade.of(8))
+        .containsEntry(Shade.of(8), Shade.DARK)
+        .containsEntry(Shade.LIGHT, Shade.of(9));
     assertThat(p.isSetMaybe()).isTrue();
     assertThat(p.getMaybe().getValue()).isEqualTo(7);
     assertThat(p).isEqualTo(palette());
@@ -106,7 +119,10 @@ class EvolutionTest {
   @Test
   void unnamedValuesAreValuesOfTheirOwn() {
     Shade seven = Shade.of(7);
-    assertThat(seven).isEqualTo(Shade.of(7)).hasSameHashCodeAs(Shade.of(7)).isNotEqualTo(Shade.of(8));
+    assertThat(seven)
+        .isEqualTo(Shade.of(7))
+        .hasSameHashCodeAs(Shade.of(7))
+        .isNotEqualTo(Shade.of(8));
     assertThat(seven.isNamed()).isFalse();
     assertThat(seven.name()).isNull();
     assertThat(seven).hasToString("Shade(7)");
@@ -130,7 +146,10 @@ class EvolutionTest {
 
   // ---- a union with no field set ----
 
-  /** A union is built only by its factories, so only one read from a newer peer can hold no field; the writer refuses it. */
+  /**
+   * A union is built only by its factories, so only one read from a newer peer can hold no field;
+   * the writer refuses it.
+   */
   @Test
   void unionWithNoFieldSetIsRefusedAtTheWriter() throws Exception {
     assertThat(Pick.class.getConstructors()).as("no public constructor: no empty union").isEmpty();
@@ -143,7 +162,8 @@ class EvolutionTest {
   void unionWithOneFieldSetWritesOnlyThatField() throws Exception {
     TMemoryBuffer out = new TMemoryBuffer(16);
     Pick.ofShade(Shade.of(7)).write(new TBinaryProtocol(out));
-    TProtocol in = new TBinaryProtocol(new TMemoryInputTransport(Arrays.copyOf(out.getArray(), out.length())));
+    TProtocol in =
+        new TBinaryProtocol(new TMemoryInputTransport(Arrays.copyOf(out.getArray(), out.length())));
     in.readStructBegin();
     TField f = in.readFieldBegin();
     assertThat(f.id).isEqualTo((short) 1);
@@ -152,7 +172,10 @@ class EvolutionTest {
     assertThat(in.readFieldBegin().type).isEqualTo(TType.STOP);
   }
 
-  /** What a newer peer's union field reads as: no field set. Reading accepts it (as Apache Thrift and Kitex do). */
+  /**
+   * What a newer peer's union field reads as: no field set. Reading accepts it (as Apache Thrift
+   * and Kitex do).
+   */
   @Test
   void unionWithOnlyAnUnknownFieldReadsAsNoFieldSet() throws Exception {
     Pick pick = unknownPick();
@@ -170,24 +193,33 @@ class EvolutionTest {
     p.writeFieldEnd();
     p.writeFieldStop();
     p.writeStructEnd();
-    return Pick.readFrom(new TBinaryProtocol(new TMemoryInputTransport(Arrays.copyOf(buf.getArray(), buf.length()))));
+    return Pick.readFrom(
+        new TBinaryProtocol(
+            new TMemoryInputTransport(Arrays.copyOf(buf.getArray(), buf.length()))));
   }
 
   @Test
   void weftClientRefusesToSendAUnionWithNoFieldSet() throws Exception {
     Pick empty = unknownPick();
-    try (var cli = PaletteServiceClient.newClient("PaletteService", ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
-        ClientOptions.withTransport(Transport.TTHEADER))) {
+    try (var cli =
+        PaletteServiceClient.newClient(
+            "PaletteService",
+            ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
+            ClientOptions.withTransport(Transport.TTHEADER))) {
       assertThatThrownBy(() -> cli.echoPick(empty))
           .isInstanceOf(RpcException.class)
           .hasMessageContaining("union Pick has no field set")
-          .satisfies(e -> assertThat(((RpcException) e).status().code()).isEqualTo(StatusCode.INTERNAL));
+          .satisfies(
+              e -> assertThat(((RpcException) e).status().code()).isEqualTo(StatusCode.INTERNAL));
       // the connection is still good
       assertThat(cli.echoShade(Shade.LIGHT)).isSameAs(Shade.LIGHT);
     }
   }
 
-  /** A Palette with Shade 7, 8 and 9 (unnamed) in every position, as {@link #libthriftPalette} writes it. */
+  /**
+   * A Palette with Shade 7, 8 and 9 (unnamed) in every position, as {@link #libthriftPalette}
+   * writes it.
+   */
   private static Palette palette() {
     Map<Shade, Shade> pairs = new LinkedHashMap<>();
     pairs.put(Shade.of(7), Shade.of(8));

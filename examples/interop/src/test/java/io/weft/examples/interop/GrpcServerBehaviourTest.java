@@ -21,11 +21,11 @@ import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.ClientStreamingServer;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The gRPC server and client against each other, over real sockets: bad input, limits, flow control, cancellation, deadlines, scale. */
+/**
+ * The gRPC server and client against each other, over real sockets: bad input, limits, flow
+ * control, cancellation, deadlines, scale.
+ */
 class GrpcServerBehaviourTest {
   private static final int MAX_MESSAGE = 256 * 1024;
   private static final byte[] EMPTY_SIMPLE_REQUEST = new byte[0];
@@ -77,13 +80,18 @@ class GrpcServerBehaviourTest {
 
     /** Sends as many responses as asked, as fast as the client lets it. */
     @Override
-    public void streamingOutputCall(StreamingOutputCallRequest request, ServerStreamingServer<StreamingOutputCallResponse> stream) {
+    public void streamingOutputCall(
+        StreamingOutputCallRequest request,
+        ServerStreamingServer<StreamingOutputCallResponse> stream) {
       handlerThread = Thread.currentThread();
       started.countDown();
       int size = request.getResponseParameters(0).getSize();
-      int count = request.getResponseParametersCount() > 1 ? request.getResponseParameters(1).getSize() : 1;
-      StreamingOutputCallResponse r = StreamingOutputCallResponse.newBuilder()
-          .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size]))).build();
+      int count =
+          request.getResponseParametersCount() > 1 ? request.getResponseParameters(1).getSize() : 1;
+      StreamingOutputCallResponse r =
+          StreamingOutputCallResponse.newBuilder()
+              .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
+              .build();
       try {
         for (int i = 0; i < count; i++) {
           stream.send(r);
@@ -98,7 +106,8 @@ class GrpcServerBehaviourTest {
 
     /** Reads only once the test allows it. */
     @Override
-    public void streamingInputCall(ClientStreamingServer<StreamingInputCallRequest, StreamingInputCallResponse> stream)
+    public void streamingInputCall(
+        ClientStreamingServer<StreamingInputCallRequest, StreamingInputCallResponse> stream)
         throws InterruptedException {
       sawDeadline = stream.context().deadline().isPresent();
       handlerThread = Thread.currentThread();
@@ -113,19 +122,24 @@ class GrpcServerBehaviourTest {
         handlerFailure.complete(e);
         throw e;
       }
-      stream.sendAndClose(StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(sum).build());
+      stream.sendAndClose(
+          StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(sum).build());
     }
 
     final java.util.Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
-    public void fullDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws Exception {
+    public void fullDuplexCall(
+        BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream)
+        throws Exception {
       peers.add(stream.context().peer());
       normal.fullDuplexCall(stream);
     }
 
     @Override
-    public void halfDuplexCall(BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream) throws Exception {
+    public void halfDuplexCall(
+        BidiStreamingServer<StreamingOutputCallRequest, StreamingOutputCallResponse> stream)
+        throws Exception {
       normal.halfDuplexCall(stream);
     }
 
@@ -141,13 +155,19 @@ class GrpcServerBehaviourTest {
 
   @BeforeEach
   void start() {
-    server = Server.builder()
-        .addService(TestServiceServer.definition(probe))
-        .options(ServerOptions.withServiceAddr("127.0.0.1", 0), ServerOptions.withMaxMessageSize(MAX_MESSAGE))
-        .build()
-        .start();
-    client = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-        ClientOptions.withTransport(Transport.GRPC));
+    server =
+        Server.builder()
+            .addService(TestServiceServer.definition(probe))
+            .options(
+                ServerOptions.withServiceAddr("127.0.0.1", 0),
+                ServerOptions.withMaxMessageSize(MAX_MESSAGE))
+            .build()
+            .start();
+    client =
+        TestServiceClient.newClient(
+            "test",
+            ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+            ClientOptions.withTransport(Transport.GRPC));
   }
 
   @AfterEach
@@ -193,7 +213,9 @@ class GrpcServerBehaviourTest {
       h2.data(ok, RawH2.message(0, 0, EMPTY_SIMPLE_REQUEST), true);
       RawH2.Response good = h2.await(ok);
       assertThat(good.grpcStatus()).isEqualTo("0");
-      assertThat(good.headers()).containsEntry(":status", "200").containsEntry("content-type", "application/grpc");
+      assertThat(good.headers())
+          .containsEntry(":status", "200")
+          .containsEntry("content-type", "application/grpc");
       assertThat(h2.goAways).isZero();
     }
     assertThat(client.emptyCall(Empty.getDefaultInstance())).isEqualTo(Empty.getDefaultInstance());
@@ -231,31 +253,52 @@ class GrpcServerBehaviourTest {
 
   @Test
   void handlerExceptionIsInternalWithItsMessage() {
-    assertThatThrownBy(() -> client.unaryCall(SimpleRequest.newBuilder().setFillUsername(true).build()))
-        .isInstanceOfSatisfying(RpcException.class, e -> {
-          assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
-          assertThat(e.status().description()).hasValue("handler blew up");
-        });
+    assertThatThrownBy(
+            () -> client.unaryCall(SimpleRequest.newBuilder().setFillUsername(true).build()))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
+              assertThat(e.status().description()).hasValue("handler blew up");
+            });
   }
 
   @Test
   void messagesOverTheLimitFailWithResourceExhaustedBothWays() {
-    assertThatThrownBy(() -> client.unaryCall(SimpleRequest.newBuilder()
-            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[MAX_MESSAGE + 10]))).build()))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
-    try (TestServiceClient small = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withMaxMessageSize(1024))) {
-      assertThatThrownBy(() -> small.unaryCall(SimpleRequest.newBuilder().setResponseSize(4096).build()))
-          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(() ->
+            client.unaryCall(
+                SimpleRequest.newBuilder()
+                    .setPayload(
+                        Payload.newBuilder()
+                            .setBody(ByteString.copyFrom(new byte[MAX_MESSAGE + 10])))
+                    .build()))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+    try (TestServiceClient small =
+        TestServiceClient.newClient(
+            "test",
+            ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
+            ClientOptions.withTransport(Transport.GRPC),
+            ClientOptions.withMaxMessageSize(1024))) {
+      assertThatThrownBy(
+              () -> small.unaryCall(SimpleRequest.newBuilder().setResponseSize(4096).build()))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
     }
   }
 
   @Test
   void gzipBothWays() {
-    SimpleResponse r = client.unaryCall(SimpleRequest.newBuilder().setResponseSize(100_000)
-            .setResponseCompressed(io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true))
-            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[200_000]))).build(),
-        CallOptions.DEFAULT.withCompression("gzip"));
+    SimpleResponse r =
+        client.unaryCall(
+            SimpleRequest.newBuilder()
+                .setResponseSize(100_000)
+                .setResponseCompressed(
+                    io.grpc.testing.integration.Messages.BoolValue.newBuilder().setValue(true))
+                .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[200_000])))
+                .build(),
+            CallOptions.DEFAULT.withCompression("gzip"));
     assertThat(r.getPayload().getBody().size()).isEqualTo(100_000);
   }
 
@@ -263,17 +306,23 @@ class GrpcServerBehaviourTest {
   void slowReaderHoldsTheServerBackAndCancelWakesIt() throws Exception {
     int size = 64 * 1024;
     int wanted = 2000; // 128 MiB if nothing held the server back
-    var stream = client.streamingOutputCall(StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(size))
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(wanted)).build());
+    var stream =
+        client.streamingOutputCall(
+            StreamingOutputCallRequest.newBuilder()
+                .addResponseParameters(ResponseParameters.newBuilder().setSize(size))
+                .addResponseParameters(ResponseParameters.newBuilder().setSize(wanted))
+                .build());
     assertThat(stream.recv()).isNotNull();
     assertThat(Await.untilWaitingForWindow(() -> probe.handlerThread, Duration.ofSeconds(30)))
-        .as("the handler waits for the client's window (sent %d)", probe.sent.get()).isTrue();
+        .as("the handler waits for the client's window (sent %d)", probe.sent.get())
+        .isTrue();
     // windows and buffers, not the 2000 messages, bound what the server managed to send
     assertThat(probe.sent.get()).isLessThan(200);
     stream.cancel();
     Throwable failure = probe.handlerFailure.get(30, TimeUnit.SECONDS);
-    assertThat(failure).isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED));
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED));
     assertThat(client.emptyCall(Empty.getDefaultInstance())).isEqualTo(Empty.getDefaultInstance());
   }
 
@@ -285,19 +334,23 @@ class GrpcServerBehaviourTest {
     AtomicReference<Thread> sender = new AtomicReference<>();
     Future<?> sending;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      sending = pool.submit(() -> {
-        sender.set(Thread.currentThread());
-        StreamingInputCallRequest r = StreamingInputCallRequest.newBuilder()
-            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size]))).build();
-        for (int i = 0; i < 1000; i++) {
-          stream.send(r);
-          sent.incrementAndGet();
-        }
-        return null;
-      });
+      sending =
+          pool.submit(() -> {
+            sender.set(Thread.currentThread());
+            StreamingInputCallRequest r =
+                StreamingInputCallRequest.newBuilder()
+                    .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
+                    .build();
+            for (int i = 0; i < 1000; i++) {
+              stream.send(r);
+              sent.incrementAndGet();
+            }
+            return null;
+          });
       probe.started.await();
       assertThat(Await.untilWaitingForWindow(sender::get, Duration.ofSeconds(30)))
-          .as("the client's sender waits for the server's window (sent %d)", sent.get()).isTrue();
+          .as("the client's sender waits for the server's window (sent %d)", sent.get())
+          .isTrue();
       assertThat(sent.get()).isLessThan(200);
       probe.allowReading.countDown();
       sending.get(60, TimeUnit.SECONDS);
@@ -312,9 +365,12 @@ class GrpcServerBehaviourTest {
     assertThat(probe.sawDeadline).isTrue();
     probe.allowReading.countDown();
     Throwable handlerSaw = probe.handlerFailure.get(30, TimeUnit.SECONDS);
-    assertThat(handlerSaw).isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+    assertThat(handlerSaw)
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
     assertThatThrownBy(stream::closeAndRecv)
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
   }
 
   @Test
@@ -322,21 +378,26 @@ class GrpcServerBehaviourTest {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        calls.add(pool.submit(() -> {
-          var s = client.streamingOutputCall(StreamingOutputCallRequest.newBuilder()
-              .addResponseParameters(ResponseParameters.newBuilder().setSize(1024))
-              .addResponseParameters(ResponseParameters.newBuilder().setSize(100_000)).build());
-          s.recv();
-          s.cancel();
-          return null;
-        }));
+        calls.add(
+            pool.submit(() -> {
+              var s =
+                  client.streamingOutputCall(
+                      StreamingOutputCallRequest.newBuilder()
+                          .addResponseParameters(ResponseParameters.newBuilder().setSize(1024))
+                          .addResponseParameters(ResponseParameters.newBuilder().setSize(100_000))
+                          .build());
+              s.recv();
+              s.cancel();
+              return null;
+            }));
       }
       for (Future<?> f : calls) {
         f.get(60, TimeUnit.SECONDS);
       }
     }
     for (int i = 0; i < 50; i++) {
-      assertThat(client.emptyCall(Empty.getDefaultInstance())).isEqualTo(Empty.getDefaultInstance());
+      assertThat(client.emptyCall(Empty.getDefaultInstance()))
+          .isEqualTo(Empty.getDefaultInstance());
     }
   }
 
@@ -344,23 +405,26 @@ class GrpcServerBehaviourTest {
   void tenThousandBidiStreamsAreAliveAtOnce() throws Exception {
     int n = 10_000;
     CountDownLatch allAnswered = new CountDownLatch(n);
-    StreamingOutputCallRequest ping = StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(8)).build();
+    StreamingOutputCallRequest ping =
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(ResponseParameters.newBuilder().setSize(8))
+            .build();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        results.add(pool.submit(() -> {
-          try (var s = client.fullDuplexCall(CallOptions.timeout(Duration.ofMinutes(5)))) {
-            s.send(ping);
-            int got = s.recv().getPayload().getBody().size();
-            allAnswered.countDown();
-            allAnswered.await(); // every stream is open at this point
-            s.send(ping);
-            got += s.recv().getPayload().getBody().size();
-            s.closeSend();
-            return s.recv() == null ? got : -1;
-          }
-        }));
+        results.add(
+            pool.submit(() -> {
+              try (var s = client.fullDuplexCall(CallOptions.timeout(Duration.ofMinutes(5)))) {
+                s.send(ping);
+                int got = s.recv().getPayload().getBody().size();
+                allAnswered.countDown();
+                allAnswered.await(); // every stream is open at this point
+                s.send(ping);
+                got += s.recv().getPayload().getBody().size();
+                s.closeSend();
+                return s.recv() == null ? got : -1;
+              }
+            }));
       }
       for (Future<Integer> r : results) {
         assertThat(r.get(5, TimeUnit.MINUTES)).isEqualTo(16);
@@ -371,13 +435,25 @@ class GrpcServerBehaviourTest {
   @Test
   void clientOpensAnotherConnectionAtTheServersStreamLimit() throws Exception {
     Probe limited = new Probe();
-    Server small = Server.builder().addService(TestServiceServer.definition(limited))
-        .options(ServerOptions.withServiceAddr("127.0.0.1", 0), ServerOptions.withMaxConcurrentStreams(2)).build().start();
-    StreamingOutputCallRequest ping = StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(1)).build();
-    try (TestServiceClient c = TestServiceClient.newClient("test", ClientOptions.withHostPorts("127.0.0.1:" + small.port()),
-        ClientOptions.withTransport(Transport.GRPC))) {
-      List<io.weft.api.BidiStreamingClient<StreamingOutputCallRequest, StreamingOutputCallResponse>> open = new ArrayList<>();
+    Server small =
+        Server.builder()
+            .addService(TestServiceServer.definition(limited))
+            .options(
+                ServerOptions.withServiceAddr("127.0.0.1", 0),
+                ServerOptions.withMaxConcurrentStreams(2))
+            .build()
+            .start();
+    StreamingOutputCallRequest ping =
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(ResponseParameters.newBuilder().setSize(1))
+            .build();
+    try (TestServiceClient c =
+        TestServiceClient.newClient(
+            "test",
+            ClientOptions.withHostPorts("127.0.0.1:" + small.port()),
+            ClientOptions.withTransport(Transport.GRPC))) {
+      List<io.weft.api.BidiStreamingClient<StreamingOutputCallRequest, StreamingOutputCallResponse>>
+          open = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         var s = c.fullDuplexCall();
         s.send(ping);

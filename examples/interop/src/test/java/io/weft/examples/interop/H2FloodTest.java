@@ -3,12 +3,11 @@ package io.weft.examples.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.testing.integration.testservice.TestServiceServer;
-import io.weft.api.ServerOptions;
 import io.weft.api.Server;
+import io.weft.api.ServerOptions;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * HTTP/2 floods against the real one-port server, each from a connection of its own, while a
  * healthy Weft gRPC client keeps calling it: CONTINUATION, PING, SETTINGS and rapid-reset floods,
  * window overflows, an HPACK bomb, and a peer that pings without reading the answers. Each attack
- * ends as RFC 9113 and the engine's limits say (the codes checked, the socket closed within
- * seconds after a connection error), the healthy client never fails, and afterwards the process
- * holds what it held before (file descriptors, live virtual threads, calls in flight).
+ * ends as RFC 9113 and the engine's limits say (the codes checked, the socket closed within seconds
+ * after a connection error), the healthy client never fails, and afterwards the process holds what
+ * it held before (file descriptors, live virtual threads, calls in flight).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class H2FloodTest {
@@ -89,15 +88,21 @@ class H2FloodTest {
       }
       w.tryWrite(pings);
       AtomicInteger acks = new AtomicInteger();
-      H2Wire.Frame goAway = w.await(f -> f.type() == H2Wire.GOAWAY, "a GOAWAY", PROMPTLY, f -> {
-        if (f.type() == H2Wire.PING && f.ack()) {
-          acks.incrementAndGet();
-        }
-      });
+      H2Wire.Frame goAway =
+          w.await(
+              f -> f.type() == H2Wire.GOAWAY,
+              "a GOAWAY",
+              PROMPTLY,
+              f -> {
+                if (f.type() == H2Wire.PING && f.ack()) {
+                  acks.incrementAndGet();
+                }
+              });
       w.assertCodesValid();
       assertThat(goAway.errorCode()).as("%s", goAway).isEqualTo(H2Wire.ENHANCE_YOUR_CALM);
       assertThat(goAway.debug()).isEqualTo("too_many_pings");
-      // the first ping is fair (no stream open: one every 2 hours), the next two are strikes, the third strike ends it
+      // the first ping is fair (no stream open: one every 2 hours), the next two are strikes, the
+      // third strike ends it
       assertThat(acks.get()).as("pings answered before the third strike").isEqualTo(3);
       w.awaitClosed(PROMPTLY);
     }
@@ -113,20 +118,30 @@ class H2FloodTest {
       }
       w.tryWrite(settings);
       AtomicInteger acks = new AtomicInteger();
-      H2Wire.Frame goAway = w.await(f -> f.type() == H2Wire.GOAWAY, "a GOAWAY", PROMPTLY, f -> {
-        if (f.type() == H2Wire.SETTINGS && f.ack()) {
-          acks.incrementAndGet();
-        }
-      });
+      H2Wire.Frame goAway =
+          w.await(
+              f -> f.type() == H2Wire.GOAWAY,
+              "a GOAWAY",
+              PROMPTLY,
+              f -> {
+                if (f.type() == H2Wire.SETTINGS && f.ack()) {
+                  acks.incrementAndGet();
+                }
+              });
       w.assertCodesValid();
       assertThat(goAway.errorCode()).as("%s", goAway).isEqualTo(H2Wire.ENHANCE_YOUR_CALM);
-      assertThat(acks.get()).as("SETTINGS acknowledged before the limit of 100 in 10 s").isLessThanOrEqualTo(100);
+      assertThat(acks.get())
+          .as("SETTINGS acknowledged before the limit of 100 in 10 s")
+          .isLessThanOrEqualTo(100);
       w.awaitClosed(PROMPTLY);
     }
     afterAttack("a SETTINGS flood");
   }
 
-  /** CVE-2023-44487: streams opened and reset at once, 20,000 of them as fast as the socket takes them. */
+  /**
+   * CVE-2023-44487: streams opened and reset at once, 20,000 of them as fast as the socket takes
+   * them.
+   */
   @Test
   void rapidResetEndsWithEnhanceYourCalm() throws Exception {
     int sent = 0;
@@ -143,7 +158,9 @@ class H2FloodTest {
         sent += 1000;
       }
       H2Wire.Frame goAway = w.awaitGoAway(Duration.ofSeconds(20));
-      assertThat(goAway.errorCode()).as("%s after %d streams opened and reset", goAway, sent).isEqualTo(H2Wire.ENHANCE_YOUR_CALM);
+      assertThat(goAway.errorCode())
+          .as("%s after %d streams opened and reset", goAway, sent)
+          .isEqualTo(H2Wire.ENHANCE_YOUR_CALM);
       w.awaitClosed(PROMPTLY);
     }
     afterAttack("a rapid reset of " + sent + " streams");
@@ -155,8 +172,12 @@ class H2FloodTest {
       // a stream's window past 2^31-1: a stream error, and the connection goes on
       int open = w.openGrpc(FULL_DUPLEX, false);
       w.frame(H2Wire.WINDOW_UPDATE, 0, open, H2Wire.int32(0x7FFFFFFF));
-      H2Wire.Frame rst = w.await(f -> f.type() == H2Wire.RST_STREAM && f.stream() == open, "RST_STREAM on the overflowed stream",
-          PROMPTLY, null);
+      H2Wire.Frame rst =
+          w.await(
+              f -> f.type() == H2Wire.RST_STREAM && f.stream() == open,
+              "RST_STREAM on the overflowed stream",
+              PROMPTLY,
+              null);
       assertThat(rst.errorCode()).as("%s", rst).isEqualTo(H2Wire.FLOW_CONTROL_ERROR);
       assertCallSucceeds(w, w.requestBlock(EMPTY_CALL, "application/grpc"));
       // the connection's window past 2^31-1: a connection error
@@ -187,9 +208,14 @@ class H2FloodTest {
         bomb.write(0x80 | 62); // indexed field: x-bomb again
       }
       int id = w.nextStreamId();
-      w.frame(H2Wire.HEADERS, Frames.FLAG_END_HEADERS | Frames.FLAG_END_STREAM, id, bomb.toByteArray());
-      H2Wire.Frame reply = w.await(f -> f.type() == H2Wire.HEADERS && f.stream() == id, "the reply to the HPACK bomb", PROMPTLY,
-          f -> assertThat(f.type()).as("%s", f).isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
+      w.frame(
+          H2Wire.HEADERS, Frames.FLAG_END_HEADERS | Frames.FLAG_END_STREAM, id, bomb.toByteArray());
+      H2Wire.Frame reply =
+          w.await(
+              f -> f.type() == H2Wire.HEADERS && f.stream() == id,
+              "the reply to the HPACK bomb",
+              PROMPTLY,
+              f -> assertThat(f.type()).as("%s", f).isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
       assertThat(reply.fields()).containsEntry(":status", "431");
       // the table is still in step on both sides: the next call on the connection is served
       assertCallSucceeds(w, literalRequest(EMPTY_CALL).toByteArray());
@@ -204,11 +230,14 @@ class H2FloodTest {
    */
   @Test
   void pingsFromAPeerThatNeverReadsCloseTheConnection() throws Exception {
-    Server permissive = Server.builder()
-        .addService(TestServiceServer.definition(new GrpcTestHandler()))
-        .options(ServerOptions.withServiceAddr("127.0.0.1", 0), ServerOptions.withPermitKeepAliveTime(Duration.ofNanos(1)))
-        .build()
-        .start();
+    Server permissive =
+        Server.builder()
+            .addService(TestServiceServer.definition(new GrpcTestHandler()))
+            .options(
+                ServerOptions.withServiceAddr("127.0.0.1", 0),
+                ServerOptions.withPermitKeepAliveTime(Duration.ofNanos(1)))
+            .build()
+            .start();
     try {
       long pings = 0;
       boolean open = true;
@@ -222,8 +251,14 @@ class H2FloodTest {
         while (pings < 3_000_000 && (open = w.tryWrite(batch))) {
           pings += 1000;
         }
-        System.out.println("non-reading pinger: " + pings + " PINGs written before the server closed the connection");
-        assertThat(open).as("the server closed the connection of a peer that read none of the acknowledgements of %d PINGs", pings)
+        System.out.println(
+            "non-reading pinger: "
+                + pings
+                + " PINGs written before the server closed the connection");
+        assertThat(open)
+            .as(
+                "the server closed the connection of a peer that read none of the acknowledgements of %d PINGs",
+                pings)
             .isFalse();
         w.awaitClosed(Duration.ofSeconds(10)); // what it had sent, then the end
       }
@@ -235,19 +270,32 @@ class H2FloodTest {
     afterAttack("a peer that pings and never reads");
   }
 
-  /** An EmptyCall on {@code w} with the header block {@code block}: its trailers say OK, and no GOAWAY came before them. */
+  /**
+   * An EmptyCall on {@code w} with the header block {@code block}: its trailers say OK, and no
+   * GOAWAY came before them.
+   */
   private static void assertCallSucceeds(H2Wire w, byte[] block) throws Exception {
     int id = w.nextStreamId();
     Buffer b = new Buffer(block.length + 64);
     H2Wire.frame(b, H2Wire.HEADERS, Frames.FLAG_END_HEADERS, id, block);
     H2Wire.frame(b, H2Wire.DATA, Frames.FLAG_END_STREAM, id, H2Wire.grpcMessage(new byte[0]));
     w.write(b);
-    H2Wire.Frame trailers = w.await(f -> f.type() == H2Wire.HEADERS && f.stream() == id && f.endStream(), "the call's trailers", PROMPTLY,
-        f -> assertThat(f.type()).as("%s before the call's trailers", f).isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
+    H2Wire.Frame trailers =
+        w.await(
+            f -> f.type() == H2Wire.HEADERS && f.stream() == id && f.endStream(),
+            "the call's trailers",
+            PROMPTLY,
+            f ->
+                assertThat(f.type())
+                    .as("%s before the call's trailers", f)
+                    .isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
     assertThat(trailers.fields()).containsEntry("grpc-status", "0");
   }
 
-  /** A gRPC request's header block of static-table indexes and literals that never touch the dynamic table. */
+  /**
+   * A gRPC request's header block of static-table indexes and literals that never touch the dynamic
+   * table.
+   */
   private static ByteArrayOutputStream literalRequest(String path) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.write(0x83); // :method POST

@@ -11,11 +11,11 @@ import io.weft.api.CallContext;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import io.weft.api.Server;
 import io.weft.internal.wire.http2.Frames;
 import io.weft.testing.LogCapture;
 import java.io.IOException;
@@ -35,11 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The server's HTTP/2 connection management over real sockets: connections that carry no stream
- * for {@code maxConnectionIdle} get GOAWAY(NO_ERROR) and are closed (and a Weft client whose
- * connection went so reconnects for its next call), busy ones are left alone, and at the
- * connection limit the idlest connection makes room for a new one, or, when none is idle, the new
- * one is refused with a log line until one closes.
+ * The server's HTTP/2 connection management over real sockets: connections that carry no stream for
+ * {@code maxConnectionIdle} get GOAWAY(NO_ERROR) and are closed (and a Weft client whose connection
+ * went so reconnects for its next call), busy ones are left alone, and at the connection limit the
+ * idlest connection makes room for a new one, or, when none is idle, the new one is refused with a
+ * log line until one closes.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class H2IdleConnectionsTest {
@@ -63,11 +63,12 @@ class H2IdleConnectionsTest {
   private int start(ServerOption... options) {
     List<ServerOption> all = new ArrayList<>(List.of(options));
     all.add(ServerOptions.withServiceAddr("127.0.0.1", 0));
-    server = Server.builder()
-        .addService(TestServiceServer.definition(handler))
-        .options(all.toArray(ServerOption[]::new))
-        .build()
-        .start();
+    server =
+        Server.builder()
+            .addService(TestServiceServer.definition(handler))
+            .options(all.toArray(ServerOption[]::new))
+            .build()
+            .start();
     return server.port();
   }
 
@@ -79,7 +80,9 @@ class H2IdleConnectionsTest {
   }
 
   private static TestServiceClient client(int port) {
-    return TestServiceClient.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
+    return TestServiceClient.newClient(
+        "grpc.testing.TestService",
+        ClientOptions.withHostPorts("127.0.0.1:" + port),
         ClientOptions.withTransport(Transport.GRPC));
   }
 
@@ -90,7 +93,11 @@ class H2IdleConnectionsTest {
     try (H2Wire busy = H2Wire.open(port)) {
       int stream = busy.openGrpc(FULL_DUPLEX, false);
       busy.frame(H2Wire.PING, 0, 0, H2Wire.ping(1));
-      busy.await(f -> f.type() == H2Wire.PING && f.ack(), "the PING acknowledgement", SOON, null); // the stream is open
+      busy.await(
+          f -> f.type() == H2Wire.PING && f.ack(),
+          "the PING acknowledgement",
+          SOON,
+          null); // the stream is open
       // a connection opened after the busy one that sends a preface and SETTINGS and nothing else
       try (H2Wire idle = H2Wire.open(port)) {
         H2Wire.Frame goAway = idle.awaitGoAway(SOON);
@@ -98,15 +105,31 @@ class H2IdleConnectionsTest {
         assertThat(goAway.lastStreamId()).isZero();
         idle.awaitClosed(SOON);
       }
-      // the busy connection, older than the idle one, heard nothing of it and its stream still works
-      StreamingOutputCallRequest ask = StreamingOutputCallRequest.newBuilder()
-          .addResponseParameters(ResponseParameters.newBuilder().setSize(7)).build();
+      // the busy connection, older than the idle one, heard nothing of it and its stream still
+      // works
+      StreamingOutputCallRequest ask =
+          StreamingOutputCallRequest.newBuilder()
+              .addResponseParameters(ResponseParameters.newBuilder().setSize(7))
+              .build();
       busy.frame(H2Wire.DATA, 0, stream, H2Wire.grpcMessage(ask.toByteArray()));
-      busy.await(f -> f.type() == H2Wire.DATA && f.stream() == stream, "the stream's reply", SOON,
-          f -> assertThat(f.type()).as("%s on the busy connection", f).isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
+      busy.await(
+          f -> f.type() == H2Wire.DATA && f.stream() == stream,
+          "the stream's reply",
+          SOON,
+          f ->
+              assertThat(f.type())
+                  .as("%s on the busy connection", f)
+                  .isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
       busy.frame(H2Wire.DATA, Frames.FLAG_END_STREAM, stream, new byte[0]);
-      H2Wire.Frame trailers = busy.await(f -> f.type() == H2Wire.HEADERS && f.stream() == stream && f.endStream(), "the trailers", SOON,
-          f -> assertThat(f.type()).as("%s on the busy connection", f).isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
+      H2Wire.Frame trailers =
+          busy.await(
+              f -> f.type() == H2Wire.HEADERS && f.stream() == stream && f.endStream(),
+              "the trailers",
+              SOON,
+              f ->
+                  assertThat(f.type())
+                      .as("%s on the busy connection", f)
+                      .isNotIn(H2Wire.GOAWAY, H2Wire.RST_STREAM));
       assertThat(trailers.fields()).containsEntry("grpc-status", "0");
       // now it carries no stream: it goes the same way
       H2Wire.Frame goAway = busy.awaitGoAway(SOON);
@@ -122,16 +145,23 @@ class H2IdleConnectionsTest {
     int port = start(ServerOptions.withMaxConnectionIdle(Duration.ofMillis(300)));
     try (TestServiceClient c = client(port)) {
       for (int round = 0; round < 3; round++) {
-        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
+        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)))
+            .isEqualTo(Empty.getDefaultInstance());
         String peer = handler.peers.get(handler.peers.size() - 1);
         int clientPort = Integer.parseInt(peer.substring(peer.lastIndexOf(':') + 1));
         // the server closes the connection once it has been idle for 300 ms
         Await.until(() -> !established(clientPort, port), SOON);
-        assertThat(established(clientPort, port)).as("the client's idle connection from port %d is still up", clientPort).isFalse();
+        assertThat(established(clientPort, port))
+            .as("the client's idle connection from port %d is still up", clientPort)
+            .isFalse();
       }
-      assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
+      assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)))
+          .isEqualTo(Empty.getDefaultInstance());
     }
-    assertThat(handler.peers).as("each call after an idle close came on a new connection").doesNotHaveDuplicates().hasSize(4);
+    assertThat(handler.peers)
+        .as("each call after an idle close came on a new connection")
+        .doesNotHaveDuplicates()
+        .hasSize(4);
   }
 
   @Test
@@ -144,18 +174,25 @@ class H2IdleConnectionsTest {
         H2Wire w = H2Wire.open(port);
         idle.add(w);
         w.frame(H2Wire.PING, 0, 0, H2Wire.ping(i));
-        w.await(f -> f.type() == H2Wire.PING && f.ack(), "the PING acknowledgement", SOON, null); // served, and counted
+        w.await(
+            f -> f.type() == H2Wire.PING && f.ack(),
+            "the PING acknowledgement",
+            SOON,
+            null); // served, and counted
       }
       // one more client is served at once: its first call succeeds
       try (TestServiceClient c = client(port)) {
-        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
+        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)))
+            .isEqualTo(Empty.getDefaultInstance());
       }
       // the connection idle the longest, the first, made room
       H2Wire.Frame goAway = idle.get(0).awaitGoAway(SOON);
       assertThat(goAway.errorCode()).as("%s", goAway).isEqualTo(H2Wire.NO_ERROR);
       idle.get(0).awaitClosed(SOON);
       for (H2Wire w : idle.subList(1, idle.size())) {
-        assertThat(w.drained()).as("frames on a connection that was not the idlest").noneMatch(f -> f.type() == H2Wire.GOAWAY || f.isEnd());
+        assertThat(w.drained())
+            .as("frames on a connection that was not the idlest")
+            .noneMatch(f -> f.type() == H2Wire.GOAWAY || f.isEnd());
       }
     } finally {
       for (H2Wire w : idle) {
@@ -165,10 +202,12 @@ class H2IdleConnectionsTest {
   }
 
   @Test
-  void atTheConnectionLimitWithEveryConnectionBusyANewOneIsRefusedUntilOneCloses() throws Exception {
+  void atTheConnectionLimitWithEveryConnectionBusyANewOneIsRefusedUntilOneCloses()
+      throws Exception {
     final int limit = 50;
     int port = start(ServerOptions.withMaxConnections(limit));
-    LogCapture log = new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.OpenConnections");
+    LogCapture log =
+        new LogCapture(java.util.logging.Level.ALL, "io.weft.server.internal.OpenConnections");
     List<H2Wire> busy = new ArrayList<>();
     try {
       for (int i = 0; i < limit; i++) {
@@ -176,22 +215,33 @@ class H2IdleConnectionsTest {
         busy.add(w);
         w.openGrpc(FULL_DUPLEX, false);
         w.frame(H2Wire.PING, 0, 0, H2Wire.ping(i));
-        w.await(f -> f.type() == H2Wire.PING && f.ack(), "the PING acknowledgement", SOON, null); // the stream is open
+        w.await(
+            f -> f.type() == H2Wire.PING && f.ack(),
+            "the PING acknowledgement",
+            SOON,
+            null); // the stream is open
       }
       // one more: closed without a word
       assertRefused(port);
-      assertThat(log.messages()).as("log lines of the server").anyMatch(l -> l.startsWith("WARNING refusing connection from 127.0.0.1:"));
+      assertThat(log.messages())
+          .as("log lines of the server")
+          .anyMatch(l -> l.startsWith("WARNING refusing connection from 127.0.0.1:"));
       // a Weft client too, with UNAVAILABLE
       try (TestServiceClient c = client(port)) {
-        RpcException e = org.assertj.core.api.Assertions.catchThrowableOfType(RpcException.class,
-            () -> c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)));
+        RpcException e =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                RpcException.class,
+                () -> c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)));
         assertThat(e).as("a call while every connection is busy").isNotNull();
         assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
       }
       for (H2Wire w : busy) {
-        assertThat(w.drained()).as("frames on a busy connection").noneMatch(f -> f.type() == H2Wire.GOAWAY || f.isEnd());
+        assertThat(w.drained())
+            .as("frames on a busy connection")
+            .noneMatch(f -> f.type() == H2Wire.GOAWAY || f.isEnd());
       }
-      // one busy connection leaves: the next new one is served (once the server has counted it gone)
+      // one busy connection leaves: the next new one is served (once the server has counted it
+      // gone)
       busy.remove(0).close();
       long deadline = System.nanoTime() + SOON.toNanos();
       boolean served = false;
@@ -203,15 +253,23 @@ class H2IdleConnectionsTest {
           if (!served) {
             assertThat(first.isEnd()).as("%s", first).isTrue();
             refusals++;
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // a pause before the next try, not a spin of connections
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                1_000_000); // a pause before the next try, not a spin of connections
           }
         }
       }
-      assertThat(served).as("a new connection served after one closed (%d refused meanwhile)", refusals).isTrue();
+      assertThat(served)
+          .as("a new connection served after one closed (%d refused meanwhile)", refusals)
+          .isTrue();
       // a loaded machine may take longer than the default second to say SETTINGS
-      try (TestServiceClient c = TestServiceClient.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-          ClientOptions.withTransport(Transport.GRPC), ClientOptions.withConnectTimeout(SOON))) {
-        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON))).isEqualTo(Empty.getDefaultInstance());
+      try (TestServiceClient c =
+          TestServiceClient.newClient(
+              "grpc.testing.TestService",
+              ClientOptions.withHostPorts("127.0.0.1:" + port),
+              ClientOptions.withTransport(Transport.GRPC),
+              ClientOptions.withConnectTimeout(SOON))) {
+        assertThat(c.emptyCall(Empty.getDefaultInstance(), CallOptions.timeout(SOON)))
+            .isEqualTo(Empty.getDefaultInstance());
       }
     } finally {
       log.close();
@@ -242,7 +300,10 @@ class H2IdleConnectionsTest {
     }
   }
 
-  /** Whether a TCP connection between the two local ports is established (either side of it), from /proc/net/tcp{,6}. */
+  /**
+   * Whether a TCP connection between the two local ports is established (either side of it), from
+   * /proc/net/tcp{,6}.
+   */
   static boolean established(int portA, int portB) throws IOException {
     for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
       Path p = Path.of(file);

@@ -27,13 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A frame-level HTTP/2 client for attacks: it writes whatever frames a test builds (floods,
- * resets, windows that never open) and reads what the server sends on a thread of its own (a
- * platform thread, so that it never counts among the virtual threads {@link Leaks} watches) into
- * a queue the test waits on. It answers nothing by itself: no SETTINGS acknowledgement, no PING
- * reply, no WINDOW_UPDATE. Every RST_STREAM and GOAWAY code it sees is checked against RFC 9113's
- * list (0x0-0xd). Request header blocks go through an {@link HpackEncoder} with a dynamic table,
- * so that repeated requests cost a few bytes each, as a real client's do.
+ * A frame-level HTTP/2 client for attacks: it writes whatever frames a test builds (floods, resets,
+ * windows that never open) and reads what the server sends on a thread of its own (a platform
+ * thread, so that it never counts among the virtual threads {@link Leaks} watches) into a queue the
+ * test waits on. It answers nothing by itself: no SETTINGS acknowledgement, no PING reply, no
+ * WINDOW_UPDATE. Every RST_STREAM and GOAWAY code it sees is checked against RFC 9113's list
+ * (0x0-0xd). Request header blocks go through an {@link HpackEncoder} with a dynamic table, so that
+ * repeated requests cost a few bytes each, as a real client's do.
  */
 final class H2Wire implements AutoCloseable {
   static final int DATA = Frames.DATA;
@@ -44,14 +44,17 @@ final class H2Wire implements AutoCloseable {
   static final int GOAWAY = Frames.GOAWAY;
   static final int WINDOW_UPDATE = Frames.WINDOW_UPDATE;
   static final int CONTINUATION = Frames.CONTINUATION;
+
   /** The RFC 9113 codes used here. */
   static final int NO_ERROR = 0x0;
+
   static final int FLOW_CONTROL_ERROR = 0x3;
   static final int CANCEL = 0x8;
   static final int ENHANCE_YOUR_CALM = 0xb;
 
   /** The pseudo-type of the last "frame": the server closed the connection (a read returned -1). */
   static final int END = -1;
+
   /** The pseudo-type of the last "frame": the connection was reset (a read threw). */
   static final int RESET = -2;
 
@@ -95,8 +98,18 @@ final class H2Wire implements AutoCloseable {
         case RESET -> "RESET(" + new String(payload, StandardCharsets.UTF_8) + ")";
         case RST_STREAM -> "RST_STREAM(" + stream + ", 0x" + Integer.toHexString(errorCode()) + ")";
         case GOAWAY -> "GOAWAY(0x" + Integer.toHexString(errorCode()) + ", " + debug() + ")";
-        case HEADERS -> "HEADERS(" + stream + ", " + fields + (endStream() ? ", END_STREAM" : "") + ")";
-        default -> "frame(type " + type + ", flags " + flags + ", stream " + stream + ", " + payload.length + " bytes)";
+        case HEADERS ->
+            "HEADERS(" + stream + ", " + fields + (endStream() ? ", END_STREAM" : "") + ")";
+        default ->
+            "frame(type "
+                + type
+                + ", flags "
+                + flags
+                + ", stream "
+                + stream
+                + ", "
+                + payload.length
+                + " bytes)";
       };
     }
   }
@@ -128,10 +141,11 @@ final class H2Wire implements AutoCloseable {
   }
 
   /**
-   * Connects (with SO_RCVBUF {@code receiveBuffer} when positive), sends the preface and a
-   * SETTINGS frame with {@code settings} (see {@link #settings}), and starts the reader if asked.
+   * Connects (with SO_RCVBUF {@code receiveBuffer} when positive), sends the preface and a SETTINGS
+   * frame with {@code settings} (see {@link #settings}), and starts the reader if asked.
    */
-  static H2Wire open(int port, byte[] settings, int receiveBuffer, boolean startReading) throws IOException {
+  static H2Wire open(int port, byte[] settings, int receiveBuffer, boolean startReading)
+      throws IOException {
     Socket s = new Socket();
     if (receiveBuffer > 0) {
       s.setReceiveBufferSize(receiveBuffer);
@@ -150,9 +164,9 @@ final class H2Wire implements AutoCloseable {
   }
 
   /**
-   * The server side of an accepted connection (a TLS one is handshaken first): reads and checks
-   * the client's preface, sends SETTINGS with {@code settings} unless it is null (a server that
-   * never sends them), and starts reading.
+   * The server side of an accepted connection (a TLS one is handshaken first): reads and checks the
+   * client's preface, sends SETTINGS with {@code settings} unless it is null (a server that never
+   * sends them), and starts reading.
    */
   static H2Wire accept(Socket s, byte[] settings) throws IOException {
     if (s instanceof javax.net.ssl.SSLSocket tls) {
@@ -162,7 +176,8 @@ final class H2Wire implements AutoCloseable {
     byte[] preface = new byte[Frames.PREFACE.length];
     w.in.readFully(preface);
     if (!Arrays.equals(preface, Frames.PREFACE)) {
-      throw new IOException("not an HTTP/2 client preface: " + new String(preface, StandardCharsets.ISO_8859_1));
+      throw new IOException(
+          "not an HTTP/2 client preface: " + new String(preface, StandardCharsets.ISO_8859_1));
     }
     if (settings != null) {
       w.frame(SETTINGS, 0, 0, settings);
@@ -227,7 +242,10 @@ final class H2Wire implements AutoCloseable {
     return id;
   }
 
-  /** A POST request's header block for {@code path} with {@code contentType}, through the dynamic table. */
+  /**
+   * A POST request's header block for {@code path} with {@code contentType}, through the dynamic
+   * table.
+   */
   byte[] requestBlock(String path, String contentType) {
     Buffer b = new Buffer(128);
     encoder.beginBlock(b);
@@ -242,7 +260,10 @@ final class H2Wire implements AutoCloseable {
     return b.toByteArray();
   }
 
-  /** A header block of {@code namesAndValues} (name, value, name, value...), through the dynamic table. */
+  /**
+   * A header block of {@code namesAndValues} (name, value, name, value...), through the dynamic
+   * table.
+   */
   byte[] block(String... namesAndValues) {
     Buffer b = new Buffer(128);
     encoder.beginBlock(b);
@@ -252,10 +273,18 @@ final class H2Wire implements AutoCloseable {
     return b.toByteArray();
   }
 
-  /** Appends HEADERS opening a new stream (END_HEADERS; END_STREAM if asked) to {@code b}; returns its id. */
+  /**
+   * Appends HEADERS opening a new stream (END_HEADERS; END_STREAM if asked) to {@code b}; returns
+   * its id.
+   */
   int open(Buffer b, String path, String contentType, boolean endStream) {
     int id = nextStreamId();
-    frame(b, HEADERS, Frames.FLAG_END_HEADERS | (endStream ? Frames.FLAG_END_STREAM : 0), id, requestBlock(path, contentType));
+    frame(
+        b,
+        HEADERS,
+        Frames.FLAG_END_HEADERS | (endStream ? Frames.FLAG_END_STREAM : 0),
+        id,
+        requestBlock(path, contentType));
     return id;
   }
 
@@ -304,7 +333,10 @@ final class H2Wire implements AutoCloseable {
       if (type == RST_STREAM || type == GOAWAY) {
         int code = type == RST_STREAM ? Buffer.getInt(payload, 0) : Buffer.getInt(payload, 4);
         if (code < 0 || code > 0xd) {
-          badCodes.add((type == RST_STREAM ? "RST_STREAM" : "GOAWAY") + " code 0x" + Integer.toHexString(code));
+          badCodes.add(
+              (type == RST_STREAM ? "RST_STREAM" : "GOAWAY")
+                  + " code 0x"
+                  + Integer.toHexString(code));
         }
         if (type == RST_STREAM) {
           resets.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
@@ -351,7 +383,8 @@ final class H2Wire implements AutoCloseable {
     } catch (EOFException e) {
       frames.add(new Frame(END, 0, 0, new byte[0], Map.of()));
     } catch (IOException e) {
-      frames.add(new Frame(RESET, 0, 0, String.valueOf(e).getBytes(StandardCharsets.UTF_8), Map.of()));
+      frames.add(
+          new Frame(RESET, 0, 0, String.valueOf(e).getBytes(StandardCharsets.UTF_8), Map.of()));
     }
   }
 
@@ -364,10 +397,14 @@ final class H2Wire implements AutoCloseable {
 
   /**
    * Skips frames until one matches {@code what} (and returns it), failing the test if the
-   * connection ends first or nothing matches within {@code within}; {@code skipped} sees the
-   * others (null for none).
+   * connection ends first or nothing matches within {@code within}; {@code skipped} sees the others
+   * (null for none).
    */
-  Frame await(Predicate<Frame> what, String description, Duration within, java.util.function.Consumer<Frame> skipped)
+  Frame await(
+      Predicate<Frame> what,
+      String description,
+      Duration within,
+      java.util.function.Consumer<Frame> skipped)
       throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     List<Frame> seen = new java.util.ArrayList<>();
@@ -378,7 +415,9 @@ final class H2Wire implements AutoCloseable {
       if (what.test(f)) {
         return f;
       }
-      assertThat(f.isEnd()).as("the connection ended before %s (saw %s)", description, tail(seen)).isFalse();
+      assertThat(f.isEnd())
+          .as("the connection ended before %s (saw %s)", description, tail(seen))
+          .isFalse();
       seen.add(f);
       if (skipped != null) {
         skipped.accept(f);
@@ -399,7 +438,8 @@ final class H2Wire implements AutoCloseable {
 
   /**
    * Waits until the server has closed the connection (a read returned -1 or the connection was
-   * reset), skipping any frames before that; fails the test if it is still open after {@code within}.
+   * reset), skipping any frames before that; fails the test if it is still open after {@code
+   * within}.
    */
   void awaitClosed(Duration within) throws InterruptedException {
     startReading();

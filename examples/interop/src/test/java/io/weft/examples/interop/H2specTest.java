@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Timeout;
 class H2specTest {
   /** h2spec 2.2.1 has 145 cases without {@code --strict}. */
   private static final int CASES = 145;
+
   /** h2spec's wait for each answer it expects, in seconds ({@code -o}). */
   private static final int CASE_TIMEOUT = 5;
+
   /** How long the whole h2spec run may take before it is stopped and its output reported. */
   private static final long RUN_TIMEOUT_SECONDS = 270;
 
@@ -63,19 +65,30 @@ class H2specTest {
     Path report = dir.resolve("h2spec-report.xml");
     Path logFile = dir.resolve("h2spec.log");
     Files.deleteIfExists(report);
-    Process p = new ProcessBuilder(h2spec.toString(), "-h", "127.0.0.1", "-p", Integer.toString(server.port()),
-        "-o", Integer.toString(CASE_TIMEOUT), "-j", report.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                h2spec.toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(server.port()),
+                "-o",
+                Integer.toString(CASE_TIMEOUT),
+                "-j",
+                report.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        p.getInputStream().transferTo(output);
-      } catch (IOException e) {
-        // h2spec ended
-      }
-    });
+    Thread reader =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                p.getInputStream().transferTo(output);
+              } catch (IOException e) {
+                // h2spec ended
+              }
+            });
     boolean finished = p.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (!finished) {
       p.destroyForcibly().waitFor();
@@ -85,20 +98,46 @@ class H2specTest {
     Files.writeString(logFile, log);
     System.out.println(log);
     if (!finished) {
-      fail("h2spec did not finish within " + RUN_TIMEOUT_SECONDS + " s; its output so far (also in " + logFile + "):\n" + log);
+      fail(
+          "h2spec did not finish within "
+              + RUN_TIMEOUT_SECONDS
+              + " s; its output so far (also in "
+              + logFile
+              + "):\n"
+              + log);
     }
     if (!Files.isRegularFile(report)) {
-      fail("h2spec exited " + p.exitValue() + " without writing its report " + report + "; its output:\n" + log);
+      fail(
+          "h2spec exited "
+              + p.exitValue()
+              + " without writing its report "
+              + report
+              + "; its output:\n"
+              + log);
     }
 
     List<Case> cases = parse(Files.readString(report, StandardCharsets.UTF_8));
     List<Case> notPassed = cases.stream().filter(c -> !c.passed()).toList();
     assertThat(notPassed)
-        .withFailMessage(() -> notPassed.size() + " of " + cases.size() + " h2spec cases did not pass (report " + report
-            + ", output " + logFile + "):\n" + notPassed.stream().map(Case::describe).collect(Collectors.joining("\n")))
+        .withFailMessage(() ->
+            notPassed.size()
+                + " of "
+                + cases.size()
+                + " h2spec cases did not pass (report "
+                + report
+                + ", output "
+                + logFile
+                + "):\n"
+                + notPassed.stream().map(Case::describe).collect(Collectors.joining("\n")))
         .isEmpty();
     assertThat(cases)
-        .withFailMessage(() -> "h2spec 2.2.1 runs " + CASES + " cases by default, but its report " + report + " has " + cases.size())
+        .withFailMessage(() ->
+            "h2spec 2.2.1 runs "
+                + CASES
+                + " cases by default, but its report "
+                + report
+                + " has "
+                + cases.size())
         .hasSize(CASES);
   }
 
@@ -112,27 +151,44 @@ class H2specTest {
     }
 
     String describe() {
-      StringBuilder s = new StringBuilder("  ").append(id).append(' ').append(description).append(": ").append(outcome);
+      StringBuilder s =
+          new StringBuilder("  ")
+              .append(id)
+              .append(' ')
+              .append(description)
+              .append(": ")
+              .append(outcome);
       if (outcome.equals("skipped")) {
-        s.append(id.equals("http2/5.1.2/1")
-            ? " (h2spec skips it when the server's SETTINGS has no SETTINGS_MAX_CONCURRENT_STREAMS)"
-            : " (h2spec skips it when the server answers GET / with a body shorter than the case needs: 1 byte, or 5 for 6.9.2/2)");
+        s.append(
+            id.equals("http2/5.1.2/1")
+                ? " (h2spec skips it when the server's SETTINGS has no SETTINGS_MAX_CONCURRENT_STREAMS)"
+                : " (h2spec skips it when the server answers GET / with a body shorter than the case needs: 1 byte, or 5 for 6.9.2/2)");
       }
       List<String> lines = detail.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
       if (lines.size() >= 2) {
         // h2spec's TestError: the answers it would accept, one a line, then what it got
-        s.append("\n      expected: ").append(String.join(" | ", lines.subList(0, lines.size() - 1)))
-            .append("\n        actual: ").append(lines.get(lines.size() - 1));
+        s.append("\n      expected: ")
+            .append(String.join(" | ", lines.subList(0, lines.size() - 1)))
+            .append("\n        actual: ")
+            .append(lines.get(lines.size() - 1));
       } else if (lines.size() == 1) {
         s.append("\n      error: ").append(lines.get(0));
       }
       return printable(s.toString());
     }
 
-    /** {@code s} with control characters other than line ends shown as {@code \xNN} (a PING payload has NULs). */
+    /**
+     * {@code s} with control characters other than line ends shown as {@code \xNN} (a PING payload
+     * has NULs).
+     */
     private static String printable(String s) {
       StringBuilder out = new StringBuilder();
-      s.chars().forEach(c -> out.append((c < 0x20 && c != '\n') || c == 0x7f ? String.format("\\x%02x", c) : Character.toString(c)));
+      s.chars()
+          .forEach(c ->
+              out.append(
+                  (c < 0x20 && c != '\n') || c == 0x7f
+                      ? String.format("\\x%02x", c)
+                      : Character.toString(c)));
       return out.toString();
     }
   }
@@ -143,9 +199,12 @@ class H2specTest {
    * h2spec 2.2.1 reports every failed case as {@code <error>}, never {@code <failure>}.
    */
   static List<Case> parse(String xml) {
-    Pattern testcase = Pattern.compile(
-        "<testcase\\s+package=\"([^\"]*)\"\\s+classname=\"([^\"]*)\"\\s+time=\"[^\"]*\"\\s*(?:/>|>(.*?)</testcase>)", Pattern.DOTALL);
-    Pattern outcome = Pattern.compile("<(error|failure|skipped)>(.*?)</\\1>|<(skipped)\\s*/>", Pattern.DOTALL);
+    Pattern testcase =
+        Pattern.compile(
+            "<testcase\\s+package=\"([^\"]*)\"\\s+classname=\"([^\"]*)\"\\s+time=\"[^\"]*\"\\s*(?:/>|>(.*?)</testcase>)",
+            Pattern.DOTALL);
+    Pattern outcome =
+        Pattern.compile("<(error|failure|skipped)>(.*?)</\\1>|<(skipped)\\s*/>", Pattern.DOTALL);
     Map<String, Integer> seq = new HashMap<>();
     List<Case> cases = new ArrayList<>();
     Matcher m = testcase.matcher(xml);
@@ -157,10 +216,13 @@ class H2specTest {
       String result = "passed";
       String detail = "";
       if (o.find()) {
-        result = o.group(1) == null ? "skipped" : switch (o.group(1)) {
-          case "error", "failure" -> "failed";
-          default -> "skipped";
-        };
+        result =
+            o.group(1) == null
+                ? "skipped"
+                : switch (o.group(1)) {
+                  case "error", "failure" -> "failed";
+                  default -> "skipped";
+                };
         detail = o.group(2) == null ? "" : unescape(o.group(2));
       }
       cases.add(new Case(group + "/" + n, unescape(m.group(2)), result, detail));
@@ -174,14 +236,19 @@ class H2specTest {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String e = m.group(1);
-      String r = switch (e) {
-        case "amp" -> "&";
-        case "lt" -> "<";
-        case "gt" -> ">";
-        case "quot" -> "\"";
-        case "apos" -> "'";
-        default -> Character.toString(e.startsWith("#x") ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1)));
-      };
+      String r =
+          switch (e) {
+            case "amp" -> "&";
+            case "lt" -> "<";
+            case "gt" -> ">";
+            case "quot" -> "\"";
+            case "apos" -> "'";
+            default ->
+                Character.toString(
+                    e.startsWith("#x")
+                        ? Integer.parseInt(e.substring(2), 16)
+                        : Integer.parseInt(e.substring(1)));
+          };
       m.appendReplacement(out, Matcher.quoteReplacement(r));
     }
     m.appendTail(out);

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HealthyCalls implements AutoCloseable {
   private static final CallOptions DEADLINE = CallOptions.timeout(Duration.ofSeconds(20));
-  private static final SimpleRequest SMALL = SimpleRequest.newBuilder().setResponseSize(512)
-      .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[512]))).build();
+  private static final SimpleRequest SMALL =
+      SimpleRequest.newBuilder()
+          .setResponseSize(512)
+          .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[512])))
+          .build();
 
   private final TestServiceClient client;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -33,8 +36,11 @@ final class HealthyCalls implements AutoCloseable {
 
   /** A client of the server on {@code port}, with one call made (so that its connection is up). */
   HealthyCalls(int port) {
-    client = TestServiceClient.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-        ClientOptions.withTransport(Transport.GRPC));
+    client =
+        TestServiceClient.newClient(
+            "grpc.testing.TestService",
+            ClientOptions.withHostPorts("127.0.0.1:" + port),
+            ClientOptions.withTransport(Transport.GRPC));
     round();
   }
 
@@ -44,30 +50,36 @@ final class HealthyCalls implements AutoCloseable {
 
   /** One empty and one small unary call. */
   void round() {
-    assertThat(client.emptyCall(Empty.getDefaultInstance(), DEADLINE)).isEqualTo(Empty.getDefaultInstance());
+    assertThat(client.emptyCall(Empty.getDefaultInstance(), DEADLINE))
+        .isEqualTo(Empty.getDefaultInstance());
     assertThat(client.unaryCall(SMALL, DEADLINE).getPayload().getBody().size()).isEqualTo(512);
   }
 
   /** Starts calling in a loop. */
   HealthyCalls start() {
     running.set(true);
-    loop = Thread.ofVirtual().name("healthy-calls").start(() -> {
-      try {
-        while (running.get()) {
-          round();
-          calls.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    loop =
+        Thread.ofVirtual()
+            .name("healthy-calls")
+            .start(() -> {
+              try {
+                while (running.get()) {
+                  round();
+                  calls.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
     return this;
   }
 
   /** Waits until {@code n} more rounds have succeeded (or one failed), within 60 s. */
   void awaitMore(int n) {
     long target = calls.get() + n;
-    Await.until(() -> calls.get() >= target || failure.get() != null || !loop.isAlive(), Duration.ofSeconds(60));
+    Await.until(
+        () -> calls.get() >= target || failure.get() != null || !loop.isAlive(),
+        Duration.ofSeconds(60));
     assertThat(failure.get()).as("a healthy client's call failed").isNull();
     assertThat(calls.get()).as("healthy rounds completed").isGreaterThanOrEqualTo(target);
   }

@@ -34,10 +34,20 @@ final class KitexPeer {
   }
 
   /** Runs {@code kitexpeer client}; returns null when the case passed, else its output. */
-  static String client(int port, String transport, String testCase) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(binary().toString(), "client", "--addr", "127.0.0.1:" + port, "--transport", transport, "--case", testCase)
-        .redirectErrorStream(true)
-        .start();
+  static String client(int port, String transport, String testCase)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                binary().toString(),
+                "client",
+                "--addr",
+                "127.0.0.1:" + port,
+                "--transport",
+                transport,
+                "--case",
+                testCase)
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {

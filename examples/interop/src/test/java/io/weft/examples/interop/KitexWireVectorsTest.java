@@ -6,16 +6,16 @@ import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.ClientOptions;
-import io.weft.api.Transport;
 import io.weft.api.Server;
+import io.weft.api.Transport;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.KitexVectors;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.KitexVectors;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -34,10 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kitex Protobuf and Thrift-over-gRPC vectors of toolkit-api's {@code kitex-vectors.txt} against
- * Weft's server and client: the server answers F with exactly G and H with H, and the client
- * writes F's payload byte for byte. (That they decode as their comments say, and that the writers
- * produce them, is toolkit-api's KitexVectorsTest.)
+ * The Kitex Protobuf and Thrift-over-gRPC vectors of toolkit-api's {@code kitex-vectors.txt}
+ * against Weft's server and client: the server answers F with exactly G and H with H, and the
+ * client writes F's payload byte for byte. (That they decode as their comments say, and that the
+ * writers produce them, is toolkit-api's KitexVectorsTest.)
  */
 class KitexWireVectorsTest {
   private static final int MAX = 16 << 20;
@@ -65,30 +65,36 @@ class KitexWireVectorsTest {
   @Test
   void clientWritesFsPayloadAndReadsG() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Future<byte[]> captured = CompletableFuture.supplyAsync(() -> {
-        try (Socket s = listener.accept()) {
-          byte[] request = readFrame(s.getInputStream());
-          int seq = Buffer.getInt(request, 8);
-          s.getOutputStream().write(withSeq(KitexVectors.get("G"), seq));
-          s.getOutputStream().flush();
-          // wait for the client to close its side, so the reply is read before the socket goes
-          s.getInputStream().read();
-          return request;
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Future<byte[]> captured =
+          CompletableFuture.supplyAsync(() -> {
+            try (Socket s = listener.accept()) {
+              byte[] request = readFrame(s.getInputStream());
+              int seq = Buffer.getInt(request, 8);
+              s.getOutputStream().write(withSeq(KitexVectors.get("G"), seq));
+              s.getOutputStream().flush();
+              // wait for the client to close its side, so the reply is read before the socket goes
+              s.getInputStream().read();
+              return request;
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            }
+          });
       SimpleResponse reply;
-      try (var client = TestServiceClient.newClient("grpc.testing.TestService",
-          ClientOptions.withHostPorts("127.0.0.1:" + listener.getLocalPort()), ClientOptions.withTransport(Transport.TTHEADER))) {
+      try (var client =
+          TestServiceClient.newClient(
+              "grpc.testing.TestService",
+              ClientOptions.withHostPorts("127.0.0.1:" + listener.getLocalPort()),
+              ClientOptions.withTransport(Transport.TTHEADER))) {
         reply = client.unaryCall(SimpleRequest.newBuilder().setResponseSize(4).build());
       }
       assertThat(reply.getPayload().getBody().toByteArray()).isEqualTo(new byte[4]);
       byte[] request = captured.get();
-      Envelope e = new EnvelopeReader(new ByteArrayInputStream(request), MAX).read(Framing.TTHEADER);
+      Envelope e =
+          new EnvelopeReader(new ByteArrayInputStream(request), MAX).read(Framing.TTHEADER);
       // the header carries Kitex's int keys; the payload after it is F's, byte for byte
       assertThat(e.header().protocolId()).isEqualTo(TTHeader.PROTOCOL_THRIFT_BINARY);
-      assertThat(hex(payload(request))).isEqualTo(hex(payload(withSeq(KitexVectors.get("F"), e.seqId()))));
+      assertThat(hex(payload(request)))
+          .isEqualTo(hex(payload(withSeq(KitexVectors.get("F"), e.seqId()))));
     }
   }
 
@@ -110,16 +116,22 @@ class KitexWireVectorsTest {
   @Test
   void streamingMethodOverTTHeaderIsRefusedWithAReason() throws IOException {
     Buffer out = new Buffer();
-    EnvelopeWriter w = new EnvelopeWriter(out, Framing.TTHEADER, MAX).begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "EchoBidi", 3);
+    EnvelopeWriter w =
+        new EnvelopeWriter(out, Framing.TTHEADER, MAX)
+            .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, "EchoBidi", 3);
     out.write(0); // an empty args struct
     w.finish();
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(out.toByteArray());
-      Envelope reply = new EnvelopeReader(new ByteArrayInputStream(readFrame(s.getInputStream())), MAX).read(Framing.TTHEADER);
+      Envelope reply =
+          new EnvelopeReader(new ByteArrayInputStream(readFrame(s.getInputStream())), MAX)
+              .read(Framing.TTHEADER);
       assertThat(reply.messageType()).isEqualTo(Envelope.EXCEPTION);
       assertThat(reply.seqId()).isEqualTo(3);
-      String body = new String(reply.buffer(), reply.bodyOffset(), reply.bodyLength(), StandardCharsets.UTF_8);
+      String body =
+          new String(
+              reply.buffer(), reply.bodyOffset(), reply.bodyLength(), StandardCharsets.UTF_8);
       assertThat(body).contains("EchoBidi is a streaming method: call it over gRPC");
     }
   }

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * What the test process holds (file descriptors, live virtual threads), to check that a fault left
- * nothing behind: take a {@link Baseline} when nothing is going on, cause the fault, then
- * {@link #assertBackTo}.
+ * nothing behind: take a {@link Baseline} when nothing is going on, cause the fault, then {@link
+ * #assertBackTo}.
  */
 final class Leaks {
   private Leaks() {}
@@ -38,7 +38,8 @@ final class Leaks {
     Path dump = Files.createTempFile("threads", ".json");
     Files.delete(dump);
     try {
-      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
       Matcher m = Pattern.compile("\"virtual\": true").matcher(Files.readString(dump));
       long n = 0;
       while (m.find()) {
@@ -58,18 +59,25 @@ final class Leaks {
   static void assertBackTo(Baseline baseline, Server server, String after) throws IOException {
     awaitBack(baseline, server, true);
     assertConnections(baseline, server, after);
-    assertThat(liveVirtualThreads()).as("live virtual threads after %s", after).isLessThanOrEqualTo(baseline.virtualThreads() + 2);
+    assertThat(liveVirtualThreads())
+        .as("live virtual threads after %s", after)
+        .isLessThanOrEqualTo(baseline.virtualThreads() + 2);
   }
 
   /** As {@link #assertBackTo}, for file descriptors and running calls only. */
-  static void assertConnectionsBackTo(Baseline baseline, Server server, String after) throws IOException {
+  static void assertConnectionsBackTo(Baseline baseline, Server server, String after)
+      throws IOException {
     awaitBack(baseline, server, false);
     assertConnections(baseline, server, after);
   }
 
   private static void awaitBack(Baseline baseline, Server server, boolean threadsToo) {
-    Await.until(() -> openFds() <= baseline.fds() + 2 && server.inFlight() == 0
-        && (!threadsToo || liveVirtualThreads() <= baseline.virtualThreads() + 2), java.time.Duration.ofSeconds(15));
+    Await.until(
+        () ->
+            openFds() <= baseline.fds() + 2
+                && server.inFlight() == 0
+                && (!threadsToo || liveVirtualThreads() <= baseline.virtualThreads() + 2),
+        java.time.Duration.ofSeconds(15));
   }
 
   /** Heap in use right after a full collection ({@code System.gc()}), in bytes. */
@@ -79,18 +87,24 @@ final class Leaks {
   }
 
   /**
-   * Waits (up to {@code within}) until the heap in use after a full collection is at most
-   * {@code slack} bytes above {@code baseline}, then asserts it; {@code after} says what happened.
+   * Waits (up to {@code within}) until the heap in use after a full collection is at most {@code
+   * slack} bytes above {@code baseline}, then asserts it; {@code after} says what happened.
    */
   static void assertHeapBackTo(long baseline, long slack, java.time.Duration within, String after) {
     Await.until(() -> heapUsedAfterGc() <= baseline + slack, within);
     long used = heapUsedAfterGc();
-    assertThat(used).as("heap in use after %s (baseline %d MiB, slack %d MiB)", after, baseline >> 20, slack >> 20)
+    assertThat(used)
+        .as(
+            "heap in use after %s (baseline %d MiB, slack %d MiB)",
+            after, baseline >> 20, slack >> 20)
         .isLessThanOrEqualTo(baseline + slack);
   }
 
-  private static void assertConnections(Baseline baseline, Server server, String after) throws IOException {
-    assertThat(openFds()).as("file descriptors after %s", after).isLessThanOrEqualTo(baseline.fds() + 2);
+  private static void assertConnections(Baseline baseline, Server server, String after)
+      throws IOException {
+    assertThat(openFds())
+        .as("file descriptors after %s", after)
+        .isLessThanOrEqualTo(baseline.fds() + 2);
     assertThat(server.inFlight()).as("calls still running after %s", after).isZero();
   }
 }

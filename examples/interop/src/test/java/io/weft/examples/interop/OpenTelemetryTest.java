@@ -33,12 +33,12 @@ import io.weft.api.BidiStreamingClient;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.RpcException;
+import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.opentelemetry.TraceContextFormatter;
 import io.weft.opentelemetry.WeftTelemetry;
-import io.weft.api.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +54,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * toolkit-opentelemetry between Weft clients and servers over every transport: one trace across
- * the hops, RPC semantic-convention spans and metrics, the span context and baggage in the
- * handler and in a thread it starts, and trace ids in SLF4J's MDC and in JUL records.
+ * toolkit-opentelemetry between Weft clients and servers over every transport: one trace across the
+ * hops, RPC semantic-convention spans and metrics, the span context and baggage in the handler and
+ * in a thread it starts, and trace ids in SLF4J's MDC and in JUL records.
  */
 class OpenTelemetryTest {
   static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
@@ -66,19 +66,31 @@ class OpenTelemetryTest {
 
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-      .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-      .setPropagators(ContextPropagators.create(
-          TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-      .build();
+  final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .setPropagators(
+              ContextPropagators.create(
+                  TextMapPropagator.composite(
+                      W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+          .build();
   final WeftTelemetry telemetry = WeftTelemetry.create(otel);
   final List<Server> servers = new ArrayList<>();
 
   /** What the handler saw, by Msg. */
   final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
 
-  record Seen(SpanContext span, String baggage, String mdcTraceId, String mdcSpanId, SpanContext inChildThread, String julLine) {}
+  record Seen(
+      SpanContext span,
+      String baggage,
+      String mdcTraceId,
+      String mdcSpanId,
+      SpanContext inChildThread,
+      String julLine) {}
 
   /** interop.thrift's EchoService that notes what the handler sees of the trace. */
   final class Observing extends ThriftEchoHandler {
@@ -87,23 +99,34 @@ class OpenTelemetryTest {
       SpanContext span = Span.current().getSpanContext();
       CompletableFuture<SpanContext> child = new CompletableFuture<>();
       // a thread the handler starts sees the context when its task is wrapped
-      Thread.ofPlatform().start(Context.current().wrap((Runnable) () -> child.complete(Span.current().getSpanContext())));
+      Thread.ofPlatform()
+          .start(
+              Context.current()
+                  .wrap((Runnable) () -> child.complete(Span.current().getSpanContext())));
       LogRecord record = new LogRecord(Level.INFO, "in the handler");
       record.setLoggerName("test");
       String julLine = new TraceContextFormatter("%4$s %7$s %8$s %5$s").format(record);
-      seen.put(req.getMsg(), new Seen(span, Baggage.current().getEntryValue("who"), org.slf4j.MDC.get("trace_id"),
-          org.slf4j.MDC.get("span_id"), child.join(), julLine));
+      seen.put(
+          req.getMsg(),
+          new Seen(
+              span,
+              Baggage.current().getEntryValue("who"),
+              org.slf4j.MDC.get("trace_id"),
+              org.slf4j.MDC.get("span_id"),
+              child.join(),
+              julLine));
       return super.echo(req);
     }
   }
 
   String start() {
-    Server s = Server.builder()
-        .addService(EchoServiceServer.definition(new Observing()))
-        .addService(StreamServiceServer.definition(new StreamEchoHandler()))
-        .options(ServerOptions.withPort(0), telemetry.serverOption())
-        .build()
-        .start();
+    Server s =
+        Server.builder()
+            .addService(EchoServiceServer.definition(new Observing()))
+            .addService(StreamServiceServer.definition(new StreamEchoHandler()))
+            .options(ServerOptions.withPort(0), telemetry.serverOption())
+            .build()
+            .start();
     servers.add(s);
     return "127.0.0.1:" + s.port();
   }
@@ -115,21 +138,30 @@ class OpenTelemetryTest {
   }
 
   EchoServiceClient client(String address, Transport transport) {
-    return EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts(address), ClientOptions.withTransport(transport),
-        ClientOptions.withRPCTimeout(Duration.ofSeconds(10)), telemetry.clientOption());
+    return EchoServiceClient.newClient(
+        "EchoService",
+        ClientOptions.withHostPorts(address),
+        ClientOptions.withTransport(transport),
+        ClientOptions.withRPCTimeout(Duration.ofSeconds(10)),
+        telemetry.clientOption());
   }
 
-  /** The spans exported once {@code n} have ended (the server's ends after its reply is written). */
+  /**
+   * The spans exported once {@code n} have ended (the server's ends after its reply is written).
+   */
   List<SpanData> awaitSpans(int n) throws InterruptedException {
     return awaitSpans(spans, n);
   }
 
   /** The spans {@code exporter} holds once {@code n} have ended (within 10 s). */
-  static List<SpanData> awaitSpans(InMemorySpanExporter exporter, int n) throws InterruptedException {
+  static List<SpanData> awaitSpans(InMemorySpanExporter exporter, int n)
+      throws InterruptedException {
     CountDownLatch never = new CountDownLatch(1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (exporter.getFinishedSpanItems().size() < n) {
-      assertThat(System.nanoTime() - deadline).as("spans ended: " + exporter.getFinishedSpanItems()).isNegative();
+      assertThat(System.nanoTime() - deadline)
+          .as("spans ended: " + exporter.getFinishedSpanItems())
+          .isNegative();
       never.await(5, TimeUnit.MILLISECONDS); // the SimpleSpanProcessor exports as each span ends
     }
     return exporter.getFinishedSpanItems();
@@ -140,13 +172,19 @@ class OpenTelemetryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"TTHEADER", "TTHEADER_FRAMED", "GRPC"})
+  @EnumSource(
+      value = Transport.class,
+      names = {"TTHEADER", "TTHEADER_FRAMED", "GRPC"})
   void oneTraceFromCallerThroughServerAndHandler(Transport transport) throws Exception {
     String address = start();
     Span parent = otel.getTracer("test").spanBuilder("caller").startSpan();
     try (var cli = client(address, transport);
-        Scope ignored = Baggage.current().toBuilder().put("who", "java-test").build().storeInContext(Context.current().with(parent))
-            .makeCurrent()) {
+        Scope ignored =
+            Baggage.current().toBuilder()
+                .put("who", "java-test")
+                .build()
+                .storeInContext(Context.current().with(parent))
+                .makeCurrent()) {
       assertThat(cli.echo(new Request().setMsg("hi")).getMsg()).isEqualTo("hi");
     } finally {
       parent.end();
@@ -167,12 +205,14 @@ class OpenTelemetryTest {
       assertThat(s.getAttributes().get(RPC_SYSTEM)).isEqualTo(system);
       assertThat(s.getAttributes().get(RPC_SERVICE)).isEqualTo("EchoService");
       assertThat(s.getAttributes().get(RPC_METHOD)).isEqualTo("Echo");
-      assertThat(s.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+      assertThat(s.getStatus().getStatusCode())
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
       if (transport == Transport.GRPC) {
         assertThat(s.getAttributes().get(GRPC_STATUS)).isEqualTo(0L);
       }
     }
-    assertThat(server.getAttributes().get(AttributeKey.stringKey("network.peer.address"))).isEqualTo("127.0.0.1");
+    assertThat(server.getAttributes().get(AttributeKey.stringKey("network.peer.address")))
+        .isEqualTo("127.0.0.1");
 
     Seen h = seen.get("hi");
     assertThat(h.span()).isEqualTo(server.getSpanContext());
@@ -180,7 +220,8 @@ class OpenTelemetryTest {
     assertThat(h.baggage()).isEqualTo("java-test");
     assertThat(h.mdcTraceId()).isEqualTo(traceId);
     assertThat(h.mdcSpanId()).isEqualTo(server.getSpanId());
-    assertThat(h.julLine()).isEqualTo("INFO " + traceId + " " + server.getSpanId() + " in the handler");
+    assertThat(h.julLine())
+        .isEqualTo("INFO " + traceId + " " + server.getSpanId() + " in the handler");
     // the MDC is put back after the handler
     assertThat(org.slf4j.MDC.get("trace_id")).isNull();
   }
@@ -189,13 +230,15 @@ class OpenTelemetryTest {
   void framedCarriesNoContextButIsStillTraced() throws Exception {
     String address = start();
     Span parent = otel.getTracer("test").spanBuilder("caller").startSpan();
-    try (var cli = client(address, Transport.FRAMED); Scope ignored = parent.makeCurrent()) {
+    try (var cli = client(address, Transport.FRAMED);
+        Scope ignored = parent.makeCurrent()) {
       cli.echo(new Request().setMsg("framed"));
     } finally {
       parent.end();
     }
     List<SpanData> all = awaitSpans(3);
-    assertThat(ofKind(all, SpanKind.CLIENT).getTraceId()).isEqualTo(parent.getSpanContext().getTraceId());
+    assertThat(ofKind(all, SpanKind.CLIENT).getTraceId())
+        .isEqualTo(parent.getSpanContext().getTraceId());
     SpanData server = ofKind(all, SpanKind.SERVER);
     assertThat(server.getTraceId()).isNotEqualTo(parent.getSpanContext().getTraceId());
     assertThat(server.getParentSpanContext().isValid()).isFalse();
@@ -217,7 +260,8 @@ class OpenTelemetryTest {
       assertThat(point.getCount()).isEqualTo(2);
       assertThat(point.getAttributes().get(RPC_SYSTEM)).isEqualTo("apache_thrift");
       assertThat(point.getAttributes().get(RPC_METHOD)).isEqualTo("Echo");
-      HistogramPointData size = metric(all, side + ".request.size").getHistogramData().getPoints().iterator().next();
+      HistogramPointData size =
+          metric(all, side + ".request.size").getHistogramData().getPoints().iterator().next();
       assertThat(size.getMin()).isPositive();
       assertThat(metric(all, side + ".response.size").getUnit()).isEqualTo("By");
     }
@@ -226,23 +270,32 @@ class OpenTelemetryTest {
   }
 
   static MetricData metric(List<MetricData> all, String name) {
-    return all.stream().filter(m -> m.getName().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no metric " + name + " among " + all.stream().map(MetricData::getName).toList()));
+    return all.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() ->
+            new AssertionError(
+                "no metric " + name + " among " + all.stream().map(MetricData::getName).toList()));
   }
 
   @Test
   void aFailedCallMarksTheClientSpan() throws Exception {
     String address = start();
     try (var cli = client(address, Transport.GRPC)) {
-      RpcException e = catchThrowableOfType(RpcException.class,
-          () -> cli.sleep(1_000, CallOptions.timeout(Duration.ofMillis(100))));
+      RpcException e =
+          catchThrowableOfType(
+              RpcException.class,
+              () -> cli.sleep(1_000, CallOptions.timeout(Duration.ofMillis(100))));
       assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
     }
     List<SpanData> all = awaitSpans(1);
     SpanData client = ofKind(all, SpanKind.CLIENT);
-    assertThat(client.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
-    assertThat(client.getAttributes().get(GRPC_STATUS)).isEqualTo((long) StatusCode.DEADLINE_EXCEEDED.value());
-    assertThat(client.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("DEADLINE_EXCEEDED");
+    assertThat(client.getStatus().getStatusCode())
+        .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+    assertThat(client.getAttributes().get(GRPC_STATUS))
+        .isEqualTo((long) StatusCode.DEADLINE_EXCEEDED.value());
+    assertThat(client.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .isEqualTo("DEADLINE_EXCEEDED");
   }
 
   @Test
@@ -250,14 +303,20 @@ class OpenTelemetryTest {
     String address = start();
     Span parent = otel.getTracer("test").spanBuilder("caller").startSpan();
     List<String> replies = new ArrayList<>();
-    try (var cli = StreamServiceClient.newClient("stream.StreamService", ClientOptions.withHostPorts(address),
-        ClientOptions.withTransport(Transport.GRPC), telemetry.clientOption()); Scope ignored = parent.makeCurrent()) {
+    try (var cli =
+            StreamServiceClient.newClient(
+                "stream.StreamService",
+                ClientOptions.withHostPorts(address),
+                ClientOptions.withTransport(Transport.GRPC),
+                telemetry.clientOption());
+        Scope ignored = parent.makeCurrent()) {
       BidiStreamingClient<interop.stream.Request, interop.stream.Response> stream = cli.echoBidi();
       for (String m : List.of("a", "b", "c")) {
         stream.send(new interop.stream.Request().setMsg(m));
       }
       stream.closeSend();
-      assertThat(spans.getFinishedSpanItems()).as("spans ended while the client's stream is still open")
+      assertThat(spans.getFinishedSpanItems())
+          .as("spans ended while the client's stream is still open")
           .noneMatch(span -> span.getKind() == SpanKind.CLIENT);
       for (interop.stream.Response r : stream) {
         replies.add(r.getMsg());
@@ -274,25 +333,66 @@ class OpenTelemetryTest {
     assertThat(client.getName()).isEqualTo(server.getName());
     assertThat(server.getAttributes().get(RPC_SYSTEM)).isEqualTo("grpc");
     List<MetricData> m = new ArrayList<>(metrics.collectAllMetrics());
-    assertThat(metric(m, "rpc.server.requests_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
-    assertThat(metric(m, "rpc.server.responses_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
-    assertThat(metric(m, "rpc.client.duration").getHistogramData().getPoints().iterator().next().getCount()).isEqualTo(1);
-    assertThat(metric(m, "rpc.client.requests_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
-    assertThat(metric(m, "rpc.client.responses_per_rpc").getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(3);
+    assertThat(
+            metric(m, "rpc.server.requests_per_rpc")
+                .getHistogramData()
+                .getPoints()
+                .iterator()
+                .next()
+                .getSum())
+        .isEqualTo(3);
+    assertThat(
+            metric(m, "rpc.server.responses_per_rpc")
+                .getHistogramData()
+                .getPoints()
+                .iterator()
+                .next()
+                .getSum())
+        .isEqualTo(3);
+    assertThat(
+            metric(m, "rpc.client.duration")
+                .getHistogramData()
+                .getPoints()
+                .iterator()
+                .next()
+                .getCount())
+        .isEqualTo(1);
+    assertThat(
+            metric(m, "rpc.client.requests_per_rpc")
+                .getHistogramData()
+                .getPoints()
+                .iterator()
+                .next()
+                .getSum())
+        .isEqualTo(3);
+    assertThat(
+            metric(m, "rpc.client.responses_per_rpc")
+                .getHistogramData()
+                .getPoints()
+                .iterator()
+                .next()
+                .getSum())
+        .isEqualTo(3);
   }
 
   @Test
   void aCancelledStreamEndsItsClientSpanAsCancelled() throws Exception {
     String address = start();
-    try (var cli = StreamServiceClient.newClient("stream.StreamService", ClientOptions.withHostPorts(address),
-        ClientOptions.withTransport(Transport.GRPC), telemetry.clientOption())) {
+    try (var cli =
+        StreamServiceClient.newClient(
+            "stream.StreamService",
+            ClientOptions.withHostPorts(address),
+            ClientOptions.withTransport(Transport.GRPC),
+            telemetry.clientOption())) {
       BidiStreamingClient<interop.stream.Request, interop.stream.Response> stream = cli.echoBidi();
       stream.send(new interop.stream.Request().setMsg("a"));
       assertThat(stream.recv().getMsg()).isEqualTo("a");
       stream.cancel();
     }
     SpanData client = ofKind(awaitSpans(2), SpanKind.CLIENT);
-    assertThat(client.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("CANCELLED");
-    assertThat(client.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(1L);
+    assertThat(client.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .isEqualTo("CANCELLED");
+    assertThat(client.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code")))
+        .isEqualTo(1L);
   }
 }

@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A bare HTTP/2 client for tests that must send what no real client sends: malformed gRPC
- * messages, bad headers. Requests are HPACK-encoded as plain literals; responses are decoded with
- * Weft's HPACK decoder (itself checked against RFC 7541's examples, h2spec and real peers). Confined
- * to the test thread.
+ * A bare HTTP/2 client for tests that must send what no real client sends: malformed gRPC messages,
+ * bad headers. Requests are HPACK-encoded as plain literals; responses are decoded with Weft's
+ * HPACK decoder (itself checked against RFC 7541's examples, h2spec and real peers). Confined to
+ * the test thread.
  */
 final class RawH2 implements AutoCloseable {
   private final Socket socket;
@@ -38,7 +38,8 @@ final class RawH2 implements AutoCloseable {
   /** Opens a stream with the given request headers (pseudo-headers are added); returns its id. */
   int open(String path, Map<String, String> headers, boolean endStream) throws IOException {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
-    // pseudo-headers by the HPACK static table, as Helidon insists: :method POST (3), :scheme http (6),
+    // pseudo-headers by the HPACK static table, as Helidon insists: :method POST (3), :scheme http
+    // (6),
     // then :path (4) and :authority (1) as literals with an indexed name
     block.write(0x83);
     block.write(0x86);
@@ -68,7 +69,11 @@ final class RawH2 implements AutoCloseable {
     do {
       int n = Math.min(16_384, payload.length - off);
       boolean last = off + n == payload.length;
-      frame(0x0, last && endStream ? 0x1 : 0, stream, java.util.Arrays.copyOfRange(payload, off, off + n));
+      frame(
+          0x0,
+          last && endStream ? 0x1 : 0,
+          stream,
+          java.util.Arrays.copyOfRange(payload, off, off + n));
       off += n;
     } while (off < payload.length);
   }
@@ -86,7 +91,8 @@ final class RawH2 implements AutoCloseable {
   }
 
   /** What came back on one stream until it ended. */
-  record Response(Map<String, String> headers, Map<String, String> trailers, byte[] data, boolean reset) {
+  record Response(
+      Map<String, String> headers, Map<String, String> trailers, byte[] data, boolean reset) {
     String grpcStatus() {
       String s = trailers.get("grpc-status");
       return s != null ? s : headers.get("grpc-status");
@@ -98,7 +104,10 @@ final class RawH2 implements AutoCloseable {
     }
   }
 
-  /** Reads frames (answering SETTINGS and PING) until {@code stream} ends with END_STREAM or RST_STREAM. */
+  /**
+   * Reads frames (answering SETTINGS and PING) until {@code stream} ends with END_STREAM or
+   * RST_STREAM.
+   */
   Response await(int stream) throws IOException {
     Map<String, String> headers = null;
     Map<String, String> trailers = new LinkedHashMap<>();
@@ -204,5 +213,4 @@ final class RawH2 implements AutoCloseable {
   public void close() throws IOException {
     socket.close();
   }
-
 }

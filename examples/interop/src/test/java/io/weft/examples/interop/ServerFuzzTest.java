@@ -6,12 +6,12 @@ import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceClient;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.testservice.TestServiceClient;
-import io.weft.api.ClientOptions;
-import io.weft.api.Transport;
 import io.weft.api.Client;
+import io.weft.api.ClientOptions;
 import io.weft.api.Server;
-import io.weft.testing.Vectors;
+import io.weft.api.Transport;
 import io.weft.internal.wire.fuzz.Fuzz;
+import io.weft.testing.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,32 +25,39 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mutated and random bytes on the server's one port, each on its own connection, while healthy
- * clients of every kind keep calling: a bad connection costs only itself, and when it is over
- * the process holds no more file descriptors than before.
+ * clients of every kind keep calling: a bad connection costs only itself, and when it is over the
+ * process holds no more file descriptors than before.
  */
 class ServerFuzzTest {
-  /** Bad connections tried, from a fixed seed; each may wait up to 50 ms for the server, so about ten seconds in all. */
+  /**
+   * Bad connections tried, from a fixed seed; each may wait up to 50 ms for the server, so about
+   * ten seconds in all.
+   */
   static final int INPUTS = 400;
 
   @Test
   void badConnectionsCostOnlyThemselves() throws Exception {
     Server server = InteropServer.create(0).start();
     int port = server.port();
-    healthyRound(port); // load every class and start every JDK poller first, so that they are in the baseline
+    healthyRound(
+        port); // load every class and start every JDK poller first, so that they are in the
+    // baseline
     Leaks.Baseline before = Leaks.Baseline.now();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong healthyCalls = new AtomicLong();
     AtomicReference<Throwable> healthyFailure = new AtomicReference<>();
-    Thread healthy = Thread.ofVirtual().start(() -> {
-      try {
-        while (running.get()) {
-          healthyRound(port);
-          healthyCalls.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        healthyFailure.set(t);
-      }
-    });
+    Thread healthy =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                while (running.get()) {
+                  healthyRound(port);
+                  healthyCalls.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                healthyFailure.set(t);
+              }
+            });
 
     Fuzz fuzz = new Fuzz(42, IOException.class);
     Vectors.load().values().forEach(fuzz::seed);
@@ -61,20 +68,33 @@ class ServerFuzzTest {
       running.set(false);
       healthy.join();
     }
-    assertThat(healthyFailure.get()).as("a healthy client failed while bad connections came and went").isNull();
+    assertThat(healthyFailure.get())
+        .as("a healthy client failed while bad connections came and went")
+        .isNull();
     assertThat(healthyCalls.get()).isPositive();
     // every connection the fuzz opened is closed on both sides, and no call it started still runs
     Leaks.assertConnectionsBackTo(before, server, fuzz.inputs() + " bad connections");
-    System.out.println("server fuzz: " + fuzz.inputs() + " connections, " + healthyCalls.get() + " healthy rounds alongside");
+    System.out.println(
+        "server fuzz: "
+            + fuzz.inputs()
+            + " connections, "
+            + healthyCalls.get()
+            + " healthy rounds alongside");
     server.stop();
   }
 
   /** One TTHeader and one gRPC call, each on a client of its own, closed after. */
   private static void healthyRound(int port) {
-    try (var thrift = EchoServiceClient.newClient("EchoService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-            ClientOptions.withTransport(Transport.TTHEADER));
-        Client grpc = Client.newClient("grpc.testing.TestService", ClientOptions.withHostPorts("127.0.0.1:" + port),
-            ClientOptions.withTransport(Transport.GRPC))) {
+    try (var thrift =
+            EchoServiceClient.newClient(
+                "EchoService",
+                ClientOptions.withHostPorts("127.0.0.1:" + port),
+                ClientOptions.withTransport(Transport.TTHEADER));
+        Client grpc =
+            Client.newClient(
+                "grpc.testing.TestService",
+                ClientOptions.withHostPorts("127.0.0.1:" + port),
+                ClientOptions.withTransport(Transport.GRPC))) {
       assertThat(thrift.echo(new Request().setMsg("ok")).getMsg()).isEqualTo("ok");
       TestServiceClient.of(grpc).emptyCall(Empty.getDefaultInstance());
     }
@@ -98,7 +118,6 @@ class ServerFuzzTest {
       }
     }
   }
-
 
   /** A whole gRPC EmptyCall as raw bytes: preface, SETTINGS, HEADERS, DATA with END_STREAM. */
   static byte[] grpcEmptyCall() throws IOException {
@@ -129,7 +148,8 @@ class ServerFuzzTest {
     out.write(b, 0, b.length);
   }
 
-  private static void frame(ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
+  private static void frame(
+      ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
     out.write(payload.length >>> 16);
     out.write(payload.length >>> 8);
     out.write(payload.length);

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import interop.thrift.Request;
 import interop.thrift.Response;
 import interop.thrift.echoservice.EchoServiceClient;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.RetryPolicy;
 import io.weft.api.RpcException;
-import io.weft.api.ServerOptions;
-import io.weft.api.Client;
 import io.weft.api.Server;
-import java.io.IOException;
+import io.weft.api.ServerOptions;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -48,15 +47,17 @@ class SoakTest {
 
   @Test
   void hundredThousandCallsOverFailingAndHealthyServers() throws Exception {
-    List<ThriftEchoHandler> handlers = List.of(new ThriftEchoHandler(), new ThriftEchoHandler(), new Flaky());
+    List<ThriftEchoHandler> handlers =
+        List.of(new ThriftEchoHandler(), new ThriftEchoHandler(), new Flaky());
     List<Server> servers = new ArrayList<>();
     List<String> addresses = new ArrayList<>();
     for (ThriftEchoHandler h : handlers) {
-      Server s = Server.builder()
-          .addService(interop.thrift.echoservice.EchoServiceServer.definition(h))
-          .options(ServerOptions.withPort(0))
-          .build()
-          .start();
+      Server s =
+          Server.builder()
+              .addService(interop.thrift.echoservice.EchoServiceServer.definition(h))
+              .options(ServerOptions.withPort(0))
+              .build()
+              .start();
       servers.add(s);
       addresses.add("127.0.0.1:" + s.port());
     }
@@ -68,32 +69,38 @@ class SoakTest {
     AtomicLong failed = new AtomicLong();
     AtomicLong onewaysSent = new AtomicLong();
     String tag = "soak-" + System.nanoTime();
-    try (Client raw = Client.newClient("EchoService", ClientOptions.withHostPorts(addresses.toArray(String[]::new)),
-            ClientOptions.withRPCTimeout(Duration.ofSeconds(10)), ClientOptions.withRetry(RetryPolicy.failureRetry(2)));
+    try (Client raw =
+            Client.newClient(
+                "EchoService",
+                ClientOptions.withHostPorts(addresses.toArray(String[]::new)),
+                ClientOptions.withRPCTimeout(Duration.ofSeconds(10)),
+                ClientOptions.withRetry(RetryPolicy.failureRetry(2)));
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       var cli = EchoServiceClient.of(raw);
       List<Future<?>> callers = new ArrayList<>();
       for (int c = 0; c < CALLERS; c++) {
-        callers.add(pool.submit(() -> {
-          for (int i = 0; i < CALLS_EACH; i++) {
-            try {
-              if (i % 10 == 0) {
-                cli.visitOneway(new Request().setMsg(tag));
-                onewaysSent.incrementAndGet();
-              } else if ("x".equals(cli.echo(new Request().setMsg("x")).getMsg())) {
-                ok.incrementAndGet();
+        callers.add(
+            pool.submit(() -> {
+              for (int i = 0; i < CALLS_EACH; i++) {
+                try {
+                  if (i % 10 == 0) {
+                    cli.visitOneway(new Request().setMsg(tag));
+                    onewaysSent.incrementAndGet();
+                  } else if ("x".equals(cli.echo(new Request().setMsg("x")).getMsg())) {
+                    ok.incrementAndGet();
+                  }
+                } catch (RpcException e) {
+                  failed.incrementAndGet();
+                }
               }
-            } catch (RpcException e) {
-              failed.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+              return null;
+            }));
       }
       for (Future<?> f : callers) {
         f.get(5, TimeUnit.MINUTES); // a hung caller fails the test here
       }
-      assertThat(ok.get() + failed.get() + onewaysSent.get()).isLessThanOrEqualTo((long) CALLERS * CALLS_EACH);
+      assertThat(ok.get() + failed.get() + onewaysSent.get())
+          .isLessThanOrEqualTo((long) CALLERS * CALLS_EACH);
       assertThat(ok.get()).isGreaterThan(70_000);
       // every oneway whose call returned reached a server: wait (bounded) for them to be counted
       Await.until(() -> served(handlers, tag) >= onewaysSent.get(), Duration.ofSeconds(30));
@@ -101,7 +108,9 @@ class SoakTest {
     } finally {
       servers.forEach(Server::stop);
     }
-    assertThat(usedHeapAfterGc() - heapBefore).as("heap growth after 100,000 calls").isLessThan(64L << 20);
+    assertThat(usedHeapAfterGc() - heapBefore)
+        .as("heap growth after 100,000 calls")
+        .isLessThan(64L << 20);
   }
 
   private static long served(List<ThriftEchoHandler> handlers, String tag) {

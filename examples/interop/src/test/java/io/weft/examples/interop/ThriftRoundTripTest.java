@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated structs against libthrift's own protocol code, both ways: Weft writes and libthrift
- * reads generically; libthrift writes field by field (in another order, with an unknown field)
- * and Weft reads.
+ * reads generically; libthrift writes field by field (in another order, with an unknown field) and
+ * Weft reads.
  */
 class ThriftRoundTripTest {
   private static final ThriftCodec<AllTypes> CODEC = ThriftCodec.of(AllTypes::new);
@@ -134,8 +134,13 @@ class ThriftRoundTripTest {
 
   @Test
   void unsetOptionalsAndEmptyContainersSurviveBothWays() throws Exception {
-    AllTypes v = new AllTypes().setReq(1).setStrs(new ArrayList<>()).setCounts(new LinkedHashMap<>())
-        .setNested(new LinkedHashMap<>()).setStr("");
+    AllTypes v =
+        new AllTypes()
+            .setReq(1)
+            .setStrs(new ArrayList<>())
+            .setCounts(new LinkedHashMap<>())
+            .setNested(new LinkedHashMap<>())
+            .setStr("");
     byte[] bytes = encode(v);
     Map<Short, Object> tree = readGeneric(bytes);
     assertThat(tree.get((short) 9)).isEqualTo(List.of());
@@ -147,7 +152,8 @@ class ThriftRoundTripTest {
     assertThat(back.isSetInner()).isFalse();
     assertThat(back.getStrs()).isEmpty();
     AllTypes withOpt = back.setOpt("now set");
-    assertThat(CODEC.decode(encode(withOpt), 0, encode(withOpt).length).getOpt()).isEqualTo("now set");
+    assertThat(CODEC.decode(encode(withOpt), 0, encode(withOpt).length).getOpt())
+        .isEqualTo("now set");
   }
 
   @Test
@@ -209,7 +215,10 @@ class ThriftRoundTripTest {
     p.writeFieldEnd();
   }
 
-  /** Reads any struct with libthrift alone: field id to value (strings as UTF-8 text, structs as maps, sets as lists). */
+  /**
+   * Reads any struct with libthrift alone: field id to value (strings as UTF-8 text, structs as
+   * maps, sets as lists).
+   */
   private static Map<Short, Object> readGeneric(byte[] bytes) throws TException {
     return readStruct(new TBinaryProtocol(new TMemoryInputTransport(bytes)));
   }
@@ -231,47 +240,59 @@ class ThriftRoundTripTest {
 
   private static Object readValue(TProtocol p, byte type) throws TException {
     switch (type) {
-      case TType.BOOL: return p.readBool();
-      case TType.BYTE: return p.readByte();
-      case TType.I16: return p.readI16();
-      case TType.I32: return p.readI32();
-      case TType.I64: return p.readI64();
-      case TType.DOUBLE: return p.readDouble();
-      case TType.STRING: {
-        ByteBuffer b = p.readBinary();
-        byte[] a = new byte[b.remaining()];
-        b.get(a);
-        return new String(a, StandardCharsets.ISO_8859_1);
-      }
-      case TType.STRUCT: return readStruct(p);
-      case TType.LIST: {
-        TList l = p.readListBegin();
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < l.size; i++) {
-          out.add(readValue(p, l.elemType));
+      case TType.BOOL:
+        return p.readBool();
+      case TType.BYTE:
+        return p.readByte();
+      case TType.I16:
+        return p.readI16();
+      case TType.I32:
+        return p.readI32();
+      case TType.I64:
+        return p.readI64();
+      case TType.DOUBLE:
+        return p.readDouble();
+      case TType.STRING:
+        {
+          ByteBuffer b = p.readBinary();
+          byte[] a = new byte[b.remaining()];
+          b.get(a);
+          return new String(a, StandardCharsets.ISO_8859_1);
         }
-        p.readListEnd();
-        return out;
-      }
-      case TType.SET: {
-        TSet s = p.readSetBegin();
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < s.size; i++) {
-          out.add(readValue(p, s.elemType));
+      case TType.STRUCT:
+        return readStruct(p);
+      case TType.LIST:
+        {
+          TList l = p.readListBegin();
+          List<Object> out = new ArrayList<>();
+          for (int i = 0; i < l.size; i++) {
+            out.add(readValue(p, l.elemType));
+          }
+          p.readListEnd();
+          return out;
         }
-        p.readSetEnd();
-        return out;
-      }
-      case TType.MAP: {
-        TMap m = p.readMapBegin();
-        Map<Object, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < m.size; i++) {
-          out.put(readValue(p, m.keyType), readValue(p, m.valueType));
+      case TType.SET:
+        {
+          TSet s = p.readSetBegin();
+          List<Object> out = new ArrayList<>();
+          for (int i = 0; i < s.size; i++) {
+            out.add(readValue(p, s.elemType));
+          }
+          p.readSetEnd();
+          return out;
         }
-        p.readMapEnd();
-        return out;
-      }
-      default: throw new IllegalStateException("type " + type);
+      case TType.MAP:
+        {
+          TMap m = p.readMapBegin();
+          Map<Object, Object> out = new LinkedHashMap<>();
+          for (int i = 0; i < m.size; i++) {
+            out.put(readValue(p, m.keyType), readValue(p, m.valueType));
+          }
+          p.readMapEnd();
+          return out;
+        }
+      default:
+        throw new IllegalStateException("type " + type);
     }
   }
 
@@ -307,7 +328,8 @@ class ThriftRoundTripTest {
     m.put((short) 13, innerTree(v.getInner()));
     m.put((short) 14, v.getInners().stream().map(ThriftRoundTripTest::innerTree).toList());
     Map<Object, Object> nested = new LinkedHashMap<>();
-    v.getNested().forEach((k, l) -> nested.put(k, l.stream().map(ThriftRoundTripTest::innerTree).toList()));
+    v.getNested()
+        .forEach((k, l) -> nested.put(k, l.stream().map(ThriftRoundTripTest::innerTree).toList()));
     m.put((short) 15, nested);
     m.put((short) 17, v.getReq());
     return m;

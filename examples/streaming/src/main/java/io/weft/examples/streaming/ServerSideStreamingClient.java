@@ -11,7 +11,8 @@ public final class ServerSideStreamingClient {
 
   public static void main(String[] args) throws InterruptedException {
     String addr = args.length > 0 ? args[0] : "0.0.0.0:8888";
-    try (var cli = EchoServiceClient.newClient("destServiceName", ClientOptions.withHostPorts(addr));
+    try (var cli =
+            EchoServiceClient.newClient("destServiceName", ClientOptions.withHostPorts(addr));
         var stream = cli.serverSideStreaming(Request.newBuilder().setMsg("hello").build())) {
       for (int i = 0; i < 3; i++) {
         Response resp = stream.recv();

@@ -9,7 +9,10 @@ import io.weft.api.ClientStreamingServer;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 
-/** The seed's streaming server for echo.proto: each stream runs on its own virtual thread. Port from the first argument, default 8888. */
+/**
+ * The seed's streaming server for echo.proto: each stream runs on its own virtual thread. Port from
+ * the first argument, default 8888.
+ */
 public final class StreamingServer {
   private StreamingServer() {}
 
@@ -31,12 +34,15 @@ public final class StreamingServer {
     }
 
     @Override
-    public void bidiSideStreaming(BidiStreamingServer<Request, Response> stream) throws InterruptedException {
-      Thread receiver = Thread.ofVirtual().start(() -> {
-        for (Request req : stream) {
-          System.out.println("received: " + req.getMsg());
-        }
-      });
+    public void bidiSideStreaming(BidiStreamingServer<Request, Response> stream)
+        throws InterruptedException {
+      Thread receiver =
+          Thread.ofVirtual()
+              .start(() -> {
+                for (Request req : stream) {
+                  System.out.println("received: " + req.getMsg());
+                }
+              });
       while (receiver.isAlive() && !stream.context().isCancelled()) {
         stream.send(Response.newBuilder().setMsg("world").build());
         Thread.sleep(1000);

@@ -13,22 +13,26 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a gRPC call's metadata meets HTTP/2 header blocks, both ways and on both sides: the
- * request headers (path, content type, {@code grpc-timeout}, encodings, user metadata, Kitex
- * metainfo and Kitex's caller and callee headers), the response headers, and the trailers ({@code
- * grpc-status}, {@code grpc-message}, user trailers, Kitex's business status). The client and the
- * server both map through here and nowhere else.
+ * Where a gRPC call's metadata meets HTTP/2 header blocks, both ways and on both sides: the request
+ * headers (path, content type, {@code grpc-timeout}, encodings, user metadata, Kitex metainfo and
+ * Kitex's caller and callee headers), the response headers, and the trailers ({@code grpc-status},
+ * {@code grpc-message}, user trailers, Kitex's business status). The client and the server both map
+ * through here and nowhere else.
  */
 public final class GrpcCallMeta {
   /** What a Weft client calls itself in {@code user-agent}. */
   public static final String USER_AGENT = "weft-java/0.1";
+
   // the headers in which Kitex names caller and callee (its transmeta HTTP/2 keys)
   public static final String SOURCE_SERVICE = "source-service";
   public static final String SOURCE_METHOD = "source-method";
   public static final String DESTINATION_SERVICE = "destination-service";
   public static final String DESTINATION_METHOD = "destination-method";
 
-  /** The trailers of a call that ended OK with no trailers of its own: the common end of a call, encoded once. */
+  /**
+   * The trailers of a call that ended OK with no trailers of its own: the common end of a call,
+   * encoded once.
+   */
   public static final Fields OK_TRAILERS = new Fields(1).add(GrpcHeaders.GRPC_STATUS, "0").freeze();
 
   private GrpcCallMeta() {}
@@ -36,15 +40,28 @@ public final class GrpcCallMeta {
   // ---- the request: written by the client, read by the server ----
 
   /**
-   * A request's header block. {@code timeoutNanos} is the time left (negative: no deadline);
-   * {@code callerService} empty leaves out Kitex's caller and callee headers, which a Kitex server
-   * reads to know its caller.
+   * A request's header block. {@code timeoutNanos} is the time left (negative: no deadline); {@code
+   * callerService} empty leaves out Kitex's caller and callee headers, which a Kitex server reads
+   * to know its caller.
    */
-  public static Fields requestHeaders(String scheme, String path, String authority, boolean thrift, boolean gzip, long timeoutNanos,
-      Metadata metadata, MetaInfo metaInfo, String callerService, String callerMethod, String destService, String destMethod) {
+  public static Fields requestHeaders(
+      String scheme,
+      String path,
+      String authority,
+      boolean thrift,
+      boolean gzip,
+      long timeoutNanos,
+      Metadata metadata,
+      MetaInfo metaInfo,
+      String callerService,
+      String callerMethod,
+      String destService,
+      String destMethod) {
     Fields h = new Fields(12);
     h.add(":method", "POST").add(":scheme", scheme).add(":path", path).add(":authority", authority);
-    h.add(GrpcHeaders.CONTENT_TYPE, thrift ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
+    h.add(
+        GrpcHeaders.CONTENT_TYPE,
+        thrift ? "application/grpc+thrift" : GrpcHeaders.APPLICATION_GRPC);
     h.add(GrpcHeaders.TE, "trailers");
     h.add(GrpcHeaders.USER_AGENT, USER_AGENT);
     h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcCompression.ACCEPT);
@@ -71,7 +88,10 @@ public final class GrpcCallMeta {
     return h;
   }
 
-  /** Whether a request header (lower case) is the call's metadata rather than gRPC's or HTTP/2's own. */
+  /**
+   * Whether a request header (lower case) is the call's metadata rather than gRPC's or HTTP/2's
+   * own.
+   */
   public static boolean isMetadata(String name) {
     return !GrpcHeaders.isReserved(name);
   }
@@ -85,7 +105,10 @@ public final class GrpcCallMeta {
     return Deadline.after(GrpcTimeout.parseNanos(grpcTimeout), TimeUnit.NANOSECONDS);
   }
 
-  /** The Kitex metainfo among a request's metadata ({@code rpc-persist-}, {@code rpc-transit-} headers). */
+  /**
+   * The Kitex metainfo among a request's metadata ({@code rpc-persist-}, {@code rpc-transit-}
+   * headers).
+   */
   public static MetaInfo metaInfo(Metadata metadata) {
     return MetaInfo.fromHttpHeaders(metadata);
   }
@@ -97,7 +120,10 @@ public final class GrpcCallMeta {
     return GrpcHeaders.metadata(fields);
   }
 
-  /** Adds {@code md} (null: nothing) but for reserved names and, if {@code except} is given, the names it has. */
+  /**
+   * Adds {@code md} (null: nothing) but for reserved names and, if {@code except} is given, the
+   * names it has.
+   */
   public static void addMetadata(Fields f, Metadata md, Metadata except) {
     if (md == null) {
       return;
@@ -127,7 +153,10 @@ public final class GrpcCallMeta {
     return Status.of(StatusCode.INTERNAL, biz.getMessage());
   }
 
-  /** The status trailers (or a trailers-only response) carry: {@code grpc-status} and {@code grpc-message}. */
+  /**
+   * The status trailers (or a trailers-only response) carry: {@code grpc-status} and {@code
+   * grpc-message}.
+   */
   public static Status status(Fields h) {
     String code = h.get(GrpcHeaders.GRPC_STATUS);
     if (code == null) {
@@ -143,7 +172,10 @@ public final class GrpcCallMeta {
     return msg == null ? Status.of(c) : Status.of(c, GrpcStatusMessages.decode(msg));
   }
 
-  /** What a call that ended with {@code status} throws: a Kitex business error if the trailers carry one. */
+  /**
+   * What a call that ended with {@code status} throws: a Kitex business error if the trailers carry
+   * one.
+   */
   public static RuntimeException failure(Status status, Metadata trailers) {
     if (trailers != null && trailers.containsKey(BizStatusException.STATUS_KEY)) {
       try {

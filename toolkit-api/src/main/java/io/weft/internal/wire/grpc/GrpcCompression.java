@@ -14,11 +14,12 @@ public final class GrpcCompression {
 
   public static final String IDENTITY = "identity";
   public static final String GZIP = "gzip";
+
   /**
    * What Weft sends in {@code grpc-accept-encoding}. "identity" is listed because a Kitex gRPC
-   * server answers with the first listed encoding it has a compressor for, and fails the call
-   * ("no kitex compressor registered") when it has none and "identity" is not listed; Kitex
-   * registers no gzip compressor by default.
+   * server answers with the first listed encoding it has a compressor for, and fails the call ("no
+   * kitex compressor registered") when it has none and "identity" is not listed; Kitex registers no
+   * gzip compressor by default.
    */
   public static final String ACCEPT = "gzip,identity";
 
@@ -27,7 +28,9 @@ public final class GrpcCompression {
     return encoding == null || encoding.equals(IDENTITY) || encoding.equals(GZIP);
   }
 
-  /** Whether {@code acceptEncoding} (a {@code grpc-accept-encoding} value) lists {@code encoding}. */
+  /**
+   * Whether {@code acceptEncoding} (a {@code grpc-accept-encoding} value) lists {@code encoding}.
+   */
   public static boolean accepts(String acceptEncoding, String encoding) {
     if (acceptEncoding == null) {
       return false;
@@ -52,7 +55,8 @@ public final class GrpcCompression {
   /**
    * Gunzips a message, refusing to inflate past {@code maxSize} bytes.
    *
-   * @throws io.weft.api.RpcException {@code RESOURCE_EXHAUSTED} past the limit, {@code INTERNAL} for bad data
+   * @throws io.weft.api.RpcException {@code RESOURCE_EXHAUSTED} past the limit, {@code INTERNAL}
+   *     for bad data
    */
   public static byte[] gunzip(byte[] data, int off, int len, int maxSize) {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data, off, len), 8192)) {
@@ -61,13 +65,18 @@ public final class GrpcCompression {
       int n;
       while ((n = in.read(chunk)) > 0) {
         if ((long) out.size() + n > maxSize) {
-          throw Status.of(StatusCode.RESOURCE_EXHAUSTED, "decompressed message exceeds the limit of " + maxSize + " bytes").asException();
+          throw Status.of(
+                  StatusCode.RESOURCE_EXHAUSTED,
+                  "decompressed message exceeds the limit of " + maxSize + " bytes")
+              .asException();
         }
         out.write(chunk, 0, n);
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw Status.of(StatusCode.INTERNAL, "cannot decompress message: " + e.getMessage()).withCause(e).asException();
+      throw Status.of(StatusCode.INTERNAL, "cannot decompress message: " + e.getMessage())
+          .withCause(e)
+          .asException();
     }
   }
 }

@@ -1,9 +1,8 @@
 package io.weft.internal.wire.grpc;
 
-import java.util.Arrays;
-
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +15,7 @@ public final class GrpcDeframer {
   private final String encoding;
   private final byte[] prefix = new byte[GrpcFrames.PREFIX];
   private int prefixFill;
+
   /** What is allocated for a message before its bytes arrive. */
   private static final int EAGER_BYTES = 64 * 1024;
 
@@ -58,20 +58,29 @@ public final class GrpcDeframer {
         }
         compressed = flag == 1;
         if (compressed && (encoding == null || encoding.equals(GrpcCompression.IDENTITY))) {
-          throw Status.of(StatusCode.INTERNAL, "compressed message without a grpc-encoding").asException();
+          throw Status.of(StatusCode.INTERNAL, "compressed message without a grpc-encoding")
+              .asException();
         }
         long length = Integer.toUnsignedLong(io.weft.internal.wire.Buffer.getInt(prefix, 1));
         if (length > maxMessageSize) {
-          throw Status.of(StatusCode.RESOURCE_EXHAUSTED, "message of " + length + " bytes exceeds the limit of " + maxMessageSize).asException();
+          throw Status.of(
+                  StatusCode.RESOURCE_EXHAUSTED,
+                  "message of " + length + " bytes exceeds the limit of " + maxMessageSize)
+              .asException();
         }
-        // room for what has arrived, growing as more does: a prefix alone cannot make us allocate its claim
+        // room for what has arrived, growing as more does: a prefix alone cannot make us allocate
+        // its claim
         messageLength = (int) length;
         message = new byte[Math.min(messageLength, Math.max(end - off, EAGER_BYTES))];
         messageFill = 0;
       }
       int n = Math.min(messageLength - messageFill, end - off);
       if (messageFill + n > message.length) {
-        message = Arrays.copyOf(message, (int) Math.min(messageLength, Math.max((long) message.length * 2, messageFill + n)));
+        message =
+            Arrays.copyOf(
+                message,
+                (int)
+                    Math.min(messageLength, Math.max((long) message.length * 2, messageFill + n)));
       }
       System.arraycopy(data, off, message, messageFill, n);
       messageFill += n;
@@ -85,7 +94,9 @@ public final class GrpcDeframer {
     }
   }
 
-  /** The length on the wire (compressed, without the prefix) of the message last handed to the sink. */
+  /**
+   * The length on the wire (compressed, without the prefix) of the message last handed to the sink.
+   */
   public int lastWireLength() {
     return lastWireLength;
   }

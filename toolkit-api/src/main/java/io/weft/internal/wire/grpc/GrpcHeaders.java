@@ -16,10 +16,25 @@ public final class GrpcHeaders {
   public static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
   public static final String APPLICATION_GRPC = "application/grpc";
 
-  private static final Set<String> RESERVED = Set.of(
-      CONTENT_TYPE, TE, GRPC_STATUS, GRPC_MESSAGE, GRPC_TIMEOUT, GRPC_ENCODING, GRPC_ACCEPT_ENCODING,
-      "connection", "host", "content-length", "transfer-encoding", "upgrade", "keep-alive", "proxy-connection",
-      "grpc-status-details-bin", "accept-encoding", "content-encoding");
+  private static final Set<String> RESERVED =
+      Set.of(
+          CONTENT_TYPE,
+          TE,
+          GRPC_STATUS,
+          GRPC_MESSAGE,
+          GRPC_TIMEOUT,
+          GRPC_ENCODING,
+          GRPC_ACCEPT_ENCODING,
+          "connection",
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "upgrade",
+          "keep-alive",
+          "proxy-connection",
+          "grpc-status-details-bin",
+          "accept-encoding",
+          "content-encoding");
 
   /** Whether {@code name} (lower case) is a transport header rather than user metadata. */
   public static boolean isReserved(String name) {
@@ -38,9 +53,13 @@ public final class GrpcHeaders {
     return md;
   }
 
-  /** Whether a content-type is gRPC's ({@code application/grpc}, optionally {@code +proto}, {@code +thrift}, parameters). */
+  /**
+   * Whether a content-type is gRPC's ({@code application/grpc}, optionally {@code +proto}, {@code
+   * +thrift}, parameters).
+   */
   public static boolean isGrpc(String contentType) {
-    if (contentType == null || !contentType.regionMatches(true, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length())) {
+    if (contentType == null
+        || !contentType.regionMatches(true, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length())) {
       return false;
     }
     if (contentType.length() == APPLICATION_GRPC.length()) {
@@ -50,13 +69,19 @@ public final class GrpcHeaders {
     return next == '+' || next == ';';
   }
 
-  /** The subtype of a gRPC content-type ({@code proto}, {@code thrift}), or {@code proto} when none is given. */
+  /**
+   * The subtype of a gRPC content-type ({@code proto}, {@code thrift}), or {@code proto} when none
+   * is given.
+   */
   public static String subtype(String contentType) {
     int plus = contentType.indexOf('+');
     if (plus < 0) {
       return "proto";
     }
     int semi = contentType.indexOf(';', plus);
-    return contentType.substring(plus + 1, semi < 0 ? contentType.length() : semi).strip().toLowerCase(java.util.Locale.ROOT);
+    return contentType
+        .substring(plus + 1, semi < 0 ? contentType.length() : semi)
+        .strip()
+        .toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -21,33 +21,48 @@ import java.util.function.Supplier;
  */
 public final class GrpcInbound {
   /** Marks a queue {@linkplain #close() closed} by its own call; never thrown. */
-  @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless sentinel compared by identity, never thrown
-  private static final RuntimeException CLOSED = new RuntimeException("closed", null, false, false) {};
+  @SuppressWarnings(
+      "StaticAssignmentOfThrowable") // a stackless sentinel compared by identity, never thrown
+  private static final RuntimeException CLOSED =
+      new RuntimeException("closed", null, false, false) {};
 
   private final Http2Stream stream;
   private final GrpcDeframer deframer;
   private final ReentrantLock lock = new ReentrantLock();
+
   /**
    * The thread waiting in {@link #take}, parked directly (no Condition: a parked call's stack is
-   * most of what an idle stream costs, and a Condition's await adds four frames and two objects);
-   * a second, concurrent taker waits on {@link #others}.
+   * most of what an idle stream costs, and a Condition's await adds four frames and two objects); a
+   * second, concurrent taker waits on {@link #others}.
    */
   private Thread waiter;
+
   private Condition others;
   // guarded by lock
   private ArrayDeque<byte[]> messages;
-  /** The wire size of each queued message, in queue order (a ring; compression makes it differ from the message's). */
+
+  /**
+   * The wire size of each queued message, in queue order (a ring; compression makes it differ from
+   * the message's).
+   */
   private int[] wireSizes;
+
   private int wireHead;
+
   /** Bytes delivered by the stream not yet reported consumed to it. */
   private int delivered;
+
   /** Wire bytes (prefix included) of the messages in the queue. */
   private int queuedWire;
+
   private boolean ended;
   private RuntimeException endFailure;
   private RuntimeException failure;
 
-  /** Run, outside the lock, before {@link #take} waits for a message (a stream flushes what it held back); null for nothing. */
+  /**
+   * Run, outside the lock, before {@link #take} waits for a message (a stream flushes what it held
+   * back); null for nothing.
+   */
   private final Runnable beforeWait;
 
   /**
@@ -58,7 +73,10 @@ public final class GrpcInbound {
     this(stream, maxMessageSize, encoding, null);
   }
 
-  /** @param beforeWait run before {@link #take} waits (see {@link Http2Stream.Flush#HELD}); null for nothing */
+  /**
+   * @param beforeWait run before {@link #take} waits (see {@link Http2Stream.Flush#HELD}); null for
+   *     nothing
+   */
   public GrpcInbound(Http2Stream stream, int maxMessageSize, String encoding, Runnable beforeWait) {
     this.stream = stream;
     this.deframer = new GrpcDeframer(maxMessageSize, encoding);
@@ -132,7 +150,10 @@ public final class GrpcInbound {
     }
   }
 
-  /** What may go back to flow control now: everything delivered but the queued messages. Holds the lock. */
+  /**
+   * What may go back to flow control now: everything delivered but the queued messages. Holds the
+   * lock.
+   */
   private int creditable() {
     int n = delivered - queuedWire;
     if (n > 0) {
@@ -142,12 +163,18 @@ public final class GrpcInbound {
     return 0;
   }
 
-  /** Whether the bytes so far end inside a message (at the end of the stream, an error). Reader thread. */
+  /**
+   * Whether the bytes so far end inside a message (at the end of the stream, an error). Reader
+   * thread.
+   */
   public boolean hasPartialMessage() {
     return deframer.hasPartialMessage();
   }
 
-  /** No more messages will come; once the queue is drained, {@link #take} returns null, or throws {@code failure} if given. */
+  /**
+   * No more messages will come; once the queue is drained, {@link #take} returns null, or throws
+   * {@code failure} if given.
+   */
   public void end(RuntimeException failure) {
     lock.lock();
     try {
@@ -169,7 +196,10 @@ public final class GrpcInbound {
     fail(null);
   }
 
-  /** The call is over: queued messages are dropped and every waiter throws {@code e}. The first failure stays. */
+  /**
+   * The call is over: queued messages are dropped and every waiter throws {@code e}. The first
+   * failure stays.
+   */
   public void fail(RuntimeException e) {
     int returned;
     lock.lock();
@@ -202,7 +232,10 @@ public final class GrpcInbound {
     }
   }
 
-  /** Waits to be woken, {@code nanos} at most (0: no limit). Holds the lock, and holds it again on return. */
+  /**
+   * Waits to be woken, {@code nanos} at most (0: no limit). Holds the lock, and holds it again on
+   * return.
+   */
   @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
   private void await(long nanos) throws InterruptedException {
     Thread me = Thread.currentThread();
@@ -235,7 +268,8 @@ public final class GrpcInbound {
   }
 
   private static RuntimeException closedException() {
-    return io.weft.api.Status.of(io.weft.api.StatusCode.CANCELLED, "the call has ended").asException();
+    return io.weft.api.Status.of(io.weft.api.StatusCode.CANCELLED, "the call has ended")
+        .asException();
   }
 
   /**
@@ -245,7 +279,8 @@ public final class GrpcInbound {
    *
    * @throws RuntimeException the call's failure (io.weft.api.RpcException in practice)
    */
-  public byte[] take(Deadline deadline, Supplier<RuntimeException> onTimeout) throws InterruptedException {
+  public byte[] take(Deadline deadline, Supplier<RuntimeException> onTimeout)
+      throws InterruptedException {
     byte[] m;
     int returned;
     lock.lock();

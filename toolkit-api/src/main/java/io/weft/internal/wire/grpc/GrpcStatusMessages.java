@@ -23,7 +23,9 @@ public final class GrpcStatusMessages {
             sb.append((char) utf8[j]);
           }
         }
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16))).append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
       } else if (sb != null) {
         sb.append((char) b);
       }

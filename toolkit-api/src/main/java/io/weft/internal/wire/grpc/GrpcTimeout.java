@@ -27,15 +27,16 @@ public final class GrpcTimeout {
       }
       n = n * 10 + (c - '0');
     }
-    long unit = switch (value.charAt(value.length() - 1)) {
-      case 'H' -> 3_600_000_000_000L;
-      case 'M' -> 60_000_000_000L;
-      case 'S' -> 1_000_000_000L;
-      case 'm' -> 1_000_000L;
-      case 'u' -> 1_000L;
-      case 'n' -> 1L;
-      default -> throw new IllegalArgumentException("invalid grpc-timeout unit: " + value);
-    };
+    long unit =
+        switch (value.charAt(value.length() - 1)) {
+          case 'H' -> 3_600_000_000_000L;
+          case 'M' -> 60_000_000_000L;
+          case 'S' -> 1_000_000_000L;
+          case 'm' -> 1_000_000L;
+          case 'u' -> 1_000L;
+          case 'n' -> 1L;
+          default -> throw new IllegalArgumentException("invalid grpc-timeout unit: " + value);
+        };
     return Math.multiplyHigh(n, unit) != 0 || n * unit < 0 ? Long.MAX_VALUE : n * unit;
   }
 

@@ -1,9 +1,9 @@
 package io.weft.internal.wire.http2;
 
 /**
- * The HTTP/2 error codes (RFC 9113 section 7), the only codes Weft puts in RST_STREAM and GOAWAY.
- * A code a peer sends that is not listed here reads as {@link #INTERNAL_ERROR}, as section 7
- * allows ("unknown or unsupported error codes MUST NOT trigger any special behavior").
+ * The HTTP/2 error codes (RFC 9113 section 7), the only codes Weft puts in RST_STREAM and GOAWAY. A
+ * code a peer sends that is not listed here reads as {@link #INTERNAL_ERROR}, as section 7 allows
+ * ("unknown or unsupported error codes MUST NOT trigger any special behavior").
  */
 public enum ErrorCode {
   NO_ERROR(0x0),

@@ -12,6 +12,7 @@ public final class Fields {
   private String[] a;
   private int size;
   private boolean frozen;
+
   /** This block as {@link StatelessHpack} writes it, once frozen and first written. */
   volatile byte[] statelessBlock;
 

@@ -20,16 +20,28 @@ final class FrameReader {
   /** Where a connection's bytes come from. */
   @FunctionalInterface
   interface Source {
-    /** Reads at least one byte into {@code b}, blocking until there is one; -1 at the end of the stream. */
+    /**
+     * Reads at least one byte into {@code b}, blocking until there is one; -1 at the end of the
+     * stream.
+     */
     int read(byte[] b, int off, int len) throws IOException;
   }
 
-  /** What the connection does with each frame; a thrown {@link Http2Exception} is its verdict on the frame. */
+  /**
+   * What the connection does with each frame; a thrown {@link Http2Exception} is its verdict on the
+   * frame.
+   */
   interface Handler {
-    void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream) throws Http2Exception;
+    void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream)
+        throws Http2Exception;
 
-    /** A complete header block; {@code selfDependent} when its priority names its own stream (a stream error, after decoding). */
-    void headers(int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent) throws Http2Exception;
+    /**
+     * A complete header block; {@code selfDependent} when its priority names its own stream (a
+     * stream error, after decoding).
+     */
+    void headers(
+        int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent)
+        throws Http2Exception;
 
     void priority(int streamId, int dependency) throws Http2Exception;
 
@@ -84,7 +96,8 @@ final class FrameReader {
     if (!fill(Frames.PREFACE.length, true)) {
       throw new EOFException("the connection closed before the HTTP/2 preface");
     }
-    if (!Arrays.equals(buf, pos, pos + Frames.PREFACE.length, Frames.PREFACE, 0, Frames.PREFACE.length)) {
+    if (!Arrays.equals(
+        buf, pos, pos + Frames.PREFACE.length, Frames.PREFACE, 0, Frames.PREFACE.length)) {
       throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
     }
     pos += Frames.PREFACE.length;
@@ -92,8 +105,8 @@ final class FrameReader {
 
   /**
    * What the peer's first bytes are when they are plainly another protocol (a TLS record, an
-   * HTTP/1.x response; see {@link ForeignProtocol}), else null. Reads up to a frame header's
-   * worth, or to the end of the stream; consumes nothing.
+   * HTTP/1.x response; see {@link ForeignProtocol}), else null. Reads up to a frame header's worth,
+   * or to the end of the stream; consumes nothing.
    */
   String foreignStart() throws IOException {
     while (limit - pos < Frames.HEADER_LENGTH) {
@@ -145,15 +158,26 @@ final class FrameReader {
     int flags = buf[pos + 4] & 0xFF;
     int streamId = Buffer.getInt(buf, pos + 5) & 0x7FFFFFFF;
     if (length > maxFrameSize) {
-      throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR,
-          "a frame of type " + type + " has " + length + " bytes, over SETTINGS_MAX_FRAME_SIZE " + maxFrameSize);
+      throw Http2Exception.connection(
+          ErrorCode.FRAME_SIZE_ERROR,
+          "a frame of type "
+              + type
+              + " has "
+              + length
+              + " bytes, over SETTINGS_MAX_FRAME_SIZE "
+              + maxFrameSize);
     }
     fill(Frames.HEADER_LENGTH + length, false);
     int p = pos + Frames.HEADER_LENGTH;
     pos = p + length; // the frame is consumed whatever happens next
     if (blockStream != 0 && type != Frames.CONTINUATION) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
-          "a frame of type " + type + " inside the header block of stream " + blockStream + " (only CONTINUATION may follow)");
+      throw Http2Exception.connection(
+          ErrorCode.PROTOCOL_ERROR,
+          "a frame of type "
+              + type
+              + " inside the header block of stream "
+              + blockStream
+              + " (only CONTINUATION may follow)");
     }
     switch (type) {
       case Frames.DATA -> data(h, p, length, flags, streamId);
@@ -161,7 +185,10 @@ final class FrameReader {
       case Frames.PRIORITY -> {
         requireStream(streamId, "PRIORITY");
         if (length != 5) {
-          throw Http2Exception.stream(streamId, ErrorCode.FRAME_SIZE_ERROR, "PRIORITY frame of " + length + " bytes, not 5");
+          throw Http2Exception.stream(
+              streamId,
+              ErrorCode.FRAME_SIZE_ERROR,
+              "PRIORITY frame of " + length + " bytes, not 5");
         }
         h.priority(streamId, Buffer.getInt(buf, p) & 0x7FFFFFFF);
       }
@@ -174,10 +201,13 @@ final class FrameReader {
         requireConnection(streamId, "SETTINGS");
         boolean ack = (flags & Frames.FLAG_ACK) != 0;
         if (ack && length != 0) {
-          throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "SETTINGS ACK with a " + length + "-byte payload");
+          throw Http2Exception.connection(
+              ErrorCode.FRAME_SIZE_ERROR, "SETTINGS ACK with a " + length + "-byte payload");
         }
         if (length % 6 != 0) {
-          throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "SETTINGS frame of " + length + " bytes, not a multiple of 6");
+          throw Http2Exception.connection(
+              ErrorCode.FRAME_SIZE_ERROR,
+              "SETTINGS frame of " + length + " bytes, not a multiple of 6");
         }
         h.settings(ack, buf, p, length);
       }
@@ -190,9 +220,12 @@ final class FrameReader {
       case Frames.GOAWAY -> {
         requireConnection(streamId, "GOAWAY");
         if (length < 8) {
-          throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "GOAWAY frame of " + length + " bytes, under 8");
+          throw Http2Exception.connection(
+              ErrorCode.FRAME_SIZE_ERROR, "GOAWAY frame of " + length + " bytes, under 8");
         }
-        String debug = new String(buf, p + 8, Math.min(length - 8, 256), java.nio.charset.StandardCharsets.UTF_8);
+        String debug =
+            new String(
+                buf, p + 8, Math.min(length - 8, 256), java.nio.charset.StandardCharsets.UTF_8);
         h.goAway(Buffer.getInt(buf, p) & 0x7FFFFFFF, Buffer.getInt(buf, p + 4), debug);
       }
       case Frames.WINDOW_UPDATE -> {
@@ -213,25 +246,30 @@ final class FrameReader {
     int end = p + length;
     if ((flags & Frames.FLAG_PADDED) != 0) {
       if (length < 1) {
-        throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "padded DATA frame without a pad length");
+        throw Http2Exception.connection(
+            ErrorCode.FRAME_SIZE_ERROR, "padded DATA frame without a pad length");
       }
       int pad = buf[p] & 0xFF;
       off++;
       end -= pad;
       if (end < off) {
-        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA padding of " + pad + " bytes fills the " + length + "-byte frame");
+        throw Http2Exception.connection(
+            ErrorCode.PROTOCOL_ERROR,
+            "DATA padding of " + pad + " bytes fills the " + length + "-byte frame");
       }
     }
     h.data(streamId, buf, off, end - off, length, (flags & Frames.FLAG_END_STREAM) != 0);
   }
 
-  private void headers(Handler h, int p, int length, int flags, int streamId) throws Http2Exception {
+  private void headers(Handler h, int p, int length, int flags, int streamId)
+      throws Http2Exception {
     requireStream(streamId, "HEADERS");
     int off = p;
     int end = p + length;
     if ((flags & Frames.FLAG_PADDED) != 0) {
       if (length < 1) {
-        throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "padded HEADERS frame without a pad length");
+        throw Http2Exception.connection(
+            ErrorCode.FRAME_SIZE_ERROR, "padded HEADERS frame without a pad length");
       }
       end -= buf[p] & 0xFF;
       off++;
@@ -239,13 +277,15 @@ final class FrameReader {
     boolean selfDependent = false;
     if ((flags & Frames.FLAG_PRIORITY) != 0) {
       if (end - off < 5) {
-        throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "HEADERS frame too short for its priority fields");
+        throw Http2Exception.connection(
+            ErrorCode.FRAME_SIZE_ERROR, "HEADERS frame too short for its priority fields");
       }
       selfDependent = (Buffer.getInt(buf, off) & 0x7FFFFFFF) == streamId;
       off += 5;
     }
     if (end < off) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS padding longer than the frame");
+      throw Http2Exception.connection(
+          ErrorCode.PROTOCOL_ERROR, "HEADERS padding longer than the frame");
     }
     boolean endStream = (flags & Frames.FLAG_END_STREAM) != 0;
     if ((flags & Frames.FLAG_END_HEADERS) != 0) {
@@ -260,14 +300,21 @@ final class FrameReader {
     append(off, end - off);
   }
 
-  private void continuation(Handler h, int p, int length, int flags, int streamId) throws Http2Exception {
+  private void continuation(Handler h, int p, int length, int flags, int streamId)
+      throws Http2Exception {
     if (blockStream == 0 || streamId != blockStream) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, blockStream == 0
-          ? "CONTINUATION on stream " + streamId + " without a header block in progress"
-          : "CONTINUATION on stream " + streamId + " inside the header block of stream " + blockStream);
+      throw Http2Exception.connection(
+          ErrorCode.PROTOCOL_ERROR,
+          blockStream == 0
+              ? "CONTINUATION on stream " + streamId + " without a header block in progress"
+              : "CONTINUATION on stream "
+                  + streamId
+                  + " inside the header block of stream "
+                  + blockStream);
     }
     if (++blockFrames > maxBlockFrames) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM,
+      throw Http2Exception.connection(
+          ErrorCode.ENHANCE_YOUR_CALM,
           "a header block of more than " + maxBlockFrames + " frames on stream " + streamId);
     }
     append(p, length);
@@ -284,13 +331,16 @@ final class FrameReader {
 
   private void append(int off, int len) throws Http2Exception {
     if (blockLength + len > maxBlockBytes) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM,
+      throw Http2Exception.connection(
+          ErrorCode.ENHANCE_YOUR_CALM,
           "a header block of more than " + maxBlockBytes + " bytes on stream " + blockStream);
     }
     if (block == null) {
       block = new byte[Math.max(1024, blockLength + len)];
     } else if (blockLength + len > block.length) {
-      block = Arrays.copyOf(block, Math.min(maxBlockBytes, Math.max(block.length * 2, blockLength + len)));
+      block =
+          Arrays.copyOf(
+              block, Math.min(maxBlockBytes, Math.max(block.length * 2, blockLength + len)));
     }
     System.arraycopy(buf, off, block, blockLength, len);
     blockLength += len;
@@ -304,13 +354,15 @@ final class FrameReader {
 
   private static void requireConnection(int streamId, String type) throws Http2Exception {
     if (streamId != 0) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, type + " frame on stream " + streamId + ", not 0");
+      throw Http2Exception.connection(
+          ErrorCode.PROTOCOL_ERROR, type + " frame on stream " + streamId + ", not 0");
     }
   }
 
   private static void requireLength(int length, int expected, String type) throws Http2Exception {
     if (length != expected) {
-      throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, type + " frame of " + length + " bytes, not " + expected);
+      throw Http2Exception.connection(
+          ErrorCode.FRAME_SIZE_ERROR, type + " frame of " + length + " bytes, not " + expected);
     }
   }
 

@@ -27,8 +27,10 @@ public final class Frames {
 
   /** The length of a frame header. */
   public static final int HEADER_LENGTH = 9;
+
   /** The client connection preface (section 3.4). */
-  public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private Frames() {}
 
@@ -47,7 +49,10 @@ public final class Frames {
     return at + HEADER_LENGTH;
   }
 
-  /** Writes a frame header over the 9 bytes at {@code at} (reserved earlier with {@link Buffer#skip}). */
+  /**
+   * Writes a frame header over the 9 bytes at {@code at} (reserved earlier with {@link
+   * Buffer#skip}).
+   */
   public static void headerAt(byte[] a, int at, int length, int type, int flags, int streamId) {
     a[at] = (byte) (length >>> 16);
     a[at + 1] = (byte) (length >>> 8);
@@ -61,9 +66,15 @@ public final class Frames {
    * Appends a header block as one HEADERS frame and, past {@code maxFrame} bytes, CONTINUATION
    * frames (section 6.10: nothing else may come between them, which the caller's ordering ensures).
    */
-  public static void headers(Buffer b, int streamId, byte[] block, int off, int len, boolean endStream, int maxFrame) {
+  public static void headers(
+      Buffer b, int streamId, byte[] block, int off, int len, boolean endStream, int maxFrame) {
     int first = Math.min(maxFrame, len);
-    header(b, first, HEADERS, (endStream ? FLAG_END_STREAM : 0) | (first == len ? FLAG_END_HEADERS : 0), streamId);
+    header(
+        b,
+        first,
+        HEADERS,
+        (endStream ? FLAG_END_STREAM : 0) | (first == len ? FLAG_END_HEADERS : 0),
+        streamId);
     b.write(block, off, first);
     int done = first;
     while (done < len) {
@@ -74,8 +85,12 @@ public final class Frames {
     }
   }
 
-  /** Appends DATA frames of at most {@code maxFrame} bytes carrying {@code len} bytes (one empty frame if 0); END_STREAM on the last if asked. */
-  public static void data(Buffer b, int streamId, byte[] data, int off, int len, boolean endStream, int maxFrame) {
+  /**
+   * Appends DATA frames of at most {@code maxFrame} bytes carrying {@code len} bytes (one empty
+   * frame if 0); END_STREAM on the last if asked.
+   */
+  public static void data(
+      Buffer b, int streamId, byte[] data, int off, int len, boolean endStream, int maxFrame) {
     int done = 0;
     do {
       int n = Math.min(maxFrame, len - done);
@@ -106,7 +121,10 @@ public final class Frames {
     header(b, 0, SETTINGS, FLAG_ACK, 0);
   }
 
-  /** Appends a GOAWAY frame; {@code debug} (may be empty) is for people reading a capture, never for machines. */
+  /**
+   * Appends a GOAWAY frame; {@code debug} (may be empty) is for people reading a capture, never for
+   * machines.
+   */
   public static void goAway(Buffer b, int lastStreamId, ErrorCode code, String debug) {
     byte[] d = debug.getBytes(StandardCharsets.UTF_8);
     int n = Math.min(d.length, 256);

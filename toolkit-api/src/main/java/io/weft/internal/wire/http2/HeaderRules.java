@@ -4,8 +4,8 @@ package io.weft.internal.wire.http2;
  * What makes a header block malformed (RFC 9113 sections 8.2 and 8.3): names with upper case or
  * other forbidden octets, values with NUL, CR or LF, connection-specific fields, {@code te} other
  * than "trailers", pseudo-header fields that are unknown, repeated, misplaced or missing, and a
- * {@code content-length} that is not a number. A malformed block is a stream error
- * PROTOCOL_ERROR. Stateless.
+ * {@code content-length} that is not a number. A malformed block is a stream error PROTOCOL_ERROR.
+ * Stateless.
  */
 final class HeaderRules {
   private HeaderRules() {}
@@ -72,7 +72,9 @@ final class HeaderRules {
       return "no :method";
     }
     if (method.equals("CONNECT")) {
-      return authority == null ? "CONNECT without :authority" : scheme != null || path != null ? "CONNECT with :scheme or :path" : null;
+      return authority == null
+          ? "CONNECT without :authority"
+          : scheme != null || path != null ? "CONNECT with :scheme or :path" : null;
     }
     if (scheme == null) {
       return "no :scheme";
@@ -83,7 +85,9 @@ final class HeaderRules {
     return null;
   }
 
-  /** Why a response's header block is malformed, or null. Informational (1xx) responses pass too. */
+  /**
+   * Why a response's header block is malformed, or null. Informational (1xx) responses pass too.
+   */
   static String checkResponse(Fields f) {
     boolean status = false;
     boolean regular = false;
@@ -95,7 +99,9 @@ final class HeaderRules {
       }
       if (name.charAt(0) == ':') {
         if (regular || status || !name.equals(":status")) {
-          return regular ? "pseudo-header field " + name + " after a regular field" : "unexpected pseudo-header field " + name;
+          return regular
+              ? "pseudo-header field " + name + " after a regular field"
+              : "unexpected pseudo-header field " + name;
         }
         status = true;
       } else {
@@ -158,7 +164,9 @@ final class HeaderRules {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c <= 0x20 || (c >= 'A' && c <= 'Z') || c >= 0x7f) {
-        return "field name '" + name + "' has a forbidden character (upper case, space, control or non-ASCII)";
+        return "field name '"
+            + name
+            + "' has a forbidden character (upper case, space, control or non-ASCII)";
       }
     }
     switch (name) {

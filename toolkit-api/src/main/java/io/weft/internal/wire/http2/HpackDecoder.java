@@ -10,12 +10,12 @@ import java.util.Objects;
  * encoder, so it must see every header block the peer sends, in order, including blocks whose
  * fields nobody wants.
  *
- * <p>Defences against a hostile encoder: every length is checked against what is left of the
- * block before anything is allocated for it; integers above 2^31-1 are rejected; and once a
- * block's header list passes {@code maxHeaderListSize} the rest of it is read only to keep the
- * dynamic table in step, with no String built and nothing allocated for fields that are merely
- * referenced or not indexed. A block of 16,000 one-byte references to a 4 KiB dynamic entry (an
- * "HPACK bomb", 64 MB of headers from 16 KB) therefore costs a loop over 16,000 bytes.
+ * <p>Defences against a hostile encoder: every length is checked against what is left of the block
+ * before anything is allocated for it; integers above 2^31-1 are rejected; and once a block's
+ * header list passes {@code maxHeaderListSize} the rest of it is read only to keep the dynamic
+ * table in step, with no String built and nothing allocated for fields that are merely referenced
+ * or not indexed. A block of 16,000 one-byte references to a 4 KiB dynamic entry (an "HPACK bomb",
+ * 64 MB of headers from 16 KB) therefore costs a loop over 16,000 bytes.
  *
  * <p>Strings: names are decoded as ISO-8859-1 (one char per octet; the engine validates them),
  * values as UTF-8, malformed sequences becoming U+FFFD. An indexed field hands the sink the very
@@ -73,8 +73,8 @@ public final class HpackDecoder {
 
   /**
    * A decoder whose dynamic table starts with a maximum size of {@code maxTableSize}. The peer's
-   * encoder starts at the protocol's 4096 and may send blocks before it has seen our SETTINGS, so
-   * a connection that advertises less than 4096 should start at 4096 and call {@link
+   * encoder starts at the protocol's 4096 and may send blocks before it has seen our SETTINGS, so a
+   * connection that advertises less than 4096 should start at 4096 and call {@link
    * #setMaxTableSize} when the peer acknowledges the smaller value.
    *
    * @param maxTableSize the SETTINGS_HEADER_TABLE_SIZE in effect for the peer's encoder
@@ -96,8 +96,8 @@ public final class HpackDecoder {
    * CONTINUATIONs, joined), passing each field to {@code sink} in order.
    *
    * @return true; or false if the header list passed {@code maxHeaderListSize}, in which case the
-   *     sink received only the fields before the one that passed it, and the rest of the block
-   *     was still decoded, to keep the dynamic table in step with the peer
+   *     sink received only the fields before the one that passed it, and the rest of the block was
+   *     still decoded, to keep the dynamic table in step with the peer
    * @throws HpackException on any coding error; the dynamic table is then out of step and the
    *     connection must end with COMPRESSION_ERROR (as it must if the sink throws)
    */

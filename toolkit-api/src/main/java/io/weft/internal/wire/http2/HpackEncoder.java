@@ -12,9 +12,9 @@ import java.util.Map;
  *
  * <p>Per field it picks the shortest representation it can without guessing the future: a whole
  * match in the static or dynamic table is one index; otherwise a literal, whose name is an index
- * when some entry has that name (static preferred, as its index never moves), and which is added
- * to the dynamic table when the caller asks for {@link #INDEX} and it fits. Lookups are hash
- * lookups by name and value, never a scan of the table.
+ * when some entry has that name (static preferred, as its index never moves), and which is added to
+ * the dynamic table when the caller asks for {@link #INDEX} and it fits. Lookups are hash lookups
+ * by name and value, never a scan of the table.
  *
  * <p>A block is {@link #beginBlock} followed by {@link #field} calls; the engine splits the bytes
  * into HEADERS and CONTINUATION frames itself.
@@ -30,9 +30,9 @@ public final class HpackEncoder {
   public static final int NO_INDEX = 1;
 
   /**
-   * Literal never indexed (section 6.2.3), even if the field is in a table, and intermediaries
-   * must keep it that way: for secrets, whose table entries would let an attacker who controls
-   * other fields on the connection guess them by the compressed length (section 7.1).
+   * Literal never indexed (section 6.2.3), even if the field is in a table, and intermediaries must
+   * keep it that way: for secrets, whose table entries would let an attacker who controls other
+   * fields on the connection guess them by the compressed length (section 7.1).
    */
   public static final int NEVER_INDEX = 2;
 
@@ -65,8 +65,8 @@ public final class HpackEncoder {
 
   /**
    * Each name in the table, with the insertion number of its newest entry and of the newest entry
-   * of each of its values. Eviction is oldest first, so when an entry leaves, no older duplicate
-   * is left behind for these maps to point to.
+   * of each of its values. Eviction is oldest first, so when an entry leaves, no older duplicate is
+   * left behind for these maps to point to.
    */
   private final Map<String, NameEntries> byName = new HashMap<>();
 
@@ -103,9 +103,9 @@ public final class HpackEncoder {
 
   /**
    * Applies the peer's SETTINGS_HEADER_TABLE_SIZE: the table's limit becomes the smaller of ours
-   * and {@code size}, and the next block begins with a size update saying so (RFC 7541 sections
-   * 4.2 and 6.3). An encoder with a maximum of 0 already told the peer its table is empty and
-   * ignores this.
+   * and {@code size}, and the next block begins with a size update saying so (RFC 7541 sections 4.2
+   * and 6.3). An encoder with a maximum of 0 already told the peer its table is empty and ignores
+   * this.
    */
   public void peerMaxTableSize(int size) {
     if (size < 0) {

@@ -79,8 +79,10 @@ final class HpackStaticTable {
 
   private static final String[] NAMES = new String[LENGTH + 1];
   private static final String[] VALUES = new String[LENGTH + 1];
+
   /** Entry sizes as RFC 7541 section 4.1 counts them: name octets + value octets + 32. */
   private static final int[] SIZES = new int[LENGTH + 1];
+
   /** The lowest index of each name; entries with one name are adjacent, so the rest follow it. */
   private static final Map<String, Integer> FIRST_INDEX = new HashMap<>();
 

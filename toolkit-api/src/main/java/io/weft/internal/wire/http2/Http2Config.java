@@ -24,19 +24,20 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxPendingPerConnection the same over all streams of a connection (default 32 MiB); past
  *     either limit the stream is reset with ENHANCE_YOUR_CALM instead of buffering
  * @param budget the same over all connections that share it (a server's; null for none)
- * @param keepAliveTime how long the connection may read nothing before it sends a PING
- *     (grpc-java's {@code keepAliveTime}; zero, the default, for never)
+ * @param keepAliveTime how long the connection may read nothing before it sends a PING (grpc-java's
+ *     {@code keepAliveTime}; zero, the default, for never)
  * @param keepAliveTimeout how long a keepalive PING may go unanswered, with nothing else read,
  *     before the connection is closed (default 20 s)
- * @param permitKeepAliveTime pings closer together than this (while streams are open; 2 hours
- *     when none are) earn a strike, and a third strike ends the connection with GOAWAY
- *     ENHANCE_YOUR_CALM "too_many_pings", as grpc-java's server does; zero for no enforcement
- *     (default 5 min on a server, zero on a client)
+ * @param permitKeepAliveTime pings closer together than this (while streams are open; 2 hours when
+ *     none are) earn a strike, and a third strike ends the connection with GOAWAY ENHANCE_YOUR_CALM
+ *     "too_many_pings", as grpc-java's server does; zero for no enforcement (default 5 min on a
+ *     server, zero on a client)
  * @param maxResetsPerWindow streams the peer may reset within {@code resetWindow} before the
  *     connection ends with ENHANCE_YOUR_CALM (rapid reset, CVE-2023-44487; default 10,000 per 10 s)
- * @param maxSettingsPerWindow SETTINGS frames the peer may send within {@code resetWindow} (default 100)
- * @param maxQueuedControlFrames acknowledgements and resets the reader may have queued for a
- *     peer that does not read them (default 10,000, as Netty and Go); past it, ENHANCE_YOUR_CALM
+ * @param maxSettingsPerWindow SETTINGS frames the peer may send within {@code resetWindow} (default
+ *     100)
+ * @param maxQueuedControlFrames acknowledgements and resets the reader may have queued for a peer
+ *     that does not read them (default 10,000, as Netty and Go); past it, ENHANCE_YOUR_CALM
  * @param timer runs keepalive pings and closing grace periods; never user code
  */
 public record Http2Config(
@@ -62,7 +63,8 @@ public record Http2Config(
 
   public Http2Config {
     if (streamWindow < 1 || connectionWindow < Settings.DEFAULT_WINDOW) {
-      throw new IllegalArgumentException("windows too small: stream " + streamWindow + ", connection " + connectionWindow);
+      throw new IllegalArgumentException(
+          "windows too small: stream " + streamWindow + ", connection " + connectionWindow);
     }
     if (maxConcurrentStreams < 0 || maxHeaderListSize < 1024 || maxHeaderBlockFrames < 1) {
       throw new IllegalArgumentException("bad HTTP/2 limits");
@@ -78,7 +80,10 @@ public record Http2Config(
     return new Builder(timer);
   }
 
-  /** The largest header block accepted, compressed: the decoded limit with room for encoding overhead. */
+  /**
+   * The largest header block accepted, compressed: the decoded limit with room for encoding
+   * overhead.
+   */
   int maxHeaderBlockBytes() {
     return maxHeaderListSize + maxHeaderListSize / 2 + 1024;
   }
@@ -158,9 +163,23 @@ public record Http2Config(
     }
 
     public Http2Config build() {
-      return new Http2Config(maxConcurrentStreams, streamWindow, connectionWindow, maxHeaderListSize, maxHeaderBlockFrames,
-          maxPendingPerStream, maxPendingPerConnection, budget, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
-          maxResetsPerWindow, maxSettingsPerWindow, resetWindow, maxQueuedControlFrames, timer);
+      return new Http2Config(
+          maxConcurrentStreams,
+          streamWindow,
+          connectionWindow,
+          maxHeaderListSize,
+          maxHeaderBlockFrames,
+          maxPendingPerStream,
+          maxPendingPerConnection,
+          budget,
+          keepAliveTime,
+          keepAliveTimeout,
+          permitKeepAliveTime,
+          maxResetsPerWindow,
+          maxSettingsPerWindow,
+          resetWindow,
+          maxQueuedControlFrames,
+          timer);
     }
   }
 }

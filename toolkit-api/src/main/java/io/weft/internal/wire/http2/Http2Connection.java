@@ -13,25 +13,29 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One HTTP/2 connection, client or server side: Weft's engine (RFC 9113, HPACK by RFC 7541). It
- * reads frames on one thread (the server's connection thread in {@link #serve}, or a virtual
- * thread of its own on a client), keeps the stream states, both directions' flow-control windows
- * and the peer's settings, answers SETTINGS and PING, enforces the limits that keep a hostile peer
- * from costing more than the frames it sends (header blocks, pings, settings, resets, bytes held
- * for a peer that does not read), and ends with GOAWAY.
+ * reads frames on one thread (the server's connection thread in {@link #serve}, or a virtual thread
+ * of its own on a client), keeps the stream states, both directions' flow-control windows and the
+ * peer's settings, answers SETTINGS and PING, enforces the limits that keep a hostile peer from
+ * costing more than the frames it sends (header blocks, pings, settings, resets, bytes held for a
+ * peer that does not read), and ends with GOAWAY.
  *
  * <p>What the peer's frames do is {@link InboundFrames}'s part; this class keeps the state they
  * change and everything this side starts: the preface, writes, new streams, shutdown, keepalive.
  *
  * <p>Threads: the reader never runs user code (listeners must not block) and never blocks on a
  * write: what it sends is queued for a writer thread. The layer above writes from its own threads
- * through {@link Http2Stream#write}. One lock, {@link #lock}, guards all shared state; no bytes
- * are written while it is held, and listeners are called outside it. A client's stream openings
- * also hold {@link #writeLock}, which keeps HPACK blocks and stream ids in wire order (lock order:
+ * through {@link Http2Stream#write}. One lock, {@link #lock}, guards all shared state; no bytes are
+ * written while it is held, and listeners are called outside it. A client's stream openings also
+ * hold {@link #writeLock}, which keeps HPACK blocks and stream ids in wire order (lock order:
  * writeLock before lock).
  */
 public final class Http2Connection {
   private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
-  /** Closed streams remembered, to tell late frames (ignored) from frames on streams that never were. */
+
+  /**
+   * Closed streams remembered, to tell late frames (ignored) from frames on streams that never
+   * were.
+   */
   static final long SHUTDOWN_PING = 0x7765667447L; // "weftG"
 
   /** The socket under a connection. */
@@ -67,8 +71,10 @@ public final class Http2Connection {
   final FrameReader reader;
   private final InboundFrames inbound = new InboundFrames(this);
   final HpackDecoder decoder;
+
   /** Client only (a server writes literals: {@link StatelessHpack}); guarded by writeLock. */
   private final HpackEncoder encoder;
+
   private final ReentrantLock writeLock = new ReentrantLock();
   final ReentrantLock lock = new ReentrantLock();
   final CountDownLatch settingsReceived = new CountDownLatch(1);
@@ -82,49 +88,75 @@ public final class Http2Connection {
   int credit;
   int lastPeerStreamId;
   int nextStreamId = 1;
-  /** Streams open; written under the lock, read without it where a moment's staleness does not matter. */
+
+  /**
+   * Streams open; written under the lock, read without it where a moment's staleness does not
+   * matter.
+   */
   volatile int active;
+
   private int reserved;
   private long pending;
   final java.util.LinkedHashSet<Http2Stream> blocked = new java.util.LinkedHashSet<>();
   boolean shuttingDown;
+
   /** Streams above this id are refused (GOAWAY sent); MAX_VALUE until then. */
   int acceptUpTo = Integer.MAX_VALUE;
+
   boolean goAwayReceived;
   StreamException lost;
   long idleSince = System.nanoTime();
   volatile int peerMaxFrameSize = Settings.MIN_FRAME;
   volatile int peerHeaderTableSize = 4096;
-  /** The smallest SETTINGS_HEADER_TABLE_SIZE the peer set since the client's last header block (reset under writeLock). */
+
+  /**
+   * The smallest SETTINGS_HEADER_TABLE_SIZE the peer set since the client's last header block
+   * (reset under writeLock).
+   */
   volatile int peerHeaderTableLow = 4096;
+
   private int appliedHeaderTableSize = 4096; // guarded by writeLock
 
   // confined to the reader thread
-  /** Set when the server sends headers or data: pings are fair again (grpc-java resets its enforcer on every write). */
+  /**
+   * Set when the server sends headers or data: pings are fair again (grpc-java resets its enforcer
+   * on every write).
+   */
   volatile boolean strikesReset;
 
   // keepalive and shutdown timers
   final KeepAlive keepAlive;
   private volatile ScheduledFuture<?> closeTask;
   volatile boolean roomWanted;
-  private final java.util.concurrent.atomic.AtomicBoolean heldFlushArmed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean heldFlushArmed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Http2Connection(boolean client, Transport transport, String peer, Http2Config config, Acceptor acceptor) {
+  private Http2Connection(
+      boolean client, Transport transport, String peer, Http2Config config, Acceptor acceptor) {
     this.client = client;
     this.transport = transport;
     this.peer = peer;
     this.config = config;
     this.acceptor = acceptor;
     this.out = new WriteCoalescer(transport::write, this::onRoom);
-    this.reader = new FrameReader(transport::read, Http2Config.MAX_FRAME_SIZE, config.maxHeaderBlockBytes(), config.maxHeaderBlockFrames());
+    this.reader =
+        new FrameReader(
+            transport::read,
+            Http2Config.MAX_FRAME_SIZE,
+            config.maxHeaderBlockBytes(),
+            config.maxHeaderBlockFrames());
     this.decoder = new HpackDecoder(4096, config.maxHeaderListSize());
     this.encoder = client ? new HpackEncoder(4096, false) : null;
     this.recvWindow = config.connectionWindow();
     this.keepAlive = new KeepAlive(this);
   }
 
-  /** A server connection over {@code transport}, whose client's preface has not been read yet; run it with {@link #serve}. */
-  public static Http2Connection server(Transport transport, String peer, Http2Config config, Acceptor acceptor) {
+  /**
+   * A server connection over {@code transport}, whose client's preface has not been read yet; run
+   * it with {@link #serve}.
+   */
+  public static Http2Connection server(
+      Transport transport, String peer, Http2Config config, Acceptor acceptor) {
     return new Http2Connection(false, transport, peer, config, acceptor);
   }
 
@@ -132,7 +164,8 @@ public final class Http2Connection {
    * A client connection over {@code transport}: sends the preface and settings and starts the
    * reader thread. Wait for the server's settings with {@link #awaitSettings}.
    */
-  public static Http2Connection client(Transport transport, String peer, Http2Config config) throws IOException {
+  public static Http2Connection client(Transport transport, String peer, Http2Config config)
+      throws IOException {
     Http2Connection c = new Http2Connection(true, transport, peer, config, null);
     Buffer b = new Buffer(64);
     b.write(Frames.PREFACE, 0, Frames.PREFACE.length);
@@ -174,7 +207,9 @@ public final class Http2Connection {
     read(false);
   }
 
-  /** The reader: a server first sends its preface and reads the client's; then frames until the end. */
+  /**
+   * The reader: a server first sends its preface and reads the client's; then frames until the end.
+   */
   private void read(boolean server) {
     try {
       if (server) {
@@ -190,7 +225,10 @@ public final class Http2Connection {
     } catch (IOException e) {
       lose(e);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "HTTP/2 connection " + (client ? "to " : "from ") + peer + " failed", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "HTTP/2 connection " + (client ? "to " : "from ") + peer + " failed",
+          e);
       lose(new IOException(e.toString(), e));
     } finally {
       lose(null);
@@ -213,20 +251,21 @@ public final class Http2Connection {
   }
 
   /**
-   * Makes {@code s} wait for the connection window or socket room; false if room appeared
-   * meanwhile (then the caller tries again instead of waiting). Holds the lock.
+   * Makes {@code s} wait for the connection window or socket room; false if room appeared meanwhile
+   * (then the caller tries again instead of waiting). Holds the lock.
    */
   boolean blockOnConnection(Http2Stream s) {
     blocked.add(s);
     if (!out.hasRoom()) {
       roomWanted = true;
-      return out.hasRoom() ? false : true; // the coalescer may have drained before it saw roomWanted
+      return out.hasRoom()
+          ? false
+          : true; // the coalescer may have drained before it saw roomWanted
     }
     return true;
   }
 
   // ---- flood limits (reader thread) ----
-
 
   // ---- flow control: what the layer takes ----
 
@@ -292,18 +331,32 @@ public final class Http2Connection {
 
   // ---- send limits ----
 
-  /** Charges {@code n} more waiting bytes of {@code s}; null if within the limits, else why not. Holds the lock. */
+  /**
+   * Charges {@code n} more waiting bytes of {@code s}; null if within the limits, else why not.
+   * Holds the lock.
+   */
   String charge(Http2Stream s, long n) {
     if (s.charged + n > config.maxPendingPerStream()) {
-      return "a stream would hold " + (s.charged + n) + " bytes for a peer that does not read (limit " + config.maxPendingPerStream() + ")";
+      return "a stream would hold "
+          + (s.charged + n)
+          + " bytes for a peer that does not read (limit "
+          + config.maxPendingPerStream()
+          + ")";
     }
     if (pending + n > config.maxPendingPerConnection()) {
-      return "the connection's streams would hold " + (pending + n) + " bytes for a peer that does not read (limit "
-          + config.maxPendingPerConnection() + ")";
+      return "the connection's streams would hold "
+          + (pending + n)
+          + " bytes for a peer that does not read (limit "
+          + config.maxPendingPerConnection()
+          + ")";
     }
     SendBudget budget = config.budget();
     if (budget != null && !budget.tryTake(n)) {
-      return "the server holds " + budget.held() + " bytes for peers that do not read (limit " + budget.limit() + ")";
+      return "the server holds "
+          + budget.held()
+          + " bytes for peers that do not read (limit "
+          + budget.limit()
+          + ")";
     }
     pending += n;
     return null;
@@ -321,7 +374,8 @@ public final class Http2Connection {
   // ---- closing streams ----
 
   /** Counts streams opened (+1) and ended (-1). Holds the lock. */
-  @SuppressWarnings("NonAtomicVolatileUpdate") // every writer holds the lock; volatile only for reads without it
+  @SuppressWarnings(
+      "NonAtomicVolatileUpdate") // every writer holds the lock; volatile only for reads without it
   void addActive(int delta) {
     active += delta;
   }
@@ -334,9 +388,14 @@ public final class Http2Connection {
     s.closed = true;
     streams.remove(s.id);
     addActive(-1);
-    credit += s.unconsumed; // whatever the layer has not taken, it never will count against the window
+    credit +=
+        s.unconsumed; // whatever the layer has not taken, it never will count against the window
     s.unconsumed = 0;
-    closed.mark(s.id, s.resetSent ? ClosedStreams.RESET_SENT : s.resetReceived ? ClosedStreams.RESET_RECEIVED : ClosedStreams.ENDED);
+    closed.mark(
+        s.id,
+        s.resetSent
+            ? ClosedStreams.RESET_SENT
+            : s.resetReceived ? ClosedStreams.RESET_RECEIVED : ClosedStreams.ENDED);
     s.signal();
     blocked.remove(s);
     if (active == 0) {
@@ -371,7 +430,9 @@ public final class Http2Connection {
     }
     s.resetSent = true;
     if (s.failure == null) {
-      s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, code, "the stream was reset (" + code + ")");
+      s.failure =
+          new StreamException(
+              StreamException.Kind.RESET_LOCALLY, code, "the stream was reset (" + code + ")");
     }
     close(s);
     if (s.writing) {
@@ -380,7 +441,6 @@ public final class Http2Connection {
     }
     return true;
   }
-
 
   void queueReset(int streamId, ErrorCode code) {
     Buffer b = new Buffer(16);
@@ -403,12 +463,14 @@ public final class Http2Connection {
     Buffer block = new Buffer(128 + fields.size() * 32);
     if (client) {
       if (!writeLock.isHeldByCurrentThread()) {
-        throw new IllegalStateException("a client writes header blocks only when it opens a stream");
+        throw new IllegalStateException(
+            "a client writes header blocks only when it opens a stream");
       }
       int table = peerHeaderTableSize;
       int low = peerHeaderTableLow;
       if (table != appliedHeaderTableSize || low < table) {
-        // RFC 7541 4.2: a size that went down and back up between two blocks is signalled as its smallest, then its last
+        // RFC 7541 4.2: a size that went down and back up between two blocks is signalled as its
+        // smallest, then its last
         if (low < table) {
           encoder.peerMaxTableSize(low);
         }
@@ -419,11 +481,17 @@ public final class Http2Connection {
       encoder.beginBlock(block);
       for (int i = 0; i < fields.size(); i++) {
         String name = fields.name(i);
-        encoder.field(block, name, fields.value(i), name.equals("grpc-timeout") ? HpackEncoder.NO_INDEX : HpackEncoder.INDEX);
+        encoder.field(
+            block,
+            name,
+            fields.value(i),
+            name.equals("grpc-timeout") ? HpackEncoder.NO_INDEX : HpackEncoder.INDEX);
       }
     } else {
       StatelessHpack.block(block, fields, peerHeaderTableSize);
-      strikesReset = true; // the server answered: pings are fair again (grpc-java resets its enforcer on every write)
+      strikesReset =
+          true; // the server answered: pings are fair again (grpc-java resets its enforcer on every
+      // write)
     }
     Frames.headers(b, streamId, block.array(), 0, block.size(), endStream, peerMaxFrameSize);
   }
@@ -439,10 +507,17 @@ public final class Http2Connection {
           if (!heldFlushArmed.getAndSet(true)) {
             // the writer promised to flush before it waits; if its next step is slow instead,
             // what it held leaves within a millisecond anyway
-            ScheduledFuture<?> unused = config.timer().schedule(() -> {
-              heldFlushArmed.set(false);
-              out.flushHeldInBackground(); // throws nothing: the flush runs, and fails, on its own thread
-            }, 1, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> unused =
+                config
+                    .timer()
+                    .schedule(
+                        () -> {
+                          heldFlushArmed.set(false);
+                          out.flushHeldInBackground(); // throws nothing: the flush runs, and
+                          // fails, on its own thread
+                        },
+                        1,
+                        TimeUnit.MILLISECONDS);
           }
         }
       }
@@ -470,9 +545,15 @@ public final class Http2Connection {
     }
     if (out.queued() > 2 * WriteCoalescer.MAX_QUEUED + config.maxQueuedControlFrames() * 17L) {
       // the peer does not read what it makes us send (Netty's and Go's control-frame limit)
-      LOG.log(System.Logger.Level.WARNING, "closing HTTP/2 connection " + (client ? "to " : "from ") + peer
-          + ": it does not read the acknowledgements its frames cause");
-      lose(new IOException("the peer does not read its acknowledgements (" + out.queued() + " bytes queued)"));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "closing HTTP/2 connection "
+              + (client ? "to " : "from ")
+              + peer
+              + ": it does not read the acknowledgements its frames cause");
+      lose(
+          new IOException(
+              "the peer does not read its acknowledgements (" + out.queued() + " bytes queued)"));
       return;
     }
     try {
@@ -484,22 +565,35 @@ public final class Http2Connection {
 
   // ---- client: opening streams ----
 
-  /** Waits for the server's first SETTINGS; false if the deadline (or {@code maxWait}) passed first, or the connection ended ({@link #lostReason}). */
+  /**
+   * Waits for the server's first SETTINGS; false if the deadline (or {@code maxWait}) passed first,
+   * or the connection ended ({@link #lostReason}).
+   */
   public boolean awaitSettings(long maxWaitNanos) throws InterruptedException {
     return settingsReceived.await(maxWaitNanos, TimeUnit.NANOSECONDS) && lostCause() == null;
   }
 
-  /** Why the connection ended (closed by the peer, failed, or a connection error, which names what the peer sent); null while it lives. */
+  /**
+   * Why the connection ended (closed by the peer, failed, or a connection error, which names what
+   * the peer sent); null while it lives.
+   */
   public String lostReason() {
     StreamException l = lostCause();
     return l == null ? null : l.getMessage();
   }
 
-  /** Reserves a stream slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS; false if none is free or the connection cannot take streams. */
+  /**
+   * Reserves a stream slot under the peer's SETTINGS_MAX_CONCURRENT_STREAMS; false if none is free
+   * or the connection cannot take streams.
+   */
   public boolean tryReserve() {
     lock.lock();
     try {
-      if (lost != null || goAwayReceived || shuttingDown || nextStreamId < 0 || active + reserved >= peerSettings.maxConcurrentStreams) {
+      if (lost != null
+          || goAwayReceived
+          || shuttingDown
+          || nextStreamId < 0
+          || active + reserved >= peerSettings.maxConcurrentStreams) {
         return false;
       }
       reserved++;
@@ -520,12 +614,20 @@ public final class Http2Connection {
   }
 
   /**
-   * Opens a stream on a reserved slot (always consumed, even when this throws): its HEADERS, and
-   * as much of {@code data} as the windows allow, leave in one write; the rest follows as they
-   * open, until {@code deadline}.
+   * Opens a stream on a reserved slot (always consumed, even when this throws): its HEADERS, and as
+   * much of {@code data} as the windows allow, leave in one write; the rest follows as they open,
+   * until {@code deadline}.
    */
-  public Http2Stream newStream(Fields headers, byte[] data, int off, int len, boolean endStream, Http2Stream.Listener listener,
-      Deadline deadline, boolean soon) throws StreamException {
+  public Http2Stream newStream(
+      Fields headers,
+      byte[] data,
+      int off,
+      int len,
+      boolean endStream,
+      Http2Stream.Listener listener,
+      Deadline deadline,
+      boolean soon)
+      throws StreamException {
     Http2Stream s;
     int n;
     boolean writer;
@@ -540,15 +642,23 @@ public final class Http2Connection {
           throw f;
         }
         if (goAwayReceived || shuttingDown || nextStreamId < 0) {
-          throw new StreamException(StreamException.Kind.REFUSED, ErrorCode.REFUSED_STREAM, "the connection to " + peer + " is going away");
+          throw new StreamException(
+              StreamException.Kind.REFUSED,
+              ErrorCode.REFUSED_STREAM,
+              "the connection to " + peer + " is going away");
         }
-        s = new Http2Stream(this, nextStreamId, peerSettings.initialWindowSize, config.streamWindow());
+        s =
+            new Http2Stream(
+                this, nextStreamId, peerSettings.initialWindowSize, config.streamWindow());
         nextStreamId += 2;
         s.listener = listener;
         streams.put(s.id, s);
         addActive(1);
         idleSince = 0;
-        n = out.hasRoom() ? (int) Math.max(0, Math.min(Math.min(s.sendWindow, sendWindow), len)) : 0;
+        n =
+            out.hasRoom()
+                ? (int) Math.max(0, Math.min(Math.min(s.sendWindow, sendWindow), len))
+                : 0;
         s.sendWindow -= n;
         sendWindow -= n;
         if (n == len && endStream) {
@@ -561,7 +671,9 @@ public final class Http2Connection {
       if (n > 0) {
         Frames.data(b, s.id, data, off, n, n == len && endStream, peerMaxFrameSize);
       }
-      writer = out.enqueue(b.array(), 0, b.size(), true); // in HPACK and stream-id order, under writeLock
+      writer =
+          out.enqueue(
+              b.array(), 0, b.size(), true); // in HPACK and stream-id order, under writeLock
     } catch (IOException e) {
       throw lostNow(e);
     } finally {
@@ -587,7 +699,10 @@ public final class Http2Connection {
 
   // ---- lifecycle ----
 
-  /** Whether the connection still carries streams and may open more (client) or accept more (server). */
+  /**
+   * Whether the connection still carries streams and may open more (client) or accept more
+   * (server).
+   */
   public boolean isAlive() {
     lock.lock();
     try {
@@ -612,12 +727,21 @@ public final class Http2Connection {
     }
   }
 
-  /** The peer's GOAWAY with an error, for the reason streams failing with the connection give (null if none came). */
+  /**
+   * The peer's GOAWAY with an error, for the reason streams failing with the connection give (null
+   * if none came).
+   */
   volatile String goAwayReason;
-  /** Set when the server ended the connection because this client pinged too often (grpc-java's "too_many_pings"). */
+
+  /**
+   * Set when the server ended the connection because this client pinged too often (grpc-java's
+   * "too_many_pings").
+   */
   volatile boolean tooManyPings;
 
-  /** Whether the server closed the connection because this client's keepalive pings came too often. */
+  /**
+   * Whether the server closed the connection because this client's keepalive pings came too often.
+   */
   public boolean pingedTooOften() {
     return tooManyPings;
   }
@@ -654,7 +778,10 @@ public final class Http2Connection {
     Frames.goAway(b, Integer.MAX_VALUE, ErrorCode.NO_ERROR, "");
     Frames.ping(b, false, SHUTDOWN_PING);
     sendControl(b);
-    ScheduledFuture<?> unused = config.timer().schedule(this::finalGoAway, 1, TimeUnit.SECONDS); // runs once, never cancelled
+    ScheduledFuture<?> unused =
+        config
+            .timer()
+            .schedule(this::finalGoAway, 1, TimeUnit.SECONDS); // runs once, never cancelled
   }
 
   /** Sends the GOAWAY naming the last stream this side will serve. */
@@ -698,14 +825,25 @@ public final class Http2Connection {
   private void scheduleClose() {
     if (closeTask == null) {
       long grace = client ? 0 : TimeUnit.SECONDS.toMillis(1);
-      closeTask = config.timer().schedule(() -> Thread.ofVirtual().start(() -> {
-        out.awaitFlushed(TimeUnit.SECONDS.toNanos(1));
-        lose(null);
-      }), grace, TimeUnit.MILLISECONDS);
+      closeTask =
+          config
+              .timer()
+              .schedule(
+                  () ->
+                      Thread.ofVirtual()
+                          .start(() -> {
+                            out.awaitFlushed(TimeUnit.SECONDS.toNanos(1));
+                            lose(null);
+                          }),
+                  grace,
+                  TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Ends the connection at once: GOAWAY({@code code}) if it is still up, then the socket closes. Any thread. */
+  /**
+   * Ends the connection at once: GOAWAY({@code code}) if it is still up, then the socket closes.
+   * Any thread.
+   */
   public void close(ErrorCode code, String why) {
     connectionError(Http2Exception.connection(code, why));
   }
@@ -722,8 +860,15 @@ public final class Http2Connection {
       lock.unlock();
     }
     if (e.code() != ErrorCode.NO_ERROR) {
-      LOG.log(System.Logger.Level.WARNING, "closing HTTP/2 connection " + (client ? "to " : "from ") + peer + " (GOAWAY " + e.code() + "): "
-          + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "closing HTTP/2 connection "
+              + (client ? "to " : "from ")
+              + peer
+              + " (GOAWAY "
+              + e.code()
+              + "): "
+              + e.getMessage());
     }
     Buffer b = new Buffer(64);
     Frames.goAway(b, last, e.code(), e.getMessage());
@@ -752,8 +897,14 @@ public final class Http2Connection {
       if (lost != null) {
         return;
       }
-      String why = cause == null ? "the connection " + (client ? "to " : "from ") + peer + " closed"
-          : "the connection " + (client ? "to " : "from ") + peer + " failed: " + cause.getMessage();
+      String why =
+          cause == null
+              ? "the connection " + (client ? "to " : "from ") + peer + " closed"
+              : "the connection "
+                  + (client ? "to " : "from ")
+                  + peer
+                  + " failed: "
+                  + cause.getMessage();
       if (goAwayReason != null) {
         why += " after " + goAwayReason;
       }

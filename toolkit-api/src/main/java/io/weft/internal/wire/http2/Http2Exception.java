@@ -1,9 +1,9 @@
 package io.weft.internal.wire.http2;
 
 /**
- * A violation of HTTP/2 found while reading: a connection error (stream 0: the connection ends
- * with GOAWAY carrying {@link #code()}) or a stream error (the stream is reset with RST_STREAM
- * carrying {@link #code()}, and the connection goes on), as RFC 9113 section 5.4 defines them.
+ * A violation of HTTP/2 found while reading: a connection error (stream 0: the connection ends with
+ * GOAWAY carrying {@link #code()}) or a stream error (the stream is reset with RST_STREAM carrying
+ * {@link #code()}, and the connection goes on), as RFC 9113 section 5.4 defines them.
  */
 public final class Http2Exception extends Exception {
   private final ErrorCode code;

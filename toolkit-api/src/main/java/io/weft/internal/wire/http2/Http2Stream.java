@@ -44,18 +44,19 @@ public final class Http2Stream {
    * The listener of a stream that has been answered already: whatever else the peer sends on it is
    * returned to flow control and dropped.
    */
-  public static final Listener DISCARD = new Listener() {
-    @Override
-    public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
+  public static final Listener DISCARD =
+      new Listener() {
+        @Override
+        public void headers(Http2Stream stream, Fields fields, boolean endStream) {}
 
-    @Override
-    public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
-      stream.consumed(len);
-    }
+        @Override
+        public void data(Http2Stream stream, byte[] b, int off, int len, boolean endStream) {
+          stream.consumed(len);
+        }
 
-    @Override
-    public void reset(Http2Stream stream, StreamException why) {}
-  };
+        @Override
+        public void reset(Http2Stream stream, StreamException why) {}
+      };
 
   final Http2Connection conn;
   final int id;
@@ -64,33 +65,47 @@ public final class Http2Stream {
   // guarded by conn.lock
   long sendWindow;
   int recvWindow;
+
   /** Bytes taken by the layer (or padding) not yet returned to the peer in a WINDOW_UPDATE. */
   int credit;
+
   /** Bytes handed to the listener that it has not yet reported consumed. */
   int unconsumed;
+
   boolean localEnd;
   boolean remoteEnd;
   boolean resetSent;
   boolean resetReceived;
   boolean closed;
+
   /** A writer took window and has not yet queued its frames (see the class comment). */
   boolean writing;
+
   /** A reset that waits for the writer's frames to be queued first; null if none. */
   ErrorCode deferredReset;
-  /** A reset the writer decided under the lock (over the send limits), to queue once it has released it; null if none. */
+
+  /**
+   * A reset the writer decided under the lock (over the send limits), to queue once it has released
+   * it; null if none.
+   */
   ErrorCode resetToQueue;
+
   StreamException failure;
   private Condition changed;
+
   /** Bytes this stream's waiting writer has charged to the connection's and the shared limits. */
   long charged;
+
   /** Response headers have arrived (client): later blocks are trailers. */
   boolean headersReceived;
 
   // confined to the reader thread
   long contentLength = -1;
   long dataReceived;
+
   /** A reply body the reader sends as the windows allow (see {@link #sendLater}). */
   private byte[] later;
+
   private int laterOff;
   private boolean laterEnd;
 
@@ -141,19 +156,27 @@ public final class Http2Stream {
   }
 
   /**
-   * Writes, in order, {@code headers} (if not null), {@code len} bytes of DATA, and either
-   * {@code trailers} (if not null; they end the stream) or, when {@code endStream}, END_STREAM on
-   * the last DATA frame. Waits while the peer's flow-control windows or the socket have no room,
-   * until {@code deadline} (null: none); bytes waiting so are charged against the connection's
-   * and the shared limits, and past them the stream is reset with ENHANCE_YOUR_CALM instead.
-   * {@code soon}: let the threads ready to run queue theirs first, so that other streams' frames can
-   * share it. On a server, ending our side while the client still sends is followed by
-   * RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 suggests.
+   * Writes, in order, {@code headers} (if not null), {@code len} bytes of DATA, and either {@code
+   * trailers} (if not null; they end the stream) or, when {@code endStream}, END_STREAM on the last
+   * DATA frame. Waits while the peer's flow-control windows or the socket have no room, until
+   * {@code deadline} (null: none); bytes waiting so are charged against the connection's and the
+   * shared limits, and past them the stream is reset with ENHANCE_YOUR_CALM instead. {@code soon}:
+   * let the threads ready to run queue theirs first, so that other streams' frames can share it. On
+   * a server, ending our side while the client still sends is followed by RST_STREAM(NO_ERROR), as
+   * RFC 9113 section 8.1 suggests.
    *
-   * @throws StreamException if the stream or connection ended, or the wait ran out (the caller
-   *     then usually {@linkplain #reset resets} the stream)
+   * @throws StreamException if the stream or connection ended, or the wait ran out (the caller then
+   *     usually {@linkplain #reset resets} the stream)
    */
-  public void write(Fields headers, byte[] data, int off, int len, Fields trailers, boolean endStream, Deadline deadline, boolean soon)
+  public void write(
+      Fields headers,
+      byte[] data,
+      int off,
+      int len,
+      Fields trailers,
+      boolean endStream,
+      Deadline deadline,
+      boolean soon)
       throws StreamException {
     write(headers, data, off, len, trailers, endStream, deadline, soon ? Flush.SOON : Flush.NOW);
   }
@@ -172,11 +195,23 @@ public final class Http2Stream {
     HELD
   }
 
-  /** As {@link #write(Fields, byte[], int, int, Fields, boolean, Deadline, boolean)}, with the flush chosen explicitly. */
-  public void write(Fields headers, byte[] data, int off, int len, Fields trailers, boolean endStream, Deadline deadline, Flush flush)
+  /**
+   * As {@link #write(Fields, byte[], int, int, Fields, boolean, Deadline, boolean)}, with the flush
+   * chosen explicitly.
+   */
+  public void write(
+      Fields headers,
+      byte[] data,
+      int off,
+      int len,
+      Fields trailers,
+      boolean endStream,
+      Deadline deadline,
+      Flush flush)
       throws StreamException {
     boolean ending = trailers != null || endStream;
-    Buffer b = new Buffer(Math.min(len, 16 * 1024) + (headers != null || trailers != null ? 256 : 0) + 64);
+    Buffer b =
+        new Buffer(Math.min(len, 16 * 1024) + (headers != null || trailers != null ? 256 : 0) + 64);
     if (headers != null) {
       conn.encodeHeaders(b, id, headers, false);
     }
@@ -231,7 +266,14 @@ public final class Http2Stream {
           conn.lock.unlock();
         }
         if (n > 0 || (last && trailers == null && ending)) {
-          Frames.data(b, id, data, off + sent, n, last && trailers == null && endStream, conn.peerMaxFrameSize());
+          Frames.data(
+              b,
+              id,
+              data,
+              off + sent,
+              n,
+              last && trailers == null && endStream,
+              conn.peerMaxFrameSize());
         }
         if (last && trailers != null) {
           conn.encodeHeaders(b, id, trailers, true);
@@ -268,7 +310,10 @@ public final class Http2Stream {
     }
   }
 
-  /** Clears {@code writing} and closes the stream if it is now done; returns a reset to queue after this writer's frames. */
+  /**
+   * Clears {@code writing} and closes the stream if it is now done; returns a reset to queue after
+   * this writer's frames.
+   */
   private ErrorCode finishWriting(boolean closeNow) {
     conn.lock.lock();
     try {
@@ -294,7 +339,10 @@ public final class Http2Stream {
       throw lost;
     }
     if (localEnd || closed) {
-      throw new StreamException(StreamException.Kind.ENDED, ErrorCode.NO_ERROR, "the stream's sending side has already ended");
+      throw new StreamException(
+          StreamException.Kind.ENDED,
+          ErrorCode.NO_ERROR,
+          "the stream's sending side has already ended");
     }
   }
 
@@ -303,7 +351,8 @@ public final class Http2Stream {
    * first (once). Holds the lock.
    */
   @SuppressWarnings("WaitNotInLoop") // one wait: every caller loops, re-checking its condition
-  private void awaitWindow(int want, boolean onConnection, Deadline deadline) throws StreamException {
+  private void awaitWindow(int want, boolean onConnection, Deadline deadline)
+      throws StreamException {
     if (charged < want) {
       long more = want - charged;
       String over = conn.charge(this, more);
@@ -311,7 +360,8 @@ public final class Http2Stream {
         if (conn.resetLocked(this, ErrorCode.ENHANCE_YOUR_CALM)) {
           resetToQueue = ErrorCode.ENHANCE_YOUR_CALM; // write() queues it once the lock is released
         }
-        failure = new StreamException(StreamException.Kind.OVER_LIMIT, ErrorCode.ENHANCE_YOUR_CALM, over);
+        failure =
+            new StreamException(StreamException.Kind.OVER_LIMIT, ErrorCode.ENHANCE_YOUR_CALM, over);
         throw failure;
       }
       charged += more;
@@ -329,13 +379,18 @@ public final class Http2Stream {
       }
       long left = deadline.remainingNanos();
       if (left <= 0) {
-        throw new StreamException(StreamException.Kind.DEADLINE, ErrorCode.CANCEL,
-            "deadline passed waiting for the peer's flow-control window (" + want + " bytes to send)");
+        throw new StreamException(
+            StreamException.Kind.DEADLINE,
+            ErrorCode.CANCEL,
+            "deadline passed waiting for the peer's flow-control window ("
+                + want
+                + " bytes to send)");
       }
       changed.await(left, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StreamException(StreamException.Kind.INTERRUPTED, ErrorCode.CANCEL, "interrupted while waiting to send");
+      throw new StreamException(
+          StreamException.Kind.INTERRUPTED, ErrorCode.CANCEL, "interrupted while waiting to send");
     }
   }
 
@@ -404,8 +459,8 @@ public final class Http2Stream {
 
   /**
    * Sends {@code headers} and then {@code body} as the windows allow, ending the stream, without
-   * ever blocking: what the windows do not allow now goes out from the reader as they open.
-   * Reader thread only; for small bodies.
+   * ever blocking: what the windows do not allow now goes out from the reader as they open. Reader
+   * thread only; for small bodies.
    */
   public void sendLater(Fields headers, byte[] body) {
     Buffer b = new Buffer(256);
@@ -445,7 +500,9 @@ public final class Http2Stream {
         later = null;
         return;
       }
-      n = (int) Math.max(0, Math.min(Math.min(sendWindow, conn.sendWindow), later.length - laterOff));
+      n =
+          (int)
+              Math.max(0, Math.min(Math.min(sendWindow, conn.sendWindow), later.length - laterOff));
       sendWindow -= n;
       conn.sendWindow -= n;
       done = laterOff + n == later.length;
@@ -453,7 +510,8 @@ public final class Http2Stream {
         localEnd = true;
       }
       if (n == 0 && !done) {
-        conn.blockOnConnection(this); // woken through drainLater again when the connection window opens
+        conn.blockOnConnection(
+            this); // woken through drainLater again when the connection window opens
       }
     } finally {
       conn.lock.unlock();
@@ -487,6 +545,11 @@ public final class Http2Stream {
 
   @Override
   public String toString() {
-    return "Http2Stream{" + id + (localEnd ? " local-end" : "") + (remoteEnd ? " remote-end" : "") + (closed ? " closed" : "") + "}";
+    return "Http2Stream{"
+        + id
+        + (localEnd ? " local-end" : "")
+        + (remoteEnd ? " remote-end" : "")
+        + (closed ? " closed" : "")
+        + "}";
   }
 }

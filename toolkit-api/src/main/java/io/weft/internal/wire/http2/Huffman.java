@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The decoder is a state machine that eats 4 bits per step: a state is an internal node of the
  * code tree (there are 256 of them, for 257 symbols), and each (state, nibble) pair has a
- * precomputed entry giving the next state and the symbol completed on the way, if any. The
- * shortest code is 5 bits, so one nibble completes at most one symbol. That makes decoding two
- * table reads per input byte and no allocation beyond the caller's output array.
+ * precomputed entry giving the next state and the symbol completed on the way, if any. The shortest
+ * code is 5 bits, so one nibble completes at most one symbol. That makes decoding two table reads
+ * per input byte and no allocation beyond the caller's output array.
  */
 final class Huffman {
   /** The end-of-string symbol; it must never appear inside a string (RFC 7541 section 5.2). */
@@ -48,9 +48,9 @@ final class Huffman {
   private static final int[] CODES = new int[EOS + 1];
 
   /**
-   * Decoder transitions, indexed by {@code state << 4 | nibble}: bits 0-7 the next state, bits
-   * 8-15 the symbol completed during the nibble when {@link #EMIT} is set; {@link #FAIL} (negative)
-   * when the nibble completes EOS.
+   * Decoder transitions, indexed by {@code state << 4 | nibble}: bits 0-7 the next state, bits 8-15
+   * the symbol completed during the nibble when {@link #EMIT} is set; {@link #FAIL} (negative) when
+   * the nibble completes EOS.
    */
   private static final int[] DECODE = new int[256 * 16];
 

@@ -16,8 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class InboundFrames implements FrameReader.Handler {
   private static final System.Logger LOG = System.getLogger(InboundFrames.class.getName());
-  /** A ping the peer may send at any time without a strike while no stream is open (grpc-java: 2 hours). */
+
+  /**
+   * A ping the peer may send at any time without a strike while no stream is open (grpc-java: 2
+   * hours).
+   */
   private static final long IMPLICIT_PERMIT_NANOS = TimeUnit.HOURS.toNanos(2);
+
   private static final int MAX_PING_STRIKES = 2;
 
   private final Http2Connection c;
@@ -35,7 +40,8 @@ final class InboundFrames implements FrameReader.Handler {
     if (c.client) {
       String foreign = c.reader.foreignStart();
       if (foreign != null) {
-        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the server answered with " + foreign + ", not HTTP/2");
+        throw Http2Exception.connection(
+            ErrorCode.PROTOCOL_ERROR, "the server answered with " + foreign + ", not HTTP/2");
       }
     }
     if (c.reader.peekType() != Frames.SETTINGS && c.reader.peekType() != -1) {
@@ -57,7 +63,8 @@ final class InboundFrames implements FrameReader.Handler {
   }
 
   @Override
-  public void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream) throws Http2Exception {
+  public void data(int streamId, byte[] b, int off, int len, int flowLength, boolean endStream)
+      throws Http2Exception {
     Http2Stream s;
     int connUpdate;
     int streamUpdate = 0;
@@ -65,8 +72,13 @@ final class InboundFrames implements FrameReader.Handler {
     c.lock.lock();
     try {
       if (flowLength > c.recvWindow) {
-        throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR,
-            "DATA of " + flowLength + " bytes past the connection window (" + c.recvWindow + " left)");
+        throw Http2Exception.connection(
+            ErrorCode.FLOW_CONTROL_ERROR,
+            "DATA of "
+                + flowLength
+                + " bytes past the connection window ("
+                + c.recvWindow
+                + " left)");
       }
       c.recvWindow -= flowLength;
       s = c.streams.get(streamId);
@@ -75,9 +87,17 @@ final class InboundFrames implements FrameReader.Handler {
         if (s == null) {
           error = lateFrame(streamId, "DATA", false);
         } else {
-          error = Http2Exception.stream(streamId, s.remoteEnd ? ErrorCode.STREAM_CLOSED : ErrorCode.FLOW_CONTROL_ERROR,
-              s.remoteEnd ? "DATA after the peer's END_STREAM"
-                  : "DATA of " + flowLength + " bytes past the stream window (" + s.recvWindow + " left)");
+          error =
+              Http2Exception.stream(
+                  streamId,
+                  s.remoteEnd ? ErrorCode.STREAM_CLOSED : ErrorCode.FLOW_CONTROL_ERROR,
+                  s.remoteEnd
+                      ? "DATA after the peer's END_STREAM"
+                      : "DATA of "
+                          + flowLength
+                          + " bytes past the stream window ("
+                          + s.recvWindow
+                          + " left)");
         }
         s = null;
       } else {
@@ -89,9 +109,14 @@ final class InboundFrames implements FrameReader.Handler {
           s.credit += padding;
         }
         s.dataReceived += len;
-        if (s.contentLength >= 0 && (s.dataReceived > s.contentLength || (endStream && s.dataReceived != s.contentLength))) {
-          error = Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
-              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
+        if (s.contentLength >= 0
+            && (s.dataReceived > s.contentLength
+                || (endStream && s.dataReceived != s.contentLength))) {
+          error =
+              Http2Exception.stream(
+                  streamId,
+                  ErrorCode.PROTOCOL_ERROR,
+                  "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
           s = null;
         } else if (endStream) {
           s.remoteEnd = true;
@@ -119,13 +144,17 @@ final class InboundFrames implements FrameReader.Handler {
   }
 
   @Override
-  public void headers(int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent) throws Http2Exception {
+  public void headers(
+      int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent)
+      throws Http2Exception {
     Fields fields = new Fields(8);
     boolean complete;
     try {
       complete = c.decoder.decode(block, off, len, fields::add);
     } catch (HpackException e) {
-      throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "bad header block on stream " + streamId + ": " + e.getMessage());
+      throw Http2Exception.connection(
+          ErrorCode.COMPRESSION_ERROR,
+          "bad header block on stream " + streamId + ": " + e.getMessage());
     }
     if (c.client) {
       responseHeaders(streamId, fields, complete, endStream);
@@ -134,7 +163,9 @@ final class InboundFrames implements FrameReader.Handler {
     }
   }
 
-  private void requestHeaders(int streamId, Fields fields, boolean complete, boolean endStream, boolean selfDependent) throws Http2Exception {
+  private void requestHeaders(
+      int streamId, Fields fields, boolean complete, boolean endStream, boolean selfDependent)
+      throws Http2Exception {
     Http2Stream s = null;
     Http2Stream.Listener existing = null;
     boolean tooLarge = false;
@@ -144,17 +175,23 @@ final class InboundFrames implements FrameReader.Handler {
       if (s != null) {
         // trailers
         if (s.remoteEnd) {
-          throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the peer's END_STREAM");
+          throw Http2Exception.stream(
+              streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the peer's END_STREAM");
         }
         if (!endStream) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
+          throw Http2Exception.stream(
+              streamId, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
         }
-        String why = complete ? HeaderRules.checkTrailers(fields) : "trailers over the header list limit";
+        String why =
+            complete ? HeaderRules.checkTrailers(fields) : "trailers over the header list limit";
         if (why != null) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + why);
+          throw Http2Exception.stream(
+              streamId, ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + why);
         }
         if (s.contentLength >= 0 && s.dataReceived != s.contentLength) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
+          throw Http2Exception.stream(
+              streamId,
+              ErrorCode.PROTOCOL_ERROR,
               "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
         }
         s.remoteEnd = true;
@@ -164,7 +201,8 @@ final class InboundFrames implements FrameReader.Handler {
         existing = s.listener;
       } else {
         if ((streamId & 1) == 0) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "a client opened stream " + streamId + ", an even id");
+          throw Http2Exception.connection(
+              ErrorCode.PROTOCOL_ERROR, "a client opened stream " + streamId + ", an even id");
         }
         if (streamId <= c.lastPeerStreamId) {
           Http2Exception e = lateFrame(streamId, "HEADERS", true);
@@ -195,29 +233,56 @@ final class InboundFrames implements FrameReader.Handler {
           why = "the stream depends on itself";
         }
         if (why != null) {
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
+          throw Http2Exception.stream(
+              streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
         }
         if (c.active >= c.config.maxConcurrentStreams()) {
           c.closed.mark(streamId, ClosedStreams.RESET_SENT);
           c.queueReset(streamId, ErrorCode.REFUSED_STREAM);
-          LOG.log(System.Logger.Level.WARNING, "refused stream " + streamId + " from " + c.peer + ": " + c.active
-              + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS " + c.config.maxConcurrentStreams() + ")");
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "refused stream "
+                  + streamId
+                  + " from "
+                  + c.peer
+                  + ": "
+                  + c.active
+                  + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS "
+                  + c.config.maxConcurrentStreams()
+                  + ")");
           return;
         }
         s = open(streamId, endStream);
         s.contentLength = contentLength;
         if (endStream && contentLength > 0) {
           c.close(s);
-          throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "END_STREAM with content-length " + contentLength + " and no DATA");
+          throw Http2Exception.stream(
+              streamId,
+              ErrorCode.PROTOCOL_ERROR,
+              "END_STREAM with content-length " + contentLength + " and no DATA");
         }
       }
     } finally {
       c.lock.unlock();
       if (tooLarge) {
-        LOG.log(System.Logger.Level.WARNING, "answering stream " + streamId + " from " + c.peer + " with 431: its headers exceed "
-            + c.config.maxHeaderListSize() + " bytes");
-        s.sendLater(new Fields(4).add(":status", "431").add("content-type", "application/grpc").add("grpc-status", "8")
-            .add("grpc-message", "request headers exceed " + c.config.maxHeaderListSize() + " bytes"), new byte[0]);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "answering stream "
+                + streamId
+                + " from "
+                + c.peer
+                + " with 431: its headers exceed "
+                + c.config.maxHeaderListSize()
+                + " bytes");
+        s.sendLater(
+            new Fields(4)
+                .add(":status", "431")
+                .add("content-type", "application/grpc")
+                .add("grpc-status", "8")
+                .add(
+                    "grpc-message",
+                    "request headers exceed " + c.config.maxHeaderListSize() + " bytes"),
+            new byte[0]);
         if (!endStream) {
           s.reset(ErrorCode.NO_ERROR);
         }
@@ -236,7 +301,8 @@ final class InboundFrames implements FrameReader.Handler {
     }
   }
 
-  private void responseHeaders(int streamId, Fields fields, boolean complete, boolean endStream) throws Http2Exception {
+  private void responseHeaders(int streamId, Fields fields, boolean complete, boolean endStream)
+      throws Http2Exception {
     Http2Stream s;
     c.lock.lock();
     try {
@@ -249,11 +315,15 @@ final class InboundFrames implements FrameReader.Handler {
         return;
       }
       if (s.remoteEnd) {
-        throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the server's END_STREAM");
+        throw Http2Exception.stream(
+            streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the server's END_STREAM");
       }
       String why;
       if (!complete) {
-        why = "response headers over the header list limit of " + c.config.maxHeaderListSize() + " bytes";
+        why =
+            "response headers over the header list limit of "
+                + c.config.maxHeaderListSize()
+                + " bytes";
       } else if (s.headersReceived) {
         why = !endStream ? "trailers without END_STREAM" : HeaderRules.checkTrailers(fields);
       } else {
@@ -268,7 +338,8 @@ final class InboundFrames implements FrameReader.Handler {
         }
       }
       if (why != null) {
-        throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed response: " + why);
+        throw Http2Exception.stream(
+            streamId, ErrorCode.PROTOCOL_ERROR, "malformed response: " + why);
       }
       s.headersReceived = true;
       if (endStream) {
@@ -288,7 +359,8 @@ final class InboundFrames implements FrameReader.Handler {
 
   /** A new stream the peer opened. Holds the lock. */
   private Http2Stream open(int id, boolean endStream) {
-    Http2Stream s = new Http2Stream(c, id, c.peerSettings.initialWindowSize, c.config.streamWindow());
+    Http2Stream s =
+        new Http2Stream(c, id, c.peerSettings.initialWindowSize, c.config.streamWindow());
     s.remoteEnd = endStream;
     c.streams.put(id, s);
     c.addActive(1);
@@ -302,16 +374,26 @@ final class InboundFrames implements FrameReader.Handler {
    * this side reset, or one long forgotten, nothing: the frame crossed our RST_STREAM on the wire
    * (null); on one that ended otherwise, a stream error STREAM_CLOSED (returned). Holds the lock.
    */
-  private Http2Exception lateFrame(int streamId, String type, boolean opensStreams) throws Http2Exception {
-    boolean idle = c.client ? streamId >= c.nextStreamId || (streamId & 1) == 0 : streamId > c.lastPeerStreamId;
+  private Http2Exception lateFrame(int streamId, String type, boolean opensStreams)
+      throws Http2Exception {
+    boolean idle =
+        c.client
+            ? streamId >= c.nextStreamId || (streamId & 1) == 0
+            : streamId > c.lastPeerStreamId;
     if (idle) {
-      throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
+      throw Http2Exception.connection(
+          ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
     }
     Integer how = c.closed.how(streamId);
     if (how == null) {
       if (opensStreams && streamId > c.closed.oldest()) {
-        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
-            "HEADERS opening stream " + streamId + " after stream " + c.lastPeerStreamId + " (ids must increase)");
+        throw Http2Exception.connection(
+            ErrorCode.PROTOCOL_ERROR,
+            "HEADERS opening stream "
+                + streamId
+                + " after stream "
+                + c.lastPeerStreamId
+                + " (ids must increase)");
       }
       return null;
     }
@@ -319,17 +401,21 @@ final class InboundFrames implements FrameReader.Handler {
       return null;
     }
     if (opensStreams) {
-      // a request's HEADERS again on a stream the client ended or reset: the client has lost track of its streams
-      throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+      // a request's HEADERS again on a stream the client ended or reset: the client has lost track
+      // of its streams
+      throw Http2Exception.connection(
+          ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
     }
     c.closed.mark(streamId, ClosedStreams.RESET_SENT); // one RST_STREAM per stream is enough
-    return Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
+    return Http2Exception.stream(
+        streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
   }
 
   @Override
   public void priority(int streamId, int dependency) throws Http2Exception {
     if (dependency == streamId) {
-      throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " depends on itself");
+      throw Http2Exception.stream(
+          streamId, ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " depends on itself");
     }
     // priorities are advice (RFC 9113 deprecates the scheme); Weft sends in arrival order
   }
@@ -344,15 +430,23 @@ final class InboundFrames implements FrameReader.Handler {
       if (s == null) {
         boolean idle = c.client ? streamId >= c.nextStreamId : streamId > c.lastPeerStreamId;
         if (idle) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + streamId + ", which is idle");
+          throw Http2Exception.connection(
+              ErrorCode.PROTOCOL_ERROR, "RST_STREAM on stream " + streamId + ", which is idle");
         }
         return;
       }
       ErrorCode code = ErrorCode.of(errorCode);
       s.resetReceived = true;
-      why = code == ErrorCode.REFUSED_STREAM && c.client
-          ? new StreamException(StreamException.Kind.REFUSED, code, "the server refused the stream; it was not processed")
-          : new StreamException(StreamException.Kind.RESET_BY_PEER, code, "the peer reset the stream (" + code + ")");
+      why =
+          code == ErrorCode.REFUSED_STREAM && c.client
+              ? new StreamException(
+                  StreamException.Kind.REFUSED,
+                  code,
+                  "the server refused the stream; it was not processed")
+              : new StreamException(
+                  StreamException.Kind.RESET_BY_PEER,
+                  code,
+                  "the peer reset the stream (" + code + ")");
       s.failure = why;
       c.close(s);
     } finally {
@@ -363,7 +457,8 @@ final class InboundFrames implements FrameReader.Handler {
       l.reset(s, why);
     }
     if (!c.client) {
-      // only once the listener has heard: the stream has left the table, so the connection's end would not tell it
+      // only once the listener has heard: the stream has left the table, so the connection's end
+      // would not tell it
       countFlood(true);
     }
   }
@@ -392,7 +487,10 @@ final class InboundFrames implements FrameReader.Handler {
           c.streams.forEach(s -> {
             s.sendWindow += delta;
             if (s.sendWindow > Settings.MAX_WINDOW && overflow[0] == null) {
-              overflow[0] = Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE overflows stream " + s.id);
+              overflow[0] =
+                  Http2Exception.connection(
+                      ErrorCode.FLOW_CONTROL_ERROR,
+                      "SETTINGS_INITIAL_WINDOW_SIZE overflows stream " + s.id);
             }
             wake.add(s);
           });
@@ -433,8 +531,11 @@ final class InboundFrames implements FrameReader.Handler {
 
   @Override
   public void pushPromise(int streamId) throws Http2Exception {
-    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
-        c.client ? "PUSH_PROMISE although SETTINGS_ENABLE_PUSH is 0" : "PUSH_PROMISE from a client");
+    throw Http2Exception.connection(
+        ErrorCode.PROTOCOL_ERROR,
+        c.client
+            ? "PUSH_PROMISE although SETTINGS_ENABLE_PUSH is 0"
+            : "PUSH_PROMISE from a client");
   }
 
   @Override
@@ -455,7 +556,10 @@ final class InboundFrames implements FrameReader.Handler {
     c.sendControl(pong);
   }
 
-  /** grpc-java's KeepAliveEnforcer: pings too close together earn strikes; the third strike ends the connection. */
+  /**
+   * grpc-java's KeepAliveEnforcer: pings too close together earn strikes; the third strike ends the
+   * connection.
+   */
   private void checkPing() throws Http2Exception {
     long now = System.nanoTime();
     if (c.strikesReset) {
@@ -494,8 +598,14 @@ final class InboundFrames implements FrameReader.Handler {
           }
         });
         for (Http2Stream s : refused) {
-          s.failure = new StreamException(StreamException.Kind.REFUSED, ErrorCode.REFUSED_STREAM,
-              "the server is going away (GOAWAY " + ErrorCode.of(errorCode) + (debug.isEmpty() ? "" : " " + debug) + "); the call was not processed");
+          s.failure =
+              new StreamException(
+                  StreamException.Kind.REFUSED,
+                  ErrorCode.REFUSED_STREAM,
+                  "the server is going away (GOAWAY "
+                      + ErrorCode.of(errorCode)
+                      + (debug.isEmpty() ? "" : " " + debug)
+                      + "); the call was not processed");
           c.close(s);
         }
       }
@@ -504,13 +614,25 @@ final class InboundFrames implements FrameReader.Handler {
       c.lock.unlock();
     }
     if (errorCode != 0) {
-      c.goAwayReason = "GOAWAY " + ErrorCode.of(errorCode) + (debug.isEmpty() ? "" : " \"" + debug + "\"") + " from the peer";
+      c.goAwayReason =
+          "GOAWAY "
+              + ErrorCode.of(errorCode)
+              + (debug.isEmpty() ? "" : " \"" + debug + "\"")
+              + " from the peer";
     }
-    if (c.client && errorCode == ErrorCode.ENHANCE_YOUR_CALM.code() && debug.contains("too_many_pings")) {
+    if (c.client
+        && errorCode == ErrorCode.ENHANCE_YOUR_CALM.code()
+        && debug.contains("too_many_pings")) {
       c.tooManyPings = true;
     }
     if (errorCode != 0) {
-      LOG.log(System.Logger.Level.DEBUG, "GOAWAY " + ErrorCode.of(errorCode) + " from " + c.peer + (debug.isEmpty() ? "" : ": " + debug));
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "GOAWAY "
+              + ErrorCode.of(errorCode)
+              + " from "
+              + c.peer
+              + (debug.isEmpty() ? "" : ": " + debug));
     }
     for (Http2Stream s : refused) {
       Http2Stream.Listener l = s.listener;
@@ -530,11 +652,13 @@ final class InboundFrames implements FrameReader.Handler {
     try {
       if (streamId == 0) {
         if (increment == 0) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "connection WINDOW_UPDATE of 0");
+          throw Http2Exception.connection(
+              ErrorCode.PROTOCOL_ERROR, "connection WINDOW_UPDATE of 0");
         }
         c.sendWindow += increment;
         if (c.sendWindow > Settings.MAX_WINDOW) {
-          throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
+          throw Http2Exception.connection(
+              ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
         }
         wake = drainBlocked();
       } else {
@@ -542,7 +666,9 @@ final class InboundFrames implements FrameReader.Handler {
         if (s == null) {
           boolean idle = c.client ? streamId >= c.nextStreamId : streamId > c.lastPeerStreamId;
           if (idle) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on stream " + streamId + ", which is idle");
+            throw Http2Exception.connection(
+                ErrorCode.PROTOCOL_ERROR,
+                "WINDOW_UPDATE on stream " + streamId + ", which is idle");
           }
           return;
         }
@@ -551,7 +677,8 @@ final class InboundFrames implements FrameReader.Handler {
         }
         s.sendWindow += increment;
         if (s.sendWindow > Settings.MAX_WINDOW) {
-          throw Http2Exception.stream(streamId, ErrorCode.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
+          throw Http2Exception.stream(
+              streamId, ErrorCode.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
         }
         s.signal();
         wake = s.hasLater() ? List.of(s) : List.of();
@@ -566,7 +693,10 @@ final class InboundFrames implements FrameReader.Handler {
     }
   }
 
-  /** Wakes the streams waiting for the connection window or socket room; returns those the reader itself feeds. Holds the lock. */
+  /**
+   * Wakes the streams waiting for the connection window or socket room; returns those the reader
+   * itself feeds. Holds the lock.
+   */
   private List<Http2Stream> drainBlocked() {
     if (c.blocked.isEmpty()) {
       return List.of();
@@ -586,7 +716,10 @@ final class InboundFrames implements FrameReader.Handler {
     return later == null ? List.of() : later;
   }
 
-  /** Counts a peer's stream reset or SETTINGS frame in the current window; too many end the connection. */
+  /**
+   * Counts a peer's stream reset or SETTINGS frame in the current window; too many end the
+   * connection.
+   */
   private void countFlood(boolean reset) throws Http2Exception {
     long now = System.nanoTime();
     if (now - floodWindowStart > c.config.resetWindow().toNanos()) {
@@ -594,14 +727,29 @@ final class InboundFrames implements FrameReader.Handler {
       resetsInWindow = 0;
       settingsInWindow = 0;
     }
-    if (reset ? ++resetsInWindow > c.config.maxResetsPerWindow() : ++settingsInWindow > c.config.maxSettingsPerWindow()) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, reset
-          ? "more than " + c.config.maxResetsPerWindow() + " streams reset within " + c.config.resetWindow().toSeconds() + " s (rapid reset)"
-          : "more than " + c.config.maxSettingsPerWindow() + " SETTINGS frames within " + c.config.resetWindow().toSeconds() + " s");
+    if (reset
+        ? ++resetsInWindow > c.config.maxResetsPerWindow()
+        : ++settingsInWindow > c.config.maxSettingsPerWindow()) {
+      throw Http2Exception.connection(
+          ErrorCode.ENHANCE_YOUR_CALM,
+          reset
+              ? "more than "
+                  + c.config.maxResetsPerWindow()
+                  + " streams reset within "
+                  + c.config.resetWindow().toSeconds()
+                  + " s (rapid reset)"
+              : "more than "
+                  + c.config.maxSettingsPerWindow()
+                  + " SETTINGS frames within "
+                  + c.config.resetWindow().toSeconds()
+                  + " s");
     }
   }
 
-  /** A stream error found in the peer's frames: reset the stream, tell its listener, go on. Reader thread. */
+  /**
+   * A stream error found in the peer's frames: reset the stream, tell its listener, go on. Reader
+   * thread.
+   */
   private void streamError(Http2Exception e) {
     Http2Stream s;
     boolean send;
@@ -609,7 +757,8 @@ final class InboundFrames implements FrameReader.Handler {
     try {
       s = c.streams.get(e.streamId());
       if (s != null) {
-        s.failure = new StreamException(StreamException.Kind.RESET_LOCALLY, e.code(), e.getMessage());
+        s.failure =
+            new StreamException(StreamException.Kind.RESET_LOCALLY, e.code(), e.getMessage());
         send = c.resetLocked(s, e.code());
       } else {
         c.closed.mark(e.streamId(), ClosedStreams.RESET_SENT);
@@ -618,8 +767,18 @@ final class InboundFrames implements FrameReader.Handler {
     } finally {
       c.lock.unlock();
     }
-    LOG.log(e.code() == ErrorCode.STREAM_CLOSED ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        "resetting stream " + e.streamId() + " from " + c.peer + " (" + e.code() + "): " + e.getMessage());
+    LOG.log(
+        e.code() == ErrorCode.STREAM_CLOSED
+            ? System.Logger.Level.DEBUG
+            : System.Logger.Level.WARNING,
+        "resetting stream "
+            + e.streamId()
+            + " from "
+            + c.peer
+            + " ("
+            + e.code()
+            + "): "
+            + e.getMessage());
     if (send) {
       c.queueReset(e.streamId(), e.code());
     }

@@ -88,7 +88,10 @@ final class IntMap<V> {
     size = 0;
   }
 
-  /** Fills the hole at {@code hole} with later entries of its probe run, so lookups never stop early. */
+  /**
+   * Fills the hole at {@code hole} with later entries of its probe run, so lookups never stop
+   * early.
+   */
   private void shiftBack(int hole) {
     int i = hole;
     while (true) {

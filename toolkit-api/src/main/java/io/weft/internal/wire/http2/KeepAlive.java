@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * grpc-java's keepalive for one connection: after {@code keepAliveTime} with nothing read, a PING;
  * if nothing is read for {@code keepAliveTimeout} after it, the peer is gone and the connection is
  * lost (its streams fail at once). A client pings only while it has streams open (grpc-java's
- * {@code keepAliveWithoutCalls} false). Runs on the connection's timer; the reader only notes
- * what it read ({@link #read}).
+ * {@code keepAliveWithoutCalls} false). Runs on the connection's timer; the reader only notes what
+ * it read ({@link #read}).
  */
 final class KeepAlive {
   /** The PING payload of keepalive pings ("weft!"). */
@@ -62,7 +62,11 @@ final class KeepAlive {
     long next;
     if (sent != 0 && read - sent < 0) {
       if (now - sent >= timeout) {
-        c.lose(new IOException("keepalive PING not answered within " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms"));
+        c.lose(
+            new IOException(
+                "keepalive PING not answered within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeout)
+                    + " ms"));
         return;
       }
       next = sent + timeout - now;
@@ -71,11 +75,24 @@ final class KeepAlive {
       Buffer b = new Buffer(17);
       Frames.ping(b, false, PING);
       c.sendControl(b);
-      next = Math.min(time, timeout); // once answered, the next ping is due keepAliveTime after the answer, not after the timeout
+      next =
+          Math.min(
+              time,
+              timeout); // once answered, the next ping is due keepAliveTime after the answer, not
+      // after the timeout
     } else {
       pingSent = 0;
-      next = now - read >= time ? time : read + time - now; // a client with no calls open looks again later
+      next =
+          now - read >= time
+              ? time
+              : read + time - now; // a client with no calls open looks again later
     }
-    task = c.config.timer().schedule(this::check, Math.max(next, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+    task =
+        c.config
+            .timer()
+            .schedule(
+                this::check,
+                Math.max(next, TimeUnit.MILLISECONDS.toNanos(1)),
+                TimeUnit.NANOSECONDS);
   }
 }

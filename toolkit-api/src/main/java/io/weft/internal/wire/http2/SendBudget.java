@@ -3,9 +3,9 @@ package io.weft.internal.wire.http2;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes that senders on many connections hold while they wait for their peers (flow-control
- * window or socket), against one limit: a server's, so that peers that stop reading cannot fill
- * its heap between them. Thread-safe.
+ * Bytes that senders on many connections hold while they wait for their peers (flow-control window
+ * or socket), against one limit: a server's, so that peers that stop reading cannot fill its heap
+ * between them. Thread-safe.
  */
 public final class SendBudget {
   private final long limit;

@@ -18,6 +18,7 @@ public final class Settings {
   public static final int MIN_FRAME = 16_384;
   public static final int MAX_FRAME = 16_777_215;
   public static final int MAX_WINDOW = Integer.MAX_VALUE;
+
   /** "Initially, there is no limit": read as the largest positive int. */
   public static final int UNLIMITED = Integer.MAX_VALUE;
 
@@ -59,33 +60,40 @@ public final class Settings {
       case HEADER_TABLE_SIZE -> headerTableSize = (int) Math.min(value, Integer.MAX_VALUE);
       case ENABLE_PUSH -> {
         if (value > 1) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH must be 0 or 1, not " + value);
+          throw Http2Exception.connection(
+              ErrorCode.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH must be 0 or 1, not " + value);
         }
         enablePush = (int) value;
       }
-      case MAX_CONCURRENT_STREAMS -> maxConcurrentStreams = (int) Math.min(value, Integer.MAX_VALUE);
+      case MAX_CONCURRENT_STREAMS ->
+          maxConcurrentStreams = (int) Math.min(value, Integer.MAX_VALUE);
       case INITIAL_WINDOW_SIZE -> {
         if (value > MAX_WINDOW) {
-          throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE " + value + " is above 2^31-1");
+          throw Http2Exception.connection(
+              ErrorCode.FLOW_CONTROL_ERROR,
+              "SETTINGS_INITIAL_WINDOW_SIZE " + value + " is above 2^31-1");
         }
         initialWindowSize = (int) value;
       }
       case MAX_FRAME_SIZE -> {
         if (value < MIN_FRAME || value > MAX_FRAME) {
-          throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE " + value + " is outside 2^14..2^24-1");
+          throw Http2Exception.connection(
+              ErrorCode.PROTOCOL_ERROR,
+              "SETTINGS_MAX_FRAME_SIZE " + value + " is outside 2^14..2^24-1");
         }
         maxFrameSize = (int) value;
       }
       case MAX_HEADER_LIST_SIZE -> maxHeaderListSize = (int) Math.min(value, Integer.MAX_VALUE);
       default -> {
-        // section 6.5.2: "An endpoint that receives a SETTINGS frame with any unknown or unsupported identifier MUST ignore that setting."
+        // section 6.5.2: "An endpoint that receives a SETTINGS frame with any unknown or
+        // unsupported identifier MUST ignore that setting."
       }
     }
   }
 
   /**
-   * Appends a SETTINGS frame announcing every value that differs from the protocol's default
-   * (and always ENABLE_PUSH when it is 0, since a client must say so).
+   * Appends a SETTINGS frame announcing every value that differs from the protocol's default (and
+   * always ENABLE_PUSH when it is 0, since a client must say so).
    */
   void write(Buffer b) {
     int at = b.size();
@@ -117,7 +125,18 @@ public final class Settings {
 
   @Override
   public String toString() {
-    return "Settings{headerTable=" + headerTableSize + ", push=" + enablePush + ", maxStreams=" + maxConcurrentStreams
-        + ", window=" + initialWindowSize + ", maxFrame=" + maxFrameSize + ", maxHeaderList=" + maxHeaderListSize + "}";
+    return "Settings{headerTable="
+        + headerTableSize
+        + ", push="
+        + enablePush
+        + ", maxStreams="
+        + maxConcurrentStreams
+        + ", window="
+        + initialWindowSize
+        + ", maxFrame="
+        + maxFrameSize
+        + ", maxHeaderList="
+        + maxHeaderListSize
+        + "}";
   }
 }

@@ -4,10 +4,10 @@ import io.weft.internal.wire.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A server's header blocks without HPACK state: each field is a static-table index (":status
- * 200"), or a literal without indexing (RFC 7541 section 6.2.2) whose name is a static-table index
- * where it has one. Nothing is ever added to the peer's dynamic table, so any thread may write a
- * block at any time, in any order, with no lock: the cost is a few bytes per response. Stateless.
+ * A server's header blocks without HPACK state: each field is a static-table index (":status 200"),
+ * or a literal without indexing (RFC 7541 section 6.2.2) whose name is a static-table index where
+ * it has one. Nothing is ever added to the peer's dynamic table, so any thread may write a block at
+ * any time, in any order, with no lock: the cost is a few bytes per response. Stateless.
  */
 final class StatelessHpack {
   private StatelessHpack() {}
@@ -31,7 +31,9 @@ final class StatelessHpack {
       field(out, fields.name(i), fields.value(i));
     }
     if (fields.isFrozen()) {
-      fields.statelessBlock = java.util.Arrays.copyOfRange(out.array(), start, out.size()); // a benign race: every copy is the same
+      fields.statelessBlock =
+          java.util.Arrays.copyOfRange(
+              out.array(), start, out.size()); // a benign race: every copy is the same
     }
   }
 
@@ -63,7 +65,9 @@ final class StatelessHpack {
       out.write(b, 0, b.length);
       return;
     }
-    integer(out, len, 7, 0); // H = 0: raw octets (cheaper than Huffman for a server's few, short fields)
+    integer(
+        out, len, 7,
+        0); // H = 0: raw octets (cheaper than Huffman for a server's few, short fields)
     out.ensureWritable(len);
     byte[] a = out.array();
     int at = out.size();
@@ -73,7 +77,10 @@ final class StatelessHpack {
     out.advance(len);
   }
 
-  /** An HPACK integer with a {@code prefixBits}-bit prefix, the first byte's other bits being {@code flags}. */
+  /**
+   * An HPACK integer with a {@code prefixBits}-bit prefix, the first byte's other bits being {@code
+   * flags}.
+   */
   static void integer(Buffer out, int value, int prefixBits, int flags) {
     int max = (1 << prefixBits) - 1;
     if (value < max) {

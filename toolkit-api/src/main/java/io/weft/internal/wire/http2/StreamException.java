@@ -16,11 +16,16 @@ public final class StreamException extends IOException {
     RESET_LOCALLY,
     /** The connection failed or closed. */
     CONNECTION_LOST,
-    /** The peer never processed it: RST_STREAM(REFUSED_STREAM), or past a GOAWAY's last stream id. Safe to retry. */
+    /**
+     * The peer never processed it: RST_STREAM(REFUSED_STREAM), or past a GOAWAY's last stream id.
+     * Safe to retry.
+     */
     REFUSED,
     /** The caller's deadline passed while it waited. */
     DEADLINE,
-    /** The sender would have held more bytes for a peer that does not read than the limits allow. */
+    /**
+     * The sender would have held more bytes for a peer that does not read than the limits allow.
+     */
     OVER_LIMIT,
     /** The waiting thread was interrupted. */
     INTERRUPTED,

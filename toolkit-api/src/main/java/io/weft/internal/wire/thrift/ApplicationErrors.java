@@ -14,8 +14,8 @@ import org.apache.thrift.protocol.TBinaryProtocol;
  * <p>Type to code: UNKNOWN_METHOD and UNSUPPORTED_CLIENT_TYPE become {@code UNIMPLEMENTED}; UNKNOWN
  * becomes {@code UNKNOWN}; PROTOCOL_ERROR becomes {@code INVALID_ARGUMENT}; every other type
  * becomes {@code INTERNAL}. Code to type: {@code UNIMPLEMENTED} becomes UNKNOWN_METHOD, {@code
- * UNKNOWN} UNKNOWN, {@code INVALID_ARGUMENT} PROTOCOL_ERROR, everything else INTERNAL_ERROR. A
- * code that has no type of its own (e.g. {@code NOT_FOUND}) travels in the message as a {@code
+ * UNKNOWN} UNKNOWN, {@code INVALID_ARGUMENT} PROTOCOL_ERROR, everything else INTERNAL_ERROR. A code
+ * that has no type of its own (e.g. {@code NOT_FOUND}) travels in the message as a {@code
  * "[NOT_FOUND] "} prefix, which Weft clients read back, so Weft-to-Weft calls keep their codes.
  */
 public final class ApplicationErrors {
@@ -30,7 +30,9 @@ public final class ApplicationErrors {
     }
     StatusCode code =
         switch (e.getType()) {
-          case TApplicationException.UNKNOWN_METHOD, TApplicationException.UNSUPPORTED_CLIENT_TYPE -> StatusCode.UNIMPLEMENTED;
+          case TApplicationException.UNKNOWN_METHOD,
+              TApplicationException.UNSUPPORTED_CLIENT_TYPE ->
+              StatusCode.UNIMPLEMENTED;
           case TApplicationException.UNKNOWN -> StatusCode.UNKNOWN;
           case TApplicationException.PROTOCOL_ERROR -> StatusCode.INVALID_ARGUMENT;
           default -> StatusCode.INTERNAL;
@@ -63,7 +65,8 @@ public final class ApplicationErrors {
   }
 
   /** Decodes a {@code TApplicationException} body. */
-  public static TApplicationException decode(byte[] data, int offset, int length) throws TException {
+  public static TApplicationException decode(byte[] data, int offset, int length)
+      throws TException {
     return TApplicationException.readFrom(ThriftProtocols.reader(data, offset, length));
   }
 

@@ -15,8 +15,12 @@ public final class ArrayTransport extends TEndpointTransport {
   private int pos;
   private final int end;
 
-  /** Reads {@code length} bytes of {@code buf} from {@code offset}; {@code config} sets libthrift's limits. */
-  public ArrayTransport(byte[] buf, int offset, int length, TConfiguration config) throws TTransportException {
+  /**
+   * Reads {@code length} bytes of {@code buf} from {@code offset}; {@code config} sets libthrift's
+   * limits.
+   */
+  public ArrayTransport(byte[] buf, int offset, int length, TConfiguration config)
+      throws TTransportException {
     super(config);
     this.buf = buf;
     this.pos = offset;
@@ -39,7 +43,9 @@ public final class ArrayTransport extends TEndpointTransport {
   public int read(byte[] dst, int off, int len) throws TTransportException {
     int n = Math.min(len, end - pos);
     if (n <= 0 && len > 0) {
-      throw new TTransportException(TTransportException.END_OF_FILE, "Thrift message truncated: " + len + " more bytes expected");
+      throw new TTransportException(
+          TTransportException.END_OF_FILE,
+          "Thrift message truncated: " + len + " more bytes expected");
     }
     System.arraycopy(buf, pos, dst, off, n);
     pos += n;

@@ -2,11 +2,13 @@ package io.weft.internal.wire.thrift;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.thrift.TConfiguration;
 import org.apache.thrift.transport.TEndpointTransport;
 import org.apache.thrift.transport.TTransportException;
 
-/** A write-only libthrift transport that appends to an {@link OutputStream} (usually a Weft {@code Buffer}). */
+/**
+ * A write-only libthrift transport that appends to an {@link OutputStream} (usually a Weft {@code
+ * Buffer}).
+ */
 public final class OutputTransport extends TEndpointTransport {
   private final OutputStream out;
 

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Copies one Thrift Binary struct from a stream into a buffer without decoding it, to find where
- * an unframed message ends. Bounded in bytes (a length field is checked against what remains of
- * the budget before any byte is read for it) and in nesting depth.
+ * Copies one Thrift Binary struct from a stream into a buffer without decoding it, to find where an
+ * unframed message ends. Bounded in bytes (a length field is checked against what remains of the
+ * budget before any byte is read for it) and in nesting depth.
  */
 public final class ThriftSkipper {
   /** The deepest nesting of structs and containers accepted, as libthrift's default. */
@@ -85,7 +85,14 @@ public final class ThriftSkipper {
 
   private void checkLength(int n, int minElementSize, String what) {
     if (n < 0 || (long) n * minElementSize > budget) {
-      throw new WireException("Thrift " + what + " length " + n + " is negative or exceeds the " + budget + " bytes left of the message limit");
+      throw new WireException(
+          "Thrift "
+              + what
+              + " length "
+              + n
+              + " is negative or exceeds the "
+              + budget
+              + " bytes left of the message limit");
     }
   }
 

@@ -25,6 +25,7 @@ public final class EnvelopeReader {
   private final InputStream in;
   private final int maxFrameSize;
   private final byte[] word = new byte[4];
+
   /** What is allocated for a frame before its bytes arrive; larger frames grow as they do. */
   private static final int EAGER_BYTES = 64 * 1024;
 
@@ -55,12 +56,14 @@ public final class EnvelopeReader {
     byte[] frame = readFrameBody();
     TTHeader header = TTHeader.decode(frame, 0, frame.length);
     if (header.transforms().length > 0) {
-      throw new WireException("TTHeader transforms are not supported (got " + header.transforms().length + ")");
+      throw new WireException(
+          "TTHeader transforms are not supported (got " + header.transforms().length + ")");
     }
     int p = header.payloadOffset();
     int end = frame.length;
     if (end - p < 8) {
-      throw new WireException("TTHeader payload of " + (end - p) + " bytes is too short for any message");
+      throw new WireException(
+          "TTHeader payload of " + (end - p) + " bytes is too short for any message");
     }
     int first = Buffer.getInt(frame, p);
     if ((first & VERSION_MASK) == THRIFT_VERSION_1) {
@@ -75,14 +78,17 @@ public final class EnvelopeReader {
       checkInnerLength(first, end - p - 4);
       return parseKitexProtobuf(Framing.TTHEADER, header, frame, p + 4, end);
     }
-    throw new WireException(String.format("invalid TTHeader payload (first4Bytes=%#x, second4Bytes=%#x)", first, second));
+    throw new WireException(
+        String.format(
+            "invalid TTHeader payload (first4Bytes=%#x, second4Bytes=%#x)", first, second));
   }
 
   private Envelope readFramed() throws IOException {
     byte[] frame = readFrameBody();
     int end = frame.length;
     if (end < 12) {
-      throw new WireException("framed message of " + (end - 4) + " bytes is too short for any message");
+      throw new WireException(
+          "framed message of " + (end - 4) + " bytes is too short for any message");
     }
     int first = Buffer.getInt(frame, 4);
     if ((first & VERSION_MASK) == THRIFT_VERSION_1) {
@@ -98,7 +104,8 @@ public final class EnvelopeReader {
     int version = Buffer.getInt(word, 0);
     if ((version & VERSION_MASK) != THRIFT_VERSION_1) {
       refuseForeign("a Thrift message");
-      throw new WireException(String.format("bad Thrift Binary version %#x, expected strict 0x8001", version));
+      throw new WireException(
+          String.format("bad Thrift Binary version %#x, expected strict 0x8001", version));
     }
     int nameLength = readInt();
     checkNameLength(nameLength, maxFrameSize);
@@ -108,8 +115,15 @@ public final class EnvelopeReader {
     Buffer body = new Buffer(256);
     new ThriftSkipper(in, body, maxFrameSize - 12 - nameLength).skipStruct();
     return new Envelope(
-        Framing.BUFFERED, null, PayloadFormat.THRIFT_BINARY, version & 0xFF,
-        new String(name, StandardCharsets.UTF_8), seqId, body.toByteArray(), 0, body.size());
+        Framing.BUFFERED,
+        null,
+        PayloadFormat.THRIFT_BINARY,
+        version & 0xFF,
+        new String(name, StandardCharsets.UTF_8),
+        seqId,
+        body.toByteArray(),
+        0,
+        body.size());
   }
 
   /** Reads the frame whose LENGTH is in {@link #word}; returns LENGTH followed by the frame. */
@@ -117,7 +131,11 @@ public final class EnvelopeReader {
     int length = Buffer.getInt(word, 0);
     if (length < 0 || length > maxFrameSize) {
       refuseForeign("a frame length");
-      throw new WireException("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of " + maxFrameSize);
+      throw new WireException(
+          "frame of "
+              + Integer.toUnsignedString(length)
+              + " bytes exceeds the limit of "
+              + maxFrameSize);
     }
     // allocate for what arrives, not for what the length claims: a 4-byte header alone cannot
     // make a connection hold maxFrameSize bytes
@@ -131,7 +149,8 @@ public final class EnvelopeReader {
       }
       int n = in.read(frame, filled, frame.length - filled);
       if (n < 0) {
-        throw new EOFException("connection closed inside a message (" + (total - filled) + " bytes missing)");
+        throw new EOFException(
+            "connection closed inside a message (" + (total - filled) + " bytes missing)");
       }
       filled += n;
     }
@@ -145,7 +164,14 @@ public final class EnvelopeReader {
   private void refuseForeign(String expected) {
     String foreign = ForeignProtocol.describe(word, 0, word.length);
     if (foreign != null) {
-      throw new WireException("the peer sent " + foreign + " where " + expected + " was due (first bytes " + java.util.HexFormat.of().formatHex(word) + ")");
+      throw new WireException(
+          "the peer sent "
+              + foreign
+              + " where "
+              + expected
+              + " was due (first bytes "
+              + java.util.HexFormat.of().formatHex(word)
+              + ")");
     }
   }
 
@@ -159,10 +185,20 @@ public final class EnvelopeReader {
     String name = new String(b, p + 8, nameLength, StandardCharsets.UTF_8);
     int seqId = Buffer.getInt(b, p + 8 + nameLength);
     int body = p + 12 + nameLength;
-    return new Envelope(framing, header, PayloadFormat.THRIFT_BINARY, version & 0xFF, name, seqId, b, body, end - body);
+    return new Envelope(
+        framing,
+        header,
+        PayloadFormat.THRIFT_BINARY,
+        version & 0xFF,
+        name,
+        seqId,
+        b,
+        body,
+        end - body);
   }
 
-  private static Envelope parseKitexProtobuf(Framing framing, TTHeader header, byte[] b, int p, int end) {
+  private static Envelope parseKitexProtobuf(
+      Framing framing, TTHeader header, byte[] b, int p, int end) {
     if (end - p < 12) {
       throw new WireException("Kitex Protobuf message truncated: " + (end - p) + " bytes");
     }
@@ -172,18 +208,37 @@ public final class EnvelopeReader {
     String name = new String(b, p + 8, nameLength, StandardCharsets.UTF_8);
     int seqId = Buffer.getInt(b, p + 8 + nameLength);
     int body = p + 12 + nameLength;
-    return new Envelope(framing, header, PayloadFormat.KITEX_PROTOBUF, magic & 0xFFFF, name, seqId, b, body, end - body);
+    return new Envelope(
+        framing,
+        header,
+        PayloadFormat.KITEX_PROTOBUF,
+        magic & 0xFFFF,
+        name,
+        seqId,
+        b,
+        body,
+        end - body);
   }
 
   private static void checkInnerLength(int declared, int available) {
     if (declared != available) {
-      throw new WireException("inner payload length " + Integer.toUnsignedString(declared) + " disagrees with the " + available + " bytes that follow");
+      throw new WireException(
+          "inner payload length "
+              + Integer.toUnsignedString(declared)
+              + " disagrees with the "
+              + available
+              + " bytes that follow");
     }
   }
 
   private static void checkNameLength(int length, int available) {
     if (length < 0 || length > MAX_NAME_LENGTH || length > available) {
-      throw new WireException("method name length " + length + " is negative, over " + MAX_NAME_LENGTH + " or past the message end");
+      throw new WireException(
+          "method name length "
+              + length
+              + " is negative, over "
+              + MAX_NAME_LENGTH
+              + " or past the message end");
     }
   }
 

@@ -5,9 +5,9 @@ import io.weft.internal.wire.WireException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes one message into a {@link Buffer}: {@link #begin} writes the framing, TTHeader and
- * message envelope, the caller's codec appends the body, and {@link #finish} fills in the length
- * fields. One writer per message; not thread-safe.
+ * Writes one message into a {@link Buffer}: {@link #begin} writes the framing, TTHeader and message
+ * envelope, the caller's codec appends the body, and {@link #finish} fills in the length fields.
+ * One writer per message; not thread-safe.
  */
 public final class EnvelopeWriter {
   private final Buffer out;
@@ -28,7 +28,8 @@ public final class EnvelopeWriter {
    * @param header the TTHeader for {@link Framing#TTHEADER} and {@link Framing#TTHEADER_FRAMED};
    *     ignored otherwise. Its sequence id is set to {@code seqId}.
    */
-  public EnvelopeWriter begin(TTHeader header, PayloadFormat format, int messageType, String name, int seqId) {
+  public EnvelopeWriter begin(
+      TTHeader header, PayloadFormat format, int messageType, String name, int seqId) {
     switch (framing) {
       case TTHEADER, TTHEADER_FRAMED -> {
         header.seqId(seqId);
@@ -40,7 +41,8 @@ public final class EnvelopeWriter {
       case FRAMED -> outerStart = out.skip(4);
       case BUFFERED -> {
         if (format != PayloadFormat.THRIFT_BINARY) {
-          throw new IllegalArgumentException("Kitex Protobuf needs a length: use TTHeader or Framed");
+          throw new IllegalArgumentException(
+              "Kitex Protobuf needs a length: use TTHeader or Framed");
         }
       }
     }

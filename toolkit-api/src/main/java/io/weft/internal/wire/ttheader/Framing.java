@@ -1,10 +1,16 @@
 package io.weft.internal.wire.ttheader;
 
-/** How the messages of one socket connection are delimited. A server detects it from a connection's first bytes. */
+/**
+ * How the messages of one socket connection are delimited. A server detects it from a connection's
+ * first bytes.
+ */
 public enum Framing {
   /** A TTHeader frame around an unframed payload (Kitex's default). */
   TTHEADER,
-  /** A TTHeader frame around a payload that carries its own 4-byte length (Kitex {@code TTHeaderFramed}). */
+  /**
+   * A TTHeader frame around a payload that carries its own 4-byte length (Kitex {@code
+   * TTHeaderFramed}).
+   */
   TTHEADER_FRAMED,
   /** Thrift's framed transport: a 4-byte length, then the message. */
   FRAMED,
@@ -16,8 +22,8 @@ public enum Framing {
   }
 
   /**
-   * The framing a connection uses, from its first bytes ({@code n} of them, at least 2), or null
-   * if they fit none. Needs 8 bytes to tell TTHeader and Framed apart; returns null when fewer are
+   * The framing a connection uses, from its first bytes ({@code n} of them, at least 2), or null if
+   * they fit none. Needs 8 bytes to tell TTHeader and Framed apart; returns null when fewer are
    * available and the answer still depends on them (ask again with more).
    */
   public static Framing detect(byte[] b, int n) {

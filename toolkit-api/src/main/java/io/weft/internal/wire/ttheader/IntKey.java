@@ -1,8 +1,8 @@
 package io.weft.internal.wire.ttheader;
 
 /**
- * The keys of TTHeader's int-key info block, numbered as Kitex numbers them
- * ({@code github.com/cloudwego/gopkg/protocol/ttheader/metakey.go}).
+ * The keys of TTHeader's int-key info block, numbered as Kitex numbers them ({@code
+ * github.com/cloudwego/gopkg/protocol/ttheader/metakey.go}).
  */
 public final class IntKey {
   private IntKey() {}
@@ -19,8 +19,10 @@ public final class IntKey {
   public static final int TO_METHOD = 9;
   public static final int ENV = 10;
   public static final int DEST_ADDRESS = 11;
+
   /** The caller's timeout for this call, in milliseconds, as a decimal string. */
   public static final int RPC_TIMEOUT = 12;
+
   public static final int READ_TIMEOUT = 13;
   public static final int RING_HASH_KEY = 14;
   public static final int DDP_TAG = 15;
@@ -30,8 +32,13 @@ public final class IntKey {
   public static final int SHORT_CONNECTION = 19;
   public static final int FROM_METHOD = 20;
   public static final int STRESS_TAG = 21;
-  /** The Thrift message type of the frame (1 CALL, 2 REPLY, 3 EXCEPTION, 4 ONEWAY), as a decimal string. */
+
+  /**
+   * The Thrift message type of the frame (1 CALL, 2 REPLY, 3 EXCEPTION, 4 ONEWAY), as a decimal
+   * string.
+   */
   public static final int MSG_TYPE = 22;
+
   public static final int HTTP_CONTENT_TYPE = 23;
   public static final int RAW_RING_HASH_KEY = 24;
   public static final int LB_TYPE = 25;

@@ -7,21 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The header of one TTHeader frame, Kitex's transport header: flags, sequence number, protocol
- * id, transforms, and three info blocks (int keys, string keys, ACL token). Mutable and
- * unsynchronized: one frame, one thread.
+ * The header of one TTHeader frame, Kitex's transport header: flags, sequence number, protocol id,
+ * transforms, and three info blocks (int keys, string keys, ACL token). Mutable and unsynchronized:
+ * one frame, one thread.
  *
  * <p>Layout (big-endian): {@code LENGTH u32 | MAGIC 0x1000 u16 | FLAGS u16 | SEQ u32 | HEADER_SIZE
- * u16 (in 4-byte words) | PROTOCOL_ID u8 | NUM_TRANSFORMS u8 | transform ids | info blocks |
- * zero padding to a multiple of 4 | payload}. LENGTH counts every byte after itself.
+ * u16 (in 4-byte words) | PROTOCOL_ID u8 | NUM_TRANSFORMS u8 | transform ids | info blocks | zero
+ * padding to a multiple of 4 | payload}. LENGTH counts every byte after itself.
  *
  * <p>Decoding keeps the order in which the info blocks arrived so that re-encoding reproduces the
  * frame byte for byte; new headers are written in Kitex's order (ACL token, string keys, int keys).
  */
 public final class TTHeader {
   public static final int MAGIC = 0x1000;
+
   /** Bytes before the variable part: length, magic, flags, sequence number, header size. */
   public static final int META_SIZE = 14;
+
   /** The largest header block: its size field is a u16 count of 4-byte words. */
   public static final int MAX_HEADER_SIZE = 4 * 0xFFFF;
 
@@ -120,34 +122,57 @@ public final class TTHeader {
    */
   public static TTHeader decode(byte[] frame, int offset, int length) {
     if (length < META_SIZE + 2) {
-      throw new WireException("TTHeader frame truncated: " + length + " bytes, the fixed part alone needs " + (META_SIZE + 2));
+      throw new WireException(
+          "TTHeader frame truncated: "
+              + length
+              + " bytes, the fixed part alone needs "
+              + (META_SIZE + 2));
     }
     int declared = Buffer.getInt(frame, offset);
     if (declared < 0 || (long) declared + 4 != length) {
-      throw new WireException("TTHeader LENGTH " + Integer.toUnsignedString(declared) + " disagrees with the frame's " + (length - 4) + " bytes");
+      throw new WireException(
+          "TTHeader LENGTH "
+              + Integer.toUnsignedString(declared)
+              + " disagrees with the frame's "
+              + (length - 4)
+              + " bytes");
     }
     int magic = Buffer.getUnsignedShort(frame, offset + 4);
     if (magic != MAGIC) {
-      throw new WireException(String.format("not TTHeader: magic 0x%04x, expected 0x%04x", magic, MAGIC));
+      throw new WireException(
+          String.format("not TTHeader: magic 0x%04x, expected 0x%04x", magic, MAGIC));
     }
     TTHeader h = new TTHeader();
     h.flags = Buffer.getUnsignedShort(frame, offset + 6);
     h.seqId = Buffer.getInt(frame, offset + 8);
     int headerSize = Buffer.getUnsignedShort(frame, offset + 12) * 4;
     if (headerSize < 2) {
-      throw new WireException("TTHeader HEADER SIZE " + headerSize + " is too small for the protocol id and transform count");
+      throw new WireException(
+          "TTHeader HEADER SIZE "
+              + headerSize
+              + " is too small for the protocol id and transform count");
     }
     int start = offset + META_SIZE;
     int end = start + headerSize;
     if (headerSize > length - META_SIZE) {
-      throw new WireException("TTHeader HEADER SIZE " + headerSize + " runs past the frame (" + (length - META_SIZE) + " bytes left)");
+      throw new WireException(
+          "TTHeader HEADER SIZE "
+              + headerSize
+              + " runs past the frame ("
+              + (length - META_SIZE)
+              + " bytes left)");
     }
     h.protocolId = frame[start] & 0xFF;
     checkProtocolId(h.protocolId);
     int numTransforms = frame[start + 1] & 0xFF;
     int p = start + 2;
     if (numTransforms > end - p) {
-      throw new WireException("TTHeader declares " + numTransforms + " transforms but the header has " + (end - p) + " bytes left");
+      throw new WireException(
+          "TTHeader declares "
+              + numTransforms
+              + " transforms but the header has "
+              + (end - p)
+              + " bytes left");
     }
     if (numTransforms > 0) {
       h.transforms = java.util.Arrays.copyOfRange(frame, p, p + numTransforms);
@@ -190,7 +215,9 @@ public final class TTHeader {
           p += 2 + Buffer.getUnsignedShort(frame, p);
           seen = note(order, seen, INFO_ACL_TOKEN);
         }
-        default -> throw new WireException(String.format("TTHeader info block has unknown id 0x%02x", infoId));
+        default ->
+            throw new WireException(
+                String.format("TTHeader info block has unknown id 0x%02x", infoId));
       }
     }
     if (seen > 0) {
@@ -239,7 +266,8 @@ public final class TTHeader {
     }
     headerSize += padding;
     if (headerSize > MAX_HEADER_SIZE) {
-      throw new WireException("TTHeader header block of " + headerSize + " bytes exceeds " + MAX_HEADER_SIZE);
+      throw new WireException(
+          "TTHeader header block of " + headerSize + " bytes exceeds " + MAX_HEADER_SIZE);
     }
     out.setShort(sizeField, headerSize / 4);
     return start;
@@ -320,21 +348,44 @@ public final class TTHeader {
   private static String readString(byte[] b, int p, int end, String what) {
     int len = readU16(b, p, end, what + " length");
     if (len > end - p - 2) {
-      throw new WireException("TTHeader " + what + " of " + len + " bytes runs past the header (" + (end - p - 2) + " left)");
+      throw new WireException(
+          "TTHeader "
+              + what
+              + " of "
+              + len
+              + " bytes runs past the header ("
+              + (end - p - 2)
+              + " left)");
     }
     return new String(b, p + 2, len, StandardCharsets.UTF_8);
   }
 
   private static void checkProtocolId(int id) {
     switch (id) {
-      case PROTOCOL_THRIFT_BINARY, PROTOCOL_THRIFT_COMPACT_V2, PROTOCOL_KITEX_PROTOBUF, PROTOCOL_THRIFT_STRUCT, PROTOCOL_PROTOBUF_STRUCT -> {}
-      default -> throw new WireException("TTHeader protocol id " + id + " is not supported (Kitex accepts 0, 3, 4, 16, 17)");
+      case PROTOCOL_THRIFT_BINARY,
+          PROTOCOL_THRIFT_COMPACT_V2,
+          PROTOCOL_KITEX_PROTOBUF,
+          PROTOCOL_THRIFT_STRUCT,
+          PROTOCOL_PROTOBUF_STRUCT -> {}
+      default ->
+          throw new WireException(
+              "TTHeader protocol id " + id + " is not supported (Kitex accepts 0, 3, 4, 16, 17)");
     }
   }
 
   @Override
   public String toString() {
-    return "TTHeader{seq=" + seqId + ", flags=" + flags + ", protocol=" + protocolId + ", int=" + intInfo + ", str=" + strInfo
-        + (aclToken != null ? ", acl=" + aclToken : "") + "}";
+    return "TTHeader{seq="
+        + seqId
+        + ", flags="
+        + flags
+        + ", protocol="
+        + protocolId
+        + ", int="
+        + intInfo
+        + ", str="
+        + strInfo
+        + (aclToken != null ? ", acl=" + aclToken : "")
+        + "}";
   }
 }

@@ -10,11 +10,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a call's metadata meets TTHeader, both ways and on both sides: the request's string
- * headers (metadata and Kitex metainfo), its int headers (caller and callee, message and transport
- * type, timeout), and the reply's headers (response metadata and trailers, business status,
- * Kitex's connection-reset mark). The client and the server both map through here and nowhere
- * else.
+ * Where a call's metadata meets TTHeader, both ways and on both sides: the request's string headers
+ * (metadata and Kitex metainfo), its int headers (caller and callee, message and transport type,
+ * timeout), and the reply's headers (response metadata and trailers, business status, Kitex's
+ * connection-reset mark). The client and the server both map through here and nowhere else.
  */
 public final class TTHeaderCallMeta {
   private TTHeaderCallMeta() {}
@@ -26,8 +25,17 @@ public final class TTHeaderCallMeta {
    * service name; caller, callee, message type, transport type and (when there is a deadline) the
    * time left in milliseconds as int headers, as Kitex's TTHeader codec sends them.
    */
-  public static TTHeader request(Metadata metadata, MetaInfo metaInfo, String idlService, String fromService, String fromMethod,
-      String toService, String toMethod, int messageType, boolean framed, Deadline deadline) {
+  public static TTHeader request(
+      Metadata metadata,
+      MetaInfo metaInfo,
+      String idlService,
+      String fromService,
+      String fromMethod,
+      String toService,
+      String toMethod,
+      int messageType,
+      boolean framed,
+      Deadline deadline) {
     TTHeader header = new TTHeader();
     Map<String, String> str = header.strInfo();
     metadata.forEach(str::put);
@@ -52,8 +60,8 @@ public final class TTHeaderCallMeta {
   }
 
   /**
-   * A request's metadata: every string header but the empty key, which Kitex's decoder accepts
-   * and no metadata can name. Metainfo headers stay in it too, as Kitex's server sees them.
+   * A request's metadata: every string header but the empty key, which Kitex's decoder accepts and
+   * no metadata can name. Metainfo headers stay in it too, as Kitex's server sees them.
    */
   public static Metadata metadata(TTHeader header) {
     Metadata metadata = new Metadata();
@@ -63,12 +71,18 @@ public final class TTHeaderCallMeta {
     return metadata;
   }
 
-  /** The Kitex metainfo a request carries (its {@code RPC_PERSIST_} and {@code RPC_TRANSIT_} headers). */
+  /**
+   * The Kitex metainfo a request carries (its {@code RPC_PERSIST_} and {@code RPC_TRANSIT_}
+   * headers).
+   */
   public static MetaInfo metaInfo(TTHeader header) {
     return header == null ? MetaInfo.EMPTY : MetaInfo.fromTTHeader(header.strInfo());
   }
 
-  /** The deadline a request's timeout header gives, from now; null without one (or with one Kitex would ignore). */
+  /**
+   * The deadline a request's timeout header gives, from now; null without one (or with one Kitex
+   * would ignore).
+   */
   public static Deadline deadline(TTHeader header) {
     String timeout = header == null ? null : header.intInfo().get(IntKey.RPC_TIMEOUT);
     if (timeout == null) {
@@ -91,10 +105,14 @@ public final class TTHeaderCallMeta {
 
   /**
    * The header of a reply to {@code request}: the handler's response metadata and trailers (null:
-   * none set) as string headers, Kitex's connection-reset mark when the server is {@code
-   * draining} the connection, and the message type.
+   * none set) as string headers, Kitex's connection-reset mark when the server is {@code draining}
+   * the connection, and the message type.
    */
-  public static TTHeader reply(TTHeader request, Metadata responseMetadata, Metadata responseTrailers, boolean draining,
+  public static TTHeader reply(
+      TTHeader request,
+      Metadata responseMetadata,
+      Metadata responseTrailers,
+      boolean draining,
       int messageType) {
     TTHeader header = new TTHeader().protocolId(request.protocolId());
     Map<String, String> str = header.strInfo();
@@ -119,7 +137,10 @@ public final class TTHeaderCallMeta {
     BizStatus.write(biz, true, trailers::set);
   }
 
-  /** Copies a reply's string headers (but the empty key) into {@code into}: what the caller captures as response headers. */
+  /**
+   * Copies a reply's string headers (but the empty key) into {@code into}: what the caller captures
+   * as response headers.
+   */
   public static void copyStrInfo(TTHeader header, Metadata into) {
     for (Map.Entry<String, String> e : header.strInfo().entrySet()) {
       if (!e.getKey().isEmpty()) { // a key Kitex's decoder accepts and no metadata can name
@@ -137,7 +158,10 @@ public final class TTHeaderCallMeta {
     return header == null ? null : BizStatus.read(header.strInfo()::get, null);
   }
 
-  /** Whether a reply asks the client not to reuse its connection (Kitex's {@code crrst}: the server is closing it). */
+  /**
+   * Whether a reply asks the client not to reuse its connection (Kitex's {@code crrst}: the server
+   * is closing it).
+   */
   public static boolean resetRequested(TTHeader header) {
     return header != null && header.strInfo().containsKey(StrKey.CONNECTION_READY_TO_RESET);
   }

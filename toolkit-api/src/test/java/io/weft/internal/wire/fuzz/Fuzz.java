@@ -18,15 +18,16 @@ import java.util.Set;
  * A small mutation fuzzer for decoders, bounded by a number of inputs (never by time, so that a
  * slow machine tries the same inputs as a fast one) and small enough to run in every {@code make
  * test}. The inputs follow from the seed given to the constructor: a failure names it and the
- * input's number, and the same seed tries the same inputs again. Each input is a seed from a corpus (the spec's vectors, the checked-in
- * corpus of interesting inputs) mutated a few times (bit flips, byte edits, interesting integers
- * written over 4-byte words, cuts, splices, duplications), or plain random bytes.
+ * input's number, and the same seed tries the same inputs again. Each input is a seed from a corpus
+ * (the spec's vectors, the checked-in corpus of interesting inputs) mutated a few times (bit flips,
+ * byte edits, interesting integers written over 4-byte words, cuts, splices, duplications), or
+ * plain random bytes.
  *
- * <p>The property checked for every input: the decoder returns, or throws one of the exceptions
- * it documents; it never throws anything else (no NullPointerException, IndexOutOfBounds,
- * NegativeArraySize, StackOverflowError, OutOfMemoryError), and it never allocates much more
- * than the input's size, however large the lengths the input claims (measured with the JVM's
- * per-thread allocation counter).
+ * <p>The property checked for every input: the decoder returns, or throws one of the exceptions it
+ * documents; it never throws anything else (no NullPointerException, IndexOutOfBounds,
+ * NegativeArraySize, StackOverflowError, OutOfMemoryError), and it never allocates much more than
+ * the input's size, however large the lengths the input claims (measured with the JVM's per-thread
+ * allocation counter).
  */
 public final class Fuzz {
   /** What a decoder under test does with one input. */
@@ -35,13 +36,35 @@ public final class Fuzz {
     void decode(byte[] input) throws Exception;
   }
 
-  /** The most a decoder may allocate for one input: a fixed allowance plus a multiple of the input. */
+  /**
+   * The most a decoder may allocate for one input: a fixed allowance plus a multiple of the input.
+   */
   public static final long ALLOCATION_ALLOWANCE = 1 << 20;
+
   public static final int ALLOCATION_FACTOR = 64;
 
   private static final int[] INTERESTING = {
-      0, 1, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0x10000000, 0x0fff0000, 0x80010001,
-      0x90010000, 16 << 20, (16 << 20) + 1, 64, 65, 4096};
+    0,
+    1,
+    -1,
+    0x7f,
+    0x80,
+    0xff,
+    0x7fff,
+    0x8000,
+    0xffff,
+    0x7fffffff,
+    0x80000000,
+    0x10000000,
+    0x0fff0000,
+    0x80010001,
+    0x90010000,
+    16 << 20,
+    (16 << 20) + 1,
+    64,
+    65,
+    4096
+  };
 
   private final long seed;
   private final Random random;
@@ -99,13 +122,24 @@ public final class Fuzz {
     for (int i = 0; i < count; i++) {
       check(target, next());
     }
-    System.out.println("fuzz " + caller() + ": " + (inputs - before) + " inputs from seed " + seed + ", none failed");
+    System.out.println(
+        "fuzz "
+            + caller()
+            + ": "
+            + (inputs - before)
+            + " inputs from seed "
+            + seed
+            + ", none failed");
     return this;
   }
 
   private static String caller() {
-    return StackWalker.getInstance().walk(s -> s.skip(2).findFirst().map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName())
-        .orElse("?"));
+    return StackWalker.getInstance()
+        .walk(s ->
+            s.skip(2)
+                .findFirst()
+                .map(f -> f.getClassName().replaceAll(".*\\.", "") + "." + f.getMethodName())
+                .orElse("?"));
   }
 
   private byte[] next() {
@@ -159,7 +193,8 @@ public final class Fuzz {
         System.arraycopy(b, at, longer, at + n, b.length - at);
         b = longer;
       }
-      default -> b[random.nextInt(b.length)] = (byte) INTERESTING[random.nextInt(INTERESTING.length)];
+      default ->
+          b[random.nextInt(b.length)] = (byte) INTERESTING[random.nextInt(INTERESTING.length)];
     }
     return b;
   }
@@ -177,13 +212,25 @@ public final class Fuzz {
     }
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
     if (allocated > ALLOCATION_ALLOWANCE + (long) ALLOCATION_FACTOR * input.length) {
-      fail(which(input) + " (" + input.length + " bytes) made the decoder allocate " + allocated + " bytes");
+      fail(
+          which(input)
+              + " ("
+              + input.length
+              + " bytes) made the decoder allocate "
+              + allocated
+              + " bytes");
     }
   }
 
   /** Names a failing input so that it can be replayed: the seed, its number, and its bytes. */
   private String which(byte[] input) {
-    return "fuzz seed " + seed + ", input #" + inputs + " (" + HexFormat.of().formatHex(input) + ")";
+    return "fuzz seed "
+        + seed
+        + ", input #"
+        + inputs
+        + " ("
+        + HexFormat.of().formatHex(input)
+        + ")";
   }
 
   private boolean isAllowed(Throwable t) {

@@ -1,11 +1,10 @@
 package io.weft.internal.wire.fuzz;
 
-import io.weft.api.Metadata;
 import io.weft.api.MetaInfo;
+import io.weft.api.Metadata;
 import io.weft.api.RpcException;
 import io.weft.internal.wire.BizStatus;
 import io.weft.internal.wire.Buffer;
-import io.weft.testing.Vectors;
 import io.weft.internal.wire.WireException;
 import io.weft.internal.wire.grpc.GrpcDeframer;
 import io.weft.internal.wire.grpc.GrpcStatusMessages;
@@ -16,6 +15,7 @@ import io.weft.internal.wire.thrift.ThriftSkipper;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,13 +43,16 @@ class WireFuzzTest {
     Framing[] framings = Framing.values();
     for (int seed = 0; seed < framings.length; seed++) {
       Framing framing = framings[seed];
-      withVectors(seed, WireException.class, IOException.class).corpus("envelope")
-          .run(in -> {
-            EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
-            while (r.read(framing) != null) {
-              // every message the input holds
-            }
-          }, INPUTS);
+      withVectors(seed, WireException.class, IOException.class)
+          .corpus("envelope")
+          .run(
+              in -> {
+                EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
+                while (r.read(framing) != null) {
+                  // every message the input holds
+                }
+              },
+              INPUTS);
     }
   }
 
@@ -60,8 +63,12 @@ class WireFuzzTest {
 
   @Test
   void thriftSkipperAndApplicationErrors() {
-    Fuzz f = withVectors(12, WireException.class, IOException.class, TException.class).corpus("thrift");
-    f.run(in -> new ThriftSkipper(new ByteArrayInputStream(in), new Buffer(64), MAX_FRAME).skipStruct(), INPUTS);
+    Fuzz f =
+        withVectors(12, WireException.class, IOException.class, TException.class).corpus("thrift");
+    f.run(
+        in ->
+            new ThriftSkipper(new ByteArrayInputStream(in), new Buffer(64), MAX_FRAME).skipStruct(),
+        INPUTS);
     f.run(in -> ApplicationErrors.decode(in, 0, in.length), INPUTS);
   }
 
@@ -79,21 +86,24 @@ class WireFuzzTest {
         .seed(new byte[] {0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0})
         .seed(new byte[] {1, 0, 0, 0, 2, 0x1f, (byte) 0x8b})
         .corpus("grpc-frames")
-        .run(in -> {
-          GrpcDeframer d = new GrpcDeframer(MAX_FRAME, pieces.nextBoolean() ? "gzip" : null);
-          int off = 0;
-          while (off < in.length) {
-            int n = 1 + pieces.nextInt(in.length - off);
-            d.feed(in, off, n, m -> {});
-            off += n;
-          }
-        }, INPUTS);
+        .run(
+            in -> {
+              GrpcDeframer d = new GrpcDeframer(MAX_FRAME, pieces.nextBoolean() ? "gzip" : null);
+              int off = 0;
+              while (off < in.length) {
+                int n = 1 + pieces.nextInt(in.length - off);
+                d.feed(in, off, n, m -> {});
+                off += n;
+              }
+            },
+            INPUTS);
   }
 
   @Test
   void headerValueParsers() {
     new Fuzz(15, IllegalArgumentException.class)
-        .seed("1H".getBytes(StandardCharsets.US_ASCII)).seed("99999999n".getBytes(StandardCharsets.US_ASCII))
+        .seed("1H".getBytes(StandardCharsets.US_ASCII))
+        .seed("99999999n".getBytes(StandardCharsets.US_ASCII))
         .run(in -> GrpcTimeout.parseNanos(new String(in, StandardCharsets.ISO_8859_1)), INPUTS);
     new Fuzz(16)
         .seed("a%20b%E2%9C%93%".getBytes(StandardCharsets.US_ASCII))
@@ -103,15 +113,18 @@ class WireFuzzTest {
         .run(in -> BizStatus.fromJson(new String(in, StandardCharsets.UTF_8)), INPUTS);
     new Fuzz(18)
         .seed("rpc-persist-trace-id".getBytes(StandardCharsets.US_ASCII))
-        .run(in -> {
-          String s = new String(in, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
-          Metadata m = new Metadata();
-          try {
-            m.add(s.isEmpty() ? "x" : s.replaceAll("[^a-z0-9._-]", "-"), "v");
-          } catch (IllegalArgumentException e) {
-            return;
-          }
-          MetaInfo.fromHttpHeaders(m);
-        }, INPUTS);
+        .run(
+            in -> {
+              String s =
+                  new String(in, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+              Metadata m = new Metadata();
+              try {
+                m.add(s.isEmpty() ? "x" : s.replaceAll("[^a-z0-9._-]", "-"), "v");
+              } catch (IllegalArgumentException e) {
+                return;
+              }
+              MetaInfo.fromHttpHeaders(m);
+            },
+            INPUTS);
   }
 }

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A gRPC call's metadata through HTTP/2 header blocks: request headers, status trailers, business status. */
+/**
+ * A gRPC call's metadata through HTTP/2 header blocks: request headers, status trailers, business
+ * status.
+ */
 class GrpcCallMetaTest {
   private static List<String> names(Fields f) {
     List<String> out = new ArrayList<>();
@@ -31,12 +34,39 @@ class GrpcCallMetaTest {
   void requestHeadersCarryTimeoutMetadataMetainfoAndKitexNames() {
     Metadata md = new Metadata().add("X-Trace", "t1").add("te", "not user metadata");
     MetaInfo meta = MetaInfo.EMPTY.withPersistent("TENANT_ID", "a");
-    Fields h = GrpcCallMeta.requestHeaders("http", "/pkg.Svc/Call", "host:1", false, true, TimeUnit.SECONDS.toNanos(2), md, meta,
-        "caller", "callerMethod", "Svc", "Call");
+    Fields h =
+        GrpcCallMeta.requestHeaders(
+            "http",
+            "/pkg.Svc/Call",
+            "host:1",
+            false,
+            true,
+            TimeUnit.SECONDS.toNanos(2),
+            md,
+            meta,
+            "caller",
+            "callerMethod",
+            "Svc",
+            "Call");
 
-    assertThat(names(h)).containsExactly(":method", ":scheme", ":path", ":authority", "content-type", "te", "user-agent",
-        "grpc-accept-encoding", "grpc-encoding", "grpc-timeout", "x-trace", "rpc-persist-tenant-id", "source-service",
-        "destination-service", "destination-method", "source-method");
+    assertThat(names(h))
+        .containsExactly(
+            ":method",
+            ":scheme",
+            ":path",
+            ":authority",
+            "content-type",
+            "te",
+            "user-agent",
+            "grpc-accept-encoding",
+            "grpc-encoding",
+            "grpc-timeout",
+            "x-trace",
+            "rpc-persist-tenant-id",
+            "source-service",
+            "destination-service",
+            "destination-method",
+            "source-method");
     assertThat(h.get("content-type")).isEqualTo("application/grpc");
     assertThat(h.get("te")).isEqualTo("trailers");
     assertThat(h.get("user-agent")).isEqualTo(GrpcCallMeta.USER_AGENT);
@@ -53,15 +83,37 @@ class GrpcCallMetaTest {
 
   @Test
   void noDeadlineNoCallerNoExtraHeaders() {
-    Fields h = GrpcCallMeta.requestHeaders("https", "/S/m", "a:1", true, false, -1, new Metadata(), MetaInfo.EMPTY, "", "", "S", "m");
-    assertThat(names(h)).containsExactly(":method", ":scheme", ":path", ":authority", "content-type", "te", "user-agent",
-        "grpc-accept-encoding");
+    Fields h =
+        GrpcCallMeta.requestHeaders(
+            "https",
+            "/S/m",
+            "a:1",
+            true,
+            false,
+            -1,
+            new Metadata(),
+            MetaInfo.EMPTY,
+            "",
+            "",
+            "S",
+            "m");
+    assertThat(names(h))
+        .containsExactly(
+            ":method",
+            ":scheme",
+            ":path",
+            ":authority",
+            "content-type",
+            "te",
+            "user-agent",
+            "grpc-accept-encoding");
     assertThat(h.get("content-type")).isEqualTo("application/grpc+thrift");
   }
 
   @Test
   void aMalformedTimeoutIsRefused() {
-    assertThatThrownBy(() -> GrpcCallMeta.deadline("soon")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GrpcCallMeta.deadline("soon"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -76,13 +128,15 @@ class GrpcCallMetaTest {
     assertThat(names(block)).containsExactly("grpc-status", "grpc-message", "k");
 
     assertThat(GrpcCallMeta.status(new Fields(1)).code()).isEqualTo(StatusCode.UNKNOWN);
-    assertThat(GrpcCallMeta.status(new Fields(1).add("grpc-status", "x")).code()).isEqualTo(StatusCode.UNKNOWN);
+    assertThat(GrpcCallMeta.status(new Fields(1).add("grpc-status", "x")).code())
+        .isEqualTo(StatusCode.UNKNOWN);
   }
 
   @Test
   void addMetadataLeavesOutWhatIsExcepted() {
     Fields f = new Fields(4);
-    GrpcCallMeta.addMetadata(f, new Metadata().add("a", "1").add("b", "2"), new Metadata().add("b", "x"));
+    GrpcCallMeta.addMetadata(
+        f, new Metadata().add("a", "1").add("b", "2"), new Metadata().add("b", "x"));
     assertThat(names(f)).containsExactly("a");
     GrpcCallMeta.addMetadata(f, null, null);
     assertThat(f.size()).isEqualTo(1);
@@ -91,11 +145,15 @@ class GrpcCallMetaTest {
   @Test
   void aBusinessStatusTravelsInTheTrailersAsKitexSendsIt() {
     Metadata trailers = new Metadata();
-    Status s = GrpcCallMeta.bizStatus(new BizStatusException(7, "business says no", Map.of("why", "because")), trailers);
+    Status s =
+        GrpcCallMeta.bizStatus(
+            new BizStatusException(7, "business says no", Map.of("why", "because")), trailers);
     assertThat(s.code()).isEqualTo(StatusCode.INTERNAL);
     assertThat(s.description()).contains("business says no");
     assertThat(trailers.get(BizStatusException.STATUS_KEY)).isEqualTo("7");
-    assertThat(trailers.get(BizStatusException.MESSAGE_KEY)).as("gRPC carries the message in grpc-message").isNull();
+    assertThat(trailers.get(BizStatusException.MESSAGE_KEY))
+        .as("gRPC carries the message in grpc-message")
+        .isNull();
 
     RuntimeException thrown = GrpcCallMeta.failure(s, trailers);
     assertThat(thrown).isInstanceOf(BizStatusException.class);
@@ -107,11 +165,15 @@ class GrpcCallMetaTest {
 
   @Test
   void failureWithoutBusinessStatusIsTheStatus() {
-    RuntimeException e = GrpcCallMeta.failure(Status.of(StatusCode.UNAVAILABLE, "down"), new Metadata().add("k", "v"));
+    RuntimeException e =
+        GrpcCallMeta.failure(
+            Status.of(StatusCode.UNAVAILABLE, "down"), new Metadata().add("k", "v"));
     assertThat(e).isInstanceOf(RpcException.class);
     assertThat(((RpcException) e).code()).isEqualTo(StatusCode.UNAVAILABLE);
-    RuntimeException bad = GrpcCallMeta.failure(Status.of(StatusCode.INTERNAL, "x"),
-        new Metadata().add(BizStatusException.STATUS_KEY, "seven"));
+    RuntimeException bad =
+        GrpcCallMeta.failure(
+            Status.of(StatusCode.INTERNAL, "x"),
+            new Metadata().add(BizStatusException.STATUS_KEY, "seven"));
     assertThat(((RpcException) bad).code()).isEqualTo(StatusCode.INTERNAL);
     assertThat(bad).hasMessageContaining("biz-status");
   }

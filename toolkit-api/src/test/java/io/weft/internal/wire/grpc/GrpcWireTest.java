@@ -27,7 +27,8 @@ class GrpcWireTest {
     assertThat(GrpcTimeout.format(250_000_000_000L)).isEqualTo("250000m");
     assertThat(GrpcTimeout.format(0)).isEqualTo("1n");
     for (String bad : new String[] {"", "S", "123456789S", "12x", "-1S", "1.5S", "1s"}) {
-      assertThatThrownBy(() -> GrpcTimeout.parseNanos(bad)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> GrpcTimeout.parseNanos(bad))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -35,7 +36,9 @@ class GrpcWireTest {
   void statusMessagesArePercentEncodedUtf8() {
     String special = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
     String encoded = GrpcStatusMessages.encode(special);
-    assertThat(encoded).isEqualTo("%09%0Atest with whitespace%0D%0Aand Unicode BMP %E2%98%BA and non-BMP %F0%9F%98%88%09%0A");
+    assertThat(encoded)
+        .isEqualTo(
+            "%09%0Atest with whitespace%0D%0Aand Unicode BMP %E2%98%BA and non-BMP %F0%9F%98%88%09%0A");
     assertThat(GrpcStatusMessages.decode(encoded)).isEqualTo(special);
     assertThat(GrpcStatusMessages.encode("100%")).isEqualTo("100%25");
     assertThat(GrpcStatusMessages.decode("bad %zz escape")).isEqualTo("bad %zz escape");
@@ -55,7 +58,11 @@ class GrpcWireTest {
       List<String> got = new ArrayList<>();
       GrpcDeframer d = new GrpcDeframer(1024, null);
       for (int off = 0; off < two.length; off += chunk) {
-        d.feed(two, off, Math.min(chunk, two.length - off), m -> got.add(new String(m, StandardCharsets.US_ASCII)));
+        d.feed(
+            two,
+            off,
+            Math.min(chunk, two.length - off),
+            m -> got.add(new String(m, StandardCharsets.US_ASCII)));
       }
       assertThat(got).as("chunks of " + chunk).containsExactly("abc", "", "x");
       assertThat(d.hasPartialMessage()).isFalse();
@@ -66,11 +73,19 @@ class GrpcWireTest {
   void deframerChecksLengthBeforeAllocatingAndRejectsBadFlags() {
     GrpcDeframer d = new GrpcDeframer(10, null);
     assertThatThrownBy(() -> d.feed(HexFormat.of().parseHex("007fffffff"), 0, 5, m -> {}))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
-    assertThatThrownBy(() -> new GrpcDeframer(10, null).feed(HexFormat.of().parseHex("0100000000"), 0, 5, m -> {}))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status().description().orElse("")).contains("without a grpc-encoding"));
-    assertThatThrownBy(() -> new GrpcDeframer(10, null).feed(HexFormat.of().parseHex("0500000000"), 0, 5, m -> {}))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(() ->
+            new GrpcDeframer(10, null).feed(HexFormat.of().parseHex("0100000000"), 0, 5, m -> {}))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e ->
+                assertThat(e.status().description().orElse(""))
+                    .contains("without a grpc-encoding"));
+    assertThatThrownBy(() ->
+            new GrpcDeframer(10, null).feed(HexFormat.of().parseHex("0500000000"), 0, 5, m -> {}))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
   }
 
   @Test
@@ -83,8 +98,10 @@ class GrpcWireTest {
     new GrpcDeframer(200_000, "gzip").feed(out.array(), 0, out.size(), got::add);
     assertThat(got).hasSize(1);
     assertThat(got.get(0)).hasSize(100_000);
-    assertThatThrownBy(() -> new GrpcDeframer(50_000, "gzip").feed(out.array(), 0, out.size(), m -> {}))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(
+            () -> new GrpcDeframer(50_000, "gzip").feed(out.array(), 0, out.size(), m -> {}))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.weft.internal.wire.http2;
 
-import io.weft.testing.ScriptedPeer;
 import static io.weft.internal.wire.http2.EngineHarness.FIVE_SECONDS;
 import static io.weft.internal.wire.http2.EngineHarness.request;
 import static io.weft.internal.wire.http2.Frames.DATA;
@@ -19,6 +18,7 @@ import io.weft.api.Deadline;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.EngineHarness.Call;
 import io.weft.internal.wire.http2.EngineHarness.Client;
+import io.weft.testing.ScriptedPeer;
 import io.weft.testing.ScriptedPeer.Frame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,8 @@ class ClientEngineTest {
   }
 
   /** The scripted server's opening exchange, then the client sees the settings. */
-  private ScriptedPeer started(UnaryOperator<Http2Config.Builder> config, int... settings) throws Exception {
+  private ScriptedPeer started(UnaryOperator<Http2Config.Builder> config, int... settings)
+      throws Exception {
     ScriptedPeer peer = start(config);
     peer.handshake(settings);
     assertThat(client.conn.awaitSettings(TimeUnit.SECONDS.toNanos(5))).isTrue();
@@ -99,7 +100,9 @@ class ClientEngineTest {
     ScriptedPeer peer = start(b -> b);
     Frame s = expect(peer, SETTINGS, 0); // the client's own, after its preface
     assertThat(s.isAck()).isFalse();
-    assertThat(s.settings()).containsEntry(Settings.ENABLE_PUSH, 0L).doesNotContainKey(Settings.MAX_CONCURRENT_STREAMS);
+    assertThat(s.settings())
+        .containsEntry(Settings.ENABLE_PUSH, 0L)
+        .doesNotContainKey(Settings.MAX_CONCURRENT_STREAMS);
     long t0 = System.nanoTime();
     assertThat(client.conn.awaitSettings(TimeUnit.MILLISECONDS.toNanos(300))).isFalse();
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -160,7 +163,9 @@ class ClientEngineTest {
     ScriptedPeer peer = started(b -> b, Settings.INITIAL_WINDOW_SIZE, 0);
     Call l = listener();
     long t0 = System.nanoTime();
-    CompletableFuture<Http2Stream> opened = client.openAsync(request("/slow"), new byte[10], true, l, Deadline.after(Duration.ofMillis(400)));
+    CompletableFuture<Http2Stream> opened =
+        client.openAsync(
+            request("/slow"), new byte[10], true, l, Deadline.after(Duration.ofMillis(400)));
     expect(peer, HEADERS, 1);
     StreamException e = streamFailure(opened);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -172,7 +177,9 @@ class ClientEngineTest {
 
   @Test
   void dataOnAStreamTheClientResetStillReturnsConnectionWindow() throws Exception {
-    ScriptedPeer peer = started(b -> b.connectionWindow(Settings.DEFAULT_WINDOW).streamWindow(Settings.DEFAULT_WINDOW));
+    ScriptedPeer peer =
+        started(
+            b -> b.connectionWindow(Settings.DEFAULT_WINDOW).streamWindow(Settings.DEFAULT_WINDOW));
     Call l1 = listener();
     Http2Stream s1 = client.open(request("/a"), new byte[0], true, l1, soon());
     expect(peer, HEADERS, 1);
@@ -263,7 +270,8 @@ class ClientEngineTest {
     Frame g = expect(peer, GOAWAY, 0);
     assertThat(g.errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
     assertThat(peer.awaitClosed(FIVE_SECONDS)).isTrue();
-    assertThat(l.reset.get(5, TimeUnit.SECONDS).kind()).isEqualTo(StreamException.Kind.CONNECTION_LOST);
+    assertThat(l.reset.get(5, TimeUnit.SECONDS).kind())
+        .isEqualTo(StreamException.Kind.CONNECTION_LOST);
   }
 
   @Test
@@ -310,7 +318,15 @@ class ClientEngineTest {
       peer.await(f -> f.type() == PING && !f.isAck(), FIVE_SECONDS);
     }
     assertThat(l.reset).isNotDone();
-    peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, ":status", "200", "content-type", "application/grpc", "grpc-status", "0");
+    peer.headers(
+        1,
+        FLAG_END_HEADERS | FLAG_END_STREAM,
+        ":status",
+        "200",
+        "content-type",
+        "application/grpc",
+        "grpc-status",
+        "0");
     l.ended.get(5, TimeUnit.SECONDS);
     assertThat(client.conn.isAlive()).isTrue();
   }

@@ -1,7 +1,7 @@
 package io.weft.internal.wire.http2;
 
-import io.weft.testing.ScriptedPeer;
 import io.weft.api.Deadline;
+import io.weft.testing.ScriptedPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -37,19 +37,33 @@ final class EngineHarness {
   }
 
   static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "h2-test-timer");
-      th.setDaemon(true);
-      return th;
-    });
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "h2-test-timer");
+              th.setDaemon(true);
+              return th;
+            });
     t.setRemoveOnCancelPolicy(true);
     return t;
   }
 
   /** A gRPC-shaped request's header fields for {@code path}. */
   static Fields request(String path) {
-    return ScriptedPeer.fields(":method", "POST", ":scheme", "http", ":path", path, ":authority", "localhost",
-        "content-type", "application/grpc", "te", "trailers");
+    return ScriptedPeer.fields(
+        ":method",
+        "POST",
+        ":scheme",
+        "http",
+        ":path",
+        path,
+        ":authority",
+        "localhost",
+        "content-type",
+        "application/grpc",
+        "te",
+        "trailers");
   }
 
   static Fields responseHeaders() {
@@ -62,11 +76,13 @@ final class EngineHarness {
 
   /** The bytes the thread with this id has allocated so far (platform threads only). */
   static long allocatedBytes(long threadId) {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(threadId);
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(threadId);
   }
 
   static long currentThreadAllocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 
   // ---- the engine as a server ----
@@ -80,6 +96,7 @@ final class EngineHarness {
     final List<ScriptedPeer> peers = new CopyOnWriteArrayList<>();
     volatile Http2Connection conn;
     volatile Thread serveThread;
+
     /** Completes with the bytes the serving thread allocated in {@code serve()} when it returns. */
     final CompletableFuture<Long> served = new CompletableFuture<>();
 
@@ -94,8 +111,8 @@ final class EngineHarness {
     }
 
     /**
-     * Connects a scripted client and serves it on a platform thread (so that its allocations can
-     * be measured); the engine writes its SETTINGS at once.
+     * Connects a scripted client and serves it on a platform thread (so that its allocations can be
+     * measured); the engine writes its SETTINGS at once.
      */
     ScriptedPeer connect() throws IOException {
       ScriptedPeer peer = ScriptedPeer.client(listener.getLocalPort());
@@ -105,15 +122,19 @@ final class EngineHarness {
       Http2Connection c = Http2Connection.server(transport(s), "scripted-client", config, acceptor);
       conn = c;
       CompletableFuture<Void> started = new CompletableFuture<>();
-      serveThread = Thread.ofPlatform().daemon().name("h2-test-serve").start(() -> {
-        long before = currentThreadAllocatedBytes();
-        started.complete(null);
-        try {
-          c.serve();
-        } finally {
-          served.complete(currentThreadAllocatedBytes() - before);
-        }
-      });
+      serveThread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("h2-test-serve")
+              .start(() -> {
+                long before = currentThreadAllocatedBytes();
+                started.complete(null);
+                try {
+                  c.serve();
+                } finally {
+                  served.complete(currentThreadAllocatedBytes() - before);
+                }
+              });
       started.join();
       return peer;
     }
@@ -155,10 +176,10 @@ final class EngineHarness {
   }
 
   /**
-   * The test's acceptor: records every stream as a {@link Call} and sets it as the listener;
-   * with {@code echo}, once the request has ended, a virtual thread answers with 200, the request
-   * body and grpc-status 0; with {@code autoConsume}, DATA is returned to flow control as it
-   * arrives (else the test calls {@link Call#consumeAll}).
+   * The test's acceptor: records every stream as a {@link Call} and sets it as the listener; with
+   * {@code echo}, once the request has ended, a virtual thread answers with 200, the request body
+   * and grpc-status 0; with {@code autoConsume}, DATA is returned to flow control as it arrives
+   * (else the test calls {@link Call#consumeAll}).
    */
   static final class Acceptor implements Http2Connection.Acceptor {
     final boolean echo;
@@ -209,6 +230,7 @@ final class EngineHarness {
     final List<Fields> headerBlocks = new CopyOnWriteArrayList<>();
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     final CompletableFuture<StreamException> reset = new CompletableFuture<>();
+
     /** The echo reply's writer: completes when it returns, exceptionally when it throws. */
     final CompletableFuture<Void> replied = new CompletableFuture<>();
 
@@ -250,15 +272,24 @@ final class EngineHarness {
     void requestEnded() {
       ended.complete(null);
       if (echo) {
-        Thread.ofVirtual().start(() -> {
-          try {
-            byte[] b = body();
-            stream.write(responseHeaders(), b, 0, b.length, okTrailers(), true, Deadline.after(Duration.ofSeconds(30)), false);
-            replied.complete(null);
-          } catch (Throwable t) {
-            replied.completeExceptionally(t);
-          }
-        });
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                byte[] b = body();
+                stream.write(
+                    responseHeaders(),
+                    b,
+                    0,
+                    b.length,
+                    okTrailers(),
+                    true,
+                    Deadline.after(Duration.ofSeconds(30)),
+                    false);
+                replied.complete(null);
+              } catch (Throwable t) {
+                replied.completeExceptionally(t);
+              }
+            });
       }
     }
 
@@ -272,7 +303,14 @@ final class EngineHarness {
       while (body.size() < n) {
         long left = end - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("only " + body.size() + " of " + n + " bytes arrived within " + timeout.toMillis() + " ms");
+          throw new AssertionError(
+              "only "
+                  + body.size()
+                  + " of "
+                  + n
+                  + " bytes arrived within "
+                  + timeout.toMillis()
+                  + " ms");
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
@@ -289,16 +327,18 @@ final class EngineHarness {
     }
 
     /** Writes on a virtual thread; the future completes when the write returns or throws. */
-    CompletableFuture<Void> writeAsync(Fields h, byte[] data, Fields trailers, boolean endStream, Deadline deadline) {
+    CompletableFuture<Void> writeAsync(
+        Fields h, byte[] data, Fields trailers, boolean endStream, Deadline deadline) {
       CompletableFuture<Void> f = new CompletableFuture<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          stream.write(h, data, 0, data.length, trailers, endStream, deadline, false);
-          f.complete(null);
-        } catch (Throwable t) {
-          f.completeExceptionally(t);
-        }
-      });
+      Thread.ofVirtual()
+          .start(() -> {
+            try {
+              stream.write(h, data, 0, data.length, trailers, endStream, deadline, false);
+              f.complete(null);
+            } catch (Throwable t) {
+              f.completeExceptionally(t);
+            }
+          });
       return f;
     }
   }
@@ -322,30 +362,37 @@ final class EngineHarness {
     }
 
     /** Opens a stream (reserving its slot first) with {@code listener}, on the calling thread. */
-    Http2Stream open(Fields headers, byte[] data, boolean endStream, Call listener, Deadline deadline) throws StreamException {
+    Http2Stream open(
+        Fields headers, byte[] data, boolean endStream, Call listener, Deadline deadline)
+        throws StreamException {
       if (!conn.tryReserve()) {
         throw new AssertionError("no stream slot free on " + conn);
       }
-      Http2Stream s = conn.newStream(headers, data, 0, data.length, endStream, listener, deadline, false);
+      Http2Stream s =
+          conn.newStream(headers, data, 0, data.length, endStream, listener, deadline, false);
       listener.stream = s;
       return s;
     }
 
     /** As {@link #open}, on a virtual thread. */
-    CompletableFuture<Http2Stream> openAsync(Fields headers, byte[] data, boolean endStream, Call listener, Deadline deadline) {
+    CompletableFuture<Http2Stream> openAsync(
+        Fields headers, byte[] data, boolean endStream, Call listener, Deadline deadline) {
       if (!conn.tryReserve()) {
         throw new AssertionError("no stream slot free on " + conn);
       }
       CompletableFuture<Http2Stream> f = new CompletableFuture<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          Http2Stream s = conn.newStream(headers, data, 0, data.length, endStream, listener, deadline, false);
-          listener.stream = s;
-          f.complete(s);
-        } catch (Throwable t) {
-          f.completeExceptionally(t);
-        }
-      });
+      Thread.ofVirtual()
+          .start(() -> {
+            try {
+              Http2Stream s =
+                  conn.newStream(
+                      headers, data, 0, data.length, endStream, listener, deadline, false);
+              listener.stream = s;
+              f.complete(s);
+            } catch (Throwable t) {
+              f.completeExceptionally(t);
+            }
+          });
       return f;
     }
 

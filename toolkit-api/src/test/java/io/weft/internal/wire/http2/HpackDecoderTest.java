@@ -49,11 +49,13 @@ class HpackDecoderTest {
     assertThat(d.dynamicTableEntries()).isEqualTo(1);
 
     d = new HpackDecoder(4096, NO_LIMIT);
-    assertThat(decode(d, "040c2f73616d706c652f70617468")).containsExactly(entry(":path", "/sample/path"));
+    assertThat(decode(d, "040c2f73616d706c652f70617468"))
+        .containsExactly(entry(":path", "/sample/path"));
     assertThat(d.dynamicTableEntries()).isZero();
 
     d = new HpackDecoder(4096, NO_LIMIT);
-    assertThat(decode(d, "100870617373776f726406736563726574")).containsExactly(entry("password", "secret"));
+    assertThat(decode(d, "100870617373776f726406736563726574"))
+        .containsExactly(entry("password", "secret"));
     assertThat(d.dynamicTableEntries()).isZero();
 
     d = new HpackDecoder(4096, NO_LIMIT);
@@ -81,24 +83,33 @@ class HpackDecoderTest {
     HpackDecoder d = new HpackDecoder(4096, NO_LIMIT);
     assertThat(decode(d, first))
         .containsExactly(
-            entry(":method", "GET"), entry(":scheme", "http"), entry(":path", "/"),
+            entry(":method", "GET"),
+            entry(":scheme", "http"),
+            entry(":path", "/"),
             entry(":authority", "www.example.com"));
     assertThat(d.dynamicTableSize()).isEqualTo(57);
     assertThat(decode(d, second))
         .containsExactly(
-            entry(":method", "GET"), entry(":scheme", "http"), entry(":path", "/"),
-            entry(":authority", "www.example.com"), entry("cache-control", "no-cache"));
+            entry(":method", "GET"),
+            entry(":scheme", "http"),
+            entry(":path", "/"),
+            entry(":authority", "www.example.com"),
+            entry("cache-control", "no-cache"));
     assertThat(d.dynamicTableSize()).isEqualTo(110);
     assertThat(decode(d, third))
         .containsExactly(
-            entry(":method", "GET"), entry(":scheme", "https"), entry(":path", "/index.html"),
-            entry(":authority", "www.example.com"), entry("custom-key", "custom-value"));
+            entry(":method", "GET"),
+            entry(":scheme", "https"),
+            entry(":path", "/index.html"),
+            entry(":authority", "www.example.com"),
+            entry("custom-key", "custom-value"));
     assertThat(d.dynamicTableSize()).isEqualTo(164);
     assertThat(d.dynamicTableEntries()).isEqualTo(3);
     // The table, newest first, as section C.3.3 lists it.
     assertThat(decode(d, "bebfc0"))
         .containsExactly(
-            entry("custom-key", "custom-value"), entry("cache-control", "no-cache"),
+            entry("custom-key", "custom-value"),
+            entry("cache-control", "no-cache"),
             entry(":authority", "www.example.com"));
   }
 
@@ -128,19 +139,23 @@ class HpackDecoderTest {
     assertThat(decode(d, first))
         .containsExactly(
             entry(":status", "302"), entry("cache-control", "private"),
-            entry("date", "Mon, 21 Oct 2013 20:13:21 GMT"), entry("location", "https://www.example.com"));
+            entry("date", "Mon, 21 Oct 2013 20:13:21 GMT"),
+                entry("location", "https://www.example.com"));
     assertThat(d.dynamicTableSize()).isEqualTo(222);
     assertThat(d.dynamicTableEntries()).isEqualTo(4);
     assertThat(decode(d, second))
         .containsExactly(
             entry(":status", "307"), entry("cache-control", "private"),
-            entry("date", "Mon, 21 Oct 2013 20:13:21 GMT"), entry("location", "https://www.example.com"));
+            entry("date", "Mon, 21 Oct 2013 20:13:21 GMT"),
+                entry("location", "https://www.example.com"));
     assertThat(d.dynamicTableSize()).isEqualTo(222);
     assertThat(d.dynamicTableEntries()).isEqualTo(4);
     assertThat(decode(d, third))
         .containsExactly(
-            entry(":status", "200"), entry("cache-control", "private"),
-            entry("date", "Mon, 21 Oct 2013 20:13:22 GMT"), entry("location", "https://www.example.com"),
+            entry(":status", "200"),
+            entry("cache-control", "private"),
+            entry("date", "Mon, 21 Oct 2013 20:13:22 GMT"),
+            entry("location", "https://www.example.com"),
             entry("content-encoding", "gzip"),
             entry("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"));
     assertThat(d.dynamicTableSize()).isEqualTo(215);
@@ -148,7 +163,8 @@ class HpackDecoderTest {
     assertThat(decode(d, "bebfc0"))
         .containsExactly(
             entry("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"),
-            entry("content-encoding", "gzip"), entry("date", "Mon, 21 Oct 2013 20:13:22 GMT"));
+            entry("content-encoding", "gzip"),
+            entry("date", "Mon, 21 Oct 2013 20:13:22 GMT"));
     assertThatThrownBy(() -> decode(d, "c1")).isInstanceOf(HpackException.class);
   }
 
@@ -192,7 +208,8 @@ class HpackDecoderTest {
     decode(d, "828684410f7777772e6578616d706c652e636f6d");
     assertThat(d.dynamicTableEntries()).isEqualTo(1);
     // Down to 0 and back to 4096 (3fe11f), as section 4.2 has an encoder do; then a new entry.
-    assertThat(decode(d, "203fe11f824001610162")).containsExactly(entry(":method", "GET"), entry("a", "b"));
+    assertThat(decode(d, "203fe11f824001610162"))
+        .containsExactly(entry(":method", "GET"), entry("a", "b"));
     assertThat(d.dynamicTableEntries()).isEqualTo(1);
     assertThat(d.dynamicTableSize()).isEqualTo(34);
     assertThat(decode(d, "be")).containsExactly(entry("a", "b"));
@@ -233,7 +250,8 @@ class HpackDecoderTest {
     HpackDecoder ok = new HpackDecoder(4096, NO_LIMIT);
     decode(ok, "4001610162");
     ok.setMaxTableSize(1024);
-    assertThatThrownBy(() -> decode(ok, "3fe11f")).isInstanceOf(HpackException.class); // 4096 > 1024
+    assertThatThrownBy(() -> decode(ok, "3fe11f"))
+        .isInstanceOf(HpackException.class); // 4096 > 1024
     HpackDecoder ok2 = new HpackDecoder(4096, NO_LIMIT);
     decode(ok2, "4001610162");
     ok2.setMaxTableSize(1024);
@@ -262,8 +280,10 @@ class HpackDecoderTest {
     assertError("ff", "ends inside an integer", 0);
     assertError("82ff80", "ends inside an integer", 1);
     assertError("ffffffffff7f", "above 2^31-1", 0);
-    assertError("ff808080808000", "longer than 5 continuation bytes", 0); // 6 bytes after the prefix
-    assertError("3fe0ffffff07", "above our maximum", 0); // 2^31-1 is an integer, but too big a table
+    assertError(
+        "ff808080808000", "longer than 5 continuation bytes", 0); // 6 bytes after the prefix
+    assertError(
+        "3fe0ffffff07", "above our maximum", 0); // 2^31-1 is an integer, but too big a table
     assertError("3fe1ffffff07", "above 2^31-1", 0); // 2^31
   }
 
@@ -307,7 +327,8 @@ class HpackDecoderTest {
     decode(d, "4001610162");
     assertThat(d.dynamicTableEntries()).isEqualTo(1);
     String big = "x".repeat(70); // 1 + 70 + 32 > 100
-    assertThat(decode(d, "40016146" + HEX.formatHex(big.getBytes(StandardCharsets.US_ASCII)))).containsExactly(entry("a", big));
+    assertThat(decode(d, "40016146" + HEX.formatHex(big.getBytes(StandardCharsets.US_ASCII))))
+        .containsExactly(entry("a", big));
     assertThat(d.dynamicTableEntries()).isZero();
     assertThat(d.dynamicTableSize()).isZero();
   }
@@ -321,7 +342,8 @@ class HpackDecoderTest {
       // 4 fields of 1 + 60 + 32 = 93: the third passes 200.
       List<String[]> fields = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        fields.add(new String[] {"" + (char) ('a' + i), String.valueOf((char) ('0' + i)).repeat(60)});
+        fields.add(
+            new String[] {"" + (char) ('a' + i), String.valueOf((char) ('0' + i)).repeat(60)});
       }
       Buffer block = new Buffer();
       e.beginBlock(block);
@@ -344,7 +366,8 @@ class HpackDecoderTest {
       assertThat(next.size()).isEqualTo(2);
       got = new FieldList();
       assertThat(d.decode(next.array(), 0, next.size(), got)).isTrue();
-      assertThat(got.list).containsExactly(entry("d", fields.get(3)[1]), entry("c", fields.get(2)[1]));
+      assertThat(got.list)
+          .containsExactly(entry("d", fields.get(3)[1]), entry("c", fields.get(2)[1]));
     }
   }
 
@@ -410,7 +433,11 @@ class HpackDecoderTest {
       Buffer b = new Buffer();
       e.beginBlock(b);
       for (int i = 0, n = random.nextInt(12); i < n; i++) {
-        e.field(b, HpackEncoderTest.randomName(random), HpackEncoderTest.randomValue(random), random.nextInt(3));
+        e.field(
+            b,
+            HpackEncoderTest.randomName(random),
+            HpackEncoderTest.randomValue(random),
+            random.nextInt(3));
       }
       seeds.add(b.toByteArray());
     }
@@ -424,13 +451,18 @@ class HpackDecoderTest {
       } else {
         block = mutate(seeds.get(random.nextInt(seeds.size())), random);
       }
-      HpackDecoder d = i % 2 == 0 ? shared : new HpackDecoder(random.nextInt(5000), 1 + random.nextInt(4000));
+      HpackDecoder d =
+          i % 2 == 0 ? shared : new HpackDecoder(random.nextInt(5000), 1 + random.nextInt(4000));
       try {
-        d.decode(block, 0, block.length, (n, v) -> {
-          if (n == null || v == null) {
-            throw new AssertionError("null field");
-          }
-        });
+        d.decode(
+            block,
+            0,
+            block.length,
+            (n, v) -> {
+              if (n == null || v == null) {
+                throw new AssertionError("null field");
+              }
+            });
         assertThat(d.dynamicTableSize()).isBetween(0, 5000);
       } catch (HpackException e) {
         exceptions++;

@@ -49,12 +49,28 @@ class HpackEncoderTest {
     ":method", "GET", ":scheme", "http", ":path", "/", ":authority", "www.example.com"
   };
   private static final String[] C3_2 = {
-    ":method", "GET", ":scheme", "http", ":path", "/", ":authority", "www.example.com",
-    "cache-control", "no-cache"
+    ":method",
+    "GET",
+    ":scheme",
+    "http",
+    ":path",
+    "/",
+    ":authority",
+    "www.example.com",
+    "cache-control",
+    "no-cache"
   };
   private static final String[] C3_3 = {
-    ":method", "GET", ":scheme", "https", ":path", "/index.html", ":authority", "www.example.com",
-    "custom-key", "custom-value"
+    ":method",
+    "GET",
+    ":scheme",
+    "https",
+    ":path",
+    "/index.html",
+    ":authority",
+    "www.example.com",
+    "custom-key",
+    "custom-value"
   };
 
   @Test
@@ -64,7 +80,8 @@ class HpackEncoderTest {
     assertThat(e.dynamicTableSize()).isEqualTo(57);
     assertThat(block(e, C3_2)).isEqualTo("828684be58086e6f2d6361636865");
     assertThat(e.dynamicTableSize()).isEqualTo(110);
-    assertThat(block(e, C3_3)).isEqualTo("828785bf400a637573746f6d2d6b65790c637573746f6d2d76616c7565");
+    assertThat(block(e, C3_3))
+        .isEqualTo("828785bf400a637573746f6d2d6b65790c637573746f6d2d76616c7565");
     assertThat(e.dynamicTableSize()).isEqualTo(164);
     assertThat(e.dynamicTableEntries()).isEqualTo(3);
   }
@@ -79,17 +96,38 @@ class HpackEncoderTest {
   }
 
   private static final String[] C5_1 = {
-    ":status", "302", "cache-control", "private", "date", "Mon, 21 Oct 2013 20:13:21 GMT",
-    "location", "https://www.example.com"
+    ":status",
+    "302",
+    "cache-control",
+    "private",
+    "date",
+    "Mon, 21 Oct 2013 20:13:21 GMT",
+    "location",
+    "https://www.example.com"
   };
   private static final String[] C5_2 = {
-    ":status", "307", "cache-control", "private", "date", "Mon, 21 Oct 2013 20:13:21 GMT",
-    "location", "https://www.example.com"
+    ":status",
+    "307",
+    "cache-control",
+    "private",
+    "date",
+    "Mon, 21 Oct 2013 20:13:21 GMT",
+    "location",
+    "https://www.example.com"
   };
   private static final String[] C5_3 = {
-    ":status", "200", "cache-control", "private", "date", "Mon, 21 Oct 2013 20:13:22 GMT",
-    "location", "https://www.example.com", "content-encoding", "gzip",
-    "set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"
+    ":status",
+    "200",
+    "cache-control",
+    "private",
+    "date",
+    "Mon, 21 Oct 2013 20:13:22 GMT",
+    "location",
+    "https://www.example.com",
+    "content-encoding",
+    "gzip",
+    "set-cookie",
+    "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"
   };
 
   @Test
@@ -172,8 +210,10 @@ class HpackEncoderTest {
   void fullMatchesAreIndexedForIndexAndNoIndex() {
     HpackEncoder e = new HpackEncoder(4096, false);
     block(e, "a", "b", "c", "d");
-    assertThat(block(e, HpackEncoder.NO_INDEX, "a", "b", "c", "d", ":status", "200")).isEqualTo("bfbe88");
-    assertThat(block(e, HpackEncoder.NO_INDEX, "a", "x")).isEqualTo("0f300178"); // name 63, not added
+    assertThat(block(e, HpackEncoder.NO_INDEX, "a", "b", "c", "d", ":status", "200"))
+        .isEqualTo("bfbe88");
+    assertThat(block(e, HpackEncoder.NO_INDEX, "a", "x"))
+        .isEqualTo("0f300178"); // name 63, not added
     assertThat(e.dynamicTableEntries()).isEqualTo(2);
   }
 
@@ -202,7 +242,8 @@ class HpackEncoderTest {
     HpackEncoder e = new HpackEncoder(0, false);
     HpackDecoder d = new HpackDecoder(4096, Integer.MAX_VALUE);
     String first = block(e, ":method", "GET", "x-a", "b", "cache-control", "no-cache");
-    assertThat(first).isEqualTo("20" + "82" + "0003" + hex("x-a") + "0162" + "0f0908" + hex("no-cache"));
+    assertThat(first)
+        .isEqualTo("20" + "82" + "0003" + hex("x-a") + "0162" + "0f0908" + hex("no-cache"));
     assertInStep(d, first, e, ":method", "GET", "x-a", "b", "cache-control", "no-cache");
     assertThat(block(e, "x-a", "b")).isEqualTo("0003" + hex("x-a") + "0162");
     e.peerMaxTableSize(8192);
@@ -295,13 +336,35 @@ class HpackEncoderTest {
   }
 
   private static final String[] NAMES = {
-    ":method", ":path", ":status", ":authority", "content-type", "te", "user-agent",
-    "grpc-encoding", "grpc-accept-encoding", "grpc-timeout", "grpc-status", "grpc-message",
-    "cache-control", "x-request-id", "authorization",
+    ":method",
+    ":path",
+    ":status",
+    ":authority",
+    "content-type",
+    "te",
+    "user-agent",
+    "grpc-encoding",
+    "grpc-accept-encoding",
+    "grpc-timeout",
+    "grpc-status",
+    "grpc-message",
+    "cache-control",
+    "x-request-id",
+    "authorization",
   };
   private static final String[] VALUES = {
-    "", "GET", "POST", "/", "200", "application/grpc", "trailers", "gzip, deflate", "0", "identity",
-    "/weft.Echo/Say", "1S",
+    "",
+    "GET",
+    "POST",
+    "/",
+    "200",
+    "application/grpc",
+    "trailers",
+    "gzip, deflate",
+    "0",
+    "identity",
+    "/weft.Echo/Say",
+    "1S",
   };
 
   static String randomName(Random random) {

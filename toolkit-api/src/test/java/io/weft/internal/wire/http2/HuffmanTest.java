@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The Huffman code of RFC 7541 Appendix B: the table, the Appendix C strings, and padding rules. */
+/**
+ * The Huffman code of RFC 7541 Appendix B: the table, the Appendix C strings, and padding rules.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HuffmanTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -22,12 +24,33 @@ class HuffmanTest {
     // A sample across every length; the static initialiser has already checked that the lengths
     // fill the code space exactly, so a wrong length would show up here as shifted codes.
     int[][] samples = {
-      {0, 0x1ff8, 13}, {1, 0x7fffd8, 23}, {9, 0xffffea, 24}, {10, 0x3ffffffc, 30},
-      {22, 0x3ffffffe, 30}, {' ', 0x14, 6}, {'!', 0x3f8, 10}, {'"', 0x3f9, 10}, {'&', 0xf8, 8},
-      {'\'', 0x7fa, 11}, {'0', 0x0, 5}, {'9', 0x1f, 6}, {'<', 0x7ffc, 15}, {'A', 0x21, 6},
-      {'Z', 0xfd, 8}, {'\\', 0x7fff0, 19}, {'^', 0x3ffc, 14}, {'a', 0x3, 5}, {'z', 0x7b, 7},
-      {'{', 0x7ffe, 15}, {'~', 0x1ffd, 13}, {127, 0xffffffc, 28}, {128, 0xfffe6, 20},
-      {192, 0x3ffffe0, 26}, {207, 0x1ffffed, 25}, {249, 0xffffffe, 28}, {255, 0x3ffffee, 26},
+      {0, 0x1ff8, 13},
+      {1, 0x7fffd8, 23},
+      {9, 0xffffea, 24},
+      {10, 0x3ffffffc, 30},
+      {22, 0x3ffffffe, 30},
+      {' ', 0x14, 6},
+      {'!', 0x3f8, 10},
+      {'"', 0x3f9, 10},
+      {'&', 0xf8, 8},
+      {'\'', 0x7fa, 11},
+      {'0', 0x0, 5},
+      {'9', 0x1f, 6},
+      {'<', 0x7ffc, 15},
+      {'A', 0x21, 6},
+      {'Z', 0xfd, 8},
+      {'\\', 0x7fff0, 19},
+      {'^', 0x3ffc, 14},
+      {'a', 0x3, 5},
+      {'z', 0x7b, 7},
+      {'{', 0x7ffe, 15},
+      {'~', 0x1ffd, 13},
+      {127, 0xffffffc, 28},
+      {128, 0xfffe6, 20},
+      {192, 0x3ffffe0, 26},
+      {207, 0x1ffffed, 25},
+      {249, 0xffffffe, 28},
+      {255, 0x3ffffee, 26},
       {256, 0x3fffffff, 30},
     };
     for (int[] s : samples) {
@@ -87,9 +110,12 @@ class HuffmanTest {
 
   @Test
   void encodedLengthOfAStringCountsItsUtf8Octets() {
-    for (String s : new String[] {"", "abc", "héllo", "☺ and 😈", "\u0000\u007f\u0080\u07ff\u0800\uffff"}) {
+    for (String s :
+        new String[] {"", "abc", "héllo", "☺ and 😈", "\u0000\u007f\u0080\u07ff\u0800\uffff"}) {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      assertThat(Huffman.encodedLength(s)).as(s).isEqualTo(Huffman.encodedLength(utf8, 0, utf8.length));
+      assertThat(Huffman.encodedLength(s))
+          .as(s)
+          .isEqualTo(Huffman.encodedLength(utf8, 0, utf8.length));
       Buffer out = new Buffer();
       Huffman.encode(out, s);
       assertThat(out.size()).isEqualTo(Huffman.encodedLength(s));
@@ -168,7 +194,8 @@ class HuffmanTest {
   private static void assertDecodes(String hex, String expected) {
     byte[] code = HEX.parseHex(hex);
     try {
-      assertThat(Huffman.decode(code, 0, code.length, StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+      assertThat(Huffman.decode(code, 0, code.length, StandardCharsets.ISO_8859_1))
+          .isEqualTo(expected);
     } catch (HpackException e) {
       throw new AssertionError(hex, e);
     }

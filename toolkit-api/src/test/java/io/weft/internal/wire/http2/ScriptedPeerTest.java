@@ -1,11 +1,11 @@
 package io.weft.internal.wire.http2;
 
-import io.weft.testing.ScriptedPeer;
 import static io.weft.testing.ScriptedPeer.entries;
 import static io.weft.testing.ScriptedPeer.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.testing.ScriptedPeer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +28,19 @@ class ScriptedPeerTest {
       client.preface().settings(Settings.INITIAL_WINDOW_SIZE, 0, Settings.MAX_FRAME_SIZE, 20_000);
       ScriptedPeer.Frame s = server.expectNext();
       assertThat(s.type()).isEqualTo(Frames.SETTINGS);
-      assertThat(s.settings()).containsExactly(
-          java.util.Map.entry(Settings.INITIAL_WINDOW_SIZE, 0L), java.util.Map.entry(Settings.MAX_FRAME_SIZE, 20_000L));
+      assertThat(s.settings())
+          .containsExactly(
+              java.util.Map.entry(Settings.INITIAL_WINDOW_SIZE, 0L),
+              java.util.Map.entry(Settings.MAX_FRAME_SIZE, 20_000L));
 
       Fields req = EngineHarness.request("/a/b");
       byte[] block = client.encode(req);
       int third = block.length / 3;
-      client.headerBlock(1, 0, Arrays.copyOfRange(block, 0, third))
+      client
+          .headerBlock(1, 0, Arrays.copyOfRange(block, 0, third))
           .continuation(1, 0, Arrays.copyOfRange(block, third, 2 * third))
-          .continuation(1, Frames.FLAG_END_HEADERS, Arrays.copyOfRange(block, 2 * third, block.length));
+          .continuation(
+              1, Frames.FLAG_END_HEADERS, Arrays.copyOfRange(block, 2 * third, block.length));
       assertThat(server.expectNext().fields()).isNull();
       assertThat(server.expectNext().fields()).isNull();
       ScriptedPeer.Frame last = server.expectNext();
@@ -50,8 +54,12 @@ class ScriptedPeerTest {
       assertThat(h.endStream()).isTrue();
       assertThat(entries(h.fields())).isEqualTo(entries(req));
 
-      client.dataPadded(3, 0, "abc".getBytes(StandardCharsets.US_ASCII), 4).rst(3, ErrorCode.CANCEL).goAway(3, ErrorCode.ENHANCE_YOUR_CALM, "calm")
-          .windowUpdate(0, 99).ping(false, 0x1234L);
+      client
+          .dataPadded(3, 0, "abc".getBytes(StandardCharsets.US_ASCII), 4)
+          .rst(3, ErrorCode.CANCEL)
+          .goAway(3, ErrorCode.ENHANCE_YOUR_CALM, "calm")
+          .windowUpdate(0, 99)
+          .ping(false, 0x1234L);
       assertThat(server.expectNext().text()).isEqualTo("abc");
       assertThat(server.expectNext().errorCode()).isEqualTo(ErrorCode.CANCEL);
       ScriptedPeer.Frame g = server.expectNext();
@@ -93,7 +101,9 @@ class ScriptedPeerTest {
       client.preface().ping(false, 1);
       server.close();
       assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
-      assertThatThrownBy(() -> client.next(SHORT)).isInstanceOf(AssertionError.class).hasMessageContaining("closed");
+      assertThatThrownBy(() -> client.next(SHORT))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("closed");
       assertThat(fields("a", "b").get("a")).isEqualTo("b");
     }
   }

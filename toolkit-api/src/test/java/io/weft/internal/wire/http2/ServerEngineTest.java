@@ -1,6 +1,5 @@
 package io.weft.internal.wire.http2;
 
-import io.weft.testing.ScriptedPeer;
 import static io.weft.internal.wire.http2.EngineHarness.FIVE_SECONDS;
 import static io.weft.internal.wire.http2.EngineHarness.okTrailers;
 import static io.weft.internal.wire.http2.EngineHarness.request;
@@ -25,6 +24,7 @@ import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.EngineHarness.Acceptor;
 import io.weft.internal.wire.http2.EngineHarness.Call;
 import io.weft.internal.wire.http2.EngineHarness.Server;
+import io.weft.testing.ScriptedPeer;
 import io.weft.testing.ScriptedPeer.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The engine as a server ({@link Http2Connection#server}), a {@link ScriptedPeer} as its client:
- * each test scripts the client's frames and asserts the exact frames the engine answers with.
- * Every RST_STREAM and GOAWAY the engine sends is checked for a known code when each test ends.
+ * each test scripts the client's frames and asserts the exact frames the engine answers with. Every
+ * RST_STREAM and GOAWAY the engine sends is checked for a known code when each test ends.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ServerEngineTest {
@@ -58,7 +58,8 @@ class ServerEngineTest {
     }
   }
 
-  private ScriptedPeer start(UnaryOperator<Http2Config.Builder> config, Acceptor acceptor) throws IOException {
+  private ScriptedPeer start(UnaryOperator<Http2Config.Builder> config, Acceptor acceptor)
+      throws IOException {
     server = new Server(config, acceptor);
     return server.connect();
   }
@@ -78,7 +79,10 @@ class ServerEngineTest {
     return f;
   }
 
-  /** The echo reply to a request on {@code stream} with {@code body}: HEADERS 200, DATA (if any), trailers. */
+  /**
+   * The echo reply to a request on {@code stream} with {@code body}: HEADERS 200, DATA (if any),
+   * trailers.
+   */
   private static void expectEcho(ScriptedPeer peer, int stream, String body) {
     Frame h = expect(peer, HEADERS, stream);
     assertThat(h.endStream()).isFalse();
@@ -116,7 +120,8 @@ class ServerEngineTest {
 
   @Test
   void firstFrameIsSettingsAsConfiguredThenOursIsAcknowledgedAndPingsAnswered() throws Exception {
-    ScriptedPeer peer = start(b -> b.maxConcurrentStreams(7).streamWindow(100_000).maxHeaderListSize(8192));
+    ScriptedPeer peer =
+        start(b -> b.maxConcurrentStreams(7).streamWindow(100_000).maxHeaderListSize(8192));
     Frame first = peer.expectNext();
     assertThat(first.type()).isEqualTo(SETTINGS);
     assertThat(first.isAck()).isFalse();
@@ -172,17 +177,20 @@ class ServerEngineTest {
     ScriptedPeer peer = start(b -> b);
     peer.handshake();
     Buffer literalNames = new Buffer(256);
-    HpackEncoder plain = new HpackEncoder(0, false); // no dynamic table: one table size update, then literals
+    HpackEncoder plain =
+        new HpackEncoder(0, false); // no dynamic table: one table size update, then literals
     plain.beginBlock(literalNames);
     Fields request = request("/echo");
     for (int i = 0; i < request.size(); i++) {
       byte[] name = request.name(i).getBytes(StandardCharsets.US_ASCII);
       byte[] value = request.value(i).getBytes(StandardCharsets.US_ASCII);
-      literalNames.writeByte(0x00); // literal without indexing, new name (not the static table's index)
+      literalNames.writeByte(
+          0x00); // literal without indexing, new name (not the static table's index)
       literalNames.writeByte(name.length).write(name, 0, name.length);
       literalNames.writeByte(value.length).write(value, 0, value.length);
     }
-    peer.headerBlock(1, FLAG_END_HEADERS, Arrays.copyOf(literalNames.array(), literalNames.size())).data(1, FLAG_END_STREAM, "one");
+    peer.headerBlock(1, FLAG_END_HEADERS, Arrays.copyOf(literalNames.array(), literalNames.size()))
+        .data(1, FLAG_END_STREAM, "one");
     expectEcho(peer, 1, "one");
 
     Buffer indexed = new Buffer(256);
@@ -191,7 +199,8 @@ class ServerEngineTest {
     for (int i = 0; i < request.size(); i++) {
       huffman.field(indexed, request.name(i), request.value(i), HpackEncoder.INDEX);
     }
-    peer.headerBlock(3, FLAG_END_HEADERS, Arrays.copyOf(indexed.array(), indexed.size())).data(3, FLAG_END_STREAM, "two");
+    peer.headerBlock(3, FLAG_END_HEADERS, Arrays.copyOf(indexed.array(), indexed.size()))
+        .data(3, FLAG_END_STREAM, "two");
     expectEcho(peer, 3, "two");
     assertThat(server.acceptor.next().headers.get(":path")).isEqualTo("/echo");
   }
@@ -246,8 +255,11 @@ class ServerEngineTest {
     assertThat(d.stream()).isEqualTo(1);
     assertThat(d.text()).isEqualTo("hell");
     assertThat(d.endStream()).isFalse();
-    assertThat(peer.received()).filteredOn(f -> f.type() == HEADERS && f.stream() == 1).hasSize(1)
-        .first().satisfies(h -> assertThat(h.fields().get(":status")).isEqualTo("200"));
+    assertThat(peer.received())
+        .filteredOn(f -> f.type() == HEADERS && f.stream() == 1)
+        .hasSize(1)
+        .first()
+        .satisfies(h -> assertThat(h.fields().get(":status")).isEqualTo("200"));
     assertThat(peer.poll(f -> f.type() == DATA || f.type() == HEADERS, QUIET)).isNull();
 
     peer.windowUpdate(1, 100);
@@ -267,7 +279,9 @@ class ServerEngineTest {
     assertThat(peer.poll(f -> f.type() == DATA, QUIET)).isNull();
 
     peer.settings(Settings.INITIAL_WINDOW_SIZE, 65_535);
-    Frame ack = peer.await(f -> f.type() != HEADERS, FIVE_SECONDS); // response headers may leave with the data
+    Frame ack =
+        peer.await(
+            f -> f.type() != HEADERS, FIVE_SECONDS); // response headers may leave with the data
     assertThat(ack.type()).as("the first frame after our SETTINGS: %s", ack).isEqualTo(SETTINGS);
     assertThat(ack.isAck()).isTrue();
     Frame d = peer.expectNext();
@@ -277,7 +291,9 @@ class ServerEngineTest {
     assertThat(d.type()).as("%s", d).isEqualTo(DATA);
     assertThat(d.text()).isEqualTo("hello world");
     assertThat(expect(peer, HEADERS, 1).endStream()).isTrue();
-    assertThat(peer.received()).filteredOn(f -> f.type() == HEADERS && !f.endStream()).singleElement()
+    assertThat(peer.received())
+        .filteredOn(f -> f.type() == HEADERS && !f.endStream())
+        .singleElement()
         .satisfies(h -> assertThat(h.fields().get(":status")).isEqualTo("200"));
   }
 
@@ -288,7 +304,9 @@ class ServerEngineTest {
     Acceptor acceptor = manual();
     ScriptedPeer peer = start(b -> b.streamWindow(40_000).connectionWindow(80_000), acceptor);
     peer.handshake();
-    peer.headers(1, FLAG_END_HEADERS, request("/upload")).data(1, 0, new byte[16_384]).data(1, 0, new byte[3_616]);
+    peer.headers(1, FLAG_END_HEADERS, request("/upload"))
+        .data(1, 0, new byte[16_384])
+        .data(1, 0, new byte[3_616]);
     Call c = acceptor.next();
     c.awaitBytes(20_000, FIVE_SECONDS);
     assertThat(peer.poll(f -> f.type() == WINDOW_UPDATE, QUIET)).isNull();
@@ -309,7 +327,9 @@ class ServerEngineTest {
     Acceptor acceptor = manual();
     ScriptedPeer peer = start(b -> b.streamWindow(40_000).connectionWindow(80_000), acceptor);
     peer.handshake();
-    peer.headers(1, FLAG_END_HEADERS, request("/upload")).data(1, 0, new byte[16_384]).data(1, 0, new byte[16_384]);
+    peer.headers(1, FLAG_END_HEADERS, request("/upload"))
+        .data(1, 0, new byte[16_384])
+        .data(1, 0, new byte[16_384]);
     Call c = acceptor.next();
     c.awaitBytes(32_768, FIVE_SECONDS);
     peer.data(1, 0, new byte[16_384]); // 49,152 > 40,000
@@ -323,10 +343,14 @@ class ServerEngineTest {
 
   @Test
   void dataPastTheConnectionWindowIsConnectionFlowControlError() throws Exception {
-    ScriptedPeer peer = start(b -> b.streamWindow(60_000).connectionWindow(Settings.DEFAULT_WINDOW), manual());
+    ScriptedPeer peer =
+        start(b -> b.streamWindow(60_000).connectionWindow(Settings.DEFAULT_WINDOW), manual());
     peer.handshake();
-    peer.headers(1, FLAG_END_HEADERS, request("/a")).headers(3, FLAG_END_HEADERS, request("/b"))
-        .data(1, 0, new byte[16_384]).data(1, 0, new byte[16_384]).data(1, 0, new byte[16_384])
+    peer.headers(1, FLAG_END_HEADERS, request("/a"))
+        .headers(3, FLAG_END_HEADERS, request("/b"))
+        .data(1, 0, new byte[16_384])
+        .data(1, 0, new byte[16_384])
+        .data(1, 0, new byte[16_384])
         .data(3, 0, new byte[16_384]); // 65,536 > 65,535
     Frame g = peer.expectGoAway(ErrorCode.FLOW_CONTROL_ERROR);
     assertThat(g.lastStreamId()).isEqualTo(3);
@@ -354,7 +378,8 @@ class ServerEngineTest {
     peer.headers(1, FLAG_END_HEADERS, request("/a"));
     Call c = acceptor.next();
     peer.rst(1, ErrorCode.CANCEL);
-    assertThat(c.reset.get(5, TimeUnit.SECONDS).kind()).isEqualTo(StreamException.Kind.RESET_BY_PEER);
+    assertThat(c.reset.get(5, TimeUnit.SECONDS).kind())
+        .isEqualTo(StreamException.Kind.RESET_BY_PEER);
     peer.data(1, 0, "late");
     Frame rst = expect(peer, RST_STREAM, 1);
     assertThat(rst.errorCode()).isEqualTo(ErrorCode.STREAM_CLOSED);
@@ -400,7 +425,10 @@ class ServerEngineTest {
   @Test
   void framesOnAStreamTheServerResetAreIgnoredButTheirCreditComesBack() throws Exception {
     Acceptor acceptor = manual();
-    ScriptedPeer peer = start(b -> b.connectionWindow(Settings.DEFAULT_WINDOW).streamWindow(Settings.DEFAULT_WINDOW), acceptor);
+    ScriptedPeer peer =
+        start(
+            b -> b.connectionWindow(Settings.DEFAULT_WINDOW).streamWindow(Settings.DEFAULT_WINDOW),
+            acceptor);
     peer.handshake();
     peer.headers(1, FLAG_END_HEADERS, request("/a"));
     Call c = acceptor.next();
@@ -434,7 +462,9 @@ class ServerEngineTest {
     assertThat(g.lastStreamId()).isZero();
     assertThat(peer.awaitClosed(FIVE_SECONDS)).isTrue();
     long allocated = server.served.get(5, TimeUnit.SECONDS);
-    assertThat(allocated).as("bytes the server allocated in serve() for a flood of %d batches", sent).isLessThan(256 << 10);
+    assertThat(allocated)
+        .as("bytes the server allocated in serve() for a flood of %d batches", sent)
+        .isLessThan(256 << 10);
     assertThat(peer.received()).noneMatch(f -> f.type() == HEADERS);
   }
 
@@ -453,10 +483,15 @@ class ServerEngineTest {
     assertThat(g.debug()).contains("bytes");
     assertThat(peer.awaitClosed(FIVE_SECONDS)).isTrue();
     long allocated = server.served.get(5, TimeUnit.SECONDS);
-    assertThat(allocated).as("bytes the server allocated in serve() for %d batches of 256 KiB", sent).isLessThan(1 << 20);
+    assertThat(allocated)
+        .as("bytes the server allocated in serve() for %d batches of 256 KiB", sent)
+        .isLessThan(1 << 20);
   }
 
-  /** Writes {@code batch} up to {@code times} times, stopping once the engine has closed the connection; returns how many went. */
+  /**
+   * Writes {@code batch} up to {@code times} times, stopping once the engine has closed the
+   * connection; returns how many went.
+   */
   private static int floodUntilClosed(ScriptedPeer peer, byte[] batch, int times) {
     int sent = 0;
     try {
@@ -485,7 +520,10 @@ class ServerEngineTest {
     assertThat(g.errorCode()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM);
     assertThat(g.debug()).isEqualTo("too_many_pings");
     assertThat(peer.awaitClosed(FIVE_SECONDS)).isTrue();
-    assertThat(peer.received()).filteredOn(f -> f.type() == PING).extracting(Frame::pingData).containsExactly(1L, 2L, 3L);
+    assertThat(peer.received())
+        .filteredOn(f -> f.type() == PING)
+        .extracting(Frame::pingData)
+        .containsExactly(1L, 2L, 3L);
   }
 
   @Test
@@ -604,7 +642,8 @@ class ServerEngineTest {
     Acceptor acceptor = manual();
     ScriptedPeer peer = start(b -> b.maxConcurrentStreams(2), acceptor);
     assertThat(peer.handshake().settings()).containsEntry(Settings.MAX_CONCURRENT_STREAMS, 2L);
-    peer.headers(1, FLAG_END_HEADERS, request("/a")).headers(3, FLAG_END_HEADERS, request("/b"))
+    peer.headers(1, FLAG_END_HEADERS, request("/a"))
+        .headers(3, FLAG_END_HEADERS, request("/b"))
         .headers(5, FLAG_END_HEADERS, request("/c"));
     Frame rst = expect(peer, RST_STREAM, 5);
     assertThat(rst.errorCode()).isEqualTo(ErrorCode.REFUSED_STREAM);
@@ -612,7 +651,8 @@ class ServerEngineTest {
     assertThat(acceptor.next().stream.id()).isEqualTo(3);
     assertThat(acceptor.calls).isEmpty();
 
-    peer.rst(1, ErrorCode.CANCEL).headers(7, FLAG_END_HEADERS, request("/d")); // a slot is free again
+    peer.rst(1, ErrorCode.CANCEL)
+        .headers(7, FLAG_END_HEADERS, request("/d")); // a slot is free again
     assertThat(acceptor.next().stream.id()).isEqualTo(7);
     sync(peer, 10);
   }
@@ -627,9 +667,16 @@ class ServerEngineTest {
     peer.handshake(Settings.INITIAL_WINDOW_SIZE, 0);
     peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, request("/a"));
     Call c = acceptor.next();
-    CompletableFuture<Void> w = c.writeAsync(responseHeaders(), new byte[100], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
+    CompletableFuture<Void> w =
+        c.writeAsync(
+            responseHeaders(),
+            new byte[100],
+            okTrailers(),
+            true,
+            Deadline.after(Duration.ofMinutes(1)));
     peer.windowUpdate(1, 10);
-    assertThat(peer.await(f -> f.type() == DATA, FIVE_SECONDS).data()).hasSize(10); // the writer runs, and waits for 90 more
+    assertThat(peer.await(f -> f.type() == DATA, FIVE_SECONDS).data())
+        .hasSize(10); // the writer runs, and waits for 90 more
     assertThat(w).isNotDone();
 
     long t0 = System.nanoTime();
@@ -649,7 +696,13 @@ class ServerEngineTest {
     peer.handshake(Settings.INITIAL_WINDOW_SIZE, 0);
     peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, request("/a"));
     Call c = acceptor.next();
-    CompletableFuture<Void> w = c.writeAsync(responseHeaders(), new byte[100], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
+    CompletableFuture<Void> w =
+        c.writeAsync(
+            responseHeaders(),
+            new byte[100],
+            okTrailers(),
+            true,
+            Deadline.after(Duration.ofMinutes(1)));
     peer.windowUpdate(1, 10);
     assertThat(peer.await(f -> f.type() == DATA, FIVE_SECONDS).data()).hasSize(10);
 
@@ -658,7 +711,8 @@ class ServerEngineTest {
     StreamException e = streamFailure(w);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
     assertThat(e.kind()).isEqualTo(StreamException.Kind.CONNECTION_LOST);
-    assertThat(c.reset.get(5, TimeUnit.SECONDS).kind()).isEqualTo(StreamException.Kind.CONNECTION_LOST);
+    assertThat(c.reset.get(5, TimeUnit.SECONDS).kind())
+        .isEqualTo(StreamException.Kind.CONNECTION_LOST);
     assertThat(budget.held()).isZero();
     assertThat(server.acceptor.closed.get(5, TimeUnit.SECONDS)).isSameAs(server.conn);
   }
@@ -673,7 +727,14 @@ class ServerEngineTest {
     peer.handshake(Settings.INITIAL_WINDOW_SIZE, 0);
     peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, request("/a"));
     Call c = acceptor.next();
-    StreamException e = streamFailure(c.writeAsync(responseHeaders(), new byte[2_000], okTrailers(), true, Deadline.after(FIVE_SECONDS)));
+    StreamException e =
+        streamFailure(
+            c.writeAsync(
+                responseHeaders(),
+                new byte[2_000],
+                okTrailers(),
+                true,
+                Deadline.after(FIVE_SECONDS)));
     assertThat(e.kind()).isEqualTo(StreamException.Kind.OVER_LIMIT);
     assertThat(e.code()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM);
     assertThat(budget.held()).isZero();
@@ -686,12 +747,25 @@ class ServerEngineTest {
     Acceptor acceptor = manual();
     ScriptedPeer peer = start(b -> b.maxPending(1_000, 1_500, budget), acceptor);
     peer.handshake(Settings.INITIAL_WINDOW_SIZE, 0);
-    peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, request("/a")).headers(3, FLAG_END_HEADERS | FLAG_END_STREAM, request("/b"));
+    peer.headers(1, FLAG_END_HEADERS | FLAG_END_STREAM, request("/a"))
+        .headers(3, FLAG_END_HEADERS | FLAG_END_STREAM, request("/b"));
     Call c1 = acceptor.next();
     Call c3 = acceptor.next();
     // 800 + 800 waiting bytes: each within the stream limit, together past the connection's
-    CompletableFuture<Void> w1 = c1.writeAsync(responseHeaders(), new byte[800], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
-    CompletableFuture<Void> w3 = c3.writeAsync(responseHeaders(), new byte[800], okTrailers(), true, Deadline.after(Duration.ofMinutes(1)));
+    CompletableFuture<Void> w1 =
+        c1.writeAsync(
+            responseHeaders(),
+            new byte[800],
+            okTrailers(),
+            true,
+            Deadline.after(Duration.ofMinutes(1)));
+    CompletableFuture<Void> w3 =
+        c3.writeAsync(
+            responseHeaders(),
+            new byte[800],
+            okTrailers(),
+            true,
+            Deadline.after(Duration.ofMinutes(1)));
     CompletableFuture.anyOf(w1, w3).exceptionally(t -> null).get(5, TimeUnit.SECONDS);
     boolean firstFailed = w1.isCompletedExceptionally();
     CompletableFuture<Void> failed = firstFailed ? w1 : w3;
@@ -723,7 +797,8 @@ class ServerEngineTest {
     Frame ping = expect(peer, PING, 0);
     assertThat(ping.isAck()).isFalse();
 
-    peer.headers(3, FLAG_END_HEADERS, request("/three")); // in flight before the PING came back: served
+    peer.headers(
+        3, FLAG_END_HEADERS, request("/three")); // in flight before the PING came back: served
     server.acceptor.next();
     peer.ping(true, ping.pingData());
     Frame last = expect(peer, GOAWAY, 0);
@@ -776,19 +851,23 @@ class ServerEngineTest {
     Acceptor acceptor = manual();
     ScriptedPeer peer = start(b -> b.maxConcurrentStreams(1), acceptor);
     peer.handshake();
-    peer.headers(1, FLAG_END_HEADERS, request("/a")).headers(3, FLAG_END_HEADERS, request("/b")) // refused
+    peer.headers(1, FLAG_END_HEADERS, request("/a"))
+        .headers(3, FLAG_END_HEADERS, request("/b")) // refused
         .windowUpdate(1, 0) // PROTOCOL_ERROR
         .data(1, 0, "x") // ignored: the server reset stream 1
         .headers(5, FLAG_END_HEADERS, fields(":method", "POST")) // malformed: PROTOCOL_ERROR
         .rst(99, 0x1234) // idle: GOAWAY PROTOCOL_ERROR
     ;
     assertThat(peer.awaitClosed(FIVE_SECONDS)).isTrue();
-    List<Frame> errors = peer.received().stream().filter(f -> f.type() == RST_STREAM || f.type() == GOAWAY).toList();
-    assertThat(errors).extracting(f -> entry(f.type(), f.rawErrorCode())).containsExactly(
-        entry(RST_STREAM, ErrorCode.REFUSED_STREAM.code()),
-        entry(RST_STREAM, ErrorCode.PROTOCOL_ERROR.code()),
-        entry(RST_STREAM, ErrorCode.PROTOCOL_ERROR.code()),
-        entry(GOAWAY, ErrorCode.PROTOCOL_ERROR.code()));
+    List<Frame> errors =
+        peer.received().stream().filter(f -> f.type() == RST_STREAM || f.type() == GOAWAY).toList();
+    assertThat(errors)
+        .extracting(f -> entry(f.type(), f.rawErrorCode()))
+        .containsExactly(
+            entry(RST_STREAM, ErrorCode.REFUSED_STREAM.code()),
+            entry(RST_STREAM, ErrorCode.PROTOCOL_ERROR.code()),
+            entry(RST_STREAM, ErrorCode.PROTOCOL_ERROR.code()),
+            entry(GOAWAY, ErrorCode.PROTOCOL_ERROR.code()));
     assertThat(peer.assertOnlyKnownErrorCodes()).isEqualTo(4);
   }
 }

@@ -22,9 +22,12 @@ class ApplicationErrorsTest {
 
   @Test
   void statusCodesMapToThriftTypes() {
-    assertThat(ApplicationErrors.fromStatus(Status.UNIMPLEMENTED).getType()).isEqualTo(TApplicationException.UNKNOWN_METHOD);
-    assertThat(ApplicationErrors.fromStatus(Status.INTERNAL.withDescription("x")).getType()).isEqualTo(TApplicationException.INTERNAL_ERROR);
-    assertThat(ApplicationErrors.fromStatus(Status.INTERNAL.withDescription("x")).getMessage()).isEqualTo("x");
+    assertThat(ApplicationErrors.fromStatus(Status.UNIMPLEMENTED).getType())
+        .isEqualTo(TApplicationException.UNKNOWN_METHOD);
+    assertThat(ApplicationErrors.fromStatus(Status.INTERNAL.withDescription("x")).getType())
+        .isEqualTo(TApplicationException.INTERNAL_ERROR);
+    assertThat(ApplicationErrors.fromStatus(Status.INTERNAL.withDescription("x")).getMessage())
+        .isEqualTo("x");
   }
 
   @Test
@@ -41,9 +44,11 @@ class ApplicationErrorsTest {
   @Test
   void encodesAsLibthriftDoes() throws Exception {
     Buffer out = new Buffer();
-    ApplicationErrors.encode(new TApplicationException(TApplicationException.UNKNOWN_METHOD, "nope"), out);
+    ApplicationErrors.encode(
+        new TApplicationException(TApplicationException.UNKNOWN_METHOD, "nope"), out);
     // field 1 string "nope", field 2 i32 1, stop
-    assertThat(HexFormat.of().formatHex(out.toByteArray())).isEqualTo("0b0001000000046e6f706508000200000001" + "00");
+    assertThat(HexFormat.of().formatHex(out.toByteArray()))
+        .isEqualTo("0b0001000000046e6f706508000200000001" + "00");
     TApplicationException back = ApplicationErrors.decode(out.array(), 0, out.size());
     assertThat(back.getType()).isEqualTo(TApplicationException.UNKNOWN_METHOD);
     assertThat(back.getMessage()).isEqualTo("nope");
@@ -55,7 +60,8 @@ class ApplicationErrorsTest {
     new KitexProtobufError(6, "boom").encode(out);
     // TypeID = 1 (varint 6), Message = 2 (length-delimited "boom")
     assertThat(HexFormat.of().formatHex(out.toByteArray())).isEqualTo("0806" + "1204626f6f6d");
-    assertThat(KitexProtobufError.decode(out.array(), 0, out.size())).isEqualTo(new KitexProtobufError(6, "boom"));
+    assertThat(KitexProtobufError.decode(out.array(), 0, out.size()))
+        .isEqualTo(new KitexProtobufError(6, "boom"));
   }
 
   private static StatusCode code(int type) {

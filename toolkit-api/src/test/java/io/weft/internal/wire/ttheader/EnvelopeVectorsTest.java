@@ -115,8 +115,26 @@ class EnvelopeVectorsTest {
     int start = h.encode(out);
     TTHeader.finish(out, start);
     // string block (0x01) before int block (0x10), as gopkg/protocol/ttheader writes them
-    assertThat(hex(out.toByteArray())).isEqualTo("00000022" + "1000" + "0000" + "00000000" + "0006" + "0000"
-        + "01" + "0001" + "0001" + "6b" + "0001" + "76" + "10" + "0001" + "0009" + "0004" + "4563686f" + "0000");
+    assertThat(hex(out.toByteArray()))
+        .isEqualTo(
+            "00000022"
+                + "1000"
+                + "0000"
+                + "00000000"
+                + "0006"
+                + "0000"
+                + "01"
+                + "0001"
+                + "0001"
+                + "6b"
+                + "0001"
+                + "76"
+                + "10"
+                + "0001"
+                + "0009"
+                + "0004"
+                + "4563686f"
+                + "0000");
   }
 
   static Envelope read(byte[] wire, Framing framing) throws IOException {

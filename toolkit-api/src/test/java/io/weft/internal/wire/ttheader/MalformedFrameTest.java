@@ -2,15 +2,18 @@ package io.weft.internal.wire.ttheader;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.weft.testing.Vectors;
 import io.weft.internal.wire.WireException;
+import io.weft.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Truncated, oversized and inconsistent frames fail with a WireException (or EOF) that says what was wrong. */
+/**
+ * Truncated, oversized and inconsistent frames fail with a WireException (or EOF) that says what
+ * was wrong.
+ */
 class MalformedFrameTest {
   private static final int MAX = 16 << 20;
 
@@ -28,7 +31,8 @@ class MalformedFrameTest {
   void truncatedFrameIsAnEof() {
     byte[] a = Vectors.get("A");
     for (int cut : new int[] {2, 4, 10, 30, a.length - 1}) {
-      assertThatThrownBy(() -> read(Arrays.copyOf(a, cut), Framing.TTHEADER, MAX)).isInstanceOf(EOFException.class);
+      assertThatThrownBy(() -> read(Arrays.copyOf(a, cut), Framing.TTHEADER, MAX))
+          .isInstanceOf(EOFException.class);
     }
   }
 

@@ -12,20 +12,40 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A call's metadata through TTHeader: what the client writes, the server reads back, and the same for the reply. */
+/**
+ * A call's metadata through TTHeader: what the client writes, the server reads back, and the same
+ * for the reply.
+ */
 class TTHeaderCallMetaTest {
   @Test
   void aRequestReadsBackAsTheServerSeesIt() {
     Metadata md = new Metadata().add("trace", "t1");
     MetaInfo meta = MetaInfo.EMPTY.withPersistent("TENANT", "a").withTransient("STAGE", "b");
-    TTHeader h = TTHeaderCallMeta.request(md, meta, "EchoService", "caller-svc", "callerMethod", "EchoService", "echo",
-        Envelope.CALL, true, Deadline.after(5, TimeUnit.SECONDS));
+    TTHeader h =
+        TTHeaderCallMeta.request(
+            md,
+            meta,
+            "EchoService",
+            "caller-svc",
+            "callerMethod",
+            "EchoService",
+            "echo",
+            Envelope.CALL,
+            true,
+            Deadline.after(5, TimeUnit.SECONDS));
 
-    assertThat(h.strInfo()).containsEntry("trace", "t1").containsEntry("RPC_PERSIST_TENANT", "a")
-        .containsEntry("RPC_TRANSIT_STAGE", "b").containsEntry(StrKey.IDL_SERVICE_NAME, "EchoService");
-    assertThat(h.intInfo()).containsEntry(IntKey.FROM_SERVICE, "caller-svc").containsEntry(IntKey.FROM_METHOD, "callerMethod")
-        .containsEntry(IntKey.TO_SERVICE, "EchoService").containsEntry(IntKey.TO_METHOD, "echo")
-        .containsEntry(IntKey.MSG_TYPE, Integer.toString(Envelope.CALL)).containsEntry(IntKey.TRANSPORT_TYPE, "framed");
+    assertThat(h.strInfo())
+        .containsEntry("trace", "t1")
+        .containsEntry("RPC_PERSIST_TENANT", "a")
+        .containsEntry("RPC_TRANSIT_STAGE", "b")
+        .containsEntry(StrKey.IDL_SERVICE_NAME, "EchoService");
+    assertThat(h.intInfo())
+        .containsEntry(IntKey.FROM_SERVICE, "caller-svc")
+        .containsEntry(IntKey.FROM_METHOD, "callerMethod")
+        .containsEntry(IntKey.TO_SERVICE, "EchoService")
+        .containsEntry(IntKey.TO_METHOD, "echo")
+        .containsEntry(IntKey.MSG_TYPE, Integer.toString(Envelope.CALL))
+        .containsEntry(IntKey.TRANSPORT_TYPE, "framed");
 
     assertThat(TTHeaderCallMeta.metadata(h).get("trace")).isEqualTo("t1");
     assertThat(TTHeaderCallMeta.metaInfo(h)).isEqualTo(meta);
@@ -48,21 +68,30 @@ class TTHeaderCallMetaTest {
     h.intInfo().put(IntKey.RPC_TIMEOUT, "0");
     assertThat(TTHeaderCallMeta.deadline(h)).isNull();
     h.strInfo().put("", "empty key");
-    assertThat(TTHeaderCallMeta.metadata(h).isEmpty()).as("an empty key no metadata can name").isTrue();
+    assertThat(TTHeaderCallMeta.metadata(h).isEmpty())
+        .as("an empty key no metadata can name")
+        .isTrue();
   }
 
   @Test
   void aRequestWithoutDeadlineSendsNoTimeout() {
-    TTHeader h = TTHeaderCallMeta.request(new Metadata(), MetaInfo.EMPTY, "S", "", "", "S", "m", Envelope.ONEWAY, false, null);
-    assertThat(h.intInfo()).doesNotContainKey(IntKey.RPC_TIMEOUT).containsEntry(IntKey.TRANSPORT_TYPE, "unframed");
+    TTHeader h =
+        TTHeaderCallMeta.request(
+            new Metadata(), MetaInfo.EMPTY, "S", "", "", "S", "m", Envelope.ONEWAY, false, null);
+    assertThat(h.intInfo())
+        .doesNotContainKey(IntKey.RPC_TIMEOUT)
+        .containsEntry(IntKey.TRANSPORT_TYPE, "unframed");
   }
 
   @Test
   void aReplyCarriesMetadataTrailersBusinessStatusAndTheResetMark() throws WireException {
     TTHeader request = new TTHeader().protocolId(TTHeader.PROTOCOL_KITEX_PROTOBUF);
     Metadata trailers = new Metadata().add("t", "2");
-    TTHeaderCallMeta.putBizStatus(new BizStatusException(404, "not here", Map.of("k", "v")), trailers);
-    TTHeader reply = TTHeaderCallMeta.reply(request, new Metadata().add("h", "1"), trailers, true, Envelope.REPLY);
+    TTHeaderCallMeta.putBizStatus(
+        new BizStatusException(404, "not here", Map.of("k", "v")), trailers);
+    TTHeader reply =
+        TTHeaderCallMeta.reply(
+            request, new Metadata().add("h", "1"), trailers, true, Envelope.REPLY);
 
     assertThat(reply.protocolId()).isEqualTo(TTHeader.PROTOCOL_KITEX_PROTOBUF);
     assertThat(TTHeaderCallMeta.resetRequested(reply)).isTrue();
@@ -85,6 +114,8 @@ class TTHeaderCallMetaTest {
   void aMalformedBusinessStatusIsAWireError() {
     TTHeader h = new TTHeader();
     h.strInfo().put(BizStatusException.STATUS_KEY, "four");
-    assertThatThrownBy(() -> TTHeaderCallMeta.bizStatus(h)).isInstanceOf(WireException.class).hasMessageContaining("biz-status");
+    assertThatThrownBy(() -> TTHeaderCallMeta.bizStatus(h))
+        .isInstanceOf(WireException.class)
+        .hasMessageContaining("biz-status");
   }
 }

@@ -2,9 +2,9 @@ package io.weft.registry.etcd.internal;
 
 import com.google.protobuf.ByteString;
 import io.weft.api.CallOptions;
+import io.weft.api.Client;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
-import io.weft.api.Client;
 import io.weft.registry.etcd.internal.etcdserverpb.kv.KVClient;
 import io.weft.registry.etcd.internal.etcdserverpb.lease.LeaseClient;
 import io.weft.registry.etcd.internal.etcdserverpb.watch.WatchClient;
@@ -24,8 +24,12 @@ public final class EtcdClient implements AutoCloseable {
   private final CallOptions unary;
 
   public EtcdClient(List<String> endpoints, Duration callTimeout) {
-    this.client = Client.newClient("etcd", ClientOptions.withHostPorts(endpoints.toArray(String[]::new)),
-        ClientOptions.withTransport(Transport.GRPC), ClientOptions.withConnectTimeout(callTimeout));
+    this.client =
+        Client.newClient(
+            "etcd",
+            ClientOptions.withHostPorts(endpoints.toArray(String[]::new)),
+            ClientOptions.withTransport(Transport.GRPC),
+            ClientOptions.withConnectTimeout(callTimeout));
     this.kv = KVClient.of(client);
     this.lease = LeaseClient.of(client);
     this.watch = WatchClient.of(client);
@@ -60,7 +64,8 @@ public final class EtcdClient implements AutoCloseable {
 
   /**
    * The end of the range of every key starting with {@code prefix} (etcd's {@code
-   * clientv3.GetPrefix}): the prefix with its last byte below 0xff incremented and what follows dropped.
+   * clientv3.GetPrefix}): the prefix with its last byte below 0xff incremented and what follows
+   * dropped.
    */
   public static ByteString prefixEnd(String prefix) {
     byte[] b = prefix.getBytes(StandardCharsets.UTF_8);

@@ -51,8 +51,12 @@ public record InstanceJson(String network, String address, int weight, Map<Strin
     if (!(m.get("address") instanceof String address)) {
       throw new IllegalArgumentException("no \"address\" string in " + abbreviate(json));
     }
-    int weight = m.get("weight") instanceof BigDecimal d
-        ? d.max(BigDecimal.valueOf(Integer.MIN_VALUE)).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue() : 0;
+    int weight =
+        m.get("weight") instanceof BigDecimal d
+            ? d.max(BigDecimal.valueOf(Integer.MIN_VALUE))
+                .min(BigDecimal.valueOf(Integer.MAX_VALUE))
+                .intValue()
+            : 0;
     Map<String, String> tags = new LinkedHashMap<>();
     if (m.get("tags") instanceof Map<?, ?> t) {
       for (Map.Entry<?, ?> e : t.entrySet()) {

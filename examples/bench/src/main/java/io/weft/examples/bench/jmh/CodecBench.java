@@ -10,8 +10,6 @@ import io.weft.examples.interop.InteropClient;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.grpc.GrpcDeframer;
 import io.weft.internal.wire.grpc.GrpcFrames;
-import io.weft.runtime.ProtobufCodec;
-import io.weft.runtime.ThriftCodec;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.EnvelopeWriter;
@@ -20,6 +18,8 @@ import io.weft.internal.wire.ttheader.IntKey;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.StrKey;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.runtime.ProtobufCodec;
+import io.weft.runtime.ThriftCodec;
 import java.io.ByteArrayInputStream;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,9 +46,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class CodecBench {
-  private final ThriftCodec<EchoServiceDescriptor.EchoArgs> echoArgs = ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new);
+  private final ThriftCodec<EchoServiceDescriptor.EchoArgs> echoArgs =
+      ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new);
   private final ThriftCodec<AllTypes> allTypes = ThriftCodec.of(AllTypes::new);
-  private final ProtobufCodec<SimpleRequest> simpleRequest = ProtobufCodec.of(SimpleRequest.parser());
+  private final ProtobufCodec<SimpleRequest> simpleRequest =
+      ProtobufCodec.of(SimpleRequest.parser());
   private EchoServiceDescriptor.EchoArgs args;
   private AllTypes all;
   private SimpleRequest proto;
@@ -60,7 +62,11 @@ public class CodecBench {
   public void setUp() throws Exception {
     args = new EchoServiceDescriptor.EchoArgs().setReq(new Request().setMsg("x".repeat(1024)));
     all = InteropClient.allTypes();
-    proto = SimpleRequest.newBuilder().setResponseSize(1024).setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[1024]))).build();
+    proto =
+        SimpleRequest.newBuilder()
+            .setResponseSize(1024)
+            .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[1024])))
+            .build();
     frame = writeFrame().toByteArray();
     Buffer b = new Buffer(Buffer.TYPICAL_FRAME);
     allTypes.encode(all, b);
@@ -90,7 +96,8 @@ public class CodecBench {
 
   @Benchmark
   public Object ttheaderEchoRead() throws Exception {
-    Envelope e = new EnvelopeReader(new ByteArrayInputStream(frame), 16 << 20).read(Framing.TTHEADER);
+    Envelope e =
+        new EnvelopeReader(new ByteArrayInputStream(frame), 16 << 20).read(Framing.TTHEADER);
     return echoArgs.decode(e.buffer(), e.bodyOffset(), e.bodyLength());
   }
 
@@ -115,6 +122,8 @@ public class CodecBench {
 
   @Benchmark
   public void grpcFrameRead(Blackhole bh) {
-    new GrpcDeframer(4 << 20, null).feed(grpcFrame, 0, grpcFrame.length, m -> bh.consume(simpleRequest.decode(m, 0, m.length)));
+    new GrpcDeframer(4 << 20, null)
+        .feed(
+            grpcFrame, 0, grpcFrame.length, m -> bh.consume(simpleRequest.decode(m, 0, m.length)));
   }
 }
