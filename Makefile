@@ -19,7 +19,7 @@ QUIET := -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 .PHONY: build test run docs classpath bench golden format clean
 
 ## build: compile everything, run no tests, install every io.weft artifact (with sources and javadoc jars) in the local
-## Maven repository; produces examples/interop/target/interop.jar and toolkit-gen/target/toolkit-gen.jar. Prints warnings and errors only.
+## Maven repository; produces examples/interop/target/interop.jar, toolkit-gen/target/toolkit-gen.jar and weft-cli/target/weft.jar (bin/weft). Prints warnings and errors only.
 build:
 	$(MVN) $(QUIET) -DskipTests install
 	@echo "make build: done (io.weft $$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1) installed in the local Maven repository)"

@@ -27,6 +27,7 @@ module io.weft.api {
       io.weft.client,
       io.weft.server,
       io.weft.generic,
+      io.weft.cli,
       io.weft.registry.etcd;
   exports io.weft.internal.wire.grpc to
       io.weft.client,

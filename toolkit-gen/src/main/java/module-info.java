@@ -6,8 +6,8 @@
  * plugins on the class path, and its own jars are not modules (maven-core and maven-plugin-api
  * split the package {@code org.apache.maven.plugin}), so the build compiles this module with {@code
  * --add-reads io.weft.gen=ALL-UNNAMED} and Maven's jars on the class path. JavaPoet and
- * protobuf-java are automatic modules (named by their manifests); toolkit-generic, the target of
- * the qualified exports, is built after this module.
+ * protobuf-java are automatic modules (named by their manifests); toolkit-generic and weft-cli, the
+ * targets of the qualified exports, are built after this module.
  */
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.weft.gen {
@@ -17,7 +17,9 @@ module io.weft.gen {
 
   exports io.weft.gen;
   exports io.weft.gen.model to
-      io.weft.generic;
+      io.weft.generic,
+      io.weft.cli;
   exports io.weft.gen.thrift to
-      io.weft.generic;
+      io.weft.generic,
+      io.weft.cli;
 }
