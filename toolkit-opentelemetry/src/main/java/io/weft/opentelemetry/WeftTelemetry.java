@@ -235,15 +235,19 @@ public final class WeftTelemetry {
     }
   }
 
+  /**
+   * Starts a span and, when it records, gives it the method's attributes. They are set after the
+   * sampler decided, as grpc-java's and obs-opentelemetry's instrumentations set theirs (neither
+   * hands the sampler any): a span the sampler drops then costs no attribute map.
+   */
   private Span startSpan(Method m, SpanKind kind, Context parent) {
-    return tracer
-        .spanBuilder(m.spanName())
-        .setSpanKind(kind)
-        .setParent(parent)
-        .setAttribute(RPC_SYSTEM, m.system())
-        .setAttribute(RPC_SERVICE, m.service())
-        .setAttribute(RPC_METHOD, m.method())
-        .startSpan();
+    Span span = tracer.spanBuilder(m.spanName()).setSpanKind(kind).setParent(parent).startSpan();
+    if (span.isRecording()) {
+      span.setAttribute(RPC_SYSTEM, m.system());
+      span.setAttribute(RPC_SERVICE, m.service());
+      span.setAttribute(RPC_METHOD, m.method());
+    }
+    return span;
   }
 
   private void end(
