@@ -3,6 +3,7 @@ package io.weft.api;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -37,10 +38,11 @@ public final class Traffic {
   /**
    * Notes the instance a client call's attempt goes to, as the client's balancing picked it
    * (unresolved: its host as the resolver named it); each attempt of a retried call replaces the
-   * one before.
+   * one before (with backup requests, the attempt started last, which need not be the one that
+   * answered).
    */
   public void setRemoteAddress(InetSocketAddress address) {
-    remote = address;
+    remote = Objects.requireNonNull(address, "address");
   }
 
   /**
