@@ -5,7 +5,8 @@
 //
 //	kitexotelpeer server                      an EchoService on TTHeader with obs-opentelemetry's server suite;
 //	                                          prints {"port":N}, serves until stdin closes; Echo replies
-//	                                          "<trace id> <baggage member 'who'>" as its handler saw them
+//	                                          "<trace id> <baggage member 'who'> <server span's name>" as its
+//	                                          handler saw them
 //	kitexotelpeer client --addr H:P --msg M   starts a trace, puts baggage who=kitex-client, calls Echo with the
 //	                                          client suite; prints {"trace_id":..., "reply":...}
 package main
@@ -68,7 +69,11 @@ type echo struct{}
 func (echo) Echo(ctx context.Context, req *interop.Request) (*interop.Response, error) {
 	sc := trace.SpanContextFromContext(ctx)
 	who := baggage.FromContext(ctx).Member("who").Value()
-	return &interop.Response{Msg: sc.TraceID().String() + " " + who}, nil
+	name := ""
+	if ro, ok := trace.SpanFromContext(ctx).(sdktrace.ReadOnlySpan); ok {
+		name = ro.Name() // obs-opentelemetry's span naming, for Weft's to match
+	}
+	return &interop.Response{Msg: sc.TraceID().String() + " " + who + " " + name}, nil
 }
 
 func (echo) VisitOneway(ctx context.Context, req *interop.Request) error { return nil }

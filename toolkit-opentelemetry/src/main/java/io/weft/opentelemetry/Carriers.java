@@ -5,8 +5,12 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import io.weft.api.Invocation;
 import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
+import io.weft.api.Transport;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where trace context travels in a call's metadata. Over gRPC: the propagator's keys as they are
@@ -14,59 +18,90 @@ import java.util.List;
  * Kitex's HTTP/2 meta handler turns into the metainfo obs-opentelemetry reads. Over TTHeader:
  * obs-opentelemetry puts the keys into transient metainfo ({@code metainfo.WithValue}), which Kitex
  * writes as string headers {@code RPC_TRANSIT_<key>}, the key as the propagator wrote it.
+ *
+ * <p>The prefixed keys of the propagator's fields are made once, so that a call concatenates no
+ * key; a key outside its fields (a propagator that writes others) is prefixed when it comes.
  */
 final class Carriers {
-  private Carriers() {}
+  /** One propagator key with each prefix it travels under. */
+  private record Keys(String http, String ttheader, String ttheaderUpstream) {
+    static Keys of(String key) {
+      return new Keys(
+          MetaInfo.HTTP_TRANSIENT + key,
+          MetaInfo.TTHEADER_TRANSIENT + key,
+          MetaInfo.TTHEADER_TRANSIENT_UPSTREAM + key);
+    }
+  }
 
-  static final TextMapSetter<Invocation> SETTER =
-      (inv, key, value) -> {
-        if (inv == null) {
-          return;
-        }
-        Metadata md = inv.metadata();
-        switch (inv.transport()) {
-          case GRPC -> {
-            md.set(key, value);
-            md.set(MetaInfo.HTTP_TRANSIENT + key, value);
-          }
-          case TTHEADER, TTHEADER_FRAMED -> md.set(MetaInfo.TTHEADER_TRANSIENT + key, value);
-          case FRAMED, BUFFERED -> {
-            // no headers to carry it
-          }
-        }
-      };
+  /** Read only after construction. */
+  private final Map<String, Keys> known = new HashMap<>();
 
-  static final TextMapGetter<Invocation> GETTER =
-      new TextMapGetter<>() {
-        // deprecated since OpenTelemetry 1.68 with an empty default, yet the OT-trace and Jaeger
-        // propagators still list keys
-        @SuppressWarnings("deprecation")
-        @Override
-        public Iterable<String> keys(Invocation inv) {
-          List<String> keys = new ArrayList<>();
-          for (String k : inv.metadata().keys()) {
-            keys.add(strip(k));
-          }
-          return keys;
-        }
+  final TextMapSetter<Invocation> setter = this::set;
+  final TextMapGetter<Invocation> getter;
 
-        @Override
-        public String get(Invocation inv, String key) {
-          if (inv == null) {
-            return null;
+  Carriers(Collection<String> fields) {
+    for (String f : fields) {
+      known.put(f, Keys.of(f));
+    }
+    getter =
+        new TextMapGetter<>() {
+          // deprecated since OpenTelemetry 1.68 with an empty default, yet the OT-trace and Jaeger
+          // propagators still list keys
+          @SuppressWarnings("deprecation")
+          @Override
+          public Iterable<String> keys(Invocation inv) {
+            List<String> keys = new ArrayList<>();
+            for (String k : inv.metadata().keys()) {
+              keys.add(strip(k));
+            }
+            return keys;
           }
-          Metadata md = inv.metadata();
-          if (inv.transport() == io.weft.api.Transport.GRPC) {
-            String v = md.get(key);
-            return v != null ? v : md.get(MetaInfo.HTTP_TRANSIENT + key);
+
+          @Override
+          public String get(Invocation inv, String key) {
+            return inv == null ? null : Carriers.this.get(inv, key);
           }
-          String v = md.get(MetaInfo.TTHEADER_TRANSIENT + key);
-          if (v == null) {
-            v = md.get(MetaInfo.TTHEADER_TRANSIENT_UPSTREAM + key);
-          }
-          return v != null ? v : md.get(key);
-        }
-      };
+        };
+  }
+
+  private Keys keys(String key) {
+    Keys k = known.get(key);
+    return k != null ? k : Keys.of(key);
+  }
+
+  private void set(Invocation inv, String key, String value) {
+    if (inv == null) {
+      return;
+    }
+    Metadata md = inv.metadata();
+    switch (inv.transport()) {
+      case GRPC -> {
+        md.set(key, value);
+        md.set(keys(key).http(), value);
+      }
+      case TTHEADER, TTHEADER_FRAMED -> md.set(keys(key).ttheader(), value);
+      case FRAMED, BUFFERED -> {
+        // no headers to carry it
+      }
+    }
+  }
+
+  private String get(Invocation inv, String key) {
+    Metadata md = inv.metadata();
+    if (md.isEmpty()) { // a call that carries nothing: no look-ups
+      return null;
+    }
+    if (inv.transport() == Transport.GRPC) {
+      String v = md.get(key);
+      return v != null ? v : md.get(keys(key).http());
+    }
+    Keys k = keys(key);
+    String v = md.get(k.ttheader());
+    if (v == null) {
+      v = md.get(k.ttheaderUpstream());
+    }
+    return v != null ? v : md.get(key);
+  }
 
   private static String strip(String key) {
     if (key.startsWith(MetaInfo.TTHEADER_TRANSIENT_UPSTREAM)) {

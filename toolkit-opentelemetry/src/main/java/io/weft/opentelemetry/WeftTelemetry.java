@@ -5,7 +5,6 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -23,6 +22,8 @@ import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,18 +39,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Spans</b> follow OpenTelemetry's RPC semantic conventions as of v1.37 (the experimental
  * ones that grpc-java's and Kitex's instrumentations also emit): a {@code CLIENT} span per call
- * made and a {@code SERVER} span per call served, named {@code service/method} with the service as
- * the IDL names it (without a proto package, which a middleware does not see), with {@code
- * rpc.system} ({@code grpc} over gRPC, else {@code apache_thrift}: TTHeader, Framed and unframed
- * Thrift, and Kitex Protobuf inside TTHeader), {@code rpc.service}, {@code rpc.method}, over gRPC
- * {@code rpc.grpc.status_code}, on a server {@code network.peer.address}/{@code network.peer.port},
- * and on failure {@code error.type} and an exception event. A client span is in error for any
- * failure; a gRPC server span for the server-side codes of the gRPC conventions (UNKNOWN,
- * DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), any other server span for
- * any exception. A server stream's span covers the whole handler, so the whole stream; a client
- * stream's span lasts from opening the stream to its end: the server's clean end ({@code recv}
- * returning null, {@code closeAndRecv} returning), a failure, or {@code cancel}/{@code close} (a
- * stream dropped without any of these leaves its span open).
+ * made and a {@code SERVER} span per call served, named {@code service/method} with the service's
+ * full name ({@link Invocation#fullService()}: with its proto package, {@code
+ * grpc.testing.TestService/UnaryCall}, as grpc-java names its spans; a Thrift service with its Go
+ * package, {@code echo.EchoService/Echo}, as kitex-contrib/obs-opentelemetry names them), with
+ * {@code rpc.system} ({@code grpc} over gRPC, else {@code apache_thrift}: TTHeader, Framed and
+ * unframed Thrift, and Kitex Protobuf inside TTHeader), {@code rpc.service} (the same full name, as
+ * the conventions and grpc-java have it; obs-opentelemetry writes Kitex's service name there),
+ * {@code rpc.method}, over gRPC {@code rpc.grpc.status_code}; on a client {@code
+ * server.address}/{@code server.port}, the instance the call went to (its last attempt's), and
+ * {@code network.peer.address}/{@code network.peer.port} when that instance is an IP address; on a
+ * server {@code client.address}/{@code client.port} and {@code network.peer.address}/{@code
+ * network.peer.port}, the connection's peer; and on failure {@code error.type} and an exception
+ * event. A client span's address attributes are set when it ends, since balancing picks the
+ * instance below the middleware. A client span is in error for any failure; a gRPC server span for
+ * the server-side codes of the gRPC conventions (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED,
+ * INTERNAL, UNAVAILABLE, DATA_LOSS), any other server span for any exception. A server stream's
+ * span covers the whole handler, so the whole stream; a client stream's span lasts from opening the
+ * stream to its end: the server's clean end ({@code recv} returning null, {@code closeAndRecv}
+ * returning), a failure, or {@code cancel}/{@code close} (a stream dropped without any of these
+ * leaves its span open).
  *
  * <p><b>Metrics</b>: {@code rpc.client.duration} and {@code rpc.server.duration} (histograms in
  * ms), {@code rpc.{client,server}.request.size} and {@code .response.size} (bytes of the call's
@@ -87,25 +96,49 @@ public final class WeftTelemetry {
   static final AttributeKey<String> NETWORK_PEER_ADDRESS =
       AttributeKey.stringKey("network.peer.address");
   static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+  static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
+
+  /** The status code attribute's value of a call that succeeded. */
+  private static final Long OK_CODE = (long) StatusCode.OK.value();
+
+  /** How many connection peers {@link #peers} keeps parsed before it starts afresh. */
+  private static final int MAX_PEERS = 4096;
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
+  private final Carriers carriers;
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
 
   /**
-   * Per method and transport, what every call of it repeats: its span name and its metric
-   * attributes when it succeeds.
+   * Per service (full name), method and transport what every call of it repeats, made at its first
+   * call: so that a call builds no span name and no attributes, and looks it up with no key object.
    */
-  private final ConcurrentHashMap<MethodKey, Method> methods = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, EnumMap<Transport, Method>>>
+      methods = new ConcurrentHashMap<>();
 
-  private record MethodKey(String service, String method, Transport transport) {}
+  /** Connection peers ({@code CallContext.peer()}) parsed into an address and port. */
+  private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
 
-  private record Method(String spanName, Attributes ok) {}
+  /**
+   * What calls of one method over one transport share: the span name, the span attributes' values
+   * and the metric attributes of a call that succeeded.
+   */
+  private record Method(
+      String spanName, String system, String service, String method, boolean grpc, Attributes ok) {}
+
+  /** A connection's peer; {@code port} is -1 when it has none. */
+  private record Peer(String address, long port) {
+    static final Peer NONE = new Peer("", -1);
+  }
 
   private WeftTelemetry(OpenTelemetry openTelemetry) {
     tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    carriers = new Carriers(propagator.fields());
     clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
@@ -148,10 +181,11 @@ public final class WeftTelemetry {
   }
 
   private Object clientCall(Endpoint next, Invocation inv, Object req) throws Exception {
+    Method m = method(inv);
     Context parent = Context.current();
-    Span span = startSpan(inv, SpanKind.CLIENT, parent);
+    Span span = startSpan(m, SpanKind.CLIENT, parent);
     Context context = parent.with(span);
-    propagator.inject(context, inv, Carriers.SETTER);
+    propagator.inject(context, inv, carriers.setter);
     long start = System.nanoTime();
     boolean stream = isStream(inv.kind());
     Throwable error = null;
@@ -159,22 +193,34 @@ public final class WeftTelemetry {
       Object response = next.call(inv, req);
       // a stream's span lasts until the stream ends, which comes after the middleware returns
       return stream
-          ? new TracedClientStream<>(response, failure -> end(span, inv, start, failure, false))
+          ? new TracedClientStream<>(response, failure -> end(span, m, inv, start, failure, false))
           : response;
     } catch (Exception | Error e) {
       error = e;
       throw e;
     } finally {
       if (!stream || error != null) {
-        end(span, inv, start, error, false);
+        end(span, m, inv, start, error, false);
       }
     }
   }
 
   private Object serverCall(Endpoint next, Invocation inv, Object req) throws Exception {
+    Method m = method(inv);
     // A call served starts from what the caller sent, not from whatever this thread had.
-    Context parent = propagator.extract(Context.root(), inv, Carriers.GETTER);
-    Span span = startSpan(inv, SpanKind.SERVER, parent);
+    Context parent = propagator.extract(Context.root(), inv, carriers.getter);
+    Span span = startSpan(m, SpanKind.SERVER, parent);
+    if (span.isRecording()) {
+      Peer peer = peer(CallContext.current().peer());
+      if (!peer.address().isEmpty()) {
+        span.setAttribute(CLIENT_ADDRESS, peer.address());
+        span.setAttribute(NETWORK_PEER_ADDRESS, peer.address());
+        if (peer.port() >= 0) {
+          span.setAttribute(CLIENT_PORT, peer.port());
+          span.setAttribute(NETWORK_PEER_PORT, peer.port());
+        }
+      }
+    }
     Context context = parent.with(span);
     long start = System.nanoTime();
     Throwable error = null;
@@ -185,46 +231,43 @@ public final class WeftTelemetry {
       error = e;
       throw e;
     } finally {
-      end(span, inv, start, error, true);
+      end(span, m, inv, start, error, true);
     }
   }
 
-  private Span startSpan(Invocation inv, SpanKind kind, Context parent) {
-    SpanBuilder b =
-        tracer
-            .spanBuilder(method(inv).spanName())
-            .setSpanKind(kind)
-            .setParent(parent)
-            .setAttribute(RPC_SYSTEM, rpcSystem(inv.transport()))
-            .setAttribute(RPC_SERVICE, inv.service())
-            .setAttribute(RPC_METHOD, inv.method());
-    if (kind == SpanKind.SERVER) {
-      String peer = CallContext.current().peer();
-      int colon = peer.lastIndexOf(':');
-      if (colon > 0) {
-        b.setAttribute(NETWORK_PEER_ADDRESS, stripBrackets(peer.substring(0, colon)));
-        long port = port(peer, colon + 1);
-        if (port >= 0) {
-          b.setAttribute(NETWORK_PEER_PORT, port);
-        }
-      }
+  /**
+   * Starts a span and, when it records, gives it the method's attributes. They are set after the
+   * sampler decided, as grpc-java's and obs-opentelemetry's instrumentations set theirs (neither
+   * hands the sampler any): a span the sampler drops then costs no attribute map.
+   */
+  private Span startSpan(Method m, SpanKind kind, Context parent) {
+    Span span = tracer.spanBuilder(m.spanName()).setSpanKind(kind).setParent(parent).startSpan();
+    if (span.isRecording()) {
+      span.setAttribute(RPC_SYSTEM, m.system());
+      span.setAttribute(RPC_SERVICE, m.service());
+      span.setAttribute(RPC_METHOD, m.method());
     }
-    return b.startSpan();
+    return span;
   }
 
-  private void end(Span span, Invocation inv, long start, Throwable error, boolean server) {
+  private void end(
+      Span span, Method m, Invocation inv, long start, Throwable error, boolean server) {
     double millis = (System.nanoTime() - start) / 1e6;
-    StatusCode code =
-        error == null
-            ? StatusCode.OK
-            : error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
-    if (inv.transport() == Transport.GRPC) {
-      span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
+    boolean recording = span.isRecording();
+    if (recording && !server) {
+      setServer(span, inv);
     }
     Attributes attributes;
     if (error == null) {
-      attributes = method(inv).ok();
+      if (m.grpc() && recording) {
+        span.setAttribute(RPC_GRPC_STATUS_CODE, OK_CODE);
+      }
+      attributes = m.ok();
     } else {
+      StatusCode code = error instanceof RpcException r ? r.code() : StatusCode.UNKNOWN;
+      if (m.grpc()) {
+        span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
+      }
       String type = error instanceof RpcException ? code.name() : error.getClass().getName();
       span.setAttribute(ERROR_TYPE, type);
       span.recordException(error);
@@ -232,7 +275,7 @@ public final class WeftTelemetry {
         span.setStatus(
             io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
       }
-      attributes = metricAttributes(inv, code).put(ERROR_TYPE, type).build();
+      attributes = metricAttributes(m, code).put(ERROR_TYPE, type).build();
     }
     span.end();
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
@@ -243,9 +286,8 @@ public final class WeftTelemetry {
         millis,
         server ? traffic.bytesReceived() : traffic.bytesSent(),
         server ? traffic.bytesSent() : traffic.bytesReceived());
-    if (isStream(
-        inv.kind())) { // a unary call's counts are 1 and 1 (0 for oneway's response): not worth
-      // recording each time
+    // a unary call's counts are 1 and 1 (0 for oneway's response): not worth recording each time
+    if (isStream(inv.kind())) {
       metrics.recordMessages(
           attributes,
           server ? traffic.messagesReceived() : traffic.messagesSent(),
@@ -253,31 +295,103 @@ public final class WeftTelemetry {
     }
   }
 
-  private Method method(Invocation inv) {
-    MethodKey key = new MethodKey(inv.service(), inv.method(), inv.transport());
-    Method m = methods.get(key);
-    if (m == null) {
-      m =
-          methods.computeIfAbsent(
-              key,
-              k ->
-                  new Method(
-                      k.service() + "/" + k.method(),
-                      metricAttributes(inv, StatusCode.OK).build()));
+  /**
+   * A client span's {@code server.*} attributes: the instance balancing picked, known once the call
+   * went out (none when it failed before).
+   */
+  private static void setServer(Span span, Invocation inv) {
+    InetSocketAddress to = inv.traffic().remoteAddress().orElse(null);
+    if (to == null) {
+      return;
     }
+    String host = to.getHostString();
+    long port = to.getPort();
+    span.setAttribute(SERVER_ADDRESS, host);
+    span.setAttribute(SERVER_PORT, port);
+    if (isIpLiteral(host)) {
+      span.setAttribute(NETWORK_PEER_ADDRESS, host);
+      span.setAttribute(NETWORK_PEER_PORT, port);
+    }
+  }
+
+  private Method method(Invocation inv) {
+    ConcurrentHashMap<String, EnumMap<Transport, Method>> byMethod = methods.get(inv.fullService());
+    if (byMethod != null) {
+      EnumMap<Transport, Method> byTransport = byMethod.get(inv.method());
+      if (byTransport != null) {
+        Method m = byTransport.get(inv.transport());
+        if (m != null) {
+          return m;
+        }
+      }
+    }
+    return newMethod(inv);
+  }
+
+  /**
+   * Makes and keeps a method's {@link Method}. Two calls racing here make equal ones, and either
+   * serves.
+   */
+  private Method newMethod(Invocation inv) {
+    Transport transport = inv.transport();
+    boolean grpc = transport == Transport.GRPC;
+    String service = inv.fullService();
+    String system = rpcSystem(transport);
+    AttributesBuilder ok =
+        Attributes.builder()
+            .put(RPC_SYSTEM, system)
+            .put(RPC_SERVICE, service)
+            .put(RPC_METHOD, inv.method());
+    if (grpc) {
+      ok.put(RPC_GRPC_STATUS_CODE, OK_CODE);
+    }
+    Method m =
+        new Method(service + "/" + inv.method(), system, service, inv.method(), grpc, ok.build());
+    // copied on write: a map once published is only read
+    methods
+        .computeIfAbsent(service, k -> new ConcurrentHashMap<>())
+        .compute(
+            inv.method(),
+            (k, known) -> {
+              EnumMap<Transport, Method> updated =
+                  known == null ? new EnumMap<>(Transport.class) : new EnumMap<>(known);
+              updated.putIfAbsent(transport, m);
+              return updated;
+            });
     return m;
   }
 
-  private static AttributesBuilder metricAttributes(Invocation inv, StatusCode code) {
+  private static AttributesBuilder metricAttributes(Method m, StatusCode code) {
     AttributesBuilder b =
         Attributes.builder()
-            .put(RPC_SYSTEM, rpcSystem(inv.transport()))
-            .put(RPC_SERVICE, inv.service())
-            .put(RPC_METHOD, inv.method());
-    if (inv.transport() == Transport.GRPC) {
+            .put(RPC_SYSTEM, m.system())
+            .put(RPC_SERVICE, m.service())
+            .put(RPC_METHOD, m.method());
+    if (m.grpc()) {
       b.put(RPC_GRPC_STATUS_CODE, code.value());
     }
     return b;
+  }
+
+  /** {@code text} ({@code host:port}, IPv6 hosts in brackets) parsed, once per connection peer. */
+  private Peer peer(String text) {
+    Peer p = peers.get(text);
+    if (p == null) {
+      p = parsePeer(text);
+      if (peers.size() >= MAX_PEERS) { // peers come and go: keep only recent ones
+        peers.clear();
+      }
+      peers.put(text, p);
+    }
+    return p;
+  }
+
+  private static Peer parsePeer(String peer) {
+    int colon = peer.lastIndexOf(':');
+    if (colon <= 0) {
+      return Peer.NONE;
+    }
+    return new Peer(stripBrackets(peer.substring(0, colon)), port(peer, colon + 1));
   }
 
   /**
@@ -302,6 +416,26 @@ public final class WeftTelemetry {
     return kind == MethodKind.CLIENT_STREAMING
         || kind == MethodKind.SERVER_STREAMING
         || kind == MethodKind.BIDI_STREAMING;
+  }
+
+  /**
+   * Whether {@code host} is an IPv4 address (digits and dots) or an IPv6 one (has a colon), not a
+   * name.
+   */
+  static boolean isIpLiteral(String host) {
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    if (host.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The decimal number from {@code from} to the end of {@code s}, or -1 if there is none. */

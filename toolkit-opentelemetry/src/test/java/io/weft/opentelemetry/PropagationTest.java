@@ -15,10 +15,13 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.weft.api.Endpoint;
 import io.weft.api.Invocation;
 import io.weft.api.Metadata;
 import io.weft.api.MethodKind;
+import io.weft.api.Traffic;
 import io.weft.api.Transport;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -127,5 +130,55 @@ class PropagationTest {
     assertThat(
             new TraceContextFormatter("[%7$s][%8$s] %5$s").format(new LogRecord(Level.INFO, "out")))
         .isEqualTo("[][] out");
+  }
+
+  @Test
+  void spansCarryTheFullServiceNameAndTheInstanceTheCallWentTo() throws Exception {
+    Endpoint client =
+        telemetry
+            .clientMiddleware()
+            .wrap((inv, req) -> {
+              // what the client's balancing does below the user's middleware
+              inv.traffic().setRemoteAddress(InetSocketAddress.createUnresolved("10.0.0.7", 8888));
+              return "ok";
+            });
+    Endpoint byName =
+        telemetry
+            .clientMiddleware()
+            .wrap((inv, req) -> {
+              inv.traffic().setRemoteAddress(InetSocketAddress.createUnresolved("echo.svc", 9));
+              return "ok";
+            });
+    for (int i = 0; i < 2; i++) { // the second call takes the method's names from the cache
+      client.call(invocation(Transport.GRPC), "req");
+    }
+    byName.call(invocation(Transport.TTHEADER), "req");
+    var all = spans.getFinishedSpanItems();
+    assertThat(all).hasSize(3);
+    for (var s : all) {
+      assertThat(s.getName()).isEqualTo("grpc.testing.TestService/UnaryCall");
+      assertThat(s.getAttributes().get(WeftTelemetry.RPC_SERVICE))
+          .isEqualTo("grpc.testing.TestService");
+    }
+    assertThat(all.get(1).getAttributes().get(WeftTelemetry.SERVER_ADDRESS)).isEqualTo("10.0.0.7");
+    assertThat(all.get(1).getAttributes().get(WeftTelemetry.SERVER_PORT)).isEqualTo(8888L);
+    assertThat(all.get(1).getAttributes().get(WeftTelemetry.NETWORK_PEER_ADDRESS))
+        .isEqualTo("10.0.0.7");
+    assertThat(all.get(1).getAttributes().get(WeftTelemetry.RPC_SYSTEM)).isEqualTo("grpc");
+    assertThat(all.get(2).getAttributes().get(WeftTelemetry.RPC_SYSTEM)).isEqualTo("apache_thrift");
+    assertThat(all.get(2).getAttributes().get(WeftTelemetry.SERVER_ADDRESS)).isEqualTo("echo.svc");
+    // a host name is no peer address
+    assertThat(all.get(2).getAttributes().get(WeftTelemetry.NETWORK_PEER_ADDRESS)).isNull();
+  }
+
+  private static Invocation invocation(Transport transport) {
+    return new Invocation(
+        "TestService",
+        "grpc.testing.TestService",
+        "UnaryCall",
+        MethodKind.UNARY,
+        transport,
+        new Metadata(),
+        new Traffic());
   }
 }

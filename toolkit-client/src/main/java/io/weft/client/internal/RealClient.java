@@ -12,6 +12,7 @@ import io.weft.api.Middleware;
 import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import io.weft.api.Traffic;
 import io.weft.api.Transport;
 import io.weft.internal.wire.ttheader.Framing;
 import java.util.ArrayList;
@@ -94,10 +95,12 @@ public final class RealClient {
       Invocation inv =
           new Invocation(
               method.serviceName(),
+              method.fullServiceName(),
               method.methodName(),
               method.kind(),
               method.grpcOnly() ? Transport.GRPC : config.transport(),
-              call.options.metadata().copy());
+              call.options.metadata().copy(),
+              new Traffic());
       return Middleware.chain(middlewares, call).call(inv, call.request);
     } catch (UnsentException e) {
       throw e.plain();

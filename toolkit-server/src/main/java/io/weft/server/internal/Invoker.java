@@ -51,6 +51,7 @@ final class Invoker {
     Invocation inv =
         new Invocation(
             d.serviceName(),
+            d.fullServiceName(),
             d.methodName(),
             d.kind(),
             ctx.transport(),
@@ -100,6 +101,7 @@ final class Invoker {
     Invocation inv =
         new Invocation(
             d.serviceName(),
+            d.fullServiceName(),
             d.methodName(),
             d.kind(),
             ctx.transport(),

@@ -25,6 +25,7 @@ import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.grpc.testing.integration.testservice.TestServiceServer;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -66,6 +67,7 @@ import org.junit.jupiter.api.Test;
  * a grpc-java server reads what Weft's client sends.
  */
 class OpenTelemetryGrpcJavaTest {
+  static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
   static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   static final String PARENT_SPAN_ID = "b7ad6b7169203331";
   static final MethodDescriptor.Marshaller<byte[]> BYTES =
@@ -158,9 +160,11 @@ class OpenTelemetryGrpcJavaTest {
             .orElseThrow();
     assertThat(server.getSpanContext()).isEqualTo(inHandler.get());
     assertThat(server.getParentSpanId()).isEqualTo(PARENT_SPAN_ID);
-    // Weft names the service as the IDL does, without the proto package (grpc-java:
-    // grpc.testing.TestService)
-    assertThat(server.getName()).isEqualTo("TestService/EmptyCall");
+    // the full service name, proto package included, as grpc-java names its spans
+    assertThat(server.getName()).isEqualTo("grpc.testing.TestService/EmptyCall");
+    assertThat(server.getAttributes().get(RPC_SERVICE)).isEqualTo("grpc.testing.TestService");
+    assertThat(server.getAttributes().get(AttributeKey.stringKey("client.address")))
+        .isEqualTo("127.0.0.1");
   }
 
   @Test
@@ -189,11 +193,12 @@ class OpenTelemetryGrpcJavaTest {
             .addService(ServerInterceptors.intercept(service, capture))
             .build()
             .start();
+    int port = grpcJava.getPort();
     Span parent = otel.getTracer("test").spanBuilder("caller").startSpan();
     try (var cli =
             TestServiceClient.newClient(
                 "grpc.testing.TestService",
-                ClientOptions.withHostPorts("127.0.0.1:" + grpcJava.getPort()),
+                ClientOptions.withHostPorts("127.0.0.1:" + port),
                 ClientOptions.withTransport(Transport.GRPC),
                 ClientOptions.withRPCTimeout(Duration.ofSeconds(10)),
                 telemetry.clientOption());
@@ -218,6 +223,12 @@ class OpenTelemetryGrpcJavaTest {
         .startsWith("00-" + parent.getSpanContext().getTraceId() + "-" + client.getSpanId() + "-");
     assertThat(headers.get(Metadata.Key.of("baggage", Metadata.ASCII_STRING_MARSHALLER)))
         .isEqualTo("who=weft");
+    assertThat(client.getName()).isEqualTo("grpc.testing.TestService/EmptyCall");
+    assertThat(client.getAttributes().get(RPC_SERVICE)).isEqualTo("grpc.testing.TestService");
+    assertThat(client.getAttributes().get(AttributeKey.stringKey("server.address")))
+        .isEqualTo("127.0.0.1");
+    assertThat(client.getAttributes().get(AttributeKey.longKey("server.port")))
+        .isEqualTo((long) port);
   }
 
   /** TestService with EmptyCall only (the test overrides it); the rest are unimplemented. */

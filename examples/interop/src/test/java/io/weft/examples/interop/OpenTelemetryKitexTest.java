@@ -20,6 +20,7 @@ import io.weft.api.ClientOptions;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.opentelemetry.WeftTelemetry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -58,14 +59,19 @@ class OpenTelemetryKitexTest {
           new ProcessBuilder(PeerProcesses.kitexOtelPeer().toString(), "server")
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
+      int kitexPort;
+      try {
+        kitexPort = PeerProcesses.awaitPort(kitexServer, Pattern.compile("\"port\":(\\d+)"));
+      } catch (IOException | RuntimeException e) {
+        kitexServer.destroyForcibly();
+        throw e;
+      }
       Server weft = null;
       Set<String> wireKeys = ConcurrentHashMap.newKeySet();
       try (var toKitex =
           EchoServiceClient.newClient(
               "kitex-otel",
-              ClientOptions.withHostPorts(
-                  "127.0.0.1:"
-                      + PeerProcesses.awaitPort(kitexServer, Pattern.compile("\"port\":(\\d+)"))),
+              ClientOptions.withHostPorts("127.0.0.1:" + kitexPort),
               ClientOptions.withRPCTimeout(Duration.ofSeconds(10)),
               telemetry.clientOption())) {
         weft =
@@ -109,15 +115,20 @@ class OpenTelemetryKitexTest {
         assertThat(client.exitValue()).as(out).isZero();
 
         Matcher m =
-            Pattern.compile("\"reply\":\"(\\w+) ([^\"]*)\",\"trace_id\":\"(\\w+)\"").matcher(out);
+            Pattern.compile("\"reply\":\"(\\w+) (\\S*) ([^\"]*)\",\"trace_id\":\"(\\w+)\"")
+                .matcher(out);
         assertThat(m.find()).as(out).isTrue();
-        String kitexClientTrace = m.group(3);
+        String kitexClientTrace = m.group(4);
         String kitexServerTrace = m.group(1);
         assertThat(kitexClientTrace).hasSize(32).isNotEqualTo("0".repeat(32));
         assertThat(kitexServerTrace)
             .as("the trace the Kitex server saw")
             .isEqualTo(kitexClientTrace);
         assertThat(m.group(2)).as("the baggage the Kitex server saw").isEqualTo("kitex-client");
+        String kitexSpanName = m.group(3);
+        assertThat(kitexSpanName)
+            .as("obs-opentelemetry's name: Go package, service, method")
+            .isEqualTo("interop.EchoService/Echo");
 
         // obs-opentelemetry's keys: transient metainfo, TTHeader string headers RPC_TRANSIT_<W3C
         // key>
@@ -138,6 +149,17 @@ class OpenTelemetryKitexTest {
         assertThat(server.getParentSpanContext().isRemote()).isTrue();
         assertThat(weftClient.getTraceId()).isEqualTo(kitexClientTrace);
         assertThat(weftClient.getParentSpanId()).isEqualTo(server.getSpanId());
+        // Weft's spans are named as obs-opentelemetry names them, with the full service name in
+        // rpc.service; the client's carries the Kitex server's address
+        for (SpanData s : List.of(server, weftClient)) {
+          assertThat(s.getName()).isEqualTo(kitexSpanName);
+          assertThat(s.getAttributes().get(OpenTelemetryTest.RPC_SERVICE))
+              .isEqualTo("interop.EchoService");
+        }
+        assertThat(weftClient.getAttributes().get(OpenTelemetryTest.SERVER_ADDRESS))
+            .isEqualTo("127.0.0.1");
+        assertThat(weftClient.getAttributes().get(OpenTelemetryTest.SERVER_PORT))
+            .isEqualTo((long) kitexPort);
       } finally {
         if (weft != null) {
           weft.stop();

@@ -63,6 +63,12 @@ class OpenTelemetryTest {
   static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
   static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
   static final AttributeKey<Long> GRPC_STATUS = AttributeKey.longKey("rpc.grpc.status_code");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+  static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
+  static final AttributeKey<String> PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+  static final AttributeKey<Long> PEER_PORT = AttributeKey.longKey("network.peer.port");
 
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final InMemoryMetricReader metrics = InMemoryMetricReader.create();
@@ -201,9 +207,10 @@ class OpenTelemetryTest {
 
     String system = transport == Transport.GRPC ? "grpc" : "apache_thrift";
     for (SpanData s : List.of(client, server)) {
-      assertThat(s.getName()).isEqualTo("EchoService/Echo");
+      // the full service name: interop.thrift's Go package, as Kitex names it
+      assertThat(s.getName()).isEqualTo("interop.EchoService/Echo");
       assertThat(s.getAttributes().get(RPC_SYSTEM)).isEqualTo(system);
-      assertThat(s.getAttributes().get(RPC_SERVICE)).isEqualTo("EchoService");
+      assertThat(s.getAttributes().get(RPC_SERVICE)).isEqualTo("interop.EchoService");
       assertThat(s.getAttributes().get(RPC_METHOD)).isEqualTo("Echo");
       assertThat(s.getStatus().getStatusCode())
           .isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
@@ -211,8 +218,18 @@ class OpenTelemetryTest {
         assertThat(s.getAttributes().get(GRPC_STATUS)).isEqualTo(0L);
       }
     }
-    assertThat(server.getAttributes().get(AttributeKey.stringKey("network.peer.address")))
-        .isEqualTo("127.0.0.1");
+    long port = Long.parseLong(address.substring(address.lastIndexOf(':') + 1));
+    // the client knows the instance it called once the call is done: its span ends with it
+    assertThat(client.getAttributes().get(SERVER_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(client.getAttributes().get(SERVER_PORT)).isEqualTo(port);
+    assertThat(client.getAttributes().get(PEER_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(client.getAttributes().get(PEER_PORT)).isEqualTo(port);
+    // the server knows its caller from the connection
+    assertThat(server.getAttributes().get(CLIENT_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(server.getAttributes().get(PEER_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(server.getAttributes().get(CLIENT_PORT)).isPositive().isNotEqualTo(port);
+    assertThat(server.getAttributes().get(PEER_PORT))
+        .isEqualTo(server.getAttributes().get(CLIENT_PORT));
 
     Seen h = seen.get("hi");
     assertThat(h.span()).isEqualTo(server.getSpanContext());
@@ -330,8 +347,9 @@ class OpenTelemetryTest {
     SpanData server = ofKind(all, SpanKind.SERVER);
     assertThat(client.getTraceId()).isEqualTo(parent.getSpanContext().getTraceId());
     assertThat(server.getParentSpanId()).isEqualTo(client.getSpanId());
-    assertThat(client.getName()).isEqualTo(server.getName());
+    assertThat(client.getName()).isEqualTo(server.getName()).startsWith("stream.StreamService/");
     assertThat(server.getAttributes().get(RPC_SYSTEM)).isEqualTo("grpc");
+    assertThat(client.getAttributes().get(SERVER_ADDRESS)).isEqualTo("127.0.0.1");
     List<MetricData> m = new ArrayList<>(metrics.collectAllMetrics());
     assertThat(
             metric(m, "rpc.server.requests_per_rpc")
