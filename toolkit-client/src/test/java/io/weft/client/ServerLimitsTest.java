@@ -19,6 +19,7 @@ import io.weft.internal.wire.ttheader.EnvelopeWriter;
 import io.weft.internal.wire.ttheader.Framing;
 import io.weft.internal.wire.ttheader.PayloadFormat;
 import io.weft.internal.wire.ttheader.TTHeader;
+import io.weft.testing.Await;
 import io.weft.testing.StringStruct;
 import io.weft.testing.Vectors;
 import java.io.InputStream;

@@ -13,15 +13,13 @@ import io.weft.api.MethodKind;
 import io.weft.api.Middleware;
 import io.weft.api.RetryPolicy;
 import io.weft.api.RpcException;
-import io.weft.api.Serialization;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.ServiceDefinition;
 import io.weft.api.StatusCode;
+import io.weft.testing.StringStruct;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,23 +33,7 @@ import org.junit.jupiter.api.Test;
  * per call, outside retries and balancing, and sees what the caller sees.
  */
 class ClientChainTest {
-  private static final Codec<String> TEXT =
-      new Codec<>() {
-        @Override
-        public Serialization serialization() {
-          return Serialization.THRIFT;
-        }
-
-        @Override
-        public void encode(String value, OutputStream out) throws IOException {
-          out.write(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String decode(byte[] data, int offset, int length) {
-          return new String(data, offset, length, StandardCharsets.UTF_8);
-        }
-      };
+  private static final Codec<String> TEXT = new StringStruct(0);
   private static final MethodDescriptor<String, String> ECHO =
       MethodDescriptor.<String, String>builder()
           .serviceName("Echo")

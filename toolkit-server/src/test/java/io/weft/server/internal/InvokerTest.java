@@ -9,9 +9,8 @@ import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
 import io.weft.api.Middleware;
-import io.weft.api.Serialization;
 import io.weft.api.Transport;
-import java.io.OutputStream;
+import io.weft.testing.StringStruct;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -20,21 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Handlers inside the server's middleware, answering exactly once whoever answers. */
 class InvokerTest {
-  private static final Codec<String> TEXT =
-      new Codec<>() {
-        @Override
-        public Serialization serialization() {
-          return Serialization.THRIFT;
-        }
-
-        @Override
-        public void encode(String value, OutputStream out) {}
-
-        @Override
-        public String decode(byte[] data, int offset, int length) {
-          return "";
-        }
-      };
+  private static final Codec<String> TEXT = new StringStruct(0);
   private static final MethodDescriptor<String, String> ECHO =
       MethodDescriptor.<String, String>builder()
           .serviceName("Echo")

@@ -15,6 +15,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
+import io.weft.testing.Await;
 import io.weft.testing.Vectors;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

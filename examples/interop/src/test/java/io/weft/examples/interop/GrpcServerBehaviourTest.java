@@ -26,6 +26,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
+import io.weft.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

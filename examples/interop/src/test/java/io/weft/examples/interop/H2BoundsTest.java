@@ -10,6 +10,7 @@ import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
+import io.weft.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

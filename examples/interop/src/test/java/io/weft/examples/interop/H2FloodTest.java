@@ -7,6 +7,7 @@ import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.http2.Frames;
+import io.weft.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;

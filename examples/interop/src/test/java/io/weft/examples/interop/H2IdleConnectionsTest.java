@@ -17,6 +17,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.internal.wire.http2.Frames;
+import io.weft.testing.Await;
 import io.weft.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;

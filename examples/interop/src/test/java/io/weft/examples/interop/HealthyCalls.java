@@ -10,6 +10,7 @@ import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.CallOptions;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
+import io.weft.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

@@ -11,6 +11,7 @@ import io.weft.api.RetryPolicy;
 import io.weft.api.RpcException;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
+import io.weft.testing.Await;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.weft.examples.interop;
+package io.weft.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -7,21 +7,22 @@ import java.util.concurrent.locks.LockSupport;
  * Waits for a condition that the code under test offers no signal for (open file descriptors, a
  * server's count of running calls, a socket's state), without spinning one of the machine's cores:
  * the condition is checked every millisecond until it holds or the time is up. The caller then
- * asserts the condition itself, so that a timeout fails with the test's own message.
+ * asserts the condition itself, so that a timeout fails with the test's own message. Shared by
+ * every module's tests through toolkit-api's test jar.
  */
-final class Await {
+public final class Await {
   private static final long CHECK_EVERY_NANOS = 1_000_000;
 
   private Await() {}
 
   /** A condition to wait for; one that cannot be checked fails the test. */
   @FunctionalInterface
-  interface Condition {
+  public interface Condition {
     boolean holds() throws Exception;
   }
 
   /** Returns as soon as {@code condition} holds, or after {@code within}; says whether it held. */
-  static boolean until(Condition condition, Duration within) {
+  public static boolean until(Condition condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!check(condition)) {
       if (System.nanoTime() - deadline >= 0) {
@@ -46,7 +47,7 @@ final class Await {
    * Whether a new connection to 127.0.0.1:{@code port} is refused, or reset as it is made (one that
    * raced into a closing listener's backlog).
    */
-  static boolean refusesConnections(int port) throws java.io.IOException {
+  public static boolean refusesConnections(int port) throws java.io.IOException {
     try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
       return false;
     } catch (java.net.SocketException refused) {
@@ -60,7 +61,7 @@ final class Await {
    * it has nothing it may send. Unlike a thread state of WAITING, which a thread blocked on any
    * lock or queue also shows, this is the one place a sender waits for its peer.
    */
-  static boolean untilWaitingForWindow(
+  public static boolean untilWaitingForWindow(
       java.util.function.Supplier<Thread> sender, Duration within) {
     return until(
         () -> {
