@@ -200,7 +200,7 @@ final class ThriftService {
             p,
             fn.name() + "_result",
             Definition.StructKind.STRUCT,
-            resultFields(fn),
+            fn.resultFields(),
             result,
             fn.name()));
   }
@@ -234,35 +234,6 @@ final class ThriftService {
   private static String typeName(TypeRef t) {
     String n = t.toString();
     return n.substring(n.lastIndexOf('.') + 1);
-  }
-
-  private static List<Field> resultFields(Definition.Function fn) {
-    List<Field> fields = new ArrayList<>();
-    if (fn.returnType() != null) {
-      fields.add(
-          new Field(
-              0,
-              "success",
-              Field.Requiredness.OPTIONAL,
-              fn.returnType(),
-              null,
-              Map.of(),
-              null,
-              fn.location()));
-    }
-    for (Field f : fn.throwsFields()) {
-      fields.add(
-          new Field(
-              f.id(),
-              f.name(),
-              Field.Requiredness.OPTIONAL,
-              f.type(),
-              null,
-              Map.of(),
-              null,
-              f.location()));
-    }
-    return fields;
   }
 
   private interface Writer {
@@ -334,7 +305,7 @@ final class ThriftService {
 
     ResultCodec(Definition.Function fn) {
       this.fn = fn;
-      this.fields = resultFields(fn);
+      this.fields = fn.resultFields();
     }
 
     @Override

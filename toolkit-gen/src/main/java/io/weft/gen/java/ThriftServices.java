@@ -152,36 +152,11 @@ final class ThriftServices implements Payloads {
               Map.of(),
               null,
               fn.location());
-      List<Field> resultFields = new ArrayList<>();
-      if (fn.returnType() != null) {
-        resultFields.add(
-            new Field(
-                0,
-                "success",
-                Field.Requiredness.OPTIONAL,
-                fn.returnType(),
-                null,
-                Map.of(),
-                null,
-                fn.location()));
-      }
-      for (Field t : fn.throwsFields()) {
-        resultFields.add(
-            new Field(
-                t.id(),
-                t.name(),
-                Field.Requiredness.OPTIONAL,
-                t.type(),
-                null,
-                Map.of(),
-                null,
-                t.location()));
-      }
       Definition.Struct result =
           new Definition.Struct(
               Definition.StructKind.STRUCT,
               fn.name() + "_result",
-              resultFields,
+              fn.resultFields(),
               Map.of(),
               null,
               fn.location());

@@ -1,5 +1,6 @@
 package io.weft.gen.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -65,5 +66,38 @@ public sealed interface Definition {
       List<Field> throwsFields,
       Map<String, String> annotations,
       String doc,
-      Location location) {}
+      Location location) {
+    /**
+     * The fields of the function's {@code _result} struct, as Thrift and Kitex write it: {@code
+     * success} (id 0) unless the function returns void, then each declared exception, all optional.
+     */
+    public List<Field> resultFields() {
+      List<Field> fields = new ArrayList<>(throwsFields.size() + 1);
+      if (returnType != null) {
+        fields.add(
+            new Field(
+                0,
+                "success",
+                Field.Requiredness.OPTIONAL,
+                returnType,
+                null,
+                Map.of(),
+                null,
+                location));
+      }
+      for (Field t : throwsFields) {
+        fields.add(
+            new Field(
+                t.id(),
+                t.name(),
+                Field.Requiredness.OPTIONAL,
+                t.type(),
+                null,
+                Map.of(),
+                null,
+                t.location()));
+      }
+      return fields;
+    }
+  }
 }
