@@ -48,15 +48,7 @@ final class Invoker {
       reply.send(requireResult(d, h.handle(request)));
       return;
     }
-    Invocation inv =
-        new Invocation(
-            d.serviceName(),
-            d.fullServiceName(),
-            d.methodName(),
-            d.kind(),
-            ctx.transport(),
-            ctx.requestMetadata(),
-            traffic != null ? traffic : new Traffic());
+    Invocation inv = invocation(d, ctx, traffic != null ? traffic : new Traffic());
     inv.traffic().addReceived(requestBytes);
     Object answer =
         Middleware.chain(
@@ -70,6 +62,18 @@ final class Invoker {
     if (!reply.claimed()) { // a middleware answered instead of the handler: its answer is the reply
       inv.traffic().addSent(reply.send(requireResult(d, (Resp) answer)));
     }
+  }
+
+  /** What the middleware sees of a call to {@code d}. */
+  private static Invocation invocation(MethodDescriptor<?, ?> d, CallContext ctx, Traffic traffic) {
+    return new Invocation(
+        d.serviceName(),
+        d.fullServiceName(),
+        d.methodName(),
+        d.kind(),
+        ctx.transport(),
+        ctx.requestMetadata(),
+        traffic);
   }
 
   /**
@@ -98,15 +102,7 @@ final class Invoker {
       handler.call();
       return;
     }
-    Invocation inv =
-        new Invocation(
-            d.serviceName(),
-            d.fullServiceName(),
-            d.methodName(),
-            d.kind(),
-            ctx.transport(),
-            ctx.requestMetadata(),
-            traffic);
+    Invocation inv = invocation(d, ctx, traffic);
     Middleware.chain(middlewares, (i, req) -> handler.call()).call(inv, null);
   }
 }
