@@ -124,7 +124,10 @@ public final class GenericClient implements AutoCloseable {
         client, service.streamDescriptor(method), service.streamMessages(method), options);
   }
 
-  /** The methods this client can call, in IDL order (base services' first). */
+  /**
+   * The methods this client can call, in IDL order (base services' first): streaming ones through
+   * {@link #stream}, the others through {@code call}.
+   */
   public Set<String> methods() {
     return service.descriptors().keySet();
   }

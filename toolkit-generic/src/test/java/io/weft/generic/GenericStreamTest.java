@@ -13,6 +13,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.examples.interop.InteropServer;
 import io.weft.internal.wire.Json;
+import io.weft.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +46,10 @@ class GenericStreamTest {
   static final LinkedBlockingQueue<String> RECEIVED = new LinkedBlockingQueue<>();
 
   static final LinkedBlockingQueue<String> ENDED = new LinkedBlockingQueue<>();
+
+  /** Released by the flow-control test: until then an EchoBidi that got "hold" reads nothing. */
+  static final CountDownLatch HOLD = new CountDownLatch(1);
+
   static Server generated;
   static Server generic;
 
@@ -79,12 +86,16 @@ class GenericStreamTest {
   }
 
   /** stream.thrift's StreamService as its comments say, written with JSON. */
-  static void serveStream(String method, GenericServerStream stream) {
+  static void serveStream(String method, GenericServerStream stream) throws InterruptedException {
     try {
       switch (method) {
         case "EchoBidi" -> {
           for (String m = stream.recv(); m != null; m = stream.recv()) {
-            RECEIVED.add(m);
+            if (msg(m).equals("hold")) {
+              HOLD.await(); // reads nothing more until the test lets it
+            } else {
+              RECEIVED.add(m);
+            }
             stream.send(m);
           }
         }
@@ -231,6 +242,45 @@ class GenericStreamTest {
   }
 
   @Test
+  void flowControlHoldsTheSenderWhileTheServerDoesNotRead() throws Exception {
+    int count = 200;
+    String big =
+        "{\"Msg\":\"" + "x".repeat(64 * 1024) + "\"}"; // 200 x 64 KiB: far past the windows
+    try (GenericClient c = client(generic);
+        GenericStream s = c.stream("EchoBidi")) {
+      s.send("{\"Msg\":\"hold\"}");
+      AtomicInteger sent = new AtomicInteger();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      Thread sender =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  for (int i = 0; i < count; i++) {
+                    s.send(big);
+                    sent.incrementAndGet();
+                  }
+                  s.closeSend();
+                  done.complete(null);
+                } catch (RuntimeException e) {
+                  done.completeExceptionally(e);
+                }
+              });
+      assertThat(Await.untilWaitingForWindow(() -> sender, Duration.ofSeconds(30)))
+          .as("the sender waits for the server's window (sent %d)", sent.get())
+          .isTrue();
+      assertThat(sent.get()).isLessThan(count);
+      HOLD.countDown();
+      assertThat(s.recv()).isEqualTo("{\"Msg\":\"hold\"}");
+      for (int i = 0; i < count; i++) {
+        assertThat(s.recv()).isEqualTo(big);
+      }
+      assertThat(s.recv()).isNull();
+      done.get(30, TimeUnit.SECONDS);
+      assertThat(sent.get()).isEqualTo(count);
+    }
+  }
+
+  @Test
   void theDeadlineCoversTheStream() {
     try (GenericClient c = client(generated);
         GenericStream s = c.stream("EchoBidi", CallOptions.timeout(Duration.ofMillis(300)))) {
@@ -287,10 +337,14 @@ class GenericStreamTest {
     try (GenericClient c = client(bare)) {
       for (String method : List.of("EchoBidi", "EchoClient", "EchoServer")) {
         try (GenericStream s = c.stream(method)) {
-          if (s.kind() != MethodKind.BIDI_STREAMING) {
-            s.send("{\"Msg\":\"x\"}");
-          }
-          assertThatThrownBy(s::recv)
+          // the status comes at once: from recv, or from the server-streaming call's one send
+          assertThatThrownBy(
+                  () -> {
+                    if (s.kind() == MethodKind.SERVER_STREAMING) {
+                      s.send("{\"Msg\":\"x\"}");
+                    }
+                    s.recv(); // a client-streaming recv half-closes first
+                  })
               .isInstanceOfSatisfying(
                   RpcException.class,
                   e -> assertThat(e.status().code()).isEqualTo(StatusCode.UNIMPLEMENTED));

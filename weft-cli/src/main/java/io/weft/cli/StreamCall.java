@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code weft call} on a streaming method: the requests are JSON lines (one message a line, blank
@@ -30,6 +31,9 @@ import java.util.concurrent.ExecutionException;
 final class StreamCall {
   private final GenericStream stream;
   private final PrintStream out;
+
+  /** Set while a message is being sent: a bad one cancels the call from inside {@code send}. */
+  private final AtomicBoolean inSend = new AtomicBoolean();
 
   private StreamCall(GenericStream stream, PrintStream out) {
     this.stream = stream;
@@ -88,8 +92,10 @@ final class StreamCall {
         if (line.isBlank()) {
           continue;
         }
+        inSend.set(true);
         try {
           stream.send(line);
+          inSend.set(false);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
               "line " + n + ": " + e.getMessage() + " (the call was cancelled)", e);
@@ -128,8 +134,9 @@ final class StreamCall {
     try {
       printResponses();
     } catch (RpcException e) {
-      if (e.status().code() == StatusCode.CANCELLED) {
-        // cancelled by a bad line on the sending side: report that, not its consequence
+      if (e.status().code() == StatusCode.CANCELLED && (inSend.get() || sending.isDone())) {
+        // cancelled by a bad line on the sending side: report that, not its consequence (a
+        // sender waiting on stdin did not cancel, and is not waited for)
         rethrowInputError(sending);
       }
       throw e;
