@@ -2,10 +2,14 @@ package io.weft.generic;
 
 import io.weft.api.CallContext;
 import io.weft.api.MethodKind;
+import io.weft.api.StreamReader;
+import io.weft.api.StreamWriter;
 
 /**
  * The server's side of a streaming generic call, with its messages as JSON (for Thrift, the object
- * of the method's request or response struct itself). One shape for every kind of stream:
+ * of the method's request or response struct itself), as a {@link StreamReader} of the requests (a
+ * for-each loop reads them) and a {@link StreamWriter} of the responses. One shape for every kind
+ * of stream:
  *
  * <ul>
  *   <li>Bidirectional: {@link #recv()} and {@link #send} independently (one thread each).
@@ -15,7 +19,7 @@ import io.weft.api.MethodKind;
  *       the responses and return.
  * </ul>
  */
-public interface GenericServerStream {
+public interface GenericServerStream extends StreamReader<String>, StreamWriter<String> {
   /** The method's name. */
   String method();
 
@@ -27,6 +31,7 @@ public interface GenericServerStream {
    *
    * @throws io.weft.api.RpcException if the call was cancelled, is past its deadline or was reset
    */
+  @Override
   String recv();
 
   /**
@@ -36,6 +41,7 @@ public interface GenericServerStream {
    *     sent; let it end the call), or if the call has ended
    * @throws IllegalStateException for a second response of a client-streaming call
    */
+  @Override
   void send(String json);
 
   /** The call's deadline, metadata, caller and metainfo. */

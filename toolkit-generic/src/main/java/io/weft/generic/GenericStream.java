@@ -11,6 +11,8 @@ import io.weft.api.MethodKind;
 import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import io.weft.api.StreamReader;
+import io.weft.api.StreamWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,13 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *       #recv()} until {@code null}; {@link #closeSend()} is optional.
  * </ul>
  *
- * <p>{@link #send} blocks while HTTP/2 flow control holds the message back. {@link #recv()} returns
+ * <p>It is the {@link StreamReader}, {@link StreamWriter} and {@link ClientStream} of Weft's
+ * generated streams, with JSON text for the messages: a for-each loop over it reads the responses.
+ * {@link #send} blocks while HTTP/2 flow control holds the message back. {@link #recv()} returns
  * {@code null} at the clean end; every failure (cancel, deadline, reset, an error status) is the
  * call's {@link io.weft.api.RpcException}. A message that is not JSON or does not fit the IDL is an
  * {@link IllegalArgumentException}: nothing of it is sent, and the call is cancelled. Closing a
  * stream that has not ended cancels it.
  */
-public final class GenericStream implements AutoCloseable {
+public final class GenericStream
+    implements StreamReader<String>, StreamWriter<String>, ClientStream {
   private final Call<?, ?> call;
 
   private GenericStream(Call<?, ?> call) {
@@ -74,6 +79,7 @@ public final class GenericStream implements AutoCloseable {
    *     server-streaming call
    * @throws io.weft.api.RpcException if the call has failed or was cancelled
    */
+  @Override
   public void send(String json) {
     call.send(json);
   }
@@ -84,6 +90,7 @@ public final class GenericStream implements AutoCloseable {
    * @throws IllegalStateException on a server-streaming call whose request was not sent
    * @throws io.weft.api.RpcException if the call failed
    */
+  @Override
   public String recv() {
     return call.recv();
   }
@@ -97,6 +104,7 @@ public final class GenericStream implements AutoCloseable {
    * Cancels the call: the server sees {@code CANCELLED}; this side's blocked operations fail with
    * it.
    */
+  @Override
   public void cancel() {
     call.cancel();
   }
@@ -106,11 +114,13 @@ public final class GenericStream implements AutoCloseable {
    *
    * @throws IllegalStateException on a server-streaming call whose request was not sent
    */
+  @Override
   public Metadata headers() {
     return call.opened("headers").headers();
   }
 
   /** The trailers; empty until the call has ended. */
+  @Override
   public Metadata trailers() {
     ClientStream s = call.stream;
     return s == null ? new Metadata() : s.trailers();

@@ -7,7 +7,7 @@ package io.weft.generic;
  *
  * <pre>{@code
  * GenericStreamHandler echo = (method, stream) -> {
- *   for (String m = stream.recv(); m != null; m = stream.recv()) {
+ *   for (String m : stream) {
  *     stream.send(m);
  *   }
  * };

@@ -101,7 +101,7 @@ class GenericStreamTest {
         }
         case "EchoClient" -> {
           StringJoiner joined = new StringJoiner(",");
-          for (String m = stream.recv(); m != null; m = stream.recv()) {
+          for (String m : stream) {
             RECEIVED.add(m);
             joined.add(msg(m));
           }
@@ -162,7 +162,7 @@ class GenericStreamTest {
       assertThat(s.kind()).isEqualTo(MethodKind.SERVER_STREAMING);
       s.send("{\"Msg\":\"Msg\"}");
       List<String> got = new ArrayList<>();
-      for (String r = s.recv(); r != null; r = s.recv()) {
+      for (String r : s) { // a GenericStream is a StreamReader: iterates to the clean end
         got.add(r);
       }
       List<String> want = new ArrayList<>();
