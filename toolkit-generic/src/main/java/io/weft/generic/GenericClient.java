@@ -15,7 +15,9 @@ import java.util.Set;
  * Calls any method of a Thrift service without generated code: the IDL is read at run time, the
  * arguments go in as a JSON object and the result comes back as JSON, in the mapping of Kitex's
  * JSON generic call. It runs on a plain {@link Client}, so transports, deadlines, retries,
- * balancing, middleware and TLS work as for a generated client. Thread-safe; share one.
+ * balancing, middleware and TLS work as for a generated client: unary methods go over the client's
+ * transport ({@code ClientOptions.withTransport(Transport.GRPC)} for gRPC), streaming methods
+ * ({@link #stream}) over gRPC. Thread-safe; share one.
  *
  * <pre>{@code
  * try (GenericClient c = GenericClient.thrift(List.of(Path.of("echo.thrift")), "EchoService",
@@ -104,7 +106,28 @@ public final class GenericClient implements AutoCloseable {
     return service.outcomeValue(fn, (ThriftMessage.Outcome) reply.decoded());
   }
 
-  /** The methods this client can call, in IDL order (base services' first). */
+  /**
+   * Opens a stream of the streaming method {@code method} (Kitex's {@code streaming.mode}
+   * bidirectional, client or server), over gRPC whatever transport the client was built with. Its
+   * messages are JSON: for Thrift, the object of the method's request or response struct itself,
+   * e.g. {@code {"Msg": "hi"}}.
+   *
+   * @throws IllegalArgumentException if there is no such method, or it does not stream
+   */
+  public GenericStream stream(String method) {
+    return stream(method, CallOptions.DEFAULT);
+  }
+
+  /** {@link #stream(String)} with a deadline (covering the whole stream) or metadata of its own. */
+  public GenericStream stream(String method, CallOptions options) {
+    return GenericStream.open(
+        client, service.streamDescriptor(method), service.streamMessages(method), options);
+  }
+
+  /**
+   * The methods this client can call, in IDL order (base services' first): streaming ones through
+   * {@link #stream}, the others through {@code call}.
+   */
   public Set<String> methods() {
     return service.descriptors().keySet();
   }

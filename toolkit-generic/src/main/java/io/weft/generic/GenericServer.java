@@ -13,8 +13,9 @@ import java.util.Objects;
 
 /**
  * Serves a Thrift service without generated code: the IDL is read at run time and one {@link
- * GenericHandler} gets every call's arguments as JSON and returns its result as JSON. The {@link
- * ServiceDefinition} it gives is added to a {@code Server} like a generated one.
+ * GenericHandler} gets every call's arguments as JSON and returns its result as JSON; a {@link
+ * GenericStreamHandler} serves the streaming methods. The {@link ServiceDefinition} it gives is
+ * added to a {@code Server} like a generated one.
  */
 public final class GenericServer {
   private GenericServer() {}
@@ -32,9 +33,36 @@ public final class GenericServer {
   public static ServiceDefinition thrift(
       List<Path> idl, List<Path> includeDirs, String service, GenericHandler handler) {
     Objects.requireNonNull(handler, "handler");
+    return thrift(idl, includeDirs, service, handler, null);
+  }
+
+  /**
+   * The definition of {@code service} as {@code idl} declares it: its unary and oneway methods
+   * served by {@code handler}, its streaming methods ({@code streaming.mode} bidirectional, client
+   * or server) by {@code streamHandler}. Either may be null: the methods it would serve then answer
+   * UNIMPLEMENTED at once. Every method is served over gRPC too (the server's port detects it).
+   *
+   * @throws IllegalArgumentException if the IDL does not load or has no such service
+   */
+  public static ServiceDefinition thrift(
+      List<Path> idl, String service, GenericHandler handler, GenericStreamHandler streamHandler) {
+    return thrift(idl, List.of(), service, handler, streamHandler);
+  }
+
+  /** The same, with directories to search for included files after each file's own. */
+  public static ServiceDefinition thrift(
+      List<Path> idl,
+      List<Path> includeDirs,
+      String service,
+      GenericHandler handler,
+      GenericStreamHandler streamHandler) {
     ThriftService s = ThriftService.load(idl, includeDirs, service);
     ServiceDefinition.Builder b = ServiceDefinition.builder(s.name(), s.fullName());
     for (MethodDescriptor<ThriftMessage, ThriftMessage> d : s.descriptors().values()) {
+      if (d.kind().isStreaming()) {
+        GenericStreams.register(b, d, s.streamMessages(d.methodName()), streamHandler);
+        continue;
+      }
       Definition.Function fn = s.function(d.methodName());
       b.unary(d, request -> serve(s, fn, d, handler, request));
     }
@@ -48,6 +76,12 @@ public final class GenericServer {
       GenericHandler handler,
       ThriftMessage request)
       throws Exception {
+    if (handler == null) {
+      throw Status.of(
+              StatusCode.UNIMPLEMENTED,
+              s.fullName() + "/" + fn.name() + " has no handler on this generic server")
+          .asException();
+    }
     String args = Json.write(request.decoded());
     String result;
     try {

@@ -58,25 +58,40 @@ final class ThriftService {
       }
     }
     for (Definition.Function fn : functions.values()) {
-      String mode = fn.annotations().get("streaming.mode");
-      if (mode != null && !mode.equals("unary")) {
-        continue; // streaming methods are not generic yet
-      }
+      MethodKind kind = kind(fn);
       MethodDescriptor.Builder<ThriftMessage, ThriftMessage> b =
           MethodDescriptor.<ThriftMessage, ThriftMessage>builder()
               .serviceName(service.name())
               .fullServiceName(fullName)
               .methodName(fn.name())
-              .kind(fn.oneway() ? MethodKind.ONEWAY : MethodKind.UNARY)
-              .requestCodec(new ArgsCodec(fn));
-      if (!fn.oneway()) {
-        b.responseCodec(new ResultCodec(fn));
-      }
-      if ("unary".equals(mode)) {
-        b.grpcOnly(true);
+              .kind(kind);
+      if (kind.isStreaming()) {
+        // a stream carries the bare request and response structs, no args or result wrapper
+        TypeRef request = fn.params().get(0).type();
+        b.requestCodec(new StructCodec(request, fn.name() + " request"))
+            .responseCodec(new StructCodec(fn.returnType(), fn.name() + " response"));
+      } else {
+        b.requestCodec(new ArgsCodec(fn));
+        if (!fn.oneway()) {
+          b.responseCodec(new ResultCodec(fn));
+        }
+        b.grpcOnly(Linker.grpcOnly(fn));
       }
       descriptors.put(fn.name(), b.build());
     }
+  }
+
+  /** How {@code fn} travels, from Kitex's {@code streaming.mode} (which the linker has checked). */
+  private static MethodKind kind(Definition.Function fn) {
+    String mode = fn.annotations().get("streaming.mode");
+    if (mode == null || mode.equals("unary")) {
+      return fn.oneway() ? MethodKind.ONEWAY : MethodKind.UNARY;
+    }
+    return switch (mode) {
+      case "client" -> MethodKind.CLIENT_STREAMING;
+      case "server" -> MethodKind.SERVER_STREAMING;
+      default -> MethodKind.BIDI_STREAMING;
+    };
   }
 
   /**
@@ -126,10 +141,6 @@ final class ThriftService {
   /** The method called {@code name}, or an error that lists the methods there are. */
   Definition.Function function(String name) {
     Definition.Function fn = functions.get(name);
-    if (fn != null && !descriptors.containsKey(name)) {
-      throw new IllegalArgumentException(
-          service.name() + "." + name + " is a streaming method; generic calls do not stream yet");
-    }
     if (fn == null) {
       throw new IllegalArgumentException(
           "service "
@@ -143,9 +154,79 @@ final class ThriftService {
     return fn;
   }
 
+  /** The descriptor of the unary or oneway method {@code name}; a streaming one is an error. */
   MethodDescriptor<ThriftMessage, ThriftMessage> descriptor(String name) {
     function(name);
-    return descriptors.get(name);
+    MethodDescriptor<ThriftMessage, ThriftMessage> d = descriptors.get(name);
+    if (d.kind().isStreaming()) {
+      throw new IllegalArgumentException(
+          service.name()
+              + "."
+              + name
+              + " is a streaming method ("
+              + d.kind()
+              + "): open it with stream(\""
+              + name
+              + "\")");
+    }
+    return d;
+  }
+
+  /** The descriptor of the streaming method {@code name}; a unary one is an error. */
+  MethodDescriptor<ThriftMessage, ThriftMessage> streamDescriptor(String name) {
+    function(name);
+    MethodDescriptor<ThriftMessage, ThriftMessage> d = descriptors.get(name);
+    if (!d.kind().isStreaming()) {
+      throw new IllegalArgumentException(
+          service.name() + "." + name + " is not a streaming method: call it with call(...)");
+    }
+    return d;
+  }
+
+  /**
+   * How the messages of the streaming method {@code name} turn from and into JSON: each is the JSON
+   * object of the method's request or response struct itself (no parameter name around it), as the
+   * stream carries the bare struct.
+   */
+  StreamMessages<ThriftMessage, ThriftMessage> streamMessages(String name) {
+    Definition.Function fn = function(name);
+    TypeRef request = fn.params().get(0).type();
+    TypeRef response = fn.returnType();
+    return new StreamMessages<>() {
+      @Override
+      public ThriftMessage toRequest(String text) {
+        return ThriftMessage.encoded(encodeValue(request, text, fn.name() + " request"));
+      }
+
+      @Override
+      public String requestJson(ThriftMessage message) {
+        return Json.write(message.decoded());
+      }
+
+      @Override
+      public ThriftMessage toResponse(String text) {
+        return ThriftMessage.encoded(encodeValue(response, text, fn.name() + " response"));
+      }
+
+      @Override
+      public String responseJson(ThriftMessage message) {
+        return Json.write(message.decoded());
+      }
+    };
+  }
+
+  /** A value of {@code type} from its JSON text; checks it against the IDL. */
+  private byte[] encodeValue(TypeRef type, String text, String path) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException(path + ": no JSON message");
+    }
+    Object value;
+    try {
+      value = Json.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
+    return encode(p -> json.write(p, type, value, path));
   }
 
   /**
@@ -296,6 +377,27 @@ final class ThriftService {
     @Override
     String what() {
       return fn.name() + "_args";
+    }
+  }
+
+  /** A bare struct (or any value) of one type: what a streaming method's messages are. */
+  private final class StructCodec extends MessageCodec {
+    private final TypeRef type;
+    private final String what;
+
+    StructCodec(TypeRef type, String what) {
+      this.type = type;
+      this.what = what;
+    }
+
+    @Override
+    Object read(TProtocol in) throws TException {
+      return json.read(in, type);
+    }
+
+    @Override
+    String what() {
+      return what;
     }
   }
 

@@ -15,13 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Against the real Kitex (interop/kitex, built with Go): Weft's generic client calling Kitex's
- * EchoService, and Kitex's generated client calling Weft's generic server.
+ * EchoService (unary over every transport, gRPC included) and StreamService (streaming generic
+ * calls), and Kitex's generated clients calling Weft's generic server, streaming methods included.
  */
 class GenericKitexTest {
   static PeerProcesses.KitexServers kitex;
@@ -36,9 +39,17 @@ class GenericKitexTest {
       fail("the Kitex peer did not start: " + e.getMessage());
     }
     weft =
-        Server.newServer(
-                GenericServer.thrift(InteropIdl.IDL, "EchoService", new InteropIdl.EchoHandler()),
-                ServerOptions.withPort(0))
+        Server.builder()
+            .addService(
+                GenericServer.thrift(InteropIdl.IDL, "EchoService", new InteropIdl.EchoHandler()))
+            .addService(
+                GenericServer.thrift(
+                    GenericStreamTest.STREAM_IDL,
+                    "StreamService",
+                    null,
+                    GenericStreamTest::serveStream))
+            .options(ServerOptions.withPort(0))
+            .build()
             .start();
   }
 
@@ -80,6 +91,41 @@ class GenericKitexTest {
                 assertThat(e.json()).isEqualTo("{\"code\":418,\"message\":\"teapot\"}");
               });
     }
+  }
+
+  @Test
+  void genericStreamsAgainstKitex() {
+    try (GenericClient c =
+        GenericClient.thrift(
+            GenericStreamTest.STREAM_IDL,
+            "StreamService",
+            ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("stream")))) {
+      GenericStreamTest.allKinds(c);
+    }
+  }
+
+  @Test
+  void unaryGenericCallsOverGrpcAgainstKitex() {
+    try (GenericClient c =
+        GenericClient.thrift(
+            InteropIdl.IDL,
+            "EchoService",
+            ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("thrift")),
+            ClientOptions.withTransport(Transport.GRPC))) {
+      assertThat(c.call("Echo", "{\"req\":{\"Msg\":\"h2 to kitex ✓\"}}"))
+          .isEqualTo("{\"Msg\":\"h2 to kitex ✓\"}");
+      String reply = c.call("RoundTrip", "{\"v\":" + InteropIdl.ALL_TYPES + "}");
+      assertThat(Json.parse(reply)).isEqualTo(InteropIdl.allTypesReply());
+      assertThatThrownBy(() -> c.call("Fail", "{\"code\":418,\"message\":\"teapot\"}"))
+          .isInstanceOfSatisfying(
+              GenericException.class, e -> assertThat(e.typeName()).isEqualTo("EchoError"));
+    }
+  }
+
+  @ParameterizedTest(name = "kitex stream client → weft generic stream server: {0}")
+  @ValueSource(strings = {"bidi", "client_stream", "server_stream"})
+  void kitexStreamClientAgainstGenericStreamServer(String testCase) throws Exception {
+    assertThat(kitexClient(weft.port(), "grpc-thrift", testCase)).isNull();
   }
 
   @ParameterizedTest(name = "kitex client → weft generic server: {0}/{1}")

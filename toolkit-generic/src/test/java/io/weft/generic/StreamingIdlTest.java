@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Thrift service with streaming methods: its unary methods are generic, its streaming ones say
- * they are not (yet).
+ * A Thrift service with streaming methods: every method is listed, and calling a streaming one as
+ * unary says to open a stream.
  */
 class StreamingIdlTest {
   @Test
@@ -28,10 +28,11 @@ class StreamingIdlTest {
     try (GenericClient c =
         GenericClient.thrift(
             List.of(idl), "S", io.weft.api.ClientOptions.withHostPorts("127.0.0.1:1"))) {
-      org.assertj.core.api.Assertions.assertThat(c.methods()).containsExactly("Unary");
+      org.assertj.core.api.Assertions.assertThat(c.methods()).containsExactly("Unary", "Bidi");
       assertThatThrownBy(() -> c.call("Bidi", "{}"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("S.Bidi is a streaming method; generic calls do not stream yet");
+          .hasMessage(
+              "S.Bidi is a streaming method (BIDI_STREAMING): open it with stream(\"Bidi\")");
     }
   }
 }

@@ -84,25 +84,15 @@ final class IdlView {
   }
 
   /**
-   * Why {@code weft call} cannot call {@code fn} yet, or null if it can: streaming methods and
-   * gRPC-only unary methods need gRPC, which the command line does not speak yet.
+   * How {@code fn} travels, if not as a plain call: {@code bidirectional streaming}, {@code client
+   * streaming}, {@code server streaming} or {@code gRPC only}; null for a plain call.
    */
-  static String unsupported(Definition.Function fn) {
-    if (streaming(fn)) {
-      return "is a streaming method (streaming.mode="
-          + fn.annotations().get("streaming.mode")
-          + "); weft does not call streaming methods yet";
-    }
-    if (Linker.grpcOnly(fn)) {
-      return "travels over gRPC only (streaming.mode=unary); weft does not speak gRPC yet";
-    }
-    return null;
-  }
-
-  /** Whether {@code fn} streams: Kitex's {@code streaming.mode}, other than {@code unary}. */
-  private static boolean streaming(Definition.Function fn) {
+  static String mode(Definition.Function fn) {
     String mode = fn.annotations().get("streaming.mode");
-    return mode != null && !mode.equals("unary");
+    if (Linker.grpcOnly(fn)) {
+      return "gRPC only";
+    }
+    return mode == null ? null : mode + " streaming";
   }
 
   /** {@code weft list}: each service, then its methods, one a line. */
@@ -114,10 +104,8 @@ final class IdlView {
         b.append("  ").append(fn.name());
         if (fn.oneway()) {
           b.append(" (oneway)");
-        } else if (unsupported(fn) != null) {
-          b.append(" (")
-              .append(streaming(fn) ? "streaming" : "gRPC only")
-              .append(", not supported yet)");
+        } else if (mode(fn) != null) {
+          b.append(" (").append(mode(fn)).append(')');
         }
         b.append('\n');
       }

@@ -27,8 +27,9 @@ import java.util.Locale;
 
 /**
  * The {@code weft} command line: {@code call} calls a method of a Thrift service with JSON
- * arguments over TTHeader, Framed or unframed Thrift; {@code list} and {@code describe} show what
- * an IDL declares. {@link #run} is the whole program, for tests; {@link #main} exits with its code.
+ * arguments over TTHeader, Framed, unframed Thrift or gRPC, and streaming methods with JSON lines
+ * ({@link StreamCall}); {@code list} and {@code describe} show what an IDL declares. {@link #run}
+ * is the whole program, for tests; {@link #main} exits with its code.
  *
  * <p>Exit codes: {@value #OK} success, {@value #USAGE} bad usage or input (unknown option, service
  * or method, JSON that does not fit the IDL, an IDL that does not load; nothing was sent), {@value
@@ -71,10 +72,17 @@ public final class Weft {
       method that takes arguments, the arguments are read from stdin. Prints the result as JSON on stdout (null for void; nothing
       for a oneway method, which is only sent).
 
+      A streaming method (streaming.mode) takes its messages as the object of its request
+      struct, e.g. '{"Msg": "hi"}': one JSON message a line from stdin (the end of stdin ends
+      the sending side), or the one message given as the argument; a server-streaming method
+      takes one request (the argument, or all of stdin). Each response is printed as one JSON
+      line as it arrives; --timeout covers the whole stream.
+
       Options:
         --idl FILE              the Thrift IDL that declares the service (repeatable)
         -I, --include DIR       a directory to search for included files (repeatable)
-        --transport T           ttheader (default), ttheader-framed, framed, buffered (unframed)
+        --transport T           ttheader (default), ttheader-framed, framed, buffered (unframed),
+                                grpc (Thrift over HTTP/2); streaming methods always use grpc
         -H, --header KEY:VALUE  request metadata (repeatable); TTHeader only: Framed and
                                 buffered Thrift have no headers
         --timeout D             the call's deadline, e.g. 500ms, 2s, 1.5s, 1m (default: the
@@ -197,12 +205,11 @@ public final class Weft {
     IdlView idl = load(o);
     Definition.Service service = idl.service(target.substring(0, dot));
     Definition.Function fn = idl.method(service, target.substring(dot + 1));
-    String why = IdlView.unsupported(fn);
-    if (why != null) {
-      throw new UsageException(target + " " + why);
-    }
+    boolean streams = StreamCall.streams(fn);
     String json;
-    if (o.positional.size() == 3 && !o.positional.get(2).equals("-")) {
+    if (streams) {
+      json = o.positional.size() == 3 ? o.positional.get(2) : null; // StreamCall reads stdin
+    } else if (o.positional.size() == 3 && !o.positional.get(2).equals("-")) {
       json = o.positional.get(2);
     } else if (o.positional.size() == 2 && fn.params().isEmpty()) {
       json = "{}"; // nothing to read: do not wait on a terminal
@@ -235,6 +242,9 @@ public final class Weft {
     try (GenericClient client =
         GenericClient.thrift(
             o.idl, o.includes, service.name(), options.toArray(ClientOption[]::new))) {
+      if (streams) {
+        return StreamCall.run(client, fn, callOptions, json, in, out);
+      }
       String result = client.call(fn.name(), json, callOptions);
       if (result != null) {
         out.println(result);
@@ -456,12 +466,12 @@ public final class Weft {
         case "ttheader-framed" -> Transport.TTHEADER_FRAMED;
         case "framed" -> Transport.FRAMED;
         case "buffered", "unframed" -> Transport.BUFFERED;
-        case "grpc" ->
-            throw new UsageException(
-                "--transport grpc is not supported yet (Thrift transports only)");
+        case "grpc" -> Transport.GRPC;
         default ->
             throw new UsageException(
-                "unknown --transport " + value + " (ttheader, ttheader-framed, framed, buffered)");
+                "unknown --transport "
+                    + value
+                    + " (ttheader, ttheader-framed, framed, buffered, grpc)");
       };
     }
 

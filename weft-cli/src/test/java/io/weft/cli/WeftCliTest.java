@@ -215,7 +215,7 @@ class WeftCliTest {
   }
 
   @Test
-  void streamingMethodsAreNotSupportedYet(@TempDir Path dir) throws Exception {
+  void listMarksStreamingAndGrpcOnlyMethods(@TempDir Path dir) throws Exception {
     Path idl = dir.resolve("s.thrift");
     Files.writeString(
         idl,
@@ -224,21 +224,15 @@ class WeftCliTest {
         service S {
           Msg Unary(1: Msg m)
           Msg Bidi(1: Msg m) (streaming.mode="bidirectional")
+          Msg Up(1: Msg m) (streaming.mode="client")
+          Msg Down(1: Msg m) (streaming.mode="server")
           Msg GrpcUnary(1: Msg m) (streaming.mode="unary")
         }
         """);
-    WeftRun bidi = weft("call", "--idl", idl.toString(), addr, "S.Bidi", "{}");
-    assertThat(bidi.code()).isEqualTo(Weft.USAGE);
-    assertThat(bidi.err())
-        .contains(
-            "S.Bidi is a streaming method (streaming.mode=bidirectional); weft does not call"
-                + " streaming methods yet");
-    WeftRun grpc = weft("call", "--idl", idl.toString(), addr, "S.GrpcUnary", "{}");
-    assertThat(grpc.err()).contains("S.GrpcUnary travels over gRPC only");
     assertThat(weft("list", "--idl", idl.toString()).out())
         .isEqualTo(
-            "S\n  Unary\n  Bidi (streaming, not supported yet)\n"
-                + "  GrpcUnary (gRPC only, not supported yet)\n");
+            "S\n  Unary\n  Bidi (bidirectional streaming)\n  Up (client streaming)\n"
+                + "  Down (server streaming)\n  GrpcUnary (gRPC only)\n");
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code weft call} against the real Kitex (interop/kitex, built with Go): the Kitex peer's
- * EchoService, which toolkit-generic's GenericKitexTest calls too.
+ * EchoService (over every transport, gRPC included), which toolkit-generic's GenericKitexTest calls
+ * too, and its StreamService (streaming methods as JSON lines).
  */
 class WeftKitexTest {
   static PeerProcesses.KitexServers kitex;
@@ -40,8 +41,39 @@ class WeftKitexTest {
     }
   }
 
+  @Test
+  void streamsWithKitex() {
+    String stream = "127.0.0.1:" + kitex.port("stream");
+    String idl = WeftStreamTest.STREAM_IDL;
+    WeftRun bidi =
+        weftWithInput(
+            "{\"Msg\":\"a\"}\n{\"Msg\":\"wörld\"}\n",
+            "call",
+            "--idl",
+            idl,
+            stream,
+            "StreamService.EchoBidi");
+    assertThat(bidi.err()).isEmpty();
+    assertThat(bidi.out()).isEqualTo("{\"Msg\":\"a\"}\n{\"Msg\":\"wörld\"}\n");
+    assertThat(bidi.code()).isEqualTo(Weft.OK);
+    WeftRun client =
+        weftWithInput(
+            "{\"Msg\":\"a\"}\n{\"Msg\":\"b\"}\n",
+            "call",
+            "--idl",
+            idl,
+            stream,
+            "StreamService.EchoClient");
+    assertThat(client.out()).isEqualTo("{\"Msg\":\"a,b\"}\n");
+    WeftRun server =
+        weft("call", "--idl", idl, stream, "StreamService.EchoServer", "{\"Msg\":\"k\"}");
+    assertThat(server.out()).startsWith("{\"Msg\":\"k-0\"}\n").endsWith("{\"Msg\":\"k-9\"}\n");
+    assertThat(server.out().lines()).hasSize(10);
+    assertThat(server.code()).isEqualTo(Weft.OK);
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"ttheader", "framed", "buffered"})
+  @ValueSource(strings = {"ttheader", "framed", "buffered", "grpc"})
   void callKitex(String transport) {
     WeftRun echo =
         weft(
