@@ -65,6 +65,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>parse.go {@code addFunction}: only a method's first argument is used, and an IDL with a
  *       method of no arguments does not load ("empty arguments in function").
  * </ul>
+ *
+ * <p>Not exercised: Kitex with dynamicgo (the {@code ...WithDynamicGo} providers), which converts
+ * with {@code DefaultJSONDynamicGoConvOpts} (option.go: {@code WriteRequireField}, {@code
+ * WriteDefaultField}, {@code EnableValueMapping}, {@code String2Int64}; their meaning in dynamicgo
+ * v0.8.0's conv/api.go) and so may treat absent fields differently from the above.
  */
 class GenericMappingKitexTest {
   static final Path IDL = Path.of("src/test/resources/generic/mapping.thrift");
