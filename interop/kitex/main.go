@@ -4,6 +4,9 @@
 //	kitexpeer server                                  serves until stdin closes; prints its ports as JSON
 //	kitexpeer client --addr H:P --transport T --case C   one case; exit 0 when it passes
 //	kitexpeer bench --addr H:P [--concurrency N --seconds S --size B --rate R]   TTHeader Echo load; prints JSON
+//	kitexpeer jsonclient --addr H:P --idl F [--service S --transport T]   Kitex's JSON generic client:
+//	                                                  one call per stdin line "METHOD JSON", one JSON line out
+//	kitexpeer jsonserver --idl F [--service S]        Kitex's JSON generic server; prints {"json":PORT}
 package main
 
 import (
@@ -51,6 +54,26 @@ func main() {
 			os.Exit(1)
 		}
 		printBench(r)
+	case "jsonclient":
+		fs := flag.NewFlagSet("jsonclient", flag.ExitOnError)
+		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
+		idl := fs.String("idl", "", "the Thrift IDL file")
+		service := fs.String("service", "Mapping", "the destination service")
+		tp := fs.String("transport", "ttheader", "ttheader, framed or buffered")
+		_ = fs.Parse(os.Args[2:])
+		if err := runJSONClient(*addr, *idl, *service, *tp); err != nil {
+			fmt.Fprintln(os.Stderr, "kitexpeer jsonclient:", err)
+			os.Exit(1)
+		}
+	case "jsonserver":
+		fs := flag.NewFlagSet("jsonserver", flag.ExitOnError)
+		idl := fs.String("idl", "", "the Thrift IDL file")
+		service := fs.String("service", "Mapping", "the service name")
+		_ = fs.Parse(os.Args[2:])
+		if err := runJSONServer(*idl, *service); err != nil {
+			fmt.Fprintln(os.Stderr, "kitexpeer jsonserver:", err)
+			os.Exit(1)
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)

@@ -27,9 +27,10 @@ import org.apache.thrift.protocol.TType;
 
 /**
  * Writes JSON values (as {@link Json} reads them) as Thrift Binary of an IDL type, and reads them
- * back, driven by the linked {@link Schema}. The mapping is Kitex's JSON generic call's: structs as
- * objects by field name, i64 as exact numbers, binary as base64, enums as numbers (a name is
- * accepted on write), map keys as strings.
+ * back, driven by the linked {@link Schema}. The mapping follows Kitex's JSON generic call: structs
+ * as objects by field name, i64 as exact numbers, binary as base64, enums as numbers (a name is
+ * accepted on write), map keys as strings; README lists where it differs (absent fields, enum
+ * names, defaults), as GenericMappingKitexTest found them against the real Kitex.
  */
 final class ThriftJson {
   private final Schema schema;

@@ -102,8 +102,8 @@ public final class Bench {
   record Pair(int weft, int peer, Kind kind) {}
 
   /**
-   * Which comparisons run: all, or those whose key (tt, otel, unary, ghz, bidi, streams) is listed
-   * in the second argument.
+   * Which comparisons run: all, or those whose key (tt, otel, generic, unary, ghz, bidi, streams)
+   * is listed in the second argument.
    */
   private final String only;
 
@@ -224,6 +224,10 @@ public final class Bench {
             all,
             some);
       }
+
+    if (wanted("generic")) {
+      generic(out);
+    }
 
     boolean ghz = wanted("unary") || wanted("ghz");
     boolean javaUnary = wanted("unary");
@@ -391,6 +395,40 @@ public final class Bench {
     Files.writeString(out.resolve("results.md"), table);
     Chart.write(rows, out.resolve("chart.png"));
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("chart.png"));
+  }
+
+  /**
+   * Generic calls against generated ones (toolkit-generic): Weft's generated client, and its
+   * GenericClient with JSON and with maps, against one generated server process, and the generated
+   * client against a GenericServer process. Each generic side is compared with the generated one
+   * (the ratio columns are the generated side's figures over the generic side's).
+   */
+  private void generic(Path out) throws Exception {
+    try (ServerProcess generatedServer = ServerProcess.weft(out);
+        ServerProcess genericServer = GenericSide.genericServer(out);
+        Side generated = new GenericSide(GenericSide.Mode.GENERATED, generatedServer, SIZE);
+        Side json = new GenericSide(GenericSide.Mode.JSON, generatedServer, SIZE);
+        Side map = new GenericSide(GenericSide.Mode.MAP, generatedServer, SIZE);
+        Side toGeneric = new GenericSide(GenericSide.Mode.TO_GENERIC_SERVER, genericServer, SIZE)) {
+      compare(
+          "TTHeader PingPong, "
+              + SIZE
+              + " B echo, "
+              + CALLERS
+              + " callers, generic vs generated (÷ columns: generated over this)",
+          CALLERS,
+          0,
+          WARMUP,
+          ROUND,
+          List.of(
+              new Pair(0, 1, Kind.CLIENT),
+              new Pair(0, 2, Kind.CLIENT),
+              new Pair(0, 3, Kind.SERVER)),
+          generated,
+          json,
+          map,
+          toGeneric);
+    }
   }
 
   /** The warm-up to use now: the one in {@code next}, then {@link #GRPC_WARMUP} from now on. */
