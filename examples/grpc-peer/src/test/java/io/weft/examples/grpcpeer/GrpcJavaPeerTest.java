@@ -257,6 +257,22 @@ class GrpcJavaPeerTest {
               .maxInboundMessageSize(16 << 20)
               .build()
               .start();
+      warmUp(server.getPort());
+    }
+
+    /**
+     * One call from grpc-java's own client before the cases: the interop client waits for the
+     * server's SETTINGS within its 1 s connect timeout, which a cold server on a loaded 2-core
+     * machine has missed (loading Netty's HTTP/2 classes on its first connection).
+     */
+    private void warmUp(int port) throws Exception {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      try {
+        GrpcJavaCases.run(channel, "empty_unary");
+      } finally {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
     }
 
     @AfterAll
