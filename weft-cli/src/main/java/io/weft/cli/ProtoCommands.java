@@ -66,18 +66,22 @@ final class ProtoCommands {
   /**
    * {@code weft list}: the services of the descriptors or the server; with a service, its methods.
    */
-  static String list(Options o) {
+  static int list(Options o, PrintStream out, PrintStream err) {
     return withView(
         o,
+        out,
+        err,
         1,
         "list takes [HOST:PORT] [Service]",
         (view, args) -> args.isEmpty() ? view.list() : view.listMethods(args.get(0)));
   }
 
   /** {@code weft describe}: a symbol of the descriptors or the server. */
-  static String describe(Options o) {
+  static int describe(Options o, PrintStream out, PrintStream err) {
     return withView(
         o,
+        out,
+        err,
         1,
         "describe takes [HOST:PORT] Symbol",
         (view, args) -> {
@@ -96,13 +100,15 @@ final class ProtoCommands {
    * Runs {@code command} on the descriptors of {@code --proto}/{@code --protoset}, or of the server
    * at the first argument through reflection; {@code max} is the most arguments it takes.
    */
-  private static String withView(Options o, int max, String usage, ViewCommand command) {
+  private static int withView(
+      Options o, PrintStream out, PrintStream err, int max, String usage, ViewCommand command) {
     try {
       if (hasDescriptors(o)) {
         if (o.positional.size() > max) {
           throw new UsageException(usage + ", got " + o.positional);
         }
-        return command.run(new ProtoView(load(o)), o.positional);
+        out.print(command.run(new ProtoView(load(o)), o.positional));
+        return Weft.OK;
       }
       if (o.positional.isEmpty()) {
         throw new UsageException(
@@ -118,7 +124,10 @@ final class ProtoCommands {
               "weft",
               Weft.clientOptions(o, hostPort, Transport.GRPC).toArray(ClientOption[]::new))) {
         ProtoDescriptors d = ProtoDescriptors.fromReflection(c, Weft.callOptions(o));
-        return command.run(new ProtoView(d), o.positional.subList(1, o.positional.size()));
+        out.print(command.run(new ProtoView(d), o.positional.subList(1, o.positional.size())));
+        return Weft.OK;
+      } catch (RpcException e) {
+        return Weft.rpcFailed(hostPort + " reflection", e, err);
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

@@ -156,9 +156,9 @@ public final class Weft {
         case "call":
           return call(rest, in, out, err);
         case "list":
-          return list(rest, out);
+          return list(rest, out, err);
         case "describe":
-          return describe(rest, out);
+          return describe(rest, out, err);
         default:
           throw new UsageException(
               "unknown command " + command + " (commands: call, list, describe)");
@@ -180,15 +180,14 @@ public final class Weft {
     return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
   }
 
-  private static int list(List<String> args, PrintStream out) {
+  private static int list(List<String> args, PrintStream out, PrintStream err) {
     Options o = Options.parse(args, true);
     if (o.help) {
       out.print(LIST_USAGE);
       return OK;
     }
     if (o.idl.isEmpty()) {
-      out.print(ProtoCommands.list(o));
-      return OK;
+      return ProtoCommands.list(o, out, err);
     }
     thriftOnly(o);
     if (!o.positional.isEmpty()) {
@@ -198,15 +197,14 @@ public final class Weft {
     return OK;
   }
 
-  private static int describe(List<String> args, PrintStream out) {
+  private static int describe(List<String> args, PrintStream out, PrintStream err) {
     Options o = Options.parse(args, true);
     if (o.help) {
       out.print(DESCRIBE_USAGE);
       return OK;
     }
     if (o.idl.isEmpty()) {
-      out.print(ProtoCommands.describe(o));
-      return OK;
+      return ProtoCommands.describe(o, out, err);
     }
     thriftOnly(o);
     if (o.positional.size() != 1) {

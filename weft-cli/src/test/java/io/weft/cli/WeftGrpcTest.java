@@ -8,10 +8,12 @@ import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
+import io.weft.api.TlsConfig;
 import io.weft.gen.proto.Protoc;
 import io.weft.generic.GenericServer;
 import io.weft.generic.ProtoDescriptors;
 import io.weft.internal.wire.Json;
+import io.weft.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -218,6 +220,41 @@ class WeftGrpcTest {
     WeftRun missing = weft("describe", addr, "grpc.testing.Nope");
     assertThat(missing.code()).isEqualTo(Weft.USAGE);
     assertThat(missing.err()).contains("no symbol grpc.testing.Nope");
+  }
+
+  @Test
+  void reflectionAndCallsOverTls(@TempDir Path dir) throws Exception {
+    TestCertificates.Key key = TestCertificates.create(dir, "weft-cli-grpc");
+    Server tls =
+        Server.newServer(
+                GenericServer.proto(
+                    ProtoDescriptors.fromProto(List.of(Path.of(PROTO)), List.of(ROOT)),
+                    "grpc.testing.TestService",
+                    WeftGrpcTest::handle),
+                ServerOptions.withPort(0),
+                ServerOptions.withTls(
+                    TlsConfig.builder().keyPem(key.certificatePem(), key.privateKeyPem()).build()))
+            .start();
+    try {
+      String at = "localhost:" + tls.port();
+      WeftRun call =
+          weft(
+              "call",
+              "--cacert",
+              key.certificatePem().toString(),
+              at,
+              "grpc.testing.TestService/UnaryCall",
+              "{\"responseSize\": 1}");
+      assertThat(call.err()).isEmpty();
+      assertThat(call.out()).isEqualTo("{\"payload\":{\"body\":\"AA==\"}}\n");
+      WeftRun list = weft("list", "--insecure", at);
+      assertThat(list.out().lines().toList()).contains("grpc.testing.TestService");
+      WeftRun untrusted = weft("list", "--tls", at);
+      assertThat(untrusted.code()).isEqualTo(Weft.RPC_FAILED);
+      assertThat(untrusted.err()).contains("UNAVAILABLE");
+    } finally {
+      tls.stop();
+    }
   }
 
   @Test
