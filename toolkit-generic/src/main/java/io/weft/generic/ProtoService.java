@@ -5,7 +5,6 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.weft.api.Codec;
 import io.weft.api.MethodKind;
 import io.weft.api.Serialization;
@@ -146,12 +145,7 @@ final class ProtoService {
     public DynamicMessage decode(byte[] data, int offset, int length) {
       try {
         return DynamicMessage.parseFrom(type, CodedInputStream.newInstance(data, offset, length));
-      } catch (InvalidProtocolBufferException | RuntimeException e) {
-        throw Status.of(
-                StatusCode.INTERNAL, "cannot decode " + type.getFullName() + ": " + e.getMessage())
-            .withCause(e)
-            .asException();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw Status.of(
                 StatusCode.INTERNAL, "cannot decode " + type.getFullName() + ": " + e.getMessage())
             .withCause(e)

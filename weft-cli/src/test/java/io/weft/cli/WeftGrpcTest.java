@@ -4,6 +4,7 @@ import static io.weft.cli.WeftRun.weft;
 import static io.weft.cli.WeftRun.weftWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.api.CallContext;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.Status;
@@ -19,11 +20,16 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code weft} against gRPC services: a Weft server of grpc.testing.TestService (a generic one,
@@ -34,6 +40,7 @@ class WeftGrpcTest {
   static final Path ROOT = Path.of("../examples/interop/src/main/proto");
   static final String PROTO = ROOT.resolve("grpc/testing/test.proto").toString();
   static final AtomicInteger CALLS = new AtomicInteger();
+  static final BlockingQueue<String> HEADERS = new LinkedBlockingQueue<>();
   static Server server;
   static String addr;
 
@@ -56,6 +63,10 @@ class WeftGrpcTest {
   @SuppressWarnings("unchecked")
   static String handle(String method, String json) {
     CALLS.incrementAndGet();
+    String header = CallContext.current().requestMetadata().get("x-weft-test");
+    if (header != null) {
+      HEADERS.add(header);
+    }
     if (method.equals("EmptyCall")) {
       return "{}";
     }
@@ -119,6 +130,29 @@ class WeftGrpcTest {
       assertThat(r.err()).isEmpty();
       assertThat(r.out()).isEqualTo("{\"payload\":{\"body\":\"AAA=\"}}\n");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "kitex-protobuf"})
+  void headersReachTheServer(String transport) throws Exception {
+    WeftRun r =
+        weft(
+            "call",
+            "--proto",
+            PROTO,
+            "-I",
+            ROOT.toString(),
+            "--transport",
+            transport,
+            "-H",
+            "x-weft-test: " + transport,
+            "--timeout",
+            "20s",
+            addr,
+            "grpc.testing.TestService/EmptyCall");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo("{}\n");
+    assertThat(HEADERS.poll(30, TimeUnit.SECONDS)).isEqualTo(transport);
   }
 
   @Test
