@@ -144,6 +144,39 @@ class ProtoLoopbackTest {
   }
 
   @Test
+  void aSetWithoutItsImportsWorksOnlyForTheWellKnownTypes(@TempDir Path dir) throws Exception {
+    Path kinds = dir.resolve("kinds.protoset");
+    Files.write(kinds, onlyTheSources(List.of(PROTO), List.of()).toByteArray());
+    try (GenericClient c =
+        GenericClient.proto(
+            ProtoDescriptors.fromDescriptorSet(kinds),
+            "Kinds",
+            ClientOptions.withHostPorts("127.0.0.1:" + server.port()))) {
+      assertThat(c.call("Echo", ITEM)).isEqualTo(ITEM_PRINTED);
+    }
+    Path test = dir.resolve("test.protoset");
+    Files.write(
+        test,
+        onlyTheSources(ProtoInteropTest.TEST_PROTO, List.of(ProtoInteropTest.PROTO_ROOT))
+            .toByteArray());
+    assertThatThrownBy(() -> ProtoDescriptors.fromDescriptorSet(test))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("grpc/testing/test.proto imports grpc/testing/empty.proto")
+        .hasMessageContaining("--include_imports");
+  }
+
+  /** The descriptor set protoc writes without --include_imports: the sources' files alone. */
+  static com.google.protobuf.DescriptorProtos.FileDescriptorSet onlyTheSources(
+      List<Path> sources, List<Path> includes) throws Exception {
+    Protoc.Compiled c = Protoc.compile(Protoc.find(), sources, includes, null);
+    var b = com.google.protobuf.DescriptorProtos.FileDescriptorSet.newBuilder();
+    c.descriptors().getFileList().stream()
+        .filter(f -> c.sourceNames().contains(f.getName()))
+        .forEach(b::addFile);
+    return b.build();
+  }
+
+  @Test
   void badInputFailsBeforeAnythingIsSent() {
     try (GenericClient c = client(Transport.GRPC)) {
       int before = HANDLED.get();
