@@ -19,6 +19,9 @@ module io.weft.gen {
   exports io.weft.gen.model to
       io.weft.generic,
       io.weft.cli;
+  exports io.weft.gen.proto to
+      io.weft.generic,
+      io.weft.cli;
   exports io.weft.gen.thrift to
       io.weft.generic,
       io.weft.cli;

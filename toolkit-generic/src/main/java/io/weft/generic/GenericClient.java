@@ -3,8 +3,10 @@ package io.weft.generic;
 import io.weft.api.CallOptions;
 import io.weft.api.Client;
 import io.weft.api.ClientOption;
+import io.weft.api.ClientOptions;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
+import io.weft.api.Transport;
 import io.weft.gen.model.Definition;
 import io.weft.internal.wire.Json;
 import java.nio.file.Path;
@@ -29,10 +31,18 @@ import java.util.Set;
 public final class GenericClient implements AutoCloseable {
   private final ThriftService service;
   private final Client client;
+  private final ProtoCalls proto; // null for a Thrift service
 
   private GenericClient(ThriftService service, Client client) {
     this.service = service;
     this.client = client;
+    this.proto = null;
+  }
+
+  private GenericClient(ProtoCalls proto, Client client) {
+    this.service = null;
+    this.client = client;
+    this.proto = proto;
   }
 
   /**
@@ -53,6 +63,51 @@ public final class GenericClient implements AutoCloseable {
   }
 
   /**
+   * A client of the Protobuf service {@code service} (its full name, or its simple name when that
+   * is unique) as {@code descriptors} define it: from a descriptor set, .proto files or a server's
+   * reflection. Its methods are called with the request message as JSON and return the response
+   * message as JSON, in the canonical proto3 JSON mapping (what grpcurl and JsonFormat print).
+   * Calls go over gRPC unless {@code options} choose another transport: {@code
+   * withTransport(Transport.TTHEADER)} (or {@code TTHEADER_FRAMED}, {@code FRAMED}) speaks Kitex
+   * Protobuf, as a generated Protobuf client does.
+   *
+   * @throws IllegalArgumentException if there is no such service
+   */
+  public static GenericClient proto(
+      ProtoDescriptors descriptors, String service, ClientOption... options) {
+    ProtoService s = new ProtoService(descriptors, service);
+    return new GenericClient(new ProtoCalls(s), Client.newClient(service, grpcFirst(options)));
+  }
+
+  /**
+   * A client of the Protobuf service {@code service} whose descriptors come from the server's gRPC
+   * reflection (v1, else v1alpha), asked once here with the client itself; otherwise as {@link
+   * #proto(ProtoDescriptors, String, ClientOption...)}.
+   *
+   * @throws IllegalArgumentException if the server's reflection does not know {@code service}
+   * @throws io.weft.api.RpcException if reflection fails (e.g. {@code UNIMPLEMENTED} when the
+   *     server has none)
+   */
+  public static GenericClient protoReflection(String service, ClientOption... options) {
+    Client c = Client.newClient(service, grpcFirst(options));
+    try {
+      ProtoDescriptors d = ProtoDescriptors.fromReflection(c, CallOptions.DEFAULT, service);
+      return new GenericClient(new ProtoCalls(new ProtoService(d, service)), c);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** {@code options} after gRPC as the transport, so that they may choose another. */
+  private static ClientOption[] grpcFirst(ClientOption... options) {
+    ClientOption[] all = new ClientOption[options.length + 1];
+    all[0] = ClientOptions.withTransport(Transport.GRPC);
+    System.arraycopy(options, 0, all, 1, options.length);
+    return all;
+  }
+
+  /**
    * Calls {@code method} with its arguments as a JSON object by parameter name ({@code {"req":
    * {...}}}; empty or {@code {}} for none) and returns the result as JSON: the return value, or
    * {@code null} for a void method. A oneway method returns {@code null} once the request is
@@ -69,6 +124,9 @@ public final class GenericClient implements AutoCloseable {
 
   /** {@link #call(String, String)} with a deadline or metadata of its own. */
   public String call(String method, String jsonArgs, CallOptions options) {
+    if (proto != null) {
+      return proto.call(client, method, jsonArgs, options);
+    }
     Definition.Function fn = service.function(method);
     MethodDescriptor<ThriftMessage, ThriftMessage> d = service.descriptor(method);
     ThriftMessage request = ThriftMessage.encoded(service.encodeArgs(fn, jsonArgs));
@@ -94,6 +152,9 @@ public final class GenericClient implements AutoCloseable {
 
   /** {@link #call(String, java.util.Map)} with a deadline or metadata of its own. */
   public Object call(String method, java.util.Map<String, ?> args, CallOptions options) {
+    if (proto != null) {
+      return proto.call(client, method, args, options);
+    }
     Definition.Function fn = service.function(method);
     MethodDescriptor<ThriftMessage, ThriftMessage> d = service.descriptor(method);
     ThriftMessage request =
@@ -108,9 +169,10 @@ public final class GenericClient implements AutoCloseable {
 
   /**
    * Opens a stream of the streaming method {@code method} (Kitex's {@code streaming.mode}
-   * bidirectional, client or server), over gRPC whatever transport the client was built with. Its
-   * messages are JSON: for Thrift, the object of the method's request or response struct itself,
-   * e.g. {@code {"Msg": "hi"}}.
+   * bidirectional, client or server; a Protobuf method that streams), over gRPC whatever transport
+   * the client was built with. Its messages are JSON: for Thrift, the object of the method's
+   * request or response struct itself, e.g. {@code {"Msg": "hi"}}; for Protobuf, the message in the
+   * canonical proto3 JSON mapping.
    *
    * @throws IllegalArgumentException if there is no such method, or it does not stream
    */
@@ -120,8 +182,27 @@ public final class GenericClient implements AutoCloseable {
 
   /** {@link #stream(String)} with a deadline (covering the whole stream) or metadata of its own. */
   public GenericStream stream(String method, CallOptions options) {
+    if (proto != null) {
+      ProtoService p = proto.service();
+      return GenericStream.open(
+          client, p.streamDescriptor(method), p.streamMessages(method), options);
+    }
     return GenericStream.open(
         client, service.streamDescriptor(method), service.streamMessages(method), options);
+  }
+
+  /**
+   * How {@code method} is called: {@link MethodKind#UNARY} or {@link MethodKind#ONEWAY} through
+   * {@code call}, a streaming kind through {@link #stream}.
+   *
+   * @throws IllegalArgumentException if there is no such method
+   */
+  public MethodKind kind(String method) {
+    if (proto != null) {
+      return proto.service().method(method).kind();
+    }
+    service.function(method);
+    return service.descriptors().get(method).kind();
   }
 
   /**
@@ -129,6 +210,9 @@ public final class GenericClient implements AutoCloseable {
    * {@link #stream}, the others through {@code call}.
    */
   public Set<String> methods() {
+    if (proto != null) {
+      return proto.service().descriptors().keySet();
+    }
     return service.descriptors().keySet();
   }
 

@@ -69,6 +69,40 @@ public final class GenericServer {
     return b.build();
   }
 
+  /**
+   * The definition of the Protobuf service {@code service} (full or unique simple name) as {@code
+   * descriptors} define it, its unary methods served by {@code handler}: the method's name and the
+   * request message as JSON in, the response message as JSON out (the canonical proto3 mapping;
+   * null or empty for the empty message). It answers over gRPC and over TTHeader with Kitex
+   * Protobuf; streaming methods answer {@code UNIMPLEMENTED}. Throw an {@link
+   * io.weft.api.RpcException} to fail a call with a status of your choosing; a reply that does not
+   * fit the response message fails it with {@code INTERNAL}. The server's reflection lists the
+   * service.
+   *
+   * @throws IllegalArgumentException if there is no such service
+   */
+  public static ServiceDefinition proto(
+      ProtoDescriptors descriptors, String service, GenericHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    return proto(descriptors, service, handler, null);
+  }
+
+  /**
+   * The same, with {@code streamHandler} serving the streaming methods over gRPC, each message the
+   * JSON of its Protobuf message. Either handler may be null: the methods it would serve then
+   * answer {@code UNIMPLEMENTED} at once.
+   *
+   * @throws IllegalArgumentException if there is no such service
+   */
+  public static ServiceDefinition proto(
+      ProtoDescriptors descriptors,
+      String service,
+      GenericHandler handler,
+      GenericStreamHandler streamHandler) {
+    return new ProtoCalls(new ProtoService(descriptors, service))
+        .definition(handler, streamHandler);
+  }
+
   private static ThriftMessage serve(
       ThriftService s,
       Definition.Function fn,

@@ -53,13 +53,13 @@ final class StreamCall {
    */
   static int run(
       GenericClient client,
-      Definition.Function fn,
+      String method,
       io.weft.api.CallOptions options,
       String message,
       InputStream in,
       PrintStream out) {
     String arg = message == null || message.equals("-") ? null : message;
-    try (GenericStream stream = client.stream(fn.name(), options)) {
+    try (GenericStream stream = client.stream(method, options)) {
       StreamCall call = new StreamCall(stream, out);
       if (stream.kind() == MethodKind.SERVER_STREAMING) {
         call.sendOne(arg != null ? arg : readAll(in));

@@ -27,9 +27,11 @@ import java.util.Locale;
 
 /**
  * The {@code weft} command line: {@code call} calls a method of a Thrift service with JSON
- * arguments over TTHeader, Framed, unframed Thrift or gRPC, and streaming methods with JSON lines
- * ({@link StreamCall}); {@code list} and {@code describe} show what an IDL declares. {@link #run}
- * is the whole program, for tests; {@link #main} exits with its code.
+ * arguments over TTHeader, Framed, unframed Thrift or gRPC (streaming methods with JSON lines:
+ * {@link StreamCall}), or a unary method of a gRPC service over gRPC or Kitex Protobuf ({@link
+ * ProtoCommands}: descriptors from .proto files, a descriptor set or the server's reflection);
+ * {@code list} and {@code describe} show what an IDL or a server declares. {@link #run} is the
+ * whole program, for tests; {@link #main} exits with its code.
  *
  * <p>Exit codes: {@value #OK} success, {@value #USAGE} bad usage or input (unknown option, service
  * or method, JSON that does not fit the IDL, an IDL that does not load; nothing was sent), {@value
@@ -51,13 +53,20 @@ public final class Weft {
 
   private static final String USAGE_TEXT =
       """
-      weft: call and inspect Thrift services from their IDL, without generated code.
+      weft: call and inspect Thrift and gRPC services without generated code.
 
       Usage:
         weft call --idl FILE [options] HOST:PORT Service.Method [JSON|-]
+        weft call [--proto FILE [-I DIR]... | --protoset FILE] [options] HOST:PORT
+                  pkg.Service/Method [JSON|-]
         weft list --idl FILE [--include DIR]...
+        weft list [--proto FILE [-I DIR]... | --protoset FILE | HOST:PORT] [Service]
         weft describe --idl FILE [--include DIR]... Service|Service.Method|Type
+        weft describe [--proto FILE [-I DIR]... | --protoset FILE | HOST:PORT] Symbol
         weft <command> --help
+
+      Without --idl, --proto or --protoset, gRPC services are found through the server's
+      reflection, as grpcurl does.
 
       Exit codes: 0 ok, 1 bad usage or input (nothing sent), 2 the call failed (status on stderr),
       3 the method threw a declared exception (its JSON on stdout).
@@ -66,11 +75,21 @@ public final class Weft {
   private static final String CALL_USAGE =
       """
       Usage: weft call --idl FILE [options] HOST:PORT Service.Method [JSON|-]
+             weft call [--proto FILE... | --protoset FILE] [options] HOST:PORT
+                       pkg.Service/Method [JSON|-]
 
-      Calls Service.Method with its arguments as a JSON object by parameter name, e.g.
-      '{"req": {"Msg": "hi"}}' ('{}' or nothing for none). With '-', or without JSON for a
-      method that takes arguments, the arguments are read from stdin. Prints the result as JSON on stdout (null for void; nothing
-      for a oneway method, which is only sent).
+      Thrift (--idl): calls Service.Method with its arguments as a JSON object by parameter name,
+      e.g. '{"req": {"Msg": "hi"}}' ('{}' or nothing for none). With '-', or without JSON for a
+      method that takes arguments, the arguments are read from stdin. Prints the result as JSON on
+      stdout (null for void; nothing for a oneway method, which is only sent).
+
+      gRPC (Protobuf): the service's descriptors come from --proto files (compiled by protoc:
+      $WEFT_PROTOC, the release in the local Maven repository, or protoc on the PATH), a
+      --protoset (protoc --descriptor_set_out --include_imports), or, with neither, the server's
+      reflection. The request message is JSON in the proto3 mapping ('-' reads it from stdin;
+      none is the empty message); the response is printed in the same mapping. The method is
+      written pkg.Service/Method or pkg.Service.Method (the simple service name works when it is
+      unique). Unary methods only for now.
 
       A streaming method (streaming.mode) takes its messages as the object of its request
       struct, e.g. '{"Msg": "hi"}': one JSON message a line from stdin (the end of stdin ends
@@ -80,9 +99,12 @@ public final class Weft {
 
       Options:
         --idl FILE              the Thrift IDL that declares the service (repeatable)
-        -I, --include DIR       a directory to search for included files (repeatable)
-        --transport T           ttheader (default), ttheader-framed, framed, buffered (unframed),
-                                grpc (Thrift over HTTP/2); streaming methods always use grpc
+        --proto FILE            a .proto file that declares the gRPC service (repeatable)
+        --protoset FILE         a descriptor set that holds the gRPC service
+        -I, --include DIR       a directory to search for included or imported files (repeatable)
+        --transport T           Thrift: ttheader (default), ttheader-framed, framed, buffered
+                                (unframed), grpc (Thrift over HTTP/2; streaming methods always
+                                use grpc); Protobuf: grpc (default), kitex-protobuf (TTHeader)
         -H, --header KEY:VALUE  request metadata (repeatable); TTHeader only: Framed and
                                 buffered Thrift have no headers
         --timeout D             the call's deadline, e.g. 500ms, 2s, 1.5s, 1m (default: the
@@ -98,16 +120,22 @@ public final class Weft {
   private static final String LIST_USAGE =
       """
       Usage: weft list --idl FILE [--include DIR]...
+             weft list [--proto FILE [-I DIR]... | --protoset FILE | HOST:PORT] [Service]
 
       Lists the services of the IDL and their methods (base services' included), one a line.
+      For gRPC, lists the services of the .proto files, descriptor set or server (through its
+      reflection; --tls, --cacert, --insecure, -H and --timeout apply), one a line by full name;
+      with a service, its methods.
       """;
 
   private static final String DESCRIBE_USAGE =
       """
       Usage: weft describe --idl FILE [--include DIR]... Service|Service.Method|Type
+             weft describe [--proto FILE [-I DIR]... | --protoset FILE | HOST:PORT] Symbol
 
       Shows a service's method signatures, or a method's signature and every type it uses, or a
-      type's definition, in IDL syntax.
+      type's definition, in IDL syntax. For gRPC, a service, method, message, enum or field by
+      full name, in .proto syntax.
       """;
 
   private Weft() {}
@@ -136,9 +164,9 @@ public final class Weft {
         case "call":
           return call(rest, in, out, err);
         case "list":
-          return list(rest, out);
+          return list(rest, out, err);
         case "describe":
-          return describe(rest, out);
+          return describe(rest, out, err);
         default:
           throw new UsageException(
               "unknown command " + command + " (commands: call, list, describe)");
@@ -160,12 +188,16 @@ public final class Weft {
     return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
   }
 
-  private static int list(List<String> args, PrintStream out) {
-    Options o = Options.parse(args, false);
+  private static int list(List<String> args, PrintStream out, PrintStream err) {
+    Options o = Options.parse(args, true);
     if (o.help) {
       out.print(LIST_USAGE);
       return OK;
     }
+    if (o.idl.isEmpty()) {
+      return ProtoCommands.list(o, out, err);
+    }
+    thriftOnly(o);
     if (!o.positional.isEmpty()) {
       throw new UsageException("list takes no arguments, got " + o.positional);
     }
@@ -173,12 +205,16 @@ public final class Weft {
     return OK;
   }
 
-  private static int describe(List<String> args, PrintStream out) {
-    Options o = Options.parse(args, false);
+  private static int describe(List<String> args, PrintStream out, PrintStream err) {
+    Options o = Options.parse(args, true);
     if (o.help) {
       out.print(DESCRIBE_USAGE);
       return OK;
     }
+    if (o.idl.isEmpty()) {
+      return ProtoCommands.describe(o, out, err);
+    }
+    thriftOnly(o);
     if (o.positional.size() != 1) {
       throw new UsageException(
           "describe takes one Service, Service.Method or Type, got " + o.positional);
@@ -193,6 +229,13 @@ public final class Weft {
       out.print(CALL_USAGE);
       return OK;
     }
+    if (o.idl.isEmpty()) {
+      return ProtoCommands.call(o, in, out, err);
+    }
+    if (ProtoCommands.hasDescriptors(o)) {
+      throw new UsageException("give --idl (Thrift) or --proto/--protoset (Protobuf), not both");
+    }
+    Transport transport = o.thriftTransport();
     if (o.positional.size() < 2 || o.positional.size() > 3) {
       throw new UsageException("call takes HOST:PORT Service.Method [JSON|-], got " + o.positional);
     }
@@ -217,33 +260,19 @@ public final class Weft {
       json = readAll(in);
     }
     if (!o.headers.isEmpty()
-        && (o.transport == Transport.FRAMED || o.transport == Transport.BUFFERED)) {
+        && (transport == Transport.FRAMED || transport == Transport.BUFFERED)) {
       err.println(
           "weft: note: -H metadata is not sent over "
-              + o.transport.name().toLowerCase(Locale.ROOT)
+              + transport.name().toLowerCase(Locale.ROOT)
               + " Thrift, which has no headers");
     }
-    List<ClientOption> options = new ArrayList<>();
-    options.add(ClientOptions.withHostPorts(hostPort));
-    options.add(ClientOptions.withTransport(o.transport));
-    if (o.timeout != null) {
-      options.add(ClientOptions.withConnectTimeout(o.timeout));
-    }
-    if (o.tls) {
-      options.add(ClientOptions.withTls(tls(o, hostPort)));
-    }
-    CallOptions callOptions = CallOptions.DEFAULT;
-    if (o.timeout != null) {
-      callOptions = callOptions.withTimeout(o.timeout);
-    }
-    for (String[] h : o.headers) {
-      callOptions = callOptions.withHeader(h[0], h[1]);
-    }
+    List<ClientOption> options = clientOptions(o, hostPort, transport);
+    CallOptions callOptions = callOptions(o);
     try (GenericClient client =
         GenericClient.thrift(
             o.idl, o.includes, service.name(), options.toArray(ClientOption[]::new))) {
       if (streams) {
-        return StreamCall.run(client, fn, callOptions, json, in, out);
+        return StreamCall.run(client, fn.name(), callOptions, json, in, out);
       }
       String result = client.call(fn.name(), json, callOptions);
       if (result != null) {
@@ -257,18 +286,55 @@ public final class Weft {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     } catch (RpcException e) {
-      Status s = e.status();
-      err.println(
-          "weft: "
-              + target
-              + " failed: "
-              + s.code()
-              + s.description().map(d -> ": " + d).orElse(""));
-      return RPC_FAILED;
+      return rpcFailed(target, e, err);
     }
   }
 
-  private static String hostPort(String s) {
+  /** Prints {@code CODE: message} of a failed call and returns {@link #RPC_FAILED}. */
+  static int rpcFailed(String target, RpcException e, PrintStream err) {
+    Status s = e.status();
+    err.println(
+        "weft: " + target + " failed: " + s.code() + s.description().map(d -> ": " + d).orElse(""));
+    return RPC_FAILED;
+  }
+
+  /** The client options of {@code o} for a call to {@code hostPort} over {@code transport}. */
+  static List<ClientOption> clientOptions(Options o, String hostPort, Transport transport) {
+    List<ClientOption> options = new ArrayList<>();
+    options.add(ClientOptions.withHostPorts(hostPort));
+    options.add(ClientOptions.withTransport(transport));
+    if (o.timeout != null) {
+      options.add(ClientOptions.withConnectTimeout(o.timeout));
+    }
+    if (o.tls) {
+      options.add(ClientOptions.withTls(tls(o, hostPort)));
+    }
+    return options;
+  }
+
+  /** The call options of {@code o}: its deadline and {@code -H} metadata. */
+  static CallOptions callOptions(Options o) {
+    CallOptions callOptions = CallOptions.DEFAULT;
+    if (o.timeout != null) {
+      callOptions = callOptions.withTimeout(o.timeout);
+    }
+    for (String[] h : o.headers) {
+      callOptions = callOptions.withHeader(h[0], h[1]);
+    }
+    return callOptions;
+  }
+
+  /** {@code list} and {@code describe} from an IDL take no call options, nor Protobuf ones. */
+  private static void thriftOnly(Options o) {
+    if (o.callOnly != null) {
+      throw new UsageException("unknown option " + o.callOnly);
+    }
+    if (ProtoCommands.hasDescriptors(o)) {
+      throw new UsageException("give --idl (Thrift) or --proto/--protoset (Protobuf), not both");
+    }
+  }
+
+  static String hostPort(String s) {
     int colon = s.lastIndexOf(':');
     if (colon <= 0) {
       throw new UsageException("the address must be HOST:PORT, got " + s);
@@ -298,7 +364,7 @@ public final class Weft {
     return b.build();
   }
 
-  private static String readAll(InputStream in) {
+  static String readAll(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -369,12 +435,15 @@ public final class Weft {
   }
 
   /** The options and arguments of a command. */
-  private static final class Options {
+  static final class Options {
     final List<Path> idl = new ArrayList<>();
+    final List<Path> proto = new ArrayList<>();
+    Path protoset;
+    String transportName;
+    String callOnly; // the first option that only call (or reflection) takes
     final List<Path> includes = new ArrayList<>();
     final List<String[]> headers = new ArrayList<>();
     final List<String> positional = new ArrayList<>();
-    Transport transport = Transport.TTHEADER;
     Duration timeout;
     boolean tls;
     boolean insecure;
@@ -425,13 +494,19 @@ public final class Weft {
 
     private boolean takesValue(String name, boolean callOptions) {
       return switch (name) {
-        case "--idl", "-I", "--include" -> true;
-        case "--transport", "-H", "--header", "--timeout", "--cacert" -> callOptions;
+        case "--idl", "-I", "--include", "--proto", "--protoset" -> true;
+        case "--transport", "-H", "--header", "--timeout", "--cacert" -> {
+          callOnly = callOnly == null ? name : callOnly;
+          yield callOptions;
+        }
         default -> false;
       };
     }
 
     private void flag(String name, boolean callOptions) {
+      if (name.equals("--tls") || name.equals("--insecure")) {
+        callOnly = callOnly == null ? name : callOnly;
+      }
       switch (name) {
         case "--tls" -> tls = true;
         case "--insecure" -> {
@@ -448,8 +523,10 @@ public final class Weft {
     private void option(String name, String value) {
       switch (name) {
         case "--idl" -> idl.add(Path.of(value));
+        case "--proto" -> proto.add(Path.of(value));
+        case "--protoset" -> protoset = Path.of(value);
         case "-I", "--include" -> includes.add(Path.of(value));
-        case "--transport" -> transport = transport(value);
+        case "--transport" -> transportName = value;
         case "-H", "--header" -> headers.add(header(value));
         case "--timeout" -> timeout = duration(value);
         case "--cacert" -> {
@@ -460,18 +537,28 @@ public final class Weft {
       }
     }
 
-    private static Transport transport(String value) {
-      return switch (value.toLowerCase(Locale.ROOT)) {
+    /** The Thrift transport {@code --transport} names (TTHeader by default). */
+    Transport thriftTransport() {
+      if (transportName == null) {
+        return Transport.TTHEADER;
+      }
+      return switch (transportName.toLowerCase(Locale.ROOT)) {
         case "ttheader" -> Transport.TTHEADER;
         case "ttheader-framed" -> Transport.TTHEADER_FRAMED;
         case "framed" -> Transport.FRAMED;
         case "buffered", "unframed" -> Transport.BUFFERED;
         case "grpc" -> Transport.GRPC;
+        case "kitex-protobuf" ->
+            throw new UsageException(
+                "--transport kitex-protobuf is for Protobuf services (--proto, --protoset or"
+                    + " reflection); Thrift calls take ttheader, ttheader-framed, framed, buffered or"
+                    + " grpc");
         default ->
             throw new UsageException(
                 "unknown --transport "
-                    + value
-                    + " (ttheader, ttheader-framed, framed, buffered, grpc)");
+                    + transportName
+                    + " (ttheader, ttheader-framed, framed, buffered, grpc; grpc, kitex-protobuf for"
+                    + " Protobuf)");
       };
     }
 

@@ -73,6 +73,26 @@ class WeftKitexTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"grpc", "kitex-protobuf"})
+  void callKitexProtobufService(String transport) {
+    WeftRun r =
+        weft(
+            "call",
+            "--proto",
+            WeftGrpcTest.PROTO,
+            "-I",
+            WeftGrpcTest.ROOT.toString(),
+            "--transport",
+            transport,
+            "127.0.0.1:" + kitex.port("testservice"),
+            "grpc.testing.TestService/UnaryCall",
+            "{\"responseSize\": 2}");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo("{\"payload\":{\"body\":\"AAA=\"}}\n");
+    assertThat(r.code()).isEqualTo(Weft.OK);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"ttheader", "framed", "buffered", "grpc"})
   void callKitex(String transport) {
     WeftRun echo =

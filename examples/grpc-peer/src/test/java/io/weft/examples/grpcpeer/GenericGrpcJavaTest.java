@@ -1,0 +1,181 @@
+package io.weft.examples.grpcpeer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoFileDescriptorSupplier;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.stub.ClientCalls;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.EchoStatus;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.weft.api.ClientOptions;
+import io.weft.api.RpcException;
+import io.weft.api.Server;
+import io.weft.api.ServerOptions;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.generic.GenericClient;
+import io.weft.generic.GenericServer;
+import io.weft.generic.ProtoDescriptors;
+import io.weft.internal.wire.Json;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Protobuf generic client against grpc-java's server, its descriptors from grpc-java's
+ * reflection service (v1, and v1alpha alone, which the client falls back to); and grpc-java's
+ * client against the Protobuf generic server.
+ */
+class GenericGrpcJavaTest {
+  /** grpc-java's TestService with its .proto attached, so that reflection lists it. */
+  static ServerServiceDefinition describedTestService() {
+    ServerServiceDefinition plain = GrpcJavaTestService.service();
+    ServiceDescriptor.Builder d =
+        ServiceDescriptor.newBuilder(GrpcJavaTestService.SERVICE)
+            .setSchemaDescriptor(
+                (ProtoFileDescriptorSupplier) io.grpc.testing.integration.Test::getDescriptor);
+    for (ServerMethodDefinition<?, ?> m : plain.getMethods()) {
+      d.addMethod(m.getMethodDescriptor());
+    }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(d.build());
+    for (ServerMethodDefinition<?, ?> m : plain.getMethods()) {
+      b.addMethod(m);
+    }
+    return b.build();
+  }
+
+  static void againstGrpcJava(BindableService reflection) throws Exception {
+    io.grpc.Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(describedTestService())
+            .addService(reflection)
+            .build()
+            .start();
+    try (GenericClient c =
+        GenericClient.protoReflection(
+            "grpc.testing.TestService",
+            ClientOptions.withHostPorts("127.0.0.1:" + server.getPort()))) {
+      assertThat(c.call("EmptyCall", "{}")).isEqualTo("{}");
+      assertThat(c.call("UnaryCall", "{\"responseSize\": 5}"))
+          .isEqualTo("{\"payload\":{\"body\":\"AAAAAAA=\"}}");
+      assertThatThrownBy(() ->
+              c.call("UnaryCall", "{\"responseStatus\": {\"code\": 9, \"message\": \"not now\"}}"))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
+                assertThat(e.getMessage()).contains("not now");
+              });
+    } finally {
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void genericClientThroughGrpcJavasReflectionV1() throws Exception {
+    againstGrpcJava(ProtoReflectionServiceV1.newInstance());
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // v1alpha alone, as older servers have it
+  void genericClientFallsBackToReflectionV1alpha() throws Exception {
+    againstGrpcJava(ProtoReflectionService.newInstance());
+  }
+
+  @SuppressWarnings("unchecked")
+  static String testService(String method, String json) {
+    if (method.equals("EmptyCall")) {
+      return "";
+    }
+    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
+    if (req.get("responseStatus") instanceof Map<?, ?> s) {
+      throw Status.of(
+              StatusCode.fromValue(((Number) s.get("code")).intValue()),
+              String.valueOf(s.get("message")))
+          .asException();
+    }
+    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
+    return Json.write(
+        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
+  }
+
+  @Test
+  void grpcJavaClientAgainstTheGenericServer() throws Exception {
+    Path root = Path.of("../interop/src/main/proto");
+    ProtoDescriptors d =
+        ProtoDescriptors.fromProto(List.of(root.resolve("grpc/testing/test.proto")), List.of(root));
+    Server weft =
+        Server.newServer(
+                GenericServer.proto(
+                    d, "grpc.testing.TestService", GenericGrpcJavaTest::testService),
+                ServerOptions.withPort(0))
+            .start();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", weft.port())
+            .usePlaintext()
+            .maxInboundMessageSize(16 << 20)
+            .build();
+    try {
+      assertThat(
+              ClientCalls.blockingUnaryCall(
+                  channel,
+                  GrpcJavaTestService.EMPTY_CALL,
+                  io.grpc.CallOptions.DEFAULT,
+                  Empty.getDefaultInstance()))
+          .isEqualTo(Empty.getDefaultInstance());
+      SimpleResponse r =
+          ClientCalls.blockingUnaryCall(
+              channel,
+              GrpcJavaTestService.UNARY_CALL,
+              io.grpc.CallOptions.DEFAULT,
+              SimpleRequest.newBuilder().setResponseSize(314159).build());
+      assertThat(r.getPayload().getBody().size()).isEqualTo(314159);
+      assertThatThrownBy(() ->
+              ClientCalls.blockingUnaryCall(
+                  channel,
+                  GrpcJavaTestService.UNARY_CALL,
+                  io.grpc.CallOptions.DEFAULT,
+                  SimpleRequest.newBuilder()
+                      .setResponseStatus(
+                          EchoStatus.newBuilder().setCode(2).setMessage("test status message"))
+                      .build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNKNOWN);
+                assertThat(e.getStatus().getDescription()).isEqualTo("test status message");
+              });
+      assertThatThrownBy(() ->
+              ClientCalls.blockingServerStreamingCall(
+                      channel,
+                      GrpcJavaTestService.STREAMING_OUTPUT_CALL,
+                      io.grpc.CallOptions.DEFAULT,
+                      io.grpc.testing.integration.Messages.StreamingOutputCallRequest
+                          .getDefaultInstance())
+                  .hasNext())
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e ->
+                  assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+    } finally {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      weft.stop();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.weft.generic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.weft.api.ClientOptions;
+import io.weft.api.Server;
+import io.weft.api.ServerOptions;
+import io.weft.api.Status;
+import io.weft.api.StatusCode;
+import io.weft.api.Transport;
+import io.weft.examples.interop.PeerProcesses;
+import io.weft.internal.wire.Json;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Against the real Kitex (interop/kitex): the Protobuf generic client calling Kitex's
+ * grpc.testing.TestService over Kitex Protobuf and gRPC, and Kitex's generated client calling a
+ * Protobuf generic server.
+ */
+class ProtoKitexTest {
+  static PeerProcesses.KitexServers kitex;
+  static Server weft;
+  static ProtoDescriptors testProto;
+
+  @BeforeAll
+  static void start() throws Exception {
+    try {
+      PeerProcesses.kitexPeer();
+      kitex = new PeerProcesses.KitexServers();
+    } catch (IOException e) {
+      fail("the Kitex peer did not start: " + e.getMessage());
+    }
+    testProto =
+        ProtoDescriptors.fromProto(
+            ProtoInteropTest.TEST_PROTO, java.util.List.of(ProtoInteropTest.PROTO_ROOT));
+    weft =
+        Server.newServer(
+                GenericServer.proto(testProto, "TestService", ProtoKitexTest::testService),
+                ServerOptions.withPort(0))
+            .start();
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (weft != null) {
+      weft.stop();
+    }
+    if (kitex != null) {
+      kitex.close();
+    }
+  }
+
+  /** grpc.testing.TestService's unary methods as a generic handler. */
+  @SuppressWarnings("unchecked")
+  static String testService(String method, String json) {
+    if (method.equals("EmptyCall")) {
+      return "{}";
+    }
+    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
+    if (req.get("responseStatus") instanceof Map<?, ?> s) {
+      throw Status.of(
+              StatusCode.fromValue(((Number) s.get("code")).intValue()),
+              String.valueOf(s.get("message")))
+          .asException();
+    }
+    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
+    return Json.write(
+        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"TTHEADER", "TTHEADER_FRAMED", "GRPC"})
+  void genericClientAgainstKitex(Transport t) {
+    try (GenericClient c =
+        GenericClient.proto(
+            testProto,
+            "grpc.testing.TestService",
+            ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("testservice")),
+            ClientOptions.withTransport(t))) {
+      assertThat(c.call("EmptyCall", "{}")).isEqualTo("{}");
+      assertThat(c.call("UnaryCall", "{\"responseSize\": 4}"))
+          .isEqualTo("{\"payload\":{\"body\":\"AAAAAA==\"}}");
+    }
+  }
+
+  @ParameterizedTest(name = "kitex client → weft generic proto server: {0}/{1}")
+  @CsvSource({
+    "kitexpb, empty_unary",
+    "kitexpb, large_unary",
+    "grpc, empty_unary",
+    "grpc, large_unary",
+    "grpc, status_code_and_message",
+  })
+  void kitexClientAgainstGenericServer(String transport, String testCase) throws Exception {
+    assertThat(GenericKitexTest.kitexClient(weft.port(), transport, testCase)).isNull();
+  }
+}
