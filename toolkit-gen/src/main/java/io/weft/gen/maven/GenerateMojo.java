@@ -176,21 +176,16 @@ public final class GenerateMojo extends AbstractMojo {
   }
 
   private static String osClassifier() throws MojoExecutionException {
-    String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
-    String arch = System.getProperty("os.arch").toLowerCase(java.util.Locale.ROOT);
-    String o =
-        os.contains("linux")
-            ? "linux"
-            : os.contains("mac") ? "osx" : os.contains("windows") ? "windows" : null;
-    String a =
-        arch.equals("amd64") || arch.equals("x86_64")
-            ? "x86_64"
-            : arch.equals("aarch64") || arch.equals("arm64") ? "aarch_64" : null;
-    if (o == null || a == null) {
+    String classifier = io.weft.gen.proto.Protoc.classifier();
+    if (classifier == null) {
       throw new MojoExecutionException(
-          "no protoc release for " + os + "/" + arch + "; set weft.protoc to a local protoc");
+          "no protoc release for "
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + "; set weft.protoc to a local protoc");
     }
-    return o + "-" + a;
+    return classifier;
   }
 
   private Sides sides() throws MojoExecutionException {

@@ -147,7 +147,11 @@ public final class Protoc {
     return p;
   }
 
-  private static Path inMavenRepository() {
+  /**
+   * The classifier of the protoc release for this machine ({@code linux-x86_64}, {@code
+   * osx-aarch_64}, …), or null if protoc publishes none for it.
+   */
+  public static String classifier() {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     String o =
@@ -158,7 +162,12 @@ public final class Protoc {
         arch.equals("amd64") || arch.equals("x86_64")
             ? "x86_64"
             : arch.equals("aarch64") || arch.equals("arm64") ? "aarch_64" : null;
-    if (o == null || a == null) {
+    return o == null || a == null ? null : o + "-" + a;
+  }
+
+  private static Path inMavenRepository() {
+    String classifier = classifier();
+    if (classifier == null) {
       return null;
     }
     String version =
@@ -176,7 +185,7 @@ public final class Protoc {
         Path.of(
             "com/google/protobuf/protoc",
             version,
-            "protoc-" + version + "-" + o + "-" + a + ".exe"));
+            "protoc-" + version + "-" + classifier + ".exe"));
   }
 
   /** Copies {@code google/protobuf/*.proto} out of the protobuf-java jar. */
