@@ -7,9 +7,9 @@ import io.weft.api.StreamWriter;
 
 /**
  * The server's side of a streaming generic call, with its messages as JSON (for Thrift, the object
- * of the method's request or response struct itself), as a {@link StreamReader} of the requests (a
- * for-each loop reads them) and a {@link StreamWriter} of the responses. One shape for every kind
- * of stream:
+ * of the method's request or response struct itself; for Protobuf, the message in the proto3 JSON
+ * mapping), as a {@link StreamReader} of the requests (a for-each loop reads them) and a {@link
+ * StreamWriter} of the responses. One shape for every kind of stream:
  *
  * <ul>
  *   <li>Bidirectional: {@link #recv()} and {@link #send} independently (one thread each).

@@ -71,10 +71,11 @@ public final class GenericStream
 
   /**
    * Sends one request as JSON: for a Thrift method, the object of its request struct, e.g. {@code
-   * {"Msg": "hi"}}.
+   * {"Msg": "hi"}}; for a Protobuf method, the request message in the proto3 JSON mapping.
    *
    * @throws IllegalArgumentException if {@code json} is not JSON or does not fit the IDL (nothing
-   *     is sent, and the call is cancelled)
+   *     is sent, and the call is cancelled); its message starts with the method's name, e.g. {@code
+   *     EchoBidi request.Msg: ...}
    * @throws IllegalStateException after {@link #closeSend()}, or for a second request of a
    *     server-streaming call
    * @throws io.weft.api.RpcException if the call has failed or was cancelled

@@ -107,9 +107,11 @@ final class ProtoService {
           service.getFullName()
               + "."
               + d.methodName()
-              + " is a "
-              + d.kind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-              + " method: open it with stream(...)");
+              + " is a streaming method ("
+              + d.kind()
+              + "): open it with stream(\""
+              + d.methodName()
+              + "\")");
     }
     return d;
   }
@@ -127,14 +129,19 @@ final class ProtoService {
     return d;
   }
 
-  /** How the messages of the streaming method {@code name} turn from and into JSON. */
+  /**
+   * How the messages of the streaming method {@code name} turn from and into JSON. A message that
+   * does not fit is an {@link IllegalArgumentException} that starts with the method's name and the
+   * side, e.g. {@code FullDuplexCall request: the JSON does not fit ...}, as a Thrift stream's.
+   */
   StreamMessages<DynamicMessage, DynamicMessage> streamMessages(String name) {
+    String method = method(name).methodName();
     Descriptor request = inputType(name);
     Descriptor response = outputType(name);
     return new StreamMessages<>() {
       @Override
       public DynamicMessage toRequest(String text) {
-        return json.parse(request, text);
+        return parse(request, text, method + " request");
       }
 
       @Override
@@ -144,7 +151,7 @@ final class ProtoService {
 
       @Override
       public DynamicMessage toResponse(String text) {
-        return json.parse(response, text);
+        return parse(response, text, method + " response");
       }
 
       @Override
@@ -152,6 +159,15 @@ final class ProtoService {
         return json.print(message);
       }
     };
+  }
+
+  /** One streamed message of {@code type} from its JSON; a misfit names {@code what} first. */
+  private DynamicMessage parse(Descriptor type, String text, String what) {
+    try {
+      return json.parse(type, text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
   }
 
   /** The Protobuf message types of {@code method}'s request and response. */

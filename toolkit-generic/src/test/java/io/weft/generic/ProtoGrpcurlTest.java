@@ -22,12 +22,15 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * grpcurl (a grpc-go client that knows the service only through reflection) against a Protobuf
- * generic server, and the generic client's JSON compared with what grpcurl prints for the same
- * call.
+ * generic server, unary and streaming ({@code -d @}: the request messages from stdin), and the
+ * generic client's JSON compared with what grpcurl prints for the same call.
  */
 class ProtoGrpcurlTest {
   static Path grpcurl;
   static Server server;
+
+  /** A generic grpc.testing.TestService with a stream handler. */
+  static Server streams;
 
   /** What one grpcurl run printed (stdout and stderr) and its exit code. */
   record Run(int exit, String output) {}
@@ -46,6 +49,15 @@ class ProtoGrpcurlTest {
                 GenericServer.proto(d, "weft.generic.test.Kinds", (method, json) -> json),
                 ServerOptions.withPort(0))
             .start();
+    ProtoDescriptors test =
+        ProtoDescriptors.fromProto(
+            ProtoInteropTest.TEST_PROTO, List.of(ProtoInteropTest.PROTO_ROOT));
+    streams =
+        Server.newServer(
+                GenericServer.proto(
+                    test, "TestService", ProtoTestService::unary, ProtoTestService::streams),
+                ServerOptions.withPort(0))
+            .start();
   }
 
   @AfterAll
@@ -53,14 +65,25 @@ class ProtoGrpcurlTest {
     if (server != null) {
       server.stop();
     }
+    if (streams != null) {
+      streams.stop();
+    }
   }
 
   static Run grpcurl(String... args) throws IOException, InterruptedException {
+    return grpcurlWithInput("", args);
+  }
+
+  /** Runs grpcurl with {@code stdin} as its standard input ({@code -d @} reads it). */
+  static Run grpcurlWithInput(String stdin, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(grpcurl.toString(), "-plaintext", "-max-time", "20"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     p.getInputStream().transferTo(out); // ends when grpcurl exits (-max-time bounds it)
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -95,5 +118,62 @@ class ProtoGrpcurlTest {
       assertThat(Json.parse(ours)).isEqualTo(Json.parse(r.output()));
       assertThat(ours).isEqualTo(ProtoLoopbackTest.ITEM_PRINTED);
     }
+  }
+
+  /** grpcurl's output as its messages: pretty-printed JSON objects one after another. */
+  static List<Object> messages(String output) {
+    List<Object> all = new ArrayList<>();
+    for (String m : output.split("(?m)^}$")) {
+      if (!m.isBlank()) {
+        all.add(Json.parse(m + "}"));
+      }
+    }
+    return all;
+  }
+
+  @Test
+  void grpcurlStreamsWithTheGenericStreamServer() throws Exception {
+    String addr = "127.0.0.1:" + streams.port();
+    Run bidi =
+        grpcurlWithInput(
+            ProtoTestService.request(1, 3) + "\n" + ProtoTestService.request(2, 1, 2) + "\n",
+            "-d",
+            "@",
+            addr,
+            "grpc.testing.TestService/FullDuplexCall");
+    assertThat(bidi.exit()).as(bidi.output()).isZero();
+    assertThat(messages(bidi.output()))
+        .containsExactly(
+            Json.parse(ProtoTestService.body(3)),
+            Json.parse(ProtoTestService.body(1)),
+            Json.parse(ProtoTestService.body(2)));
+    Run up =
+        grpcurlWithInput(
+            ProtoTestService.request(5) + ProtoTestService.request(7), // one message after another
+            "-d",
+            "@",
+            addr,
+            "grpc.testing.TestService/StreamingInputCall");
+    assertThat(up.exit()).as(up.output()).isZero();
+    assertThat(messages(up.output())).containsExactly(Json.parse("{\"aggregatedPayloadSize\":12}"));
+    Run down =
+        grpcurl(
+            "-d",
+            ProtoTestService.request(0, 4, 5),
+            addr,
+            "grpc.testing.TestService/StreamingOutputCall");
+    assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(messages(down.output()))
+        .containsExactly(
+            Json.parse(ProtoTestService.body(4)), Json.parse(ProtoTestService.body(5)));
+    Run failed =
+        grpcurlWithInput(
+            "{\"responseStatus\": {\"code\": 9, \"message\": \"not now\"}}",
+            "-d",
+            "@",
+            addr,
+            "grpc.testing.TestService/HalfDuplexCall");
+    assertThat(failed.exit()).isNotZero();
+    assertThat(failed.output()).contains("FailedPrecondition").contains("not now");
   }
 }

@@ -16,14 +16,15 @@ import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Against the real Kitex (interop/kitex): the Protobuf generic client calling Kitex's
- * grpc.testing.TestService over Kitex Protobuf and gRPC, and Kitex's generated client calling a
- * Protobuf generic server.
+ * grpc.testing.TestService over Kitex Protobuf and gRPC (its streaming methods too), and Kitex's
+ * generated client calling a Protobuf generic server (unary and streaming).
  */
 class ProtoKitexTest {
   static PeerProcesses.KitexServers kitex;
@@ -43,7 +44,11 @@ class ProtoKitexTest {
             ProtoInteropTest.TEST_PROTO, java.util.List.of(ProtoInteropTest.PROTO_ROOT));
     weft =
         Server.newServer(
-                GenericServer.proto(testProto, "TestService", ProtoKitexTest::testService),
+                GenericServer.proto(
+                    testProto,
+                    "TestService",
+                    ProtoKitexTest::testService,
+                    ProtoTestService::streams),
                 ServerOptions.withPort(0))
             .start();
   }
@@ -93,6 +98,17 @@ class ProtoKitexTest {
     }
   }
 
+  @Test
+  void genericClientStreamsAgainstKitex() {
+    try (GenericClient c =
+        GenericClient.proto(
+            testProto,
+            "grpc.testing.TestService",
+            ClientOptions.withHostPorts("127.0.0.1:" + kitex.port("testservice")))) {
+      ProtoStreamTest.allKinds(c);
+    }
+  }
+
   @ParameterizedTest(name = "kitex client → weft generic proto server: {0}/{1}")
   @CsvSource({
     "kitexpb, empty_unary",
@@ -100,6 +116,9 @@ class ProtoKitexTest {
     "grpc, empty_unary",
     "grpc, large_unary",
     "grpc, status_code_and_message",
+    "grpc, client_streaming",
+    "grpc, server_streaming",
+    "grpc, ping_pong",
   })
   void kitexClientAgainstGenericServer(String transport, String testCase) throws Exception {
     assertThat(GenericKitexTest.kitexClient(weft.port(), transport, testCase)).isNull();

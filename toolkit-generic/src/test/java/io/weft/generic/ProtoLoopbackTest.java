@@ -196,7 +196,9 @@ class ProtoLoopbackTest {
       assertThatThrownBy(() -> c.call("Echo", "[1")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> c.call("Watch", "{}"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("server-streaming method");
+          .hasMessage(
+              "weft.generic.test.Kinds.Watch is a streaming method (SERVER_STREAMING): open it"
+                  + " with stream(\"Watch\")");
       assertThat(c.client().stats().calls()).isEqualTo(calls);
       assertThat(HANDLED.get()).isEqualTo(before);
     }

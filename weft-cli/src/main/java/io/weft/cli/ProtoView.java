@@ -42,19 +42,22 @@ final class ProtoView {
       b.append(m.getFullName());
       String kind = streaming(m);
       if (kind != null) {
-        b.append(" (").append(kind).append(", not supported yet)");
+        b.append(" (").append(kind).append(')');
       }
       b.append('\n');
     }
     return b.toString();
   }
 
-  /** The kind of a streaming method ({@code server-streaming} ...), or null for a unary one. */
+  /**
+   * How a streaming method streams, as {@code weft list} marks a Thrift one ({@code server
+   * streaming} ...), or null for a unary one.
+   */
   static String streaming(MethodDescriptor m) {
     if (m.isClientStreaming()) {
-      return m.isServerStreaming() ? "bidi-streaming" : "client-streaming";
+      return m.isServerStreaming() ? "bidirectional streaming" : "client streaming";
     }
-    return m.isServerStreaming() ? "server-streaming" : null;
+    return m.isServerStreaming() ? "server streaming" : null;
   }
 
   /**

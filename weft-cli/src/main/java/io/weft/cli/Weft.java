@@ -27,9 +27,9 @@ import java.util.Locale;
 
 /**
  * The {@code weft} command line: {@code call} calls a method of a Thrift service with JSON
- * arguments over TTHeader, Framed, unframed Thrift or gRPC (streaming methods with JSON lines:
- * {@link StreamCall}), or a unary method of a gRPC service over gRPC or Kitex Protobuf ({@link
- * ProtoCommands}: descriptors from .proto files, a descriptor set or the server's reflection);
+ * arguments over TTHeader, Framed, unframed Thrift or gRPC, or a method of a gRPC service over gRPC
+ * or Kitex Protobuf ({@link ProtoCommands}: descriptors from .proto files, a descriptor set or the
+ * server's reflection); streaming methods of either take and print JSON lines ({@link StreamCall});
  * {@code list} and {@code describe} show what an IDL or a server declares. {@link #run} is the
  * whole program, for tests; {@link #main} exits with its code.
  *
@@ -89,13 +89,14 @@ public final class Weft {
       reflection. The request message is JSON in the proto3 mapping ('-' reads it from stdin;
       none is the empty message); the response is printed in the same mapping. The method is
       written pkg.Service/Method or pkg.Service.Method (the simple service name works when it is
-      unique). Unary methods only for now.
+      unique).
 
-      A streaming method (streaming.mode) takes its messages as the object of its request
-      struct, e.g. '{"Msg": "hi"}': one JSON message a line from stdin (the end of stdin ends
-      the sending side), or the one message given as the argument; a server-streaming method
-      takes one request (the argument, or all of stdin). Each response is printed as one JSON
-      line as it arrives; --timeout covers the whole stream.
+      A streaming method (Thrift: streaming.mode; Protobuf: stream in the rpc) takes its
+      messages one JSON message a line from stdin (the end of stdin ends the sending side), or
+      the one message given as the argument: for Thrift the object of its request struct, e.g.
+      '{"Msg": "hi"}', for Protobuf the request message. A server-streaming method takes one
+      request (the argument, or all of stdin). Each response is printed as one JSON line as it
+      arrives; --timeout covers the whole stream. Streaming calls always go over gRPC.
 
       Options:
         --idl FILE              the Thrift IDL that declares the service (repeatable)

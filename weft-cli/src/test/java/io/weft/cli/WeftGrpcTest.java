@@ -10,6 +10,7 @@ import io.weft.api.ServerOptions;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
+import io.weft.examples.interop.InteropServer;
 import io.weft.gen.proto.Protoc;
 import io.weft.generic.GenericServer;
 import io.weft.generic.ProtoDescriptors;
@@ -33,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code weft} against gRPC services: a Weft server of grpc.testing.TestService (a generic one,
- * which counts its calls), found through its reflection, from the .proto files and from a
- * descriptor set; over gRPC and Kitex Protobuf.
+ * which counts its calls; Weft's generated one for the streaming methods), found through its
+ * reflection, from the .proto files and from a descriptor set; over gRPC and Kitex Protobuf;
+ * streaming methods with JSON lines in and out.
  */
 class WeftGrpcTest {
   static final Path ROOT = Path.of("../examples/interop/src/main/proto");
@@ -43,6 +45,11 @@ class WeftGrpcTest {
   static final BlockingQueue<String> HEADERS = new LinkedBlockingQueue<>();
   static Server server;
   static String addr;
+
+  /** Weft's generated grpc.testing.TestService (examples/interop), for the streaming methods. */
+  static Server generated;
+
+  static String streams;
 
   @BeforeAll
   static void start() {
@@ -53,11 +60,16 @@ class WeftGrpcTest {
                 ServerOptions.withPort(0))
             .start();
     addr = "127.0.0.1:" + server.port();
+    generated = InteropServer.create(0).start();
+    streams = "127.0.0.1:" + generated.port();
   }
 
   @AfterAll
   static void stop() {
     server.stop();
+    if (generated != null) {
+      generated.stop();
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -197,7 +209,9 @@ class WeftGrpcTest {
             "{\"nope\": 1}");
     WeftRun noMethod = weft("call", addr, "grpc.testing.TestService/Nope", "{}");
     WeftRun noService = weft("call", addr, "grpc.testing.Nope/UnaryCall", "{}");
-    WeftRun streaming = weft("call", addr, "grpc.testing.TestService/FullDuplexCall", "{}");
+    WeftRun badLine =
+        weftWithInput(
+            "{}\n{\"responseParameters\": 5}\n", "call", streams, "TestService/StreamingInputCall");
     WeftRun badTransport =
         weft("call", "--transport", "framed", addr, "grpc.testing.TestService/EmptyCall");
     WeftRun both =
@@ -210,7 +224,7 @@ class WeftGrpcTest {
             addr,
             "grpc.testing.TestService/EmptyCall");
     for (WeftRun r :
-        List.of(badJson, unknownField, noMethod, noService, streaming, badTransport, both)) {
+        List.of(badJson, unknownField, noMethod, noService, badLine, badTransport, both)) {
       assertThat(r.code()).isEqualTo(Weft.USAGE);
       assertThat(r.out()).isEmpty();
       assertThat(r.err()).startsWith("weft: ").contains("--help' for usage.");
@@ -219,7 +233,11 @@ class WeftGrpcTest {
     assertThat(unknownField.err()).contains("nope");
     assertThat(noMethod.err()).contains("has no method Nope").contains("UnaryCall");
     assertThat(noService.err()).contains("grpc.testing.Nope");
-    assertThat(streaming.err()).contains("FullDuplexCall is a bidi-streaming method");
+    assertThat(badLine.err())
+        .contains(
+            "line 2: StreamingInputCall request: the JSON does not fit"
+                + " grpc.testing.StreamingInputCallRequest")
+        .contains("(the call was cancelled)");
     assertThat(badTransport.err()).contains("grpc, kitex-protobuf");
     assertThat(CALLS.get()).isEqualTo(before);
   }
@@ -232,11 +250,15 @@ class WeftGrpcTest {
         .contains("grpc.testing.TestService", "grpc.reflection.v1.ServerReflection");
     WeftRun methods = weft("list", addr, "grpc.testing.TestService");
     assertThat(methods.out())
-        .startsWith(
+        .isEqualTo(
             "grpc.testing.TestService.EmptyCall\n"
                 + "grpc.testing.TestService.UnaryCall\n"
                 + "grpc.testing.TestService.CacheableUnaryCall\n"
-                + "grpc.testing.TestService.StreamingOutputCall (server-streaming, not supported yet)\n");
+                + "grpc.testing.TestService.StreamingOutputCall (server streaming)\n"
+                + "grpc.testing.TestService.StreamingInputCall (client streaming)\n"
+                + "grpc.testing.TestService.FullDuplexCall (bidirectional streaming)\n"
+                + "grpc.testing.TestService.HalfDuplexCall (bidirectional streaming)\n"
+                + "grpc.testing.TestService.UnimplementedCall\n");
     WeftRun method = weft("describe", addr, "grpc.testing.TestService.UnaryCall");
     assertThat(method.out())
         .isEqualTo(
@@ -313,5 +335,135 @@ class WeftGrpcTest {
     WeftRun none = weft("list");
     assertThat(none.code()).isEqualTo(Weft.USAGE);
     assertThat(none.err()).contains("HOST:PORT");
+  }
+
+  /** A response of {@code size} zero bytes as weft prints it. */
+  static String body(int size) {
+    return "{\"payload\":{\"body\":\""
+        + Base64.getEncoder().encodeToString(new byte[size])
+        + "\"}}";
+  }
+
+  @Test
+  void bidiStreamingReadsJsonLinesAndPrintsOneResponseALine() {
+    WeftRun r =
+        weftWithInput(
+            "{\"responseParameters\": [{\"size\": 1}]}\n\n  \n"
+                + "{\"response_parameters\": [{\"size\": 2}, {\"size\": 3}]}\n{}\n",
+            "call",
+            streams,
+            "grpc.testing.TestService/FullDuplexCall");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo(body(1) + "\n" + body(2) + "\n" + body(3) + "\n");
+    assertThat(r.code()).isEqualTo(Weft.OK);
+    WeftRun half =
+        weftWithInput(
+            "{\"responseParameters\": [{\"size\": 4}]}\n{\"responseParameters\": [{\"size\": 5}]}",
+            "call",
+            "--proto",
+            PROTO,
+            "-I",
+            ROOT.toString(),
+            streams,
+            "TestService.HalfDuplexCall",
+            "-");
+    assertThat(half.err()).isEmpty();
+    assertThat(half.out()).isEqualTo(body(4) + "\n" + body(5) + "\n");
+    WeftRun one =
+        weft(
+            "call",
+            streams,
+            "grpc.testing.TestService/FullDuplexCall",
+            "{\"responseParameters\": [{\"size\": 6}]}");
+    assertThat(one.out()).isEqualTo(body(6) + "\n");
+    assertThat(one.code()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "kitex-protobuf"})
+  void clientStreamingSendsEveryLineThenPrintsTheOneResponse(String transport) {
+    WeftRun r =
+        weftWithInput(
+            "{\"payload\": {\"body\": \"AAE=\"}}\n{\"payload\": {\"body\": \"AAEC\"}}\n{}\n",
+            "call",
+            "--proto",
+            PROTO,
+            "-I",
+            ROOT.toString(),
+            "--transport",
+            transport, // streaming calls go over gRPC whatever the transport
+            streams,
+            "grpc.testing.TestService/StreamingInputCall");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo("{\"aggregatedPayloadSize\":5}\n");
+    assertThat(r.code()).isZero();
+    WeftRun none = weft("call", streams, "grpc.testing.TestService/StreamingInputCall");
+    assertThat(none.out()).isEqualTo("{}\n"); // no requests: a zero sum, printed as {}
+    assertThat(none.code()).isZero();
+  }
+
+  @Test
+  void serverStreamingTakesOneRequestFromTheArgumentOrStdin() {
+    String want = body(1) + "\n" + body(2) + "\n" + body(3) + "\n";
+    WeftRun arg =
+        weft(
+            "call",
+            streams,
+            "grpc.testing.TestService/StreamingOutputCall",
+            "{\"responseParameters\": [{\"size\": 1}, {\"size\": 2}, {\"size\": 3}]}");
+    assertThat(arg.err()).isEmpty();
+    assertThat(arg.out()).isEqualTo(want);
+    assertThat(arg.code()).isZero();
+    WeftRun stdin =
+        weftWithInput(
+            "{\n  \"responseParameters\": [\n    {\"size\": 1},\n    {\"size\": 2},\n"
+                + "    {\"size\": 3}\n  ]\n}\n",
+            "call",
+            streams,
+            "TestService/StreamingOutputCall");
+    assertThat(stdin.out()).isEqualTo(want);
+    assertThat(stdin.code()).isZero();
+  }
+
+  @Test
+  void streamingFailuresAndBadLines() {
+    WeftRun failed =
+        weftWithInput(
+            "{\"responseParameters\": [{\"size\": 1}]}\n"
+                + "{\"responseStatus\": {\"code\": 9, \"message\": \"not now\"}}\n",
+            "call",
+            streams,
+            "grpc.testing.TestService/FullDuplexCall");
+    assertThat(failed.code()).isEqualTo(Weft.RPC_FAILED);
+    assertThat(failed.out()).isEqualTo(body(1) + "\n"); // what came before the failure
+    assertThat(failed.err())
+        .isEqualTo(
+            "weft: grpc.testing.TestService/FullDuplexCall failed: FAILED_PRECONDITION: not"
+                + " now\n");
+    WeftRun bidi =
+        weftWithInput(
+            "{\"responseParameters\": [{\"size\": 1}]}\nnot json\n",
+            "call",
+            streams,
+            "grpc.testing.TestService/FullDuplexCall");
+    assertThat(bidi.code()).isEqualTo(Weft.USAGE);
+    assertThat(bidi.err()).contains("line 2: FullDuplexCall request: the JSON does not fit");
+    WeftRun server =
+        weft("call", streams, "grpc.testing.TestService/StreamingOutputCall", "{\"nope\": 1}");
+    assertThat(server.code()).isEqualTo(Weft.USAGE);
+    assertThat(server.out()).isEmpty();
+    assertThat(server.err()).contains("StreamingOutputCall request:").contains("nope");
+    WeftRun late =
+        weft(
+            "call",
+            "--timeout",
+            "300ms",
+            streams,
+            "grpc.testing.TestService/StreamingOutputCall",
+            "{\"responseParameters\": [{\"size\": 1}, {\"size\": 1, \"intervalUs\": 2000000}]}");
+    assertThat(late.code()).isEqualTo(Weft.RPC_FAILED);
+    assertThat(late.out()).isEqualTo(body(1) + "\n");
+    assertThat(late.err())
+        .contains("grpc.testing.TestService/StreamingOutputCall failed: DEADLINE_EXCEEDED");
   }
 }
