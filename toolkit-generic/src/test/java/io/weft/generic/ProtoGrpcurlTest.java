@@ -8,6 +8,7 @@ import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.GoTools;
 import io.weft.internal.wire.Json;
+import io.weft.testing.TestServiceJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class ProtoGrpcurlTest {
     streams =
         Server.newServer(
                 GenericServer.proto(
-                    test, "TestService", ProtoTestService::unary, ProtoTestService::streams),
+                    test, "TestService", TestServiceJson::unary, ProtoTestService::streams),
                 ServerOptions.withPort(0))
             .start();
   }

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.fail;
 import io.weft.api.ClientOptions;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
-import io.weft.api.Status;
-import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.examples.interop.PeerProcesses;
-import io.weft.internal.wire.Json;
+import io.weft.testing.TestServiceJson;
 import java.io.IOException;
-import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +41,7 @@ class ProtoKitexTest {
     weft =
         Server.newServer(
                 GenericServer.proto(
-                    testProto,
-                    "TestService",
-                    ProtoKitexTest::testService,
-                    ProtoTestService::streams),
+                    testProto, "TestService", TestServiceJson::unary, ProtoTestService::streams),
                 ServerOptions.withPort(0))
             .start();
   }
@@ -61,24 +54,6 @@ class ProtoKitexTest {
     if (kitex != null) {
       kitex.close();
     }
-  }
-
-  /** grpc.testing.TestService's unary methods as a generic handler. */
-  @SuppressWarnings("unchecked")
-  static String testService(String method, String json) {
-    if (method.equals("EmptyCall")) {
-      return "{}";
-    }
-    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
-    if (req.get("responseStatus") instanceof Map<?, ?> s) {
-      throw Status.of(
-              StatusCode.fromValue(((Number) s.get("code")).intValue()),
-              String.valueOf(s.get("message")))
-          .asException();
-    }
-    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
-    return Json.write(
-        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
   }
 
   @ParameterizedTest

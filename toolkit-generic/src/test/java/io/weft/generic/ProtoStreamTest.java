@@ -18,6 +18,7 @@ import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import io.weft.examples.interop.InteropServer;
 import io.weft.gen.proto.Protoc;
+import io.weft.testing.TestServiceJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class ProtoStreamTest {
     generic =
         Server.newServer(
                 GenericServer.proto(
-                    testProto, "TestService", ProtoTestService::unary, ProtoTestService::streams),
+                    testProto, "TestService", TestServiceJson::unary, ProtoTestService::streams),
                 ServerOptions.withPort(0))
             .start();
   }
@@ -312,7 +313,7 @@ class ProtoStreamTest {
   void withoutAStreamHandlerStreamingMethodsAreUnimplemented() {
     Server bare =
         Server.newServer(
-                GenericServer.proto(testProto, "TestService", ProtoTestService::unary),
+                GenericServer.proto(testProto, "TestService", TestServiceJson::unary),
                 ServerOptions.withPort(0))
             .start();
     try (GenericClient c = client(bare)) {

@@ -1,9 +1,8 @@
 package io.weft.generic;
 
 import io.weft.api.RpcException;
-import io.weft.api.Status;
-import io.weft.api.StatusCode;
 import io.weft.internal.wire.Json;
+import io.weft.testing.TestServiceJson;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,19 +46,6 @@ final class ProtoTestService {
     }
     request.put("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size])));
     return Json.write(request);
-  }
-
-  /** The unary methods: EmptyCall, UnaryCall (responseSize, responseStatus). */
-  @SuppressWarnings("unchecked")
-  static String unary(String method, String json) {
-    if (method.equals("EmptyCall")) {
-      return "{}";
-    }
-    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
-    failIfAsked(req);
-    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
-    return Json.write(
-        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
   }
 
   /**
@@ -116,7 +102,7 @@ final class ProtoTestService {
 
   @SuppressWarnings("unchecked")
   private static void respond(Map<String, Object> request, GenericServerStream stream) {
-    failIfAsked(request);
+    TestServiceJson.failIfAsked(request);
     if (!(request.get("responseParameters") instanceof List<?> params)) {
       return;
     }
@@ -124,16 +110,6 @@ final class ProtoTestService {
       Object size = ((Map<String, Object>) p).get("size");
       int n = size instanceof Number x ? x.intValue() : 0;
       stream.send(n < 0 ? "{\"payload\":{\"nope\":1}}" : body(n));
-    }
-  }
-
-  /** A request with a responseStatus fails the call with it. */
-  private static void failIfAsked(Map<String, Object> request) {
-    if (request.get("responseStatus") instanceof Map<?, ?> s
-        && s.get("code") instanceof Number code
-        && code.intValue() != 0) {
-      throw Status.of(StatusCode.fromValue(code.intValue()), String.valueOf(s.get("message")))
-          .asException();
     }
   }
 }

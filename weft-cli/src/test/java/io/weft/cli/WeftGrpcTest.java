@@ -7,20 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.api.CallContext;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
-import io.weft.api.Status;
-import io.weft.api.StatusCode;
 import io.weft.api.TlsConfig;
 import io.weft.examples.interop.InteropServer;
 import io.weft.gen.proto.Protoc;
 import io.weft.generic.GenericServer;
 import io.weft.generic.ProtoDescriptors;
-import io.weft.internal.wire.Json;
 import io.weft.testing.TestCertificates;
+import io.weft.testing.TestServiceJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,19 +76,7 @@ class WeftGrpcTest {
     if (header != null) {
       HEADERS.add(header);
     }
-    if (method.equals("EmptyCall")) {
-      return "{}";
-    }
-    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
-    if (req.get("responseStatus") instanceof Map<?, ?> s) {
-      throw Status.of(
-              StatusCode.fromValue(((Number) s.get("code")).intValue()),
-              String.valueOf(s.get("message")))
-          .asException();
-    }
-    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
-    return Json.write(
-        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
+    return TestServiceJson.unary(method, json);
   }
 
   @Test

@@ -31,6 +31,7 @@ import io.weft.generic.GenericServerStream;
 import io.weft.generic.GenericStream;
 import io.weft.generic.ProtoDescriptors;
 import io.weft.internal.wire.Json;
+import io.weft.testing.TestServiceJson;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,23 +160,6 @@ class GenericGrpcJavaTest {
     againstGrpcJava(ProtoReflectionService.newInstance());
   }
 
-  @SuppressWarnings("unchecked")
-  static String testService(String method, String json) {
-    if (method.equals("EmptyCall")) {
-      return "";
-    }
-    Map<String, Object> req = (Map<String, Object>) Json.parse(json);
-    if (req.get("responseStatus") instanceof Map<?, ?> s) {
-      throw Status.of(
-              StatusCode.fromValue(((Number) s.get("code")).intValue()),
-              String.valueOf(s.get("message")))
-          .asException();
-    }
-    int size = req.get("responseSize") instanceof Number n ? n.intValue() : 0;
-    return Json.write(
-        Map.of("payload", Map.of("body", Base64.getEncoder().encodeToString(new byte[size]))));
-  }
-
   /** grpc.testing.TestService's streaming methods as a generic stream handler over JSON. */
   static void testStreams(String method, GenericServerStream stream) {
     switch (method) {
@@ -252,7 +236,7 @@ class GenericGrpcJavaTest {
                 GenericServer.proto(
                     d,
                     "grpc.testing.TestService",
-                    GenericGrpcJavaTest::testService,
+                    TestServiceJson::unary,
                     GenericGrpcJavaTest::testStreams),
                 ServerOptions.withPort(0))
             .start();
@@ -276,8 +260,7 @@ class GenericGrpcJavaTest {
         ProtoDescriptors.fromProto(List.of(root.resolve("grpc/testing/test.proto")), List.of(root));
     Server weft =
         Server.newServer(
-                GenericServer.proto(
-                    d, "grpc.testing.TestService", GenericGrpcJavaTest::testService),
+                GenericServer.proto(d, "grpc.testing.TestService", TestServiceJson::unary),
                 ServerOptions.withPort(0))
             .start();
     ManagedChannel channel =
