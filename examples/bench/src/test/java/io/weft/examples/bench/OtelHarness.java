@@ -11,7 +11,7 @@ import java.util.Locale;
  * CPU per call of the {@code otel} comparison, in-process and interleaved: every side runs a short
  * round in turn, several times, so that load from other processes falls on all sides alike. Not a
  * test: run it with the bench's class path ({@code java -cp ... io.weft.examples.bench.OtelHarness
- * [rounds] [seconds]}).
+ * [rounds] [seconds] [calls/s]}).
  */
 public final class OtelHarness {
   private OtelHarness() {}
@@ -19,6 +19,8 @@ public final class OtelHarness {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    // 0: closed loop, as the bench; else open loop at this many calls/s, the same for every side
+    double rate = args.length > 2 ? Double.parseDouble(args[2]) : 0;
     List<Side> sides = new ArrayList<>();
     sides.add(new TelemetrySide(Bench.SIZE, Double.NaN));
     sides.add(new TelemetrySide(Bench.SIZE, 1));
@@ -33,7 +35,7 @@ public final class OtelHarness {
     System.out.println("load before: " + load());
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < sides.size(); i++) {
-        LoadGen.Result res = sides.get(i).run(Bench.CALLERS, Duration.ofSeconds(seconds), 0);
+        LoadGen.Result res = sides.get(i).run(Bench.CALLERS, Duration.ofSeconds(seconds), rate);
         double perCall = res.userCpuUs() + res.systemCpuUs();
         cpu.get(i).add(perCall);
         System.out.printf(
