@@ -76,7 +76,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * TTHeader as kitex-contrib/obs-opentelemetry carries them, transient metainfo, so TTHeader string
  * headers {@code RPC_TRANSIT_traceparent}, {@code RPC_TRANSIT_tracestate}, {@code
  * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
- * no trace context travels.
+ * no trace context travels. When the propagator is W3C trace context alone ({@code
+ * W3CTraceContextPropagator.getInstance()}), a client writes {@code traceparent} itself, the value
+ * the propagator would write, which costs less; with trace state to carry, or any other propagator
+ * (composites included), the propagator writes the headers.
  *
  * <p><b>In the handler</b> the server span's context is current ({@code Context.current()}, and
  * {@code Span.current()}), on the handler's thread; a thread the handler starts sees it when the
