@@ -207,31 +207,21 @@ public final class Bench {
           Side some = new TelemetrySide(SIZE, 0.01)) {
         // toolkit-opentelemetry on both ends against none: its CPU per call (issue 21's goal: at
         // most 10% more), with every trace recorded and with 1% (a production setting; metrics
-        // and propagation as before). Closed loop first, then open loop at one rate for all three:
-        // in a closed loop the slower side also runs fewer calls a second, and CPU per call
-        // depends on the rate as well as on the work per call.
-        String otel =
+        // and propagation as before). Closed loop only: open loop at half the lowest maximum was
+        // tried (2026-12-06) and CPU per call there is mostly the wake-ups of idle callers and
+        // connections (3.6 times the closed loop's, off), with round-to-round spread wider than
+        // the 10% to be measured.
+        compare(
             "TTHeader PingPong, "
                 + SIZE
                 + " B echo, "
                 + CALLERS
-                + " callers, OpenTelemetry on vs off";
-        List<Pair> pairs = List.of(new Pair(1, 0, Kind.BOTH), new Pair(2, 0, Kind.BOTH));
-        List<Measured> r = compare(otel, CALLERS, 0, OTEL_WARMUP, ROUND, pairs, plain, all, some);
-        double rate =
-            Math.floor(
-                Math.min(
-                        r.get(0).r().perSecond(),
-                        Math.min(r.get(1).r().perSecond(), r.get(2).r().perSecond()))
-                    / 2);
-        compare(
-            String.format(
-                Locale.ROOT, "%s, open loop at %.0f calls/s (half the lowest maximum)", otel, rate),
+                + " callers, OpenTelemetry on vs off",
             CALLERS,
-            rate,
-            WARMUP,
+            0,
+            OTEL_WARMUP,
             ROUND,
-            pairs,
+            List.of(new Pair(1, 0, Kind.BOTH), new Pair(2, 0, Kind.BOTH)),
             plain,
             all,
             some);
