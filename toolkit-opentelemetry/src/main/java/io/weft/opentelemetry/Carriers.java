@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class Carriers {
   /** One propagator key with each prefix it travels under. */
-  private record Keys(String http, String ttheader, String ttheaderUpstream) {
+  record Keys(String http, String ttheader, String ttheaderUpstream) {
     static Keys of(String key) {
       return new Keys(
           MetaInfo.HTTP_TRANSIENT + key,
@@ -64,22 +64,32 @@ final class Carriers {
         };
   }
 
-  private Keys keys(String key) {
+  /** {@code key} with its prefixes: made once for the propagator's fields. */
+  Keys keys(String key) {
     Keys k = known.get(key);
     return k != null ? k : Keys.of(key);
   }
 
+  /** Whether calls over {@code transport} carry trace context (they have headers). */
+  static boolean carries(Transport transport) {
+    return transport != Transport.FRAMED && transport != Transport.BUFFERED;
+  }
+
   private void set(Invocation inv, String key, String value) {
-    if (inv == null) {
-      return;
+    if (inv != null) {
+      set(inv, key, keys(key), value);
     }
+  }
+
+  /** Writes {@code value} of the propagator's {@code key} (with its {@code keys}) into the call. */
+  static void set(Invocation inv, String key, Keys keys, String value) {
     Metadata md = inv.metadata();
     switch (inv.transport()) {
       case GRPC -> {
         md.set(key, value);
-        md.set(keys(key).http(), value);
+        md.set(keys.http(), value);
       }
-      case TTHEADER, TTHEADER_FRAMED -> md.set(keys(key).ttheader(), value);
+      case TTHEADER, TTHEADER_FRAMED -> md.set(keys.ttheader(), value);
       case FRAMED, BUFFERED -> {
         // no headers to carry it
       }

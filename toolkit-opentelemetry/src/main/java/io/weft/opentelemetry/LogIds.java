@@ -42,11 +42,21 @@ final class LogIds {
 
   /** Loaded only when SLF4J is there. */
   private static final class Slf4jMdc {
+    /** Undoes a put on a thread whose MDC had neither key. */
+    private static final Restore REMOVE =
+        () -> {
+          org.slf4j.MDC.remove(TRACE_ID);
+          org.slf4j.MDC.remove(SPAN_ID);
+        };
+
     static Restore put(String traceId, String spanId) {
       String oldTrace = org.slf4j.MDC.get(TRACE_ID);
       String oldSpan = org.slf4j.MDC.get(SPAN_ID);
       org.slf4j.MDC.put(TRACE_ID, traceId);
       org.slf4j.MDC.put(SPAN_ID, spanId);
+      if (oldTrace == null && oldSpan == null) {
+        return REMOVE; // the usual case, a handler's fresh thread: nothing to capture
+      }
       return () -> {
         restore(TRACE_ID, oldTrace);
         restore(SPAN_ID, oldSpan);

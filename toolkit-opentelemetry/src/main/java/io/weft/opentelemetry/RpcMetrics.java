@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
 import java.util.List;
 
 /**
@@ -59,14 +60,23 @@ final class RpcMetrics {
             .build();
   }
 
-  void record(Attributes attributes, double millis, long requestBytes, long responseBytes) {
-    duration.record(millis, attributes);
-    requestSize.record(requestBytes, attributes);
-    responseSize.record(responseBytes, attributes);
+  /**
+   * Records a call's duration and sizes; {@code context} is the current one (passed so that the SDK
+   * looks it up once per call, not once per histogram).
+   */
+  void record(
+      Attributes attributes,
+      Context context,
+      double millis,
+      long requestBytes,
+      long responseBytes) {
+    duration.record(millis, attributes, context);
+    requestSize.record(requestBytes, attributes, context);
+    responseSize.record(responseBytes, attributes, context);
   }
 
-  void recordMessages(Attributes attributes, long requests, long responses) {
-    requestsPerRpc.record(requests, attributes);
-    responsesPerRpc.record(responses, attributes);
+  void recordMessages(Attributes attributes, Context context, long requests, long responses) {
+    requestsPerRpc.record(requests, attributes, context);
+    responsesPerRpc.record(responses, attributes, context);
   }
 }

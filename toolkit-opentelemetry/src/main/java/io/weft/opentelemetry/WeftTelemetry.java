@@ -5,8 +5,10 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -74,7 +76,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * TTHeader as kitex-contrib/obs-opentelemetry carries them, transient metainfo, so TTHeader string
  * headers {@code RPC_TRANSIT_traceparent}, {@code RPC_TRANSIT_tracestate}, {@code
  * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
- * no trace context travels.
+ * no trace context travels. When the propagator is W3C trace context alone ({@code
+ * W3CTraceContextPropagator.getInstance()}), a client writes {@code traceparent} itself, the value
+ * the propagator would write, which costs less; with trace state to carry, or any other propagator
+ * (composites included), the propagator writes the headers.
  *
  * <p><b>In the handler</b> the server span's context is current ({@code Context.current()}, and
  * {@code Span.current()}), on the handler's thread; a thread the handler starts sees it when the
@@ -101,8 +106,14 @@ public final class WeftTelemetry {
   static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
 
+  /** The W3C trace context header. */
+  private static final String TRACEPARENT = "traceparent";
+
   /** The status code attribute's value of a call that succeeded. */
   private static final Long OK_CODE = (long) StatusCode.OK.value();
+
+  /** The size of {@link #recent}, a power of two. */
+  private static final int RECENT_SLOTS = 64;
 
   /** How many connection peers {@link #peers} keeps parsed before it starts afresh. */
   private static final int MAX_PEERS = 4096;
@@ -110,15 +121,32 @@ public final class WeftTelemetry {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final Carriers carriers;
+
+  /**
+   * The {@code traceparent} keys when the propagator is exactly W3C trace context (then a client
+   * writes that header itself), else null.
+   */
+  private final Carriers.Keys w3cTraceparent;
+
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
 
   /**
    * Per service (full name), method and transport what every call of it repeats, made at its first
-   * call: so that a call builds no span name and no attributes, and looks it up with no key object.
+   * call: so that a call builds no span name and no attributes. Read through {@link #recent} first.
    */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, EnumMap<Transport, Method>>>
       methods = new ConcurrentHashMap<>();
+
+  /**
+   * The methods called lately, by a hash of their names and transport: a call finds its {@link
+   * Method} here with one array read and string comparisons that end at the first reference check
+   * (the strings an {@link Invocation} carries are its method descriptor's own, whose hash codes
+   * are cached), and goes to {@link #methods} only on a miss. Slots are written without locks: a
+   * {@link Method} is immutable, so a thread sees either null, an older one or the new one, and
+   * checks it.
+   */
+  private final Method[] recent = new Method[RECENT_SLOTS];
 
   /** Connection peers ({@code CallContext.peer()}) parsed into an address and port. */
   private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
@@ -128,7 +156,21 @@ public final class WeftTelemetry {
    * and the metric attributes of a call that succeeded.
    */
   private record Method(
-      String spanName, String system, String service, String method, boolean grpc, Attributes ok) {}
+      String spanName,
+      String system,
+      String service,
+      String method,
+      Transport transport,
+      boolean grpc,
+      Attributes ok) {
+    /** Whether this is the method {@code inv} calls. */
+    boolean serves(Invocation inv) {
+      // String.equals compares references first: the descriptor's own strings match at once
+      return transport == inv.transport()
+          && method.equals(inv.method())
+          && service.equals(inv.fullService());
+    }
+  }
 
   /** A connection's peer; {@code port} is -1 when it has none. */
   private record Peer(String address, long port) {
@@ -139,6 +181,8 @@ public final class WeftTelemetry {
     tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
     carriers = new Carriers(propagator.fields());
+    w3cTraceparent =
+        propagator == W3CTraceContextPropagator.getInstance() ? carriers.keys(TRACEPARENT) : null;
     clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
@@ -185,7 +229,7 @@ public final class WeftTelemetry {
     Context parent = Context.current();
     Span span = startSpan(m, SpanKind.CLIENT, parent);
     Context context = parent.with(span);
-    propagator.inject(context, inv, carriers.setter);
+    inject(span, context, inv);
     long start = System.nanoTime();
     boolean stream = isStream(inv.kind());
     Throwable error = null;
@@ -193,20 +237,22 @@ public final class WeftTelemetry {
       Object response = next.call(inv, req);
       // a stream's span lasts until the stream ends, which comes after the middleware returns
       return stream
-          ? new TracedClientStream<>(response, failure -> end(span, m, inv, start, failure, false))
+          ? new TracedClientStream<>(
+              response, failure -> end(span, m, inv, parent, start, failure, false))
           : response;
     } catch (Exception | Error e) {
       error = e;
       throw e;
     } finally {
       if (!stream || error != null) {
-        end(span, m, inv, start, error, false);
+        end(span, m, inv, parent, start, error, false);
       }
     }
   }
 
   private Object serverCall(Endpoint next, Invocation inv, Object req) throws Exception {
     Method m = method(inv);
+    Context outer = Context.current(); // what is current again after the call, for the metrics
     // A call served starts from what the caller sent, not from whatever this thread had.
     Context parent = propagator.extract(Context.root(), inv, carriers.getter);
     Span span = startSpan(m, SpanKind.SERVER, parent);
@@ -231,8 +277,33 @@ public final class WeftTelemetry {
       error = e;
       throw e;
     } finally {
-      end(span, m, inv, start, error, true);
+      end(span, m, inv, outer, start, error, true);
     }
+  }
+
+  /**
+   * Writes the trace context into a call's metadata. With the W3C propagator alone and no trace
+   * state, {@code traceparent} is written here, straight from the span context, to the same keys
+   * and with the same value as the propagator writes (version 00, trace id, span id, flags),
+   * without its setter's indirection and thread-local buffer; anything else goes through the
+   * propagator.
+   */
+  private void inject(Span span, Context context, Invocation inv) {
+    if (w3cTraceparent != null) {
+      SpanContext sc = span.getSpanContext();
+      if (sc.isValid() && sc.getTraceState().isEmpty()) {
+        if (Carriers.carries(inv.transport())) {
+          Carriers.set(inv, TRACEPARENT, w3cTraceparent, traceparent(sc));
+        }
+        return;
+      }
+    }
+    propagator.inject(context, inv, carriers.setter);
+  }
+
+  /** The W3C {@code traceparent} value of {@code sc}, as the W3C propagator writes it. */
+  static String traceparent(SpanContext sc) {
+    return "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
   }
 
   /**
@@ -250,8 +321,19 @@ public final class WeftTelemetry {
     return span;
   }
 
+  /**
+   * Ends the span and records the call's metrics, in {@code outer}: the context that is current
+   * again once the call's scope closed (handed to the SDK so that it looks up no current context
+   * per measurement).
+   */
   private void end(
-      Span span, Method m, Invocation inv, long start, Throwable error, boolean server) {
+      Span span,
+      Method m,
+      Invocation inv,
+      Context outer,
+      long start,
+      Throwable error,
+      boolean server) {
     double millis = (System.nanoTime() - start) / 1e6;
     boolean recording = span.isRecording();
     if (recording && !server) {
@@ -283,6 +365,7 @@ public final class WeftTelemetry {
     // requests are what a client sends and a server receives
     metrics.record(
         attributes,
+        outer,
         millis,
         server ? traffic.bytesReceived() : traffic.bytesSent(),
         server ? traffic.bytesSent() : traffic.bytesReceived());
@@ -290,6 +373,7 @@ public final class WeftTelemetry {
     if (isStream(inv.kind())) {
       metrics.recordMessages(
           attributes,
+          outer,
           server ? traffic.messagesReceived() : traffic.messagesSent(),
           server ? traffic.messagesSent() : traffic.messagesReceived());
     }
@@ -315,6 +399,23 @@ public final class WeftTelemetry {
   }
 
   private Method method(Invocation inv) {
+    int slot = slot(inv);
+    Method m = recent[slot];
+    if (m != null && m.serves(inv)) {
+      return m;
+    }
+    m = knownMethod(inv);
+    recent[slot] = m;
+    return m;
+  }
+
+  private static int slot(Invocation inv) {
+    int h = inv.method().hashCode() * 31 + inv.fullService().hashCode();
+    h = h * 31 + inv.transport().hashCode();
+    return (h ^ (h >>> 16)) & (RECENT_SLOTS - 1);
+  }
+
+  private Method knownMethod(Invocation inv) {
     ConcurrentHashMap<String, EnumMap<Transport, Method>> byMethod = methods.get(inv.fullService());
     if (byMethod != null) {
       EnumMap<Transport, Method> byTransport = byMethod.get(inv.method());
@@ -346,7 +447,14 @@ public final class WeftTelemetry {
       ok.put(RPC_GRPC_STATUS_CODE, OK_CODE);
     }
     Method m =
-        new Method(service + "/" + inv.method(), system, service, inv.method(), grpc, ok.build());
+        new Method(
+            service + "/" + inv.method(),
+            system,
+            service,
+            inv.method(),
+            transport,
+            grpc,
+            ok.build());
     // copied on write: a map once published is only read
     methods
         .computeIfAbsent(service, k -> new ConcurrentHashMap<>())

@@ -7,6 +7,7 @@ import io.weft.api.CallContext;
 import io.weft.api.ClientStreamingHandler;
 import io.weft.api.ClientStreamingServer;
 import io.weft.api.Deadline;
+import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
@@ -117,6 +118,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         new GrpcInbound(
             stream, services.maxMessageSize(), encoding, stream.connection()::flushHeld);
     MethodDescriptor<?, ?> d = method.descriptor();
+    // read now: the request metadata is the middleware's to change later
+    MetaInfo metaInfo = GrpcCallMeta.metaInfo(metadata);
     this.callContext =
         new ServerCallContext(
             d.serviceName(),
@@ -127,7 +130,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
             stream.connection().peer(),
             Transport.GRPC,
             this,
-            GrpcCallMeta.metaInfo(metadata));
+            () -> metaInfo);
     this.traffic = services.invoker().hasMiddleware() ? new io.weft.api.Traffic() : null;
     MethodKind kind = method.descriptor().kind();
     this.startsAtOnce = kind == MethodKind.CLIENT_STREAMING || kind == MethodKind.BIDI_STREAMING;

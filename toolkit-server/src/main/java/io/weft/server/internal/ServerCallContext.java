@@ -7,6 +7,7 @@ import io.weft.api.Metadata;
 import io.weft.api.Transport;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The {@link CallContext} of one call a server serves. Built by the transport, read by the
@@ -21,7 +22,14 @@ final class ServerCallContext implements CallContext {
   private final String peer;
   private final Transport transport;
   private final BooleanSupplier transportCancelled;
-  private final MetaInfo metaInfo;
+
+  /**
+   * Reads the metainfo from the request when first asked for: most handlers never ask, and a
+   * request's transient headers (trace context among them) then cost no parsing.
+   */
+  private final Supplier<MetaInfo> metaInfoSource;
+
+  private volatile MetaInfo metaInfo;
   // made when first asked for: most calls set none, and an idle stream should cost little
   private volatile Metadata responseMetadata;
   private volatile Metadata responseTrailers;
@@ -37,7 +45,7 @@ final class ServerCallContext implements CallContext {
       String peer,
       Transport transport,
       BooleanSupplier transportCancelled,
-      MetaInfo metaInfo) {
+      Supplier<MetaInfo> metaInfo) {
     this.service = service;
     this.method = method;
     this.deadline = deadline;
@@ -46,12 +54,17 @@ final class ServerCallContext implements CallContext {
     this.peer = peer;
     this.transport = transport;
     this.transportCancelled = transportCancelled;
-    this.metaInfo = metaInfo;
+    this.metaInfoSource = metaInfo;
   }
 
   @Override
   public MetaInfo metaInfo() {
-    return metaInfo;
+    MetaInfo m = metaInfo;
+    if (m == null) { // two threads racing here read equal values, and either serves
+      m = metaInfoSource.get();
+      metaInfo = m;
+    }
+    return m;
   }
 
   @Override

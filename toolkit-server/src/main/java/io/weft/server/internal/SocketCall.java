@@ -2,7 +2,6 @@ package io.weft.server.internal;
 
 import io.weft.api.BizStatusException;
 import io.weft.api.Deadline;
-import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
 import io.weft.api.MethodKind;
@@ -235,7 +234,6 @@ final class SocketCall implements Runnable {
   private ServerCallContext newContext(MethodDescriptor<?, ?> descriptor) {
     TTHeader header = request.header();
     Metadata metadata = TTHeaderCallMeta.metadata(header);
-    MetaInfo metaInfo = TTHeaderCallMeta.metaInfo(header);
     Deadline deadline = TTHeaderCallMeta.deadline(header);
     String caller = TTHeaderCallMeta.caller(header);
     Transport transport =
@@ -254,7 +252,7 @@ final class SocketCall implements Runnable {
         conn.peer(),
         transport,
         conn::isClosed,
-        metaInfo);
+        () -> TTHeaderCallMeta.metaInfo(header));
   }
 
   /**

@@ -51,7 +51,7 @@ class InvokerTest {
         "peer",
         Transport.TTHEADER,
         () -> false,
-        MetaInfo.EMPTY);
+        () -> MetaInfo.EMPTY);
   }
 
   @Test

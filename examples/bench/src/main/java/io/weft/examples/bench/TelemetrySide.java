@@ -51,6 +51,14 @@ final class TelemetrySide implements Side {
    * all.
    */
   TelemetrySide(int size, double sampled) {
+    this(size, sampled, true);
+  }
+
+  /**
+   * As {@link #TelemetrySide(int, double)}; {@code propagate} false configures no propagator, to
+   * measure what trace context on the wire costs.
+   */
+  TelemetrySide(int size, double sampled, boolean propagate) {
     this.sampled = sampled;
     boolean instrumented = !Double.isNaN(sampled);
     this.size = size;
@@ -72,7 +80,10 @@ final class TelemetrySide implements Side {
                               .setInterval(Duration.ofSeconds(1))
                               .build())
                       .build())
-              .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+              .setPropagators(
+                  propagate
+                      ? ContextPropagators.create(W3CTraceContextPropagator.getInstance())
+                      : ContextPropagators.noop())
               .build();
       WeftTelemetry telemetry = WeftTelemetry.create(sdk);
       serverOptions.add(telemetry.serverOption());
