@@ -79,7 +79,7 @@ final class Carriers {
         md.set(key, value);
         md.set(keys(key).http(), value);
       }
-      case TTHEADER, TTHEADER_FRAMED -> md.set(keys(key).ttheader(), value);
+      case TTHEADER, TTHEADER_FRAMED, TTHEADER_STREAMING -> md.set(keys(key).ttheader(), value);
       case FRAMED, BUFFERED -> {
         // no headers to carry it
       }

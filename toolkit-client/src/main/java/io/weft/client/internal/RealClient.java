@@ -40,7 +40,7 @@ public final class RealClient {
     this.middlewares = List.copyOf(config.middlewares());
     Framing framing =
         switch (config.transport()) {
-          case TTHEADER, GRPC -> Framing.TTHEADER;
+          case TTHEADER, GRPC, TTHEADER_STREAMING -> Framing.TTHEADER;
           case TTHEADER_FRAMED -> Framing.TTHEADER_FRAMED;
           case FRAMED -> Framing.FRAMED;
           case BUFFERED -> Framing.BUFFERED;

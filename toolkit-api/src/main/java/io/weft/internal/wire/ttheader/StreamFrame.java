@@ -119,6 +119,14 @@ public final class StreamFrame {
     return header.intInfo().getOrDefault(IntKey.TO_METHOD, "");
   }
 
+  /**
+   * The frame's TTHeader, for {@link TTHeaderCallMeta}'s readers (metadata, metainfo, deadline,
+   * caller). Do not change it.
+   */
+  public TTHeader header() {
+    return header;
+  }
+
   /** The int-key block: Kitex's own keys. */
   public Map<Integer, String> intInfo() {
     return java.util.Collections.unmodifiableMap(header.intInfo());
