@@ -7,7 +7,8 @@
 // Both sides share one behaviour, keyed by the request's Msg, which Weft's test handler mirrors:
 // "biz" ends the stream with business status 404 "not found" and extra {"k":"v"}; "fail" returns a
 // plain error; "inspect" answers with the metainfo the handler saw; "block" answers "blocking",
-// then waits until the stream is cancelled and counts it; "cancelled?" answers that count;
+// then waits until the stream is cancelled and counts it; "cancelled?" answers that count and
+// "lastcancel?" the last cancelled handler's ctx.Err() (Kitex's cancel exception, with its code);
 // "big:N" answers N bytes of 'x'; anything else is echoed.
 package main
 
@@ -86,7 +87,8 @@ func runServer() error {
 
 // handler is StreamService with the behaviour the package comment describes.
 type handler struct {
-	cancelled atomic.Int64
+	cancelled  atomic.Int64
+	lastCancel atomic.Value // string: ctx.Err() of the last cancelled handler
 }
 
 // answer is the reply to one request, or the error that ends the stream.
@@ -100,6 +102,9 @@ func (h *handler) answer(ctx context.Context, msg string) (string, error) {
 		return inspect(ctx), nil
 	case msg == "cancelled?":
 		return strconv.FormatInt(h.cancelled.Load(), 10), nil
+	case msg == "lastcancel?":
+		last, _ := h.lastCancel.Load().(string)
+		return last, nil
 	case strings.HasPrefix(msg, "big:"):
 		n, _ := strconv.Atoi(msg[4:])
 		return strings.Repeat("x", n), nil
@@ -119,6 +124,7 @@ func (h *handler) block(ctx context.Context, send func(*stream.Response) error) 
 		return err
 	}
 	<-ctx.Done()
+	h.lastCancel.Store(ctx.Err().Error())
 	h.cancelled.Add(1)
 	return ctx.Err()
 }

@@ -71,6 +71,20 @@ public final class StreamFrame {
    */
   public static StreamFrame of(
       Type type, int streamId, String method, Map<String, String> strings, byte[] payload) {
+    return of(type, streamId, method, strings, null, payload);
+  }
+
+  /**
+   * As {@link #of(Type, int, String, Map, byte[])}, with more int keys ({@code ints}, may be null)
+   * after the frame type and the method.
+   */
+  public static StreamFrame of(
+      Type type,
+      int streamId,
+      String method,
+      Map<String, String> strings,
+      Map<Integer, String> ints,
+      byte[] payload) {
     TTHeader h =
         new TTHeader()
             .flags(TTHeader.FLAG_STREAMING)
@@ -78,6 +92,9 @@ public final class StreamFrame {
             .protocolId(TTHeader.PROTOCOL_THRIFT_STRUCT);
     h.intInfo().put(IntKey.FRAME_TYPE, type.wire());
     h.intInfo().put(IntKey.TO_METHOD, method);
+    if (ints != null) {
+      h.intInfo().putAll(ints);
+    }
     if (strings != null) {
       h.strInfo().putAll(strings);
     }

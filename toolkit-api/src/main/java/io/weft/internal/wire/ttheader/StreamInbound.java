@@ -21,6 +21,7 @@ public final class StreamInbound {
   private long queuedBytes;
   private boolean ended;
   private RuntimeException failure;
+  private RuntimeException endFailure;
 
   /**
    * @param maxBytes the most payload bytes held at once (one message larger than this is still
@@ -62,6 +63,23 @@ public final class StreamInbound {
     lock.lock();
     try {
       ended = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The peer ended the stream with an error: once the queue is drained, {@link #take} throws {@code
+   * e}.
+   */
+  public void endWith(RuntimeException e) {
+    lock.lock();
+    try {
+      if (!ended) {
+        ended = true;
+        endFailure = e;
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -121,6 +139,9 @@ public final class StreamInbound {
           return m;
         }
         if (ended) {
+          if (endFailure != null) {
+            throw endFailure;
+          }
           return null;
         }
         changed.await();
