@@ -133,7 +133,8 @@ final class TTStreamConnection implements ServerConnection {
               frame.method() + " takes Protobuf messages: call it over gRPC"));
       return;
     }
-    String refused = calls.admission().tryStart();
+    String refused =
+        draining ? "the server is closing this connection" : calls.admission().tryStart();
     if (refused != null) {
       refuse(
           frame, ApplicationErrors.fromStatus(Status.of(StatusCode.RESOURCE_EXHAUSTED, refused)));

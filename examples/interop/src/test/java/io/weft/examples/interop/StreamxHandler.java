@@ -7,6 +7,7 @@ import io.weft.api.BidiStreamingServer;
 import io.weft.api.BizStatusException;
 import io.weft.api.CallContext;
 import io.weft.api.ClientStreamingServer;
+import io.weft.api.RpcException;
 import io.weft.api.ServerStreamingServer;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's Msg: "biz" ends with business status 404 "not found" and extra {"k":"v"}; "fail" throws
  * "boom"; "inspect" answers the metainfo seen; "block" answers "blocking", then waits in recv until
  * the stream is cancelled and counts it; "cancelled?" answers that count; "big:N" answers N bytes;
- * "stall" answers "stalled" and stops reading until {@link #release}; anything else is echoed.
+ * "stall" answers "stalled" and stops reading until {@link #release}; "flood:N" answers N messages
+ * at once, then waits in recv as "block" does; anything else is echoed.
  */
 class StreamxHandler implements StreamService {
   final AtomicInteger cancelled = new AtomicInteger();
@@ -52,15 +54,7 @@ class StreamxHandler implements StreamService {
       switch (req.getMsg()) {
         case "block" -> {
           stream.send(new Response().setMsg("blocking"));
-          try {
-            while (stream.recv() != null) {
-              // wait for the cancel, which wakes recv
-            }
-          } finally {
-            if (stream.context().isCancelled()) {
-              cancelled.incrementAndGet();
-            }
-          }
+          awaitCancel(stream);
           return;
         }
         case "stall" -> {
@@ -71,7 +65,36 @@ class StreamxHandler implements StreamService {
             Thread.currentThread().interrupt();
           }
         }
-        default -> stream.send(new Response().setMsg(answer(req.getMsg(), stream.context())));
+        default -> {
+          if (req.getMsg().startsWith("flood:")) {
+            try {
+              for (int i = Integer.parseInt(req.getMsg().substring(6)); i > 0; i--) {
+                stream.send(new Response().setMsg("f" + i));
+              }
+            } catch (RpcException e) { // the client reset the stream while this side still sent
+              if (stream.context().isCancelled()) {
+                cancelled.incrementAndGet();
+              }
+              throw e;
+            }
+            awaitCancel(stream);
+            return;
+          }
+          stream.send(new Response().setMsg(answer(req.getMsg(), stream.context())));
+        }
+      }
+    }
+  }
+
+  /** Waits in recv until the stream is cancelled (which wakes recv), and counts it. */
+  private void awaitCancel(BidiStreamingServer<Request, Response> stream) {
+    try {
+      while (stream.recv() != null) {
+        // anything more the client sends is ignored
+      }
+    } finally {
+      if (stream.context().isCancelled()) {
+        cancelled.incrementAndGet();
       }
     }
   }
