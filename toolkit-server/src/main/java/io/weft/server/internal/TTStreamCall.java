@@ -188,8 +188,10 @@ final class TTStreamCall implements BooleanSupplier {
    * cancel the handler and send the client an rst frame with the status. Never blocks.
    */
   private void reset(Status status) {
+    // closed first: the handler, woken by the cancel, must not end the stream with a trailer too
+    boolean mine = localClosed.compareAndSet(false, true);
     cancel(status);
-    if (localClosed.compareAndSet(false, true)) {
+    if (mine) {
       Buffer out = new Buffer(128);
       StreamFrame.of(
               StreamFrame.Type.RST,
