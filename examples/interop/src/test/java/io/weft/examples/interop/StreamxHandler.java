@@ -26,6 +26,9 @@ class StreamxHandler implements StreamService {
   final AtomicInteger cancelled = new AtomicInteger();
   final CountDownLatch release = new CountDownLatch(1);
 
+  /** The error that woke the last "block" handler's recv (its message names the cancel code). */
+  volatile String lastCancel = "";
+
   private String answer(String msg, CallContext ctx) {
     if (msg.equals("biz")) {
       throw new BizStatusException(404, "not found", Map.of("k", "v"));
@@ -92,6 +95,9 @@ class StreamxHandler implements StreamService {
       while (stream.recv() != null) {
         // anything more the client sends is ignored
       }
+    } catch (RpcException e) {
+      lastCancel = e.getMessage();
+      throw e;
     } finally {
       if (stream.context().isCancelled()) {
         cancelled.incrementAndGet();

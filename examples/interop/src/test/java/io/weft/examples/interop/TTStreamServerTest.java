@@ -96,6 +96,14 @@ class TTStreamServerTest {
   }
 
   @Test
+  void kitexCancelCodesReachTheWeftHandler() throws Exception {
+    assertThat(kitexClient(weft.port(), "cancel")).isNull();
+    assertThat(HANDLER.lastCancel).contains("CANCELLED").contains("code 12007");
+    assertThat(kitexClient(weft.port(), "deadline")).isNull();
+    assertThat(HANDLER.lastCancel).contains("CANCELLED").contains("code 12015");
+  }
+
+  @Test
   void unknownServiceIsAnsweredAtOnce() throws Exception {
     Server other =
         Server.builder()
