@@ -3,6 +3,7 @@
 //
 //	kitexstreamx server                     serves until stdin closes; prints {"stream": port}
 //	kitexstreamx client --addr H:P --case C  one case against a StreamService; exit 0 when it passes
+//	kitexstreamx bench --addr H:P [--streams N --seconds S --size B]  EchoBidi echoes per second (JSON)
 //
 // Both sides share one behaviour, keyed by the request's Msg, which Weft's test handler mirrors:
 // "biz" ends the stream with business status 404 "not found" and extra {"k":"v"}; "fail" returns a
@@ -55,6 +56,17 @@ func main() {
 		_ = fs.Parse(os.Args[2:])
 		if err := runClientCase(*addr, *c); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", *c, err)
+			os.Exit(1)
+		}
+	case "bench":
+		fs := flag.NewFlagSet("bench", flag.ExitOnError)
+		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
+		streams := fs.Int("streams", 100, "concurrent bidi streams")
+		seconds := fs.Float64("seconds", 5, "how long to run")
+		size := fs.Int("size", 64, "bytes of Msg")
+		_ = fs.Parse(os.Args[2:])
+		if err := runBench(*addr, *streams, time.Duration(*seconds*float64(time.Second)), *size); err != nil {
+			fmt.Fprintln(os.Stderr, "kitexstreamx bench:", err)
 			os.Exit(1)
 		}
 	default:
