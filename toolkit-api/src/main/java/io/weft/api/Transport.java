@@ -22,6 +22,15 @@ public enum Transport {
    * Thrift only, a Protobuf method over it fails with {@link StatusCode#UNIMPLEMENTED}.
    */
   BUFFERED,
-  /** gRPC over HTTP/2. Streaming methods always use it. */
-  GRPC
+  /**
+   * gRPC over HTTP/2. Streaming methods use it unless the client asks for {@link
+   * #TTHEADER_STREAMING}.
+   */
+  GRPC,
+  /**
+   * Kitex's TTHeader Streaming (StreamX): Thrift streaming methods over multiplexed TTHeader
+   * connections, without HTTP/2; unary methods use {@link #TTHEADER}. Thrift only: a Protobuf
+   * streaming method still uses gRPC.
+   */
+  TTHEADER_STREAMING
 }

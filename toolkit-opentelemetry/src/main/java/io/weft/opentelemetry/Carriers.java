@@ -89,7 +89,7 @@ final class Carriers {
         md.set(key, value);
         md.set(keys.http(), value);
       }
-      case TTHEADER, TTHEADER_FRAMED -> md.set(keys.ttheader(), value);
+      case TTHEADER, TTHEADER_FRAMED, TTHEADER_STREAMING -> md.set(keys.ttheader(), value);
       case FRAMED, BUFFERED -> {
         // no headers to carry it
       }

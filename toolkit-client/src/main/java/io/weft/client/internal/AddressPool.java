@@ -6,12 +6,14 @@ import io.weft.internal.wire.ttheader.Framing;
 /**
  * Every connection a client keeps to one address: its TTHeader, Framed or unframed Thrift
  * connections ({@link SocketPool}: exclusive or multiplexed, as configured) and its HTTP/2
- * connections ({@link Http2Pool}, for gRPC). The one thing per address the client looks up; each
- * part dials only when a call first needs it.
+ * connections ({@link Http2Pool}, for gRPC) and its TTHeader Streaming connections ({@link
+ * TTStreamPool}). The one thing per address the client looks up; each part dials only when a call
+ * first needs it.
  */
 final class AddressPool implements AutoCloseable {
   private final SocketPool sockets;
   private final Http2Pool http2;
+  private final TTStreamPool ttstream;
 
   AddressPool(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
     this.sockets =
@@ -19,6 +21,12 @@ final class AddressPool implements AutoCloseable {
             ? new MuxPool(target, framing, config, dialer)
             : new ExclusivePool(target, framing, config, dialer);
     this.http2 = new Http2Pool(target, config, dialer);
+    this.ttstream = new TTStreamPool(target, config, dialer);
+  }
+
+  /** The TTHeader Streaming connections (Thrift streaming with {@code TTHEADER_STREAMING}). */
+  TTStreamPool ttstream() {
+    return ttstream;
   }
 
   /** The socket connections (TTHeader, Framed, unframed Thrift). */
@@ -38,5 +46,6 @@ final class AddressPool implements AutoCloseable {
   public void close() {
     sockets.close();
     http2.close();
+    ttstream.close();
   }
 }

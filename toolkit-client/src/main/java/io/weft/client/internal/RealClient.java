@@ -40,7 +40,7 @@ public final class RealClient {
     this.middlewares = List.copyOf(config.middlewares());
     Framing framing =
         switch (config.transport()) {
-          case TTHEADER, GRPC -> Framing.TTHEADER;
+          case TTHEADER, GRPC, TTHEADER_STREAMING -> Framing.TTHEADER;
           case TTHEADER_FRAMED -> Framing.TTHEADER_FRAMED;
           case FRAMED -> Framing.FRAMED;
           case BUFFERED -> Framing.BUFFERED;
@@ -98,7 +98,7 @@ public final class RealClient {
               method.fullServiceName(),
               method.methodName(),
               method.kind(),
-              method.grpcOnly() ? Transport.GRPC : config.transport(),
+              transportOf(method),
               call.options.metadata().copy(),
               new Traffic());
       return Middleware.chain(middlewares, call).call(inv, call.request);
@@ -111,6 +111,17 @@ public final class RealClient {
           .withCause(e)
           .asException();
     }
+  }
+
+  /** The transport a call of {@code method} uses, as the middleware sees it. */
+  private Transport transportOf(MethodDescriptor<?, ?> method) {
+    if (method.kind().isStreaming() && transports.usesTTStream(method)) {
+      return Transport.TTHEADER_STREAMING;
+    }
+    if (config.transport() == Transport.TTHEADER_STREAMING) {
+      return method.grpcOnly() ? Transport.GRPC : Transport.TTHEADER;
+    }
+    return method.grpcOnly() ? Transport.GRPC : config.transport();
   }
 
   // the caller names the type: the chain returns Object, and its innermost stage made the value

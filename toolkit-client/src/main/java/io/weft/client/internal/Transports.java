@@ -1,20 +1,26 @@
 package io.weft.client.internal;
 
+import io.weft.api.CallContext;
 import io.weft.api.ClientConfig;
+import io.weft.api.Deadline;
 import io.weft.api.Endpoint;
 import io.weft.api.Invocation;
+import io.weft.api.MethodDescriptor;
+import io.weft.api.Serialization;
 import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 
 /**
  * The innermost endpoint of the client's chain: sends one attempt of a {@link ClientCall} to the
- * instance the balancer picked, over the client's transport (gRPC for streaming methods whatever it
- * is; oneway calls always over the socket framing), on that instance's {@link AddressPool}.
- * Thread-safe.
+ * instance the balancer picked, over the client's transport (streaming methods over gRPC, or over
+ * TTHeader Streaming for Thrift methods when configured; oneway calls always over the socket
+ * framing), on that instance's {@link AddressPool}. Thread-safe.
  */
 final class Transports implements Endpoint, AutoCloseable {
   private final boolean grpc;
+  private final boolean ttstream;
+  private final ClientConfig config;
   private final AddressPools pools;
   private final TTHeaderCalls sockets;
   private final GrpcCalls http2;
@@ -22,6 +28,8 @@ final class Transports implements Endpoint, AutoCloseable {
 
   Transports(ClientConfig config, AddressPools pools) {
     this.grpc = config.transport() == Transport.GRPC;
+    this.ttstream = config.transport() == Transport.TTHEADER_STREAMING;
+    this.config = config;
     this.pools = pools;
     this.sockets = new TTHeaderCalls(config, pools.framing());
     this.http2 = new GrpcCalls(config);
@@ -52,15 +60,40 @@ final class Transports implements Endpoint, AutoCloseable {
         yield null;
       }
       case STREAM ->
-          http2.start(
-              pool.http2(),
-              target.toString(),
-              call.method,
-              call.options,
-              call.request,
-              call.hasFirst,
-              call.traffic);
+          usesTTStream(call.method)
+              ? startTTStream(pool.ttstream(), call)
+              : http2.start(
+                  pool.http2(),
+                  target.toString(),
+                  call.method,
+                  call.options,
+                  call.request,
+                  call.hasFirst,
+                  call.traffic);
     };
+  }
+
+  /** Whether streams of {@code method} go over TTHeader Streaming (Thrift, when configured). */
+  boolean usesTTStream(MethodDescriptor<?, ?> method) {
+    return ttstream && method.serialization() == Serialization.THRIFT;
+  }
+
+  private Object startTTStream(TTStreamPool pool, ClientCall call) {
+    CallContext caller = CallContext.current();
+    Deadline deadline =
+        call.options.effectiveDeadline(config.rpcTimeout(), caller.deadline().orElse(null));
+    return TTStreamClientCall.start(
+        pool,
+        call.method,
+        call.options,
+        deadline,
+        caller.metaInfo().forwardedWith(call.options.metaInfo()),
+        config.callerService(),
+        caller.method(),
+        config.destService(),
+        call.request,
+        call.hasFirst,
+        call.traffic);
   }
 
   /** Closes every connection; calls in flight fail with {@code UNAVAILABLE}, later calls too. */

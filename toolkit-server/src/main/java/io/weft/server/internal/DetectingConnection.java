@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A new connection whose protocol is not yet known. It peeks at the first bytes (never consuming
- * them) and hands the connection to the protocol they announce: TTHeader, Framed or unframed
- * Thrift. A connection that sends bytes no protocol starts with, or sends too few within the
- * detection timeout, is closed with one log line.
+ * them) and hands the connection to the protocol they announce: HTTP/2, TTHeader Streaming,
+ * TTHeader, Framed or unframed Thrift. A connection that sends bytes no protocol starts with, or
+ * sends too few within the detection timeout, is closed with one log line.
  */
 final class DetectingConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(DetectingConnection.class.getName());
@@ -98,6 +98,16 @@ final class DetectingConnection implements ServerConnection {
       closeSocket();
       return;
     }
+    if (framing == Framing.TTHEADER && isStreaming(head)) {
+      TTStreamConnection streaming =
+          new TTStreamConnection(ctx, services.calls(), services.maxFrameSize());
+      delegate = streaming;
+      if (closing) {
+        streaming.close(false);
+      }
+      streaming.handle(limit);
+      return;
+    }
     SocketConnection conn =
         new SocketConnection(ctx, services.calls(), services.maxFrameSize(), framing);
     delegate = conn;
@@ -139,6 +149,9 @@ final class DetectingConnection implements ServerConnection {
         return null;
       }
       Framing f = Framing.detect(head, n);
+      if (f == Framing.TTHEADER && n < WANT) {
+        f = null; // bytes 6-7 (the flags) tell TTHeader Streaming from TTHeader
+      }
       if (f != null) {
         return f;
       }
@@ -147,6 +160,12 @@ final class DetectingConnection implements ServerConnection {
       }
       reader.pullData();
     }
+  }
+
+  /** Whether a TTHeader connection's first frame has the streaming flag (Kitex StreamX). */
+  private static boolean isStreaming(byte[] head) {
+    int flags = (head[6] & 0xFF) << 8 | (head[7] & 0xFF);
+    return (flags & io.weft.internal.wire.ttheader.TTHeader.FLAG_STREAMING) != 0;
   }
 
   private void timeOut() {

@@ -23,6 +23,7 @@ public final class PeerProcesses {
   private static Path kitexPeer;
   private static Path kitexEtcdPeer;
   private static Path kitexOtelPeer;
+  private static Path kitexStreamxPeer;
 
   private PeerProcesses() {}
 
@@ -72,6 +73,23 @@ public final class PeerProcesses {
         kitexOtelPeer = build("interop/kitex-otel", "kitexotelpeer");
       }
       return kitexOtelPeer;
+    } finally {
+      BUILDING.unlock();
+    }
+  }
+
+  /**
+   * The built {@code kitexstreamx} ({@code interop/kitex-streamx/bin/kitexstreamx}): stream.thrift
+   * generated with {@code kitex -streamx}, whose client and server speak TTHeader Streaming. A Go
+   * module of its own.
+   */
+  public static Path kitexStreamxPeer() throws IOException, InterruptedException {
+    BUILDING.lock();
+    try {
+      if (kitexStreamxPeer == null) {
+        kitexStreamxPeer = build("interop/kitex-streamx", "kitexstreamx");
+      }
+      return kitexStreamxPeer;
     } finally {
       BUILDING.unlock();
     }

@@ -14,6 +14,8 @@ import io.weft.internal.wire.thrift.ApplicationErrors;
 import io.weft.internal.wire.thrift.ThriftSkipper;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.StreamFrame;
+import io.weft.internal.wire.ttheader.StreamFrameReader;
 import io.weft.internal.wire.ttheader.TTHeader;
 import io.weft.testing.Vectors;
 import java.io.ByteArrayInputStream;
@@ -54,6 +56,22 @@ class WireFuzzTest {
               },
               INPUTS);
     }
+  }
+
+  @Test
+  void streamFrameReader() {
+    Fuzz f = withVectors(14, WireException.class, IOException.class).corpus("ttstream");
+    f.run(
+        in -> {
+          StreamFrameReader r = new StreamFrameReader(new ByteArrayInputStream(in), MAX_FRAME);
+          StreamFrame frame;
+          while ((frame = r.read()) != null) {
+            if (frame.type() == StreamFrame.Type.RST && frame.payload().length > 0) {
+              StreamFrame.exception(frame.payload());
+            }
+          }
+        },
+        INPUTS);
   }
 
   @Test

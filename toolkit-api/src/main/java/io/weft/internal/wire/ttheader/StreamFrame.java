@@ -1,0 +1,233 @@
+package io.weft.internal.wire.ttheader;
+
+import io.weft.internal.wire.Buffer;
+import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.thrift.ThriftProtocols;
+import java.util.Map;
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
+import org.apache.thrift.protocol.TProtocol;
+
+/**
+ * One frame of TTHeader Streaming (Kitex StreamX, {@code pkg/remote/trans/ttstream/frame.go}): a
+ * TTHeader packet with flag {@link TTHeader#FLAG_STREAMING}, the stream id as its sequence number,
+ * protocol id {@code 0x10}, the frame type (int key 27, {@code "1"}..{@code "5"}) and the method
+ * (int key 9). Header, meta and rst frames carry headers in the string block, trailer frames their
+ * trailer; data frames carry a bare Thrift struct as payload, trailer and rst frames optionally a
+ * strict Binary EXCEPTION envelope with a {@code TApplicationException}.
+ *
+ * <p>Immutable once built; the payload array is shared, not copied.
+ */
+public final class StreamFrame {
+  /** The frame types, numbered as Kitex numbers them. */
+  public enum Type {
+    META("1"),
+    HEADER("2"),
+    DATA("3"),
+    TRAILER("4"),
+    RST("5");
+
+    private final String wire;
+
+    Type(String wire) {
+      this.wire = wire;
+    }
+
+    /** The wire value of int key 27. */
+    public String wire() {
+      return wire;
+    }
+
+    static Type of(String wire) {
+      for (Type t : values()) {
+        if (t.wire.equals(wire)) {
+          return t;
+        }
+      }
+      throw new WireException("TTHeader Streaming frame has unknown frame type " + wire);
+    }
+  }
+
+  /** The header string carrying the cancel path of an rst frame. */
+  public static final String CANCEL_PATH = "ttscp";
+
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
+  private final TTHeader header;
+  private final Type type;
+  private final byte[] payload;
+
+  private StreamFrame(TTHeader header, Type type, byte[] payload) {
+    this.header = header;
+    this.type = type;
+    this.payload = payload;
+  }
+
+  /**
+   * A new frame for stream {@code streamId} of {@code method}; {@code strings} become the string
+   * block (headers, or the trailer), {@code payload} may be null.
+   */
+  public static StreamFrame of(
+      Type type, int streamId, String method, Map<String, String> strings, byte[] payload) {
+    return of(type, streamId, method, strings, null, payload);
+  }
+
+  /**
+   * As {@link #of(Type, int, String, Map, byte[])}, with more int keys ({@code ints}, may be null)
+   * after the frame type and the method.
+   */
+  public static StreamFrame of(
+      Type type,
+      int streamId,
+      String method,
+      Map<String, String> strings,
+      Map<Integer, String> ints,
+      byte[] payload) {
+    TTHeader h =
+        new TTHeader()
+            .flags(TTHeader.FLAG_STREAMING)
+            .seqId(streamId)
+            .protocolId(TTHeader.PROTOCOL_THRIFT_STRUCT);
+    h.intInfo().put(IntKey.FRAME_TYPE, type.wire());
+    h.intInfo().put(IntKey.TO_METHOD, method);
+    if (ints != null) {
+      h.intInfo().putAll(ints);
+    }
+    if (strings != null) {
+      h.strInfo().putAll(strings);
+    }
+    return new StreamFrame(h, type, payload == null ? NO_PAYLOAD : payload);
+  }
+
+  /**
+   * Decodes one whole frame (starting with its LENGTH field), as a {@link StreamFrameReader} read
+   * it.
+   *
+   * @throws WireException if it is not a TTHeader Streaming frame Kitex would accept
+   */
+  public static StreamFrame decode(byte[] frame, int offset, int length) {
+    TTHeader h = TTHeader.decode(frame, offset, length);
+    if ((h.flags() & TTHeader.FLAG_STREAMING) == 0) {
+      throw new WireException(
+          "TTHeader frame without the streaming flag (flags " + h.flags() + ") on a stream");
+    }
+    if (h.transforms().length > 0) {
+      throw new WireException("TTHeader Streaming frames carry no transforms");
+    }
+    Type type = Type.of(h.intInfo().get(IntKey.FRAME_TYPE));
+    int p = offset + h.payloadOffset();
+    byte[] payload =
+        p == offset + length ? NO_PAYLOAD : java.util.Arrays.copyOfRange(frame, p, offset + length);
+    return new StreamFrame(h, type, payload);
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public int streamId() {
+    return header.seqId();
+  }
+
+  /** The method (int key 9), or "" when the frame names none. */
+  public String method() {
+    return header.intInfo().getOrDefault(IntKey.TO_METHOD, "");
+  }
+
+  /**
+   * The frame's TTHeader, for {@link TTHeaderCallMeta}'s readers (metadata, metainfo, deadline,
+   * caller). Do not change it.
+   */
+  public TTHeader header() {
+    return header;
+  }
+
+  /** The int-key block: Kitex's own keys. */
+  public Map<Integer, String> intInfo() {
+    return java.util.Collections.unmodifiableMap(header.intInfo());
+  }
+
+  /** The string block: headers (meta, header, rst frames) or the trailer (trailer frames). */
+  public Map<String, String> strings() {
+    return java.util.Collections.unmodifiableMap(header.strInfo());
+  }
+
+  /** The payload; empty when the frame has none. Not a copy. */
+  public byte[] payload() {
+    return payload;
+  }
+
+  /**
+   * Appends the encoded frame to {@code out}.
+   *
+   * @throws WireException if a header exceeds TTHeader's limits
+   */
+  public void encode(Buffer out) {
+    int start = header.encode(out);
+    out.write(payload, 0, payload.length);
+    TTHeader.finish(out, start);
+  }
+
+  /** This frame encoded in a new array. */
+  public byte[] toBytes() {
+    Buffer b = new Buffer(64 + payload.length);
+    encode(b);
+    return b.toByteArray();
+  }
+
+  /**
+   * The payload of a trailer or rst frame that ends stream {@code streamId} of {@code method} with
+   * {@code e}: a strict Binary EXCEPTION envelope, as Kitex's {@code EncodeException} writes it.
+   */
+  public static byte[] exceptionPayload(String method, int streamId, TApplicationException e) {
+    Buffer b = new Buffer(64 + method.length());
+    TProtocol out = ThriftProtocols.writer(b);
+    try {
+      out.writeMessageBegin(new TMessage(method, TMessageType.EXCEPTION, streamId));
+      e.write(out);
+    } catch (TException ex) {
+      throw new IllegalStateException("cannot encode " + e, ex); // a Buffer does not fail
+    }
+    return b.toByteArray();
+  }
+
+  /**
+   * The exception in a trailer or rst frame's payload.
+   *
+   * @throws WireException if the payload is not a strict Binary EXCEPTION envelope
+   */
+  public static TApplicationException exception(byte[] payload) {
+    try {
+      TProtocol in = ThriftProtocols.reader(payload, 0, payload.length);
+      TMessage m = in.readMessageBegin();
+      if (m.type != TMessageType.EXCEPTION) {
+        throw new WireException(
+            "TTHeader Streaming exception payload has message type " + m.type + ", not EXCEPTION");
+      }
+      return TApplicationException.readFrom(in);
+    } catch (TException | RuntimeException e) {
+      if (e instanceof WireException w) {
+        throw w;
+      }
+      throw new WireException(
+          "TTHeader Streaming exception payload is malformed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StreamFrame{"
+        + type
+        + " sid="
+        + streamId()
+        + " method="
+        + method()
+        + " strings="
+        + header.strInfo()
+        + " payload="
+        + payload.length
+        + "}";
+  }
+}
