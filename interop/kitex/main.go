@@ -3,7 +3,8 @@
 //
 //	kitexpeer server                                  serves until stdin closes; prints its ports as JSON
 //	kitexpeer client --addr H:P --transport T --case C   one case; exit 0 when it passes
-//	kitexpeer bench --addr H:P [--concurrency N --seconds S --size B --rate R]   TTHeader Echo load; prints JSON
+//	kitexpeer bench --addr H:P [--concurrency N --seconds S --size B --rate R --transport T --idle N --mux N]   Echo load; prints JSON
+//	kitexpeer bench --serve plain|mux                 a bench server of Echo; serves until stdin closes
 //	kitexpeer jsonclient --addr H:P --idl F [--service S --transport T]   Kitex's JSON generic client:
 //	                                                  one call per stdin line "METHOD JSON", one JSON line out
 //	kitexpeer jsonserver --idl F [--service S]        Kitex's JSON generic server; prints {"json":PORT}
@@ -47,8 +48,20 @@ func main() {
 		seconds := fs.Float64("seconds", 3, "how long to run")
 		size := fs.Int("size", 1024, "bytes of Msg")
 		rate := fs.Float64("rate", 0, "calls per second (open loop); 0 for closed loop")
+		tp := fs.String("transport", "ttheader", "ttheader, ttheader-framed, framed or buffered")
+		idle := fs.Int("idle", 0, "idle connections kept per address; 0 for as many as callers")
+		mux := fs.Int("mux", 0, "multiplexed connections (Kitex's mux client); 0 for the pool")
+		serve := fs.String("serve", "", "plain or mux: run a bench server instead of a client")
 		_ = fs.Parse(os.Args[2:])
-		r, err := runBench(*addr, *concurrency, time.Duration(*seconds*float64(time.Second)), *size, *rate)
+		if *serve != "" {
+			if err := serveBench(*serve == "mux"); err != nil {
+				fmt.Fprintln(os.Stderr, "kitexpeer bench --serve:", err)
+				os.Exit(1)
+			}
+			return
+		}
+		c := benchClient{transport: *tp, idle: *idle, mux: *mux}
+		r, err := runBench(*addr, c, *concurrency, time.Duration(*seconds*float64(time.Second)), *size, *rate)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "kitexpeer bench:", err)
 			os.Exit(1)

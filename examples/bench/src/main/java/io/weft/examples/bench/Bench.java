@@ -59,6 +59,13 @@ public final class Bench {
    */
   static final double BUSY = 0.10;
 
+  /**
+   * How long a comparison waits for other processes to quieten ({@code BENCH_QUIET_WAIT} seconds,
+   * default 30; 0 on a machine known to be shared).
+   */
+  static final Duration QUIET_WAIT =
+      Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_QUIET_WAIT", "30")));
+
   /** How many times a round that other processes disturbed (see {@link #BUSY}) is run again. */
   static final int RETRIES = Integer.parseInt(System.getenv().getOrDefault("BENCH_RETRIES", "2"));
 
@@ -102,7 +109,7 @@ public final class Bench {
   record Pair(int weft, int peer, Kind kind) {}
 
   /**
-   * Which comparisons run: all, or those whose key (tt, otel, generic, unary, ghz, bidi, streams)
+   * Which comparisons run: all, or those whose key (tt, servers, otel, generic, unary, ghz, bidi, streams)
    * is listed in the second argument.
    */
   private final String only;
@@ -200,6 +207,10 @@ public final class Bench {
             weftMux,
             kitex);
       }
+
+    if (wanted("servers")) {
+      table.append(new ServerLoad(this, out).run());
+    }
 
     if (wanted("otel"))
       try (Side plain = new TelemetrySide(SIZE, Double.NaN);
@@ -475,19 +486,21 @@ public final class Bench {
   }
 
   /**
-   * Waits (up to 30 s) until processes other than this JVM and its servers use less than {@link
-   * #BUSY} of the machine, so that a comparison or round does not start while something else runs.
+   * Waits (up to {@link #QUIET_WAIT}) until processes other than this JVM and its servers use less
+   * than {@link #BUSY} of the machine, so that a comparison or round does not start while something
+   * else runs.
    */
   private static void awaitQuiet() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
     double other;
     boolean said = false;
     while ((other = otherShareOver(Duration.ofSeconds(1))) > BUSY && System.nanoTime() < deadline) {
       if (!said) {
         System.out.printf(
             Locale.ROOT,
-            "   other processes use %.0f%% of the machine; waiting up to 30 s for them%n",
-            other * 100);
+            "   other processes use %.0f%% of the machine; waiting up to %d s for them%n",
+            other * 100,
+            QUIET_WAIT.toSeconds());
         said = true;
       }
     }
@@ -651,7 +664,7 @@ public final class Bench {
    * rounds' CPU per call. For each pair, the Weft side's figures over the peer's, with the range of
    * the same ratio round by round (each round's two sides ran back to back).
    */
-  private List<Measured> compare(
+  List<Measured> compare(
       String group,
       int concurrency,
       double rate,

@@ -95,25 +95,27 @@ final class ServerProcess implements AutoCloseable {
       Path logDir,
       List<String> extraFlags)
       throws IOException {
+    this(name, javaCommand(mainClass, args, extraFlags), listening, logDir);
+  }
+
+  /**
+   * A server that is not a JVM (Kitex's): {@code cmd} runs it, and it prints a line that {@code
+   * listening} finds its port in. It should serve until its standard input closes or it is killed.
+   */
+  ServerProcess(String name, List<String> cmd, Pattern listening, Path logDir) throws IOException {
     this.name = name;
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(jvmFlags());
-    cmd.addAll(extraFlags);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    cmd.addAll(args);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Files.createDirectories(logDir);
     Path log = logDir.resolve("server-" + name + ".log");
     PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true);
+    int cp = cmd.indexOf("-cp");
     out.println(
         "# "
-            + String.join(" ", cmd.subList(0, cmd.indexOf("-cp")))
-            + " -cp <bench classpath> "
-            + mainClass
-            + " "
-            + String.join(" ", args));
+            + (cp < 0
+                ? String.join(" ", cmd)
+                : String.join(" ", cmd.subList(0, cp))
+                    + " -cp <bench classpath> "
+                    + String.join(" ", cmd.subList(cp + 2, cmd.size()))));
     BufferedReader in =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     int found = -1;
@@ -148,6 +150,18 @@ final class ServerProcess implements AutoCloseable {
             // the process ended
           }
         });
+  }
+
+  private static List<String> javaCommand(
+      String mainClass, List<String> args, List<String> extraFlags) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmFlags());
+    cmd.addAll(extraFlags);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(args);
+    return cmd;
   }
 
   /**
