@@ -109,8 +109,8 @@ public final class Bench {
   record Pair(int weft, int peer, Kind kind) {}
 
   /**
-   * Which comparisons run: all, or those whose key (tt, servers, otel, generic, unary, ghz, bidi, streams)
-   * is listed in the second argument.
+   * Which comparisons run: all, or those whose key (tt, servers, otel, generic, unary, ghz, bidi,
+   * streams) is listed in the second argument.
    */
   private final String only;
 
