@@ -104,7 +104,7 @@ final class TTStreamCall implements BooleanSupplier {
             conn.peer(),
             Transport.TTHEADER_STREAMING,
             this,
-            TTHeaderCallMeta.metaInfo(open.header()));
+            () -> TTHeaderCallMeta.metaInfo(open.header()));
     this.traffic = services.invoker().hasMiddleware() ? new Traffic() : null;
     if (deadline != null) {
       Status expired =
