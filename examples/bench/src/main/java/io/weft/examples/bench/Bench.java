@@ -119,7 +119,8 @@ public final class Bench {
   }
 
   private boolean wanted(String key) {
-    return only.isEmpty() || only.contains(key);
+    // whole keys: "tt" is not wanted by "ttstream"
+    return only.isEmpty() || List.of(only.split("[^a-z]+")).contains(key);
   }
 
   public static void main(String[] args) throws Exception {
@@ -207,6 +208,10 @@ public final class Bench {
 
     if (wanted("servers")) {
       table.append(new ServerLoad(this, out).run());
+    }
+
+    if (wanted("ttstream")) {
+      table.append(new TTStreamLoad(this, out).run());
     }
 
     if (wanted("otel"))
