@@ -119,7 +119,14 @@ public final class Bench {
   }
 
   private boolean wanted(String key) {
-    // whole keys: "tt" is not wanted by "ttstream"
+    return wanted(only, key);
+  }
+
+  /**
+   * Whether {@code BENCH_ONLY}'s value {@code only} (empty: everything; else keys separated by
+   * anything but letters) asks for section {@code key}: whole keys, so "ttstream" is not "tt".
+   */
+  static boolean wanted(String only, String key) {
     return only.isEmpty() || List.of(only.split("[^a-z]+")).contains(key);
   }
 
