@@ -3,7 +3,7 @@
 //
 //	kitexstreamx server                     serves until stdin closes; prints {"stream": port}
 //	kitexstreamx client --addr H:P --case C  one case against a StreamService; exit 0 when it passes
-//	kitexstreamx bench --addr H:P [--streams N --seconds S --size B]  EchoBidi echoes per second (JSON)
+//	kitexstreamx bench --addr H:P [--streams N --seconds S --warmup S --size B]  EchoBidi echoes (JSON)
 //
 // Both sides share one behaviour, keyed by the request's Msg, which Weft's test handler mirrors:
 // "biz" ends the stream with business status 404 "not found" and extra {"k":"v"}; "fail" returns a
@@ -63,9 +63,11 @@ func main() {
 		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
 		streams := fs.Int("streams", 100, "concurrent bidi streams")
 		seconds := fs.Float64("seconds", 5, "how long to run")
+		warmup := fs.Float64("warmup", 0, "seconds of load before the measured run, on the same client")
 		size := fs.Int("size", 64, "bytes of Msg")
 		_ = fs.Parse(os.Args[2:])
-		if err := runBench(*addr, *streams, time.Duration(*seconds*float64(time.Second)), *size); err != nil {
+		secs := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+		if err := runBench(*addr, *streams, secs(*warmup), secs(*seconds), *size); err != nil {
 			fmt.Fprintln(os.Stderr, "kitexstreamx bench:", err)
 			os.Exit(1)
 		}

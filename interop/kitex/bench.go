@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -120,8 +121,11 @@ func cpuMicros() (user, sys float64) {
 // runBench drives interop.thrift's Echo with a Kitex client (over TTHeader unless c says
 // otherwise): closed loop with
 // `concurrency` callers when rate is 0, else open loop at `rate` calls per second (latency
-// measured from each call's scheduled start, so a stall is not hidden).
-func runBench(addr string, c benchClient, concurrency int, duration time.Duration, size int, rate float64) (benchResult, error) {
+// measured from each call's scheduled start, so a stall is not hidden). A warm-up first runs the
+// same load on the same client for `warmup`, not counted: its pool's connections are then the
+// measured run's, so the measured run does not start by dialling them all at once. After the
+// warm-up it prints {"warm":true} and waits for a line on stdin before the measured run.
+func runBench(addr string, c benchClient, concurrency int, warmup, duration time.Duration, size int, rate float64) (benchResult, error) {
 	opts, err := c.options(addr, concurrency)
 	if err != nil {
 		return benchResult{}, err
@@ -131,6 +135,19 @@ func runBench(addr string, c benchClient, concurrency int, duration time.Duratio
 		return benchResult{}, err
 	}
 	req := &interop.Request{Msg: strings.Repeat("x", size)}
+	if warmup > 0 {
+		drive(cli, req, concurrency, warmup, size, rate)
+		// say so, and wait for a line on stdin: the benchmark reads the server's CPU in between
+		fmt.Println(`{"warm":true}`)
+		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+			return benchResult{}, fmt.Errorf("no go-ahead after the warm-up: %w", err)
+		}
+	}
+	return drive(cli, req, concurrency, duration, size, rate), nil
+}
+
+// drive runs one load on cli and measures it.
+func drive(cli interopecho.Client, req *interop.Request, concurrency int, duration time.Duration, size int, rate float64) benchResult {
 	ctx := context.Background()
 	var calls, errs atomic.Int64
 	lat := make([][]time.Duration, concurrency)
@@ -190,7 +207,7 @@ func runBench(addr string, c benchClient, concurrency int, duration time.Duratio
 	}
 	n := float64(max(calls.Load(), 1))
 	return benchResult{calls.Load(), errs.Load(), elapsed, pct(0.50), pct(0.99), pct(0.999),
-		(user1 - user0) / n, (sys1 - sys0) / n}, nil
+		(user1 - user0) / n, (sys1 - sys0) / n}
 }
 
 func printBench(r benchResult) {

@@ -3,7 +3,7 @@
 //
 //	kitexpeer server                                  serves until stdin closes; prints its ports as JSON
 //	kitexpeer client --addr H:P --transport T --case C   one case; exit 0 when it passes
-//	kitexpeer bench --addr H:P [--concurrency N --seconds S --size B --rate R --transport T --idle N --mux N]   Echo load; prints JSON
+//	kitexpeer bench --addr H:P [--concurrency N --seconds S --warmup S --size B --rate R --transport T --idle N --mux N]   Echo load; prints JSON
 //	kitexpeer bench --serve plain|mux                 a bench server of Echo; serves until stdin closes
 //	kitexpeer jsonclient --addr H:P --idl F [--service S --transport T]   Kitex's JSON generic client:
 //	                                                  one call per stdin line "METHOD JSON", one JSON line out
@@ -46,6 +46,7 @@ func main() {
 		addr := fs.String("addr", "127.0.0.1:8888", "the server's host:port")
 		concurrency := fs.Int("concurrency", 100, "concurrent callers")
 		seconds := fs.Float64("seconds", 3, "how long to run")
+		warmup := fs.Float64("warmup", 0, "seconds of the same load first, on the same client, not counted")
 		size := fs.Int("size", 1024, "bytes of Msg")
 		rate := fs.Float64("rate", 0, "calls per second (open loop); 0 for closed loop")
 		tp := fs.String("transport", "ttheader", "ttheader, ttheader-framed, framed or buffered")
@@ -61,7 +62,8 @@ func main() {
 			return
 		}
 		c := benchClient{transport: *tp, idle: *idle, mux: *mux}
-		r, err := runBench(*addr, c, *concurrency, time.Duration(*seconds*float64(time.Second)), *size, *rate)
+		secs := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+		r, err := runBench(*addr, c, *concurrency, secs(*warmup), secs(*seconds), *size, *rate)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "kitexpeer bench:", err)
 			os.Exit(1)

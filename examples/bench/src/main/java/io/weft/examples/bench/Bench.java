@@ -25,8 +25,8 @@ import java.util.function.ToDoubleFunction;
  * {@code /proc}, the server's CPU and bytes written per call and the share of the machine that
  * other processes used, and a round that others disturbed (over {@link #BUSY}) is run again (up to
  * {@code BENCH_RETRIES}, default 2, times) after waiting for the machine to be quiet, and flagged
- * under the table if it still was not. A side that hangs ends the run after {@link #HUNG}, with its
- * server's thread dump.
+ * under the table if it still was not. A side that hangs ends the run after {@link Rounds#HUNG},
+ * with its server's thread dump.
  */
 public final class Bench {
   static final int SIZE = 1024;
@@ -47,7 +47,7 @@ public final class Bench {
 
   /**
    * The first gRPC comparison's least warm-up: the server processes are new JVMs (see {@link
-   * #warmUntilSteady}).
+   * Rounds#warmUntilSteady}).
    */
   static final Duration GRPC_FIRST_WARMUP = Duration.ofSeconds(15);
 
@@ -119,15 +119,20 @@ public final class Bench {
   }
 
   private boolean wanted(String key) {
-    return only.isEmpty() || only.contains(key);
+    return wanted(only, key);
   }
 
-  /** Where the results go (the first argument). */
-  private static Path outDir = Path.of("target/bench");
+  /**
+   * Whether {@code BENCH_ONLY}'s value {@code only} (empty: everything; else keys separated by
+   * anything but letters) asks for section {@code key}: whole keys, so "ttstream" is not "tt".
+   */
+  static boolean wanted(String only, String key) {
+    return only.isEmpty() || List.of(only.split("[^a-z]+")).contains(key);
+  }
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
-    outDir = out;
+    Rounds.outDir = out;
     Files.createDirectories(out);
     new Bench(args.length > 1 ? args[1] : "").runAll(out);
     System.exit(0); // grpc-java's and Weft's non-daemon threads
@@ -212,6 +217,10 @@ public final class Bench {
       table.append(new ServerLoad(this, out).run());
     }
 
+    if (wanted("ttstream")) {
+      table.append(new TTStreamLoad(this, out).run());
+    }
+
     if (wanted("otel"))
       try (Side plain = new TelemetrySide(SIZE, Double.NaN);
           Side all = new TelemetrySide(SIZE, 1);
@@ -245,137 +254,12 @@ public final class Bench {
     boolean ghz = wanted("unary") || wanted("ghz");
     boolean javaUnary = wanted("unary");
     boolean bidi = wanted("bidi");
-    if (ghz || javaUnary || bidi)
-      try (GrpcSides.Servers servers = new GrpcSides.Servers(out)) {
-        System.out.printf(
-            Locale.ROOT,
-            "servers: weft pid %d port %d, weft on 1 carrier pid %d port %d, grpc-java pid %d port %d (logs: %s)%n",
-            servers.weft.pid(),
-            servers.weft.port(),
-            servers.weftOneCarrier.pid(),
-            servers.weftOneCarrier.port(),
-            servers.grpcJava.pid(),
-            servers.grpcJava.port(),
-            out.resolve("server-*.log"));
-        idleCheck(servers);
-        // Weft's server twice, as the JDK schedules virtual threads by default (a carrier per core)
-        // and
-        // on one carrier, against grpc-java's (side 2)
-        List<Pair> servers3 = List.of(new Pair(0, 2, Kind.SERVER), new Pair(1, 2, Kind.SERVER));
-        Duration[] warmup = {GRPC_FIRST_WARMUP}; // then GRPC_WARMUP
-        for (int connections : ghz ? new int[] {1, 4} : new int[0]) {
-          try (GhzSide w = new GhzSide(servers.weft, connections, SIZE, out);
-              GhzSide w1 = new GhzSide(servers.weftOneCarrier, connections, SIZE, out);
-              GhzSide g = new GhzSide(servers.grpcJava, connections, SIZE, out)) {
-            if (connections == 1) {
-              System.out.println("ghz: " + w.describe(CALLERS, GRPC_ROUND));
-            }
-            String c = connections + " connection" + (connections == 1 ? "" : "s");
-            String group =
-                "gRPC unary, " + SIZE + " B each way, ghz, " + CALLERS + " concurrent over " + c;
-            List<Measured> r =
-                compare(group, CALLERS, 0, next(warmup), GRPC_ROUND, servers3, w, w1, g);
-            target("unary, ghz, " + c, r, 0, 2);
-            target("unary, ghz, " + c + "; Weft on 1 carrier", r, 1, 2);
-          }
-        }
-        if (javaUnary)
-          try (Side gw = new GrpcSides.Unary(servers, false, true, SIZE);
-              Side gw1 = new GrpcSides.Unary(servers.weftOneCarrier, false, SIZE);
-              Side gg = new GrpcSides.Unary(servers, false, false, SIZE);
-              Side wg = new GrpcSides.Unary(servers, true, false, SIZE)) {
-            List<Measured> r =
-                compare(
-                    "gRPC unary, "
-                        + SIZE
-                        + " B each way, "
-                        + CALLERS
-                        + " blocking callers over 1 connection",
-                    CALLERS,
-                    0,
-                    next(warmup),
-                    GRPC_ROUND,
-                    List.of(
-                        new Pair(0, 2, Kind.SERVER),
-                        new Pair(1, 2, Kind.SERVER),
-                        new Pair(3, 2, Kind.CLIENT)),
-                    gw,
-                    gw1,
-                    gg,
-                    wg);
-            target("unary, grpc-java's client, 1 connection", r, 0, 2);
-            target("unary, grpc-java's client, 1 connection; Weft on 1 carrier", r, 1, 2);
-          }
-        for (int streams : bidi ? new int[] {1, 100} : new int[0]) {
-          try (Side gw = new StreamSide(servers, false, true);
-              Side gw1 = new StreamSide(servers.weftOneCarrier, false);
-              Side gg = new StreamSide(servers, false, false)) {
-            String s = streams + " stream" + (streams == 1 ? "" : "s");
-            List<Measured> r =
-                compare(
-                    "gRPC bidi streaming, 64 B messages, "
-                        + s
-                        + " over 1 connection, window "
-                        + StreamSide.WINDOW
-                        + " (messages/s; CPU per message)",
-                    streams,
-                    0,
-                    next(warmup),
-                    GRPC_ROUND,
-                    servers3,
-                    gw,
-                    gw1,
-                    gg);
-            target("bidi, grpc-java's client, " + s + " (per message)", r, 0, 2);
-            target("bidi, grpc-java's client, " + s + " (per message); Weft on 1 carrier", r, 1, 2);
-          }
-        }
-      }
+    if (ghz || javaUnary || bidi) {
+      new GrpcLoad(this).run(out, ghz, javaUnary, bidi);
+    }
 
     if (wanted("streams")) {
-      long streamsBegan = System.nanoTime();
-      StringBuilder mem =
-          new StringBuilder(
-              "\n| idle streams | server | client | heap per stream | RSS per stream | heap in all | RSS in all "
-                  + "| server's TCP connections |\n|---|---|---|---:|---:|---:|---:|---:|\n");
-      // 10,000 streams opened by either client (the server's figure should not depend on it), then
-      // the issue's 100,000 by Weft's (grpc-java's client waits instead of opening a second
-      // connection
-      // once Weft's server's 65,536 streams a connection are in use)
-      record Case(int n, boolean weftClient) {}
-      StreamMemory.Figures weft100k = null;
-      StreamMemory.Figures grpcJava100k = null;
-      for (Case c :
-          List.of(new Case(10_000, true), new Case(10_000, false), new Case(100_000, true))) {
-        for (boolean weftServer : new boolean[] {true, false}) {
-          StreamMemory.Figures f = StreamMemory.measure(out, weftServer, c.weftClient(), c.n());
-          String row = StreamMemory.row(f);
-          System.out.println(row);
-          mem.append(row).append('\n');
-          if (c.n() == 100_000) {
-            if (weftServer) {
-              weft100k = f;
-            } else {
-              grpcJava100k = f;
-            }
-          }
-        }
-      }
-      table.append(mem);
-      System.out.printf(
-          Locale.ROOT, "   (idle streams: %.0f s)%n", (System.nanoTime() - streamsBegan) / 1e9);
-      double per = weft100k.heapPerStream();
-      table.append(
-          String.format(
-              Locale.ROOT,
-              "%nIssue target, at most 3 KB of heap per idle stream at 100,000: Weft's server %,.0f B a stream "
-                  + "(%s), grpc-java's %,.0f B; Weft ÷ grpc-java %.2f×.%n",
-              per,
-              per <= 3000
-                  ? "met"
-                  : per <= 3072 ? "met if 3 KB is 3,072 B, not if 3,000 B" : "not met",
-              grpcJava100k.heapPerStream(),
-              per / grpcJava100k.heapPerStream()));
+      table.append(StreamMemory.section(out));
     }
 
     if (targets.indexOf("| unary") >= 0 || targets.indexOf("| bidi") >= 0) {
@@ -444,75 +328,6 @@ public final class Bench {
     }
   }
 
-  /** The warm-up to use now: the one in {@code next}, then {@link #GRPC_WARMUP} from now on. */
-  private static Duration next(Duration[] next) {
-    Duration d = next[0];
-    next[0] = GRPC_WARMUP;
-    return d;
-  }
-
-  /**
-   * Each server's CPU while idle over 2 s (should be ~0: no timers burning CPU between calls), and
-   * other processes' share.
-   */
-  private void idleCheck(GrpcSides.Servers servers) throws InterruptedException {
-    long w0 = servers.weft.cpuTicks();
-    long g0 = servers.grpcJava.cpuTicks();
-    double other = otherShareOver(Duration.ofSeconds(2));
-    long w1 = servers.weft.cpuTicks();
-    long g1 = servers.grpcJava.cpuTicks();
-    System.out.printf(
-        Locale.ROOT,
-        "idle servers over 2 s: weft %d ticks, grpc-java %d ticks; other processes %.0f%% of the machine%n",
-        w1 - w0,
-        g1 - g0,
-        other * 100);
-  }
-
-  /**
-   * The share of the machine's CPU that processes other than this JVM and its servers used over
-   * {@code d}.
-   */
-  private static double otherShareOver(Duration d) throws InterruptedException {
-    long[] m0 = Proc.machineTicks();
-    long[] s0 = Proc.selfCpuTicks();
-    long srv0 = ServerProcess.runningTicks();
-    Thread.sleep(d);
-    long[] m1 = Proc.machineTicks();
-    long[] s1 = Proc.selfCpuTicks();
-    long srv1 = ServerProcess.runningTicks();
-    long busy = (m1[0] - m0[0]) - (s1[0] + s1[1] - s0[0] - s0[1]) - (srv1 - srv0);
-    return Math.max(0, busy) / (double) Math.max(1, m1[1] - m0[1]);
-  }
-
-  /**
-   * Waits (up to {@link #QUIET_WAIT}) until processes other than this JVM and its servers use less
-   * than {@link #BUSY} of the machine, so that a comparison or round does not start while something
-   * else runs.
-   */
-  private static void awaitQuiet() throws InterruptedException {
-    long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
-    double other;
-    boolean said = false;
-    while ((other = otherShareOver(Duration.ofSeconds(1))) > BUSY && System.nanoTime() < deadline) {
-      if (!said) {
-        System.out.printf(
-            Locale.ROOT,
-            "   other processes use %.0f%% of the machine; waiting up to %d s for them%n",
-            other * 100,
-            QUIET_WAIT.toSeconds());
-        said = true;
-      }
-    }
-    if (said) {
-      System.out.printf(
-          Locale.ROOT,
-          "   %s: other processes at %.0f%% of the machine%n",
-          other > BUSY ? "going on anyway" : "quiet now",
-          other * 100);
-    }
-  }
-
   /**
    * "(mux, 1 connection)" of "weft → weft (mux, 1 connection)": what sets a second Weft side apart.
    */
@@ -524,138 +339,6 @@ public final class Bench {
   private void header(String line) {
     System.out.println(line);
     table.append(line).append("\n\n");
-  }
-
-  /** How long a side may overrun its round before the run is given up as hung. */
-  static final Duration HUNG = Duration.ofSeconds(60);
-
-  /**
-   * A side's run that ends the whole benchmark (exit 3; the servers are stopped) if it overruns
-   * {@code duration} by {@link #HUNG}.
-   */
-  private static LoadGen.Result watched(
-      Side side, Duration duration, java.util.concurrent.Callable<LoadGen.Result> run)
-      throws Exception {
-    Thread watchdog =
-        Thread.ofPlatform()
-            .daemon()
-            .name("watchdog")
-            .start(() -> {
-              try {
-                Thread.sleep(duration.plus(HUNG));
-              } catch (InterruptedException e) {
-                return;
-              }
-              String dumps = "";
-              try {
-                if (side.server()
-                    != null) { // the server's threads, for whoever looks into the hang
-                  Path dump =
-                      outDir
-                          .resolve("hang-" + side.server().name() + "-threads.txt")
-                          .toAbsolutePath();
-                  new ProcessBuilder(
-                          Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                          Long.toString(side.server().pid()),
-                          "Thread.print")
-                      .redirectErrorStream(true)
-                      .redirectOutput(dump.toFile())
-                      .start()
-                      .waitFor();
-                  dumps = "; the server's threads are in " + dump;
-                }
-              } catch (Exception e) {
-                dumps = "; no thread dump of the server: " + e;
-              }
-              System.out.println(
-                  "   "
-                      + side.name()
-                      + " did not finish "
-                      + HUNG.toSeconds()
-                      + " s after its "
-                      + duration.toSeconds()
-                      + " s: calls hang; giving up"
-                      + dumps);
-              System.exit(3); // the shutdown hook stops the server processes
-            });
-    try {
-      return run.call();
-    } finally {
-      watchdog.interrupt();
-    }
-  }
-
-  /** A warm-up step of a side with a server process. */
-  static final Duration WARMUP_STEP = Duration.ofSeconds(3);
-
-  /** The most a side with a server process is warmed up. */
-  static final Duration WARMUP_MAX = Duration.ofSeconds(30);
-
-  /**
-   * Warms up a side whose server runs in a process of its own in steps of {@link #WARMUP_STEP} for
-   * at least {@code least}, and then until two steps in a row cost the server the same CPU per call
-   * within 10% (a new JVM's JIT takes 10–15 s of load; grpc-java's server ran its first round at
-   * twice its later CPU per call after a fixed 15 s), at most {@link #WARMUP_MAX}.
-   */
-  private static void warmUntilSteady(Side side, int concurrency, double rate, Duration least)
-      throws Exception {
-    List<String> steps = new ArrayList<>();
-    double last = Double.NaN;
-    Duration spent = Duration.ZERO;
-    while (spent.compareTo(WARMUP_MAX) < 0) {
-      Measured m = measure(side, concurrency, WARMUP_STEP, rate);
-      spent = spent.plus(WARMUP_STEP);
-      double now = m.serverCpuUs();
-      steps.add(String.format(Locale.ROOT, "%.1f", now));
-      if (spent.compareTo(least) >= 0 && Math.abs(now - last) <= 0.1 * last) {
-        break;
-      }
-      last = now;
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "   warm-up  %-32s %d s, server cpu/call by %d s step: %s µs%n",
-        side.name(),
-        spent.toSeconds(),
-        WARMUP_STEP.toSeconds(),
-        String.join(", ", steps));
-  }
-
-  /** One round of one side, with the server process's CPU and I/O and the machine's around it. */
-  private static Measured measure(Side side, int concurrency, Duration duration, double rate)
-      throws Exception {
-    ServerProcess server = side.server();
-    long[] m0 = Proc.machineTicks();
-    long[] s0 = Proc.selfCpuTicks();
-    long srv0 = server == null ? 0 : server.cpuTicks();
-    long idle0 = ServerProcess.runningTicks() - srv0;
-    Proc.Io io0 = server == null ? null : server.io();
-    LoadGen.Result r = watched(side, duration, () -> side.run(concurrency, duration, rate));
-    Proc.Io io1 = server == null ? null : server.io();
-    long srv1 = server == null ? 0 : server.cpuTicks();
-    long idle1 = ServerProcess.runningTicks() - srv1;
-    long[] s1 = Proc.selfCpuTicks();
-    long[] m1 = Proc.machineTicks();
-    long calls = Math.max(1, r.calls());
-    double serverCpu = server == null ? Double.NaN : (srv1 - srv0) * Proc.usPerTick() / calls;
-    // other processes: the machine's busy ticks less this JVM's, the servers' (this one's and the
-    // idle
-    // other's), and a client process's
-    double clientTicks =
-        side.clientInBenchJvm() ? 0 : (r.userCpuUs() + r.systemCpuUs()) * calls / Proc.usPerTick();
-    double other =
-        Double.isNaN(clientTicks)
-            ? Double.NaN
-            : Math.max(
-                    0,
-                    (m1[0] - m0[0])
-                        - (s1[0] + s1[1] - s0[0] - s0[1])
-                        - (srv1 - srv0)
-                        - (idle1 - idle0)
-                        - clientTicks)
-                / (double) Math.max(1, m1[1] - m0[1]);
-    double idle = 1 - (m1[0] - m0[0]) / (double) Math.max(1, m1[1] - m0[1]);
-    return new Measured(r, serverCpu, server == null ? null : io1.minus(io0), other, idle);
   }
 
   /**
@@ -675,12 +358,12 @@ public final class Bench {
       throws Exception {
     System.out.println("== " + group);
     long began = System.nanoTime();
-    awaitQuiet();
+    Rounds.awaitQuiet();
     for (Side s : sides) {
       if (s.server() == null) {
-        watched(s, warmup, () -> s.run(concurrency, warmup, rate));
+        Rounds.watched(s, warmup, () -> s.run(concurrency, warmup, rate));
       } else {
-        warmUntilSteady(s, concurrency, rate, warmup);
+        Rounds.warmUntilSteady(s, concurrency, rate, warmup);
       }
     }
     List<List<Measured>> rounds = new ArrayList<>();
@@ -692,12 +375,12 @@ public final class Bench {
         List<Measured> round = new ArrayList<>();
         double busiest = 0;
         for (int i = 0; i < sides.length; i++) {
-          Measured m = measure(sides[i], concurrency, roundLength, rate);
+          Measured m = Rounds.measure(sides[i], concurrency, roundLength, rate);
           round.add(m);
           if (!Double.isNaN(m.otherShare())) { // NaN: a client (Kitex's) whose CPU is not measured
             busiest = Math.max(busiest, m.otherShare());
           }
-          System.out.println(roundLine(k + 1, sides[i].name(), m));
+          System.out.println(Rounds.roundLine(k + 1, sides[i].name(), m));
         }
         if (busiest > BUSY && attempt <= RETRIES) {
           System.out.printf(
@@ -705,7 +388,7 @@ public final class Bench {
               "   round %d: other processes used up to %.0f%% of the machine; running it again%n",
               k + 1,
               busiest * 100);
-          awaitQuiet();
+          Rounds.awaitQuiet();
           continue;
         }
         for (int i = 0; i < sides.length; i++) {
@@ -853,49 +536,8 @@ public final class Bench {
     return out;
   }
 
-  private static String roundLine(int k, String side, Measured m) {
-    LoadGen.Result r = m.r();
-    StringBuilder line =
-        new StringBuilder(
-            String.format(
-                Locale.ROOT,
-                "   round %d  %-32s %,10.0f/s  %,9d calls in %.2f s  p50 %,7.0f µs  p99 %,7.0f µs  p99.9 %,7.0f µs  errors %d  client cpu/call %.1f µs user %.1f µs sys",
-                k,
-                side,
-                r.perSecond(),
-                r.calls(),
-                r.seconds(),
-                r.p50us(),
-                r.p99us(),
-                r.p999us(),
-                r.errors(),
-                r.userCpuUs(),
-                r.systemCpuUs()));
-    if (m.serverIo() != null) {
-      long calls = Math.max(1, r.calls());
-      line.append(
-          String.format(
-              Locale.ROOT,
-              "  server cpu/call %.1f µs, reads %.0f B in %.2f calls, writes %.0f B in %.2f calls",
-              m.serverCpuUs(),
-              (double) m.serverIo().readBytes() / calls,
-              (double) m.serverIo().reads() / calls,
-              (double) m.serverIo().writeBytes() / calls,
-              (double) m.serverIo().writes() / calls));
-    }
-    line.append(
-        Double.isNaN(m.otherShare())
-            ? "  other processes ?"
-            : String.format(Locale.ROOT, "  other processes %.0f%%", m.otherShare() * 100));
-    line.append(String.format(Locale.ROOT, ", idle %.0f%% of the machine", m.idleShare() * 100));
-    if (m.otherShare() > BUSY) {
-      line.append("  ⚠ busy machine");
-    }
-    return line.toString();
-  }
-
   /** A row of the targets table: side {@code weft}'s median against side {@code peer}'s. */
-  private void target(String what, List<Measured> r, int weft, int peer) {
+  void target(String what, List<Measured> r, int weft, int peer) {
     Measured w = r.get(weft);
     Measured p = r.get(peer);
     double speed = w.r().perSecond() / p.r().perSecond();

@@ -1,9 +1,16 @@
 package io.weft.examples.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 18's item 4, the virtual-thread promise as a chart: calls/s and p99 against 1, 10, 100,
@@ -15,8 +22,17 @@ import java.util.Locale;
  */
 final class Concurrency {
   static final int[] CALLERS = {1, 10, 100, 1_000, 10_000};
-  static final Duration WARMUP = Duration.ofSeconds(2);
   static final Duration ROUND = Duration.ofSeconds(4);
+
+  /**
+   * The open-connection limit that Weft's bench server gets ({@code --max-connections}): above the
+   * most callers (its default, 10,000, is exactly the last level's, so a connection left over from
+   * earlier made the 10,000th caller wait).
+   */
+  static final int MAX_CONNECTIONS = 15_000;
+
+  /** How long a level waits for the previous level's connections to be gone from the server. */
+  static final Duration DRAIN = Duration.ofSeconds(60);
 
   private final List<ServerProcess> servers;
   private final int size;
@@ -28,6 +44,14 @@ final class Concurrency {
 
   private record Point(String server, int callers, LoadGen.Result r, double serverCpuUs) {}
 
+  /**
+   * The warm-up at a level, on the measured client's own connections: 5 s, and 1 ms per caller
+   * above that (10 s at 10,000, where dialling the connections alone takes seconds).
+   */
+  static Duration warmup(int callers) {
+    return Duration.ofMillis(Math.max(5_000, callers));
+  }
+
   /** Runs every level against both servers, one run each after a warm-up; returns the markdown. */
   String run() throws Exception {
     System.out.println(
@@ -38,12 +62,7 @@ final class Concurrency {
     List<Point> points = new ArrayList<>();
     for (int n : CALLERS) {
       for (ServerProcess server : servers) {
-        Side side = new ServerSides.KitexClient(server, "ttheader", 0, size);
-        side.run(n, WARMUP, 0); // dials the connections, and warms the server at this level
-        long t0 = server.cpuTicks();
-        LoadGen.Result r = side.run(n, ROUND, 0);
-        double cpu = (server.cpuTicks() - t0) * Proc.usPerTick() / Math.max(1, r.calls());
-        Point p = new Point(server.name(), n, r, cpu);
+        Point p = point(server, n);
         points.add(p);
         System.out.printf(
             Locale.ROOT,
@@ -51,14 +70,67 @@ final class Concurrency {
                 + "  errors %d%n",
             n,
             server.name(),
-            r.perSecond(),
-            r.p50us(),
-            r.p99us(),
-            cpu,
-            r.errors());
+            p.r().perSecond(),
+            p.r().p50us(),
+            p.r().p99us(),
+            p.serverCpuUs(),
+            p.r().errors());
       }
     }
     return table(points) + chart(points);
+  }
+
+  /**
+   * One level against one server, fair to both: the level starts once the server holds none of the
+   * previous level's connections, and one client process warms up on the connections it then
+   * measures on (no second dialling of every caller's connection right after the first client went
+   * away); the server's CPU is read between the two.
+   */
+  private Point point(ServerProcess server, int n) throws Exception {
+    awaitDrained(server);
+    ServerSides.KitexClient side = new ServerSides.KitexClient(server, "ttheader", 0, size);
+    Process p =
+        side.start(n, warmup(n), ROUND, 0).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+      String warm = out.readLine();
+      if (warm == null || !warm.contains("warm")) {
+        throw new IOException("kitexpeer bench ended in its warm-up at " + n + " callers: " + warm);
+      }
+      long t0 = server.cpuTicks();
+      in.write("go\n");
+      in.flush();
+      String line = out.readLine();
+      long t1 = server.cpuTicks();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null) {
+        throw new IOException("kitexpeer bench failed at " + n + " callers: " + line);
+      }
+      LoadGen.Result r = ServerSides.KitexClient.result(line);
+      return new Point(server.name(), n, r, (t1 - t0) * Proc.usPerTick() / Math.max(1, r.calls()));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * Waits until the server holds no TCP connection but its listener (the previous level's client
+   * has exited; the server may still be closing its side), up to {@link #DRAIN}; says so if not.
+   */
+  private static void awaitDrained(ServerProcess server) throws InterruptedException {
+    long deadline = System.nanoTime() + DRAIN.toNanos();
+    int open;
+    while ((open = Proc.openTcpSockets(server.pid())) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100); // /proc has nothing to wait on
+    }
+    if (open > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "   ⚠ %s still holds %d TCP connections after %d s; going on%n",
+          server.name(),
+          open,
+          DRAIN.toSeconds());
+    }
   }
 
   private static String table(List<Point> points) {
@@ -66,9 +138,11 @@ final class Concurrency {
         new StringBuilder(
             "\nConcurrency (Kitex's client, a connection per caller, ttheader; one "
                 + ROUND.toSeconds()
-                + " s run per point after "
-                + WARMUP.toSeconds()
-                + " s at the same level):\n\n"
+                + " s run per point, after the previous point's connections were gone from the"
+                + " server and a warm-up of the same client on the same connections, 5 s or 1 ms"
+                + " per caller if longer; Weft's server's connection limit "
+                + String.format(Locale.ROOT, "%,d", MAX_CONNECTIONS)
+                + "):\n\n"
                 + "| callers | server | calls/s | p50 µs | p99 µs | server CPU µs/call | errors |\n"
                 + "|---:|---|---:|---:|---:|---:|---:|\n");
     for (Point p : points) {

@@ -132,6 +132,20 @@ final class Proc {
    * its listening socket nor, say, the attach listener's Unix socket that {@code jcmd} opens).
    */
   static int tcpConnections(long pid) {
+    return tcpSockets(pid, "01"::equals);
+  }
+
+  /**
+   * How many TCP sockets the process holds other than listening ones, in any state (established, or
+   * closing: a connection the peer closed still counts against a server's connection limit until
+   * the server closes it too).
+   */
+  static int openTcpSockets(long pid) {
+    return tcpSockets(pid, state -> !state.equals("0A"));
+  }
+
+  /** The process's TCP sockets whose state ({@code /proc/net/tcp}'s hex code) passes {@code st}. */
+  private static int tcpSockets(long pid, java.util.function.Predicate<String> st) {
     java.util.Set<String> inodes = new java.util.HashSet<>();
     try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
       fds.forEach(fd -> {
@@ -152,7 +166,7 @@ final class Proc {
         }
         for (String line : Files.readAllLines(file)) {
           String[] f = line.trim().split("\\s+");
-          if (f.length > 9 && f[3].equals("01") && inodes.contains(f[9])) {
+          if (f.length > 9 && st.test(f[3]) && inodes.contains(f[9])) {
             n++;
           }
         }

@@ -43,7 +43,7 @@ final class ServerLoad {
         .append("\n| issue 18 goal | Weft | peer | Weft ÷ peer | goal | met? |\n")
         .append("|---|---:|---:|---:|---|---|\n");
     String concurrency;
-    try (ServerProcess weft = ServerProcess.weft(out);
+    try (ServerProcess weft = ServerProcess.weft(out, Concurrency.MAX_CONNECTIONS);
         ServerProcess kitex = ServerSides.kitexServer(out, false);
         ServerProcess kitexMux = ServerSides.kitexServer(out, true);
         ServerProcess thriftFramed = ServerSides.libthriftServer(out, true);

@@ -24,10 +24,18 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
   /** Weft's interop server (every interop service on one port). */
   static ServerProcess weft(Path logDir) throws IOException {
+    return weft(logDir, 0);
+  }
+
+  /**
+   * Weft's interop server with an open-connection limit of {@code maxConnections} ({@code
+   * ServerOptions.withMaxConnections}; 0 for the default, 10,000).
+   */
+  static ServerProcess weft(Path logDir, int maxConnections) throws IOException {
     return new ServerProcess(
         "weft",
         "io.weft.examples.interop.Main",
-        List.of("server", "--port", "0"),
+        List.of("server", "--port", "0", "--max-connections", Integer.toString(maxConnections)),
         Pattern.compile("Weft server listening on .*:(\\d+)"),
         logDir,
         List.of());

@@ -89,11 +89,31 @@ final class ServerSides {
 
     @Override
     public LoadGen.Result run(int concurrency, Duration duration, double rate) throws Exception {
+      Process p =
+          start(concurrency, Duration.ZERO, duration, rate)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("kitexpeer bench failed: " + line);
+      }
+      return result(line);
+    }
+
+    /**
+     * The {@code kitexpeer bench} process of one run, not started; with a {@code warmup} above 0,
+     * it first runs the same load on the same client (the same connections) for that long, prints
+     * {@code {"warm":true}} and waits for a line on its standard input before the measured run.
+     */
+    ProcessBuilder start(int concurrency, Duration warmup, Duration duration, double rate)
+        throws IOException, InterruptedException {
       List<String> cmd =
           new ArrayList<>(
               List.of(
                   PeerProcesses.kitexPeer().toString(),
                   "bench",
+                  "--warmup",
+                  Double.toString(warmup.toMillis() / 1000.0),
                   "--addr",
                   "127.0.0.1:" + server.port(),
                   "--transport",
@@ -110,11 +130,11 @@ final class ServerSides {
                   Integer.toString(size),
                   "--rate",
                   String.format(Locale.ROOT, "%.1f", rate)));
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("kitexpeer bench failed: " + line);
-      }
+      return new ProcessBuilder(cmd);
+    }
+
+    /** The figures in the JSON line that {@code kitexpeer bench} prints at the end. */
+    static LoadGen.Result result(String line) {
       return new LoadGen.Result(
           (long) field(line, "calls"),
           (long) field(line, "errors"),

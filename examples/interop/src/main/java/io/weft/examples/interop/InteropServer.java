@@ -24,6 +24,10 @@ public final class InteropServer {
    * them).
    */
   public static Server create(int port, ThriftEchoHandler thrift, GrpcTestHandler grpc) {
+    return builder(port, thrift, grpc).build();
+  }
+
+  private static Server.Builder builder(int port, ThriftEchoHandler thrift, GrpcTestHandler grpc) {
     return Server.builder()
         .addService(EchoServiceServer.definition(thrift))
         .addService(TestServiceServer.definition(grpc))
@@ -35,12 +39,18 @@ public final class InteropServer {
         .options(
             ServerOptions.withPort(port),
             ServerOptions.withMaxMessageSize(MAX_MESSAGE),
-            ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024))
-        .build();
+            ServerOptions.withMaxFrameSize(MAX_MESSAGE + 1024));
   }
 
-  /** Serves until killed. */
-  static void run(int port) throws InterruptedException {
-    create(port).run();
+  /**
+   * Serves until killed; {@code maxConnections} above 0 sets the open-connection limit (the
+   * benchmark's server takes more than the default 10,000 callers' connections at once).
+   */
+  static void run(int port, int maxConnections) throws InterruptedException {
+    Server.Builder b = builder(port, new ThriftEchoHandler(), new GrpcTestHandler());
+    if (maxConnections > 0) {
+      b.options(ServerOptions.withMaxConnections(maxConnections));
+    }
+    b.build().run();
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
  * The interop entry points of {@code docs/interop.md}:
  *
  * <pre>
- * java -jar interop.jar server --port N
+ * java -jar interop.jar server --port N [--max-connections N]
  * java -jar interop.jar client --host H --port N --transport T --case C
  * </pre>
  */
@@ -34,7 +34,10 @@ public final class Main {
     }
     Map<String, String> opts = options(args);
     switch (args[0]) {
-      case "server" -> InteropServer.run(Integer.parseInt(require(opts, "port")));
+      case "server" ->
+          InteropServer.run(
+              Integer.parseInt(require(opts, "port")),
+              Integer.parseInt(opts.getOrDefault("max-connections", "0")));
       case "client" -> {
         String failure =
             InteropClient.run(
@@ -61,7 +64,7 @@ public final class Main {
 
   private static final String USAGE =
       """
-      usage: java -jar interop.jar server --port N
+      usage: java -jar interop.jar server --port N [--max-connections N]
              java -jar interop.jar client --host H --port N --transport T --case C\
       """;
 
