@@ -299,6 +299,7 @@ final class TTStreamClientCall<Req, Resp>
       task.cancel(false);
     }
     conn.unregister(this);
+    conn.wakeSenders(); // a send of this stream waiting for room in the connection's queue
     signal();
   }
 
@@ -367,6 +368,13 @@ final class TTStreamClientCall<Req, Resp>
     }
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     dataFrame(message).encode(out);
+    if (!conn.awaitRoom(() -> status.get() != null)) {
+      Status ended = status.get();
+      throw ended != null && !ended.isOk()
+          ? ended.asException()
+          : Status.of(StatusCode.UNAVAILABLE, "the connection to " + conn.address() + " closed")
+              .asException();
+    }
     conn.write(out);
   }
 

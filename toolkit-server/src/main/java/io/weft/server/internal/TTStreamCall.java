@@ -104,7 +104,7 @@ final class TTStreamCall implements BooleanSupplier {
             conn.peer(),
             Transport.TTHEADER_STREAMING,
             this,
-            TTHeaderCallMeta.metaInfo(open.header()));
+            () -> TTHeaderCallMeta.metaInfo(open.header()));
     this.traffic = services.invoker().hasMiddleware() ? new Traffic() : null;
     if (deadline != null) {
       Status expired =
@@ -201,7 +201,7 @@ final class TTStreamCall implements BooleanSupplier {
               StreamFrame.exceptionPayload(
                   wireMethod, streamId, ApplicationErrors.fromStatus(status)))
           .encode(out);
-      conn.write(out, true);
+      conn.write(out);
       LOG.log(System.Logger.Level.DEBUG, "reset stream " + streamId + ": " + status);
     }
   }
@@ -215,6 +215,7 @@ final class TTStreamCall implements BooleanSupplier {
     }
     callContext.cancel();
     inbound.fail(endStatus.asException());
+    conn.wakeSenders(); // a send waiting for room in the connection's queue
   }
 
   /** Whether the stream was cancelled: the context's view of the transport. */
@@ -309,7 +310,14 @@ final class TTStreamCall implements BooleanSupplier {
       if (traffic != null) {
         traffic.addSent(out.size());
       }
-      if (!conn.write(out, false)) {
+      if (!conn.awaitRoom(() -> endStatus != null)) {
+        Status ended = endStatus;
+        throw ended != null && !ended.isOk()
+            ? ended.asException()
+            : Status.of(StatusCode.UNAVAILABLE, "the connection from " + conn.peer() + " closed")
+                .asException();
+      }
+      if (!conn.write(out)) {
         cancel(Status.of(StatusCode.UNAVAILABLE, "cannot write to " + conn.peer()));
         throw endStatus.asException();
       }
@@ -353,7 +361,7 @@ final class TTStreamCall implements BooleanSupplier {
           callContext.responseMetadataIfAny(),
           trailer,
           error);
-      conn.write(out, false);
+      conn.write(out);
     } finally {
       writeLock.unlock();
     }
