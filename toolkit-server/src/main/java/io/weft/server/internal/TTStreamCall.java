@@ -131,6 +131,9 @@ final class TTStreamCall implements BooleanSupplier {
   void onFrame(StreamFrame frame) {
     switch (frame.type()) {
       case DATA -> {
+        if (traffic != null) {
+          traffic.addReceived(frame.wireSize());
+        }
         if (!inbound.offer(frame.payload())) {
           reset(
               Status.of(
@@ -283,9 +286,6 @@ final class TTStreamCall implements BooleanSupplier {
     if (bytes == null) {
       return null;
     }
-    if (traffic != null) {
-      traffic.addReceived(bytes.length);
-    }
     return method.descriptor().requestCodec().decode(bytes, 0, bytes.length);
   }
 
@@ -305,10 +305,11 @@ final class TTStreamCall implements BooleanSupplier {
         headerFrame(streamId, wireMethod, callContext.responseMetadataIfAny()).encode(out);
         headerSent = true;
       }
+      int before = out.size(); // the data frame alone is the message's traffic
       StreamFrame.of(StreamFrame.Type.DATA, streamId, wireMethod, null, payload.toByteArray())
           .encode(out);
       if (traffic != null) {
-        traffic.addSent(out.size());
+        traffic.addSent(out.size() - before);
       }
       if (!conn.awaitRoom(() -> endStatus != null)) {
         Status ended = endStatus;

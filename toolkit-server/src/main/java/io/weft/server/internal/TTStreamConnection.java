@@ -117,7 +117,19 @@ final class TTStreamConnection implements ServerConnection {
     }
     String service = TTHeaderCallMeta.idlService(frame.header());
     MethodDefinition<?, ?> method = calls.registry().lookup(service, frame.method());
-    if (method == null || !method.descriptor().kind().isStreaming()) {
+    if (method != null && !method.descriptor().kind().isStreaming()) {
+      // Kitex v0.16.3's server does not serve these either: its handler fails on the stream's
+      // arguments and the client gets an internal error
+      refuse(
+          frame,
+          new TApplicationException(
+              TApplicationException.UNKNOWN_METHOD,
+              frame.method()
+                  + (service == null ? "" : " of service " + service)
+                  + " is a unary method: call it over TTHeader, not TTHeader Streaming"));
+      return;
+    }
+    if (method == null) {
       refuse(
           frame,
           new TApplicationException(
