@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * The bytes one call has moved so far, counted by the transport as it goes: over TTHeader, Framed
- * and unframed Thrift the request and reply frames; over gRPC the length-prefixed messages (not the
+ * and unframed Thrift the request and reply frames; over TTHeader Streaming each message's data
+ * frame (not the header, trailer or rst frames); over gRPC the length-prefixed messages (not the
  * HTTP/2 headers). A middleware reads it from {@link Invocation#traffic()} after the call. Each
  * {@code add} of a positive size is one message (every message has a frame or prefix), so the
  * counts are the messages moved, which for a stream says how many.

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One connection's outgoing bytes. Callers append whole frames; one thread at a time writes
@@ -341,6 +342,42 @@ public final class WriteCoalescer {
       }
     }
     checkFailure();
+  }
+
+  /**
+   * Waits while {@value #MAX_QUEUED} bytes or more are queued behind a busy writer, until {@code
+   * stop} holds; a caller that then queues through {@link #writeSoonWithoutWaiting} never blocks on
+   * the socket itself, so whatever makes {@code stop} true (a stream's reset, the connection's end)
+   * can wake it with {@link #wakeWaiters}. {@code stop} runs under the coalescer's lock: it must
+   * only read volatile state.
+   *
+   * @return false if it stopped because of {@code stop}
+   */
+  public boolean awaitRoom(BooleanSupplier stop) {
+    lock.lock();
+    try {
+      while (writing && pending.size() >= MAX_QUEUED && failure == null && !stop.getAsBoolean()) {
+        waitingForRoom++;
+        try {
+          written.awaitUninterruptibly();
+        } finally {
+          waitingForRoom--;
+        }
+      }
+      return !stop.getAsBoolean();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes every {@link #awaitRoom(BooleanSupplier)} so that it checks its stop condition again. */
+  public void wakeWaiters() {
+    lock.lock();
+    try {
+      written.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Writers waiting for the queue to drain below {@value #MAX_QUEUED} bytes (for tests). */

@@ -8,6 +8,7 @@ import io.weft.api.Deadline;
 import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.MethodDescriptor;
+import io.weft.api.ResponseMetadata;
 import io.weft.api.RpcException;
 import io.weft.api.ServerStreamingClient;
 import io.weft.api.Status;
@@ -78,8 +79,16 @@ final class TTStreamClientCall<Req, Resp>
   private volatile Metadata trailers = new Metadata();
   private volatile ScheduledFuture<?> deadlineTask;
 
+  /** Where the caller wants the server's header and trailer strings, as well; null for nowhere. */
+  private final ResponseMetadata capture;
+
   private TTStreamClientCall(
-      TTStreamConnection conn, MethodDescriptor<Req, Resp> method, int streamId, Traffic traffic) {
+      TTStreamConnection conn,
+      MethodDescriptor<Req, Resp> method,
+      int streamId,
+      Traffic traffic,
+      ResponseMetadata capture) {
+    this.capture = capture;
     this.conn = conn;
     this.method = method;
     this.streamId = streamId;
@@ -127,7 +136,9 @@ final class TTStreamClientCall<Req, Resp>
           .asException();
     }
     TTStreamConnection conn = pool.connection(deadline);
-    TTStreamClientCall<Req, Resp> call = new TTStreamClientCall<>(conn, method, nextId(), traffic);
+    TTStreamClientCall<Req, Resp> call =
+        new TTStreamClientCall<>(
+            conn, method, nextId(), traffic, options.responseCapture().orElse(null));
     if (!conn.register(call)) {
       throw new UnsentException(
           Status.of(StatusCode.UNAVAILABLE, "connection to " + conn.address() + " closed"));
@@ -147,7 +158,7 @@ final class TTStreamClientCall<Req, Resp>
     StreamFrame.of(StreamFrame.Type.HEADER, call.streamId, method.methodName(), strings, ints, null)
         .encode(out);
     if (hasFirst) {
-      call.dataFrame(first).encode(out);
+      call.dataFrame(first, out);
       call.halfClosed.set(true);
       call.frame(StreamFrame.Type.TRAILER, null).encode(out);
     }
@@ -186,7 +197,8 @@ final class TTStreamClientCall<Req, Resp>
     return StreamFrame.of(type, streamId, method.methodName(), null, payload);
   }
 
-  private StreamFrame dataFrame(Req message) {
+  /** Encodes {@code message}'s data frame into {@code out}, counting the frame as traffic. */
+  private void dataFrame(Req message, Buffer out) {
     Buffer b = new Buffer(Buffer.TYPICAL_FRAME);
     try {
       method.requestCodec().encode(message, b);
@@ -194,10 +206,11 @@ final class TTStreamClientCall<Req, Resp>
       throw Status.of(StatusCode.INTERNAL, "cannot encode a request: " + e.getMessage())
           .asException();
     }
+    int before = out.size();
+    frame(StreamFrame.Type.DATA, b.toByteArray()).encode(out);
     if (traffic != null) {
-      traffic.addSent(b.size());
+      traffic.addSent(out.size() - before);
     }
-    return frame(StreamFrame.Type.DATA, b.toByteArray());
   }
 
   // ---- the connection's reader thread ----
@@ -208,9 +221,15 @@ final class TTStreamClientCall<Req, Resp>
         Metadata md = new Metadata();
         frame.strings().forEach(md::add);
         headers = md;
+        if (capture != null) {
+          capture.headers().merge(md);
+        }
         signal();
       }
       case DATA -> {
+        if (traffic != null) {
+          traffic.addReceived(frame.wireSize());
+        }
         if (!inbound.offer(frame.payload())) {
           cancelLocally(
               Status.of(
@@ -244,6 +263,9 @@ final class TTStreamClientCall<Req, Resp>
     Metadata md = new Metadata();
     frame.strings().forEach(md::add);
     trailers = md;
+    if (capture != null) {
+      capture.trailers().merge(md);
+    }
     RuntimeException error = null;
     Status s = Status.OK;
     try {
@@ -299,6 +321,7 @@ final class TTStreamClientCall<Req, Resp>
       task.cancel(false);
     }
     conn.unregister(this);
+    conn.wakeSenders(); // a send of this stream waiting for room in the connection's queue
     signal();
   }
 
@@ -350,9 +373,6 @@ final class TTStreamClientCall<Req, Resp>
     if (bytes == null) {
       return null;
     }
-    if (traffic != null) {
-      traffic.addReceived(bytes.length);
-    }
     return method.responseCodec().decode(bytes, 0, bytes.length);
   }
 
@@ -366,7 +386,14 @@ final class TTStreamClientCall<Req, Resp>
       throw new IllegalStateException("send after closeSend");
     }
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
-    dataFrame(message).encode(out);
+    dataFrame(message, out);
+    if (!conn.awaitRoom(() -> status.get() != null)) {
+      Status ended = status.get();
+      throw ended != null && !ended.isOk()
+          ? ended.asException()
+          : Status.of(StatusCode.UNAVAILABLE, "the connection to " + conn.address() + " closed")
+              .asException();
+    }
     conn.write(out);
   }
 

@@ -4,6 +4,7 @@ import io.weft.api.Status;
 import io.weft.api.StatusCode;
 import io.weft.internal.wire.Buffer;
 import io.weft.internal.wire.WireException;
+import io.weft.internal.wire.WriteCoalescer;
 import io.weft.internal.wire.ttheader.StreamFrame;
 import io.weft.internal.wire.ttheader.StreamFrameReader;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One client connection of TTHeader Streaming, carrying many streams at once as Kitex's client
@@ -26,7 +27,7 @@ final class TTStreamConnection {
   private final OutputStream out;
   private final String address;
   private final int maxFrameSize;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final WriteCoalescer output;
   private final Map<Integer, TTStreamClientCall<?, ?>> streams = new ConcurrentHashMap<>();
   private volatile Status closedWith;
 
@@ -35,6 +36,7 @@ final class TTStreamConnection {
     this.out = socket.getOutputStream();
     this.address = address;
     this.maxFrameSize = maxFrameSize;
+    this.output = new WriteCoalescer(this::writeNow);
     Thread.ofVirtual().name("weft-ttstream-reader").start(this::readLoop);
   }
 
@@ -80,27 +82,48 @@ final class TTStreamConnection {
   }
 
   /**
-   * Writes encoded frames in one piece.
+   * Queues encoded frames to go out in one piece; a writer thread of the connection does the system
+   * calls, so the caller never blocks on the socket (see {@link #awaitRoom}).
    *
-   * @throws io.weft.api.RpcException UNAVAILABLE if the connection is closed or the write fails
+   * @throws io.weft.api.RpcException UNAVAILABLE if the connection is closed or writing failed
    */
   void write(Buffer frames) {
     Status closed = closedWith;
     if (closed != null) {
       throw closed.asException();
     }
-    writeLock.lock();
     try {
-      out.write(frames.array(), 0, frames.size());
+      output.writeSoonWithoutWaiting(frames);
+    } catch (IOException e) {
+      Status s = closedWith;
+      throw (s != null ? s : Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address))
+          .asException();
+    }
+  }
+
+  /**
+   * Waits while the outgoing queue is full (a server that does not read), until {@code ended} holds
+   * or the connection closes; false then. A caller's {@code send} waits here rather than on the
+   * socket, so that the server's rst frame or the connection's end wakes it at once.
+   */
+  boolean awaitRoom(BooleanSupplier ended) {
+    return output.awaitRoom(() -> closedWith != null || ended.getAsBoolean());
+  }
+
+  /** Wakes the senders waiting in {@link #awaitRoom}, to see that their stream has ended. */
+  void wakeSenders() {
+    output.wakeWaiters();
+  }
+
+  private void writeNow(byte[] bytes, int off, int len) throws IOException {
+    try {
+      out.write(bytes, off, len);
       out.flush();
     } catch (IOException e) {
-      Status s =
+      close(
           Status.of(StatusCode.UNAVAILABLE, "cannot write to " + address + ": " + e.getMessage())
-              .withCause(e);
-      close(s);
-      throw s.asException();
-    } finally {
-      writeLock.unlock();
+              .withCause(e));
+      throw e;
     }
   }
 
@@ -132,5 +155,6 @@ final class TTStreamConnection {
       call.connectionLost(why);
     }
     streams.clear();
+    output.wakeWaiters();
   }
 }

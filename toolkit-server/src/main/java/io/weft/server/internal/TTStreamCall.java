@@ -131,6 +131,9 @@ final class TTStreamCall implements BooleanSupplier {
   void onFrame(StreamFrame frame) {
     switch (frame.type()) {
       case DATA -> {
+        if (traffic != null) {
+          traffic.addReceived(frame.wireSize());
+        }
         if (!inbound.offer(frame.payload())) {
           reset(
               Status.of(
@@ -201,7 +204,7 @@ final class TTStreamCall implements BooleanSupplier {
               StreamFrame.exceptionPayload(
                   wireMethod, streamId, ApplicationErrors.fromStatus(status)))
           .encode(out);
-      conn.write(out, true);
+      conn.write(out);
       LOG.log(System.Logger.Level.DEBUG, "reset stream " + streamId + ": " + status);
     }
   }
@@ -215,6 +218,7 @@ final class TTStreamCall implements BooleanSupplier {
     }
     callContext.cancel();
     inbound.fail(endStatus.asException());
+    conn.wakeSenders(); // a send waiting for room in the connection's queue
   }
 
   /** Whether the stream was cancelled: the context's view of the transport. */
@@ -282,9 +286,6 @@ final class TTStreamCall implements BooleanSupplier {
     if (bytes == null) {
       return null;
     }
-    if (traffic != null) {
-      traffic.addReceived(bytes.length);
-    }
     return method.descriptor().requestCodec().decode(bytes, 0, bytes.length);
   }
 
@@ -304,12 +305,20 @@ final class TTStreamCall implements BooleanSupplier {
         headerFrame(streamId, wireMethod, callContext.responseMetadataIfAny()).encode(out);
         headerSent = true;
       }
+      int before = out.size(); // the data frame alone is the message's traffic
       StreamFrame.of(StreamFrame.Type.DATA, streamId, wireMethod, null, payload.toByteArray())
           .encode(out);
       if (traffic != null) {
-        traffic.addSent(out.size());
+        traffic.addSent(out.size() - before);
       }
-      if (!conn.write(out, false)) {
+      if (!conn.awaitRoom(() -> endStatus != null)) {
+        Status ended = endStatus;
+        throw ended != null && !ended.isOk()
+            ? ended.asException()
+            : Status.of(StatusCode.UNAVAILABLE, "the connection from " + conn.peer() + " closed")
+                .asException();
+      }
+      if (!conn.write(out)) {
         cancel(Status.of(StatusCode.UNAVAILABLE, "cannot write to " + conn.peer()));
         throw endStatus.asException();
       }
@@ -353,7 +362,7 @@ final class TTStreamCall implements BooleanSupplier {
           callContext.responseMetadataIfAny(),
           trailer,
           error);
-      conn.write(out, false);
+      conn.write(out);
     } finally {
       writeLock.unlock();
     }

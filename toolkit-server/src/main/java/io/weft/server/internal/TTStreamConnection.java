@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.thrift.TApplicationException;
 
 /**
@@ -82,6 +83,7 @@ final class TTStreamConnection implements ServerConnection {
       for (TTStreamCall call : streams.values()) {
         call.connectionLost(gone);
       }
+      wakeSenders();
     }
   }
 
@@ -115,7 +117,19 @@ final class TTStreamConnection implements ServerConnection {
     }
     String service = TTHeaderCallMeta.idlService(frame.header());
     MethodDefinition<?, ?> method = calls.registry().lookup(service, frame.method());
-    if (method == null || !method.descriptor().kind().isStreaming()) {
+    if (method != null && !method.descriptor().kind().isStreaming()) {
+      // Kitex v0.16.3's server does not serve these either: its handler fails on the stream's
+      // arguments and the client gets an internal error
+      refuse(
+          frame,
+          new TApplicationException(
+              TApplicationException.UNKNOWN_METHOD,
+              frame.method()
+                  + (service == null ? "" : " of service " + service)
+                  + " is a unary method: call it over TTHeader, not TTHeader Streaming"));
+      return;
+    }
+    if (method == null) {
       refuse(
           frame,
           new TApplicationException(
@@ -160,23 +174,34 @@ final class TTStreamConnection implements ServerConnection {
   }
 
   /**
-   * Writes frames of one stream; false if the connection is gone. {@code fromReader}: the reader
-   * thread, which must never wait for the socket.
+   * Writes frames of one stream without ever blocking on the socket: a writer thread of the
+   * coalescer does the system calls. False if the connection is gone.
    */
-  boolean write(Buffer frames, boolean fromReader) {
+  boolean write(Buffer frames) {
     if (closed) {
       return false;
     }
     try {
-      if (fromReader) {
-        output.writeSoonWithoutWaiting(frames);
-      } else {
-        output.write(frames, streams.size() > 1);
-      }
+      output.writeSoonWithoutWaiting(frames);
       return true;
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Waits while the connection's outgoing queue is full (a client that does not read), until {@code
+   * ended} holds or the connection closes; false then. A stream's handler waits here rather than on
+   * the socket, so that the client's rst frame or the connection's end wakes it at once ({@link
+   * #wakeSenders}).
+   */
+  boolean awaitRoom(BooleanSupplier ended) {
+    return output.awaitRoom(() -> closed || ended.getAsBoolean());
+  }
+
+  /** Wakes the handlers waiting in {@link #awaitRoom}, to see that their stream has ended. */
+  void wakeSenders() {
+    output.wakeWaiters();
   }
 
   private void writeNow(byte[] bytes, int off, int len) throws IOException {

@@ -11,6 +11,7 @@ import io.weft.api.RpcException;
 import io.weft.api.ServerStreamingServer;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,11 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "boom"; "inspect" answers the metainfo seen; "block" answers "blocking", then waits in recv until
  * the stream is cancelled and counts it; "cancelled?" answers that count; "big:N" answers N bytes;
  * "stall" answers "stalled" and stops reading until {@link #release}; "flood:N" answers N messages
- * at once, then waits in recv as "block" does; anything else is echoed.
+ * at once, then waits in recv as "block" does; "pour:N" sends N-byte messages until send fails (its
+ * thread in {@link #pouring}, the failure in {@link #poured}); anything else is echoed.
  */
 class StreamxHandler implements StreamService {
   final AtomicInteger cancelled = new AtomicInteger();
   final CountDownLatch release = new CountDownLatch(1);
+
+  /** The handler thread of the last "pour" stream. */
+  volatile Thread pouring;
+
+  /** Completed with the error (and whether the context was cancelled) that ended a "pour". */
+  volatile CompletableFuture<String> poured = new CompletableFuture<>();
 
   /** The error that woke the last "block" handler's recv (its message names the cancel code). */
   volatile String lastCancel = "";
@@ -69,6 +77,10 @@ class StreamxHandler implements StreamService {
           }
         }
         default -> {
+          if (req.getMsg().startsWith("pour:")) {
+            pour(stream, Integer.parseInt(req.getMsg().substring(5)));
+            return;
+          }
           if (req.getMsg().startsWith("flood:")) {
             try {
               for (int i = Integer.parseInt(req.getMsg().substring(6)); i > 0; i--) {
@@ -86,6 +98,20 @@ class StreamxHandler implements StreamService {
           stream.send(new Response().setMsg(answer(req.getMsg(), stream.context())));
         }
       }
+    }
+  }
+
+  private void pour(BidiStreamingServer<Request, Response> stream, int size) {
+    pouring = Thread.currentThread();
+    Response big = new Response().setMsg("p".repeat(size));
+    try {
+      while (true) {
+        stream.send(big);
+      }
+    } catch (RpcException e) {
+      poured.complete(
+          e.code() + " " + e.getMessage() + " cancelled=" + stream.context().isCancelled());
+      throw e;
     }
   }
 

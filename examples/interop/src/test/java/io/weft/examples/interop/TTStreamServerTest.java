@@ -119,6 +119,30 @@ class TTStreamServerTest {
     }
   }
 
+  @Test
+  void aUnaryMethodIsRefusedWithAClearError() throws Exception {
+    Server other =
+        Server.builder()
+            .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
+            .options(ServerOptions.withPort(0))
+            .build()
+            .start();
+    try (RawConnection c = new RawConnection(other.port())) {
+      c.send(
+          StreamFrame.of(StreamFrame.Type.HEADER, 3, "Echo", Map.of("isn", "EchoService"), null));
+      StreamFrame end = c.next();
+      assertThat(end.type()).isEqualTo(StreamFrame.Type.TRAILER);
+      TApplicationException why = StreamFrame.exception(end.payload());
+      assertThat(why.getType()).isEqualTo(TApplicationException.UNKNOWN_METHOD);
+      assertThat(why.getMessage())
+          .isEqualTo(
+              "Echo of service EchoService is a unary method: call it over TTHeader, not TTHeader"
+                  + " Streaming");
+    } finally {
+      other.stop();
+    }
+  }
+
   /** A raw TTHeader Streaming connection: frames written and read with Weft's codec. */
   static final class RawConnection implements AutoCloseable {
     final Socket socket;

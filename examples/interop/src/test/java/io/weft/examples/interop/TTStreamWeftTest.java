@@ -8,15 +8,23 @@ import interop.stream.Response;
 import interop.stream.streamservice.StreamServiceClient;
 import interop.stream.streamservice.StreamServiceServer;
 import io.weft.api.BidiStreamingClient;
+import io.weft.api.BizStatusException;
+import io.weft.api.CallOptions;
+import io.weft.api.ClientOptions;
+import io.weft.api.Middleware;
+import io.weft.api.ResponseMetadata;
 import io.weft.api.RpcException;
 import io.weft.api.Server;
 import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
+import io.weft.api.Traffic;
+import io.weft.api.Transport;
 import io.weft.internal.wire.ttheader.IntKey;
 import io.weft.internal.wire.ttheader.StreamFrame;
 import io.weft.testing.Await;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +78,46 @@ class TTStreamWeftTest {
     }
     assertThat(Await.until(() -> HANDLER.cancelled.get() > before, Duration.ofSeconds(10)))
         .isTrue();
+  }
+
+  @Test
+  void middlewareSeesExactTrafficAndCaptureResponseGetsTheTrailer() {
+    AtomicReference<Traffic> seen = new AtomicReference<>();
+    Middleware record =
+        next ->
+            (inv, req) -> {
+              seen.set(inv.traffic());
+              return next.call(inv, req);
+            };
+    try (StreamServiceClient counted =
+        StreamServiceClient.newClient(
+            "stream.StreamService",
+            ClientOptions.withHostPorts("127.0.0.1:" + weft.port()),
+            ClientOptions.withTransport(Transport.TTHEADER_STREAMING),
+            ClientOptions.withMiddleware(record))) {
+      try (BidiStreamingClient<Request, Response> s = counted.echoBidi()) {
+        s.send(new Request().setMsg("abc"));
+        assertThat(s.recv().getMsg()).isEqualTo("abc");
+        s.closeSend();
+        assertThat(s.recv()).isNull();
+      }
+      // each message counts as its whole data frame, as TTHeader counts whole frames
+      int frame = TTStreamServerTest.RawConnection.data(1, "abc").toBytes().length;
+      assertThat(seen.get().bytesSent()).isEqualTo(frame);
+      assertThat(seen.get().bytesReceived()).isEqualTo(frame);
+      assertThat(seen.get().messagesSent()).isEqualTo(1);
+      assertThat(seen.get().messagesReceived()).isEqualTo(1);
+
+      ResponseMetadata captured = new ResponseMetadata();
+      try (BidiStreamingClient<Request, Response> s =
+          counted.echoBidi(CallOptions.DEFAULT.captureResponse(captured))) {
+        s.send(new Request().setMsg("biz"));
+        assertThat(catchThrowableOfType(BizStatusException.class, s::recv).getMessage())
+            .contains("not found");
+      }
+      assertThat(captured.trailers().get("biz-status")).isEqualTo("404");
+      assertThat(captured.trailers().get("biz-message")).isEqualTo("not found");
+    }
   }
 
   @Test

@@ -58,11 +58,13 @@ public final class StreamFrame {
   private final TTHeader header;
   private final Type type;
   private final byte[] payload;
+  private final int wireSize;
 
-  private StreamFrame(TTHeader header, Type type, byte[] payload) {
+  private StreamFrame(TTHeader header, Type type, byte[] payload, int wireSize) {
     this.header = header;
     this.type = type;
     this.payload = payload;
+    this.wireSize = wireSize;
   }
 
   /**
@@ -98,7 +100,7 @@ public final class StreamFrame {
     if (strings != null) {
       h.strInfo().putAll(strings);
     }
-    return new StreamFrame(h, type, payload == null ? NO_PAYLOAD : payload);
+    return new StreamFrame(h, type, payload == null ? NO_PAYLOAD : payload, -1);
   }
 
   /**
@@ -120,7 +122,7 @@ public final class StreamFrame {
     int p = offset + h.payloadOffset();
     byte[] payload =
         p == offset + length ? NO_PAYLOAD : java.util.Arrays.copyOfRange(frame, p, offset + length);
-    return new StreamFrame(h, type, payload);
+    return new StreamFrame(h, type, payload, length);
   }
 
   public Type type() {
@@ -152,6 +154,14 @@ public final class StreamFrame {
   /** The string block: headers (meta, header, rst frames) or the trailer (trailer frames). */
   public Map<String, String> strings() {
     return java.util.Collections.unmodifiableMap(header.strInfo());
+  }
+
+  /**
+   * The bytes the frame took on the wire, its LENGTH field included, for a frame {@link #decode}d;
+   * -1 for one built to send.
+   */
+  public int wireSize() {
+    return wireSize;
   }
 
   /** The payload; empty when the frame has none. Not a copy. */
