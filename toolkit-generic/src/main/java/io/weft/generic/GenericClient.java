@@ -169,10 +169,11 @@ public final class GenericClient implements AutoCloseable {
 
   /**
    * Opens a stream of the streaming method {@code method} (Kitex's {@code streaming.mode}
-   * bidirectional, client or server; a Protobuf method that streams), over gRPC whatever transport
-   * the client was built with. Its messages are JSON: for Thrift, the object of the method's
-   * request or response struct itself, e.g. {@code {"Msg": "hi"}}; for Protobuf, the message in the
-   * canonical proto3 JSON mapping.
+   * bidirectional, client or server; a Protobuf method that streams), over gRPC, or over TTHeader
+   * Streaming for a Thrift method when the client was built with {@code
+   * withTransport(Transport.TTHEADER_STREAMING)}. Its messages are JSON: for Thrift, the object of
+   * the method's request or response struct itself, e.g. {@code {"Msg": "hi"}}; for Protobuf, the
+   * message in the canonical proto3 JSON mapping.
    *
    * @throws IllegalArgumentException if there is no such method, or it does not stream
    */
