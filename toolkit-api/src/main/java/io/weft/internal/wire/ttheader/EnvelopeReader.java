@@ -137,9 +137,17 @@ public final class EnvelopeReader {
               + " bytes exceeds the limit of "
               + maxFrameSize);
     }
-    // allocate for what arrives, not for what the length claims: a 4-byte header alone cannot
-    // make a connection hold maxFrameSize bytes
-    int total = length + 4;
+    return readRest(in, word, length + 4, "message");
+  }
+
+  /**
+   * The frame whose first 4 bytes (its LENGTH) are in {@code word} and whose whole size, LENGTH
+   * included, is {@code total}: the rest read from {@code in}. It allocates for what arrives, not
+   * for what the length claims, so a 4-byte header alone cannot make a connection hold the limit.
+   *
+   * @param what what the frame is, for the error when the connection closes inside it
+   */
+  static byte[] readRest(InputStream in, byte[] word, int total, String what) throws IOException {
     byte[] frame = new byte[Math.min(total, EAGER_BYTES)];
     System.arraycopy(word, 0, frame, 0, 4);
     int filled = 4;
@@ -150,7 +158,7 @@ public final class EnvelopeReader {
       int n = in.read(frame, filled, frame.length - filled);
       if (n < 0) {
         throw new EOFException(
-            "connection closed inside a message (" + (total - filled) + " bytes missing)");
+            "connection closed inside a " + what + " (" + (total - filled) + " bytes missing)");
       }
       filled += n;
     }

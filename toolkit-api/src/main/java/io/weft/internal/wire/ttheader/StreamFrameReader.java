@@ -14,9 +14,8 @@ import java.io.InputStream;
  */
 public final class StreamFrameReader {
   /** What is allocated for a frame before its bytes arrive; larger frames grow as they do. */
-  private static final int EAGER_BYTES = 64 * 1024;
-
   private final InputStream in;
+
   private final int maxFrameSize;
   private final byte[] word = new byte[4];
 
@@ -47,20 +46,7 @@ public final class StreamFrameReader {
               + maxFrameSize);
     }
     int total = length + 4;
-    byte[] frame = new byte[Math.min(total, EAGER_BYTES)];
-    System.arraycopy(word, 0, frame, 0, 4);
-    int filled = 4;
-    while (filled < total) {
-      if (filled == frame.length) {
-        frame = java.util.Arrays.copyOf(frame, (int) Math.min(total, (long) frame.length * 2));
-      }
-      int r = in.read(frame, filled, frame.length - filled);
-      if (r < 0) {
-        throw new EOFException(
-            "connection closed inside a frame (" + (total - filled) + " bytes missing)");
-      }
-      filled += r;
-    }
+    byte[] frame = EnvelopeReader.readRest(in, word, total, "frame");
     return StreamFrame.decode(frame, 0, total);
   }
 
