@@ -110,12 +110,7 @@ public final class GenericServer {
       GenericHandler handler,
       ThriftMessage request)
       throws Exception {
-    if (handler == null) {
-      throw Status.of(
-              StatusCode.UNIMPLEMENTED,
-              s.fullName() + "/" + fn.name() + " has no handler on this generic server")
-          .asException();
-    }
+    requireHandler(handler, d);
     String args = Json.write(request.decoded());
     String result;
     try {
@@ -132,6 +127,18 @@ public final class GenericServer {
     String json =
         result == null || result.isBlank() ? null : result; // null, "" and "null" alike for void
     return ThriftMessage.encoded(checked(() -> s.encodeSuccess(fn, json), fn));
+  }
+
+  /**
+   * A unary or oneway method of a server built without a {@link GenericHandler} is unimplemented.
+   */
+  static void requireHandler(GenericHandler handler, MethodDescriptor<?, ?> d) {
+    if (handler == null) {
+      throw Status.of(
+              StatusCode.UNIMPLEMENTED,
+              d.fullServiceName() + "/" + d.methodName() + " has no handler on this generic server")
+          .asException();
+    }
   }
 
   /** A reply that does not fit the IDL fails the call with INTERNAL, naming what is wrong. */

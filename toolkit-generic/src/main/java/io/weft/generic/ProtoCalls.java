@@ -64,15 +64,7 @@ final class ProtoCalls {
       GenericHandler handler,
       DynamicMessage request)
       throws Exception {
-    if (handler == null) {
-      throw Status.of(
-              StatusCode.UNIMPLEMENTED,
-              service.service().getFullName()
-                  + "/"
-                  + d.methodName()
-                  + " has no handler on this generic server")
-          .asException();
-    }
+    GenericServer.requireHandler(handler, d);
     String reply = handler.handle(d.methodName(), service.json().print(request));
     try {
       return service.json().parse(service.outputType(d.methodName()), reply);
