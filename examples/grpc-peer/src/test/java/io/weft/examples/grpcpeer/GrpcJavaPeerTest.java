@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * grpc-java and Weft call each other over every case of the gRPC interop-test descriptions:
@@ -22,6 +22,27 @@ import org.junit.jupiter.params.provider.ValueSource;
  * grpc-java (Netty) server.
  */
 class GrpcJavaPeerTest {
+  /** The gRPC interop-test cases both directions run. */
+  static List<String> interopCases() {
+    return List.of(
+        "empty_unary",
+        "large_unary",
+        "client_streaming",
+        "server_streaming",
+        "ping_pong",
+        "empty_stream",
+        "cancel_after_begin",
+        "cancel_after_first_response",
+        "timeout_on_sleeping_server",
+        "status_code_and_message",
+        "special_status_message",
+        "custom_metadata",
+        "unimplemented_method",
+        "unimplemented_service",
+        "client_compressed_unary",
+        "server_compressed_unary");
+  }
+
   static final String[] CASES = {
     "empty_unary",
     "large_unary",
@@ -64,25 +85,7 @@ class GrpcJavaPeerTest {
     }
 
     @ParameterizedTest(name = "grpc-java client → Weft server: {0}")
-    @ValueSource(
-        strings = {
-          "empty_unary",
-          "large_unary",
-          "client_streaming",
-          "server_streaming",
-          "ping_pong",
-          "empty_stream",
-          "cancel_after_begin",
-          "cancel_after_first_response",
-          "timeout_on_sleeping_server",
-          "status_code_and_message",
-          "special_status_message",
-          "custom_metadata",
-          "unimplemented_method",
-          "unimplemented_service",
-          "client_compressed_unary",
-          "server_compressed_unary"
-        })
+    @MethodSource("io.weft.examples.grpcpeer.GrpcJavaPeerTest#interopCases")
     void passes(String testCase) throws Exception {
       GrpcJavaCases.run(channel, testCase);
     }
@@ -281,25 +284,7 @@ class GrpcJavaPeerTest {
     }
 
     @ParameterizedTest(name = "Weft client → grpc-java server: {0}")
-    @ValueSource(
-        strings = {
-          "empty_unary",
-          "large_unary",
-          "client_streaming",
-          "server_streaming",
-          "ping_pong",
-          "empty_stream",
-          "cancel_after_begin",
-          "cancel_after_first_response",
-          "timeout_on_sleeping_server",
-          "status_code_and_message",
-          "special_status_message",
-          "custom_metadata",
-          "unimplemented_method",
-          "unimplemented_service",
-          "client_compressed_unary",
-          "server_compressed_unary"
-        })
+    @MethodSource("io.weft.examples.grpcpeer.GrpcJavaPeerTest#interopCases")
     void passes(String testCase) throws Exception {
       InteropJar.Result r =
           InteropJar.client(
