@@ -175,12 +175,12 @@ class ServerBehaviourTest {
   }
 
   @Test
-  void slowHandlerDoesNotDelayTheNextRequestOnTheSameConnection() throws Exception {
+  void slowHandlerDoesNotDelayTheNextRequestOfAnOutOfOrderClient() throws Exception {
     start();
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       OutputStream out = s.getOutputStream();
-      out.write(frame("Hold", "x", 1));
-      out.write(frame("Echo", "quick", 2));
+      out.write(frame("Hold", "x", 1, TTHeader.FLAG_SUPPORT_OUT_OF_ORDER));
+      out.write(frame("Echo", "quick", 2, TTHeader.FLAG_SUPPORT_OUT_OF_ORDER));
       out.flush();
       EnvelopeReader reader = new EnvelopeReader(s.getInputStream(), 1 << 20);
       Envelope first = reader.read(Framing.TTHEADER);
@@ -194,6 +194,32 @@ class ServerBehaviourTest {
       Envelope second = reader.read(Framing.TTHEADER);
       assertThat(second.seqId()).isEqualTo(1);
       assertThat(second.name()).isEqualTo("Hold");
+    }
+  }
+
+  @Test
+  void requestsOfAnInOrderClientAreAnsweredOneAtATimeInOrder() throws Exception {
+    start();
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write(frame("Hold", "x", 1, 0));
+      out.write(frame("Echo", "after", 2, 0));
+      out.flush();
+      handler.entered.await();
+      handler.release.countDown();
+      EnvelopeReader reader = new EnvelopeReader(s.getInputStream(), 1 << 20);
+      Envelope first = reader.read(Framing.TTHEADER);
+      assertThat(first.seqId())
+          .as("no out-of-order flag: replies keep the requests' order")
+          .isOne();
+      assertThat(first.name()).isEqualTo("Hold");
+      Envelope second = reader.read(Framing.TTHEADER);
+      assertThat(second.seqId()).isEqualTo(2);
+      assertThat(
+              Methods.ECHO
+                  .responseCodec()
+                  .decode(second.buffer(), second.bodyOffset(), second.bodyLength()))
+          .isEqualTo("after");
     }
   }
 
@@ -353,11 +379,16 @@ class ServerBehaviourTest {
   }
 
   /** A TTHeader CALL of {@code method}({@code msg}). */
-  private static byte[] frame(String method, String msg, int seq) {
+  private static byte[] frame(String method, String msg, int seq, int flags) {
     Buffer out = new Buffer();
     EnvelopeWriter w =
         new EnvelopeWriter(out, Framing.TTHEADER, 1 << 20)
-            .begin(new TTHeader(), PayloadFormat.THRIFT_BINARY, Envelope.CALL, method, seq);
+            .begin(
+                new TTHeader().flags(flags),
+                PayloadFormat.THRIFT_BINARY,
+                Envelope.CALL,
+                method,
+                seq);
     byte[] body = new StringStruct(1).bytes(msg);
     out.write(body, 0, body.length);
     w.finish();

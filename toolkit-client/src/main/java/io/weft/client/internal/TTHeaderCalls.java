@@ -148,6 +148,11 @@ final class TTHeaderCalls {
               messageType,
               framing == Framing.TTHEADER_FRAMED || format == PayloadFormat.KITEX_PROTOBUF,
               deadline);
+      if (config.muxConnections() > 0) {
+        // as Kitex's mux client: replies may come in any order, so the server may run the calls
+        // of this connection at once (without the flag it serves them one at a time, in order)
+        header.flags(TTHeader.FLAG_SUPPORT_OUT_OF_ORDER);
+      }
     }
     Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
     EnvelopeWriter w = new EnvelopeWriter(out, framing, config.maxFrameSize());

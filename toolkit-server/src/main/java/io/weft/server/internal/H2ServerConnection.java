@@ -1,7 +1,6 @@
 package io.weft.server.internal;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
@@ -127,43 +126,24 @@ final class H2ServerConnection implements ServerConnection, Http2Connection.Acce
   }
 
   /**
-   * The socket as the engine sees it: first the bytes Helidon's reader of the connection already
-   * holds (it read the preface while detecting the protocol), then the socket. On plain TCP the
-   * socket is read straight into the engine's buffer; over TLS (Helidon's NIO socket, whose own
-   * buffer the reader shares) everything goes through Helidon's reader. Writes go straight to the
-   * socket.
+   * The socket as the engine sees it: reads through {@link SocketInput} (the bytes Helidon read
+   * while detecting the protocol, then the socket straight into the engine's buffer on plain TCP);
+   * writes go straight to the socket.
    */
   private static final class SocketTransport implements Http2Connection.Transport {
     private final ConnectionContext ctx;
-    private final DataReader detected;
-    private final DataReaderInputStream viaReader;
+    private final SocketInput input;
     private final HelidonSocket socket;
-    private final DirectRead direct;
 
     SocketTransport(ConnectionContext ctx) {
       this.ctx = ctx;
-      this.detected = ctx.dataReader();
-      this.viaReader = new DataReaderInputStream(detected);
+      this.input = new SocketInput(ctx);
       this.socket = ctx.serverSocket();
-      this.direct = ctx.isSecure() ? null : new DirectRead();
     }
 
-    // HelidonSocket.read(BufferData) is marked for removal in Helidon 4.5 in favour of get(), which
-    // allocates an array per read; until it goes, it reads straight into the engine's buffer
-    @SuppressWarnings("removal")
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (direct == null || detected.available() > 0) {
-        return viaReader.read(b, off, len);
-      }
-      try {
-        int n = socket.read(direct.into(b, off, len));
-        return n <= 0 ? -1 : n;
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      } catch (RuntimeException e) {
-        throw new IOException(e.getMessage(), e);
-      }
+      return input.readUnbuffered(b, off, len);
     }
 
     @Override

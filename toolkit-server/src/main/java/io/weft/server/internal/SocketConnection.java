@@ -10,6 +10,7 @@ import io.weft.internal.wire.WriteCoalescer;
 import io.weft.internal.wire.ttheader.Envelope;
 import io.weft.internal.wire.ttheader.EnvelopeReader;
 import io.weft.internal.wire.ttheader.Framing;
+import io.weft.internal.wire.ttheader.TTHeader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One TTHeader, Framed or unframed Thrift connection on the server. The connection's own virtual
- * thread (Helidon's, running {@link #handle}) only reads and decodes frames; each request then runs
+ * thread (Helidon's, running {@link #handle}) reads and decodes frames. A client that takes replies
+ * in any order (TTHeader's out-of-order flag, which Kitex's mux client sets) gets each request run
  * on a virtual thread of its own ({@link SocketCall}), so a slow handler never delays the next
- * request. Replies are written by the request threads through one {@link WriteCoalescer}: whichever
- * finds the socket free writes, and replies that arrive meanwhile leave together in its next system
- * call (a multiplexing client keeps many calls in flight on one connection).
+ * request; any other client sends a request only after the reply to its last one (Kitex's and
+ * libthrift's connection pools) or expects replies in order, so its requests run one at a time on
+ * the connection's own thread, as Kitex's and libthrift's servers run them. Replies are written by
+ * the request threads through one {@link WriteCoalescer}: whichever finds the socket free writes,
+ * and replies that arrive meanwhile leave together in its next system call (a multiplexing client
+ * keeps many calls in flight on one connection).
  *
  * <p>Closing is graceful ({@link #close(boolean) close(false)}, on server stop or idle timeout):
  * requests already read are served and their replies carry Kitex's {@code crrst} header, then the
@@ -60,7 +65,7 @@ final class SocketConnection implements ServerConnection {
 
   @Override
   public void handle(Limit limit) {
-    InputStream in = new DataReaderInputStream(ctx.dataReader());
+    InputStream in = new SocketInput(ctx);
     EnvelopeReader reader = new EnvelopeReader(in, maxFrameSize);
     try {
       while (true) {
@@ -74,8 +79,12 @@ final class SocketConnection implements ServerConnection {
           new SocketCall(this, calls, envelope).refuse(refused);
           continue;
         }
-        inFlight.incrementAndGet();
-        Thread.ofVirtual().name("weft-call").start(new SocketCall(this, calls, envelope));
+        SocketCall call = new SocketCall(this, calls, envelope);
+        if (inFlight.getAndIncrement() == 0 && inOrder(envelope)) {
+          call.run(); // the client waits for this reply before its next request
+        } else {
+          Thread.ofVirtual().name("weft-call").start(call);
+        }
       }
     } catch (WireException e) {
       LOG.log(
@@ -96,6 +105,17 @@ final class SocketConnection implements ServerConnection {
       closed = true;
       closeSocket();
     }
+  }
+
+  /**
+   * Whether a request may run on the connection's own thread: its client did not ask for replies
+   * out of order (Kitex's mux client sets TTHeader's flag {@code 0x01}; Framed and unframed Thrift
+   * clients have no way to), so it sends the next request only after this reply, or expects replies
+   * in the order of its requests. Served there, a call costs no thread start and no hand-off.
+   */
+  private static boolean inOrder(Envelope envelope) {
+    return envelope.header() == null
+        || (envelope.header().flags() & TTHeader.FLAG_SUPPORT_OUT_OF_ORDER) == 0;
   }
 
   /**
