@@ -92,6 +92,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private boolean headersSent;
   private boolean localClosed;
   private boolean gzipResponses;
+  private boolean metadataRefused; // the handler's metadata cannot travel: it is left out
 
   /** A unary (or sendAndClose) response held back to leave with the trailers, or null. */
   private Buffer held;
@@ -408,7 +409,9 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         gzipResponses =
             GrpcCompression.GZIP.equals(callContext.responseCompression())
                 && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
-        headers = responseHeaders(null);
+        if (!hold) {
+          headers = responseHeaders(null); // a held reply's leave with it, in finishLocked
+        }
       }
       Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
@@ -546,6 +549,19 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     localClosed = true;
     Buffer message = held;
     held = null;
+    String refused = GrpcCallMeta.invalidMetadata(trailers);
+    if (refused == null && !headersSent) {
+      refused = GrpcCallMeta.invalidMetadata(callContext.responseMetadataIfAny());
+    }
+    if (refused != null) {
+      // metadata gRPC cannot carry: the call fails naming the key, and none of the handler's
+      // metadata or reply leaves
+      LOG.log(System.Logger.Level.WARNING, "gRPC call " + path + ": " + refused);
+      first = Status.of(StatusCode.INTERNAL, refused);
+      trailers = null;
+      message = null;
+      metadataRefused = true;
+    }
     Fields headers = null;
     Fields block;
     boolean plainOk = first.isOk() && (trailers == null || trailers.isEmpty());
@@ -612,7 +628,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    * names in {@code except}).
    */
   private Fields responseHeaders(Metadata except) {
-    Metadata set = callContext.responseMetadataIfAny();
+    Metadata set = metadataRefused ? null : callContext.responseMetadataIfAny();
     if (!gzipResponses && (set == null || set.isEmpty())) {
       return COMMON_HEADERS.computeIfAbsent(
           contentType, GrpcServerCall::commonHeaders); // encoded once per content type
