@@ -61,9 +61,11 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     }
   }
 
-  /** The response headers of most calls, per content type. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  // the response headers of most calls, per usual content type, each encoded once (a map filled
+  // from what clients send would grow with every made-up content type)
+  private static final Fields GRPC_HEADERS = commonHeaders(GrpcHeaders.APPLICATION_GRPC);
+  private static final Fields GRPC_PROTO_HEADERS = commonHeaders("application/grpc+proto");
+  private static final Fields GRPC_THRIFT_HEADERS = commonHeaders("application/grpc+thrift");
 
   private final CallServices services;
   private final Http2Stream stream;
@@ -630,8 +632,12 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private Fields responseHeaders(Metadata except) {
     Metadata set = metadataRefused ? null : callContext.responseMetadataIfAny();
     if (!gzipResponses && (set == null || set.isEmpty())) {
-      return COMMON_HEADERS.computeIfAbsent(
-          contentType, GrpcServerCall::commonHeaders); // encoded once per content type
+      return switch (contentType) {
+        case GrpcHeaders.APPLICATION_GRPC -> GRPC_HEADERS;
+        case "application/grpc+proto" -> GRPC_PROTO_HEADERS;
+        case "application/grpc+thrift" -> GRPC_THRIFT_HEADERS;
+        default -> commonHeaders(contentType);
+      };
     }
     Fields f = new Fields(8);
     f.add(":status", "200");
