@@ -143,21 +143,30 @@ public final class MetaInfo {
 
   /** The values among gRPC request headers (names matched without regard to case). */
   public static MetaInfo fromHttpHeaders(Metadata headers) {
-    Map<String, String> p = new LinkedHashMap<>();
-    Map<String, String> t = new LinkedHashMap<>();
-    headers.forEach((name, v) -> {
+    // every gRPC call on a server comes through here: nothing is allocated unless a value is found
+    Map<String, String> p = null;
+    Map<String, String> t = null;
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.keyAt(i);
+      String v = headers.valueAt(i);
       if (v.isEmpty()
           || name.length() <= HTTP_PERSISTENT.length()
           || !name.regionMatches(true, 0, "rpc-", 0, 4)) {
-        return;
+        continue;
       }
       if (name.regionMatches(true, 0, HTTP_TRANSIENT, 0, HTTP_TRANSIENT.length())) {
+        if (t == null) {
+          t = new LinkedHashMap<>();
+        }
         t.put(cgiKey(name.substring(HTTP_TRANSIENT.length())), v);
       } else if (name.regionMatches(true, 0, HTTP_PERSISTENT, 0, HTTP_PERSISTENT.length())) {
+        if (p == null) {
+          p = new LinkedHashMap<>();
+        }
         p.put(cgiKey(name.substring(HTTP_PERSISTENT.length())), v);
       }
-    });
-    return of(p.isEmpty() ? null : p, t.isEmpty() ? null : t);
+    }
+    return of(p, t);
   }
 
   private static String httpKey(String key) {

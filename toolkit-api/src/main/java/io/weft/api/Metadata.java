@@ -115,6 +115,16 @@ public final class Metadata {
     return keys;
   }
 
+  /** The key of the {@code i}th pair, in order (for a loop without a lambda). */
+  String keyAt(int i) {
+    return entries.get(2 * i);
+  }
+
+  /** The value of the {@code i}th pair. */
+  String valueAt(int i) {
+    return entries.get(2 * i + 1);
+  }
+
   /** Visits every pair in order. */
   public void forEach(BiConsumer<String, String> action) {
     for (int i = 0; i < entries.size(); i += 2) {

@@ -61,9 +61,11 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     }
   }
 
-  /** The response headers of most calls, per content type. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Fields> COMMON_HEADERS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  // the response headers of most calls, per usual content type, each encoded once (a map filled
+  // from what clients send would grow with every made-up content type)
+  private static final Fields GRPC_HEADERS = commonHeaders(GrpcHeaders.APPLICATION_GRPC);
+  private static final Fields GRPC_PROTO_HEADERS = commonHeaders("application/grpc+proto");
+  private static final Fields GRPC_THRIFT_HEADERS = commonHeaders("application/grpc+thrift");
 
   private final CallServices services;
   private final Http2Stream stream;
@@ -92,6 +94,7 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
   private boolean headersSent;
   private boolean localClosed;
   private boolean gzipResponses;
+  private boolean metadataRefused; // the handler's metadata cannot travel: it is left out
 
   /** A unary (or sendAndClose) response held back to leave with the trailers, or null. */
   private Buffer held;
@@ -408,7 +411,9 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
         gzipResponses =
             GrpcCompression.GZIP.equals(callContext.responseCompression())
                 && GrpcCompression.accepts(acceptEncoding, GrpcCompression.GZIP);
-        headers = responseHeaders(null);
+        if (!hold) {
+          headers = responseHeaders(null); // a held reply's leave with it, in finishLocked
+        }
       }
       Buffer encoded = new Buffer(Buffer.TYPICAL_FRAME);
       GrpcFrames.write(encoded, d.responseCodec(), message, gzipResponses, Integer.MAX_VALUE);
@@ -546,6 +551,19 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
     localClosed = true;
     Buffer message = held;
     held = null;
+    String refused = GrpcCallMeta.invalidMetadata(trailers);
+    if (refused == null && !headersSent) {
+      refused = GrpcCallMeta.invalidMetadata(callContext.responseMetadataIfAny());
+    }
+    if (refused != null) {
+      // metadata gRPC cannot carry: the call fails naming the key, and none of the handler's
+      // metadata or reply leaves
+      LOG.log(System.Logger.Level.WARNING, "gRPC call " + path + ": " + refused);
+      first = Status.of(StatusCode.INTERNAL, refused);
+      trailers = null;
+      message = null;
+      metadataRefused = true;
+    }
     Fields headers = null;
     Fields block;
     boolean plainOk = first.isOk() && (trailers == null || trailers.isEmpty());
@@ -612,10 +630,14 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
    * names in {@code except}).
    */
   private Fields responseHeaders(Metadata except) {
-    Metadata set = callContext.responseMetadataIfAny();
+    Metadata set = metadataRefused ? null : callContext.responseMetadataIfAny();
     if (!gzipResponses && (set == null || set.isEmpty())) {
-      return COMMON_HEADERS.computeIfAbsent(
-          contentType, GrpcServerCall::commonHeaders); // encoded once per content type
+      return switch (contentType) {
+        case GrpcHeaders.APPLICATION_GRPC -> GRPC_HEADERS;
+        case "application/grpc+proto" -> GRPC_PROTO_HEADERS;
+        case "application/grpc+thrift" -> GRPC_THRIFT_HEADERS;
+        default -> commonHeaders(contentType);
+      };
     }
     Fields f = new Fields(8);
     f.add(":status", "200");

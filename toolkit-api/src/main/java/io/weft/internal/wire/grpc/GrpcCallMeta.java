@@ -131,9 +131,61 @@ public final class GrpcCallMeta {
     md.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
       if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
+        String bad = invalidPair(name, v);
+        if (bad != null) {
+          throw Status.of(StatusCode.INTERNAL, bad).asException();
+        }
         f.add(name, v);
       }
     });
+  }
+
+  /**
+   * Why gRPC cannot carry {@code md} (null: nothing to carry), or null if it can: the error message
+   * for the first key or value that {@link #addMetadata} would refuse.
+   */
+  public static String invalidMetadata(Metadata md) {
+    if (md == null) {
+      return null;
+    }
+    String[] bad = new String[1];
+    md.forEach((k, v) -> {
+      String name = k.toLowerCase(Locale.ROOT);
+      if (bad[0] == null && !GrpcHeaders.isReserved(name)) {
+        bad[0] = invalidPair(name, v);
+      }
+    });
+    return bad[0];
+  }
+
+  /**
+   * Why a metadata pair cannot travel over gRPC, or null if it can. gRPC's metadata keys are {@code
+   * [0-9a-z-_.]} and its values printable ASCII (0x20–0x7E): HTTP/2 would carry other characters
+   * mangled (a peer reads "?" for each), so a call refuses them, naming the key, as grpc-go does. A
+   * {@code -bin} key's value is base64 ({@link Metadata#addBinary}), so the same rule holds for it.
+   * TTHeader carries any UTF-8, so {@link Metadata} itself accepts them.
+   */
+  static String invalidPair(String name, String value) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+        return "header key \""
+            + name
+            + "\" contains illegal characters not in [0-9a-z-_.] (gRPC metadata keys)";
+      }
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return "header key \""
+            + name
+            + "\" contains value with non-printable ASCII characters (gRPC metadata values are"
+            + " printable ASCII; send bytes base64-encoded under a key ending in "
+            + Metadata.BINARY_SUFFIX
+            + ")";
+      }
+    }
+    return null;
   }
 
   /** Adds {@code grpc-status} and, when the status has a description, {@code grpc-message}. */
@@ -149,8 +201,33 @@ public final class GrpcCallMeta {
    * INTERNAL with the business message, the code and extra put into {@code trailers}.
    */
   public static Status bizStatus(BizStatusException biz, Metadata trailers) {
-    BizStatus.write(biz, false, trailers::set);
+    BizStatus.write(
+        biz,
+        false,
+        (k, v) -> trailers.set(k, k.equals(BizStatusException.EXTRA_KEY) ? asciiJson(v) : v));
     return Status.of(StatusCode.INTERNAL, biz.getMessage());
+  }
+
+  /**
+   * {@code json} with every character past ASCII written as a JSON unicode escape (backslash, u,
+   * four hex digits), which means the same to every JSON reader (Kitex's included) and fits in gRPC
+   * metadata (printable ASCII only). Outside strings JSON has no such characters, so escaping them
+   * all is safe.
+   */
+  static String asciiJson(String json) {
+    StringBuilder sb = null;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c > 0x7e) {
+        if (sb == null) {
+          sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+        }
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? json : sb.toString();
   }
 
   /**

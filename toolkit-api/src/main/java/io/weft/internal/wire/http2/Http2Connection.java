@@ -460,6 +460,13 @@ public final class Http2Connection {
    * releasing it).
    */
   void encodeHeaders(Buffer b, int streamId, Fields fields, boolean endStream) {
+    byte[] cached = fields.statelessBlock;
+    if (!client && cached != null && peerHeaderTableSize >= 4096) {
+      // a server's usual headers and trailers, encoded once: framed straight from the cache
+      strikesReset = true;
+      Frames.headers(b, streamId, cached, 0, cached.length, endStream, peerMaxFrameSize);
+      return;
+    }
     Buffer block = new Buffer(128 + fields.size() * 32);
     if (client) {
       if (!writeLock.isHeldByCurrentThread()) {

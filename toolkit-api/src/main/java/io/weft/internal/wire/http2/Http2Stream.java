@@ -260,7 +260,13 @@ public final class Http2Stream {
               }
             }
             closeNow = localEnd && (remoteEnd || resetSent);
-            writing = true;
+            if (closeNow) {
+              // over now (a unary reply): closed, the stream can get no reset to queue after these
+              // frames, so no writing mark and no second trip through the lock to clear it
+              conn.close(this);
+            } else {
+              writing = true;
+            }
           }
         } finally {
           conn.lock.unlock();
@@ -282,7 +288,7 @@ public final class Http2Stream {
           Frames.rstStream(b, id, rstAfter);
         }
         sent += n;
-        ErrorCode deferred = finishWriting(closeNow);
+        ErrorCode deferred = closeNow ? null : finishWriting();
         if (deferred != null) {
           Frames.rstStream(b, id, deferred);
         }
@@ -310,19 +316,13 @@ public final class Http2Stream {
     }
   }
 
-  /**
-   * Clears {@code writing} and closes the stream if it is now done; returns a reset to queue after
-   * this writer's frames.
-   */
-  private ErrorCode finishWriting(boolean closeNow) {
+  /** Clears {@code writing}; returns a reset to queue after this writer's frames. */
+  private ErrorCode finishWriting() {
     conn.lock.lock();
     try {
       writing = false;
       ErrorCode d = deferredReset;
       deferredReset = null;
-      if (closeNow) {
-        conn.close(this);
-      }
       return d;
     } finally {
       conn.lock.unlock();

@@ -177,4 +177,36 @@ class GrpcCallMetaTest {
     assertThat(((RpcException) bad).code()).isEqualTo(StatusCode.INTERNAL);
     assertThat(bad).hasMessageContaining("biz-status");
   }
+
+  @Test
+  void metadataGrpcCannotCarryIsRefusedNamingTheKey() {
+    assertThat(GrpcCallMeta.invalidPair("x-ok", "printable ASCII ~!")).isNull();
+    assertThat(GrpcCallMeta.invalidPair("x-name", "caf\u00e9"))
+        .isEqualTo(
+            "header key \"x-name\" contains value with non-printable ASCII characters (gRPC"
+                + " metadata values are printable ASCII; send bytes base64-encoded under a key"
+                + " ending in -bin)");
+    assertThat(GrpcCallMeta.invalidPair("x-tab", "a\tb")).contains("\"x-tab\"");
+    assertThat(GrpcCallMeta.invalidPair("x k", "v")).contains("illegal characters");
+    Metadata md = new Metadata().add("X-Upper", "fine").add("x-name", "\u65e5\u672c");
+    assertThat(GrpcCallMeta.invalidMetadata(md)).contains("\"x-name\"");
+    assertThatThrownBy(() -> GrpcCallMeta.addMetadata(new Fields(), md, null))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL))
+        .hasMessageContaining("\"x-name\"");
+    // binary values travel in base64, whatever their bytes
+    Metadata bin = new Metadata().addBinary("x-raw-bin", new byte[] {(byte) 0xff, 0, 10});
+    assertThat(GrpcCallMeta.invalidMetadata(bin)).isNull();
+  }
+
+  @Test
+  void aBusinessErrorsExtraPastAsciiTravelsEscaped() throws Exception {
+    Metadata trailers = new Metadata();
+    GrpcCallMeta.bizStatus(
+        new BizStatusException(7, "m", Map.of("who", "J\u00fcrgen \u65e5")), trailers);
+    assertThat(GrpcCallMeta.invalidMetadata(trailers)).isNull();
+    assertThat(trailers.get(BizStatusException.EXTRA_KEY)).contains("\\u00fc");
+    BizStatusException back = io.weft.internal.wire.BizStatus.read(trailers::get, "m");
+    assertThat(back.extra()).containsEntry("who", "J\u00fcrgen \u65e5");
+  }
 }
