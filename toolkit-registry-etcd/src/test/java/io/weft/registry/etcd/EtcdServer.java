@@ -91,7 +91,7 @@ final class EtcdServer implements AutoCloseable {
             .start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Process p = process;
-    Thread.ofVirtual()
+    Thread.ofPlatform().daemon()
         .name("etcd-log")
         .start(() -> {
           try (BufferedReader r =

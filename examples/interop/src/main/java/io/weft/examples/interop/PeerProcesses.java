@@ -174,7 +174,7 @@ public final class PeerProcesses {
     while ((line = out.readLine()) != null) {
       Matcher m = listening.matcher(line);
       if (m.find()) {
-        Thread.ofVirtual()
+        Thread.ofPlatform().daemon()
             .start(() -> {
               try {
                 out.transferTo(java.io.Writer.nullWriter());

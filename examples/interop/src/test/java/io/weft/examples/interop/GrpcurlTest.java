@@ -61,7 +61,7 @@ class GrpcurlTest {
     p.getOutputStream().close();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Thread reader =
-        Thread.ofVirtual()
+        Thread.ofPlatform().daemon()
             .start(() -> {
               try {
                 p.getInputStream().transferTo(out);

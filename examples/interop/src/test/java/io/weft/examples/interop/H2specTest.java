@@ -81,7 +81,7 @@ class H2specTest {
     p.getOutputStream().close();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread reader =
-        Thread.ofVirtual()
+        Thread.ofPlatform().daemon()
             .start(() -> {
               try {
                 p.getInputStream().transferTo(output);
