@@ -41,12 +41,19 @@ public final class StreamFrame {
     }
 
     static Type of(String wire) {
-      for (Type t : values()) {
-        if (t.wire.equals(wire)) {
-          return t;
-        }
+      Type t =
+          switch (wire) {
+            case "1" -> META;
+            case "2" -> HEADER;
+            case "3" -> DATA;
+            case "4" -> TRAILER;
+            case "5" -> RST;
+            case null, default -> null;
+          };
+      if (t == null) {
+        throw new WireException("TTHeader Streaming frame has unknown frame type " + wire);
       }
-      throw new WireException("TTHeader Streaming frame has unknown frame type " + wire);
+      return t;
     }
   }
 
@@ -104,6 +111,31 @@ public final class StreamFrame {
   }
 
   /**
+   * The encoded header of stream {@code streamId}'s data frames of {@code method}, for {@link
+   * #beginData}: built once per stream, so that a data frame costs no maps or strings. The bytes
+   * are those {@link #of} writes for a data frame without payload.
+   */
+  public static byte[] dataHeader(int streamId, String method) {
+    return of(Type.DATA, streamId, method, null, null).toBytes();
+  }
+
+  /**
+   * Appends the start of a data frame to {@code out}: {@code dataHeader} (see {@link #dataHeader}).
+   * Append the payload (the encoded struct), then call {@link #finishData} with the position
+   * returned.
+   */
+  public static int beginData(Buffer out, byte[] dataHeader) {
+    int start = out.size();
+    out.write(dataHeader, 0, dataHeader.length);
+    return start;
+  }
+
+  /** Ends the data frame {@link #beginData} started at {@code start}: sets its LENGTH. */
+  public static void finishData(Buffer out, int start) {
+    TTHeader.finish(out, start);
+  }
+
+  /**
    * Decodes one whole frame (starting with its LENGTH field), as a {@link StreamFrameReader} read
    * it.
    *
@@ -119,7 +151,7 @@ public final class StreamFrame {
       throw new WireException("TTHeader Streaming frames carry no transforms");
     }
     Type type = Type.of(h.intInfo().get(IntKey.FRAME_TYPE));
-    int p = offset + h.payloadOffset();
+    int p = h.payloadOffset(); // an index in frame, as offset is
     byte[] payload =
         p == offset + length ? NO_PAYLOAD : java.util.Arrays.copyOfRange(frame, p, offset + length);
     return new StreamFrame(h, type, payload, length);

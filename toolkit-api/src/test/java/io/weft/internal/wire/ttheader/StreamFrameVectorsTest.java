@@ -124,4 +124,109 @@ class StreamFrameVectorsTest {
     assertThatThrownBy(() -> StreamFrame.exception(new byte[] {1, 2, 3}))
         .isInstanceOf(WireException.class);
   }
+
+  @Test
+  void aDataFrameFromItsEncodedHeaderIsTheFrameOfWrites() {
+    byte[] struct = HexFormat.of().parseHex("0b0001000000016100");
+    for (String method : new String[] {"EchoBidi", "m", "Échange"}) {
+      io.weft.internal.wire.Buffer out = new io.weft.internal.wire.Buffer(8);
+      out.write(7); // frames before it in the same buffer
+      int start = StreamFrame.beginData(out, StreamFrame.dataHeader(77, method));
+      out.write(struct, 0, struct.length);
+      StreamFrame.finishData(out, start);
+      assertThat(Arrays.copyOfRange(out.array(), start, out.size()))
+          .as(method)
+          .isEqualTo(StreamFrame.of(StreamFrame.Type.DATA, 77, method, null, struct).toBytes());
+    }
+  }
+
+  /** Counts the reads that reach the socket. */
+  private static final class CountingInput extends InputStream {
+    private final InputStream in;
+    private final int chunk;
+    int reads;
+
+    CountingInput(byte[] bytes, int chunk) {
+      this.in = new ByteArrayInputStream(bytes);
+      this.chunk = chunk;
+    }
+
+    @Override
+    public int read() throws IOException {
+      reads++;
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      reads++;
+      return in.read(b, off, Math.min(len, chunk));
+    }
+  }
+
+  @Test
+  void framesThatArriveTogetherCostOneRead() throws IOException {
+    byte[] data = vectors().get("data");
+    int frames = 100;
+    byte[] all = new byte[data.length * frames];
+    for (int i = 0; i < frames; i++) {
+      System.arraycopy(data, 0, all, i * data.length, data.length);
+    }
+    CountingInput in = new CountingInput(all, Integer.MAX_VALUE);
+    StreamFrameReader r = new StreamFrameReader(in, MAX);
+    for (int i = 0; i < frames; i++) {
+      assertThat(r.read().payload()).isEqualTo(HexFormat.of().parseHex("0b0001000000016100"));
+    }
+    assertThat(r.read()).isNull();
+    assertThat(in.reads).isEqualTo(2); // the frames, then the end of the stream
+  }
+
+  @Test
+  void framesSplitAnywhereAndFramesLargerThanTheBufferReadWhole() throws IOException {
+    Map<String, byte[]> v = vectors();
+    byte[] big = new byte[3 * StreamFrameReader.BUFFER + 5];
+    Arrays.fill(big, (byte) 0x5a);
+    byte[] large = StreamFrame.of(StreamFrame.Type.DATA, 3, "EchoBidi", null, big).toBytes();
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 3; i++) {
+      all.writeBytes(v.get("data"));
+      all.writeBytes(large);
+      all.writeBytes(v.get("biz-trailer"));
+    }
+    for (int chunk : new int[] {1, 3, 7, 4096, StreamFrameReader.BUFFER + 1, Integer.MAX_VALUE}) {
+      StreamFrameReader r = new StreamFrameReader(new CountingInput(all.toByteArray(), chunk), MAX);
+      for (int i = 0; i < 3; i++) {
+        assertThat(r.read().toBytes()).as("chunk %d", chunk).isEqualTo(v.get("data"));
+        assertThat(r.read().payload()).as("chunk %d", chunk).isEqualTo(big);
+        assertThat(r.read().strings()).as("chunk %d", chunk).containsEntry("biz-status", "404");
+      }
+      assertThat(r.read()).isNull();
+    }
+  }
+
+  @Test
+  void aConnectionThatEndsInsideABufferedOrALargeFrameFails() throws IOException {
+    byte[] data = vectors().get("data");
+    byte[] twoAndAHalf = new byte[data.length * 2 + 5];
+    System.arraycopy(data, 0, twoAndAHalf, 0, data.length);
+    System.arraycopy(data, 0, twoAndAHalf, data.length, data.length);
+    System.arraycopy(data, 0, twoAndAHalf, 2 * data.length, 5);
+    assertThatThrownBy(
+            () -> {
+              StreamFrameReader r =
+                  new StreamFrameReader(new ByteArrayInputStream(twoAndAHalf), MAX);
+              while (r.read() != null) {
+                // the first two frames read; the third is cut
+              }
+            })
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("inside a frame");
+    byte[] large =
+        StreamFrame.of(
+                StreamFrame.Type.DATA, 3, "EchoBidi", null, new byte[2 * StreamFrameReader.BUFFER])
+            .toBytes();
+    assertThatThrownBy(() -> read(Arrays.copyOf(large, large.length - 1)))
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("1 bytes missing");
+  }
 }
