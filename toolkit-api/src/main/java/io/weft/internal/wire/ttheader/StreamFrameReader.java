@@ -24,6 +24,7 @@ public final class StreamFrameReader {
   private final InputStream in;
   private final int maxFrameSize;
   private final byte[] buf = new byte[BUFFER];
+  private final StreamFrame.MethodNames names = new StreamFrame.MethodNames();
   private int pos;
   private int limit;
 
@@ -53,10 +54,10 @@ public final class StreamFrameReader {
     }
     int total = length + 4;
     if (total > BUFFER) {
-      return StreamFrame.decode(readLarge(total), 0, total);
+      return StreamFrame.decode(readLarge(total), 0, total, names);
     }
     buffer(total, false);
-    StreamFrame frame = StreamFrame.decode(buf, pos, total);
+    StreamFrame frame = StreamFrame.decode(buf, pos, total, names);
     pos += total;
     return frame;
   }

@@ -174,8 +174,15 @@ class StreamFrameVectorsTest {
     }
     CountingInput in = new CountingInput(all, Integer.MAX_VALUE);
     StreamFrameReader r = new StreamFrameReader(in, MAX);
+    String method = null;
     for (int i = 0; i < frames; i++) {
-      assertThat(r.read().payload()).isEqualTo(HexFormat.of().parseHex("0b0001000000016100"));
+      StreamFrame f = r.read();
+      assertThat(f.payload()).isEqualTo(HexFormat.of().parseHex("0b0001000000016100"));
+      if (method == null) {
+        method = f.method();
+      }
+      // the data frame path, with the connection's one String for the method: no maps, no strings
+      assertThat(f.method()).isEqualTo("EchoBidi").isSameAs(method);
     }
     assertThat(r.read()).isNull();
     assertThat(in.reads).isEqualTo(2); // the frames, then the end of the stream
@@ -228,5 +235,66 @@ class StreamFrameVectorsTest {
     assertThatThrownBy(() -> read(Arrays.copyOf(large, large.length - 1)))
         .isInstanceOf(EOFException.class)
         .hasMessageContaining("1 bytes missing");
+  }
+
+  /** What a decode gave: the frame's every part, or the failure's class and message. */
+  private static String outcome(java.util.function.Supplier<StreamFrame> decode) {
+    try {
+      StreamFrame f = decode.get();
+      return f.type()
+          + " "
+          + f.streamId()
+          + " "
+          + f.method()
+          + " flags="
+          + f.header().flags()
+          + " int="
+          + f.intInfo()
+          + " str="
+          + f.strings()
+          + " wire="
+          + f.wireSize()
+          + " payload="
+          + HexFormat.of().formatHex(f.payload())
+          + " bytes="
+          + HexFormat.of().formatHex(f.toBytes());
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
+  void theDataFramePathDecodesAsTheGeneralOneWhateverTheBytes() throws IOException {
+    java.util.List<byte[]> frames = new java.util.ArrayList<>(vectors().values());
+    byte[] struct = HexFormat.of().parseHex("0b0001000000016100");
+    for (String method : new String[] {"", "m", "Ec", "Ech", "Echo", "Échange"}) {
+      frames.add(StreamFrame.of(StreamFrame.Type.DATA, 5, method, null, struct).toBytes());
+      frames.add(StreamFrame.of(StreamFrame.Type.DATA, 5, method, null, null).toBytes());
+    }
+    java.util.Random random = new java.util.Random(17);
+    int compared = 0;
+    for (byte[] frame : frames) {
+      java.util.List<byte[]> variants = new java.util.ArrayList<>();
+      variants.add(frame);
+      for (int i = 0; i < frame.length; i++) {
+        for (int v : new int[] {0, 1, 2, 3, 0x10, 0x7f, 0xff, random.nextInt(256)}) {
+          byte[] m = frame.clone();
+          m[i] = (byte) v;
+          variants.add(m);
+        }
+      }
+      for (byte[] v : variants) {
+        String plain = outcome(() -> StreamFrame.decode(v, 0, v.length));
+        String general = outcome(() -> StreamFrame.decodeWithHeader(v, 0, v.length));
+        assertThat(plain).as(HexFormat.of().formatHex(v)).isEqualTo(general);
+        byte[] shifted = new byte[v.length + 3]; // at an offset, as in the reader's buffer
+        System.arraycopy(v, 0, shifted, 3, v.length);
+        assertThat(outcome(() -> StreamFrame.decode(shifted, 3, v.length)))
+            .as(HexFormat.of().formatHex(v))
+            .isEqualTo(general);
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThan(1000);
   }
 }
