@@ -61,6 +61,12 @@ final class TTStreamClientCall<Req, Resp>
   static final int QUEUE_BYTES = 4 << 20;
   static final int QUEUE_MESSAGES = 1024;
 
+  /**
+   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
+   * so a stream of small ones holds little.
+   */
+  static final int FIRST_BUFFER = 256;
+
   /** The largest encode buffer a stream keeps for its next send. */
   static final int KEEP_BUFFER = 64 * 1024;
 
@@ -402,7 +408,7 @@ final class TTStreamClientCall<Req, Resp>
     }
     Buffer out = spare.getAndSet(null);
     if (out == null) {
-      out = new Buffer(Buffer.TYPICAL_FRAME);
+      out = new Buffer(FIRST_BUFFER);
     }
     try {
       dataFrame(message, out);

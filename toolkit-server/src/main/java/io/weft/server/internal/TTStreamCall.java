@@ -84,6 +84,12 @@ final class TTStreamCall implements BooleanSupplier {
   /** This stream's data frame header, encoded once (see {@link StreamFrame#dataHeader}). */
   private final byte[] dataHeader;
 
+  /**
+   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
+   * so a stream of small ones holds little.
+   */
+  static final int FIRST_BUFFER = 256;
+
   /** The largest encode buffer a stream keeps for its next send. */
   static final int KEEP_BUFFER = 64 * 1024;
 
@@ -308,7 +314,7 @@ final class TTStreamCall implements BooleanSupplier {
             ? s.asException()
             : new IllegalStateException("the stream has already ended");
       }
-      Buffer out = sendBuffer != null ? sendBuffer : new Buffer(Buffer.TYPICAL_FRAME);
+      Buffer out = sendBuffer != null ? sendBuffer : new Buffer(FIRST_BUFFER);
       sendBuffer = null;
       out.reset();
       if (!headerSent) {
