@@ -61,6 +61,15 @@ final class TTStreamClientCall<Req, Resp>
   static final int QUEUE_BYTES = 4 << 20;
   static final int QUEUE_MESSAGES = 1024;
 
+  /**
+   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
+   * so a stream of small ones holds little.
+   */
+  static final int FIRST_BUFFER = 256;
+
+  /** The largest encode buffer a stream keeps for its next send. */
+  static final int KEEP_BUFFER = 64 * 1024;
+
   /** Stream ids: one counter per process from 1, never 0, as Kitex's {@code genStreamID}. */
   private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -79,6 +88,15 @@ final class TTStreamClientCall<Req, Resp>
   private volatile Metadata trailers = new Metadata();
   private volatile ScheduledFuture<?> deadlineTask;
 
+  /** This stream's data frame header, encoded once (see {@link StreamFrame#dataHeader}). */
+  private final byte[] dataHeader;
+
+  /**
+   * The buffer the last send encoded into, kept for the next one (the connection copies what it
+   * queues); taken by one send at a time, so concurrent sends each have one.
+   */
+  private final AtomicReference<Buffer> spare = new AtomicReference<>();
+
   /** Where the caller wants the server's header and trailer strings, as well; null for nowhere. */
   private final ResponseMetadata capture;
 
@@ -93,6 +111,7 @@ final class TTStreamClientCall<Req, Resp>
     this.method = method;
     this.streamId = streamId;
     this.traffic = traffic;
+    this.dataHeader = StreamFrame.dataHeader(streamId, method.methodName());
   }
 
   private static ScheduledExecutorService timer() {
@@ -197,19 +216,21 @@ final class TTStreamClientCall<Req, Resp>
     return StreamFrame.of(type, streamId, method.methodName(), null, payload);
   }
 
-  /** Encodes {@code message}'s data frame into {@code out}, counting the frame as traffic. */
+  /**
+   * Encodes {@code message}'s data frame into {@code out}, the struct straight after the frame's
+   * header, counting the frame as traffic.
+   */
   private void dataFrame(Req message, Buffer out) {
-    Buffer b = new Buffer(Buffer.TYPICAL_FRAME);
+    int start = StreamFrame.beginData(out, dataHeader);
     try {
-      method.requestCodec().encode(message, b);
+      method.requestCodec().encode(message, out);
     } catch (IOException e) {
       throw Status.of(StatusCode.INTERNAL, "cannot encode a request: " + e.getMessage())
           .asException();
     }
-    int before = out.size();
-    frame(StreamFrame.Type.DATA, b.toByteArray()).encode(out);
+    StreamFrame.finishData(out, start);
     if (traffic != null) {
-      traffic.addSent(out.size() - before);
+      traffic.addSent(out.size() - start);
     }
   }
 
@@ -385,16 +406,27 @@ final class TTStreamClientCall<Req, Resp>
     if (halfClosed.get()) {
       throw new IllegalStateException("send after closeSend");
     }
-    Buffer out = new Buffer(Buffer.TYPICAL_FRAME);
-    dataFrame(message, out);
-    if (!conn.awaitRoom(() -> status.get() != null)) {
-      Status ended = status.get();
-      throw ended != null && !ended.isOk()
-          ? ended.asException()
-          : Status.of(StatusCode.UNAVAILABLE, "the connection to " + conn.address() + " closed")
-              .asException();
+    Buffer out = spare.getAndSet(null);
+    if (out == null) {
+      out = new Buffer(FIRST_BUFFER);
     }
-    conn.write(out);
+    try {
+      dataFrame(message, out);
+      boolean free = conn.hasRoom() && status.get() == null; // the usual case: no lambda, no lock
+      if (!free && !conn.awaitRoom(() -> status.get() != null)) {
+        Status ended = status.get();
+        throw ended != null && !ended.isOk()
+            ? ended.asException()
+            : Status.of(StatusCode.UNAVAILABLE, "the connection to " + conn.address() + " closed")
+                .asException();
+      }
+      conn.write(out);
+    } finally {
+      if (out.array().length <= KEEP_BUFFER) {
+        out.reset();
+        spare.set(out);
+      }
+    }
   }
 
   @Override

@@ -101,6 +101,11 @@ final class TTStreamConnection {
     }
   }
 
+  /** Whether a send may queue its frame now: {@link #awaitRoom} would not wait. Lock-free. */
+  boolean hasRoom() {
+    return output.hasRoom() && closedWith == null;
+  }
+
   /**
    * Waits while the outgoing queue is full (a server that does not read), until {@code ended} holds
    * or the connection closes; false then. A caller's {@code send} waits here rather than on the

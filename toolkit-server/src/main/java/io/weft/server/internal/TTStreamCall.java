@@ -81,6 +81,21 @@ final class TTStreamCall implements BooleanSupplier {
   private volatile ScheduledFuture<?> deadlineTask;
   private boolean headerSent; // guarded by writeLock
 
+  /** This stream's data frame header, encoded once (see {@link StreamFrame#dataHeader}). */
+  private final byte[] dataHeader;
+
+  /**
+   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
+   * so a stream of small ones holds little.
+   */
+  static final int FIRST_BUFFER = 256;
+
+  /** The largest encode buffer a stream keeps for its next send. */
+  static final int KEEP_BUFFER = 64 * 1024;
+
+  /** The buffer sends encode into (the connection copies what it queues); null: none kept. */
+  private Buffer sendBuffer; // guarded by writeLock
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   TTStreamCall(
       TTStreamConnection conn,
@@ -92,6 +107,7 @@ final class TTStreamCall implements BooleanSupplier {
     this.method = (MethodDefinition) method;
     this.streamId = open.streamId();
     this.wireMethod = open.method();
+    this.dataHeader = StreamFrame.dataHeader(streamId, wireMethod);
     MethodDescriptor<?, ?> d = method.descriptor();
     Deadline deadline = TTHeaderCallMeta.deadline(open.header());
     this.callContext =
@@ -298,27 +314,31 @@ final class TTStreamCall implements BooleanSupplier {
             ? s.asException()
             : new IllegalStateException("the stream has already ended");
       }
-      Buffer payload = new Buffer(Buffer.TYPICAL_FRAME);
-      method.descriptor().responseCodec().encode(message, payload);
-      Buffer out = new Buffer(payload.size() + 160);
+      Buffer out = sendBuffer != null ? sendBuffer : new Buffer(FIRST_BUFFER);
+      sendBuffer = null;
+      out.reset();
       if (!headerSent) {
         headerFrame(streamId, wireMethod, callContext.responseMetadataIfAny()).encode(out);
-        headerSent = true;
       }
-      int before = out.size(); // the data frame alone is the message's traffic
-      StreamFrame.of(StreamFrame.Type.DATA, streamId, wireMethod, null, payload.toByteArray())
-          .encode(out);
+      int start = StreamFrame.beginData(out, dataHeader); // the data frame alone is the traffic
+      method.descriptor().responseCodec().encode(message, out);
+      StreamFrame.finishData(out, start);
+      headerSent = true;
       if (traffic != null) {
-        traffic.addSent(out.size() - before);
+        traffic.addSent(out.size() - start);
       }
-      if (!conn.awaitRoom(() -> endStatus != null)) {
+      if ((!conn.hasRoom() || endStatus != null) && !conn.awaitRoom(() -> endStatus != null)) {
         Status ended = endStatus;
         throw ended != null && !ended.isOk()
             ? ended.asException()
             : Status.of(StatusCode.UNAVAILABLE, "the connection from " + conn.peer() + " closed")
                 .asException();
       }
-      if (!conn.write(out)) {
+      boolean written = conn.write(out);
+      if (out.array().length <= KEEP_BUFFER) {
+        sendBuffer = out;
+      }
+      if (!written) {
         cancel(Status.of(StatusCode.UNAVAILABLE, "cannot write to " + conn.peer()));
         throw endStatus.asException();
       }

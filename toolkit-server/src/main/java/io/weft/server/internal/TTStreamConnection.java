@@ -189,6 +189,11 @@ final class TTStreamConnection implements ServerConnection {
     }
   }
 
+  /** Whether a stream may queue its frames now: {@link #awaitRoom} would not wait. Lock-free. */
+  boolean hasRoom() {
+    return output.hasRoom() && !closed;
+  }
+
   /**
    * Waits while the connection's outgoing queue is full (a client that does not read), until {@code
    * ended} holds or the connection closes; false then. A stream's handler waits here rather than on

@@ -137,20 +137,22 @@ public final class EnvelopeReader {
               + " bytes exceeds the limit of "
               + maxFrameSize);
     }
-    return readRest(in, word, length + 4, "message");
+    return readRest(in, word, 4, length + 4, "message");
   }
 
   /**
-   * The frame whose first 4 bytes (its LENGTH) are in {@code word} and whose whole size, LENGTH
-   * included, is {@code total}: the rest read from {@code in}. It allocates for what arrives, not
-   * for what the length claims, so a 4-byte header alone cannot make a connection hold the limit.
+   * The frame whose first {@code have} bytes (its LENGTH, maybe more; fewer than {@value
+   * #EAGER_BYTES}) are in {@code start} and whose whole size, LENGTH included, is {@code total}:
+   * the rest read from {@code in}. It allocates for what arrives, not for what the length claims,
+   * so a 4-byte header alone cannot make a connection hold the limit.
    *
    * @param what what the frame is, for the error when the connection closes inside it
    */
-  static byte[] readRest(InputStream in, byte[] word, int total, String what) throws IOException {
+  static byte[] readRest(InputStream in, byte[] start, int have, int total, String what)
+      throws IOException {
     byte[] frame = new byte[Math.min(total, EAGER_BYTES)];
-    System.arraycopy(word, 0, frame, 0, 4);
-    int filled = 4;
+    System.arraycopy(start, 0, frame, 0, have);
+    int filled = have;
     while (filled < total) {
       if (filled == frame.length) {
         frame = java.util.Arrays.copyOf(frame, (int) Math.min(total, (long) frame.length * 2));

@@ -18,7 +18,9 @@ import org.apache.thrift.protocol.TProtocol;
  * trailer; data frames carry a bare Thrift struct as payload, trailer and rst frames optionally a
  * strict Binary EXCEPTION envelope with a {@code TApplicationException}.
  *
- * <p>Immutable once built; the payload array is shared, not copied.
+ * <p>Immutable once built; the payload array is shared, not copied. A data frame laid out as Kitex
+ * and Weft write them (the frame type and the method, nothing else) decodes without a {@link
+ * TTHeader}: {@link #header()} builds its equal when asked.
  */
 public final class StreamFrame {
   /** The frame types, numbered as Kitex numbers them. */
@@ -41,12 +43,19 @@ public final class StreamFrame {
     }
 
     static Type of(String wire) {
-      for (Type t : values()) {
-        if (t.wire.equals(wire)) {
-          return t;
-        }
+      Type t =
+          switch (wire) {
+            case "1" -> META;
+            case "2" -> HEADER;
+            case "3" -> DATA;
+            case "4" -> TRAILER;
+            case "5" -> RST;
+            case null, default -> null;
+          };
+      if (t == null) {
+        throw new WireException("TTHeader Streaming frame has unknown frame type " + wire);
       }
-      throw new WireException("TTHeader Streaming frame has unknown frame type " + wire);
+      return t;
     }
   }
 
@@ -55,16 +64,67 @@ public final class StreamFrame {
 
   private static final byte[] NO_PAYLOAD = new byte[0];
 
+  /** The first bytes of a plain data frame's header block, after its size field. */
+  private static final byte[] PLAIN_DATA_START = {
+    TTHeader.PROTOCOL_THRIFT_STRUCT, // protocol id
+    0, // no transforms
+    TTHeader.INFO_INT_KEY_VALUE,
+    0,
+    2, // two int keys:
+    0,
+    IntKey.FRAME_TYPE,
+    0,
+    1,
+    '3', // the data frame type,
+    0,
+    IntKey.TO_METHOD // then the method
+  };
+
+  /** Null for a plain data frame (see {@link #decodePlainData}): then the fields below say all. */
   private final TTHeader header;
+
   private final Type type;
   private final byte[] payload;
   private final int wireSize;
+  private final int flags;
+  private final int streamId;
+  private final String method;
 
   private StreamFrame(TTHeader header, Type type, byte[] payload, int wireSize) {
     this.header = header;
     this.type = type;
     this.payload = payload;
     this.wireSize = wireSize;
+    this.flags = header.flags();
+    this.streamId = header.seqId();
+    this.method = null;
+  }
+
+  private StreamFrame(int flags, int streamId, String method, byte[] payload, int wireSize) {
+    this.header = null;
+    this.type = Type.DATA;
+    this.payload = payload;
+    this.wireSize = wireSize;
+    this.flags = flags;
+    this.streamId = streamId;
+    this.method = method;
+  }
+
+  /**
+   * Method names of one connection's frames: the name of the last one, kept so that the data frames
+   * of a method share one String. Confined to the connection's reader thread.
+   */
+  static final class MethodNames {
+    private byte[] bytes = new byte[0];
+    private String name = "";
+
+    String of(byte[] b, int off, int len) {
+      if (!java.util.Arrays.equals(b, off, off + len, bytes, 0, bytes.length)) {
+        bytes = java.util.Arrays.copyOfRange(b, off, off + len);
+        name = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      }
+      return name;
+    }
   }
 
   /**
@@ -104,12 +164,48 @@ public final class StreamFrame {
   }
 
   /**
+   * The encoded header of stream {@code streamId}'s data frames of {@code method}, for {@link
+   * #beginData}: built once per stream, so that a data frame costs no maps or strings. The bytes
+   * are those {@link #of} writes for a data frame without payload.
+   */
+  public static byte[] dataHeader(int streamId, String method) {
+    return of(Type.DATA, streamId, method, null, null).toBytes();
+  }
+
+  /**
+   * Appends the start of a data frame to {@code out}: {@code dataHeader} (see {@link #dataHeader}).
+   * Append the payload (the encoded struct), then call {@link #finishData} with the position
+   * returned.
+   */
+  public static int beginData(Buffer out, byte[] dataHeader) {
+    int start = out.size();
+    out.write(dataHeader, 0, dataHeader.length);
+    return start;
+  }
+
+  /** Ends the data frame {@link #beginData} started at {@code start}: sets its LENGTH. */
+  public static void finishData(Buffer out, int start) {
+    TTHeader.finish(out, start);
+  }
+
+  /**
    * Decodes one whole frame (starting with its LENGTH field), as a {@link StreamFrameReader} read
    * it.
    *
    * @throws WireException if it is not a TTHeader Streaming frame Kitex would accept
    */
   public static StreamFrame decode(byte[] frame, int offset, int length) {
+    return decode(frame, offset, length, null);
+  }
+
+  /** As {@link #decode(byte[], int, int)}, taking method names from {@code names} (may be null). */
+  static StreamFrame decode(byte[] frame, int offset, int length, MethodNames names) {
+    StreamFrame plain = decodePlainData(frame, offset, length, names);
+    return plain != null ? plain : decodeWithHeader(frame, offset, length);
+  }
+
+  /** {@link #decode(byte[], int, int)} through {@link TTHeader#decode}, whatever the frame. */
+  static StreamFrame decodeWithHeader(byte[] frame, int offset, int length) {
     TTHeader h = TTHeader.decode(frame, offset, length);
     if ((h.flags() & TTHeader.FLAG_STREAMING) == 0) {
       throw new WireException(
@@ -119,10 +215,55 @@ public final class StreamFrame {
       throw new WireException("TTHeader Streaming frames carry no transforms");
     }
     Type type = Type.of(h.intInfo().get(IntKey.FRAME_TYPE));
-    int p = offset + h.payloadOffset();
+    int p = h.payloadOffset(); // an index in frame, as offset is
     byte[] payload =
         p == offset + length ? NO_PAYLOAD : java.util.Arrays.copyOfRange(frame, p, offset + length);
     return new StreamFrame(h, type, payload, length);
+  }
+
+  /**
+   * The data frame at {@code frame[offset, offset + length)} if it is laid out exactly as Kitex and
+   * Weft write data frames: streaming flag, protocol {@code 0x10}, no transforms, one int-key block
+   * with the frame type {@code "3"} then the method, the least padding. Null for anything else
+   * (decoded by {@link TTHeader#decode}, which also gives every error): a frame read here is the
+   * frame that decode would give, without its maps and strings.
+   */
+  private static StreamFrame decodePlainData(
+      byte[] frame, int offset, int length, MethodNames names) {
+    int s = offset + TTHeader.META_SIZE; // the header block
+    int fixed = PLAIN_DATA_START.length + 2; // then the method's length
+    if (length < TTHeader.META_SIZE + fixed
+        || Buffer.getInt(frame, offset) != length - 4
+        || Buffer.getUnsignedShort(frame, offset + 4) != TTHeader.MAGIC
+        || !java.util.Arrays.equals(
+            frame, s, s + PLAIN_DATA_START.length, PLAIN_DATA_START, 0, PLAIN_DATA_START.length)) {
+      return null;
+    }
+    int flags = Buffer.getUnsignedShort(frame, offset + 6);
+    int methodLength = Buffer.getUnsignedShort(frame, s + PLAIN_DATA_START.length);
+    int used = fixed + methodLength;
+    int headerSize = (used + 3) & ~3;
+    int end = s + headerSize; // the payload's start
+    if ((flags & TTHeader.FLAG_STREAMING) == 0
+        || Buffer.getUnsignedShort(frame, offset + 12) * 4 != headerSize
+        || headerSize > length - TTHeader.META_SIZE) {
+      return null;
+    }
+    for (int i = s + used; i < end; i++) {
+      if (frame[i] != 0) {
+        return null;
+      }
+    }
+    int m = s + fixed;
+    String method =
+        names != null
+            ? names.of(frame, m, methodLength)
+            : new String(frame, m, methodLength, java.nio.charset.StandardCharsets.UTF_8);
+    byte[] payload =
+        end == offset + length
+            ? NO_PAYLOAD
+            : java.util.Arrays.copyOfRange(frame, end, offset + length);
+    return new StreamFrame(flags, Buffer.getInt(frame, offset + 8), method, payload, length);
   }
 
   public Type type() {
@@ -130,30 +271,37 @@ public final class StreamFrame {
   }
 
   public int streamId() {
-    return header.seqId();
+    return streamId;
   }
 
   /** The method (int key 9), or "" when the frame names none. */
   public String method() {
-    return header.intInfo().getOrDefault(IntKey.TO_METHOD, "");
+    return header == null ? method : header.intInfo().getOrDefault(IntKey.TO_METHOD, "");
   }
 
   /**
    * The frame's TTHeader, for {@link TTHeaderCallMeta}'s readers (metadata, metainfo, deadline,
-   * caller). Do not change it.
+   * caller). Do not change it. A plain data frame's is built anew at each call.
    */
   public TTHeader header() {
-    return header;
+    if (header != null) {
+      return header;
+    }
+    TTHeader h =
+        new TTHeader().flags(flags).seqId(streamId).protocolId(TTHeader.PROTOCOL_THRIFT_STRUCT);
+    h.intInfo().put(IntKey.FRAME_TYPE, Type.DATA.wire());
+    h.intInfo().put(IntKey.TO_METHOD, method);
+    return h;
   }
 
   /** The int-key block: Kitex's own keys. */
   public Map<Integer, String> intInfo() {
-    return java.util.Collections.unmodifiableMap(header.intInfo());
+    return java.util.Collections.unmodifiableMap(header().intInfo());
   }
 
   /** The string block: headers (meta, header, rst frames) or the trailer (trailer frames). */
   public Map<String, String> strings() {
-    return java.util.Collections.unmodifiableMap(header.strInfo());
+    return java.util.Collections.unmodifiableMap(header().strInfo());
   }
 
   /**
@@ -175,7 +323,7 @@ public final class StreamFrame {
    * @throws WireException if a header exceeds TTHeader's limits
    */
   public void encode(Buffer out) {
-    int start = header.encode(out);
+    int start = header().encode(out);
     out.write(payload, 0, payload.length);
     TTHeader.finish(out, start);
   }
@@ -235,7 +383,7 @@ public final class StreamFrame {
         + " method="
         + method()
         + " strings="
-        + header.strInfo()
+        + strings()
         + " payload="
         + payload.length
         + "}";

@@ -124,4 +124,177 @@ class StreamFrameVectorsTest {
     assertThatThrownBy(() -> StreamFrame.exception(new byte[] {1, 2, 3}))
         .isInstanceOf(WireException.class);
   }
+
+  @Test
+  void aDataFrameFromItsEncodedHeaderIsTheFrameOfWrites() {
+    byte[] struct = HexFormat.of().parseHex("0b0001000000016100");
+    for (String method : new String[] {"EchoBidi", "m", "Échange"}) {
+      io.weft.internal.wire.Buffer out = new io.weft.internal.wire.Buffer(8);
+      out.write(7); // frames before it in the same buffer
+      int start = StreamFrame.beginData(out, StreamFrame.dataHeader(77, method));
+      out.write(struct, 0, struct.length);
+      StreamFrame.finishData(out, start);
+      assertThat(Arrays.copyOfRange(out.array(), start, out.size()))
+          .as(method)
+          .isEqualTo(StreamFrame.of(StreamFrame.Type.DATA, 77, method, null, struct).toBytes());
+    }
+  }
+
+  /** Counts the reads that reach the socket. */
+  private static final class CountingInput extends InputStream {
+    private final InputStream in;
+    private final int chunk;
+    int reads;
+
+    CountingInput(byte[] bytes, int chunk) {
+      this.in = new ByteArrayInputStream(bytes);
+      this.chunk = chunk;
+    }
+
+    @Override
+    public int read() throws IOException {
+      reads++;
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      reads++;
+      return in.read(b, off, Math.min(len, chunk));
+    }
+  }
+
+  @Test
+  void framesThatArriveTogetherCostOneRead() throws IOException {
+    byte[] data = vectors().get("data");
+    int frames = 100;
+    byte[] all = new byte[data.length * frames];
+    for (int i = 0; i < frames; i++) {
+      System.arraycopy(data, 0, all, i * data.length, data.length);
+    }
+    CountingInput in = new CountingInput(all, Integer.MAX_VALUE);
+    StreamFrameReader r = new StreamFrameReader(in, MAX);
+    String method = null;
+    for (int i = 0; i < frames; i++) {
+      StreamFrame f = r.read();
+      assertThat(f.payload()).isEqualTo(HexFormat.of().parseHex("0b0001000000016100"));
+      if (method == null) {
+        method = f.method();
+      }
+      // the data frame path, with the connection's one String for the method: no maps, no strings
+      assertThat(f.method()).isEqualTo("EchoBidi").isSameAs(method);
+    }
+    assertThat(r.read()).isNull();
+    assertThat(in.reads).isEqualTo(2); // the frames, then the end of the stream
+  }
+
+  @Test
+  void framesSplitAnywhereAndFramesLargerThanTheBufferReadWhole() throws IOException {
+    Map<String, byte[]> v = vectors();
+    byte[] big = new byte[3 * StreamFrameReader.BUFFER + 5];
+    Arrays.fill(big, (byte) 0x5a);
+    byte[] large = StreamFrame.of(StreamFrame.Type.DATA, 3, "EchoBidi", null, big).toBytes();
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 3; i++) {
+      all.writeBytes(v.get("data"));
+      all.writeBytes(large);
+      all.writeBytes(v.get("biz-trailer"));
+    }
+    for (int chunk : new int[] {1, 3, 7, 4096, StreamFrameReader.BUFFER + 1, Integer.MAX_VALUE}) {
+      StreamFrameReader r = new StreamFrameReader(new CountingInput(all.toByteArray(), chunk), MAX);
+      for (int i = 0; i < 3; i++) {
+        assertThat(r.read().toBytes()).as("chunk %d", chunk).isEqualTo(v.get("data"));
+        assertThat(r.read().payload()).as("chunk %d", chunk).isEqualTo(big);
+        assertThat(r.read().strings()).as("chunk %d", chunk).containsEntry("biz-status", "404");
+      }
+      assertThat(r.read()).isNull();
+    }
+  }
+
+  @Test
+  void aConnectionThatEndsInsideABufferedOrALargeFrameFails() throws IOException {
+    byte[] data = vectors().get("data");
+    byte[] twoAndAHalf = new byte[data.length * 2 + 5];
+    System.arraycopy(data, 0, twoAndAHalf, 0, data.length);
+    System.arraycopy(data, 0, twoAndAHalf, data.length, data.length);
+    System.arraycopy(data, 0, twoAndAHalf, 2 * data.length, 5);
+    assertThatThrownBy(
+            () -> {
+              StreamFrameReader r =
+                  new StreamFrameReader(new ByteArrayInputStream(twoAndAHalf), MAX);
+              while (r.read() != null) {
+                // the first two frames read; the third is cut
+              }
+            })
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("inside a frame");
+    byte[] large =
+        StreamFrame.of(
+                StreamFrame.Type.DATA, 3, "EchoBidi", null, new byte[2 * StreamFrameReader.BUFFER])
+            .toBytes();
+    assertThatThrownBy(() -> read(Arrays.copyOf(large, large.length - 1)))
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("1 bytes missing");
+  }
+
+  /** What a decode gave: the frame's every part, or the failure's class and message. */
+  private static String outcome(java.util.function.Supplier<StreamFrame> decode) {
+    try {
+      StreamFrame f = decode.get();
+      return f.type()
+          + " "
+          + f.streamId()
+          + " "
+          + f.method()
+          + " flags="
+          + f.header().flags()
+          + " int="
+          + f.intInfo()
+          + " str="
+          + f.strings()
+          + " wire="
+          + f.wireSize()
+          + " payload="
+          + HexFormat.of().formatHex(f.payload())
+          + " bytes="
+          + HexFormat.of().formatHex(f.toBytes());
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
+  void theDataFramePathDecodesAsTheGeneralOneWhateverTheBytes() throws IOException {
+    java.util.List<byte[]> frames = new java.util.ArrayList<>(vectors().values());
+    byte[] struct = HexFormat.of().parseHex("0b0001000000016100");
+    for (String method : new String[] {"", "m", "Ec", "Ech", "Echo", "Échange"}) {
+      frames.add(StreamFrame.of(StreamFrame.Type.DATA, 5, method, null, struct).toBytes());
+      frames.add(StreamFrame.of(StreamFrame.Type.DATA, 5, method, null, null).toBytes());
+    }
+    java.util.Random random = new java.util.Random(17);
+    int compared = 0;
+    for (byte[] frame : frames) {
+      java.util.List<byte[]> variants = new java.util.ArrayList<>();
+      variants.add(frame);
+      for (int i = 0; i < frame.length; i++) {
+        for (int v : new int[] {0, 1, 2, 3, 0x10, 0x7f, 0xff, random.nextInt(256)}) {
+          byte[] m = frame.clone();
+          m[i] = (byte) v;
+          variants.add(m);
+        }
+      }
+      for (byte[] v : variants) {
+        String plain = outcome(() -> StreamFrame.decode(v, 0, v.length));
+        String general = outcome(() -> StreamFrame.decodeWithHeader(v, 0, v.length));
+        assertThat(plain).as(HexFormat.of().formatHex(v)).isEqualTo(general);
+        byte[] shifted = new byte[v.length + 3]; // at an offset, as in the reader's buffer
+        System.arraycopy(v, 0, shifted, 3, v.length);
+        assertThat(outcome(() -> StreamFrame.decode(shifted, 3, v.length)))
+            .as(HexFormat.of().formatHex(v))
+            .isEqualTo(general);
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThan(1000);
+  }
 }
