@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Where trace context travels in a call's metadata. Over gRPC: the propagator's keys as they are
@@ -101,16 +102,72 @@ final class Carriers {
     if (md.isEmpty()) { // a call that carries nothing: no look-ups
       return null;
     }
-    if (inv.transport() == Transport.GRPC) {
-      String v = md.get(key);
-      return v != null ? v : md.get(keys(key).http());
+    return find(inv, keys(key), key, null, null)[0];
+  }
+
+  /**
+   * The values of up to two propagator keys ({@code second} may be null) in a call's metadata, in
+   * one pass over it: {@code [first's, second's]}, each null when absent, each taken as a getter
+   * takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over the other
+   * transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the key as
+   * it is; of repeated headers the last.
+   */
+  static String[] find(
+      Invocation inv, Keys firstKeys, String first, Keys secondKeys, String second) {
+    Scan scan = new Scan(inv.transport(), firstKeys, first, secondKeys, second);
+    inv.metadata().forEach(scan);
+    return new String[] {scan.value(0), scan.value(1)};
+  }
+
+  /**
+   * One pass over a call's metadata for two keys: under each of its names (in order of precedence)
+   * the last value seen.
+   */
+  private static final class Scan implements BiConsumer<String, String> {
+    private static final int NAMES = 3;
+
+    /** Key {@code k}'s names at {@code k * NAMES} on, in order of precedence; null for none. */
+    private final String[] names = new String[2 * NAMES];
+
+    private final String[] values = new String[2 * NAMES];
+
+    Scan(Transport transport, Keys firstKeys, String first, Keys secondKeys, String second) {
+      name(0, transport, firstKeys, first);
+      if (second != null) {
+        name(NAMES, transport, secondKeys, second);
+      }
     }
-    Keys k = keys(key);
-    String v = md.get(k.ttheader());
-    if (v == null) {
-      v = md.get(k.ttheaderUpstream());
+
+    private void name(int at, Transport transport, Keys keys, String key) {
+      if (transport == Transport.GRPC) {
+        names[at] = key;
+        names[at + 1] = keys.http();
+      } else {
+        names[at] = keys.ttheader();
+        names[at + 1] = keys.ttheaderUpstream();
+        names[at + 2] = key;
+      }
     }
-    return v != null ? v : md.get(key);
+
+    @Override
+    public void accept(String key, String value) {
+      for (int i = 0; i < names.length; i++) {
+        if (key.equals(names[i])) {
+          values[i] = value;
+          return;
+        }
+      }
+    }
+
+    /** Key {@code k}'s value under its first name present. */
+    String value(int k) {
+      for (int i = k * NAMES; i < (k + 1) * NAMES; i++) {
+        if (values[i] != null) {
+          return values[i];
+        }
+      }
+      return null;
+    }
   }
 
   private static String strip(String key) {

@@ -78,8 +78,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
  * no trace context travels. When the propagator is W3C trace context alone ({@code
  * W3CTraceContextPropagator.getInstance()}), a client writes {@code traceparent} itself, the value
- * the propagator would write, which costs less; with trace state to carry, or any other propagator
- * (composites included), the propagator writes the headers.
+ * the propagator would write, and a server reads it itself, to the span context the propagator
+ * would read, which costs less; with trace state to carry, or any other propagator (composites
+ * included), the propagator writes and reads the headers.
  *
  * <p><b>In the handler</b> the server span's context is current ({@code Context.current()}, and
  * {@code Span.current()}), on the handler's thread; a thread the handler starts sees it when the
@@ -106,8 +107,10 @@ public final class WeftTelemetry {
   static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
 
-  /** The W3C trace context header. */
+  /** The W3C trace context headers. */
   private static final String TRACEPARENT = "traceparent";
+
+  private static final String TRACESTATE = "tracestate";
 
   /** The status code attribute's value of a call that succeeded. */
   private static final Long OK_CODE = (long) StatusCode.OK.value();
@@ -127,6 +130,9 @@ public final class WeftTelemetry {
    * writes that header itself), else null.
    */
   private final Carriers.Keys w3cTraceparent;
+
+  /** The {@code tracestate} keys when {@link #w3cTraceparent} is set, else null. */
+  private final Carriers.Keys w3cTracestate;
 
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
@@ -181,8 +187,9 @@ public final class WeftTelemetry {
     tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
     carriers = new Carriers(propagator.fields());
-    w3cTraceparent =
-        propagator == W3CTraceContextPropagator.getInstance() ? carriers.keys(TRACEPARENT) : null;
+    boolean w3c = propagator == W3CTraceContextPropagator.getInstance();
+    w3cTraceparent = w3c ? carriers.keys(TRACEPARENT) : null;
+    w3cTracestate = w3c ? carriers.keys(TRACESTATE) : null;
     clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
@@ -254,7 +261,7 @@ public final class WeftTelemetry {
     Method m = method(inv);
     Context outer = Context.current(); // what is current again after the call, for the metrics
     // A call served starts from what the caller sent, not from whatever this thread had.
-    Context parent = propagator.extract(Context.root(), inv, carriers.getter);
+    Context parent = remoteParent(inv);
     Span span = startSpan(m, SpanKind.SERVER, parent);
     if (span.isRecording()) {
       Peer peer = peer(CallContext.current().peer());
@@ -293,7 +300,7 @@ public final class WeftTelemetry {
       SpanContext sc = span.getSpanContext();
       if (sc.isValid() && sc.getTraceState().isEmpty()) {
         if (Carriers.carries(inv.transport())) {
-          Carriers.set(inv, TRACEPARENT, w3cTraceparent, traceparent(sc));
+          Carriers.set(inv, TRACEPARENT, w3cTraceparent, Traceparent.format(sc));
         }
         return;
       }
@@ -301,9 +308,29 @@ public final class WeftTelemetry {
     propagator.inject(context, inv, carriers.setter);
   }
 
-  /** The W3C {@code traceparent} value of {@code sc}, as the W3C propagator writes it. */
-  static String traceparent(SpanContext sc) {
-    return "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
+  /**
+   * The context a call served continues: what the caller sent, in a context of its own (not
+   * whatever this thread had). With the W3C propagator alone, {@code traceparent} and {@code
+   * tracestate} are found in one pass over the metadata and {@code traceparent} is parsed here, to
+   * the span context the propagator would extract; with a trace state to decode, or any other
+   * propagator, the propagator extracts.
+   */
+  Context remoteParent(Invocation inv) {
+    if (w3cTraceparent == null) {
+      return propagator.extract(Context.root(), inv, carriers.getter);
+    }
+    if (inv.metadata().isEmpty()) { // a call that carries nothing
+      return Context.root();
+    }
+    String[] found = Carriers.find(inv, w3cTraceparent, TRACEPARENT, w3cTracestate, TRACESTATE);
+    if (found[0] == null) {
+      return Context.root();
+    }
+    if (found[1] != null && !found[1].isEmpty()) {
+      return propagator.extract(Context.root(), inv, carriers.getter);
+    }
+    SpanContext sc = Traceparent.parse(found[0]);
+    return sc.isValid() ? Context.root().with(Span.wrap(sc)) : Context.root();
   }
 
   /**
