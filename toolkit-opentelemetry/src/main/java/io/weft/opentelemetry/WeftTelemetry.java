@@ -158,6 +158,20 @@ public final class WeftTelemetry {
   private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
 
   /**
+   * The peer parsed last: a connection's calls hand over the connection's own string, so a run of
+   * calls from one connection finds it here with a reference comparison, without hashing. Written
+   * without locks ({@link Peer} is immutable).
+   */
+  private Peer lastPeer = Peer.NONE;
+
+  /**
+   * The server a client call went to last, with what its span gets: a client's calls name their
+   * instance with the balancer's own host string, so calls to one instance find it here with a
+   * reference comparison. Written without locks ({@link ServerAddress} is immutable).
+   */
+  private ServerAddress lastServer = ServerAddress.NONE;
+
+  /**
    * What calls of one method over one transport share: the span name, the span attributes' values
    * and the metric attributes of a call that succeeded.
    */
@@ -178,9 +192,25 @@ public final class WeftTelemetry {
     }
   }
 
-  /** A connection's peer; {@code port} is -1 when it has none. */
-  private record Peer(String address, long port) {
-    static final Peer NONE = new Peer("", -1);
+  /**
+   * A connection's peer ({@code text}, as {@code CallContext.peer()} gives it) parsed; {@code port}
+   * is null when it has none. The port is boxed once here, not at each span.
+   */
+  private record Peer(String text, String address, Long port) {
+    static final Peer NONE = new Peer("", "", null);
+  }
+
+  /**
+   * A client call's server instance: its host and port as balancing named them, and whether the
+   * host is an IP address (then also the {@code network.peer.*} attributes).
+   */
+  private record ServerAddress(String host, int port, Long boxedPort, boolean ip) {
+    static final ServerAddress NONE = new ServerAddress("", -1, -1L, false);
+
+    boolean is(String otherHost, int otherPort) {
+      // String.equals answers at once for the balancer's own string (the same reference)
+      return port == otherPort && host.equals(otherHost);
+    }
   }
 
   private WeftTelemetry(OpenTelemetry openTelemetry) {
@@ -268,7 +298,7 @@ public final class WeftTelemetry {
       if (!peer.address().isEmpty()) {
         span.setAttribute(CLIENT_ADDRESS, peer.address());
         span.setAttribute(NETWORK_PEER_ADDRESS, peer.address());
-        if (peer.port() >= 0) {
+        if (peer.port() != null) {
           span.setAttribute(CLIENT_PORT, peer.port());
           span.setAttribute(NETWORK_PEER_PORT, peer.port());
         }
@@ -410,19 +440,28 @@ public final class WeftTelemetry {
    * A client span's {@code server.*} attributes: the instance balancing picked, known once the call
    * went out (none when it failed before).
    */
-  private static void setServer(Span span, Invocation inv) {
+  private void setServer(Span span, Invocation inv) {
     InetSocketAddress to = inv.traffic().remoteAddress().orElse(null);
     if (to == null) {
       return;
     }
-    String host = to.getHostString();
-    long port = to.getPort();
-    span.setAttribute(SERVER_ADDRESS, host);
-    span.setAttribute(SERVER_PORT, port);
-    if (isIpLiteral(host)) {
-      span.setAttribute(NETWORK_PEER_ADDRESS, host);
-      span.setAttribute(NETWORK_PEER_PORT, port);
+    ServerAddress server = serverAddress(to.getHostString(), to.getPort());
+    span.setAttribute(SERVER_ADDRESS, server.host());
+    span.setAttribute(SERVER_PORT, server.boxedPort());
+    if (server.ip()) {
+      span.setAttribute(NETWORK_PEER_ADDRESS, server.host());
+      span.setAttribute(NETWORK_PEER_PORT, server.boxedPort());
     }
+  }
+
+  private ServerAddress serverAddress(String host, int port) {
+    ServerAddress last = lastServer;
+    if (last.is(host, port)) {
+      return last;
+    }
+    ServerAddress server = new ServerAddress(host, port, (long) port, isIpLiteral(host));
+    lastServer = server;
+    return server;
   }
 
   private Method method(Invocation inv) {
@@ -510,6 +549,10 @@ public final class WeftTelemetry {
 
   /** {@code text} ({@code host:port}, IPv6 hosts in brackets) parsed, once per connection peer. */
   private Peer peer(String text) {
+    Peer last = lastPeer;
+    if (last.text().equals(text)) { // at once for a connection's own string: see lastPeer
+      return last;
+    }
     Peer p = peers.get(text);
     if (p == null) {
       p = parsePeer(text);
@@ -518,15 +561,17 @@ public final class WeftTelemetry {
       }
       peers.put(text, p);
     }
+    lastPeer = p;
     return p;
   }
 
   private static Peer parsePeer(String peer) {
     int colon = peer.lastIndexOf(':');
     if (colon <= 0) {
-      return Peer.NONE;
+      return new Peer(peer, "", null);
     }
-    return new Peer(stripBrackets(peer.substring(0, colon)), port(peer, colon + 1));
+    long port = port(peer, colon + 1);
+    return new Peer(peer, stripBrackets(peer.substring(0, colon)), port < 0 ? null : port);
   }
 
   /**
