@@ -53,12 +53,17 @@ final class Traceparent {
     if (!isHex(f0) || !isHex(f1)) {
       return SpanContext.getInvalid();
     }
-    byte flags = (byte) (Character.digit(f0, 16) << 4 | Character.digit(f1, 16));
+    byte flags = (byte) (hexValue(f0) << 4 | hexValue(f1));
     return SpanContext.createFromRemoteParent(
         value.substring(TRACE_ID, TRACE_ID + 32),
         value.substring(SPAN_ID, SPAN_ID + 16),
         TraceFlags.fromByte(flags),
         TraceState.getDefault());
+  }
+
+  /** The value of {@code c}, a lower-case hex digit. */
+  private static int hexValue(char c) {
+    return c <= '9' ? c - '0' : c - 'a' + 10;
   }
 
   /** Whether {@code c} is a lower-case hex digit, the only kind the propagator accepts. */

@@ -25,9 +25,11 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * OpenTelemetry for Weft clients and servers: one option each turns on spans, metrics, trace
@@ -115,6 +117,10 @@ public final class WeftTelemetry {
   /** The status code attribute's value of a call that succeeded. */
   private static final Long OK_CODE = (long) StatusCode.OK.value();
 
+  /** One more than the largest status code value: the size of a method's failed attributes. */
+  private static final int CODES =
+      Arrays.stream(StatusCode.values()).mapToInt(StatusCode::value).max().orElse(0) + 1;
+
   /** The size of {@link #recent}, a power of two. */
   private static final int RECENT_SLOTS = 64;
 
@@ -173,7 +179,8 @@ public final class WeftTelemetry {
 
   /**
    * What calls of one method over one transport share: the span name, the span attributes' values
-   * and the metric attributes of a call that succeeded.
+   * and the metric attributes of a call that succeeded, and of one that failed with an {@link
+   * RpcException}, by its status code's value (made at the first such failure).
    */
   private record Method(
       String spanName,
@@ -182,7 +189,8 @@ public final class WeftTelemetry {
       String method,
       Transport transport,
       boolean grpc,
-      Attributes ok) {
+      Attributes ok,
+      AtomicReferenceArray<Attributes> failed) {
     /** Whether this is the method {@code inv} calls. */
     boolean serves(Invocation inv) {
       // String.equals compares references first: the descriptor's own strings match at once
@@ -414,7 +422,7 @@ public final class WeftTelemetry {
         span.setStatus(
             io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
       }
-      attributes = metricAttributes(m, code).put(ERROR_TYPE, type).build();
+      attributes = failedAttributes(m, code, type, error instanceof RpcException);
     }
     span.end();
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
@@ -520,7 +528,8 @@ public final class WeftTelemetry {
             inv.method(),
             transport,
             grpc,
-            ok.build());
+            ok.build(),
+            new AtomicReferenceArray<>(CODES));
     // copied on write: a map once published is only read
     methods
         .computeIfAbsent(service, k -> new ConcurrentHashMap<>())
@@ -533,6 +542,24 @@ public final class WeftTelemetry {
               return updated;
             });
     return m;
+  }
+
+  /**
+   * The metric attributes of a call of {@code m} that failed with {@code code}, {@code type} its
+   * {@code error.type}: for an {@link RpcException} (whose type is its code's name) made once per
+   * method and code; for any other exception (whose type is its class's name) made each time.
+   */
+  private static Attributes failedAttributes(
+      Method m, StatusCode code, String type, boolean rpcException) {
+    if (!rpcException) {
+      return metricAttributes(m, code).put(ERROR_TYPE, type).build();
+    }
+    Attributes known = m.failed().get(code.value());
+    if (known == null) { // two failures racing here make equal ones, and either serves
+      known = metricAttributes(m, code).put(ERROR_TYPE, type).build();
+      m.failed().set(code.value(), known);
+    }
+    return known;
   }
 
   private static AttributesBuilder metricAttributes(Method m, StatusCode code) {
