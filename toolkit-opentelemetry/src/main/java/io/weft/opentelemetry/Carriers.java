@@ -102,28 +102,37 @@ final class Carriers {
     if (md.isEmpty()) { // a call that carries nothing: no look-ups
       return null;
     }
-    return find(inv, keys(key), key, null, null)[0];
+    if (inv.transport() == Transport.GRPC) {
+      String v = md.get(key);
+      return v != null ? v : md.get(keys(key).http());
+    }
+    Keys k = keys(key);
+    String v = md.get(k.ttheader());
+    if (v == null) {
+      v = md.get(k.ttheaderUpstream());
+    }
+    return v != null ? v : md.get(key);
   }
 
   /**
-   * The values of up to two propagator keys ({@code second} may be null) in a call's metadata, in
-   * one pass over it: {@code [first's, second's]}, each null when absent, each taken as a getter
-   * takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over the other
-   * transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the key as
-   * it is; of repeated headers the last.
+   * The values of two propagator keys in a call's metadata, found in one pass over it (where the
+   * getter looks a missing key up under each of its names in turn): {@link Pair#value} 0 for {@code
+   * first}, 1 for {@code second}, each null when absent and each taken as the getter takes it. Over
+   * gRPC the key as it is, else its {@code rpc-transit-} copy; over the other transports the {@code
+   * RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the key as it is; of repeated
+   * headers the last.
    */
-  static String[] find(
-      Invocation inv, Keys firstKeys, String first, Keys secondKeys, String second) {
-    Scan scan = new Scan(inv.transport(), firstKeys, first, secondKeys, second);
-    inv.metadata().forEach(scan);
-    return new String[] {scan.value(0), scan.value(1)};
+  static Pair find(Invocation inv, Keys firstKeys, String first, Keys secondKeys, String second) {
+    Pair pair = new Pair(inv.transport(), firstKeys, first, secondKeys, second);
+    inv.metadata().forEach(pair);
+    return pair;
   }
 
   /**
-   * One pass over a call's metadata for two keys: under each of its names (in order of precedence)
-   * the last value seen.
+   * One pass over a call's metadata for two keys: under each of their names (in order of
+   * precedence) the last value seen.
    */
-  private static final class Scan implements BiConsumer<String, String> {
+  static final class Pair implements BiConsumer<String, String> {
     private static final int NAMES = 3;
 
     /** Key {@code k}'s names at {@code k * NAMES} on, in order of precedence; null for none. */
@@ -131,11 +140,10 @@ final class Carriers {
 
     private final String[] values = new String[2 * NAMES];
 
-    Scan(Transport transport, Keys firstKeys, String first, Keys secondKeys, String second) {
+    private Pair(
+        Transport transport, Keys firstKeys, String first, Keys secondKeys, String second) {
       name(0, transport, firstKeys, first);
-      if (second != null) {
-        name(NAMES, transport, secondKeys, second);
-      }
+      name(NAMES, transport, secondKeys, second);
     }
 
     private void name(int at, Transport transport, Keys keys, String key) {

@@ -360,14 +360,17 @@ public final class WeftTelemetry {
     if (inv.metadata().isEmpty()) { // a call that carries nothing
       return Context.root();
     }
-    String[] found = Carriers.find(inv, w3cTraceparent, TRACEPARENT, w3cTracestate, TRACESTATE);
-    if (found[0] == null) {
+    Carriers.Pair found =
+        Carriers.find(inv, w3cTraceparent, TRACEPARENT, w3cTracestate, TRACESTATE);
+    String traceparent = found.value(0);
+    if (traceparent == null) {
       return Context.root();
     }
-    if (found[1] != null && !found[1].isEmpty()) {
+    String tracestate = found.value(1);
+    if (tracestate != null && !tracestate.isEmpty()) {
       return propagator.extract(Context.root(), inv, carriers.getter);
     }
-    SpanContext sc = Traceparent.parse(found[0]);
+    SpanContext sc = Traceparent.parse(traceparent);
     return sc.isValid() ? Context.root().with(Span.wrap(sc)) : Context.root();
   }
 
