@@ -115,17 +115,48 @@ final class Carriers {
   }
 
   /**
-   * The values of two propagator keys in a call's metadata, found in one pass over it (where the
-   * getter looks a missing key up under each of its names in turn): {@link Pair#value} 0 for {@code
-   * first}, 1 for {@code second}, each null when absent and each taken as the getter takes it. Over
-   * gRPC the key as it is, else its {@code rpc-transit-} copy; over the other transports the {@code
-   * RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the key as it is; of repeated
-   * headers the last.
+   * The values of two propagator keys ({@code names}) in a call's metadata, found in one pass over
+   * it (where the getter looks a missing key up under each of its names in turn): {@link
+   * Pair#value} 0 for {@code first}, 1 for {@code second}, each null when absent and each taken as
+   * the getter takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over the
+   * other transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the
+   * key as it is; of repeated headers the last.
    */
-  static Pair find(Invocation inv, Keys firstKeys, String first, Keys secondKeys, String second) {
-    Pair pair = new Pair(inv.transport(), firstKeys, first, secondKeys, second);
+  static Pair find(Invocation inv, PairNames names) {
+    Pair pair = new Pair(names.of(inv.transport()));
     inv.metadata().forEach(pair);
     return pair;
+  }
+
+  /** How many names a key travels under at most: see {@link PairNames}. */
+  private static final int NAMES = 3;
+
+  /**
+   * The names two propagator keys travel under, in order of precedence, per transport: made once,
+   * so that a {@link #find} builds none.
+   */
+  static final class PairNames {
+    /** Key {@code k}'s names at {@code k * NAMES} on; null for none. */
+    private final String[] grpc = new String[2 * NAMES];
+
+    private final String[] other = new String[2 * NAMES];
+
+    PairNames(Keys firstKeys, String first, Keys secondKeys, String second) {
+      name(0, firstKeys, first);
+      name(NAMES, secondKeys, second);
+    }
+
+    private void name(int at, Keys keys, String key) {
+      grpc[at] = key;
+      grpc[at + 1] = keys.http();
+      other[at] = keys.ttheader();
+      other[at + 1] = keys.ttheaderUpstream();
+      other[at + 2] = key;
+    }
+
+    String[] of(Transport transport) {
+      return transport == Transport.GRPC ? grpc : other;
+    }
   }
 
   /**
@@ -133,28 +164,13 @@ final class Carriers {
    * precedence) the last value seen.
    */
   static final class Pair implements BiConsumer<String, String> {
-    private static final int NAMES = 3;
-
-    /** Key {@code k}'s names at {@code k * NAMES} on, in order of precedence; null for none. */
-    private final String[] names = new String[2 * NAMES];
+    /** Shared, only read. */
+    private final String[] names;
 
     private final String[] values = new String[2 * NAMES];
 
-    private Pair(
-        Transport transport, Keys firstKeys, String first, Keys secondKeys, String second) {
-      name(0, transport, firstKeys, first);
-      name(NAMES, transport, secondKeys, second);
-    }
-
-    private void name(int at, Transport transport, Keys keys, String key) {
-      if (transport == Transport.GRPC) {
-        names[at] = key;
-        names[at + 1] = keys.http();
-      } else {
-        names[at] = keys.ttheader();
-        names[at + 1] = keys.ttheaderUpstream();
-        names[at + 2] = key;
-      }
+    private Pair(String[] names) {
+      this.names = names;
     }
 
     @Override

@@ -137,8 +137,11 @@ public final class WeftTelemetry {
    */
   private final Carriers.Keys w3cTraceparent;
 
-  /** The {@code tracestate} keys when {@link #w3cTraceparent} is set, else null. */
-  private final Carriers.Keys w3cTracestate;
+  /**
+   * The names {@code traceparent} and {@code tracestate} travel under when {@link #w3cTraceparent}
+   * is set (then a server reads them itself), else null.
+   */
+  private final Carriers.PairNames w3cHeaders;
 
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
@@ -227,7 +230,11 @@ public final class WeftTelemetry {
     carriers = new Carriers(propagator.fields());
     boolean w3c = propagator == W3CTraceContextPropagator.getInstance();
     w3cTraceparent = w3c ? carriers.keys(TRACEPARENT) : null;
-    w3cTracestate = w3c ? carriers.keys(TRACESTATE) : null;
+    w3cHeaders =
+        w3c
+            ? new Carriers.PairNames(
+                w3cTraceparent, TRACEPARENT, carriers.keys(TRACESTATE), TRACESTATE)
+            : null;
     clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
@@ -360,8 +367,7 @@ public final class WeftTelemetry {
     if (inv.metadata().isEmpty()) { // a call that carries nothing
       return Context.root();
     }
-    Carriers.Pair found =
-        Carriers.find(inv, w3cTraceparent, TRACEPARENT, w3cTracestate, TRACESTATE);
+    Carriers.Pair found = Carriers.find(inv, w3cHeaders);
     String traceparent = found.value(0);
     if (traceparent == null) {
       return Context.root();
