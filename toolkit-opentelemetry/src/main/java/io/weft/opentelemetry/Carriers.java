@@ -115,12 +115,12 @@ final class Carriers {
   }
 
   /**
-   * The values of two propagator keys ({@code names}) in a call's metadata, found in one pass over
-   * it (where the getter looks a missing key up under each of its names in turn): {@link
-   * Pair#value} 0 for {@code first}, 1 for {@code second}, each null when absent and each taken as
-   * the getter takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over the
-   * other transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else the
-   * key as it is; of repeated headers the last.
+   * The values of the two propagator keys whose names are {@code names}, found in one pass over a
+   * call's metadata (where the getter looks a missing key up under each of its names in turn):
+   * {@link Pair#value} 0 for the first key, 1 for the second, each null when absent and each taken
+   * as the getter takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over
+   * the other transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else
+   * the key as it is; of repeated headers the last.
    */
   static Pair find(Invocation inv, PairNames names) {
     Pair pair = new Pair(names.of(inv.transport()));
