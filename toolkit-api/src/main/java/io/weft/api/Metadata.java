@@ -24,8 +24,11 @@ public final class Metadata {
   // Alternating key, value. Metadata is small, so a flat list beats a map here.
   private final List<String> entries;
 
+  /** Room for two pairs in the list of a new {@link Metadata}. */
+  private static final int INITIAL_CAPACITY = 4;
+
   public Metadata() {
-    entries = new ArrayList<>(4);
+    entries = new ArrayList<>(INITIAL_CAPACITY);
   }
 
   private Metadata(List<String> entries) {
@@ -147,8 +150,17 @@ public final class Metadata {
     return entries.isEmpty();
   }
 
+  /**
+   * A copy that changes independently of this, with room for two more pairs, as a new {@link
+   * Metadata} has: a client copies its options' metadata, mostly empty, for each call, and the call
+   * adds its headers to the copy.
+   */
   public Metadata copy() {
-    return new Metadata(new ArrayList<>(entries));
+    List<String> copied = new ArrayList<>(entries.size() + INITIAL_CAPACITY);
+    for (int i = 0; i < entries.size(); i++) {
+      copied.add(entries.get(i));
+    }
+    return new Metadata(copied);
   }
 
   private static String checkKey(String key) {

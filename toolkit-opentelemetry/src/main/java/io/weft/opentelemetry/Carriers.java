@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Where trace context travels in a call's metadata. Over gRPC: the propagator's keys as they are
@@ -111,6 +112,86 @@ final class Carriers {
       v = md.get(k.ttheaderUpstream());
     }
     return v != null ? v : md.get(key);
+  }
+
+  /**
+   * The values of the two propagator keys whose names are {@code names}, found in one pass over a
+   * call's metadata (where the getter looks a missing key up under each of its names in turn):
+   * {@link Pair#value} 0 for the first key, 1 for the second, each null when absent and each taken
+   * as the getter takes it. Over gRPC the key as it is, else its {@code rpc-transit-} copy; over
+   * the other transports the {@code RPC_TRANSIT_} header, else the {@code RPC_UPSTREAM_} one, else
+   * the key as it is; of repeated headers the last.
+   */
+  static Pair find(Invocation inv, PairNames names) {
+    Pair pair = new Pair(names.of(inv.transport()));
+    inv.metadata().forEach(pair);
+    return pair;
+  }
+
+  /** How many names a key travels under at most: see {@link PairNames}. */
+  private static final int NAMES = 3;
+
+  /**
+   * The names two propagator keys travel under, in order of precedence, per transport: made once,
+   * so that a {@link #find} builds none.
+   */
+  static final class PairNames {
+    /** Key {@code k}'s names at {@code k * NAMES} on; null for none. */
+    private final String[] grpc = new String[2 * NAMES];
+
+    private final String[] other = new String[2 * NAMES];
+
+    PairNames(Keys firstKeys, String first, Keys secondKeys, String second) {
+      name(0, firstKeys, first);
+      name(NAMES, secondKeys, second);
+    }
+
+    private void name(int at, Keys keys, String key) {
+      grpc[at] = key;
+      grpc[at + 1] = keys.http();
+      other[at] = keys.ttheader();
+      other[at + 1] = keys.ttheaderUpstream();
+      other[at + 2] = key;
+    }
+
+    String[] of(Transport transport) {
+      return transport == Transport.GRPC ? grpc : other;
+    }
+  }
+
+  /**
+   * One pass over a call's metadata for two keys: under each of their names (in order of
+   * precedence) the last value seen.
+   */
+  static final class Pair implements BiConsumer<String, String> {
+    /** Shared, only read. */
+    private final String[] names;
+
+    private final String[] values = new String[2 * NAMES];
+
+    private Pair(String[] names) {
+      this.names = names;
+    }
+
+    @Override
+    public void accept(String key, String value) {
+      for (int i = 0; i < names.length; i++) {
+        if (key.equals(names[i])) {
+          values[i] = value;
+          return;
+        }
+      }
+    }
+
+    /** Key {@code k}'s value under its first name present. */
+    String value(int k) {
+      for (int i = k * NAMES; i < (k + 1) * NAMES; i++) {
+        if (values[i] != null) {
+          return values[i];
+        }
+      }
+      return null;
+    }
   }
 
   private static String strip(String key) {

@@ -25,9 +25,11 @@ import io.weft.api.ServerOptions;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * OpenTelemetry for Weft clients and servers: one option each turns on spans, metrics, trace
@@ -78,8 +80,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * RPC_TRANSIT_baggage}. Framed and unframed Thrift have no headers: their spans are recorded, but
  * no trace context travels. When the propagator is W3C trace context alone ({@code
  * W3CTraceContextPropagator.getInstance()}), a client writes {@code traceparent} itself, the value
- * the propagator would write, which costs less; with trace state to carry, or any other propagator
- * (composites included), the propagator writes the headers.
+ * the propagator would write, and a server reads it itself, to the span context the propagator
+ * would read, which costs less; with trace state to carry, or any other propagator (composites
+ * included), the propagator writes and reads the headers.
  *
  * <p><b>In the handler</b> the server span's context is current ({@code Context.current()}, and
  * {@code Span.current()}), on the handler's thread; a thread the handler starts sees it when the
@@ -106,11 +109,17 @@ public final class WeftTelemetry {
   static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
 
-  /** The W3C trace context header. */
+  /** The W3C trace context headers. */
   private static final String TRACEPARENT = "traceparent";
+
+  private static final String TRACESTATE = "tracestate";
 
   /** The status code attribute's value of a call that succeeded. */
   private static final Long OK_CODE = (long) StatusCode.OK.value();
+
+  /** One more than the largest status code value: the size of a method's failed attributes. */
+  private static final int CODES =
+      Arrays.stream(StatusCode.values()).mapToInt(StatusCode::value).max().orElse(0) + 1;
 
   /** The size of {@link #recent}, a power of two. */
   private static final int RECENT_SLOTS = 64;
@@ -127,6 +136,12 @@ public final class WeftTelemetry {
    * writes that header itself), else null.
    */
   private final Carriers.Keys w3cTraceparent;
+
+  /**
+   * The names {@code traceparent} and {@code tracestate} travel under when {@link #w3cTraceparent}
+   * is set (then a server reads them itself), else null.
+   */
+  private final Carriers.PairNames w3cHeaders;
 
   private final RpcMetrics clientMetrics;
   private final RpcMetrics serverMetrics;
@@ -152,8 +167,23 @@ public final class WeftTelemetry {
   private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
 
   /**
+   * The peer parsed last: a connection's calls hand over the connection's own string, so a run of
+   * calls from one connection finds it here with a reference comparison, without hashing. Written
+   * without locks ({@link Peer} is immutable).
+   */
+  private Peer lastPeer = Peer.NONE;
+
+  /**
+   * The server a client call went to last, with what its span gets: a client's calls name their
+   * instance with the balancer's own host string, so calls to one instance find it here with a
+   * reference comparison. Written without locks ({@link ServerAddress} is immutable).
+   */
+  private ServerAddress lastServer = ServerAddress.NONE;
+
+  /**
    * What calls of one method over one transport share: the span name, the span attributes' values
-   * and the metric attributes of a call that succeeded.
+   * and the metric attributes of a call that succeeded, and of one that failed with an {@link
+   * RpcException}, by its status code's value (made at the first such failure).
    */
   private record Method(
       String spanName,
@@ -162,7 +192,8 @@ public final class WeftTelemetry {
       String method,
       Transport transport,
       boolean grpc,
-      Attributes ok) {
+      Attributes ok,
+      AtomicReferenceArray<Attributes> failed) {
     /** Whether this is the method {@code inv} calls. */
     boolean serves(Invocation inv) {
       // String.equals compares references first: the descriptor's own strings match at once
@@ -172,17 +203,38 @@ public final class WeftTelemetry {
     }
   }
 
-  /** A connection's peer; {@code port} is -1 when it has none. */
-  private record Peer(String address, long port) {
-    static final Peer NONE = new Peer("", -1);
+  /**
+   * A connection's peer ({@code text}, as {@code CallContext.peer()} gives it) parsed; {@code port}
+   * is null when it has none. The port is boxed once here, not at each span.
+   */
+  private record Peer(String text, String address, Long port) {
+    static final Peer NONE = new Peer("", "", null);
+  }
+
+  /**
+   * A client call's server instance: its host and port as balancing named them, and whether the
+   * host is an IP address (then also the {@code network.peer.*} attributes).
+   */
+  private record ServerAddress(String host, int port, Long boxedPort, boolean ip) {
+    static final ServerAddress NONE = new ServerAddress("", -1, -1L, false);
+
+    boolean is(String otherHost, int otherPort) {
+      // String.equals answers at once for the balancer's own string (the same reference)
+      return port == otherPort && host.equals(otherHost);
+    }
   }
 
   private WeftTelemetry(OpenTelemetry openTelemetry) {
     tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
     carriers = new Carriers(propagator.fields());
-    w3cTraceparent =
-        propagator == W3CTraceContextPropagator.getInstance() ? carriers.keys(TRACEPARENT) : null;
+    boolean w3c = propagator == W3CTraceContextPropagator.getInstance();
+    w3cTraceparent = w3c ? carriers.keys(TRACEPARENT) : null;
+    w3cHeaders =
+        w3c
+            ? new Carriers.PairNames(
+                w3cTraceparent, TRACEPARENT, carriers.keys(TRACESTATE), TRACESTATE)
+            : null;
     clientMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.client");
     serverMetrics = new RpcMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME), "rpc.server");
   }
@@ -254,14 +306,14 @@ public final class WeftTelemetry {
     Method m = method(inv);
     Context outer = Context.current(); // what is current again after the call, for the metrics
     // A call served starts from what the caller sent, not from whatever this thread had.
-    Context parent = propagator.extract(Context.root(), inv, carriers.getter);
+    Context parent = remoteParent(inv);
     Span span = startSpan(m, SpanKind.SERVER, parent);
     if (span.isRecording()) {
       Peer peer = peer(CallContext.current().peer());
       if (!peer.address().isEmpty()) {
         span.setAttribute(CLIENT_ADDRESS, peer.address());
         span.setAttribute(NETWORK_PEER_ADDRESS, peer.address());
-        if (peer.port() >= 0) {
+        if (peer.port() != null) {
           span.setAttribute(CLIENT_PORT, peer.port());
           span.setAttribute(NETWORK_PEER_PORT, peer.port());
         }
@@ -293,7 +345,7 @@ public final class WeftTelemetry {
       SpanContext sc = span.getSpanContext();
       if (sc.isValid() && sc.getTraceState().isEmpty()) {
         if (Carriers.carries(inv.transport())) {
-          Carriers.set(inv, TRACEPARENT, w3cTraceparent, traceparent(sc));
+          Carriers.set(inv, TRACEPARENT, w3cTraceparent, Traceparent.format(sc));
         }
         return;
       }
@@ -301,9 +353,31 @@ public final class WeftTelemetry {
     propagator.inject(context, inv, carriers.setter);
   }
 
-  /** The W3C {@code traceparent} value of {@code sc}, as the W3C propagator writes it. */
-  static String traceparent(SpanContext sc) {
-    return "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
+  /**
+   * The context a call served continues: what the caller sent, in a context of its own (not
+   * whatever this thread had). With the W3C propagator alone, {@code traceparent} and {@code
+   * tracestate} are found in one pass over the metadata and {@code traceparent} is parsed here, to
+   * the span context the propagator would extract; with a trace state to decode, or any other
+   * propagator, the propagator extracts.
+   */
+  Context remoteParent(Invocation inv) {
+    if (w3cTraceparent == null) {
+      return propagator.extract(Context.root(), inv, carriers.getter);
+    }
+    if (inv.metadata().isEmpty()) { // a call that carries nothing
+      return Context.root();
+    }
+    Carriers.Pair found = Carriers.find(inv, w3cHeaders);
+    String traceparent = found.value(0);
+    if (traceparent == null) {
+      return Context.root();
+    }
+    String tracestate = found.value(1);
+    if (tracestate != null && !tracestate.isEmpty()) {
+      return propagator.extract(Context.root(), inv, carriers.getter);
+    }
+    SpanContext sc = Traceparent.parse(traceparent);
+    return sc.isValid() ? Context.root().with(Span.wrap(sc)) : Context.root();
   }
 
   /**
@@ -357,7 +431,7 @@ public final class WeftTelemetry {
         span.setStatus(
             io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(error.getMessage()));
       }
-      attributes = metricAttributes(m, code).put(ERROR_TYPE, type).build();
+      attributes = failedAttributes(m, code, type, error instanceof RpcException);
     }
     span.end();
     RpcMetrics metrics = server ? serverMetrics : clientMetrics;
@@ -383,19 +457,28 @@ public final class WeftTelemetry {
    * A client span's {@code server.*} attributes: the instance balancing picked, known once the call
    * went out (none when it failed before).
    */
-  private static void setServer(Span span, Invocation inv) {
+  private void setServer(Span span, Invocation inv) {
     InetSocketAddress to = inv.traffic().remoteAddress().orElse(null);
     if (to == null) {
       return;
     }
-    String host = to.getHostString();
-    long port = to.getPort();
-    span.setAttribute(SERVER_ADDRESS, host);
-    span.setAttribute(SERVER_PORT, port);
-    if (isIpLiteral(host)) {
-      span.setAttribute(NETWORK_PEER_ADDRESS, host);
-      span.setAttribute(NETWORK_PEER_PORT, port);
+    ServerAddress server = serverAddress(to.getHostString(), to.getPort());
+    span.setAttribute(SERVER_ADDRESS, server.host());
+    span.setAttribute(SERVER_PORT, server.boxedPort());
+    if (server.ip()) {
+      span.setAttribute(NETWORK_PEER_ADDRESS, server.host());
+      span.setAttribute(NETWORK_PEER_PORT, server.boxedPort());
     }
+  }
+
+  private ServerAddress serverAddress(String host, int port) {
+    ServerAddress last = lastServer;
+    if (last.is(host, port)) {
+      return last;
+    }
+    ServerAddress server = new ServerAddress(host, port, (long) port, isIpLiteral(host));
+    lastServer = server;
+    return server;
   }
 
   private Method method(Invocation inv) {
@@ -454,7 +537,8 @@ public final class WeftTelemetry {
             inv.method(),
             transport,
             grpc,
-            ok.build());
+            ok.build(),
+            new AtomicReferenceArray<>(CODES));
     // copied on write: a map once published is only read
     methods
         .computeIfAbsent(service, k -> new ConcurrentHashMap<>())
@@ -467,6 +551,24 @@ public final class WeftTelemetry {
               return updated;
             });
     return m;
+  }
+
+  /**
+   * The metric attributes of a call of {@code m} that failed with {@code code}, {@code type} its
+   * {@code error.type}: for an {@link RpcException} (whose type is its code's name) made once per
+   * method and code; for any other exception (whose type is its class's name) made each time.
+   */
+  private static Attributes failedAttributes(
+      Method m, StatusCode code, String type, boolean rpcException) {
+    if (!rpcException) {
+      return metricAttributes(m, code).put(ERROR_TYPE, type).build();
+    }
+    Attributes known = m.failed().get(code.value());
+    if (known == null) { // two failures racing here make equal ones, and either serves
+      known = metricAttributes(m, code).put(ERROR_TYPE, type).build();
+      m.failed().set(code.value(), known);
+    }
+    return known;
   }
 
   private static AttributesBuilder metricAttributes(Method m, StatusCode code) {
@@ -483,6 +585,10 @@ public final class WeftTelemetry {
 
   /** {@code text} ({@code host:port}, IPv6 hosts in brackets) parsed, once per connection peer. */
   private Peer peer(String text) {
+    Peer last = lastPeer;
+    if (last.text().equals(text)) { // at once for a connection's own string: see lastPeer
+      return last;
+    }
     Peer p = peers.get(text);
     if (p == null) {
       p = parsePeer(text);
@@ -491,15 +597,17 @@ public final class WeftTelemetry {
       }
       peers.put(text, p);
     }
+    lastPeer = p;
     return p;
   }
 
   private static Peer parsePeer(String peer) {
     int colon = peer.lastIndexOf(':');
     if (colon <= 0) {
-      return Peer.NONE;
+      return new Peer(peer, "", null);
     }
-    return new Peer(stripBrackets(peer.substring(0, colon)), port(peer, colon + 1));
+    long port = port(peer, colon + 1);
+    return new Peer(peer, stripBrackets(peer.substring(0, colon)), port < 0 ? null : port);
   }
 
   /**

@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client's own {@code traceparent} writing, used when the propagator is exactly W3C trace
- * context: the same headers as the propagator writes, and the propagator itself in every other case
- * (trace state to carry, another propagator). Also that the per-method cache hands every method its
- * own names.
+ * The client's own {@code traceparent} writing and the server's own reading, used when the
+ * propagator is exactly W3C trace context: the same headers as the propagator writes, and the
+ * propagator itself in every other case (trace state to carry, another propagator). Also that the
+ * per-method cache hands every method its own names.
  */
 class W3cFastPathTest {
   private static final Transport[] TRANSPORTS = Transport.values();
@@ -196,6 +196,104 @@ class W3cFastPathTest {
       }
       assertThat(seen).containsExactlyElementsOf(expected);
     }
+  }
+
+  /** Headers a server may receive: well formed, and malformed in each way the propagator checks. */
+  private static final String[] TRACEPARENTS = {
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-ff",
+    "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "cc-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-what-the-future-holds",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-more",
+    "cc-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01x",
+    "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "0g-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "AA-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01",
+    "00-0af7651916cd43dd8448eb211c80319c-B7AD6B7169203331-01",
+    "00-00000000000000000000000000000000-b7ad6b7169203331-01",
+    "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0g",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-F1",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b716920333-101",
+    "00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    "00-0af7651916cd43dd8448eb211c80319cxb7ad6b7169203331-01",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331x01",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-1",
+    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331",
+    "",
+    "-",
+    "garbage",
+  };
+
+  /** Trace states: none, empty, one the propagator decodes, and ones it drops. */
+  private static final String[] TRACESTATES = {null, "", "vendor=v1,other=v2", "Bad Key=v", ","};
+
+  @Test
+  void aServerReadsExactlyWhatThePropagatorReads() {
+    TextMapPropagator w3c = W3CTraceContextPropagator.getInstance();
+    WeftTelemetry telemetry =
+        WeftTelemetry.create(OpenTelemetry.propagating(ContextPropagators.create(w3c)));
+    Carriers carriers = new Carriers(w3c.fields());
+    for (Transport t :
+        new Transport[] {Transport.TTHEADER, Transport.GRPC, Transport.TTHEADER_STREAMING}) {
+      List<String> prefixes =
+          t == Transport.GRPC
+              ? List.of("", "rpc-transit-")
+              : List.of("RPC_TRANSIT_", "RPC_UPSTREAM_", "");
+      for (String traceparent : TRACEPARENTS) {
+        for (String tracestate : TRACESTATES) {
+          for (String prefix : prefixes) {
+            Invocation inv = invocation(t, "Echo");
+            inv.metadata().add("other", "x").add(prefix + "traceparent", traceparent);
+            if (tracestate != null) {
+              inv.metadata().add(prefix + "tracestate", tracestate);
+            }
+            SpanContext expected =
+                Span.fromContext(w3c.extract(Context.root(), inv, carriers.getter))
+                    .getSpanContext();
+            assertThat(Span.fromContext(telemetry.remoteParent(inv)).getSpanContext())
+                .as("%s %s %s %s", t, prefix, traceparent, tracestate)
+                .isEqualTo(expected);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aServerTakesTheHeaderThePropagatorTakesAmongSeveral() {
+    TextMapPropagator w3c = W3CTraceContextPropagator.getInstance();
+    WeftTelemetry telemetry =
+        WeftTelemetry.create(OpenTelemetry.propagating(ContextPropagators.create(w3c)));
+    Carriers carriers = new Carriers(w3c.fields());
+    String a = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    String b = "00-1af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-00";
+    String c = "00-2af7651916cd43dd8448eb211c80319c-d7ad6b7169203331-01";
+    List<Invocation> calls = new ArrayList<>();
+    for (Transport t : new Transport[] {Transport.TTHEADER, Transport.GRPC}) {
+      for (List<String> keys :
+          List.of(
+              List.of("traceparent", "RPC_UPSTREAM_traceparent", "RPC_TRANSIT_traceparent"),
+              List.of("RPC_TRANSIT_traceparent", "traceparent", "RPC_UPSTREAM_traceparent"),
+              List.of("rpc-transit-traceparent", "traceparent", "rpc-transit-traceparent"),
+              List.of("traceparent", "traceparent", "RPC_UPSTREAM_traceparent"))) {
+        Invocation inv = invocation(t, "Echo");
+        inv.metadata().add(keys.get(0), a).add(keys.get(1), b).add(keys.get(2), c);
+        calls.add(inv);
+      }
+    }
+    for (Invocation inv : calls) {
+      assertThat(Span.fromContext(telemetry.remoteParent(inv)).getSpanContext())
+          .as("%s %s", inv.transport(), inv.metadata())
+          .isEqualTo(
+              Span.fromContext(w3c.extract(Context.root(), inv, carriers.getter)).getSpanContext());
+    }
+    // and a call that carries nothing continues nothing
+    assertThat(telemetry.remoteParent(invocation(Transport.TTHEADER, "Echo")))
+        .isSameAs(Context.root());
   }
 
   private static Invocation invocation(Transport transport, String method) {
