@@ -60,8 +60,7 @@ final class TTStreamConnection implements ServerConnection {
 
   @Override
   public void handle(Limit limit) {
-    StreamFrameReader reader =
-        new StreamFrameReader(new DataReaderInputStream(ctx.dataReader()), maxFrameSize);
+    StreamFrameReader reader = new StreamFrameReader(new SocketInput(ctx), maxFrameSize);
     try {
       StreamFrame frame;
       while ((frame = reader.read()) != null) {
