@@ -91,7 +91,8 @@ final class EtcdServer implements AutoCloseable {
             .start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Process p = process;
-    Thread.ofPlatform().daemon()
+    Thread.ofPlatform()
+        .daemon()
         .name("etcd-log")
         .start(() -> {
           try (BufferedReader r =

@@ -174,7 +174,8 @@ public final class PeerProcesses {
     while ((line = out.readLine()) != null) {
       Matcher m = listening.matcher(line);
       if (m.find()) {
-        Thread.ofPlatform().daemon()
+        Thread.ofPlatform()
+            .daemon()
             .start(() -> {
               try {
                 out.transferTo(java.io.Writer.nullWriter());

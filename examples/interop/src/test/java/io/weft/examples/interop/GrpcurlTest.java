@@ -61,7 +61,8 @@ class GrpcurlTest {
     p.getOutputStream().close();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Thread reader =
-        Thread.ofPlatform().daemon()
+        Thread.ofPlatform()
+            .daemon()
             .start(() -> {
               try {
                 p.getInputStream().transferTo(out);

@@ -81,7 +81,8 @@ class H2specTest {
     p.getOutputStream().close();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread reader =
-        Thread.ofPlatform().daemon()
+        Thread.ofPlatform()
+            .daemon()
             .start(() -> {
               try {
                 p.getInputStream().transferTo(output);
