@@ -17,8 +17,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed number of connections to one address, each carrying many calls at once (Kitex's {@code
@@ -29,69 +27,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls with {@code UNAVAILABLE} and is replaced on the next call.
  */
 final class MuxPool implements SocketPool {
-  private final HostPort target;
-  private final Dialer dialer;
-  private final Framing framing;
-  private final ClientConfig config;
-  private final MuxConnection[] slots;
-  private final ReentrantLock[] slotLocks;
-  private final AtomicInteger next = new AtomicInteger();
-  private volatile boolean closed;
+  private final ConnectionSlots<MuxConnection> slots;
 
   MuxPool(HostPort target, Framing framing, ClientConfig config, Dialer dialer) {
-    this.dialer = dialer;
-    this.target = target;
-    this.framing = framing;
-    this.config = config;
-    this.slots = new MuxConnection[config.muxConnections()];
-    this.slotLocks = new ReentrantLock[slots.length];
-    for (int i = 0; i < slotLocks.length; i++) {
-      slotLocks[i] = new ReentrantLock();
-    }
+    this.slots =
+        new ConnectionSlots<>(
+            config.muxConnections(),
+            MuxConnection::usable,
+            deadline ->
+                new MuxConnection(
+                    Connection.open(target, framing, config.maxFrameSize(), dialer, deadline)),
+            () -> Status.of(StatusCode.UNAVAILABLE, "client is closed").asException());
   }
 
   @Override
   public Envelope exchange(Buffer request, int seqId, Deadline deadline, boolean oneway) {
-    return connection(deadline).exchange(request, seqId, deadline, oneway);
-  }
-
-  private MuxConnection connection(Deadline deadline) {
-    int i = Math.floorMod(next.getAndIncrement(), slots.length);
-    MuxConnection c = slots[i];
-    if (c != null && c.usable()) {
-      return c;
-    }
-    slotLocks[i].lock();
-    try {
-      c = slots[i];
-      if (c == null || !c.usable()) {
-        if (closed) {
-          throw Status.of(StatusCode.UNAVAILABLE, "client is closed").asException();
-        }
-        c =
-            new MuxConnection(
-                Connection.open(target, framing, config.maxFrameSize(), dialer, deadline));
-        slots[i] = c;
-      }
-      return c;
-    } finally {
-      slotLocks[i].unlock();
-    }
+    return slots.next(deadline).exchange(request, seqId, deadline, oneway);
   }
 
   @Override
   public void close() {
-    closed = true;
-    for (int i = 0; i < slots.length; i++) {
-      slotLocks[i].lock();
-      try {
-        if (slots[i] != null) {
-          slots[i].fail(Status.of(StatusCode.UNAVAILABLE, "client closed").asException());
-        }
-      } finally {
-        slotLocks[i].unlock();
-      }
-    }
+    slots.close(c -> c.fail(Status.of(StatusCode.UNAVAILABLE, "client closed").asException()));
   }
 
   /** One multiplexed connection and its reader thread. */

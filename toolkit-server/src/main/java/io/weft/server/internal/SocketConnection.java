@@ -46,13 +46,7 @@ final class SocketConnection implements ServerConnection {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private volatile boolean closed;
-  private volatile long lastActivityNanos = System.nanoTime();
-
-  /**
-   * When the write in progress began (0: none), so that a write stuck on a peer that stops reading
-   * ends the connection.
-   */
-  private volatile long writeStartedNanos;
+  private final IdleClock clock = new IdleClock();
 
   SocketConnection(ConnectionContext ctx, CallServices calls, int maxFrameSize, Framing framing) {
     this.ctx = ctx;
@@ -73,7 +67,7 @@ final class SocketConnection implements ServerConnection {
         if (envelope == null) {
           return; // the peer closed cleanly
         }
-        lastActivityNanos = System.nanoTime();
+        clock.touch();
         String refused = calls.admission().tryStart();
         if (refused != null) {
           new SocketCall(this, calls, envelope).refuse(refused);
@@ -141,7 +135,7 @@ final class SocketConnection implements ServerConnection {
    * reading is noticed.
    */
   private void writeNow(byte[] bytes, int off, int len) throws IOException {
-    writeStartedNanos = System.nanoTime();
+    clock.writeStarted();
     try {
       ctx.dataWriter().writeNow(BufferData.create(bytes, off, len));
     } catch (RuntimeException e) {
@@ -150,13 +144,13 @@ final class SocketConnection implements ServerConnection {
       closeSocket();
       throw new IOException(e.getMessage(), e);
     } finally {
-      writeStartedNanos = 0;
+      clock.writeEnded();
     }
   }
 
   /** A request thread is done (replied or not). */
   void callFinished() {
-    lastActivityNanos = System.nanoTime();
+    clock.touch();
     calls.admission().finished();
     if (inFlight.decrementAndGet() == 0 && draining) {
       output.awaitFlushed(); // the last replies may still be queued for the writer thread
@@ -183,25 +177,17 @@ final class SocketConnection implements ServerConnection {
     return closed;
   }
 
-  /**
-   * How long the connection has been idle, for the server's idle-connection check: since the last
-   * whole request when no call runs; and, however many calls run, since a write began that has not
-   * finished (a peer that stops reading), so that the same timeout closes both.
-   */
+  /** See {@link IdleClock}. */
   @Override
   public Duration idleTime() {
-    long now = System.nanoTime();
-    long writing = writeStartedNanos;
-    if (writing != 0) {
-      return Duration.ofNanos(now - writing);
-    }
-    return inFlight.get() > 0 ? Duration.ZERO : Duration.ofNanos(now - lastActivityNanos);
+    return clock.idleTime(inFlight.get() > 0);
   }
 
   @Override
   public void close(boolean interrupt) {
     draining = true;
-    boolean stuckWriting = writeStartedNanos != 0;
+    Duration stuck = clock.stuckWriting();
+    boolean stuckWriting = stuck != null;
     if (stuckWriting && !closed) {
       LOG.log(
           System.Logger.Level.WARNING,
@@ -210,7 +196,7 @@ final class SocketConnection implements ServerConnection {
               + " connection from "
               + peer
               + ": it has read nothing of a reply for "
-              + Duration.ofNanos(System.nanoTime() - writeStartedNanos).toMillis()
+              + stuck.toMillis()
               + " ms");
     }
     if (interrupt || stuckWriting) {

@@ -47,8 +47,7 @@ final class TTStreamConnection implements ServerConnection {
   private final Map<Integer, TTStreamCall> streams = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile boolean closed;
-  private volatile long lastActivityNanos = System.nanoTime();
-  private volatile long writeStartedNanos;
+  private final IdleClock clock = new IdleClock();
 
   TTStreamConnection(ConnectionContext ctx, CallServices calls, int maxFrameSize) {
     this.ctx = ctx;
@@ -64,7 +63,7 @@ final class TTStreamConnection implements ServerConnection {
     try {
       StreamFrame frame;
       while ((frame = reader.read()) != null) {
-        lastActivityNanos = System.nanoTime();
+        clock.touch();
         dispatch(frame);
       }
     } catch (WireException e) {
@@ -209,7 +208,7 @@ final class TTStreamConnection implements ServerConnection {
   }
 
   private void writeNow(byte[] bytes, int off, int len) throws IOException {
-    writeStartedNanos = System.nanoTime();
+    clock.writeStarted();
     try {
       ctx.dataWriter().writeNow(BufferData.create(bytes, off, len));
     } catch (RuntimeException e) {
@@ -218,14 +217,14 @@ final class TTStreamConnection implements ServerConnection {
       closeSocket();
       throw new IOException(e.getMessage(), e);
     } finally {
-      writeStartedNanos = 0;
+      clock.writeEnded();
     }
   }
 
   /** A stream's handler finished (or it never started): forget it. */
   void streamEnded(TTStreamCall call) {
     streams.remove(call.streamId(), call);
-    lastActivityNanos = System.nanoTime();
+    clock.touch();
     if (draining && streams.isEmpty()) {
       output.awaitFlushed();
       closed = true;
@@ -248,18 +247,13 @@ final class TTStreamConnection implements ServerConnection {
 
   @Override
   public Duration idleTime() {
-    long now = System.nanoTime();
-    long writing = writeStartedNanos;
-    if (writing != 0) {
-      return Duration.ofNanos(now - writing);
-    }
-    return streams.isEmpty() ? Duration.ofNanos(now - lastActivityNanos) : Duration.ZERO;
+    return clock.idleTime(!streams.isEmpty());
   }
 
   @Override
   public void close(boolean interrupt) {
     draining = true;
-    if (interrupt || writeStartedNanos != 0 || streams.isEmpty()) {
+    if (interrupt || clock.stuckWriting() != null || streams.isEmpty()) {
       closed = true;
       closeSocket();
     }
