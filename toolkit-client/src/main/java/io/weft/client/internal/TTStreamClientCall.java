@@ -61,15 +61,6 @@ final class TTStreamClientCall<Req, Resp>
   static final int QUEUE_BYTES = 4 << 20;
   static final int QUEUE_MESSAGES = 1024;
 
-  /**
-   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
-   * so a stream of small ones holds little.
-   */
-  static final int FIRST_BUFFER = 256;
-
-  /** The largest encode buffer a stream keeps for its next send. */
-  static final int KEEP_BUFFER = 64 * 1024;
-
   /** Stream ids: one counter per process from 1, never 0, as Kitex's {@code genStreamID}. */
   private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -408,7 +399,7 @@ final class TTStreamClientCall<Req, Resp>
     }
     Buffer out = spare.getAndSet(null);
     if (out == null) {
-      out = new Buffer(FIRST_BUFFER);
+      out = StreamFrame.newSendBuffer();
     }
     try {
       dataFrame(message, out);
@@ -422,7 +413,7 @@ final class TTStreamClientCall<Req, Resp>
       }
       conn.write(out);
     } finally {
-      if (out.array().length <= KEEP_BUFFER) {
+      if (StreamFrame.keepsSendBuffer(out)) {
         out.reset();
         spare.set(out);
       }

@@ -84,15 +84,6 @@ final class TTStreamCall implements BooleanSupplier {
   /** This stream's data frame header, encoded once (see {@link StreamFrame#dataHeader}). */
   private final byte[] dataHeader;
 
-  /**
-   * A stream's first encode buffer: kept from send to send, it grows to the stream's messages once,
-   * so a stream of small ones holds little.
-   */
-  static final int FIRST_BUFFER = 256;
-
-  /** The largest encode buffer a stream keeps for its next send. */
-  static final int KEEP_BUFFER = 64 * 1024;
-
   /** The buffer sends encode into (the connection copies what it queues); null: none kept. */
   private Buffer sendBuffer; // guarded by writeLock
 
@@ -314,7 +305,7 @@ final class TTStreamCall implements BooleanSupplier {
             ? s.asException()
             : new IllegalStateException("the stream has already ended");
       }
-      Buffer out = sendBuffer != null ? sendBuffer : new Buffer(FIRST_BUFFER);
+      Buffer out = sendBuffer != null ? sendBuffer : StreamFrame.newSendBuffer();
       sendBuffer = null;
       out.reset();
       if (!headerSent) {
@@ -335,7 +326,7 @@ final class TTStreamCall implements BooleanSupplier {
                 .asException();
       }
       boolean written = conn.write(out);
-      if (out.array().length <= KEEP_BUFFER) {
+      if (StreamFrame.keepsSendBuffer(out)) {
         sendBuffer = out;
       }
       if (!written) {

@@ -64,6 +64,9 @@ public final class StreamFrame {
 
   private static final byte[] NO_PAYLOAD = new byte[0];
 
+  private static final int FIRST_SEND_BUFFER = 256;
+  private static final int KEEP_SEND_BUFFER = 64 * 1024;
+
   /** The first bytes of a plain data frame's header block, after its size field. */
   private static final byte[] PLAIN_DATA_START = {
     TTHeader.PROTOCOL_THRIFT_STRUCT, // protocol id
@@ -170,6 +173,20 @@ public final class StreamFrame {
    */
   public static byte[] dataHeader(int streamId, String method) {
     return of(Type.DATA, streamId, method, null, null).toBytes();
+  }
+
+  /**
+   * A stream's first send buffer, for {@link #beginData}: kept by the stream from send to send (see
+   * {@link #keepsSendBuffer}), it grows to the stream's messages once, so a stream of small ones
+   * holds little.
+   */
+  public static Buffer newSendBuffer() {
+    return new Buffer(FIRST_SEND_BUFFER);
+  }
+
+  /** Whether a stream keeps {@code b} for its next send: not once it grew past 64 KiB. */
+  public static boolean keepsSendBuffer(Buffer b) {
+    return b.array().length <= KEEP_SEND_BUFFER;
   }
 
   /**
