@@ -124,10 +124,11 @@ public final class WeftTelemetry {
   /** The size of {@link #recent}, a power of two. */
   private static final int RECENT_SLOTS = 64;
 
-  /** How many connection peers {@link #peers} keeps parsed before it starts afresh. */
-  private static final int MAX_PEERS = 4096;
-
   private final Tracer tracer;
+
+  /** Connection peers and server instances, parsed for their span attributes. */
+  private final Addresses addresses = new Addresses();
+
   private final TextMapPropagator propagator;
   private final Carriers carriers;
 
@@ -163,23 +164,6 @@ public final class WeftTelemetry {
    */
   private final Method[] recent = new Method[RECENT_SLOTS];
 
-  /** Connection peers ({@code CallContext.peer()}) parsed into an address and port. */
-  private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
-
-  /**
-   * The peer parsed last: a connection's calls hand over the connection's own string, so a run of
-   * calls from one connection finds it here with a reference comparison, without hashing. Written
-   * without locks ({@link Peer} is immutable).
-   */
-  private Peer lastPeer = Peer.NONE;
-
-  /**
-   * The server a client call went to last, with what its span gets: a client's calls name their
-   * instance with the balancer's own host string, so calls to one instance find it here with a
-   * reference comparison. Written without locks ({@link ServerAddress} is immutable).
-   */
-  private ServerAddress lastServer = ServerAddress.NONE;
-
   /**
    * What calls of one method over one transport share: the span name, the span attributes' values
    * and the metric attributes of a call that succeeded, and of one that failed with an {@link
@@ -200,27 +184,6 @@ public final class WeftTelemetry {
       return transport == inv.transport()
           && method.equals(inv.method())
           && service.equals(inv.fullService());
-    }
-  }
-
-  /**
-   * A connection's peer ({@code text}, as {@code CallContext.peer()} gives it) parsed; {@code port}
-   * is null when it has none. The port is boxed once here, not at each span.
-   */
-  private record Peer(String text, String address, Long port) {
-    static final Peer NONE = new Peer("", "", null);
-  }
-
-  /**
-   * A client call's server instance: its host and port as balancing named them, and whether the
-   * host is an IP address (then also the {@code network.peer.*} attributes).
-   */
-  private record ServerAddress(String host, int port, Long boxedPort, boolean ip) {
-    static final ServerAddress NONE = new ServerAddress("", -1, -1L, false);
-
-    boolean is(String otherHost, int otherPort) {
-      // String.equals answers at once for the balancer's own string (the same reference)
-      return port == otherPort && host.equals(otherHost);
     }
   }
 
@@ -309,7 +272,7 @@ public final class WeftTelemetry {
     Context parent = remoteParent(inv);
     Span span = startSpan(m, SpanKind.SERVER, parent);
     if (span.isRecording()) {
-      Peer peer = peer(CallContext.current().peer());
+      Addresses.Peer peer = addresses.peer(CallContext.current().peer());
       if (!peer.address().isEmpty()) {
         span.setAttribute(CLIENT_ADDRESS, peer.address());
         span.setAttribute(NETWORK_PEER_ADDRESS, peer.address());
@@ -462,23 +425,13 @@ public final class WeftTelemetry {
     if (to == null) {
       return;
     }
-    ServerAddress server = serverAddress(to.getHostString(), to.getPort());
+    Addresses.Server server = addresses.server(to.getHostString(), to.getPort());
     span.setAttribute(SERVER_ADDRESS, server.host());
     span.setAttribute(SERVER_PORT, server.boxedPort());
     if (server.ip()) {
       span.setAttribute(NETWORK_PEER_ADDRESS, server.host());
       span.setAttribute(NETWORK_PEER_PORT, server.boxedPort());
     }
-  }
-
-  private ServerAddress serverAddress(String host, int port) {
-    ServerAddress last = lastServer;
-    if (last.is(host, port)) {
-      return last;
-    }
-    ServerAddress server = new ServerAddress(host, port, (long) port, isIpLiteral(host));
-    lastServer = server;
-    return server;
   }
 
   private Method method(Invocation inv) {
@@ -583,33 +536,6 @@ public final class WeftTelemetry {
     return b;
   }
 
-  /** {@code text} ({@code host:port}, IPv6 hosts in brackets) parsed, once per connection peer. */
-  private Peer peer(String text) {
-    Peer last = lastPeer;
-    if (last.text().equals(text)) { // at once for a connection's own string: see lastPeer
-      return last;
-    }
-    Peer p = peers.get(text);
-    if (p == null) {
-      p = parsePeer(text);
-      if (peers.size() >= MAX_PEERS) { // peers come and go: keep only recent ones
-        peers.clear();
-      }
-      peers.put(text, p);
-    }
-    lastPeer = p;
-    return p;
-  }
-
-  private static Peer parsePeer(String peer) {
-    int colon = peer.lastIndexOf(':');
-    if (colon <= 0) {
-      return new Peer(peer, "", null);
-    }
-    long port = port(peer, colon + 1);
-    return new Peer(peer, stripBrackets(peer.substring(0, colon)), port < 0 ? null : port);
-  }
-
   /**
    * Whether a call that ended with {@code code} marks its span in error (the gRPC conventions' rule
    * on a gRPC server).
@@ -632,47 +558,5 @@ public final class WeftTelemetry {
     return kind == MethodKind.CLIENT_STREAMING
         || kind == MethodKind.SERVER_STREAMING
         || kind == MethodKind.BIDI_STREAMING;
-  }
-
-  /**
-   * Whether {@code host} is an IPv4 address (digits and dots) or an IPv6 one (has a colon), not a
-   * name.
-   */
-  static boolean isIpLiteral(String host) {
-    if (host.indexOf(':') >= 0) {
-      return true;
-    }
-    if (host.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      if (c != '.' && (c < '0' || c > '9')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The decimal number from {@code from} to the end of {@code s}, or -1 if there is none. */
-  private static long port(String s, int from) {
-    if (from >= s.length() || s.length() - from > 5) {
-      return -1;
-    }
-    long n = 0;
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
-  }
-
-  private static String stripBrackets(String host) {
-    return host.length() > 1 && host.charAt(0) == '[' && host.endsWith("]")
-        ? host.substring(1, host.length() - 1)
-        : host;
   }
 }
