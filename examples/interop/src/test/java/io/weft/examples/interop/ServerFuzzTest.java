@@ -68,6 +68,7 @@ class ServerFuzzTest {
       running.set(false);
       healthy.join();
     }
+    assertThat(fuzz.failures()).isEmpty();
     assertThat(healthyFailure.get())
         .as("a healthy client failed while bad connections came and went")
         .isNull();

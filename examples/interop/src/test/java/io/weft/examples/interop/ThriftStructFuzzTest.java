@@ -1,5 +1,7 @@
 package io.weft.examples.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import interop.thrift.AllTypes;
 import interop.thrift.echoservice.EchoServiceDescriptor;
 import io.weft.api.RpcException;
@@ -28,6 +30,7 @@ class ThriftStructFuzzTest {
         ThriftCodec.of(EchoServiceDescriptor.EchoArgs::new);
     fuzz.run(in -> unwrapCrash(() -> allTypes.decode(in, 0, in.length)), 30_000);
     fuzz.run(in -> unwrapCrash(() -> echoArgs.decode(in, 0, in.length)), 10_000);
+    assertThat(fuzz.failures()).isEmpty();
   }
 
   /**

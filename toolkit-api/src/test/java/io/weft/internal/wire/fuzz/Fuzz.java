@@ -1,7 +1,5 @@
 package io.weft.internal.wire.fuzz;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,11 +21,11 @@ import java.util.Set;
  * byte edits, interesting integers written over 4-byte words, cuts, splices, duplications), or
  * plain random bytes.
  *
- * <p>The property checked for every input: the decoder returns, or throws one of the exceptions it
- * documents; it never throws anything else (no NullPointerException, IndexOutOfBounds,
- * NegativeArraySize, StackOverflowError, OutOfMemoryError), and it never allocates much more than
- * the input's size, however large the lengths the input claims (measured with the JVM's per-thread
- * allocation counter).
+ * <p>The property checked for every input, each breach recorded in {@link #failures()} for the test
+ * to assert on: the decoder returns, or throws one of the exceptions it documents; it never throws
+ * anything else (no NullPointerException, IndexOutOfBounds, NegativeArraySize, StackOverflowError,
+ * OutOfMemoryError), and it never allocates much more than the input's size, however large the
+ * lengths the input claims (measured with the JVM's per-thread allocation counter).
  */
 public final class Fuzz {
   /** What a decoder under test does with one input. */
@@ -74,6 +72,14 @@ public final class Fuzz {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private long inputs;
 
+  /** The first breaches found, each naming its input (see {@link #which}). */
+  private final List<String> failures = new ArrayList<>();
+
+  /** How many inputs failed in all, the recorded ones and those past {@link #KEPT_FAILURES}. */
+  private long failed;
+
+  private static final int KEPT_FAILURES = 10;
+
   @SafeVarargs
   public Fuzz(long seed, Class<? extends Throwable>... allowed) {
     this.seed = seed;
@@ -113,6 +119,18 @@ public final class Fuzz {
     return inputs;
   }
 
+  /**
+   * The inputs that broke the property so far (the first {@value #KEPT_FAILURES}, then a count of
+   * the rest), each naming its seed, number and bytes; empty if none did.
+   */
+  public List<String> failures() {
+    List<String> all = new ArrayList<>(failures);
+    if (failed > failures.size()) {
+      all.add("and " + (failed - failures.size()) + " more failing inputs");
+    }
+    return all;
+  }
+
   /** Runs every seed input as it is, then exactly {@code count} mutated or random inputs. */
   public Fuzz run(Target target, int count) {
     long before = inputs;
@@ -129,7 +147,9 @@ public final class Fuzz {
             + (inputs - before)
             + " inputs from seed "
             + seed
-            + ", none failed");
+            + ", "
+            + (failed == 0 ? "none" : Long.toString(failed))
+            + " failed");
     return this;
   }
 
@@ -201,24 +221,47 @@ public final class Fuzz {
 
   private void check(Target target, byte[] input) {
     inputs++;
-    long tid = Thread.currentThread().threadId();
-    long before = threads.getThreadAllocatedBytes(tid);
-    try {
-      target.decode(input);
-    } catch (Throwable t) {
-      if (!isAllowed(t)) {
-        fail(which(input) + " made the decoder throw " + t, t);
-      }
+    long allocated = decode(target, input, true);
+    long allowed = ALLOCATION_ALLOWANCE + (long) ALLOCATION_FACTOR * input.length;
+    if (allocated > allowed) {
+      // the first input down a path may load and initialise classes (an error path's, say): that
+      // is the JVM's one-time work, not the decoder's for this input, so the input runs again
+      allocated = decode(target, input, false);
     }
-    long allocated = threads.getThreadAllocatedBytes(tid) - before;
-    if (allocated > ALLOCATION_ALLOWANCE + (long) ALLOCATION_FACTOR * input.length) {
-      fail(
+    if (allocated > allowed) {
+      failure(
           which(input)
               + " ("
               + input.length
               + " bytes) made the decoder allocate "
               + allocated
               + " bytes");
+    }
+  }
+
+  /**
+   * Decodes {@code input}, recording a throwable the decoder may not throw (when {@code record});
+   * returns the bytes this thread allocated meanwhile.
+   */
+  private long decode(Target target, byte[] input, boolean record) {
+    long tid = Thread.currentThread().threadId();
+    long before = threads.getThreadAllocatedBytes(tid);
+    try {
+      target.decode(input);
+    } catch (Throwable t) {
+      if (record && !isAllowed(t)) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(trace));
+        failure(which(input) + " made the decoder throw " + trace);
+      }
+    }
+    return threads.getThreadAllocatedBytes(tid) - before;
+  }
+
+  private void failure(String what) {
+    failed++;
+    if (failures.size() < KEPT_FAILURES) {
+      failures.add(what);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.weft.internal.wire.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.weft.api.MetaInfo;
 import io.weft.api.Metadata;
 import io.weft.api.RpcException;
@@ -45,16 +47,18 @@ class WireFuzzTest {
     Framing[] framings = Framing.values();
     for (int seed = 0; seed < framings.length; seed++) {
       Framing framing = framings[seed];
-      withVectors(seed, WireException.class, IOException.class)
-          .corpus("envelope")
-          .run(
-              in -> {
-                EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
-                while (r.read(framing) != null) {
-                  // every message the input holds
-                }
-              },
-              INPUTS);
+      Fuzz f =
+          withVectors(seed, WireException.class, IOException.class)
+              .corpus("envelope")
+              .run(
+                  in -> {
+                    EnvelopeReader r = new EnvelopeReader(new ByteArrayInputStream(in), MAX_FRAME);
+                    while (r.read(framing) != null) {
+                      // every message the input holds
+                    }
+                  },
+                  INPUTS);
+      assertThat(f.failures()).as(framing.toString()).isEmpty();
     }
   }
 
@@ -72,11 +76,14 @@ class WireFuzzTest {
           }
         },
         INPUTS);
+    assertThat(f.failures()).isEmpty();
   }
 
   @Test
   void ttheaderHeaderBlock() {
-    withVectors(11, WireException.class).run(in -> TTHeader.decode(in, 0, in.length), INPUTS);
+    Fuzz f =
+        withVectors(11, WireException.class).run(in -> TTHeader.decode(in, 0, in.length), INPUTS);
+    assertThat(f.failures()).isEmpty();
   }
 
   @Test
@@ -88,61 +95,78 @@ class WireFuzzTest {
             new ThriftSkipper(new ByteArrayInputStream(in), new Buffer(64), MAX_FRAME).skipStruct(),
         INPUTS);
     f.run(in -> ApplicationErrors.decode(in, 0, in.length), INPUTS);
+    assertThat(f.failures()).isEmpty();
   }
 
   @Test
   void kitexProtobufError() {
-    new Fuzz(13, WireException.class)
-        .seed(new byte[] {0x08, (byte) 0xa2, 0x03, 0x12, 0x05, 'h', 'e', 'l', 'l', 'o'})
-        .run(in -> KitexProtobufError.decode(in, 0, in.length), INPUTS);
+    Fuzz f =
+        new Fuzz(13, WireException.class)
+            .seed(new byte[] {0x08, (byte) 0xa2, 0x03, 0x12, 0x05, 'h', 'e', 'l', 'l', 'o'})
+            .run(in -> KitexProtobufError.decode(in, 0, in.length), INPUTS);
+    assertThat(f.failures()).isEmpty();
   }
 
   @Test
   void grpcDeframerFedInRandomPieces() {
     Random pieces = new Random(14);
-    new Fuzz(14, RpcException.class)
-        .seed(new byte[] {0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0})
-        .seed(new byte[] {1, 0, 0, 0, 2, 0x1f, (byte) 0x8b})
-        .corpus("grpc-frames")
-        .run(
-            in -> {
-              GrpcDeframer d = new GrpcDeframer(MAX_FRAME, pieces.nextBoolean() ? "gzip" : null);
-              int off = 0;
-              while (off < in.length) {
-                int n = 1 + pieces.nextInt(in.length - off);
-                d.feed(in, off, n, m -> {});
-                off += n;
-              }
-            },
-            INPUTS);
+    Fuzz f =
+        new Fuzz(14, RpcException.class)
+            .seed(new byte[] {0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0})
+            .seed(new byte[] {1, 0, 0, 0, 2, 0x1f, (byte) 0x8b})
+            .corpus("grpc-frames")
+            .run(
+                in -> {
+                  GrpcDeframer d =
+                      new GrpcDeframer(MAX_FRAME, pieces.nextBoolean() ? "gzip" : null);
+                  int off = 0;
+                  while (off < in.length) {
+                    int n = 1 + pieces.nextInt(in.length - off);
+                    d.feed(in, off, n, m -> {});
+                    off += n;
+                  }
+                },
+                INPUTS);
+    assertThat(f.failures()).isEmpty();
   }
 
   @Test
   void headerValueParsers() {
-    new Fuzz(15, IllegalArgumentException.class)
-        .seed("1H".getBytes(StandardCharsets.US_ASCII))
-        .seed("99999999n".getBytes(StandardCharsets.US_ASCII))
-        .run(in -> GrpcTimeout.parseNanos(new String(in, StandardCharsets.ISO_8859_1)), INPUTS);
-    new Fuzz(16)
-        .seed("a%20b%E2%9C%93%".getBytes(StandardCharsets.US_ASCII))
-        .run(in -> GrpcStatusMessages.decode(new String(in, StandardCharsets.ISO_8859_1)), INPUTS);
-    new Fuzz(17, WireException.class)
-        .seed("{\"a\":\"b\",\"c\":\"\\u0041\\n\"}".getBytes(StandardCharsets.UTF_8))
-        .run(in -> BizStatus.fromJson(new String(in, StandardCharsets.UTF_8)), INPUTS);
-    new Fuzz(18)
-        .seed("rpc-persist-trace-id".getBytes(StandardCharsets.US_ASCII))
-        .run(
-            in -> {
-              String s =
-                  new String(in, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
-              Metadata m = new Metadata();
-              try {
-                m.add(s.isEmpty() ? "x" : s.replaceAll("[^a-z0-9._-]", "-"), "v");
-              } catch (IllegalArgumentException e) {
-                return;
-              }
-              MetaInfo.fromHttpHeaders(m);
-            },
-            INPUTS);
+    Fuzz timeouts =
+        new Fuzz(15, IllegalArgumentException.class)
+            .seed("1H".getBytes(StandardCharsets.US_ASCII))
+            .seed("99999999n".getBytes(StandardCharsets.US_ASCII))
+            .run(in -> GrpcTimeout.parseNanos(new String(in, StandardCharsets.ISO_8859_1)), INPUTS);
+    Fuzz statusMessages =
+        new Fuzz(16)
+            .seed("a%20b%E2%9C%93%".getBytes(StandardCharsets.US_ASCII))
+            .run(
+                in -> GrpcStatusMessages.decode(new String(in, StandardCharsets.ISO_8859_1)),
+                INPUTS);
+    Fuzz bizStatus =
+        new Fuzz(17, WireException.class)
+            .seed("{\"a\":\"b\",\"c\":\"\\u0041\\n\"}".getBytes(StandardCharsets.UTF_8))
+            .run(in -> BizStatus.fromJson(new String(in, StandardCharsets.UTF_8)), INPUTS);
+    Fuzz metaInfo =
+        new Fuzz(18)
+            .seed("rpc-persist-trace-id".getBytes(StandardCharsets.US_ASCII))
+            .run(
+                in -> {
+                  String s =
+                      new String(in, StandardCharsets.ISO_8859_1)
+                          .toLowerCase(java.util.Locale.ROOT);
+                  Metadata m = new Metadata();
+                  try {
+                    m.add(s.isEmpty() ? "x" : s.replaceAll("[^a-z0-9._-]", "-"), "v");
+                  } catch (IllegalArgumentException e) {
+                    return;
+                  }
+                  MetaInfo.fromHttpHeaders(m);
+                },
+                INPUTS);
+    assertThat(timeouts.failures()).isEmpty();
+    assertThat(statusMessages.failures()).isEmpty();
+    assertThat(bizStatus.failures()).isEmpty();
+    assertThat(metaInfo.failures()).isEmpty();
   }
 }
