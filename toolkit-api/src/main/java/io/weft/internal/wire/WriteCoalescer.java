@@ -261,7 +261,8 @@ public final class WriteCoalescer {
    * The writer (see {@link #enqueue}) writes until the queue is empty. {@code soon}: let other
    * threads that are ready to run append theirs first: a virtual thread yields once (its carrier
    * runs them, and their bytes join this system call); a platform thread, or one that must not
-   * block on the socket ({@code mayBlock} false), hands the writing to a new virtual thread.
+   * block on the socket ({@code mayBlock} false), hands the writing to a new virtual thread, which
+   * yields once as well.
    */
   public void flush(boolean soon) throws IOException {
     flush(soon, true);
@@ -272,7 +273,7 @@ public final class WriteCoalescer {
   // flush
   private void flush(boolean soon, boolean mayBlock) throws IOException {
     if (!mayBlock || !Thread.currentThread().isVirtual()) {
-      WRITERS.newThread(this::drainQuietly).start();
+      WRITERS.newThread(soon ? this::drainSoonQuietly : this::drainQuietly).start();
       return;
     }
     if (soon) {
@@ -400,6 +401,17 @@ public final class WriteCoalescer {
     if (failure != null) {
       throw new IOException(failure.getMessage(), failure);
     }
+  }
+
+  /**
+   * A handed-off writer's {@code soon}: it yields once before writing, so that the threads its
+   * starter made ready (a reader's new calls, whose replies follow the PING ACK or WINDOW_UPDATE it
+   * queued) append theirs to the same system call instead of each writing its own.
+   */
+  @SuppressWarnings("ThreadPriorityCheck") // see flush: the yield lets writers behind it join
+  private void drainSoonQuietly() {
+    Thread.yield();
+    drainQuietly();
   }
 
   private void drainQuietly() {

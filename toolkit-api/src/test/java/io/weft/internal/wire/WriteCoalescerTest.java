@@ -114,6 +114,49 @@ class WriteCoalescerTest {
   }
 
   @Test
+  void handedOffWritersKeepEachWritersOrderAndNeverOverlap() throws Exception {
+    // platform threads (as a timer) and the reader's never-waiting path hand the writing to a
+    // virtual thread, which yields once before it writes: nothing is lost, reordered or overlapped
+    RecordingSink sink = new RecordingSink();
+    WriteCoalescer out = new WriteCoalescer(sink);
+    int writers = 4;
+    int each = 2_000;
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      threads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  for (int i = 0; i < each; i++) {
+                    Buffer r = record(writer, i);
+                    if (i % 2 == 0) {
+                      out.writeSoonWithoutWaiting(r);
+                    } else {
+                      out.writeSoon(r);
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    out.awaitFlushed();
+    byte[] all = sink.written();
+    assertThat(all).hasSize(writers * each * 8);
+    int[] next = new int[writers];
+    for (int at = 0; at < all.length; at += 8) {
+      int writer = Buffer.getInt(all, at);
+      assertThat(Buffer.getInt(all, at + 4)).isEqualTo(next[writer]);
+      next[writer]++;
+    }
+    assertThat(sink.overlapped).isFalse();
+  }
+
+  @Test
   void bytesQueuedWhileTheSocketIsBusyLeaveTogether() throws Exception {
     StallingSink recorder = new StallingSink();
     WriteCoalescer out = new WriteCoalescer(recorder);
