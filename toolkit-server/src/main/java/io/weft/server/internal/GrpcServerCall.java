@@ -427,6 +427,8 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
       }
       // a reply to a request that is already queued is held for the next one's (an echo loop's
       // replies leave together; the handler flushes before it waits in recv); else it leaves soon
+      // when other streams' frames may join it, or now when this stream is the connection's only
+      // one (a yield would bring no other reply, only wake an idle carrier)
       stream.write(
           headers,
           encoded.array(),
@@ -435,7 +437,11 @@ final class GrpcServerCall implements Http2Stream.Listener, java.util.function.B
           null,
           false,
           null,
-          inbound.hasQueued() ? Http2Stream.Flush.HELD : Http2Stream.Flush.SOON);
+          inbound.hasQueued()
+              ? Http2Stream.Flush.HELD
+              : stream.connection().activeStreams() > 1
+                  ? Http2Stream.Flush.SOON
+                  : Http2Stream.Flush.NOW);
       headersSent = true;
     } catch (StreamException e) {
       throw failed(e).asException();
