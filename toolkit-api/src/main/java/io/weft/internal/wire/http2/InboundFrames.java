@@ -4,36 +4,26 @@ import io.weft.internal.wire.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the peer's frames do to a connection: the reader thread's half of {@link Http2Connection}
  * (OkHttp's {@code ReaderRunnable}). It reads frames with the connection's {@link FrameReader},
  * applies each to the connection's state under its lock, hands stream events to listeners outside
  * it, answers what needs an answer (acknowledgements, resets) without ever waiting to write, and
- * keeps the counters that tell a flooding peer from a busy one (pings as grpc-java's
- * KeepAliveEnforcer counts them, SETTINGS, stream resets). Confined to the reader thread.
+ * has {@link PeerConduct} tell a flooding peer from a busy one; HEADERS frames are {@link
+ * InboundHeaders}'. Confined to the reader thread.
  */
 final class InboundFrames implements FrameReader.Handler {
   private static final System.Logger LOG = System.getLogger(InboundFrames.class.getName());
 
-  /**
-   * A ping the peer may send at any time without a strike while no stream is open (grpc-java: 2
-   * hours).
-   */
-  private static final long IMPLICIT_PERMIT_NANOS = TimeUnit.HOURS.toNanos(2);
-
-  private static final int MAX_PING_STRIKES = 2;
-
   private final Http2Connection c;
-  private long lastValidPing = System.nanoTime() - IMPLICIT_PERMIT_NANOS;
-  private int pingStrikes;
-  private long floodWindowStart = System.nanoTime();
-  private int resetsInWindow;
-  private int settingsInWindow;
+  private final InboundHeaders headers;
+  private final PeerConduct conduct;
 
   InboundFrames(Http2Connection connection) {
     this.c = connection;
+    this.headers = new InboundHeaders(connection);
+    this.conduct = new PeerConduct(connection);
   }
 
   void readFrames() throws IOException, Http2Exception {
@@ -85,7 +75,7 @@ final class InboundFrames implements FrameReader.Handler {
       if (s == null || s.remoteEnd || flowLength > s.recvWindow) {
         c.credit += flowLength; // no one will take these bytes
         if (s == null) {
-          error = lateFrame(streamId, "DATA", false);
+          error = InboundHeaders.lateFrame(c, streamId, "DATA", false);
         } else {
           error =
               Http2Exception.stream(
@@ -147,268 +137,7 @@ final class InboundFrames implements FrameReader.Handler {
   public void headers(
       int streamId, byte[] block, int off, int len, boolean endStream, boolean selfDependent)
       throws Http2Exception {
-    Fields fields = new Fields(8);
-    boolean complete;
-    try {
-      complete = c.decoder.decode(block, off, len, fields::add);
-    } catch (HpackException e) {
-      throw Http2Exception.connection(
-          ErrorCode.COMPRESSION_ERROR,
-          "bad header block on stream " + streamId + ": " + e.getMessage());
-    }
-    if (c.client) {
-      responseHeaders(streamId, fields, complete, endStream);
-    } else {
-      requestHeaders(streamId, fields, complete, endStream, selfDependent);
-    }
-  }
-
-  private void requestHeaders(
-      int streamId, Fields fields, boolean complete, boolean endStream, boolean selfDependent)
-      throws Http2Exception {
-    Http2Stream s = null;
-    Http2Stream.Listener existing = null;
-    boolean tooLarge = false;
-    c.lock.lock();
-    try {
-      s = c.streams.get(streamId);
-      if (s != null) {
-        // trailers
-        if (s.remoteEnd) {
-          throw Http2Exception.stream(
-              streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the peer's END_STREAM");
-        }
-        if (!endStream) {
-          throw Http2Exception.stream(
-              streamId, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
-        }
-        String why =
-            complete ? HeaderRules.checkTrailers(fields) : "trailers over the header list limit";
-        if (why != null) {
-          throw Http2Exception.stream(
-              streamId, ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + why);
-        }
-        if (s.contentLength >= 0 && s.dataReceived != s.contentLength) {
-          throw Http2Exception.stream(
-              streamId,
-              ErrorCode.PROTOCOL_ERROR,
-              "DATA of " + s.dataReceived + " bytes against content-length " + s.contentLength);
-        }
-        s.remoteEnd = true;
-        if (s.localEnd) {
-          c.close(s);
-        }
-        existing = s.listener;
-      } else {
-        if ((streamId & 1) == 0) {
-          throw Http2Exception.connection(
-              ErrorCode.PROTOCOL_ERROR, "a client opened stream " + streamId + ", an even id");
-        }
-        if (streamId <= c.lastPeerStreamId) {
-          Http2Exception e = lateFrame(streamId, "HEADERS", true);
-          if (e != null) {
-            throw e;
-          }
-          return;
-        }
-        c.lastPeerStreamId = streamId;
-        if (streamId > c.acceptUpTo || c.lost != null) {
-          c.closed.mark(streamId, ClosedStreams.RESET_SENT);
-          c.queueReset(streamId, ErrorCode.REFUSED_STREAM);
-          return;
-        }
-        if (!complete) {
-          // RFC 9113 section 10.5.1: answer 431; gRPC clients read the status from the same block
-          s = open(streamId, endStream);
-          s.listener = Http2Stream.DISCARD;
-          tooLarge = true;
-          return;
-        }
-        String why = HeaderRules.checkRequest(fields);
-        long contentLength = HeaderRules.contentLength(fields);
-        if (why == null && contentLength == -2) {
-          why = "content-length is not a number";
-        }
-        if (why == null && selfDependent) {
-          why = "the stream depends on itself";
-        }
-        if (why != null) {
-          throw Http2Exception.stream(
-              streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + why);
-        }
-        if (c.active >= c.config.maxConcurrentStreams()) {
-          c.closed.mark(streamId, ClosedStreams.RESET_SENT);
-          c.queueReset(streamId, ErrorCode.REFUSED_STREAM);
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "refused stream "
-                  + streamId
-                  + " from "
-                  + c.peer
-                  + ": "
-                  + c.active
-                  + " streams already open (SETTINGS_MAX_CONCURRENT_STREAMS "
-                  + c.config.maxConcurrentStreams()
-                  + ")");
-          return;
-        }
-        s = open(streamId, endStream);
-        s.contentLength = contentLength;
-        if (endStream && contentLength > 0) {
-          c.close(s);
-          throw Http2Exception.stream(
-              streamId,
-              ErrorCode.PROTOCOL_ERROR,
-              "END_STREAM with content-length " + contentLength + " and no DATA");
-        }
-      }
-    } finally {
-      c.lock.unlock();
-      if (tooLarge) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "answering stream "
-                + streamId
-                + " from "
-                + c.peer
-                + " with 431: its headers exceed "
-                + c.config.maxHeaderListSize()
-                + " bytes");
-        s.sendLater(
-            new Fields(4)
-                .add(":status", "431")
-                .add("content-type", "application/grpc")
-                .add("grpc-status", "8")
-                .add(
-                    "grpc-message",
-                    "request headers exceed " + c.config.maxHeaderListSize() + " bytes"),
-            new byte[0]);
-        if (!endStream) {
-          s.reset(ErrorCode.NO_ERROR);
-        }
-      }
-    }
-    if (tooLarge || s == null) {
-      return;
-    }
-    if (existing != null) {
-      existing.headers(s, fields, true);
-      return;
-    }
-    c.acceptor.accept(s, fields, endStream);
-    if (s.listener == null) {
-      s.reset(ErrorCode.INTERNAL_ERROR);
-    }
-  }
-
-  private void responseHeaders(int streamId, Fields fields, boolean complete, boolean endStream)
-      throws Http2Exception {
-    Http2Stream s;
-    c.lock.lock();
-    try {
-      s = c.streams.get(streamId);
-      if (s == null) {
-        Http2Exception e = lateFrame(streamId, "HEADERS", false);
-        if (e != null) {
-          throw e;
-        }
-        return;
-      }
-      if (s.remoteEnd) {
-        throw Http2Exception.stream(
-            streamId, ErrorCode.STREAM_CLOSED, "HEADERS after the server's END_STREAM");
-      }
-      String why;
-      if (!complete) {
-        why =
-            "response headers over the header list limit of "
-                + c.config.maxHeaderListSize()
-                + " bytes";
-      } else if (s.headersReceived) {
-        why = !endStream ? "trailers without END_STREAM" : HeaderRules.checkTrailers(fields);
-      } else {
-        why = HeaderRules.checkResponse(fields);
-        String status = fields.get(":status");
-        if (why == null && status != null && status.length() == 3 && status.charAt(0) == '1') {
-          if (endStream) {
-            why = "an informational response with END_STREAM";
-          } else {
-            return; // 1xx: the final response follows
-          }
-        }
-      }
-      if (why != null) {
-        throw Http2Exception.stream(
-            streamId, ErrorCode.PROTOCOL_ERROR, "malformed response: " + why);
-      }
-      s.headersReceived = true;
-      if (endStream) {
-        s.remoteEnd = true;
-        if (s.localEnd || s.resetSent) {
-          c.close(s);
-        }
-      }
-    } finally {
-      c.lock.unlock();
-    }
-    Http2Stream.Listener l = s.listener;
-    if (l != null) {
-      l.headers(s, fields, endStream);
-    }
-  }
-
-  /** A new stream the peer opened. Holds the lock. */
-  private Http2Stream open(int id, boolean endStream) {
-    Http2Stream s =
-        new Http2Stream(c, id, c.peerSettings.initialWindowSize, c.config.streamWindow());
-    s.remoteEnd = endStream;
-    c.streams.put(id, s);
-    c.addActive(1);
-    c.idleSince = 0;
-    return s;
-  }
-
-  /**
-   * What a DATA or HEADERS frame for a stream not in the table means (RFC 9113 section 5.1): on an
-   * idle stream, or (HEADERS) on one that was never opened, a connection error (thrown); on one
-   * this side reset, or one long forgotten, nothing: the frame crossed our RST_STREAM on the wire
-   * (null); on one that ended otherwise, a stream error STREAM_CLOSED (returned). Holds the lock.
-   */
-  private Http2Exception lateFrame(int streamId, String type, boolean opensStreams)
-      throws Http2Exception {
-    boolean idle =
-        c.client
-            ? streamId >= c.nextStreamId || (streamId & 1) == 0
-            : streamId > c.lastPeerStreamId;
-    if (idle) {
-      throw Http2Exception.connection(
-          ErrorCode.PROTOCOL_ERROR, type + " on stream " + streamId + ", which is idle");
-    }
-    Integer how = c.closed.how(streamId);
-    if (how == null) {
-      if (opensStreams && streamId > c.closed.oldest()) {
-        throw Http2Exception.connection(
-            ErrorCode.PROTOCOL_ERROR,
-            "HEADERS opening stream "
-                + streamId
-                + " after stream "
-                + c.lastPeerStreamId
-                + " (ids must increase)");
-      }
-      return null;
-    }
-    if (how == ClosedStreams.RESET_SENT) {
-      return null;
-    }
-    if (opensStreams) {
-      // a request's HEADERS again on a stream the client ended or reset: the client has lost track
-      // of its streams
-      throw Http2Exception.connection(
-          ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
-    }
-    c.closed.mark(streamId, ClosedStreams.RESET_SENT); // one RST_STREAM per stream is enough
-    return Http2Exception.stream(
-        streamId, ErrorCode.STREAM_CLOSED, type + " on closed stream " + streamId);
+    headers.headers(streamId, block, off, len, endStream, selfDependent);
   }
 
   @Override
@@ -459,7 +188,7 @@ final class InboundFrames implements FrameReader.Handler {
     if (!c.client) {
       // only once the listener has heard: the stream has left the table, so the connection's end
       // would not tell it
-      countFlood(true);
+      conduct.resetReceived();
     }
   }
 
@@ -468,7 +197,7 @@ final class InboundFrames implements FrameReader.Handler {
     if (ack) {
       return;
     }
-    countFlood(false);
+    conduct.settingsReceived();
     List<Http2Stream> wake = new ArrayList<>();
     Buffer reply = new Buffer(16);
     Frames.settingsAck(reply);
@@ -549,39 +278,11 @@ final class InboundFrames implements FrameReader.Handler {
       return;
     }
     if (!c.client && c.config.permitKeepAliveTime().toNanos() > 0) {
-      checkPing();
+      conduct.pingReceived();
     }
     Buffer pong = new Buffer(17);
     Frames.ping(pong, true, opaque);
     c.sendControl(pong);
-  }
-
-  /**
-   * grpc-java's KeepAliveEnforcer: pings too close together earn strikes; the third strike ends the
-   * connection.
-   */
-  private void checkPing() throws Http2Exception {
-    long now = System.nanoTime();
-    if (c.strikesReset) {
-      c.strikesReset = false;
-      pingStrikes = 0;
-      lastValidPing = now - IMPLICIT_PERMIT_NANOS;
-    }
-    boolean calls;
-    c.lock.lock();
-    try {
-      calls = c.active > 0;
-    } finally {
-      c.lock.unlock();
-    }
-    long permit = calls ? c.config.permitKeepAliveTime().toNanos() : IMPLICIT_PERMIT_NANOS;
-    if (now - lastValidPing >= permit) {
-      lastValidPing = now;
-      return;
-    }
-    if (++pingStrikes > MAX_PING_STRIKES) {
-      throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "too_many_pings");
-    }
   }
 
   @Override
@@ -714,36 +415,6 @@ final class InboundFrames implements FrameReader.Handler {
     }
     c.blocked.clear();
     return later == null ? List.of() : later;
-  }
-
-  /**
-   * Counts a peer's stream reset or SETTINGS frame in the current window; too many end the
-   * connection.
-   */
-  private void countFlood(boolean reset) throws Http2Exception {
-    long now = System.nanoTime();
-    if (now - floodWindowStart > c.config.resetWindow().toNanos()) {
-      floodWindowStart = now;
-      resetsInWindow = 0;
-      settingsInWindow = 0;
-    }
-    if (reset
-        ? ++resetsInWindow > c.config.maxResetsPerWindow()
-        : ++settingsInWindow > c.config.maxSettingsPerWindow()) {
-      throw Http2Exception.connection(
-          ErrorCode.ENHANCE_YOUR_CALM,
-          reset
-              ? "more than "
-                  + c.config.maxResetsPerWindow()
-                  + " streams reset within "
-                  + c.config.resetWindow().toSeconds()
-                  + " s (rapid reset)"
-              : "more than "
-                  + c.config.maxSettingsPerWindow()
-                  + " SETTINGS frames within "
-                  + c.config.resetWindow().toSeconds()
-                  + " s");
-    }
   }
 
   /**
