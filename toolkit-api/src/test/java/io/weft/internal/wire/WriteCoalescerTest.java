@@ -69,38 +69,35 @@ class WriteCoalescerTest {
     return new Buffer(8).writeInt(writer).writeInt(seq);
   }
 
-  @Test
-  void concurrentWritersKeepEachWritersOrderAndNeverOverlap() throws Exception {
-    RecordingSink sink = new RecordingSink();
-    WriteCoalescer out = new WriteCoalescer(sink);
-    int writers = 16;
-    int each = 2_000;
-    List<Thread> threads = new ArrayList<>();
+  /** How a writer of {@link #writeConcurrently} hands over its {@code i}th record. */
+  private interface RecordWrite {
+    void write(int i, Buffer record) throws IOException;
+  }
+
+  /** {@code writers} threads of {@code threads}, each writing {@code each} records in order. */
+  private static void writeConcurrently(
+      Thread.Builder threads, int writers, int each, RecordWrite how) throws InterruptedException {
+    List<Thread> started = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      threads.add(
-          Thread.ofVirtual()
-              .start(() -> {
-                try {
-                  for (int i = 0; i < each; i++) {
-                    Buffer r = record(writer, i);
-                    switch (i % 3) {
-                      case 0 -> out.write(r);
-                      case 1 -> out.writeSoon(r);
-                      default -> out.write(r.array(), 0, r.size(), true);
-                    }
-                  }
-                } catch (IOException e) {
-                  throw new AssertionError(e);
-                }
-              }));
+      started.add(
+          threads.start(() -> {
+            try {
+              for (int i = 0; i < each; i++) {
+                how.write(i, record(writer, i));
+              }
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          }));
     }
-    for (Thread t : threads) {
+    for (Thread t : started) {
       t.join();
     }
-    // the last records may still be with a writer thread: a waiting write returns only once all
-    // before it are out
-    out.write(new byte[0], 0, 0, true);
+  }
+
+  /** Every record arrived, each writer's in its order, and no two writes overlapped. */
+  private static void assertEachWritersOrder(RecordingSink sink, int writers, int each) {
     byte[] all = sink.written();
     assertThat(all).hasSize(writers * each * 8);
     int[] next = new int[writers];
@@ -110,6 +107,29 @@ class WriteCoalescerTest {
       next[writer]++;
     }
     assertThat(sink.overlapped).isFalse();
+  }
+
+  @Test
+  void concurrentWritersKeepEachWritersOrderAndNeverOverlap() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    WriteCoalescer out = new WriteCoalescer(sink);
+    int writers = 16;
+    int each = 2_000;
+    writeConcurrently(
+        Thread.ofVirtual(),
+        writers,
+        each,
+        (i, r) -> {
+          switch (i % 3) {
+            case 0 -> out.write(r);
+            case 1 -> out.writeSoon(r);
+            default -> out.write(r.array(), 0, r.size(), true);
+          }
+        });
+    // the last records may still be with a writer thread: a waiting write returns only once all
+    // before it are out
+    out.write(new byte[0], 0, 0, true);
+    assertEachWritersOrder(sink, writers, each);
     assertThat(sink.calls.get()).isLessThanOrEqualTo(writers * each);
   }
 
@@ -121,39 +141,19 @@ class WriteCoalescerTest {
     WriteCoalescer out = new WriteCoalescer(sink);
     int writers = 4;
     int each = 2_000;
-    List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      int writer = w;
-      threads.add(
-          Thread.ofPlatform()
-              .start(() -> {
-                try {
-                  for (int i = 0; i < each; i++) {
-                    Buffer r = record(writer, i);
-                    if (i % 2 == 0) {
-                      out.writeSoonWithoutWaiting(r);
-                    } else {
-                      out.writeSoon(r);
-                    }
-                  }
-                } catch (IOException e) {
-                  throw new AssertionError(e);
-                }
-              }));
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
+    writeConcurrently(
+        Thread.ofPlatform(),
+        writers,
+        each,
+        (i, r) -> {
+          if (i % 2 == 0) {
+            out.writeSoonWithoutWaiting(r);
+          } else {
+            out.writeSoon(r);
+          }
+        });
     out.awaitFlushed();
-    byte[] all = sink.written();
-    assertThat(all).hasSize(writers * each * 8);
-    int[] next = new int[writers];
-    for (int at = 0; at < all.length; at += 8) {
-      int writer = Buffer.getInt(all, at);
-      assertThat(Buffer.getInt(all, at + 4)).isEqualTo(next[writer]);
-      next[writer]++;
-    }
-    assertThat(sink.overlapped).isFalse();
+    assertEachWritersOrder(sink, writers, each);
   }
 
   @Test
