@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -24,9 +25,12 @@ import io.grpc.testing.integration.Messages.StreamingInputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingInputCallResponse;
 import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * grpc.testing.TestService for grpc-java, written against grpc-java's own call API (what its
@@ -240,6 +244,27 @@ final class GrpcJavaTestService {
 
   static Payload payload(int size) {
     return Payload.newBuilder().setBody(ByteString.copyFrom(new byte[Math.max(0, size)])).build();
+  }
+
+  /**
+   * grpc-java's Netty server on a free local port serving {@code service}, handing every call's
+   * request headers to {@code headers} before the call starts.
+   */
+  static io.grpc.Server startCapturingHeaders(
+      ServerServiceDefinition service, Consumer<Metadata> headers) throws IOException {
+    ServerInterceptor capture =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata requestHeaders, ServerCallHandler<Q, R> next) {
+            headers.accept(requestHeaders);
+            return next.startCall(call, requestHeaders);
+          }
+        };
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(ServerInterceptors.intercept(service, capture))
+        .build()
+        .start();
   }
 
   /**

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages;
@@ -26,7 +21,6 @@ import io.weft.api.ServerOptions;
 import io.weft.api.ServerStreamingServer;
 import io.weft.api.StatusCode;
 import io.weft.api.Transport;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -50,20 +44,8 @@ class GrpcMetadataAsciiTest {
   @Test
   void weftClientRefusesANonAsciiValueInsteadOfSendingItMangled() throws Exception {
     List<Metadata> received = new CopyOnWriteArrayList<>();
-    ServerInterceptor capture =
-        new ServerInterceptor() {
-          @Override
-          public <Q, R> ServerCall.Listener<Q> interceptCall(
-              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-            received.add(headers);
-            return next.startCall(call, headers);
-          }
-        };
     io.grpc.Server grpcJava =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(ServerInterceptors.intercept(GrpcJavaTestService.service(), capture))
-            .build()
-            .start();
+        GrpcJavaTestService.startCapturingHeaders(GrpcJavaTestService.service(), received::add);
     try (var cli =
         TestServiceClient.newClient(
             "grpc.testing.TestService",
