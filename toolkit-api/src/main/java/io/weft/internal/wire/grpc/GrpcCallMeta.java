@@ -129,7 +129,7 @@ public final class GrpcCallMeta {
       return;
     }
     md.forEach((k, v) -> {
-      String name = k.toLowerCase(Locale.ROOT);
+      String name = lowerCase(k);
       if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
         String bad = invalidPair(name, v);
         if (bad != null) {
@@ -150,12 +150,31 @@ public final class GrpcCallMeta {
     }
     String[] bad = new String[1];
     md.forEach((k, v) -> {
-      String name = k.toLowerCase(Locale.ROOT);
+      String name = lowerCase(k);
       if (bad[0] == null && !GrpcHeaders.isReserved(name)) {
         bad[0] = invalidPair(name, v);
       }
     });
     return bad[0];
+  }
+
+  /**
+   * {@code key} in lower case, as HTTP/2 sends it: the key itself when it is already a valid gRPC
+   * key (the usual case, which needs no new string and no per-character case mapping).
+   */
+  private static String lowerCase(String key) {
+    return isKey(key) ? key : key.toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code key} is a gRPC metadata key: {@code [0-9a-z-_.]}. */
+  private static boolean isKey(String key) {
+    for (int i = 0, n = key.length(); i < n; i++) {
+      char c = key.charAt(i);
+      if (c >= KEY_CHARS.length || !KEY_CHARS[c]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -166,26 +185,40 @@ public final class GrpcCallMeta {
    * TTHeader carries any UTF-8, so {@link Metadata} itself accepts them.
    */
   static String invalidPair(String name, String value) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
-        return "header key \""
-            + name
-            + "\" contains illegal characters not in [0-9a-z-_.] (gRPC metadata keys)";
-      }
+    if (!isKey(name)) {
+      return "header key \""
+          + name
+          + "\" contains illegal characters not in [0-9a-z-_.] (gRPC metadata keys)";
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        return "header key \""
-            + name
-            + "\" contains value with non-printable ASCII characters (gRPC metadata values are"
-            + " printable ASCII; send bytes base64-encoded under a key ending in "
-            + Metadata.BINARY_SUFFIX
-            + ")";
-      }
+    // one comparison a character: below 0x20 wraps round to above 0x5e
+    boolean printable = true;
+    for (int i = 0, n = value.length(); i < n; i++) {
+      printable &= (char) (value.charAt(i) - 0x20) <= 0x5e;
+    }
+    if (!printable) {
+      return "header key \""
+          + name
+          + "\" contains value with non-printable ASCII characters (gRPC metadata values are"
+          + " printable ASCII; send bytes base64-encoded under a key ending in "
+          + Metadata.BINARY_SUFFIX
+          + ")";
     }
     return null;
+  }
+
+  /** The characters of gRPC metadata keys, {@code [0-9a-z-_.]}, by their code. */
+  private static final boolean[] KEY_CHARS = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      KEY_CHARS[c] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      KEY_CHARS[c] = true;
+    }
+    KEY_CHARS['-'] = true;
+    KEY_CHARS['_'] = true;
+    KEY_CHARS['.'] = true;
   }
 
   /** Adds {@code grpc-status} and, when the status has a description, {@code grpc-message}. */

@@ -36,6 +36,27 @@ public final class HpackEncoder {
    */
   public static final int NEVER_INDEX = 2;
 
+  /**
+   * For a value that differs from call to call: literal without indexing, its octets as they are
+   * (Huffman would save the peer a quarter of a traceparent's octets and cost both ends a pass over
+   * them per call). If no table has its name yet, the field is indexed once instead, so that the
+   * calls after it name it by that entry's index and send only their value.
+   */
+  public static final int ONE_CALL = 3;
+
+  /**
+   * How a request field named {@code name} is best sent: {@link #ONE_CALL} when its value differs
+   * from call to call, so that a dynamic-table entry would never be used again ({@code
+   * grpc-timeout}, the time left; W3C {@code traceparent}, a span id per call, and its copy {@code
+   * rpc-transit-traceparent} for Kitex's servers); {@link #INDEX} for the rest. Indexed, a one-call
+   * value evicts fields that do repeat (the path, content type, user agent), to be sent as literals
+   * again, and makes the peer's decoder store one more entry per call (section 7.1.3 leaves the
+   * choice to the encoder).
+   */
+  public static int indexing(String name) {
+    return name.equals("grpc-timeout") || name.endsWith("traceparent") ? ONE_CALL : INDEX;
+  }
+
   /** The initial SETTINGS_HEADER_TABLE_SIZE (RFC 9113 section 6.5.2), where decoders start. */
   private static final int DEFAULT_TABLE_SIZE = 4096;
 
@@ -74,9 +95,6 @@ public final class HpackEncoder {
     long newest;
     final Map<String, Long> byValue = new HashMap<>();
   }
-
-  /** Name and value octets of the current literal. */
-  private byte[] scratch = new byte[256];
 
   /**
    * @param maxTableSize the most dynamic table we are willing to keep for the peer's decoder; 0
@@ -143,10 +161,10 @@ public final class HpackEncoder {
    *
    * @param name lower-case ASCII (the caller guarantees it)
    * @param value any string; written as its UTF-8 octets
-   * @param indexing {@link #INDEX}, {@link #NO_INDEX} or {@link #NEVER_INDEX}
+   * @param indexing {@link #INDEX}, {@link #NO_INDEX}, {@link #NEVER_INDEX} or {@link #ONE_CALL}
    */
   public void field(Buffer out, String name, String value, int indexing) {
-    if (indexing < INDEX || indexing > NEVER_INDEX) {
+    if (indexing < INDEX || indexing > ONE_CALL) {
       throw new IllegalArgumentException("indexing " + indexing);
     }
     int nameIndex = HpackStaticTable.nameIndex(name);
@@ -158,7 +176,7 @@ public final class HpackEncoder {
       }
     }
     NameEntries entries = count == 0 ? null : byName.get(name);
-    if (indexing != NEVER_INDEX && entries != null) {
+    if (indexing != NEVER_INDEX && indexing != ONE_CALL && entries != null) {
       Long n = entries.byValue.get(value);
       if (n != null) {
         writeInt(out, 0x80, 7, dynamicIndex(n));
@@ -169,30 +187,15 @@ public final class HpackEncoder {
       nameIndex = dynamicIndex(entries.newest);
     }
 
-    // The octets of the literal strings, name (if not indexed) then value, in scratch.
-    int nameLen = nameIndex == 0 ? name.length() : 0;
-    byte[] valueBytes = null;
-    int valueLen = value.length();
-    for (int i = 0; i < valueLen; i++) {
-      if (value.charAt(i) >= 0x80) {
-        valueBytes = value.getBytes(StandardCharsets.UTF_8);
-        valueLen = valueBytes.length;
-        break;
-      }
+    boolean raw = false; // the value's octets as they are, not Huffman-coded
+    if (indexing == ONE_CALL) {
+      raw = nameIndex != 0;
+      indexing = raw ? NO_INDEX : INDEX;
     }
-    if (scratch.length < nameLen + valueLen) {
-      scratch = new byte[Math.max(nameLen + valueLen, 2 * scratch.length)];
-    }
-    for (int i = 0; i < nameLen; i++) {
-      scratch[i] = (byte) name.charAt(i);
-    }
-    if (valueBytes == null) {
-      for (int i = 0; i < valueLen; i++) {
-        scratch[nameLen + i] = (byte) value.charAt(i);
-      }
-    } else {
-      System.arraycopy(valueBytes, 0, scratch, nameLen, valueLen);
-    }
+    // The octets of the literal strings: ASCII and Latin-1 strings are copied by the JDK's
+    // intrinsics rather than char by char.
+    byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+    int valueLen = valueBytes.length;
 
     // An entry bigger than the table would only empty it (section 4.4): send such a field
     // without indexing and keep what the table holds.
@@ -204,9 +207,10 @@ public final class HpackEncoder {
       writeInt(out, indexing == NEVER_INDEX ? 0x10 : 0x00, 4, nameIndex);
     }
     if (nameIndex == 0) {
-      writeString(out, scratch, 0, nameLen);
+      byte[] nameBytes = name.getBytes(StandardCharsets.ISO_8859_1);
+      writeString(out, nameBytes, 0, nameBytes.length, huffman);
     }
-    writeString(out, scratch, nameLen, valueLen);
+    writeString(out, valueBytes, 0, valueLen, huffman && !raw);
     if (add) {
       add(name, value, (int) size);
     }
@@ -216,7 +220,7 @@ public final class HpackEncoder {
     return HpackStaticTable.LENGTH + 1 + (int) (inserted - 1 - insertion);
   }
 
-  private void writeString(Buffer out, byte[] b, int off, int len) {
+  private static void writeString(Buffer out, byte[] b, int off, int len, boolean huffman) {
     if (huffman) {
       int coded = Huffman.encodedLength(b, off, len);
       if (coded < len) {

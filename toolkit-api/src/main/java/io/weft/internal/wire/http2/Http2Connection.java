@@ -488,11 +488,7 @@ public final class Http2Connection {
       encoder.beginBlock(block);
       for (int i = 0; i < fields.size(); i++) {
         String name = fields.name(i);
-        encoder.field(
-            block,
-            name,
-            fields.value(i),
-            name.equals("grpc-timeout") ? HpackEncoder.NO_INDEX : HpackEncoder.INDEX);
+        encoder.field(block, name, fields.value(i), HpackEncoder.indexing(name));
       }
     } else {
       StatelessHpack.block(block, fields, peerHeaderTableSize);

@@ -278,8 +278,42 @@ class HpackEncoderTest {
     assertThat(block(big)).isEqualTo("3fe1ff03"); // ours is the smaller
 
     assertThat(block(new HpackEncoder(1000, false), ":path", "/")).isEqualTo("3fc907" + "84");
-    assertThatThrownBy(() -> new HpackEncoder(4096, false).field(new Buffer(), "a", "b", 3))
+    assertThatThrownBy(() -> new HpackEncoder(4096, false).field(new Buffer(), "a", "b", 4))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void oneCallValuesAreIndexedOnceForTheirNameThenSentAsTheyAre() throws HpackException {
+    HpackEncoder e = new HpackEncoder(4096, true);
+    HpackDecoder d = new HpackDecoder(4096, Integer.MAX_VALUE);
+    String path = "/grpc.testing.TestService/UnaryCall";
+    assertThat(HpackEncoder.indexing("traceparent")).isEqualTo(HpackEncoder.ONE_CALL);
+    assertThat(HpackEncoder.indexing("rpc-transit-traceparent")).isEqualTo(HpackEncoder.ONE_CALL);
+    assertThat(HpackEncoder.indexing("grpc-timeout")).isEqualTo(HpackEncoder.ONE_CALL);
+    assertThat(HpackEncoder.indexing("tracestate")).isEqualTo(HpackEncoder.INDEX);
+    Random random = new Random(7);
+    for (int call = 0; call < 200; call++) {
+      String traceparent =
+          String.format(
+              "00-%016x%016x-%016x-01", random.nextLong(), random.nextLong(), random.nextLong());
+      Buffer out = new Buffer();
+      e.beginBlock(out);
+      e.field(out, ":path", path, HpackEncoder.INDEX);
+      e.field(out, "traceparent", traceparent, HpackEncoder.ONE_CALL);
+      HpackDecoderTest.FieldList got = new HpackDecoderTest.FieldList();
+      assertThat(d.decode(out.array(), 0, out.size(), got)).isTrue();
+      assertThat(got.list).containsExactly(entry(":path", path), entry("traceparent", traceparent));
+      assertThat(d.dynamicTableSize()).isEqualTo(e.dynamicTableSize());
+      if (call == 0) { // both inserted: the path's literal has a static name, traceparent not
+        assertThat(e.dynamicTableEntries()).isEqualTo(2);
+      } else {
+        // the path by its index (63, the older entry), then traceparent without indexing, named
+        // by its first entry's index (62) and its 55 octets as they are
+        assertThat(HEX.formatHex(out.toByteArray()))
+            .isEqualTo("bf" + "0f2f" + "37" + hex(traceparent));
+        assertThat(e.dynamicTableEntries()).isEqualTo(2);
+      }
+    }
   }
 
   @Test
@@ -317,7 +351,7 @@ class HpackEncoderTest {
           for (int i = 0, n = random.nextInt(20); i < n; i++) {
             String name = randomName(random);
             String value = randomValue(random);
-            e.field(out, name, value, random.nextInt(3));
+            e.field(out, name, value, random.nextInt(4)); // INDEX to ONE_CALL
             expected.add(entry(name, value));
           }
           HpackDecoderTest.FieldList got = new HpackDecoderTest.FieldList();
