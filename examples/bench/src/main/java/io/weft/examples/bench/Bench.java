@@ -246,6 +246,9 @@ public final class Bench {
             all,
             some);
       }
+    if (wanted("otel")) {
+      new TelemetryLoad(this, out).run();
+    }
 
     if (wanted("generic")) {
       generic(out);

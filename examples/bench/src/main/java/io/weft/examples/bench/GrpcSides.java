@@ -16,11 +16,14 @@ import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.testservice.TestServiceClient;
 import io.weft.api.Client;
+import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -163,18 +166,22 @@ final class GrpcSides {
       this(servers.get(weftServer), weftClient, size);
     }
 
-    Unary(ServerProcess server, boolean weftClient, int size) {
+    /**
+     * {@code extra}: options of Weft's client besides the address and transport (the otel
+     * comparison's).
+     */
+    Unary(ServerProcess server, boolean weftClient, int size, ClientOption... extra) {
       this.weftClient = weftClient;
       this.size = size;
       this.request = request(size);
       this.server = server;
       int port = server.port();
+      List<ClientOption> options = new ArrayList<>(List.of(extra));
+      options.add(ClientOptions.withHostPorts("127.0.0.1:" + port));
+      options.add(ClientOptions.withTransport(Transport.GRPC));
       weft =
           weftClient
-              ? Client.newClient(
-                  "grpc.testing.TestService",
-                  ClientOptions.withHostPorts("127.0.0.1:" + port),
-                  ClientOptions.withTransport(Transport.GRPC))
+              ? Client.newClient("grpc.testing.TestService", options.toArray(ClientOption[]::new))
               : null;
       channel = weftClient ? null : channel(port);
     }

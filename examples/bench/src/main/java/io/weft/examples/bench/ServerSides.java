@@ -3,6 +3,7 @@ package io.weft.examples.bench;
 import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceClient;
 import interop.thrift.echoservice.EchoServiceDescriptor;
+import io.weft.api.ClientOption;
 import io.weft.api.ClientOptions;
 import io.weft.api.Transport;
 import io.weft.examples.interop.LibthriftPeers;
@@ -216,15 +217,15 @@ final class ServerSides {
     private final Request request;
     private final int size;
 
-    WeftClient(ServerProcess server, int size) {
+    /** {@code extra}: options besides the address and transport (the otel comparison's). */
+    WeftClient(ServerProcess server, int size, ClientOption... extra) {
       this.server = server;
       this.size = size;
       this.request = ThriftSides.request(size);
-      client =
-          EchoServiceClient.newClient(
-              "EchoService",
-              ClientOptions.withHostPorts("127.0.0.1:" + server.port()),
-              ClientOptions.withTransport(Transport.TTHEADER));
+      List<ClientOption> options = new ArrayList<>(List.of(extra));
+      options.add(ClientOptions.withHostPorts("127.0.0.1:" + server.port()));
+      options.add(ClientOptions.withTransport(Transport.TTHEADER));
+      client = EchoServiceClient.newClient("EchoService", options.toArray(ClientOption[]::new));
     }
 
     @Override

@@ -66,25 +66,7 @@ final class TelemetrySide implements Side {
     List<ServerOption> serverOptions = new ArrayList<>(List.of(ServerOptions.withPort(0)));
     List<ClientOption> clientOptions = new ArrayList<>();
     if (instrumented) {
-      sdk =
-          OpenTelemetrySdk.builder()
-              .setTracerProvider(
-                  SdkTracerProvider.builder()
-                      .setSampler(Sampler.traceIdRatioBased(sampled))
-                      .addSpanProcessor(BatchSpanProcessor.builder(new DroppedSpans()).build())
-                      .build())
-              .setMeterProvider(
-                  SdkMeterProvider.builder()
-                      .registerMetricReader(
-                          PeriodicMetricReader.builder(new DroppedMetrics())
-                              .setInterval(Duration.ofSeconds(1))
-                              .build())
-                      .build())
-              .setPropagators(
-                  propagate
-                      ? ContextPropagators.create(W3CTraceContextPropagator.getInstance())
-                      : ContextPropagators.noop())
-              .build();
+      sdk = sdk(sampled, propagate);
       WeftTelemetry telemetry = WeftTelemetry.create(sdk);
       serverOptions.add(telemetry.serverOption());
       clientOptions.add(telemetry.clientOption());
@@ -99,6 +81,32 @@ final class TelemetrySide implements Side {
             .start();
     clientOptions.add(ClientOptions.withHostPorts("127.0.0.1:" + server.port()));
     client = EchoServiceClient.newClient("EchoService", clientOptions.toArray(ClientOption[]::new));
+  }
+
+  /**
+   * The SDK as the bench runs it: {@code sampled} of the traces recorded, spans through a batch
+   * processor and metrics read every second, both to exporters that drop what they get; W3C trace
+   * context as the propagator, or none when {@code propagate} is false.
+   */
+  static OpenTelemetrySdk sdk(double sampled, boolean propagate) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .setSampler(Sampler.traceIdRatioBased(sampled))
+                .addSpanProcessor(BatchSpanProcessor.builder(new DroppedSpans()).build())
+                .build())
+        .setMeterProvider(
+            SdkMeterProvider.builder()
+                .registerMetricReader(
+                    PeriodicMetricReader.builder(new DroppedMetrics())
+                        .setInterval(Duration.ofSeconds(1))
+                        .build())
+                .build())
+        .setPropagators(
+            propagate
+                ? ContextPropagators.create(W3CTraceContextPropagator.getInstance())
+                : ContextPropagators.noop())
+        .build();
   }
 
   @Override
