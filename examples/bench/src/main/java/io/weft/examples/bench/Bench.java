@@ -224,13 +224,16 @@ public final class Bench {
     if (wanted("otel"))
       try (Side plain = new TelemetrySide(SIZE, Double.NaN);
           Side all = new TelemetrySide(SIZE, 1);
-          Side some = new TelemetrySide(SIZE, 0.01)) {
+          Side some = new TelemetrySide(SIZE, 0.01);
+          Side sdkAlone = TelemetrySide.sdkAlone(SIZE, 0.01)) {
         // toolkit-opentelemetry on both ends against none: its CPU per call (issue 21's goal: at
         // most 10% more), with every trace recorded and with 1% (a production setting; metrics
         // and propagation as before). Closed loop only: open loop at half the lowest maximum was
         // tried (2026-12-06) and CPU per call there is mostly the wake-ups of idle callers and
         // connections (3.6 times the closed loop's, off), with round-to-round spread wider than
-        // the 10% to be measured.
+        // the 10% to be measured. The fourth side puts SdkFloor's middleware in its place: the
+        // SDK's own work (two spans, six histogram records a call), for the share that is
+        // Weft's.
         compare(
             "TTHeader PingPong, "
                 + SIZE
@@ -241,10 +244,12 @@ public final class Bench {
             0,
             OTEL_WARMUP,
             ROUND,
-            List.of(new Pair(1, 0, Kind.BOTH), new Pair(2, 0, Kind.BOTH)),
+            List.of(
+                new Pair(1, 0, Kind.BOTH), new Pair(2, 0, Kind.BOTH), new Pair(3, 0, Kind.BOTH)),
             plain,
             all,
-            some);
+            some,
+            sdkAlone);
       }
     if (wanted("otel")) {
       new TelemetryLoad(this, out).run();

@@ -1,10 +1,13 @@
 package io.weft.examples.bench;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.weft.api.ClientOption;
+import io.weft.api.ClientOptions;
 import io.weft.opentelemetry.WeftTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -12,14 +15,18 @@ import java.util.regex.Pattern;
 /**
  * The {@code otel} comparison's second half: what toolkit-opentelemetry costs each end on its own,
  * with the other end in another process and not instrumented, as services run. Weft's server in a
- * process of its own, instrumentation off, with 1% of the traces recorded and with all of them
- * ({@link TelemetryEchoServer}), under the same client load: Kitex's client over TTHeader and ghz
- * over gRPC (server CPU per call). Then Weft's client, off, 1% and all, against one server: Kitex's
- * over TTHeader, grpc-java's over gRPC (client CPU per call).
+ * process of its own ({@link TelemetryEchoServer}) with the instrumentation off, with only the
+ * SDK's own work ({@link SdkFloor}, 1% of the traces recorded), and with toolkit-opentelemetry
+ * recording 1% and all of the traces, under the same client load: Kitex's client over TTHeader and
+ * ghz over gRPC (server CPU per call). Then Weft's client in the same four settings against one
+ * server: Kitex's over TTHeader, grpc-java's over gRPC (client CPU per call).
  */
 final class TelemetryLoad {
-  /** The shares of traces recorded: none (instrumentation off), 1%, all. */
-  private static final List<String> SHARES = List.of("off", "0.01", "1");
+  /**
+   * The settings compared, side 0 the one the others are measured against: off, the SDK alone at
+   * 1%, toolkit-opentelemetry at 1% and with every trace.
+   */
+  private static final List<String> SETTINGS = List.of("off", "floor-0.01", "0.01", "1");
 
   private final Bench bench;
   private final Path out;
@@ -32,119 +39,135 @@ final class TelemetryLoad {
   void run() throws Exception {
     int n = Bench.CALLERS;
     int size = Bench.SIZE;
-    List<Bench.Pair> onVsOff =
-        List.of(new Bench.Pair(1, 0, Bench.Kind.SERVER), new Bench.Pair(2, 0, Bench.Kind.SERVER));
-    try (ServerProcess off = server(SHARES.get(0));
-        ServerProcess some = server(SHARES.get(1));
-        ServerProcess all = server(SHARES.get(2))) {
-      String load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the server only";
-      try (Side a = new ServerSides.KitexClient(off, "ttheader", 0, size);
-          Side b = new ServerSides.KitexClient(some, "ttheader", 0, size);
-          Side c = new ServerSides.KitexClient(all, "ttheader", 0, size)) {
-        bench.compare(
-            "Kitex's client → Weft's server, ttheader" + load,
-            n,
-            0,
-            ServerLoad.FIRST_WARMUP,
-            ServerLoad.ROUND,
-            onVsOff,
-            a,
-            b,
-            c);
+    String load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the server only";
+    List<ServerProcess> servers = new ArrayList<>();
+    try {
+      for (String setting : SETTINGS) {
+        servers.add(server(setting));
       }
-      try (GhzSide a = new GhzSide(off, 4, size, out);
-          GhzSide b = new GhzSide(some, 4, size, out);
-          GhzSide c = new GhzSide(all, 4, size, out)) {
-        bench.compare(
-            "ghz → Weft's server, gRPC unary over 4 connections" + load,
-            n,
-            0,
-            Bench.GRPC_FIRST_WARMUP,
-            Bench.GRPC_ROUND,
-            onVsOff,
-            a,
-            b,
-            c);
+      List<Side> kitex = new ArrayList<>();
+      for (ServerProcess s : servers) {
+        kitex.add(new ServerSides.KitexClient(s, "ttheader", 0, size));
       }
-    }
-    List<Bench.Pair> clientOnVsOff =
-        List.of(new Bench.Pair(1, 0, Bench.Kind.CLIENT), new Bench.Pair(2, 0, Bench.Kind.CLIENT));
-    String load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the client only";
-    try (ServerProcess kitex = ServerSides.kitexServer(out, false);
-        Side a = weftClient(kitex, SHARES.get(0));
-        Side b = weftClient(kitex, SHARES.get(1));
-        Side c = weftClient(kitex, SHARES.get(2))) {
-      bench.compare(
-          "Weft's client → Kitex's server, ttheader" + load,
-          n,
-          0,
+      compare(
+          "Kitex's client → Weft's server, ttheader" + load,
           ServerLoad.FIRST_WARMUP,
           ServerLoad.ROUND,
-          clientOnVsOff,
-          a,
-          b,
-          c);
-    }
-    try (ServerProcess grpcJava = ServerProcess.grpcJava(out);
-        Side a = grpcClient(grpcJava, SHARES.get(0));
-        Side b = grpcClient(grpcJava, SHARES.get(1));
-        Side c = grpcClient(grpcJava, SHARES.get(2))) {
-      bench.compare(
-          "Weft's client → grpc-java's server, gRPC unary over 1 connection" + load,
-          n,
-          0,
+          Bench.Kind.SERVER,
+          kitex);
+      List<Side> ghz = new ArrayList<>();
+      for (ServerProcess s : servers) {
+        ghz.add(new GhzSide(s, 4, size, out));
+      }
+      compare(
+          "ghz → Weft's server, gRPC unary over 4 connections" + load,
           Bench.GRPC_FIRST_WARMUP,
           Bench.GRPC_ROUND,
-          clientOnVsOff,
-          a,
-          b,
-          c);
+          Bench.Kind.SERVER,
+          ghz);
+    } finally {
+      for (ServerProcess s : servers) {
+        s.close();
+      }
+    }
+    load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the client only";
+    try (ServerProcess kitex = ServerSides.kitexServer(out, false)) {
+      List<Side> clients = new ArrayList<>();
+      for (String setting : SETTINGS) {
+        clients.add(weftClient(kitex, setting));
+      }
+      compare(
+          "Weft's client → Kitex's server, ttheader" + load,
+          ServerLoad.FIRST_WARMUP,
+          ServerLoad.ROUND,
+          Bench.Kind.CLIENT,
+          clients);
+    }
+    try (ServerProcess grpcJava = ServerProcess.grpcJava(out)) {
+      List<Side> clients = new ArrayList<>();
+      for (String setting : SETTINGS) {
+        clients.add(grpcClient(grpcJava, setting));
+      }
+      compare(
+          "Weft's client → grpc-java's server, gRPC unary over 1 connection" + load,
+          Bench.GRPC_FIRST_WARMUP,
+          Bench.GRPC_ROUND,
+          Bench.Kind.CLIENT,
+          clients);
     }
   }
 
-  private ServerProcess server(String share) throws Exception {
+  /** Every side against side 0 (off), by {@code kind}'s CPU per call; closes the sides. */
+  private void compare(
+      String group, Duration warmup, Duration round, Bench.Kind kind, List<Side> sides)
+      throws Exception {
+    List<Bench.Pair> againstOff = new ArrayList<>();
+    for (int i = 1; i < sides.size(); i++) {
+      againstOff.add(new Bench.Pair(i, 0, kind));
+    }
+    try {
+      bench.compare(group, Bench.CALLERS, 0, warmup, round, againstOff, sides.toArray(Side[]::new));
+    } finally {
+      for (Side s : sides) {
+        s.close();
+      }
+    }
+  }
+
+  private ServerProcess server(String setting) throws Exception {
     return new ServerProcess(
-        "weft-otel-" + label(share),
+        "weft-otel-" + label(setting),
         TelemetryEchoServer.class.getName(),
-        List.of(share),
+        List.of(setting),
         Pattern.compile("Weft server listening on .*:(\\d+)"),
         out,
         List.of());
   }
 
-  private static Side weftClient(ServerProcess server, String share) {
-    OpenTelemetrySdk sdk = sdk(share);
+  private static Side weftClient(ServerProcess server, String setting) {
+    OpenTelemetrySdk sdk = sdk(setting);
     return new Instrumented(
-        new ServerSides.WeftClient(server, Bench.SIZE, options(sdk)),
+        new ServerSides.WeftClient(server, Bench.SIZE, options(sdk, setting)),
         sdk,
-        "weft (OpenTelemetry " + label(share) + ") → " + server.name() + " (ttheader)");
+        "weft (OpenTelemetry " + label(setting) + ") → " + server.name() + " (ttheader)");
   }
 
-  private static Side grpcClient(ServerProcess server, String share) {
-    OpenTelemetrySdk sdk = sdk(share);
+  private static Side grpcClient(ServerProcess server, String setting) {
+    OpenTelemetrySdk sdk = sdk(setting);
     return new Instrumented(
-        new GrpcSides.Unary(server, true, Bench.SIZE, options(sdk)),
+        new GrpcSides.Unary(server, true, Bench.SIZE, options(sdk, setting)),
         sdk,
-        "weft (OpenTelemetry " + label(share) + ") → " + server.name());
+        "weft (OpenTelemetry " + label(setting) + ") → " + server.name());
   }
 
-  private static OpenTelemetrySdk sdk(String share) {
-    return share.equals("off") ? null : TelemetrySide.sdk(Double.parseDouble(share), true);
+  private static OpenTelemetrySdk sdk(String setting) {
+    return setting.equals("off")
+        ? null
+        : TelemetrySide.sdk(Double.parseDouble(setting.replace("floor-", "")), true);
   }
 
-  private static ClientOption[] options(OpenTelemetrySdk sdk) {
-    return sdk == null
-        ? new ClientOption[0]
-        : new ClientOption[] {WeftTelemetry.create(sdk).clientOption()};
-  }
-
-  /** "off", "1pct" or "all": a share as names and file names show it. */
-  private static String label(String share) {
-    return switch (share) {
-      case "off" -> "off";
-      case "1" -> "all";
-      default -> String.format(Locale.ROOT, "%.0fpct", Double.parseDouble(share) * 100);
+  private static ClientOption[] options(OpenTelemetrySdk sdk, String setting) {
+    if (sdk == null) {
+      return new ClientOption[0];
+    }
+    return new ClientOption[] {
+      setting.startsWith("floor-")
+          ? ClientOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.CLIENT))
+          : WeftTelemetry.create(sdk).clientOption()
     };
+  }
+
+  /** "off", "floor-1pct", "1pct" or "all": a setting as names and file names show it. */
+  private static String label(String setting) {
+    if (setting.equals("off")) {
+      return "off";
+    }
+    String share = setting.replace("floor-", "");
+    String shown =
+        share.equals("1")
+            ? "all"
+            : String.format(Locale.ROOT, "%.0fpct", Double.parseDouble(share) * 100);
+    return setting.startsWith("floor-") ? "SDK-alone-" + shown : shown;
   }
 
   /** A client side under another name, whose SDK (null: none) closes with it. */

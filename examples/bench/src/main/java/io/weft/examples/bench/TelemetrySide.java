@@ -3,6 +3,7 @@ package io.weft.examples.bench;
 import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceClient;
 import interop.thrift.echoservice.EchoServiceServer;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -45,6 +46,7 @@ final class TelemetrySide implements Side {
   private final Request request;
   private final int size;
   private final double sampled;
+  private final boolean sdkAlone;
 
   /**
    * {@code sampled}: the share of traces recorded (1 for all), or NaN for no instrumentation at
@@ -59,7 +61,20 @@ final class TelemetrySide implements Side {
    * measure what trace context on the wire costs.
    */
   TelemetrySide(int size, double sampled, boolean propagate) {
+    this(size, sampled, propagate, false);
+  }
+
+  /**
+   * {@link SdkFloor}'s middleware on both ends instead of toolkit-opentelemetry: what the SDK alone
+   * costs a call, {@code sampled} of the traces recorded.
+   */
+  static TelemetrySide sdkAlone(int size, double sampled) {
+    return new TelemetrySide(size, sampled, true, true);
+  }
+
+  private TelemetrySide(int size, double sampled, boolean propagate, boolean sdkAlone) {
     this.sampled = sampled;
+    this.sdkAlone = sdkAlone;
     boolean instrumented = !Double.isNaN(sampled);
     this.size = size;
     this.request = ThriftSides.request(size);
@@ -67,9 +82,14 @@ final class TelemetrySide implements Side {
     List<ClientOption> clientOptions = new ArrayList<>();
     if (instrumented) {
       sdk = sdk(sampled, propagate);
-      WeftTelemetry telemetry = WeftTelemetry.create(sdk);
-      serverOptions.add(telemetry.serverOption());
-      clientOptions.add(telemetry.clientOption());
+      if (sdkAlone) {
+        serverOptions.add(ServerOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.SERVER)));
+        clientOptions.add(ClientOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.CLIENT)));
+      } else {
+        WeftTelemetry telemetry = WeftTelemetry.create(sdk);
+        serverOptions.add(telemetry.serverOption());
+        clientOptions.add(telemetry.clientOption());
+      }
     } else {
       sdk = null;
     }
@@ -115,7 +135,8 @@ final class TelemetrySide implements Side {
         ? "weft → weft"
         : String.format(
             java.util.Locale.ROOT,
-            "weft → weft (OpenTelemetry on both ends, %.0f%% sampled)",
+            "weft → weft (%s on both ends, %.0f%% sampled)",
+            sdkAlone ? "the OpenTelemetry SDK alone" : "OpenTelemetry",
             sampled * 100);
   }
 
