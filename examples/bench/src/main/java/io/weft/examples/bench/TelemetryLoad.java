@@ -45,26 +45,18 @@ final class TelemetryLoad {
       for (String setting : SETTINGS) {
         servers.add(server(setting));
       }
-      List<Side> kitex = new ArrayList<>();
-      for (ServerProcess s : servers) {
-        kitex.add(new ServerSides.KitexClient(s, "ttheader", 0, size));
-      }
       compare(
           "Kitex's client → Weft's server, ttheader" + load,
           ServerLoad.FIRST_WARMUP,
           ServerLoad.ROUND,
           Bench.Kind.SERVER,
-          kitex);
-      List<Side> ghz = new ArrayList<>();
-      for (ServerProcess s : servers) {
-        ghz.add(new GhzSide(s, 4, size, out));
-      }
+          each(servers, s -> new ServerSides.KitexClient(s, "ttheader", 0, size)));
       compare(
           "ghz → Weft's server, gRPC unary over 4 connections" + load,
           Bench.GRPC_FIRST_WARMUP,
           Bench.GRPC_ROUND,
           Bench.Kind.SERVER,
-          ghz);
+          each(servers, s -> new GhzSide(s, 4, size, out)));
     } finally {
       for (ServerProcess s : servers) {
         s.close();
@@ -72,29 +64,35 @@ final class TelemetryLoad {
     }
     load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the client only";
     try (ServerProcess kitex = ServerSides.kitexServer(out, false)) {
-      List<Side> clients = new ArrayList<>();
-      for (String setting : SETTINGS) {
-        clients.add(weftClient(kitex, setting));
-      }
       compare(
           "Weft's client → Kitex's server, ttheader" + load,
           ServerLoad.FIRST_WARMUP,
           ServerLoad.ROUND,
           Bench.Kind.CLIENT,
-          clients);
+          each(SETTINGS, setting -> weftClient(kitex, setting)));
     }
     try (ServerProcess grpcJava = ServerProcess.grpcJava(out)) {
-      List<Side> clients = new ArrayList<>();
-      for (String setting : SETTINGS) {
-        clients.add(grpcClient(grpcJava, setting));
-      }
       compare(
           "Weft's client → grpc-java's server, gRPC unary over 1 connection" + load,
           Bench.GRPC_FIRST_WARMUP,
           Bench.GRPC_ROUND,
           Bench.Kind.CLIENT,
-          clients);
+          each(SETTINGS, setting -> grpcClient(grpcJava, setting)));
     }
+  }
+
+  /** Makes a side for one server or setting. */
+  private interface SideOf<T> {
+    Side make(T t) throws Exception;
+  }
+
+  /** A side for each of {@code xs}, in order. */
+  private static <T> List<Side> each(List<T> xs, SideOf<T> make) throws Exception {
+    List<Side> sides = new ArrayList<>();
+    for (T x : xs) {
+      sides.add(make.make(x));
+    }
+    return sides;
   }
 
   /** Every side against side 0 (off), by {@code kind}'s CPU per call; closes the sides. */
