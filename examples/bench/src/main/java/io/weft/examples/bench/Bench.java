@@ -231,9 +231,7 @@ public final class Bench {
         // and propagation as before). Closed loop only: open loop at half the lowest maximum was
         // tried (2026-12-06) and CPU per call there is mostly the wake-ups of idle callers and
         // connections (3.6 times the closed loop's, off), with round-to-round spread wider than
-        // the 10% to be measured. The fourth side puts SdkFloor's middleware in its place: the
-        // SDK's own work (two spans, six histogram records a call), for the share that is
-        // Weft's.
+        // the 10% to be measured. The fourth side is the SDK alone (SdkFloor), for Weft's share.
         compare(
             "TTHeader PingPong, "
                 + SIZE
