@@ -129,9 +129,10 @@ public final class GrpcCallMeta {
       return;
     }
     md.forEach((k, v) -> {
-      String name = lowerCase(k);
+      boolean key = isKey(k); // the usual case: already a gRPC key, in lower case
+      String name = key ? k : k.toLowerCase(Locale.ROOT);
       if (!GrpcHeaders.isReserved(name) && (except == null || except.get(name) == null)) {
-        String bad = invalidPair(name, v);
+        String bad = key ? invalidValue(name, v) : invalidPair(name, v);
         if (bad != null) {
           throw Status.of(StatusCode.INTERNAL, bad).asException();
         }
@@ -150,20 +151,13 @@ public final class GrpcCallMeta {
     }
     String[] bad = new String[1];
     md.forEach((k, v) -> {
-      String name = lowerCase(k);
+      boolean key = isKey(k);
+      String name = key ? k : k.toLowerCase(Locale.ROOT);
       if (bad[0] == null && !GrpcHeaders.isReserved(name)) {
-        bad[0] = invalidPair(name, v);
+        bad[0] = key ? invalidValue(name, v) : invalidPair(name, v);
       }
     });
     return bad[0];
-  }
-
-  /**
-   * {@code key} in lower case, as HTTP/2 sends it: the key itself when it is already a valid gRPC
-   * key (the usual case, which needs no new string and no per-character case mapping).
-   */
-  private static String lowerCase(String key) {
-    return isKey(key) ? key : key.toLowerCase(Locale.ROOT);
   }
 
   /** Whether {@code key} is a gRPC metadata key: {@code [0-9a-z-_.]}. */
@@ -190,6 +184,11 @@ public final class GrpcCallMeta {
           + name
           + "\" contains illegal characters not in [0-9a-z-_.] (gRPC metadata keys)";
     }
+    return invalidValue(name, value);
+  }
+
+  /** As {@link #invalidPair} for a {@code name} known to be a valid key: the value's check. */
+  private static String invalidValue(String name, String value) {
     // one comparison a character: below 0x20 wraps round to above 0x5e
     boolean printable = true;
     for (int i = 0, n = value.length(); i < n; i++) {
