@@ -1,15 +1,11 @@
 package io.weft.examples.bench;
 
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.weft.api.ClientOption;
-import io.weft.api.ClientOptions;
-import io.weft.opentelemetry.WeftTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +22,12 @@ final class TelemetryLoad {
    * The settings compared, side 0 the one the others are measured against: off, the SDK alone at
    * 1%, toolkit-opentelemetry at 1% and with every trace.
    */
-  private static final List<String> SETTINGS = List.of("off", "floor-0.01", "0.01", "1");
+  private static final List<TelemetrySetting> SETTINGS =
+      List.of(
+          TelemetrySetting.OFF,
+          new TelemetrySetting(true, 0.01),
+          new TelemetrySetting(false, 0.01),
+          new TelemetrySetting(false, 1));
 
   private final Bench bench;
   private final Path out;
@@ -42,7 +43,7 @@ final class TelemetryLoad {
     String load = ", " + size + " B echo, " + n + " callers, OpenTelemetry on the server only";
     List<ServerProcess> servers = new ArrayList<>();
     try {
-      for (String setting : SETTINGS) {
+      for (TelemetrySetting setting : SETTINGS) {
         servers.add(server(setting));
       }
       compare(
@@ -112,60 +113,37 @@ final class TelemetryLoad {
     }
   }
 
-  private ServerProcess server(String setting) throws Exception {
+  private ServerProcess server(TelemetrySetting setting) throws Exception {
     return new ServerProcess(
-        "weft-otel-" + label(setting),
+        "weft-otel-" + setting.label(),
         TelemetryEchoServer.class.getName(),
-        List.of(setting),
+        List.of(setting.arg()),
         Pattern.compile("Weft server listening on .*:(\\d+)"),
         out,
         List.of());
   }
 
-  private static Side weftClient(ServerProcess server, String setting) {
-    OpenTelemetrySdk sdk = sdk(setting);
+  private static Side weftClient(ServerProcess server, TelemetrySetting setting) {
+    OpenTelemetrySdk sdk = setting.sdk(true);
     return new Instrumented(
-        new ServerSides.WeftClient(server, Bench.SIZE, options(sdk, setting)),
+        new ServerSides.WeftClient(server, Bench.SIZE, options(setting, sdk)),
         sdk,
-        "weft (OpenTelemetry " + label(setting) + ") → " + server.name() + " (ttheader)");
+        "weft (OpenTelemetry " + setting.label() + ") → " + server.name() + " (ttheader)");
   }
 
-  private static Side grpcClient(ServerProcess server, String setting) {
-    OpenTelemetrySdk sdk = sdk(setting);
+  private static Side grpcClient(ServerProcess server, TelemetrySetting setting) {
+    OpenTelemetrySdk sdk = setting.sdk(true);
     return new Instrumented(
-        new GrpcSides.Unary(server, true, Bench.SIZE, options(sdk, setting)),
+        new GrpcSides.Unary(server, true, Bench.SIZE, options(setting, sdk)),
         sdk,
-        "weft (OpenTelemetry " + label(setting) + ") → " + server.name());
+        "weft (OpenTelemetry " + setting.label() + ") → " + server.name());
   }
 
-  private static OpenTelemetrySdk sdk(String setting) {
-    return setting.equals("off")
-        ? null
-        : TelemetrySide.sdk(Double.parseDouble(setting.replace("floor-", "")), true);
-  }
-
-  private static ClientOption[] options(OpenTelemetrySdk sdk, String setting) {
-    if (sdk == null) {
-      return new ClientOption[0];
-    }
-    return new ClientOption[] {
-      setting.startsWith("floor-")
-          ? ClientOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.CLIENT))
-          : WeftTelemetry.create(sdk).clientOption()
-    };
-  }
-
-  /** "off", "floor-1pct", "1pct" or "all": a setting as names and file names show it. */
-  private static String label(String setting) {
-    if (setting.equals("off")) {
-      return "off";
-    }
-    String share = setting.replace("floor-", "");
-    String shown =
-        share.equals("1")
-            ? "all"
-            : String.format(Locale.ROOT, "%.0fpct", Double.parseDouble(share) * 100);
-    return setting.startsWith("floor-") ? "SDK-alone-" + shown : shown;
+  /** A client's options for {@code setting} on {@code sdk}. */
+  private static ClientOption[] options(TelemetrySetting setting, OpenTelemetrySdk sdk) {
+    List<ClientOption> options = new ArrayList<>();
+    setting.addTo(sdk, null, options);
+    return options.toArray(ClientOption[]::new);
   }
 
   /** A client side under another name, whose SDK (null: none) closes with it. */

@@ -3,7 +3,6 @@ package io.weft.examples.bench;
 import interop.thrift.Request;
 import interop.thrift.echoservice.EchoServiceClient;
 import interop.thrift.echoservice.EchoServiceServer;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -26,7 +25,6 @@ import io.weft.api.Server;
 import io.weft.api.ServerOption;
 import io.weft.api.ServerOptions;
 import io.weft.examples.interop.ThriftEchoHandler;
-import io.weft.opentelemetry.WeftTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,8 +43,7 @@ final class TelemetrySide implements Side {
   private final EchoServiceClient client;
   private final Request request;
   private final int size;
-  private final double sampled;
-  private final boolean sdkAlone;
+  private final TelemetrySetting setting;
 
   /**
    * {@code sampled}: the share of traces recorded (1 for all), or NaN for no instrumentation at
@@ -61,7 +58,7 @@ final class TelemetrySide implements Side {
    * measure what trace context on the wire costs.
    */
   TelemetrySide(int size, double sampled, boolean propagate) {
-    this(size, sampled, propagate, false);
+    this(size, new TelemetrySetting(false, sampled), propagate);
   }
 
   /**
@@ -69,30 +66,17 @@ final class TelemetrySide implements Side {
    * costs a call, {@code sampled} of the traces recorded.
    */
   static TelemetrySide sdkAlone(int size, double sampled) {
-    return new TelemetrySide(size, sampled, true, true);
+    return new TelemetrySide(size, new TelemetrySetting(true, sampled), true);
   }
 
-  private TelemetrySide(int size, double sampled, boolean propagate, boolean sdkAlone) {
-    this.sampled = sampled;
-    this.sdkAlone = sdkAlone;
-    boolean instrumented = !Double.isNaN(sampled);
+  private TelemetrySide(int size, TelemetrySetting setting, boolean propagate) {
+    this.setting = setting;
     this.size = size;
     this.request = ThriftSides.request(size);
     List<ServerOption> serverOptions = new ArrayList<>(List.of(ServerOptions.withPort(0)));
     List<ClientOption> clientOptions = new ArrayList<>();
-    if (instrumented) {
-      sdk = sdk(sampled, propagate);
-      if (sdkAlone) {
-        serverOptions.add(ServerOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.SERVER)));
-        clientOptions.add(ClientOptions.withMiddleware(SdkFloor.middleware(sdk, SpanKind.CLIENT)));
-      } else {
-        WeftTelemetry telemetry = WeftTelemetry.create(sdk);
-        serverOptions.add(telemetry.serverOption());
-        clientOptions.add(telemetry.clientOption());
-      }
-    } else {
-      sdk = null;
-    }
+    sdk = setting.sdk(propagate);
+    setting.addTo(sdk, serverOptions, clientOptions);
     server =
         Server.builder()
             .addService(EchoServiceServer.definition(new ThriftEchoHandler()))
@@ -136,8 +120,8 @@ final class TelemetrySide implements Side {
         : String.format(
             java.util.Locale.ROOT,
             "weft → weft (%s on both ends, %.0f%% sampled)",
-            sdkAlone ? "the OpenTelemetry SDK alone" : "OpenTelemetry",
-            sampled * 100);
+            setting.sdkAlone() ? "the OpenTelemetry SDK alone" : "OpenTelemetry",
+            setting.sampled() * 100);
   }
 
   @Override
